@@ -1,0 +1,1 @@
+"""Administration: staff accounts and roles, the audit log."""

@@ -1,0 +1,1 @@
+"""Signing in: staff with email and password, jurors with a one-time join code."""

@@ -1,0 +1,70 @@
+"""Command-line verbs: `flask --app wsgi users create`, `flask --app wsgi demo load`.
+Each command owns its transaction, like a view."""
+
+from __future__ import annotations
+
+import sys
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+from sqlalchemy import func, select
+
+from consult.extensions import db
+from consult.models import ROLES, AuditEntry, User
+
+
+def register(app: Flask) -> None:
+    app.cli.add_command(users)
+    app.cli.add_command(demo)
+
+
+@click.group(cls=AppGroup, help="Manage staff accounts.")
+def users() -> None:
+    """Staff accounts."""
+
+
+@users.command("create")
+@click.option("--email", required=True, help="Their email address (they sign in with it).")
+@click.option("--role", required=True, type=click.Choice(ROLES), help="What they may do.")
+@click.option("--name", default="", help="Their name, as shown to colleagues.")
+@click.option(
+    "--password-stdin", is_flag=True, help="Read the password from standard input, not a prompt."
+)
+def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
+    """Create a staff account (the password is asked for, never passed as an argument)."""
+    email = email.strip().lower()
+    if "@" not in email:
+        raise click.BadParameter(
+            "Enter an email address like name@example.org", param_hint="--email"
+        )
+    if db.session.scalar(select(User).where(func.lower(User.email) == email)):
+        raise click.ClickException(f"There is already an account for {email}.")
+    if password_stdin:
+        password = sys.stdin.readline().rstrip("\n")
+    else:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    if len(password) < 12:
+        raise click.ClickException("Use a password of at least 12 characters.")
+    user = User(email=email, role=role, name=name or email.split("@")[0])
+    user.set_password(password)
+    db.session.add(user)
+    AuditEntry.record("user.created", subject=user, role=role, via="cli")
+    db.session.commit()
+    click.echo(f"Created {role} {email}.")
+
+
+@click.group(cls=AppGroup, help="The demo council.")
+def demo() -> None:
+    """Demo data."""
+
+
+@demo.command("load")
+def load_demo() -> None:
+    """Fill the database with the demo council (does nothing to data already there)."""
+    from consult.demo.loader import load
+
+    report = load()
+    db.session.commit()
+    for line in report:
+        click.echo(line)

@@ -1,0 +1,71 @@
+"""Settings from the environment, with safe defaults for a single machine."""
+
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+
+def _secret_key(instance_path: str) -> str:
+    """SECRET_KEY from the environment, else one generated once and kept in instance/."""
+    if os.environ.get("SECRET_KEY"):
+        return os.environ["SECRET_KEY"]
+    path = Path(instance_path) / "secret_key"
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(secrets.token_urlsafe(48))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def _flag(name: str, default: bool) -> bool:
+    value = os.environ.get(name)
+    if value is None:
+        return default
+    return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+def settings_from_environment(instance_path: str) -> dict[str, Any]:
+    """Every setting the app reads, from environment variables (documented in the README)."""
+    Path(instance_path).mkdir(parents=True, exist_ok=True)
+    database_url = os.environ.get("DATABASE_URL") or f"sqlite:///{instance_path}/consult.db"
+    if database_url.startswith("postgres://"):
+        database_url = "postgresql://" + database_url[len("postgres://") :]
+    port = os.environ.get("PORT", "5000")
+    host = os.environ.get("HOST", "127.0.0.1")
+    origins = os.environ.get("PUBLIC_ORIGINS")
+    public_origins = (
+        [origin.strip() for origin in origins.split(",") if origin.strip()]
+        if origins
+        else [f"http://{host}:{port}", f"http://localhost:{port}", f"http://127.0.0.1:{port}"]
+    )
+    return {
+        "SECRET_KEY": _secret_key(instance_path),
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
+        "PUBLIC_ORIGINS": public_origins,
+        "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
+        "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "RATELIMIT_HEADERS_ENABLED": True,
+        "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Riverside Borough Council"),
+        "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,
+        "MAIL_PORT": int(os.environ.get("MAIL_PORT", "587")),
+        "MAIL_USERNAME": os.environ.get("MAIL_USERNAME") or None,
+        "MAIL_PASSWORD": os.environ.get("MAIL_PASSWORD") or None,
+        "MAIL_USE_TLS": _flag("MAIL_USE_TLS", True),
+        "MAIL_SENDER": os.environ.get("MAIL_SENDER", "consult@localhost"),
+        "SESSION_COOKIE_HTTPONLY": True,
+        "SESSION_COOKIE_SAMESITE": "Lax",
+        "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
+        "REMEMBER_COOKIE_HTTPONLY": True,
+        "WTF_CSRF_TIME_LIMIT": None,
+        "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5")),
+        "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        "ANALYSIS_QUEUE": os.environ.get("ANALYSIS_QUEUE", "thread"),
+        "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
+    }

@@ -1,0 +1,1 @@
+"""Online consultations: design (officers), respond (residents), moderate, import."""

@@ -1,0 +1,1 @@
+"""The home page, the staff dashboard, statements and the health check."""

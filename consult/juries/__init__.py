@@ -1,0 +1,1 @@
+"""Citizens' juries: registration pool, quotas, fair selection, invitations, tables."""

@@ -1,0 +1,1 @@
+"""Live deliberation: sessions, rounds, tables, queue, polls, recommendations (Socket.IO)."""

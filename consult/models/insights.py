@@ -1,0 +1,129 @@
+"""Analysis runs and their results: themes, assignments of answers or contributions to
+themes, and duplicate or campaign groups. Officers edit themes; edits are kept across runs."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, UTCDateTime
+
+
+class AnalysisRun(CreatedMixin, db.Model):
+    """One background analysis of a consultation or a jury's contributions, with its
+    parameters, live progress (0..1) and, on failure, the cause."""
+
+    __tablename__ = "analysis_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    consultation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
+    )
+    jury_id: Mapped[int | None] = mapped_column(
+        ForeignKey("juries.id", ondelete="CASCADE"), index=True
+    )
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    error: Mapped[str | None] = mapped_column(Text)
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="run", cascade="all, delete-orphan", order_by="Theme.position"
+    )
+
+
+class Theme(CreatedMixin, db.Model):
+    """A theme found in one question's answers (or a jury's ideas). `summary` is a list of
+    {"sentence", "response_ids"}; `quotes` a list of {"id", "text"} (redacted text only)."""
+
+    __tablename__ = "themes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis_runs.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(
+        ForeignKey("questions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    engine_key: Mapped[str] = mapped_column(String(40), default="")
+    label: Mapped[str] = mapped_column(String(200))
+    keyphrases: Mapped[list[str]] = mapped_column(JSON, default=list)
+    size: Mapped[int] = mapped_column(Integer, default=0)
+    share: Mapped[float] = mapped_column(Float, default=0.0)
+    sentiment: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    summary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    quotes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    no_substantive_comment: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    published: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    run: Mapped[AnalysisRun] = relationship(back_populates="themes")
+
+
+class ThemeAssignment(db.Model):
+    """An answer (or contribution) in a theme, with the engine's confidence. `manual` marks
+    an officer's move; `not_relevant` an officer's exclusion."""
+
+    __tablename__ = "theme_assignments"
+    __table_args__ = (
+        UniqueConstraint("theme_id", "answer_id"),
+        UniqueConstraint("theme_id", "contribution_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="CASCADE"), index=True
+    )
+    contribution_id: Mapped[int | None] = mapped_column(
+        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
+    )
+    confidence: Mapped[float] = mapped_column(Float, default=1.0)
+    primary: Mapped[bool] = mapped_column(Boolean, default=True)
+    manual: Mapped[bool] = mapped_column(Boolean, default=False)
+    not_relevant: Mapped[bool] = mapped_column(Boolean, default=False)
+
+
+class DuplicateGroupRecord(db.Model):
+    """Exact duplicates, near-duplicates or an organised campaign found in a run."""
+
+    __tablename__ = "duplicate_groups"
+    __table_args__ = (CheckConstraint("kind IN ('exact', 'near', 'campaign')", name="kind"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    run_id: Mapped[int] = mapped_column(
+        ForeignKey("analysis_runs.id", ondelete="CASCADE"), index=True
+    )
+    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(String(10))
+    count: Mapped[int] = mapped_column(Integer)
+    answer_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
+    representative_answer_id: Mapped[int | None] = mapped_column(
+        ForeignKey("answers.id", ondelete="SET NULL")
+    )
+    representative_text: Mapped[str] = mapped_column(Text, default="")

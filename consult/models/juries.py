@@ -1,0 +1,205 @@
+"""Citizens' juries: the registration pool, quotas, lottery draws and the panel."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+
+JURY_STATUSES = ("recruiting", "selected", "running", "finished")
+MEMBER_STATUSES = ("invited", "confirmed", "declined", "dropped")
+
+
+class Jury(TimestampMixin, db.Model):
+    """A citizens' jury: its remit, its pool, its quotas and (once drawn) its panel."""
+
+    __tablename__ = "juries"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('recruiting', 'selected', 'running', 'finished')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(120), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    question: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(12), default="recruiting")
+    panel_size: Mapped[int] = mapped_column(Integer, default=24)
+    registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
+    lottery_seed: Mapped[str | None] = mapped_column(String(200))
+    seed_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    categories: Mapped[list[JuryCategory]] = relationship(
+        back_populates="jury", order_by="JuryCategory.position", cascade="all, delete-orphan"
+    )
+    registrants: Mapped[list[Registrant]] = relationship(
+        back_populates="jury", cascade="all, delete-orphan", lazy="dynamic"
+    )
+    members: Mapped[list[PanelMember]] = relationship(
+        back_populates="jury", cascade="all, delete-orphan", order_by="PanelMember.id"
+    )
+    sessions: Mapped[list[Any]] = relationship(
+        "JurySession", back_populates="jury", cascade="all, delete-orphan"
+    )
+
+
+class JuryCategory(db.Model):
+    """A demographic category the jury balances on (age band, gender, area, ...)."""
+
+    __tablename__ = "jury_categories"
+    __table_args__ = (UniqueConstraint("jury_id", "name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+
+    jury: Mapped[Jury] = relationship(back_populates="categories")
+    values: Mapped[list[CategoryValue]] = relationship(
+        back_populates="category", order_by="CategoryValue.position", cascade="all, delete-orphan"
+    )
+
+
+class CategoryValue(db.Model):
+    """One value of a category with its quota: at least `min`, at most `max` on the panel."""
+
+    __tablename__ = "category_values"
+    __table_args__ = (
+        UniqueConstraint("category_id", "value"),
+        CheckConstraint("min_count >= 0 AND max_count >= min_count", name="quota"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    category_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_categories.id", ondelete="CASCADE"), index=True
+    )
+    value: Mapped[str] = mapped_column(String(60))
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    min_count: Mapped[int] = mapped_column(Integer, default=0)
+    max_count: Mapped[int] = mapped_column(Integer, default=0)
+
+    category: Mapped[JuryCategory] = relationship(back_populates="values")
+
+
+class Registrant(TimestampMixin, db.Model):
+    """A person in the recruitment pool. All of this row is personal data: erasure blanks
+    the contact fields and keeps only what the lottery's audit needs (features, household)."""
+
+    __tablename__ = "registrants"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('registered', 'withdrawn', 'selected', 'reserve')", name="status"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(12), default="registered")
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(100))
+    email: Mapped[str | None] = mapped_column(String(254))
+    phone: Mapped[str | None] = mapped_column(String(40))
+    address_line: Mapped[str | None] = mapped_column(String(200))
+    postcode: Mapped[str | None] = mapped_column(String(10))
+    household_key: Mapped[str | None] = mapped_column(String(64), index=True)
+    features: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    availability: Mapped[list[str]] = mapped_column(JSON, default=list)
+    consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    external_id: Mapped[str | None] = mapped_column(String(60))
+
+    jury: Mapped[Jury] = relationship(back_populates="registrants")
+
+    @property
+    def name(self) -> str:
+        return f"{self.first_name} {self.last_name}".strip()
+
+
+class SelectionDraw(CreatedMixin, db.Model):
+    """One run of the lottery: its algorithm, published seed, inputs' checksum and result
+    (probabilities, minimum probability, Gini, quota report)."""
+
+    __tablename__ = "selection_draws"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    algorithm: Mapped[str] = mapped_column(String(20))
+    seed: Mapped[str] = mapped_column(String(200))
+    panel_size: Mapped[int] = mapped_column(Integer)
+    inputs_checksum: Mapped[str] = mapped_column(String(64))
+    result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+class PanelMember(CreatedMixin, db.Model):
+    """A juror: selected from the pool (or added by hand), invited with a one-time join code.
+    Jurors sign in with that code alone; only the code's SHA-256 is stored."""
+
+    __tablename__ = "panel_members"
+    __table_args__ = (
+        CheckConstraint("status IN ('invited', 'confirmed', 'declined', 'dropped')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    registrant_id: Mapped[int | None] = mapped_column(
+        ForeignKey("registrants.id", ondelete="SET NULL")
+    )
+    draw_id: Mapped[int | None] = mapped_column(
+        ForeignKey("selection_draws.id", ondelete="SET NULL")
+    )
+    display_name: Mapped[str] = mapped_column(String(100))
+    status: Mapped[str] = mapped_column(String(12), default="invited")
+    features: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
+    join_code_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
+    join_code_expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    join_code_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    replaces_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    muted: Mapped[bool] = mapped_column(Boolean, default=False)
+    session_version: Mapped[int] = mapped_column(Integer, default=0)
+
+    jury: Mapped[Jury] = relationship(back_populates="members")
+    registrant: Mapped[Registrant | None] = relationship()
+
+    kind = "member"
+    role = "juror"
+    is_authenticated = True
+    is_active = True
+    is_anonymous = False
+    is_staff = False
+
+    def get_id(self) -> str:
+        return f"member:{self.id}:{self.session_version}"
+
+    def has_role(self, *roles: str) -> bool:
+        return "juror" in roles
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        """Join codes are compared case- and space-insensitively."""
+        normalised = "".join(code.split()).upper().replace("-", "")
+        return hashlib.sha256(normalised.encode()).hexdigest()

@@ -1,0 +1,432 @@
+"""Live deliberation: a jury's sessions, their agenda of rounds, tables, contributions,
+the speaking queue, polls and ballots, recommendations, amendments, votes and minority
+reports. Every row a juror causes carries the client id it was sent with, so a retry
+returns the first row instead of writing a second."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime, utcnow
+from consult.models.juries import Jury, PanelMember
+
+ROUND_KINDS = (
+    "briefing",
+    "open_discussion",
+    "table_discussion",
+    "ideas",
+    "poll",
+    "drafting",
+    "final_vote",
+    "reflection",
+)
+POLL_KINDS = ("agree_disagree", "single_choice", "ranking", "dots", "budget")
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class JurySession(TimestampMixin, db.Model):
+    """One meeting of a jury. `last_seq` is the room's sequence number: every broadcast
+    event gets the next one, so a reconnecting client asks for what came after its last."""
+
+    __tablename__ = "jury_sessions"
+    __table_args__ = (
+        CheckConstraint("status IN ('planned', 'live', 'paused', 'ended')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(String(200))
+    starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    status: Mapped[str] = mapped_column(String(10), default="planned")
+    current_round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL", use_alter=True)
+    )
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+    gallery_open: Mapped[bool] = mapped_column(Boolean, default=False)
+    announcement: Mapped[str | None] = mapped_column(Text)
+    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    jury: Mapped[Jury] = relationship(back_populates="sessions")
+    rounds: Mapped[list[Round]] = relationship(
+        back_populates="session",
+        order_by="Round.position",
+        cascade="all, delete-orphan",
+        foreign_keys="Round.session_id",
+    )
+    current_round: Mapped[Round | None] = relationship(foreign_keys=[current_round_id])
+    tables: Mapped[list[JuryTable]] = relationship(
+        back_populates="session", order_by="JuryTable.number", cascade="all, delete-orphan"
+    )
+
+
+class Round(db.Model):
+    """One item of the agenda. The server keeps the timer: while running, `ends_at` is the
+    end time every client counts down to; while paused, `remaining_seconds` holds the rest."""
+
+    __tablename__ = "rounds"
+    __table_args__ = (
+        CheckConstraint(_in("kind", ROUND_KINDS), name="kind"),
+        CheckConstraint("status IN ('pending', 'running', 'paused', 'done')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    kind: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(200))
+    planned_minutes: Mapped[int] = mapped_column(Integer, default=15)
+    instructions: Mapped[str] = mapped_column(Text, default="")
+    materials: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="pending")
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    remaining_seconds: Mapped[int | None] = mapped_column(Integer)
+    public: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    session: Mapped[JurySession] = relationship(back_populates="rounds", foreign_keys=[session_id])
+
+
+class JuryTable(db.Model):
+    """A table (small group) within a session, with its own channel and optional scribe."""
+
+    __tablename__ = "jury_tables"
+    __table_args__ = (UniqueConstraint("session_id", "number"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    number: Mapped[int] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(60))
+    scribe_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+
+    session: Mapped[JurySession] = relationship(back_populates="tables")
+
+
+class TableAllocation(CreatedMixin, db.Model):
+    """A seating plan for a session (from a given round on); the newest active one applies."""
+
+    __tablename__ = "table_allocations"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    from_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    method: Mapped[str] = mapped_column(String(20), default="balanced")
+    report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+
+    seats: Mapped[list[TableSeat]] = relationship(
+        back_populates="allocation", cascade="all, delete-orphan"
+    )
+
+
+class TableSeat(db.Model):
+    """A member's table in one allocation."""
+
+    __tablename__ = "table_seats"
+    __table_args__ = (UniqueConstraint("allocation_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    allocation_id: Mapped[int] = mapped_column(
+        ForeignKey("table_allocations.id", ondelete="CASCADE"), index=True
+    )
+    table_id: Mapped[int] = mapped_column(ForeignKey("jury_tables.id", ondelete="CASCADE"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+
+    allocation: Mapped[TableAllocation] = relationship(back_populates="seats")
+    table: Mapped[JuryTable] = relationship()
+    member: Mapped[PanelMember] = relationship()
+
+
+class LiveEvent(db.Model):
+    """The broadcast log of a session: what each room was sent, in order (`seq`). A client
+    that reconnects is sent the events after the last `seq` it saw, then the current state."""
+
+    __tablename__ = "live_events"
+    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    seq: Mapped[int] = mapped_column(Integer)
+    room: Mapped[str] = mapped_column(String(60))
+    event: Mapped[str] = mapped_column(String(60))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+
+
+class Contribution(CreatedMixin, db.Model):
+    """Something said in a session: a chat message, an idea, a scribe's note or an
+    announcement. Written before it is broadcast; hidden (never deleted) by moderation."""
+
+    __tablename__ = "contributions"
+    __table_args__ = (
+        UniqueConstraint("session_id", "client_id"),
+        CheckConstraint(
+            "kind IN ('message', 'idea', 'note', 'announcement', 'reflection')", name="kind"
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(
+        ForeignKey("rounds.id", ondelete="SET NULL"), index=True
+    )
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(14), default="message")
+    text: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str] = mapped_column(String(64))
+    seq: Mapped[int | None] = mapped_column(Integer)
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    hidden_reason: Mapped[str | None] = mapped_column(Text)
+    idea_group: Mapped[str | None] = mapped_column(String(200))
+    public: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    member: Mapped[PanelMember | None] = relationship()
+
+
+class HandRaise(CreatedMixin, db.Model):
+    """A raised hand in the room or at a table; giving the floor starts a speaking turn."""
+
+    __tablename__ = "hand_raises"
+    __table_args__ = (UniqueConstraint("session_id", "client_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    client_id: Mapped[str] = mapped_column(String(64))
+    lowered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    floor_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    member: Mapped[PanelMember] = relationship()
+
+
+class SpeakingTurn(db.Model):
+    """A period with the floor; its length feeds the speaking-time balance."""
+
+    __tablename__ = "speaking_turns"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    hand_id: Mapped[int | None] = mapped_column(ForeignKey("hand_raises.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    member: Mapped[PanelMember] = relationship()
+
+
+class Poll(CreatedMixin, db.Model):
+    """A live poll. Results stay hidden from jurors until the facilitator reveals them.
+    `options` is a list of {"value", "label"} (choice, ranking, dots, budget)."""
+
+    __tablename__ = "polls"
+    __table_args__ = (
+        CheckConstraint(_in("kind", POLL_KINDS), name="kind"),
+        CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    session_id: Mapped[int] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
+    )
+    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    kind: Mapped[str] = mapped_column(String(20))
+    question: Mapped[str] = mapped_column(Text)
+    options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    revealed: Mapped[bool] = mapped_column(Boolean, default=False)
+    dots_per_member: Mapped[int | None] = mapped_column(Integer)
+    budget_total: Mapped[int | None] = mapped_column(Integer)
+    opened_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    statements: Mapped[list[PollStatement]] = relationship(
+        back_populates="poll", order_by="PollStatement.position", cascade="all, delete-orphan"
+    )
+
+
+class PollStatement(db.Model):
+    """A statement in an agree/disagree poll."""
+
+    __tablename__ = "poll_statements"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    author_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    moderated_out: Mapped[bool] = mapped_column(Boolean, default=False)
+
+    poll: Mapped[Poll] = relationship(back_populates="statements")
+
+
+class Ballot(TimestampMixin, db.Model):
+    """A member's ballot in a poll: one per member, changeable while the poll is open.
+    `value`: agree/disagree {statement_id: 1|0|-1}; single choice "value"; ranking [values];
+    dots and budget {value: amount}."""
+
+    __tablename__ = "ballots"
+    __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    value: Mapped[Any] = mapped_column(JSON)
+    client_id: Mapped[str] = mapped_column(String(64))
+
+
+class Recommendation(TimestampMixin, db.Model):
+    """A recommendation drafted by a jury, decided by a final vote against a threshold
+    (share of support among votes cast) and a quorum (votes needed for a valid vote)."""
+
+    __tablename__ = "recommendations"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'voting', 'passed', 'failed', 'withdrawn')", name="status"
+        ),
+        CheckConstraint("threshold > 0 AND threshold <= 1", name="threshold"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    session_id: Mapped[int | None] = mapped_column(
+        ForeignKey("jury_sessions.id", ondelete="SET NULL")
+    )
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    title: Mapped[str] = mapped_column(String(300))
+    text: Mapped[str] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(10), default="draft")
+    threshold: Mapped[float] = mapped_column(Float, default=0.8)
+    quorum: Mapped[int] = mapped_column(Integer, default=1)
+    votes_for: Mapped[int | None] = mapped_column(Integer)
+    votes_against: Mapped[int | None] = mapped_column(Integer)
+    votes_abstain: Mapped[int | None] = mapped_column(Integer)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    author_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    jury: Mapped[Jury] = relationship()
+    amendments: Mapped[list[Amendment]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan", order_by="Amendment.id"
+    )
+    minority_reports: Mapped[list[MinorityReport]] = relationship(
+        back_populates="recommendation", cascade="all, delete-orphan"
+    )
+
+
+class Amendment(CreatedMixin, db.Model):
+    """A proposed change to a draft recommendation, accepted or rejected by the room."""
+
+    __tablename__ = "amendments"
+    __table_args__ = (
+        CheckConstraint("status IN ('proposed', 'accepted', 'rejected')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    rationale: Mapped[str] = mapped_column(Text, default="")
+    status: Mapped[str] = mapped_column(String(10), default="proposed")
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="amendments")
+
+
+class RecommendationVote(TimestampMixin, db.Model):
+    """A member's final vote on a recommendation; one per member, changeable while open."""
+
+    __tablename__ = "recommendation_votes"
+    __table_args__ = (
+        UniqueConstraint("recommendation_id", "member_id"),
+        CheckConstraint("choice IN ('support', 'oppose', 'abstain')", name="choice"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    choice: Mapped[str] = mapped_column(String(8))
+    client_id: Mapped[str] = mapped_column(String(64))
+
+
+class MinorityReport(CreatedMixin, db.Model):
+    """A dissent attached to a recommendation, written by one member and signed by others."""
+
+    __tablename__ = "minority_reports"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
+    )
+    author_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    text: Mapped[str] = mapped_column(Text)
+    client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+
+    recommendation: Mapped[Recommendation] = relationship(back_populates="minority_reports")
+    signatures: Mapped[list[MinorityReportSignature]] = relationship(cascade="all, delete-orphan")
+
+
+class MinorityReportSignature(CreatedMixin, db.Model):
+    """A member's signature on a minority report."""
+
+    __tablename__ = "minority_report_signatures"
+    __table_args__ = (UniqueConstraint("report_id", "member_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    report_id: Mapped[int] = mapped_column(
+        ForeignKey("minority_reports.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))

@@ -1,0 +1,78 @@
+"""The council's response to each jury recommendation and consultation theme, and the
+progress updates that follow it ("You said, we did")."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+from consult.models.insights import Theme
+from consult.models.live import Recommendation
+
+RESPONSE_STATUSES = ("accepted", "accepted_in_part", "not_accepted", "under_consideration")
+
+
+class CouncilResponse(TimestampMixin, db.Model):
+    """The council's answer to one recommendation or theme. Reasons are required unless
+    it is accepted; the database holds that rule too, so no path can skip it."""
+
+    __tablename__ = "council_responses"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('accepted', 'accepted_in_part', 'not_accepted', 'under_consideration')",
+            name="status",
+        ),
+        CheckConstraint(
+            "status = 'accepted' OR (reasons IS NOT NULL AND length(trim(reasons)) > 0)",
+            name="reasons_required",
+        ),
+        CheckConstraint("(recommendation_id IS NULL) <> (theme_id IS NULL)", name="one_subject"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    recommendation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("recommendations.id", ondelete="CASCADE"), unique=True
+    )
+    theme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), unique=True
+    )
+    status: Mapped[str] = mapped_column(String(20))
+    text: Mapped[str] = mapped_column(Text, default="")
+    reasons: Mapped[str | None] = mapped_column(Text)
+    owner: Mapped[str] = mapped_column(String(200), default="")
+    due_date: Mapped[date | None] = mapped_column(Date)
+    published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    recommendation: Mapped[Recommendation | None] = relationship()
+    theme: Mapped[Theme | None] = relationship()
+    updates: Mapped[list[ProgressUpdate]] = relationship(
+        back_populates="council_response",
+        cascade="all, delete-orphan",
+        order_by="ProgressUpdate.created_at",
+    )
+
+    @property
+    def progress(self) -> int:
+        return self.updates[-1].percent if self.updates else 0
+
+
+class ProgressUpdate(CreatedMixin, db.Model):
+    """Delivery progress on a council response."""
+
+    __tablename__ = "progress_updates"
+    __table_args__ = (CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    council_response_id: Mapped[int] = mapped_column(
+        ForeignKey("council_responses.id", ondelete="CASCADE"), index=True
+    )
+    percent: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    council_response: Mapped[CouncilResponse] = relationship(back_populates="updates")

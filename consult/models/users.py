@@ -1,0 +1,118 @@
+"""Staff accounts, API tokens and the audit log."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import datetime
+from typing import Any
+
+from flask_login import UserMixin
+from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, UTCDateTime, utcnow
+
+ROLES = ("admin", "officer", "facilitator")
+
+
+class User(UserMixin, CreatedMixin, db.Model):
+    """A member of staff: admins manage people, officers run consultations and juries,
+    facilitators run live sessions. Residents and jurors never have a User."""
+
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint("role IN ('admin', 'officer', 'facilitator')", name="role"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
+    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    kind = "staff"
+
+    def get_id(self) -> str:
+        return f"user:{self.id}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.active
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return check_password_hash(self.password_hash, password)
+
+    def has_role(self, *roles: str) -> bool:
+        """Admins may do anything staff can; otherwise the role must be one of `roles`."""
+        return self.role == "admin" or self.role in roles
+
+    @property
+    def is_staff(self) -> bool:
+        return True
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(CreatedMixin, db.Model):
+    """A bearer token for the JSON API; only its SHA-256 is stored."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    can_see_originals: Mapped[bool] = mapped_column(Boolean, default=False)
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
+class AuditEntry(db.Model):
+    """One action by a person that someone may later need to account for."""
+
+    __tablename__ = "audit_entries"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
+    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    actor_member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="SET NULL")
+    )
+    action: Mapped[str] = mapped_column(String(80), index=True)
+    subject_type: Mapped[str | None] = mapped_column(String(60))
+    subject_id: Mapped[int | None] = mapped_column(Integer)
+    details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+
+    actor_user: Mapped[User | None] = relationship()
+
+    @classmethod
+    def record(
+        cls, action: str, *, actor: Any = None, subject: Any = None, **details: Any
+    ) -> AuditEntry:
+        """Add an entry to the session (the caller commits). `actor` is a User or PanelMember."""
+        entry = cls(action=action, details=details)
+        if actor is not None and getattr(actor, "kind", None) == "staff":
+            entry.actor_user_id = actor.id
+        elif actor is not None and getattr(actor, "kind", None) == "member":
+            entry.actor_member_id = actor.id
+        if subject is not None:
+            if subject.id is None:
+                db.session.flush()
+            entry.subject_type = type(subject).__name__
+            entry.subject_id = subject.id
+        db.session.add(entry)
+        return entry

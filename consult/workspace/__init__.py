@@ -1,0 +1,1 @@
+"""The officer workspace: analysis jobs, theme review, exports, council responses."""

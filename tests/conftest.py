@@ -1,0 +1,325 @@
+"""Shared fixtures: a new app per test (flaskr style) on its own SQLite file copied from a
+template built once by the migrations, or inside one rolled-back transaction on
+PostgreSQL when TEST_DATABASE_URL is set; factories that commit and return ids; a live
+server on a port the OS picks; Playwright on Debian's Chromium; the axe-core check."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy.engine import make_url
+
+from consult import create_app
+from consult.extensions import db
+
+ROOT = Path(__file__).resolve().parent.parent
+TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
+DEFAULT_PASSWORD = "correct horse battery staple"
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if TEST_DATABASE_URL:
+        name = make_url(TEST_DATABASE_URL).database or ""
+        if not name.endswith("_test"):
+            pytest.exit(
+                f"TEST_DATABASE_URL names the database {name!r}: tests only run against a "
+                "database whose name ends in _test, because they write to it.",
+                returncode=4,
+            )
+
+
+def _base_config(tmp: Path) -> dict[str, Any]:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key-not-for-production",
+        "INSTANCE_PATH": str(tmp / "instance"),
+        "WTF_CSRF_ENABLED": False,
+        "RATELIMIT_ENABLED": False,
+        "SOCKETIO_ASYNC_MODE": "threading",
+        "SOCKETIO_MESSAGE_QUEUE": None,
+        "SERVER_NAME": None,
+        "PUBLIC_ORIGINS": ["http://localhost", "http://127.0.0.1"],
+        "ANALYSIS_QUEUE": "inline",
+    }
+
+
+@pytest.fixture(scope="session")
+def template_database(tmp_path_factory: pytest.TempPathFactory) -> str | None:
+    """An SQLite file built once per run by the migrations (None on PostgreSQL, where the
+    schema is upgraded once and each test runs inside a transaction)."""
+    from flask_migrate import upgrade
+
+    tmp = tmp_path_factory.mktemp("template")
+    if TEST_DATABASE_URL:
+        app = create_app({**_base_config(tmp), "SQLALCHEMY_DATABASE_URI": TEST_DATABASE_URL})
+        with app.app_context():
+            db.drop_all()
+            with db.engine.begin() as connection:
+                connection.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+            upgrade()
+            db.engine.dispose()
+        return None
+    path = tmp / "template.db"
+    app = create_app({**_base_config(tmp), "SQLALCHEMY_DATABASE_URI": f"sqlite:///{path}"})
+    with app.app_context():
+        upgrade()
+        db.engine.dispose()
+    return str(path)
+
+
+@pytest.fixture
+def app_config(tmp_path: Path, template_database: str | None) -> dict[str, Any]:
+    """The configuration the `app` fixture is built from; a test may change it first."""
+    config = _base_config(tmp_path)
+    if TEST_DATABASE_URL:
+        config["SQLALCHEMY_DATABASE_URI"] = TEST_DATABASE_URL
+    else:
+        path = tmp_path / "consult.db"
+        shutil.copyfile(template_database, path)
+        config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{path}"
+    return config
+
+
+@pytest.fixture
+def app(app_config: dict[str, Any]) -> Iterator[Flask]:
+    application = create_app(app_config)
+    if TEST_DATABASE_URL:
+        with application.app_context():
+            connection = db.engine.connect()
+        outer = connection.begin()
+        factory = db.session.session_factory
+        factory.configure(bind=connection, join_transaction_mode="create_savepoint")
+        try:
+            yield application
+        finally:
+            outer.rollback()
+            connection.close()
+            factory.configure(bind=None, join_transaction_mode="conditional_savepoint")
+            with application.app_context():
+                db.engine.dispose()
+        return
+    yield application
+    with application.app_context():
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app: Flask) -> FlaskClient:
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app: Flask):  # type: ignore[no-untyped-def]
+    return app.test_cli_runner()
+
+
+# --- factories: each opens a short app context, commits, and returns ids ------------------
+
+
+@pytest.fixture
+def make_user(app: Flask) -> Callable[..., int]:
+    from consult.models import User
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        role: str = "officer",
+        *,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        name: str | None = None,
+        active: bool = True,
+    ) -> int:
+        with app.app_context():
+            user = User(
+                email=email or f"{role}{next(counter)}@council.example",
+                role=role,
+                name=name or f"Test {role}",
+                active=active,
+            )
+            user.set_password(password)
+            db.session.add(user)
+            db.session.commit()
+            return user.id
+
+    return make
+
+
+@pytest.fixture
+def make_consultation(app: Flask) -> Callable[..., int]:
+    from datetime import timedelta
+
+    from consult.models import Consultation, Question, utcnow
+
+    counter = iter(range(1, 10_000))
+
+    def make(
+        *,
+        status: str = "open",
+        title: str | None = None,
+        slug: str | None = None,
+        questions: list[dict[str, Any]] | None = None,
+    ) -> int:
+        number = next(counter)
+        with app.app_context():
+            consultation = Consultation(
+                slug=slug or f"consultation-{number}",
+                title=title or f"Consultation {number}",
+                summary="What should we do about it?",
+                background="## Background\n\nSome facts.",
+                status=status,
+                opens_at=utcnow() - timedelta(days=1),
+                closes_at=utcnow() + timedelta(days=30),
+            )
+            for position, spec in enumerate(
+                questions or [{"kind": "free_text", "prompt": "What do you think?"}]
+            ):
+                consultation.questions.append(Question(position=position, **spec))
+            db.session.add(consultation)
+            db.session.commit()
+            return consultation.id
+
+    return make
+
+
+@pytest.fixture
+def make_jury(app: Flask) -> Callable[..., int]:
+    from consult.models import Jury
+
+    counter = iter(range(1, 10_000))
+
+    def make(*, title: str | None = None, panel_size: int = 12, status: str = "recruiting") -> int:
+        number = next(counter)
+        with app.app_context():
+            jury = Jury(
+                slug=f"jury-{number}",
+                title=title or f"Jury {number}",
+                question="How should we get around?",
+                panel_size=panel_size,
+                status=status,
+            )
+            db.session.add(jury)
+            db.session.commit()
+            return jury.id
+
+    return make
+
+
+@pytest.fixture
+def make_panel_member(app: Flask, make_jury: Callable[..., int]) -> Callable[..., tuple[int, str]]:
+    """Returns (member id, join code)."""
+    from consult.auth.services import issue_join_code
+    from consult.models import PanelMember
+
+    def make(
+        *,
+        jury_id: int | None = None,
+        name: str = "Sam",
+        status: str = "invited",
+        features: dict[str, str] | None = None,
+    ) -> tuple[int, str]:
+        jury_id = jury_id or make_jury()
+        with app.app_context():
+            member = PanelMember(
+                jury_id=jury_id, display_name=name, status=status, features=features or {}
+            )
+            db.session.add(member)
+            db.session.flush()
+            code = issue_join_code(member)
+            db.session.commit()
+            return member.id, code
+
+    return make
+
+
+@pytest.fixture
+def sign_in(app: Flask) -> Callable[..., None]:
+    """Sign a test client in as a staff member (by email) or a juror (by join code)."""
+
+    def do(
+        client: FlaskClient,
+        *,
+        email: str | None = None,
+        password: str = DEFAULT_PASSWORD,
+        code: str | None = None,
+    ) -> None:
+        if code is not None:
+            response = client.post("/join", data={"code": code})
+        else:
+            response = client.post("/sign-in", data={"email": email, "password": password})
+        assert response.status_code == 302, response.get_data(as_text=True)[:500]
+
+    return do
+
+
+# --- a live server and a real browser -----------------------------------------------------
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture
+def live_server(app: Flask) -> Iterator[str]:
+    """The app served over real HTTP (and Socket.IO) on a port the OS picks."""
+    from werkzeug.serving import make_server
+
+    port = free_port()
+    app.config["PUBLIC_ORIGINS"] = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    server = make_server("127.0.0.1", port, app, threaded=True)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.shutdown()
+        thread.join(timeout=5)
+
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    """Debian's Chromium, never a downloaded browser."""
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed (apt-get install -y chromium)")
+    return {
+        **browser_type_launch_args,
+        "executable_path": CHROMIUM,
+        "args": [
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+            "--no-first-run",
+            "--disable-quic",
+        ],
+    }
+
+
+AXE_SOURCE = (ROOT / "tests" / "vendor" / "axe.min.js").read_text()
+
+
+def assert_accessible(page: Any) -> None:
+    """Run axe-core on the page; any serious or critical violation fails the test."""
+    page.evaluate(AXE_SOURCE)  # evaluated, not a <script> tag: our CSP blocks inline script
+    violations = page.evaluate("async () => (await axe.run()).violations")
+    serious = [
+        f"{v['id']}: {v['help']} ({', '.join(n['target'][0] for n in v['nodes'][:3])})"
+        for v in violations
+        if v["impact"] in ("serious", "critical")
+    ]
+    assert not serious, f"{page.url}: {serious}"
