@@ -50,6 +50,7 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "PUBLIC_ORIGINS": public_origins,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Riverside Borough Council"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,

@@ -1,25 +1,360 @@
-"""Consultation pages."""
+"""Consultation pages for residents: the public list, a consultation's page, the response
+journey (one question per page, saved as the resident goes, resumable), and the receipt.
+Officer pages live in `manage.py` and command-line verbs in `commands.py`, on the same
+blueprint."""
 
 from __future__ import annotations
 
+import os
+import secrets
 from typing import Any
 
-from flask import Blueprint, render_template
-from sqlalchemy import select
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
 
 from consult.auth.access import public
-from consult.extensions import db
-from consult.models import Consultation
+from consult.consultations import services
+from consult.consultations.markup import render_markdown
+from consult.errors import ConsultError, Invalid
+from consult.extensions import db, limiter
+from consult.mail import send_mail
+from consult.models import Consultation, Response
 
 bp = Blueprint("consultations", __name__, url_prefix="/consultations")
+
+
+def submit_rate_limit() -> str:
+    """The limit on public submissions per client address (SUBMIT_RATE_LIMIT)."""
+    return (
+        current_app.config.get("SUBMIT_RATE_LIMIT")
+        or os.environ.get("SUBMIT_RATE_LIMIT")
+        or "30 per minute"
+    )
+
+
+@bp.app_template_filter("markdown")
+def markdown_filter(text: str) -> Any:
+    return render_markdown(text)
+
+
+@bp.app_template_filter("london")
+def london_time(value: Any, pattern: str = "%-d %B %Y, %-I:%M%p") -> str:
+    """A UTC datetime as UK local time, in GOV.UK style (10 December 2026, 5:00pm)."""
+    from zoneinfo import ZoneInfo
+
+    if value is None:
+        return ""
+    text = value.astimezone(ZoneInfo("Europe/London")).strftime(pattern)
+    return text.replace("AM", "am").replace("PM", "pm")
+
+
+def _published_or_404(slug: str) -> Consultation:
+    consultation = services.consultation_by_slug(slug)
+    if consultation is None:
+        abort(404)
+    if services.refresh_status(consultation):
+        db.session.commit()
+    if consultation.status not in services.PUBLIC_STATUSES:
+        abort(404)
+    return consultation
+
+
+def _draft_tokens() -> dict[str, str]:
+    return dict(session.get("drafts") or {})
+
+
+def _remember_draft(consultation: Consultation, token: str) -> None:
+    tokens = _draft_tokens()
+    tokens[str(consultation.id)] = token
+    session["drafts"] = dict(list(tokens.items())[-10:])
+    session.permanent = True
+
+
+def _remember_receipt(reference: str) -> None:
+    receipts = [r for r in session.get("receipts") or [] if r != reference]
+    session["receipts"] = [*receipts, reference][-10:]
+
+
+def _current_draft(consultation: Consultation) -> tuple[Response | None, str | None]:
+    token = _draft_tokens().get(str(consultation.id))
+    return services.draft_for_token(consultation, token), token
+
+
+def _resume_url(consultation: Consultation, token: str) -> str:
+    return url_for("consultations.resume", slug=consultation.slug, token=token, _external=True)
+
+
+def _journey_or_redirect(slug: str) -> tuple[Consultation, Response, str] | Any:
+    consultation = _published_or_404(slug)
+    response, token = _current_draft(consultation)
+    if response is None or token is None:
+        return redirect(url_for("consultations.show", slug=slug))
+    if response.status == "submitted":
+        _remember_receipt(response.reference)
+        return redirect(url_for("consultations.receipt", slug=slug, reference=response.reference))
+    if consultation.status != "open":
+        return redirect(url_for("consultations.show", slug=slug))
+    return consultation, response, token
 
 
 @bp.route("/")
 @public
 def index() -> Any:
-    consultations = db.session.scalars(
-        select(Consultation)
-        .where(Consultation.status != "draft")
-        .order_by(Consultation.closes_at.desc())
-    ).all()
+    consultations = services.public_consultations()
+    db.session.commit()
     return render_template("consultations/index.html", consultations=consultations)
+
+
+@bp.route("/<slug>")
+@public
+def show(slug: str) -> Any:
+    consultation = _published_or_404(slug)
+    response, _token = _current_draft(consultation)
+    return render_template(
+        "consultations/show.html",
+        consultation=consultation,
+        draft=response if response is not None and response.status == "draft" else None,
+        count=services.count_submitted(consultation),
+    )
+
+
+@bp.route("/<slug>/start", methods=["POST"])
+@limiter.limit(submit_rate_limit, methods=["POST"])
+@public
+def start(slug: str) -> Any:
+    consultation = _published_or_404(slug)
+    response, _token = _current_draft(consultation)
+    if response is None or response.status != "draft" or request.form.get("fresh"):
+        response, token = services.start_draft(consultation)
+        db.session.commit()
+        _remember_draft(consultation, token)
+    return redirect(url_for("consultations.question", slug=slug, step=1))
+
+
+@bp.route("/<slug>/resume/<token>")
+@public
+def resume(slug: str, token: str) -> Any:
+    consultation = _published_or_404(slug)
+    response = services.draft_for_token(consultation, token)
+    if response is None:
+        abort(404)
+    _remember_draft(consultation, token)
+    if response.status == "submitted":
+        _remember_receipt(response.reference)
+        return redirect(url_for("consultations.receipt", slug=slug, reference=response.reference))
+    answered = {answer.question_id for answer in response.answers}
+    for step, question in enumerate(consultation.questions, start=1):
+        if question.id not in answered:
+            return redirect(url_for("consultations.question", slug=slug, step=step))
+    return redirect(url_for("consultations.check", slug=slug))
+
+
+def _answer_value(response: Response, question_id: int) -> Any:
+    for answer in response.answers:
+        if answer.question_id == question_id:
+            return answer.text if answer.text is not None else answer.value
+    return None
+
+
+@bp.route("/<slug>/respond/<int:step>", methods=["GET", "POST"])
+@public
+def question(slug: str, step: int) -> Any:
+    found = _journey_or_redirect(slug)
+    if not isinstance(found, tuple):
+        return found
+    consultation, response, token = found
+    questions = consultation.questions
+    if not 1 <= step <= len(questions):
+        abort(404)
+    question = questions[step - 1]
+    error = None
+    value = _answer_value(response, question.id)
+    status = 200
+    if request.method == "POST":
+        autosave = request.headers.get("X-Autosave") == "1"
+        try:
+            raw = services.answer_from_form(question, request.form)
+            value = raw
+            services.save_draft_answer(response, question, raw)
+        except services.AnswerError as problem:
+            db.session.rollback()
+            error = str(problem)
+            status = 400
+        else:
+            db.session.commit()
+        if autosave:
+            return jsonify(saved=error is None, error=error), (200 if error is None else 422)
+        if error is None:
+            if request.form.get("then") == "check":
+                return redirect(url_for("consultations.check", slug=slug))
+            if step < len(questions):
+                return redirect(url_for("consultations.question", slug=slug, step=step + 1))
+            return redirect(url_for("consultations.about_you", slug=slug))
+    back = (
+        url_for("consultations.question", slug=slug, step=step - 1)
+        if step > 1
+        else url_for("consultations.show", slug=slug)
+    )
+    return (
+        render_template(
+            "consultations/question.html",
+            consultation=consultation,
+            question=question,
+            step=step,
+            total=len(questions),
+            value=value,
+            error=error,
+            back=back,
+            resume_url=_resume_url(consultation, token),
+            from_check=request.values.get("from") == "check",
+        ),
+        status,
+    )
+
+
+@bp.route("/<slug>/respond/about-you", methods=["GET", "POST"])
+@public
+def about_you(slug: str) -> Any:
+    found = _journey_or_redirect(slug)
+    if not isinstance(found, tuple):
+        return found
+    consultation, response, token = found
+    about = services.about_you_of(response)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        data = {
+            name: request.form.get(name)
+            for name in services.ABOUT_YOU_FIELDS
+            if name not in ("consent",)
+        }
+        had_email = bool(about.get("email"))
+        try:
+            services.save_draft_about_you(response, data)
+        except Invalid as problem:
+            db.session.rollback()
+            errors = problem.fields
+            about = {**about, **{k: v for k, v in data.items() if v is not None}}
+        else:
+            db.session.commit()
+            email = response.profile.email if response.profile else None
+            if email and not had_email:
+                send_mail(
+                    email,
+                    f"Your saved response: {consultation.title}",
+                    "You can come back to your response at any time before the consultation "
+                    f"closes, using this link:\n\n{_resume_url(consultation, token)}\n\n"
+                    "Keep this link private: anyone with it can see and change your answers.",
+                )
+            if request.headers.get("X-Autosave") == "1":
+                return jsonify(saved=True)
+            return redirect(url_for("consultations.check", slug=slug))
+        if request.headers.get("X-Autosave") == "1":
+            return jsonify(saved=False, errors=errors), 422
+    return (
+        render_template(
+            "consultations/about_you.html",
+            consultation=consultation,
+            about=about,
+            errors=errors,
+            choices=services.ABOUT_YOU_CHOICES,
+            labels=services.ABOUT_YOU_LABELS,
+            back=url_for("consultations.question", slug=slug, step=len(consultation.questions)),
+            resume_url=_resume_url(consultation, token),
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/<slug>/respond/check", methods=["GET", "POST"])
+@limiter.limit(submit_rate_limit, methods=["POST"])
+@public
+def check(slug: str) -> Any:
+    if request.method == "POST":
+        form_token = request.form.get("submit_token", "")
+        if form_token:
+            earlier = services.response_for_key(f"web:{form_token[:90]}")
+            if earlier is not None and earlier.consultation.slug == slug:
+                _remember_receipt(earlier.reference)
+                return redirect(
+                    url_for("consultations.receipt", slug=slug, reference=earlier.reference)
+                )
+    found = _journey_or_redirect(slug)
+    if not isinstance(found, tuple):
+        return found
+    consultation, response, token = found
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        try:
+            sent = services.submit_draft(
+                response,
+                form_token=request.form.get("submit_token", ""),
+                consent=request.form.get("consent") == "yes",
+            )
+        except ConsultError as problem:
+            db.session.rollback()
+            if not isinstance(problem, Invalid):
+                raise
+            errors = problem.fields
+        else:
+            db.session.commit()
+            if sent and response.profile is not None and response.profile.email:
+                send_mail(
+                    response.profile.email,
+                    f"Your response to {consultation.title}: {response.reference}",
+                    f"Thank you for responding to {consultation.title}.\n\n"
+                    f"Your reference is {response.reference}. Quote it if you contact us "
+                    "about your response.\n",
+                )
+            _remember_receipt(response.reference)
+            return redirect(
+                url_for("consultations.receipt", slug=slug, reference=response.reference)
+            )
+    answers = {answer.question_id: answer for answer in response.answers}
+    return (
+        render_template(
+            "consultations/check.html",
+            consultation=consultation,
+            response=response,
+            answers=answers,
+            about=services.about_you_of(response),
+            choices=services.ABOUT_YOU_CHOICES,
+            labels=services.ABOUT_YOU_LABELS,
+            errors=errors,
+            submit_token=secrets.token_urlsafe(16),
+            resume_url=_resume_url(consultation, token),
+        ),
+        400 if errors else 200,
+    )
+
+
+@bp.route("/<slug>/receipt/<reference>")
+@public
+def receipt(slug: str, reference: str) -> Any:
+    if reference not in (session.get("receipts") or []):
+        abort(404)
+    consultation = _published_or_404(slug)
+    response = db.session.scalar(
+        db.select(Response).where(
+            Response.reference == reference, Response.consultation_id == consultation.id
+        )
+    )
+    if response is None or response.status != "submitted":
+        abort(404)
+    return render_template(
+        "consultations/receipt.html",
+        consultation=consultation,
+        response=response,
+        emailed=bool(response.profile and response.profile.email),
+    )
+
+
+from consult.consultations import commands, manage  # noqa: E402,F401  (routes on bp)

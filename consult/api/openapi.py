@@ -1,0 +1,363 @@
+"""The OpenAPI 3.0 document for /api/v1, kept next to the endpoints it describes (a test
+runs schemathesis against it, so it must say what the server does)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from consult.consultations.services import ABOUT_YOU_CHOICES
+
+ERROR = {"$ref": "#/components/schemas/Error"}
+
+
+def _json(schema: dict[str, Any], description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _error(description: str) -> dict[str, Any]:
+    return _json(ERROR, description)
+
+
+SLUG = {
+    "name": "slug",
+    "in": "path",
+    "required": True,
+    "description": "The consultation's slug (its web address), from GET /consultations.",
+    "schema": {"type": "string", "minLength": 1, "maxLength": 120},
+    "example": "riverside-2030",
+}
+
+ANSWER_VALUE = {
+    "description": "The answer; its type depends on the question's kind (see `value_type`).",
+    "anyOf": [
+        {"type": "string"},
+        {"type": "integer"},
+        {"type": "array", "items": {"type": "string"}},
+        {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
+    ],
+}
+
+ABOUT_YOU = {
+    "type": "object",
+    "additionalProperties": False,
+    "description": "Optional personal data, stored apart from the answers. When any of email, "
+    "age_band, gender, ethnicity, disability or postcode_district is given (other than "
+    "prefer_not_to_say), `consent` must be true.",
+    "properties": {
+        "respondent_type": {"type": "string", "enum": ["individual", "organisation"]},
+        "organisation_name": {"type": "string", "maxLength": 200},
+        "email": {"type": "string", "format": "email", "maxLength": 254},
+        **{
+            name: {"type": "string", "enum": [value for value, _ in choices]}
+            for name, choices in ABOUT_YOU_CHOICES.items()
+        },
+        "postcode_district": {
+            "type": "string",
+            "maxLength": 17,
+            "pattern": "^([A-Z]{1,2}[0-9][A-Z0-9]?|prefer_not_to_say)$",
+        },
+        "wants_updates": {"type": "boolean"},
+        "consent": {"type": "boolean"},
+    },
+}
+
+
+def document(server_url: str) -> dict[str, Any]:
+    """The whole document, with the server's own /api/v1 address."""
+    return {
+        "openapi": "3.0.3",
+        "info": {
+            "title": "Consult API",
+            "version": "1",
+            "description": "Published consultations and their questions; submitting responses "
+            "(safe to retry with an Idempotency-Key); and, for officers with a bearer token, "
+            "the responses received, with personal data redacted from free text unless the "
+            "token may see originals.",
+        },
+        "servers": [{"url": server_url}],
+        "paths": {
+            "/consultations": {
+                "get": {
+                    "operationId": "listConsultations",
+                    "summary": "Published consultations (open, closed, analysed, responded)",
+                    "responses": {
+                        "200": _json(
+                            {
+                                "type": "object",
+                                "required": ["items"],
+                                "properties": {
+                                    "items": {
+                                        "type": "array",
+                                        "items": {"$ref": "#/components/schemas/Consultation"},
+                                    }
+                                },
+                            },
+                            "The consultations",
+                        )
+                    },
+                }
+            },
+            "/consultations/{slug}": {
+                "get": {
+                    "operationId": "getConsultation",
+                    "summary": "One published consultation with its questions",
+                    "parameters": [SLUG],
+                    "responses": {
+                        "200": _json(
+                            {"$ref": "#/components/schemas/ConsultationDetail"},
+                            "The consultation",
+                        ),
+                        "404": _error("No published consultation has this slug"),
+                    },
+                }
+            },
+            "/consultations/{slug}/responses": {
+                "post": {
+                    "operationId": "submitResponse",
+                    "summary": "Submit a response",
+                    "description": "Answers are keyed by question id (from GET "
+                    "/consultations/{slug}). With an Idempotency-Key, a retry returns the "
+                    "first response (200) instead of making another.",
+                    "parameters": [
+                        SLUG,
+                        {
+                            "name": "Idempotency-Key",
+                            "in": "header",
+                            "required": False,
+                            "description": "A unique value per response (a UUID, say); "
+                            "repeat it on retries.",
+                            "schema": {
+                                "type": "string",
+                                "minLength": 1,
+                                "maxLength": 64,
+                                "pattern": "^[A-Za-z0-9._:-]+$",
+                            },
+                        },
+                    ],
+                    "requestBody": {
+                        "required": True,
+                        "content": {
+                            "application/json": {
+                                "schema": {"$ref": "#/components/schemas/ResponseSubmission"}
+                            }
+                        },
+                    },
+                    "responses": {
+                        "201": _json({"$ref": "#/components/schemas/Receipt"}, "Stored"),
+                        "200": _json(
+                            {"$ref": "#/components/schemas/Receipt"},
+                            "Already stored under this Idempotency-Key (a retry)",
+                        ),
+                        "404": _error("No published consultation has this slug"),
+                        "409": _error("The consultation is not open"),
+                        "422": _error("Some answers need fixing: `fields` has a message each"),
+                        "429": _error("Too many submissions from this address; wait and retry"),
+                    },
+                },
+                "get": {
+                    "operationId": "listResponses",
+                    "summary": "Submitted responses (officers)",
+                    "security": [{"bearer": []}],
+                    "parameters": [
+                        SLUG,
+                        {
+                            "name": "page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100000},
+                        },
+                        {
+                            "name": "per_page",
+                            "in": "query",
+                            "required": False,
+                            "schema": {"type": "integer", "minimum": 1, "maximum": 100},
+                        },
+                    ],
+                    "responses": {
+                        "200": _json({"$ref": "#/components/schemas/ResponsePage"}, "A page"),
+                        "401": _error("No token, or a token that is not valid"),
+                        "403": _error("The token's owner may not read responses"),
+                        "404": _error("No consultation has this slug"),
+                        "422": _error("A query parameter is not valid"),
+                    },
+                },
+            },
+        },
+        "components": {
+            "securitySchemes": {
+                "bearer": {
+                    "type": "http",
+                    "scheme": "bearer",
+                    "description": "flask --app wsgi consultations token --email E",
+                }
+            },
+            "schemas": {
+                "Error": {
+                    "type": "object",
+                    "required": ["error"],
+                    "properties": {
+                        "error": {
+                            "type": "object",
+                            "required": ["code", "message"],
+                            "properties": {
+                                "code": {"type": "string"},
+                                "message": {"type": "string"},
+                                "fields": {
+                                    "type": "object",
+                                    "additionalProperties": {"type": "string"},
+                                },
+                            },
+                        }
+                    },
+                },
+                "Consultation": {
+                    "type": "object",
+                    "required": ["slug", "title", "summary", "status", "url"],
+                    "properties": {
+                        "slug": {"type": "string"},
+                        "title": {"type": "string"},
+                        "summary": {"type": "string"},
+                        "status": {
+                            "type": "string",
+                            "enum": ["open", "closed", "analysed", "responded"],
+                        },
+                        "opens_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "closes_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "url": {"type": "string"},
+                    },
+                },
+                "Question": {
+                    "type": "object",
+                    "required": ["id", "kind", "prompt", "required", "options", "value_type"],
+                    "properties": {
+                        "id": {"type": "integer"},
+                        "key": {"type": "string"},
+                        "position": {"type": "integer"},
+                        "kind": {
+                            "type": "string",
+                            "enum": [
+                                "free_text",
+                                "single_choice",
+                                "multiple_choice",
+                                "likert",
+                                "ranking",
+                                "budget",
+                            ],
+                        },
+                        "prompt": {"type": "string"},
+                        "hint": {"type": "string"},
+                        "required": {"type": "boolean"},
+                        "options": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["value", "label"],
+                                "properties": {
+                                    "value": {"type": "string"},
+                                    "label": {"type": "string"},
+                                },
+                            },
+                        },
+                        "max_length": {"type": "integer", "nullable": True},
+                        "budget_total": {"type": "integer", "nullable": True},
+                        "value_type": {"type": "string"},
+                    },
+                },
+                "ConsultationDetail": {
+                    "allOf": [
+                        {"$ref": "#/components/schemas/Consultation"},
+                        {
+                            "type": "object",
+                            "required": ["background", "documents", "questions"],
+                            "properties": {
+                                "background": {"type": "string"},
+                                "documents": {
+                                    "type": "array",
+                                    "items": {
+                                        "type": "object",
+                                        "properties": {
+                                            "title": {"type": "string"},
+                                            "url": {"type": "string"},
+                                        },
+                                    },
+                                },
+                                "questions": {
+                                    "type": "array",
+                                    "items": {"$ref": "#/components/schemas/Question"},
+                                },
+                            },
+                        },
+                    ]
+                },
+                "ResponseSubmission": {
+                    "type": "object",
+                    "required": ["answers"],
+                    "additionalProperties": False,
+                    "properties": {
+                        "answers": {
+                            "type": "object",
+                            "description": "question id (as a string) -> answer",
+                            "additionalProperties": ANSWER_VALUE,
+                        },
+                        "about_you": ABOUT_YOU,
+                    },
+                },
+                "Receipt": {
+                    "type": "object",
+                    "required": ["reference", "status", "submitted_at"],
+                    "properties": {
+                        "reference": {"type": "string", "pattern": "^RSP-[0-9A-Z]{4}-[0-9A-Z]{4}$"},
+                        "status": {"type": "string", "enum": ["submitted"]},
+                        "submitted_at": {"type": "string", "format": "date-time"},
+                    },
+                },
+                "StoredResponse": {
+                    "type": "object",
+                    "required": ["reference", "channel", "respondent_type", "answers"],
+                    "properties": {
+                        "reference": {"type": "string"},
+                        "channel": {"type": "string"},
+                        "submitted_at": {"type": "string", "format": "date-time", "nullable": True},
+                        "respondent_type": {"type": "string"},
+                        "organisation_name": {"type": "string", "nullable": True},
+                        "answers": {
+                            "type": "array",
+                            "items": {
+                                "type": "object",
+                                "required": ["question_id", "flags", "moderation"],
+                                "properties": {
+                                    "question_id": {"type": "integer"},
+                                    "value": {
+                                        "nullable": True,
+                                        "description": "Free text (redacted unless the token "
+                                        "may see originals; null when moderation hid it) or "
+                                        "the structured answer",
+                                    },
+                                    "flags": {"type": "array", "items": {"type": "string"}},
+                                    "moderation": {
+                                        "type": "string",
+                                        "enum": ["visible", "hidden"],
+                                    },
+                                },
+                            },
+                        },
+                    },
+                },
+                "ResponsePage": {
+                    "type": "object",
+                    "required": ["items", "page", "per_page", "total", "pages"],
+                    "properties": {
+                        "items": {
+                            "type": "array",
+                            "items": {"$ref": "#/components/schemas/StoredResponse"},
+                        },
+                        "page": {"type": "integer"},
+                        "per_page": {"type": "integer"},
+                        "total": {"type": "integer"},
+                        "pages": {"type": "integer"},
+                        "originals": {"type": "boolean"},
+                    },
+                },
+            },
+        },
+    }

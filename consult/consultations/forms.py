@@ -1,0 +1,109 @@
+"""Officer forms for designing consultations (Flask-WTF: CSRF and field messages).
+The resident journey's questions are built from the consultation, not from these."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    DateTimeLocalField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from consult.consultations.services import KIND_LABELS
+
+LONDON = ZoneInfo("Europe/London")
+
+
+def to_utc(value: datetime | None) -> datetime | None:
+    """A naive date-time typed in UK local time, as an aware UTC datetime."""
+    if value is None:
+        return None
+    return value.replace(tzinfo=LONDON).astimezone(UTC)
+
+
+def to_local(value: datetime | None) -> datetime | None:
+    return value.astimezone(LONDON).replace(tzinfo=None) if value else None
+
+
+class ConsultationForm(FlaskForm):
+    title = StringField(
+        "Title",
+        validators=[
+            DataRequired("Enter a title"),
+            Length(max=200, message="Use 200 characters or fewer"),
+        ],
+    )
+    slug = StringField(
+        "Web address (slug)",
+        validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")],
+    )
+    summary = TextAreaField(
+        "Summary", validators=[DataRequired("Enter a one or two sentence summary")]
+    )
+    background = TextAreaField("Background (Markdown)", validators=[Optional()])
+    documents = TextAreaField("Linked documents", validators=[Optional()])
+    opens_at = DateTimeLocalField(
+        "Opens (UK time)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[Optional()],
+    )
+    closes_at = DateTimeLocalField(
+        "Closes (UK time)",
+        format="%Y-%m-%dT%H:%M",
+        validators=[DataRequired("Enter the date and time it closes, like 31/01/2027 17:00")],
+    )
+
+
+class QuestionForm(FlaskForm):
+    kind = RadioField(
+        "Type of question",
+        choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
+        validators=[DataRequired("Select the type of question")],
+    )
+    prompt = TextAreaField(
+        "Question", validators=[DataRequired("Enter the question"), Length(max=1000)]
+    )
+    hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)])
+    required = BooleanField("Residents must answer this question")
+    options = TextAreaField("Options (one on each line)", validators=[Optional()])
+    max_length = IntegerField(
+        "Most characters allowed (free text)",
+        validators=[Optional(), NumberRange(min=10, max=20000, message="Use 10 to 20,000")],
+    )
+    budget_total = IntegerField(
+        "Total the amounts must add up to (budget)",
+        validators=[
+            Optional(),
+            NumberRange(min=1, max=1_000_000_000, message="Use a total above 0"),
+        ],
+    )
+
+
+class ImportUploadForm(FlaskForm):
+    file = FileField(
+        "CSV or Excel file",
+        validators=[
+            FileRequired("Select a CSV or XLSX file"),
+            FileAllowed(["csv", "xlsx"], "The file must be a CSV or XLSX file"),
+        ],
+    )
+    channel = RadioField(
+        "How these responses reached us",
+        choices=[
+            SelectChoice("email", "By email"),
+            SelectChoice("paper", "On paper"),
+            SelectChoice("import", "Another way"),
+        ],
+        default="paper",
+        validators=[DataRequired("Select how the responses reached us")],
+    )

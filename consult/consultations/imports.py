@@ -1,0 +1,306 @@
+"""Importing responses received by email or on paper from CSV or XLSX: read the file, map
+its columns to questions, check every row, and import all rows or none (or, when the
+officer explicitly chooses, only the good rows). Flushes; the view commits once."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from consult.consultations import services
+from consult.consultations.forms import LONDON
+from consult.errors import Conflict, Invalid
+from consult.extensions import db
+from consult.models import AuditEntry, Consultation, Question, ResponseImport, User, utcnow
+
+MAX_ROWS = 5000
+DATE_PATTERNS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%Y %H:%M")
+PROFILE_FIELDS = (
+    ("respondent_type", "Individual or organisation"),
+    ("organisation_name", "Organisation name"),
+    ("email", "Email address"),
+    ("age_band", "Age band"),
+    ("gender", "Gender"),
+    ("ethnicity", "Ethnic group"),
+    ("disability", "Disability"),
+    ("postcode_district", "Postcode district"),
+    ("submitted_at", "Date received"),
+)
+
+
+@dataclass
+class ImportResult:
+    imported: int
+    failed: list[dict[str, Any]]
+
+
+def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (as strings) from a CSV (UTF-8, with or without BOM) or XLSX file.
+    Raises Invalid with a `file` message."""
+    if filename.lower().endswith(".xlsx"):
+        from openpyxl import load_workbook
+
+        try:
+            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        except Exception as error:  # openpyxl raises many kinds for a broken file
+            raise Invalid(
+                "The file could not be read.", fields={"file": "The file is not a valid XLSX file"}
+            ) from error
+        sheet = workbook.worksheets[0]
+        table = [
+            ["" if cell is None else _cell_text(cell) for cell in row]
+            for row in sheet.iter_rows(values_only=True)
+        ]
+        workbook.close()
+    else:
+        try:
+            text = content.decode("utf-8-sig")
+        except UnicodeDecodeError as error:
+            raise Invalid(
+                "The file could not be read.",
+                fields={"file": "Save the CSV file as UTF-8 and upload it again"},
+            ) from error
+        table = [row for row in csv.reader(io.StringIO(text))]
+    table = [row for row in table if any(cell.strip() for cell in row)]
+    if len(table) < 2:
+        raise Invalid(
+            "The file is empty.",
+            fields={"file": "The file needs a row of column names and at least one response"},
+        )
+    if len(table) - 1 > MAX_ROWS:
+        raise Invalid(
+            "The file is too big.",
+            fields={"file": f"Split the file: import at most {MAX_ROWS:,} rows at a time"},
+        )
+    headers = [cell.strip() for cell in table[0]]
+    width = len(headers)
+    rows = [(row + [""] * width)[:width] for row in table[1:]]
+    return headers, rows
+
+
+def _cell_text(cell: Any) -> str:
+    if isinstance(cell, datetime):
+        return cell.isoformat()
+    if isinstance(cell, float) and cell.is_integer():
+        return str(int(cell))
+    return str(cell)
+
+
+def start_import(
+    consultation: Consultation, filename: str, content: bytes, *, channel: str, actor: User
+) -> ResponseImport:
+    """Read an uploaded file and keep it, unmapped, for the mapping step."""
+    headers, rows = read_table(filename, content)
+    record = ResponseImport(
+        consultation_id=consultation.id,
+        filename=filename[:255],
+        created_by_id=actor.id,
+        mapping={"channel": channel if channel in ("email", "paper", "import") else "import"},
+        report={"state": "mapping", "headers": headers, "rows": rows, "failed": []},
+        imported_count=0,
+        finished_at=None,
+    )
+    db.session.add(record)
+    db.session.flush()
+    record.finished_at = None  # the column's default marks rows as finished on insert
+    db.session.flush()
+    AuditEntry.record(
+        "responses.import_started", actor=actor, subject=record, rows=len(rows), file=filename
+    )
+    db.session.flush()
+    return record
+
+
+def target_fields(consultation: Consultation) -> list[tuple[str, str]]:
+    """What a column can be mapped to: each question, then the "about you" fields."""
+    return [(f"q{q.id}", f"{q.position + 1}. {q.prompt}") for q in consultation.questions] + list(
+        PROFILE_FIELDS
+    )
+
+
+def _normal(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
+
+
+def guess_mapping(consultation: Consultation, record: ResponseImport) -> dict[str, int]:
+    """A first guess: a column whose name matches a question's key or prompt, or a field."""
+    saved = record.mapping.get("columns")
+    if saved:
+        return {field: int(index) for field, index in saved.items()}
+    headers = [_normal(h) for h in record.report.get("headers", [])]
+    guess: dict[str, int] = {}
+    for question in consultation.questions:
+        for candidate in (question.key, question.prompt):
+            if candidate and _normal(candidate) in headers:
+                guess[f"q{question.id}"] = headers.index(_normal(candidate))
+                break
+    for name, label in PROFILE_FIELDS:
+        for candidate in (name, label):
+            if _normal(candidate) in headers:
+                guess[name] = headers.index(_normal(candidate))
+                break
+    return guess
+
+
+def mapping_from_form(consultation: Consultation, form: Any) -> dict[str, int]:
+    mapping = {}
+    for field, _label in target_fields(consultation):
+        value = form.get(f"map-{field}", "")
+        if value.isdigit():
+            mapping[field] = int(value)
+    return mapping
+
+
+def _match_option(question: Question, text: str) -> str:
+    """An option's value from a cell holding its value or its label (any case)."""
+    wanted = _normal(text)
+    for option in question.choices:
+        if wanted in (_normal(str(option["value"])), _normal(option["label"])):
+            return str(option["value"])
+    raise services.AnswerError(f"'{text}' is not one of the options")
+
+
+def _split(text: str) -> list[str]:
+    return [part.strip() for part in re.split(r"[;\n>|]", text) if part.strip()]
+
+
+def raw_answer(question: Question, cell: str) -> Any:
+    """A cell's text in the API's answer shape (see services.clean_answer)."""
+    cell = cell.strip()
+    if not cell:
+        return None
+    kind = question.kind
+    if kind == "free_text":
+        return cell
+    if kind == "single_choice":
+        return _match_option(question, cell)
+    if kind == "likert":
+        return cell if cell.isdigit() else _match_option(question, cell)
+    if kind in ("multiple_choice", "ranking"):
+        parts = _split(cell) if re.search(r"[;\n>|]", cell) else cell.split(",")
+        return [_match_option(question, part) for part in parts if part.strip()]
+    if kind == "budget":
+        amounts: dict[str, Any] = {}
+        for part in _split(cell) if re.search(r"[;\n|]", cell) else cell.split(","):
+            name, _, amount = part.replace("=", ":").rpartition(":")
+            if not name:
+                raise services.AnswerError(
+                    "Write amounts like 'Roads: 30; Parks: 70' (each area, a colon, an amount)"
+                )
+            amounts[_match_option(question, name)] = amount.strip().lstrip("£")
+        return amounts
+    return cell
+
+
+def _parse_date(text: str) -> datetime:
+    text = text.strip()
+    for pattern in DATE_PATTERNS:
+        try:
+            value = datetime.strptime(text, pattern)
+        except ValueError:
+            continue
+        return value.replace(tzinfo=LONDON).astimezone(UTC)
+    raise ValueError(text)
+
+
+def check_row(
+    consultation: Consultation, row: list[str], mapping: dict[str, int]
+) -> tuple[dict[int, Any], dict[str, Any], datetime | None, list[str]]:
+    """One row's answers, "about you" and date, and every problem with it."""
+    problems: list[str] = []
+    values: dict[int, Any] = {}
+    for question in consultation.questions:
+        index = mapping.get(f"q{question.id}")
+        cell = row[index] if index is not None and index < len(row) else ""
+        try:
+            value = services.clean_answer(question, raw_answer(question, cell))
+        except services.AnswerError as error:
+            problems.append(f"Question {question.position + 1}: {error}")
+            continue
+        if value is None and question.required:
+            problems.append(f"Question {question.position + 1}: it is required but empty")
+        elif value is not None:
+            values[question.id] = value
+    about_raw = {}
+    for name, _label in PROFILE_FIELDS:
+        index = mapping.get(name)
+        if name != "submitted_at" and index is not None and index < len(row):
+            cell = row[index].strip()
+            about_raw[name] = cell.lower() if name == "respondent_type" else cell
+    about: dict[str, Any] = {}
+    try:
+        about = services.clean_about_you(about_raw, consent_required=False)
+    except Invalid as error:
+        problems.extend(f"{dict(PROFILE_FIELDS)[k]}: {v}" for k, v in error.fields.items())
+    submitted_at = None
+    index = mapping.get("submitted_at")
+    if index is not None and index < len(row) and row[index].strip():
+        try:
+            submitted_at = _parse_date(row[index])
+        except ValueError:
+            problems.append(f"Date received: '{row[index]}' is not a date like 31/01/2027")
+    if not values and not problems:
+        problems.append("The row has no answers")
+    return values, about, submitted_at, problems
+
+
+def run_import(
+    consultation: Consultation,
+    record: ResponseImport,
+    mapping: dict[str, int],
+    *,
+    import_good_rows: bool,
+    actor: User,
+) -> ImportResult:
+    """Check every row with the mapping. With no failures, import them all; with failures,
+    import nothing (the report lists each failed row and why) unless the officer chose to
+    import the good rows only. Each row is imported at most once."""
+    if record.finished_at is not None:
+        raise Conflict("This import has already finished.")
+    rows = record.report.get("rows", [])
+    checked = []
+    failed = []
+    for number, row in enumerate(rows, start=2):  # row 1 holds the column names
+        values, about, submitted_at, problems = check_row(consultation, row, mapping)
+        if problems:
+            failed.append({"row": number, "problems": problems})
+        else:
+            checked.append((number, values, about, submitted_at))
+    channel = record.mapping.get("channel", "import")
+    record.mapping = {"channel": channel, "columns": mapping}
+    report = dict(record.report)
+    report["failed"] = failed
+    report["good"] = len(checked)
+    if failed and not import_good_rows:
+        report["state"] = "failed"
+        record.report = report
+        db.session.flush()
+        return ImportResult(imported=0, failed=failed)
+    for number, values, about, submitted_at in checked:
+        services.build_response(
+            consultation,
+            values,
+            about,
+            channel=channel,
+            idempotency_key=f"import:{record.id}:{number}",
+            submitted_at=submitted_at or utcnow(),
+        )
+    report["state"] = "done"
+    report["skipped"] = [item["row"] for item in failed]
+    record.report = report
+    record.imported_count = len(checked)
+    record.finished_at = utcnow()
+    db.session.flush()
+    AuditEntry.record(
+        "responses.imported",
+        actor=actor,
+        subject=record,
+        imported=len(checked),
+        skipped=len(failed),
+    )
+    db.session.flush()
+    return ImportResult(imported=len(checked), failed=failed)

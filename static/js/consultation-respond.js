@@ -1,0 +1,77 @@
+/**
+ * The response journey: saves the form to the server as the resident types (so a refresh,
+ * a lost connection or a closed tab loses nothing), and shows a running total on budget
+ * questions. The page works without it: every page's button saves too.
+ */
+const form = document.querySelector("form[data-autosave]");
+const status = document.querySelector("[data-autosave-status]");
+// getAttribute: a control named "action" would shadow form.action
+const url = form ? form.getAttribute("action") : null;
+
+function say(text) {
+  if (status) status.textContent = text;
+}
+
+let timer = null;
+let inFlight = null;
+
+async function save() {
+  timer = null;
+  const body = new FormData(form);
+  try {
+    inFlight = fetch(url, {
+      method: "POST",
+      body,
+      credentials: "same-origin",
+      headers: { "X-Autosave": "1", Accept: "application/json" },
+    });
+    const response = await inFlight;
+    if (response.ok) {
+      say("Saved");
+    } else if (response.status === 422) {
+      say("Not saved yet: check your answer");
+    } else {
+      say("");
+    }
+  } catch (error) {
+    say("Not saved: you seem to be offline. Your answer will be saved when you continue.");
+  } finally {
+    inFlight = null;
+  }
+}
+
+function schedule() {
+  if (timer) clearTimeout(timer);
+  say("Saving…");
+  timer = setTimeout(save, 600);
+}
+
+if (form) {
+  form.addEventListener("input", schedule);
+  form.addEventListener("change", schedule);
+  window.addEventListener("pagehide", () => {
+    if (timer) {
+      clearTimeout(timer);
+      const body = new FormData(form);
+          navigator.sendBeacon?.(url, body);
+    }
+  });
+}
+
+const total = document.querySelector("[data-budget-total]");
+if (total) {
+  const target = Number(total.dataset.budgetTotal);
+  const inputs = [...document.querySelectorAll("[data-budget-amount]")];
+  const update = () => {
+    const spent = inputs.reduce((sum, input) => sum + (Number(input.value) || 0), 0);
+    const left = target - spent;
+    total.textContent =
+      left === 0
+        ? `Your amounts add up to £${target}.`
+        : left > 0
+          ? `You have £${left} of £${target} left to allocate.`
+          : `You have allocated £${-left} more than £${target}.`;
+  };
+  inputs.forEach((input) => input.addEventListener("input", update));
+  update();
+}

@@ -1,0 +1,145 @@
+"""A resident completes a consultation on a 375-pixel-wide phone using only the keyboard,
+refreshes mid-way and finds the answer still there, sends it and gets a receipt; axe finds
+nothing serious or critical on any page visited."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from tests.conftest import assert_accessible
+
+QUESTIONS = [
+    {
+        "kind": "single_choice",
+        "key": "bus",
+        "prompt": "How often do you take the bus?",
+        "options": [
+            {"value": "daily", "label": "Every day"},
+            {"value": "weekly", "label": "Every week"},
+            {"value": "never", "label": "Never"},
+        ],
+    },
+    {
+        "kind": "free_text",
+        "key": "buses",
+        "prompt": "What would make buses better?",
+        "required": True,
+        "max_length": 500,
+    },
+    {"kind": "likert", "key": "listens", "prompt": "The council listens to residents."},
+    {
+        "kind": "budget",
+        "key": "budget",
+        "prompt": "How would you split £100?",
+        "budget_total": 100,
+        "options": [{"value": "roads", "label": "Roads"}, {"value": "parks", "label": "Parks"}],
+    },
+]
+
+
+def tab_to(page: Page, matches: str, limit: int = 80) -> None:
+    """Press Tab until the focused element matches a CSS selector (keyboard only)."""
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate("(s) => document.activeElement?.matches(s) ?? false", matches):
+            return
+    raise AssertionError(f"could not reach {matches} with the Tab key")
+
+
+@pytest.mark.browser
+def test_resident_responds_by_keyboard_on_a_phone_and_survives_a_refresh(
+    page: Page, live_server, make_consultation
+):
+    make_consultation(slug="buses", title="Better buses", questions=QUESTIONS)
+    page.set_viewport_size({"width": 375, "height": 740})
+    page.goto(f"{live_server}/consultations/")
+    assert_accessible(page)
+    tab_to(page, 'a[href="/consultations/buses"]')
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Better buses")).to_be_visible()
+    assert_accessible(page)
+    tab_to(page, "button.govuk-button--start")
+    page.keyboard.press("Enter")
+
+    # 1: a single choice, chosen with the arrow keys
+    expect(page.get_by_text("Question 1 of 4")).to_be_visible()
+    assert_accessible(page)
+    tab_to(page, "input[type=radio]")
+    page.keyboard.press("Space")
+    page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Every week")).to_be_checked()
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
+
+    # 2: free text, saved as it is typed; a refresh loses nothing
+    expect(page.get_by_text("Question 2 of 4")).to_be_visible()
+    tab_to(page, "textarea")
+    page.keyboard.type("Buses every ten minutes on the 14, and later on Sundays.")
+    expect(page.locator("[data-autosave-status]")).to_have_text("Saved")
+    page.reload()
+    expect(page.locator("textarea")).to_have_value(
+        "Buses every ten minutes on the 14, and later on Sundays."
+    )
+    assert_accessible(page)
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
+
+    # 3: agreement scale
+    expect(page.get_by_text("Question 3 of 4")).to_be_visible()
+    assert_accessible(page)
+    tab_to(page, "input[type=radio]")
+    page.keyboard.press("Space")
+    for _ in range(3):
+        page.keyboard.press("ArrowDown")
+    expect(page.get_by_label("Agree", exact=True)).to_be_checked()
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
+
+    # 4: budget, first wrong (an error summary that links to the field), then right
+    expect(page.get_by_text("Question 4 of 4")).to_be_visible()
+    tab_to(page, "input[data-budget-amount]")
+    page.keyboard.type("60")
+    page.keyboard.press("Tab")
+    page.keyboard.type("30")
+    expect(page.locator("[data-budget-total]")).to_have_text(
+        "You have £10 of £100 left to allocate."
+    )
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("they add up to £90")
+    assert_accessible(page)
+    expect(summary).to_be_focused()
+    tab_to(page, ".govuk-error-summary a")
+    page.keyboard.press("Enter")
+    expect(page.locator("input[data-budget-amount]").first).to_be_focused()
+    page.keyboard.press("Tab")
+    page.keyboard.press("ControlOrMeta+a")
+    page.keyboard.type("40")
+    tab_to(page, "button[value=continue]")
+    page.keyboard.press("Enter")
+
+    # about you: optional, skipped
+    expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible()
+    assert_accessible(page)
+    tab_to(page, "button.govuk-button")
+    page.keyboard.press("Enter")
+
+    # check and send
+    expect(page.get_by_role("heading", name=re.compile("Check your answers"))).to_be_visible()
+    expect(page.locator("main")).to_contain_text("Every week")
+    expect(page.locator("main")).to_contain_text("Roads: £60; Parks: £40")
+    assert_accessible(page)
+    tab_to(page, "button[data-prevent-double-click]")
+    page.keyboard.press("Enter")
+
+    expect(page.get_by_role("heading", name="Response sent")).to_be_visible()
+    reference = page.locator("#reference").inner_text()
+    assert re.fullmatch(r"RSP-[0-9A-Z]{4}-[0-9A-Z]{4}", reference)
+    assert_accessible(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the receipt scrolls sideways ({width}px)"
