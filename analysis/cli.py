@@ -1,0 +1,148 @@
+"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates`.
+
+Officers and `bench/` run the library on CSV files without the web app. Results go to
+standard output (or `--out`) as JSON, or CSV for `themes --format csv`; a progress bar
+goes to standard error unless `--quiet`. Exit status: 0 done, 2 the input cannot be used
+(missing column, empty file, unreadable encoding) with the reason on standard error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import io
+import json
+import sys
+from collections.abc import Sequence
+from typing import Any
+
+from analysis.io import InputError, read_answers
+
+__all__ = ["build_parser", "main"]
+
+
+def _themes_count(value: str) -> int | str:
+    if value == "auto":
+        return "auto"
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError('expected "auto" or a whole number') from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("the number of themes must be at least 1")
+    return number
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser (exposed for tests and documentation)."""
+    parser = argparse.ArgumentParser(
+        prog="python -m analysis", description="Analyse consultation answers held in CSV files."
+    )
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    themes = commands.add_parser("themes", help="cluster free-text answers into themes")
+    themes.add_argument("file", help="CSV file with a header row")
+    themes.add_argument("--text-column", required=True, help="column holding the answers")
+    themes.add_argument("--id-column", help="column holding answer ids (default: row number)")
+    themes.add_argument("--themes", type=_themes_count, default="auto", help='"auto" or N')
+    themes.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    themes.add_argument("--format", choices=("json", "csv"), default="json")
+    themes.add_argument("--out", help="write here instead of standard output")
+    themes.add_argument("--quiet", action="store_true", help="no progress bar")
+
+    opinion = commands.add_parser(
+        "opinion-groups", help="opinion groups from agree/disagree votes (Pol.is CSV)"
+    )
+    opinion.add_argument("file", help="votes.csv or participants-votes.csv")
+    opinion.add_argument("--format", choices=("json",), default="json")
+    opinion.add_argument("--seed", type=int, default=0)
+    opinion.add_argument("--out")
+    opinion.add_argument("--quiet", action="store_true")
+
+    duplicates = commands.add_parser(
+        "duplicates", help="exact and near duplicates and organised campaigns"
+    )
+    duplicates.add_argument("file")
+    duplicates.add_argument("--text-column", required=True)
+    duplicates.add_argument("--id-column")
+    duplicates.add_argument("--out")
+    duplicates.add_argument("--quiet", action="store_true")
+    return parser
+
+
+def _write(text: str, out: str | None) -> None:
+    if out:
+        with open(out, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+    else:
+        sys.stdout.write(text)
+
+
+def _run_themes(arguments: argparse.Namespace) -> str:
+    from tqdm import tqdm
+
+    from analysis.themes import NO_COMMENT_LABEL, themes
+
+    answers = read_answers(arguments.file, arguments.text_column, arguments.id_column)
+    with tqdm(total=100, file=sys.stderr, disable=arguments.quiet, unit="%", desc="Themes") as bar:
+
+        def progress(fraction: float, message: str) -> None:
+            bar.set_description(message)
+            bar.update(max(0, round(fraction * 100) - bar.n))
+
+        result = themes(
+            answers.texts,
+            answers.ids,
+            n_themes=arguments.themes,
+            random_state=arguments.seed,
+            progress=progress,
+        )
+    if arguments.format == "json":
+        return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
+    labels = {theme.id: theme.label for theme in result.themes}
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(["id", "theme", "theme_label", "confidence"])
+    for assignment in result.assignments:
+        label = labels.get(assignment.theme, NO_COMMENT_LABEL)
+        writer.writerow([assignment.id, assignment.theme, label, assignment.confidence])
+    return buffer.getvalue()
+
+
+def _run_opinion_groups(arguments: argparse.Namespace) -> str:
+    from analysis.opinion import opinion_groups
+    from analysis.polis import read_votes
+
+    votes = read_votes(arguments.file)
+    if not votes:
+        raise InputError(f"{arguments.file} holds no votes.")
+    groups = opinion_groups(votes, random_state=arguments.seed)
+    return json.dumps(groups.as_dict(), ensure_ascii=False, indent=2) + "\n"
+
+
+def _run_duplicates(arguments: argparse.Namespace) -> str:
+    from analysis.duplicates import find_duplicates
+
+    answers = read_answers(arguments.file, arguments.text_column, arguments.id_column)
+    groups: list[Any] = find_duplicates(answers.texts, answers.ids)
+    return json.dumps([group.as_dict() for group in groups], ensure_ascii=False, indent=2) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit status (0 done, 2 unusable input)."""
+    arguments = build_parser().parse_args(argv)
+    runners = {
+        "themes": _run_themes,
+        "opinion-groups": _run_opinion_groups,
+        "duplicates": _run_duplicates,
+    }
+    try:
+        output = runners[arguments.command](arguments)
+    except (InputError, FileNotFoundError, IsADirectoryError) as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    except ValueError as error:  # the library refusing the data (e.g. unreadable votes)
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    _write(output, arguments.out)
+    return 0

@@ -1,0 +1,160 @@
+"""Theme labels for `analysis/`: key phrases a person would write, by class-based TF-IDF.
+
+Terms are content-word stems and detected phrases ("bus frequency", "cost of parking");
+each is shown in the surface form people used most. A term scores high for a theme when
+it is frequent inside the theme and rare across the others (c-TF-IDF: the term's share of
+the theme's words times log(1 + mean words per theme / the term's count overall)).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+
+import numpy as np
+from scipy import sparse
+
+from analysis.text import STOP_WORDS, Stemmer
+
+__all__ = ["PhraseIndex", "class_keyphrases", "label_from_keyphrases"]
+
+
+class PhraseIndex:
+    """Finds the terms (content stems and known phrases) in tokenised answers.
+
+    `phrases` are tuples of stems (from `analysis.text.detect_phrases` run on stems).
+    `display(term)` gives the most common surface wording of a term.
+    """
+
+    def __init__(self, phrases: Sequence[tuple[str, ...]], stemmer: Stemmer) -> None:
+        self.stemmer = stemmer
+        self.bigrams = {phrase for phrase in phrases if len(phrase) == 2}
+        self.trigrams = {phrase for phrase in phrases if len(phrase) == 3}
+        self._surface: dict[tuple[str, ...], Counter[str]] = {}
+
+    def terms(self, tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, ...]]:
+        """Unigram content stems and phrases of one answer, each once per answer."""
+        found: set[tuple[str, ...]] = set()
+        for index, stem in enumerate(stems):
+            token = tokens[index]
+            if len(token) > 1 and token not in STOP_WORDS and not token.isdigit():
+                found.add((stem,))
+            if index + 1 < len(stems):
+                pair = (stem, stems[index + 1])
+                if pair in self.bigrams:
+                    found.add(pair)
+                    self._remember(pair, tokens[index : index + 2])
+            if index + 2 < len(stems):
+                triple = (stem, stems[index + 1], stems[index + 2])
+                if triple in self.trigrams:
+                    found.add(triple)
+                    self._remember(triple, tokens[index : index + 3])
+        return sorted(found)
+
+    def _remember(self, phrase: tuple[str, ...], tokens: Sequence[str]) -> None:
+        self._surface.setdefault(phrase, Counter())[" ".join(tokens)] += 1
+
+    def display(self, term: tuple[str, ...]) -> str:
+        """The surface form of a term: the most frequent wording seen for it."""
+        if len(term) == 1:
+            return self.stemmer.display(term[0])
+        forms = self._surface.get(term)
+        if not forms:
+            return " ".join(self.stemmer.display(stem) for stem in term)
+        return forms.most_common(1)[0][0]
+
+
+def class_keyphrases(
+    term_lists: Sequence[Sequence[tuple[str, ...]]],
+    classes: Sequence[int],
+    n_classes: int,
+    index: PhraseIndex,
+    *,
+    weights: Sequence[float] | None = None,
+    top: int = 6,
+    phrase_boost: float = 1.5,
+) -> list[list[str]]:
+    """Top `top` key phrases (surface form) for each class 0..n_classes-1, best first.
+
+    `term_lists[i]` are the terms of answer i (from `PhraseIndex.terms`), `classes[i]` its
+    class (negative = ignored), `weights[i]` how many people sent it. Phrases get a mild
+    boost, and a single word already inside a chosen phrase is skipped.
+    """
+    vocabulary: dict[tuple[str, ...], int] = {}
+    rows: list[int] = []
+    cols: list[int] = []
+    values: list[float] = []
+    for i, terms in enumerate(term_lists):
+        label = classes[i]
+        if label < 0:
+            continue
+        weight = 1.0 if weights is None else float(weights[i])
+        for term in terms:
+            column = vocabulary.setdefault(term, len(vocabulary))
+            rows.append(label)
+            cols.append(column)
+            values.append(weight)
+    if not vocabulary:
+        return [[] for _ in range(n_classes)]
+    counts = sparse.csr_matrix(
+        (values, (rows, cols)), shape=(n_classes, len(vocabulary)), dtype=np.float64
+    ).toarray()
+    # Support in documents per class, unweighted, to keep one loud answer from labelling.
+    support = sparse.csr_matrix(
+        (np.ones(len(values)), (rows, cols)), shape=(n_classes, len(vocabulary))
+    ).toarray()
+    totals = counts.sum(axis=1, keepdims=True)
+    totals[totals == 0] = 1.0
+    average = counts.sum() / max(1, n_classes)
+    overall = counts.sum(axis=0)
+    overall[overall == 0] = 1.0
+    scores = (counts / totals) * np.log1p(average / overall)
+    terms = list(vocabulary)
+    lengths = np.array([len(term) for term in terms])
+    scores = scores * np.where(lengths > 1, phrase_boost, 1.0)
+    scores[support < 2] *= 0.1  # seen in one answer only: keep as a last resort
+    result: list[list[str]] = []
+    for label in range(n_classes):
+        order = np.argsort(-scores[label], kind="stable")
+        chosen: list[tuple[str, ...]] = []
+        for column in order:
+            if scores[label, column] <= 0 or len(chosen) >= top:
+                break
+            term = terms[column]
+            clash = [j for j, other in enumerate(chosen) if _overlaps(term, other)]
+            if not clash:
+                chosen.append(term)
+            elif len(term) > 1 and all(len(chosen[j]) == 1 for j in clash):
+                # A phrase beats the single word it contains ("bus frequency" over "bus")
+                # when it is reasonably strong itself.
+                best_word = max(scores[label, vocabulary[chosen[j]]] for j in clash)
+                if scores[label, column] >= 0.3 * best_word:
+                    chosen[clash[0]] = term
+                    for j in reversed(clash[1:]):
+                        del chosen[j]
+        seen: set[str] = set()
+        phrases = []
+        for term in chosen:
+            text = index.display(term)
+            if text not in seen:
+                seen.add(text)
+                phrases.append(text)
+        result.append(phrases)
+    return result
+
+
+def _overlaps(term: tuple[str, ...], other: tuple[str, ...]) -> bool:
+    """True when one term is contained in the other ("bus" in "bus frequency")."""
+    shorter, longer = (term, other) if len(term) <= len(other) else (other, term)
+    if len(shorter) == len(longer):
+        return shorter == longer
+    content = [stem for stem in shorter if stem not in STOP_WORDS]
+    return all(stem in longer for stem in content)
+
+
+def label_from_keyphrases(keyphrases: Sequence[str], *, fallback: str = "Other") -> str:
+    """A short human label: the top one or two key phrases, first letter capitalised."""
+    if not keyphrases:
+        return fallback
+    label = ", ".join(keyphrases[:2])
+    return label[0].upper() + label[1:]

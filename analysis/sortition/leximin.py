@@ -1,0 +1,575 @@
+"""LEXIMIN: the fairest lottery over quota-meeting panels (Flanigan et al., Nature 2021).
+
+Part of the pure `analysis.sortition` library; our own implementation of the method the
+paper describes, on SciPy's HiGHS (`linprog`, `milp`).
+
+The lottery is a probability distribution over panels that maximises the smallest
+selection probability of any pool member, then the second smallest, and so on. We work
+on TYPES of people (`pooltypes`): a panel is a vector of counts per type and every member
+of type t has probability E[count_t] / size_t, so the programs have one variable per type
+instead of one per person.
+
+Each leximin level is a linear program solved by column generation:
+
+    master   max z  s.t.  sum_P lam_P count_P,t / size_t >= z      (t not yet fixed)
+                          sum_P lam_P count_P,t / size_t >= f_t    (t fixed earlier)
+                          sum_P lam_P = 1, lam >= 0
+    pricing  a panel P with sum_t y_t count_P,t / size_t > mu, where (y, mu) are the
+             master's duals: first a cheap search (swaps on the best known panels under
+             the dual weights), then the exact integer program (`milp`), whose dual bound
+             proves that no panel is missing.
+
+When no panel is missing, types with a positive dual y_t are provably at the optimum z
+in every optimal lottery (complementary slackness): they are fixed at z and the next
+level maximises the minimum of the others, keeping every column found so far (a warm
+start: later levels mostly need few new panels). To fix many types per level, we look
+for a dual solution with the largest support (one extra LP over the known panels).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linprog, milp
+
+from .pooltypes import PoolTypes
+
+LOG = logging.getLogger(__name__)
+PROBABILITY_GRID = 1e-9  # lottery weights are rounded to this before drawing
+
+
+class LeximinError(RuntimeError):
+    """The solver failed (numerical trouble or the time limit); the message says which."""
+
+
+@dataclass(frozen=True)
+class PanelDistribution:
+    """A lottery over panels: `panels[i]` (counts per type) is drawn with `weights[i]`."""
+
+    panels: np.ndarray  # (m, n_types) int64
+    weights: np.ndarray  # (m,) float, rounded to PROBABILITY_GRID, sums to 1
+    type_probabilities: np.ndarray  # (n_types,) selection probability of each member
+    levels: int  # leximin levels solved
+    rounds: int  # master LP solves
+    pricing_calls: int  # exact integer programs solved
+    seconds: float
+    complete: bool = True  # False: the time limit stopped it after `levels - 1` exact levels
+
+
+class _Pricer:
+    """Best panels for given weights per type: the exact integer program (HiGHS).
+
+    Keeps one HiGHS model and only changes the objective between calls (SciPy's bundled
+    binding; falls back to `scipy.optimize.milp`). Returns the optimum and the other
+    improving solutions HiGHS met on the way, which are often good columns too.
+    """
+
+    def __init__(self, types: PoolTypes, panel_size: int, time_limit: float | None) -> None:
+        self.types = types
+        self.panel_size = panel_size
+        self.constraints = types.constraints(panel_size)
+        self.bounds = types.bounds()
+        self.integrality = np.ones(types.n_types)
+        self.time_limit = time_limit
+        self.calls = 0
+        self.highs = _new_highs()
+        if self.highs is not None:
+            h, core = self.highs
+            n = types.n_types
+            h.setOptionValue("presolve", "on")
+            h.setOptionValue("mip_rel_gap", 1e-9)
+            h.setOptionValue("mip_improving_solution_save", True)
+            if time_limit is not None:
+                h.setOptionValue("time_limit", float(max(time_limit, 1.0)))
+            h.addVars(n, np.zeros(n), types.upper.astype(float))
+            h.changeColsIntegrality(
+                n, np.arange(n, dtype=np.int32), np.array([core.HighsVarType.kInteger] * n)
+            )
+            rows = [types.incidence, sparse.csr_matrix(np.ones((1, n)))]
+            lower = [types.mins, [panel_size]]
+            upper = [types.maxs, [panel_size]]
+            for extra in self.constraints[2:]:
+                rows.append(sparse.csr_matrix(extra.A))
+                lower.append(np.broadcast_to(extra.lb, extra.A.shape[0]))
+                upper.append(np.broadcast_to(extra.ub, extra.A.shape[0]))
+            matrix = sparse.vstack(rows).tocsr()
+            h.addRows(
+                matrix.shape[0],
+                np.concatenate(lower).astype(float),
+                np.concatenate(upper).astype(float),
+                matrix.nnz,
+                matrix.indptr[:-1].astype(np.int32),
+                matrix.indices.astype(np.int32),
+                matrix.data.astype(float),
+            )
+            h.changeObjectiveSense(core.ObjSense.kMaximize)
+
+    def best(self, weights: np.ndarray) -> tuple[np.ndarray | None, float, list[np.ndarray]]:
+        """(counts of a best panel, upper bound on the best value, other good panels)."""
+        self.calls += 1
+        if self.highs is not None:
+            h, core = self.highs
+            n = self.types.n_types
+            h.changeColsCost(n, np.arange(n, dtype=np.int32), weights.astype(float))
+            h.run()
+            status = h.getModelStatus()
+            if status != core.HighsModelStatus.kOptimal:
+                if status == core.HighsModelStatus.kInfeasible:
+                    return None, -np.inf, []
+                raise LeximinError(
+                    "the pricing integer program failed: " + h.modelStatusToString(status)
+                )
+            counts = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+            bound = float(h.getInfo().mip_dual_bound)
+            others = [
+                np.rint(np.asarray(saved.col_value)).astype(np.int64)
+                for saved in h.getSavedMipSolutions()
+            ]
+            others = [o for o in others if self.types.is_feasible_panel(o, self.panel_size)]
+            value = float(weights @ counts)
+            return counts, max(bound, value), others
+        options: dict[str, object] = {"disp": False, "presolve": True, "mip_rel_gap": 1e-9}
+        if self.time_limit is not None:
+            options["time_limit"] = max(self.time_limit, 1.0)
+        result = milp(
+            c=-weights,
+            constraints=self.constraints,
+            integrality=self.integrality,
+            bounds=self.bounds,
+            options=options,
+        )
+        if result.x is None:
+            return None, -np.inf, []
+        counts = np.rint(result.x).astype(np.int64)
+        bound = getattr(result, "mip_dual_bound", None)
+        value = float(weights @ counts)
+        upper = -float(bound) if bound is not None and np.isfinite(bound) else value
+        return counts, max(upper, value), []
+
+
+class _ColumnStore:
+    """Panels found so far (counts per type), without duplicates, in discovery order."""
+
+    def __init__(self, n_types: int) -> None:
+        self.rows: list[np.ndarray] = []
+        self.seen: set[bytes] = set()
+        self.n_types = n_types
+        self._matrix: np.ndarray | None = None
+
+    def add(self, counts: np.ndarray) -> bool:
+        key = counts.astype(np.int64).tobytes()
+        if key in self.seen:
+            return False
+        self.seen.add(key)
+        self.rows.append(counts.astype(np.int64))
+        self._matrix = None
+        return True
+
+    @property
+    def matrix(self) -> np.ndarray:
+        if self._matrix is None:
+            self._matrix = np.array(self.rows, dtype=np.int64).reshape(-1, self.n_types)
+        return self._matrix
+
+
+def _swap_search(
+    types: PoolTypes,
+    incidence: np.ndarray,
+    start: np.ndarray,
+    weights: np.ndarray,
+    target: float,
+    max_moves: int = 60,
+    candidates: int = 256,
+) -> np.ndarray | None:
+    """Improve a panel by moving one seat from one type to another, keeping every quota.
+
+    Steepest ascent among the `candidates` best-gaining moves; returns the local optimum
+    if its weight exceeds `target`, else None. Cheap compared with the exact integer
+    program, and often enough while the duals move little between rounds.
+    """
+    if types.household_groups:
+        return None  # moves would have to respect households too; leave it to the ILP
+    counts = start.copy()
+    per_value = incidence @ counts
+    for _ in range(max_moves):
+        add_idx = np.flatnonzero(counts < types.upper)
+        remove_idx = np.flatnonzero(counts > 0)
+        if not len(add_idx) or not len(remove_idx):
+            break
+        gain = weights[add_idx][:, None] - weights[remove_idx][None, :]
+        flat = gain.ravel()
+        count = min(candidates, flat.size)
+        top = np.argpartition(-flat, count - 1)[:count]
+        top = top[flat[top] > 1e-12]
+        if not len(top):
+            break
+        top = top[np.argsort(-flat[top], kind="stable")]
+        a = add_idx[top // len(remove_idx)]
+        r = remove_idx[top % len(remove_idx)]
+        after = per_value[:, None] + incidence[:, a] - incidence[:, r]
+        ok = ((after >= types.mins[:, None]) & (after <= types.maxs[:, None])).all(axis=0)
+        hits = np.flatnonzero(ok)
+        if not len(hits):
+            break
+        best = hits[0]
+        counts[a[best]] += 1
+        counts[r[best]] -= 1
+        per_value = after[:, best]
+    return counts if float(weights @ counts) > target else None
+
+
+class _Master:
+    """The master LP over the known panels, re-solved warm after each change.
+
+    Rows: one per type (`coverage . lam - z >= 0` while unfixed, `coverage . lam >= f_t`
+    once fixed) and the convexity row `sum lam = 1`; columns: z, then one per panel.
+    Uses the HiGHS object bundled with SciPy so that adding a panel or fixing a type keeps
+    the simplex basis (a few iterations per re-solve instead of hundreds); when that
+    private binding is missing, falls back to `scipy.optimize.linprog` from scratch.
+    """
+
+    def __init__(self, sizes: np.ndarray) -> None:
+        self.sizes = sizes
+        self.n_types = len(sizes)
+        self.unfixed = np.ones(self.n_types, dtype=bool)
+        self.fixed_values = np.zeros(self.n_types)
+        self.panels: list[np.ndarray] = []
+        self.highs = _new_highs()
+        if self.highs is not None:
+            h, core = self.highs
+            n = self.n_types
+            lower = np.concatenate([np.zeros(n), [1.0]])
+            upper = np.concatenate([np.full(n, core.kHighsInf), [1.0]])
+            empty = np.array([], dtype=np.int32)
+            h.addRows(n + 1, lower, upper, 0, empty, empty, np.array([]))
+            h.changeObjectiveSense(core.ObjSense.kMaximize)
+            h.addCol(1.0, 0.0, 1.0, n, np.arange(n, dtype=np.int32), -np.ones(n))
+
+    def add(self, counts: np.ndarray) -> None:
+        self.panels.append(counts)
+        if self.highs is not None:
+            h, _ = self.highs
+            index = np.flatnonzero(counts)
+            rows = np.concatenate([index, [self.n_types]]).astype(np.int32)
+            values = np.concatenate([counts[index] / self.sizes[index], [1.0]])
+            h.addCol(0.0, 0.0, self.highs[1].kHighsInf, len(rows), rows, values)
+
+    def fix(self, tight: np.ndarray, value: float) -> None:
+        self.fixed_values[tight] = value
+        self.unfixed &= ~tight
+        if self.highs is not None:
+            h, core = self.highs
+            for t in np.flatnonzero(tight):
+                h.changeCoeff(int(t), 0, 0.0)
+                h.changeRowBounds(int(t), float(value), core.kHighsInf)
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray, float]:
+        """(z, lambda per panel, y per type, mu)."""
+        if self.highs is None:
+            return _solve_master_linprog(
+                np.array(self.panels), self.sizes, self.unfixed, self.fixed_values
+            )
+        h, core = self.highs
+        h.run()
+        if h.getModelStatus() != core.HighsModelStatus.kOptimal:
+            # numerical trouble in the warm start: rebuild from scratch once
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != core.HighsModelStatus.kOptimal:
+                raise LeximinError(
+                    "the master linear program failed: " + h.modelStatusToString(h.getModelStatus())
+                )
+        solution = h.getSolution()
+        x = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual)
+        y = np.maximum(-duals[: self.n_types], 0.0)
+        return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types])
+
+
+def _new_highs():  # type: ignore[no-untyped-def]
+    """SciPy's bundled HiGHS object (private API) with deterministic options, or None."""
+    try:
+        from scipy.optimize._highspy import _core as core
+
+        h = core._Highs()
+        h.setOptionValue("output_flag", False)
+        h.setOptionValue("random_seed", 0)
+        h.setOptionValue("threads", 1)
+        h.setOptionValue("presolve", "off")
+        h.setOptionValue("simplex_strategy", 4)
+        return h, core
+    except Exception:  # pragma: no cover - depends on the SciPy build
+        return None
+
+
+def _solve_master_linprog(
+    panels: np.ndarray,
+    sizes: np.ndarray,
+    unfixed: np.ndarray,
+    fixed_values: np.ndarray,
+) -> tuple[float, np.ndarray, np.ndarray, float]:
+    """The master LP from scratch with `linprog`: (z, lambda, y per type, mu)."""
+    n_types = len(sizes)
+    active = unfixed | (fixed_values > 0)
+    rows = np.flatnonzero(active)
+    coverage = (panels[:, rows] / sizes[rows]).T  # active types x panels
+    m = panels.shape[0]
+    z_column = unfixed[rows].astype(float)[:, None]
+    a_ub = sparse.hstack([sparse.csr_matrix(-coverage), sparse.csr_matrix(z_column)]).tocsr()
+    b_ub = np.where(unfixed[rows], 0.0, -fixed_values[rows])
+    a_eq = np.concatenate([np.ones(m), [0.0]])[None, :]
+    cost = np.zeros(m + 1)
+    cost[-1] = -1.0
+    bounds = [(0, None)] * m + [(0, 1)]
+    result = linprog(
+        cost,
+        A_ub=a_ub,
+        b_ub=b_ub,
+        A_eq=a_eq,
+        b_eq=[1.0],
+        bounds=bounds,
+        method="highs",
+    )
+    if result.status != 0:
+        raise LeximinError(f"the master linear program failed: {result.message}")
+    y = np.zeros(n_types)
+    y[rows] = np.maximum(-result.ineqlin.marginals, 0.0)
+    mu = float(-result.eqlin.marginals[0])
+    return float(result.x[-1]), result.x[:-1], y, mu
+
+
+def _max_support_dual(
+    panels: np.ndarray,
+    sizes: np.ndarray,
+    unfixed: np.ndarray,
+    fixed_values: np.ndarray,
+    z_star: float,
+    tolerance: float,
+) -> np.ndarray | None:
+    """Scaled optimal dual of the master with as many positive y (unfixed types) as possible.
+
+    Over the cone of scaled optimal duals {(y, mu, s): y . coverage_P <= mu for every known
+    panel, sum_unfixed y = s, mu - sum_fixed f y <= s z*}, maximise sum_unfixed min(y_t, 1).
+    A type with min(y_t, 1) > 0 is in the support of some optimal dual. Returns y / s
+    (an optimal dual, normalised) or None when the LP fails.
+    """
+    n_types = len(sizes)
+    rows = np.flatnonzero(unfixed | (fixed_values > 0))
+    free_rows = unfixed[rows]
+    r = len(rows)
+    coverage = panels[:, rows] / sizes[rows]  # panels x active types
+    m = panels.shape[0]
+    n_free = int(free_rows.sum())
+    # variables: y (r), mu, s, w (n_free)
+    n_vars = r + 2 + n_free
+    blocks = []
+    b_ub = []
+    # y . coverage_P - mu <= 0
+    blocks.append(
+        sparse.hstack(
+            [
+                sparse.csr_matrix(coverage),
+                sparse.csr_matrix(-np.ones((m, 1))),
+                sparse.csr_matrix((m, 1 + n_free)),
+            ]
+        )
+    )
+    b_ub.extend([0.0] * m)
+    # mu - sum_fixed f y - s z* <= s * tolerance
+    row = np.zeros(n_vars)
+    row[:r] = np.where(free_rows, 0.0, -fixed_values[rows])
+    row[r] = 1.0
+    row[r + 1] = -(z_star + tolerance)
+    blocks.append(sparse.csr_matrix(row[None, :]))
+    b_ub.append(0.0)
+    # w_t - y_t <= 0 for free types
+    free_positions = np.flatnonzero(free_rows)
+    w_rows = sparse.csr_matrix(
+        (
+            np.concatenate([np.ones(n_free), -np.ones(n_free)]),
+            (
+                np.concatenate([np.arange(n_free), np.arange(n_free)]),
+                np.concatenate([r + 2 + np.arange(n_free), free_positions]),
+            ),
+        ),
+        shape=(n_free, n_vars),
+    )
+    blocks.append(w_rows)
+    b_ub.extend([0.0] * n_free)
+    a_ub = sparse.vstack(blocks).tocsr()
+    # sum_free y - s = 0
+    eq = np.zeros(n_vars)
+    eq[free_positions] = 1.0
+    eq[r + 1] = -1.0
+    cost = np.zeros(n_vars)
+    cost[r + 2 :] = -1.0
+    scale_cap = 1e4
+    bounds = [(0, None)] * r + [(None, None), (0, scale_cap)] + [(0, 1)] * n_free
+    result = linprog(
+        cost, A_ub=a_ub, b_ub=b_ub, A_eq=eq[None, :], b_eq=[0.0], bounds=bounds, method="highs"
+    )
+    if result.status != 0 or result.x[r + 1] <= 0:
+        return None
+    y = np.zeros(n_types)
+    y[rows] = np.maximum(result.x[:r], 0.0) / result.x[r + 1]
+    return y
+
+
+def leximin_distribution(
+    types: PoolTypes,
+    panel_size: int,
+    *,
+    tolerance: float = 1e-7,
+    time_limit: float | None = None,
+    max_support: bool = True,
+    smoothing: float = 0.7,
+) -> PanelDistribution:
+    """Compute the LEXIMIN lottery over panels of `panel_size` for the typed pool.
+
+    Deterministic for the same input (sorted types, fixed solver options, weights rounded
+    to 1e-9). Raises LeximinError if no quota-meeting panel exists or a solve fails;
+    check feasibility first for a readable explanation.
+    """
+    started = time.perf_counter()
+    deadline = None if time_limit is None else started + time_limit
+    n_types = types.n_types
+    sizes = types.sizes.astype(float)
+    pricer = _Pricer(types, panel_size, time_limit)
+    store = _ColumnStore(n_types)
+    master = _Master(sizes)
+    incidence = types.incidence.toarray()
+
+    def add(counts: np.ndarray) -> bool:
+        if store.add(counts):
+            master.add(counts)
+            return True
+        return False
+
+    # initial panels: multiplicative weights favour types not yet on any panel
+    weights = np.ones(n_types)
+    for _ in range(min(20, n_types)):
+        counts, _, _ = pricer.best(weights / sizes)
+        if counts is None:
+            raise LeximinError("no panel meets the quotas")
+        add(counts)
+        weights = np.where(counts > 0, weights * 0.5, weights)
+        if (store.matrix > 0).any(axis=0).all():
+            break
+
+    levels = rounds = 0
+    complete = True
+    while master.unfixed.any() and complete:
+        levels += 1
+        center, center_bound, alpha = None, np.inf, smoothing
+        while True:
+            rounds += 1
+            z, lam, y, mu = master.solve()
+            if deadline is not None and time.perf_counter() > deadline:
+                if levels == 1:
+                    raise LeximinError("LEXIMIN did not finish its first level in the time limit")
+                complete = False  # keep the exact levels found; the rest is not optimised
+                break
+            if rounds % 50 == 0:
+                LOG.debug(
+                    "  round %d: z=%.6f panels %d pricing %d %.1fs",
+                    rounds,
+                    z,
+                    len(store.rows),
+                    pricer.calls,
+                    time.perf_counter() - started,
+                )
+            price = y / sizes
+            panels = store.matrix
+            found = False
+            # cheap pricing: local moves from the panels the master currently uses
+            for index in np.argsort(-lam, kind="stable")[: min(3, len(lam))]:
+                improved = _swap_search(types, incidence, panels[index], price, mu + tolerance)
+                if improved is not None and add(improved):
+                    found = True
+            if found:
+                continue
+            # Wentges smoothing: price at a mix of the best dual so far and the current
+            # one (fewer rounds on this very degenerate LP); mispricing falls back to y
+            mixed = price if center is None else alpha * center + (1 - alpha) * price
+            counts, bound, others = pricer.best(mixed)
+            fixed_part = float(master.fixed_values @ (mixed * sizes))
+            if counts is not None and bound - fixed_part < center_bound:
+                center, center_bound = mixed, bound - fixed_part
+            if counts is not None and float(price @ counts) > mu + tolerance and add(counts):
+                for other in others:
+                    if float(price @ other) > mu + tolerance:
+                        add(other)
+                alpha = smoothing
+                continue
+            if mixed is not price:
+                alpha = 0.0  # mispriced: try the current duals themselves
+                center = None if center_bound - z <= tolerance else center
+                rounds -= 1
+                counts, bound, others = pricer.best(price)
+                if counts is not None and float(price @ counts) > mu + tolerance and add(counts):
+                    for other in others:
+                        if float(price @ other) > mu + tolerance:
+                            add(other)
+                    continue
+            if bound > mu + 10 * tolerance:
+                raise LeximinError("the pricing integer program did not prove optimality")
+            break
+        if not complete:
+            solved = (store.matrix[: len(lam)].copy(), lam.copy())
+            break
+        # z is optimal for this level; fix the types that are provably tight
+        unfixed = master.unfixed
+        tight = unfixed & (y > tolerance)
+        if max_support and unfixed.sum() > tight.sum():
+            support = _max_support_dual(
+                store.matrix, sizes, unfixed, master.fixed_values, z, tolerance
+            )
+            if support is not None:
+                weights = support / sizes
+                counts, bound, _ = pricer.best(weights)
+                known = float(np.max(store.matrix @ weights))
+                if bound <= known + tolerance:
+                    tight |= unfixed & (support > 1e-6)
+                elif counts is not None:
+                    add(counts)  # a missing panel; the next level will use it
+        if not tight.any():
+            tight = unfixed & (y >= y[unfixed].max())
+        master.fix(tight, z)
+        LOG.debug(
+            "level %d: z=%.6f fixed %d (support %d), %d left; rounds %d, pricing %d, "
+            "panels %d, %.1fs",
+            levels,
+            z,
+            tight.sum(),
+            (y > tolerance).sum(),
+            master.unfixed.sum(),
+            rounds,
+            pricer.calls,
+            len(store.rows),
+            time.perf_counter() - started,
+        )
+        solved = (store.matrix[: len(lam)].copy(), lam.copy())
+
+    # the last master solve's lottery honours every fixed value
+    panels, weights = solved
+    weights = np.round(weights / PROBABILITY_GRID) * PROBABILITY_GRID
+    keep = weights > 0
+    panels, weights = panels[keep], weights[keep]
+    order = np.lexsort(panels.T[::-1])
+    panels, weights = panels[order], weights[order]
+    weights = weights / weights.sum()
+    probabilities = (weights @ panels) / sizes
+    return PanelDistribution(
+        panels=panels,
+        weights=weights,
+        type_probabilities=probabilities,
+        levels=levels,
+        rounds=rounds,
+        pricing_calls=pricer.calls,
+        seconds=time.perf_counter() - started,
+        complete=complete,
+    )

@@ -1,0 +1,253 @@
+"""Text preparation for `analysis/`: normalising, tokens, stems, phrases and sentences.
+
+Everything here uses only the parts of NLTK that need no downloaded data: a regular
+expression tokeniser, the Snowball stemmer, collocation finders and a Punkt sentence
+splitter trained on the corpus itself. Stop words are scikit-learn's English list.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Sequence
+
+from nltk.collocations import BigramCollocationFinder, TrigramCollocationFinder
+from nltk.metrics import BigramAssocMeasures, TrigramAssocMeasures
+from nltk.stem.snowball import SnowballStemmer
+from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
+from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
+
+__all__ = [
+    "STOP_WORDS",
+    "Stemmer",
+    "content_tokens",
+    "detect_phrases",
+    "is_content_word",
+    "is_no_comment",
+    "is_no_comment_tokens",
+    "normalise",
+    "sentence_splitter",
+    "split_sentences",
+    "tokenise",
+]
+
+#: scikit-learn's English stop words plus the pieces contractions leave behind.
+STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
+    {"s", "t", "d", "ll", "m", "re", "ve", "don", "doesn", "didn", "isn", "aren", "wasn"}
+    | {"weren", "won", "wouldn", "shouldn", "couldn", "can't", "i'm", "it's", "don't"}
+    | {"doesn't", "didn't", "isn't", "aren't", "won't", "wouldn't", "i've", "i'd", "i'll"}
+    | {"we're", "they're", "you're", "that's", "there's", "let's", "we've", "they've"}
+    | {"shouldn't", "couldn't", "wasn't", "weren't", "haven't", "hasn't", "hadn't", "lt", "gt"}
+)
+
+# Words with letters, digits, inner apostrophes or dots ("asp.net", "don't"), and the
+# "c#" / "c++" family, which matter in technical answers.
+_TOKEN = re.compile(r"[a-z0-9]+(?:[#+]+|(?:['.][a-z0-9]+)+)?")
+_SPACE = re.compile(r"\s+")
+_QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
+
+#: Answers that say nothing, after normalising (lower case, punctuation stripped).
+NO_COMMENT_PHRASES: frozenset[str] = frozenset(
+    {
+        "",
+        "no",
+        "none",
+        "nope",
+        "nothing",
+        "n a",
+        "na",
+        "nil",
+        "no comment",
+        "no comments",
+        "nothing to add",
+        "nothing further",
+        "nothing further to add",
+        "nothing else",
+        "nothing else to add",
+        "not applicable",
+        "no opinion",
+        "no view",
+        "no views",
+        "don't know",
+        "dont know",
+        "do not know",
+        "not sure",
+        "unsure",
+        "dk",
+        "no thanks",
+        "no thank you",
+        "none thanks",
+        "none thank you",
+        "n a thanks",
+        "no further comments",
+        "no further comment",
+        "no other comments",
+        "nothing more",
+        "nothing more to add",
+        "same as above",
+        "see above",
+        "as above",
+        "ok",
+        "yes",
+        "test",
+    }
+)
+
+
+def normalise(text: str | None) -> str:
+    """Unicode-normalise (NFKC), straighten quotes and collapse whitespace; keep the case."""
+    if not text:
+        return ""
+    text = unicodedata.normalize("NFKC", str(text)).translate(_QUOTES)
+    return _SPACE.sub(" ", text).strip()
+
+
+def tokenise(text: str) -> list[str]:
+    """Lower-cased word tokens of `text` (stop words kept; see `content_tokens`)."""
+    return _TOKEN.findall(normalise(text).lower())
+
+
+def is_content_word(token: str) -> bool:
+    """True for a token that carries meaning (see `content_tokens`)."""
+    return len(token) > 1 and token not in STOP_WORDS and not token.replace(".", "").isdigit()
+
+
+def content_tokens(tokens: Iterable[str]) -> list[str]:
+    """Tokens that carry meaning: not stop words, not bare numbers, longer than one letter."""
+    return [token for token in tokens if is_content_word(token)]
+
+
+def is_no_comment(text: str | None) -> bool:
+    """True for an answer with nothing to theme: empty, "n/a", "none", "nothing to add"..."""
+    return is_no_comment_tokens(tokenise(text or ""))
+
+
+def is_no_comment_tokens(tokens: Sequence[str]) -> bool:
+    """`is_no_comment` for an answer already tokenised with `tokenise`."""
+    if len(tokens) <= 6:
+        joined = " ".join(tokens)
+        if joined in NO_COMMENT_PHRASES or joined.replace("'", "") in NO_COMMENT_PHRASES:
+            return True
+    return not any(is_content_word(token) for token in tokens)
+
+
+_PLURAL_ES = ("uses", "xes", "zes", "ches", "shes")
+
+
+class Stemmer:
+    """Snowball (English) stems with a cache, remembering each stem's surface forms.
+
+    `display(stem)` gives the surface form seen most often for that stem (first seen wins a
+    tie), so labels read "parking", not "park".
+    """
+
+    def __init__(self) -> None:
+        self._snowball = SnowballStemmer("english")
+        self._cache: dict[str, str] = {}
+        self._counts: Counter[str] = Counter()
+        self._display: dict[str, str] | None = None
+
+    def stem(self, token: str) -> str:
+        """The stem of one lower-case token (not counted as a surface form)."""
+        stem = self._cache.get(token)
+        if stem is None:
+            if not token.isalpha():
+                stem = token
+            elif token.endswith(_PLURAL_ES) and len(token) > 4:
+                stem = self._snowball.stem(token[:-2])  # "buses" -> "bus", not "buse"
+            else:
+                stem = self._snowball.stem(token)
+            self._cache[token] = stem
+        return stem
+
+    def stems(self, tokens: Sequence[str], *, count: bool = True) -> list[str]:
+        """Stems of `tokens`; with `count`, each token is remembered as a surface form."""
+        if count:
+            self._counts.update(tokens)
+            self._display = None
+        cache = self._cache
+        return [cache.get(token) or self.stem(token) for token in tokens]
+
+    def display(self, stem: str) -> str:
+        """The most frequent surface form of `stem` (the stem itself if never seen)."""
+        if self._display is None:
+            best: dict[str, tuple[int, str]] = {}
+            for token, number in self._counts.items():  # first seen wins a tie
+                key = self.stem(token)
+                if key not in best or number > best[key][0]:
+                    best[key] = (number, token)
+            self._display = {key: token for key, (_, token) in best.items()}
+        return self._display.get(stem, stem)
+
+
+def detect_phrases(
+    documents: Sequence[Sequence[str]],
+    *,
+    min_count: int = 3,
+    max_phrases: int = 2000,
+    trigrams: bool = True,
+) -> list[tuple[str, ...]]:
+    """Frequent, cohesive two- and three-word phrases in tokenised `documents`.
+
+    Phrases are found with NLTK's collocation finders (likelihood ratio), never crossing
+    answer boundaries. A phrase starts and ends with a content word; a three-word phrase
+    may have a stop word in the middle ("cost of parking"). Returns token tuples, best
+    first; pass stems to merge inflections ("bus route" / "bus routes").
+    """
+    if not documents:
+        return []
+    scored: list[tuple[float, tuple[str, ...]]] = []
+    bigram_finder = BigramCollocationFinder.from_documents(documents)
+    bigram_finder.apply_freq_filter(min_count)
+    bigram_finder.apply_ngram_filter(lambda a, b: not (is_content_word(a) and is_content_word(b)))
+    for ngram, score in bigram_finder.score_ngrams(BigramAssocMeasures.likelihood_ratio):
+        scored.append((score, ngram))
+    if trigrams:
+        trigram_finder = TrigramCollocationFinder.from_documents(documents)
+        trigram_finder.apply_freq_filter(min_count)
+        trigram_finder.apply_ngram_filter(
+            lambda a, b, c: not (is_content_word(a) and is_content_word(c)) or a == c
+        )
+        for ngram, score in trigram_finder.score_ngrams(TrigramAssocMeasures.likelihood_ratio):
+            scored.append((score, ngram))
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [ngram for _, ngram in scored[:max_phrases]]
+
+
+def sentence_splitter(
+    texts: Sequence[str], *, max_chars: int = 2_000_000
+) -> PunktSentenceTokenizer:
+    """A Punkt sentence splitter trained on (up to `max_chars` of) the corpus itself.
+
+    Punkt learns abbreviations and sentence starters from the text, so it needs no
+    downloaded model. Training reads texts in order, so the result is deterministic.
+    """
+    trainer = PunktTrainer()
+    trainer.INCLUDE_ALL_COLLOCS = False
+    budget = max_chars
+    chunk: list[str] = []
+    for text in texts:
+        if budget <= 0:
+            break
+        text = normalise(text)
+        chunk.append(text)
+        budget -= len(text)
+    if chunk:
+        trainer.train("\n\n".join(chunk), finalize=True)
+        return PunktSentenceTokenizer(trainer.get_params())
+    return PunktSentenceTokenizer(PunktParameters())
+
+
+_FRAGMENTS = re.compile(r"(?<=[.!?])\s+(?=[\"'(]?[A-Z0-9])|\s+[-•*]\s+")
+
+
+def split_sentences(text: str, splitter: PunktSentenceTokenizer | None = None) -> list[str]:
+    """The sentences of one answer (Punkt when a `splitter` is given, else punctuation)."""
+    pieces: list[str] = []
+    for line in re.split(r"\s*\n\s*", str(text or "")):
+        line = normalise(line)
+        if not line:
+            continue
+        pieces.extend(_FRAGMENTS.split(line) if splitter is None else splitter.tokenize(line))
+    return [piece.strip() for piece in pieces if piece and piece.strip()]

@@ -1,0 +1,850 @@
+"""Themes for free-text answers to one question: the theme engine of `analysis/`.
+
+Method (measured on the short-text benchmarks, see `analysis/README.md`): stemmed TF-IDF
+with sublinear term frequency → LSA (truncated SVD, up to 200 dimensions) → unit-length
+k-means, refined by a few EM rounds of a multinomial mixture on word counts. The number
+of themes is the elbow of the k-means inertia curve unless an officer fixes it.
+
+Around the clustering: answers with nothing to say go to an explicit "no substantive
+comment" group; duplicates and organised campaigns (`analysis.duplicates`) are clustered
+once, weighted by the number of people who sent them; each theme gets key-phrase labels
+(`analysis.labels`), a cited extractive summary and quotes (`analysis.summaries`) and a
+sentiment summary (`analysis.sentiment`). `cluster_ideas` is a fast path for a live idea
+board that keeps theme ids stable between calls.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+import numpy as np
+from scipy import sparse
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.decomposition import TruncatedSVD
+from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
+from sklearn.preprocessing import normalize
+from threadpoolctl import threadpool_limits
+
+from analysis.labels import PhraseIndex, class_keyphrases, label_from_keyphrases
+from analysis.summaries import Quote, SummarySentence, pick_quotes, summarise, text_key
+from analysis.text import (
+    Stemmer,
+    detect_phrases,
+    is_content_word,
+    is_no_comment,
+    is_no_comment_tokens,
+    sentence_splitter,
+    tokenise,
+)
+
+__all__ = [
+    "NO_COMMENT_LABEL",
+    "NO_COMMENT_THEME",
+    "Assignment",
+    "IdeaClusters",
+    "IdeaTheme",
+    "ProgressCallback",
+    "Quote",
+    "SummarySentence",
+    "Theme",
+    "ThemeResult",
+    "choose_k",
+    "cluster_ideas",
+    "cluster_texts",
+    "themes",
+]
+
+#: Called with the fraction done (0..1) and what is happening, for a progress bar.
+ProgressCallback = Callable[[float, str], None]
+
+#: Theme id of the "no substantive comment" group (real themes are numbered from 1).
+NO_COMMENT_THEME = 0
+NO_COMMENT_LABEL = "No substantive comment"
+
+
+@dataclass(frozen=True)
+class Theme:
+    """One theme: who raised it, what it is called, what it says, how it feels."""
+
+    id: int
+    label: str
+    keyphrases: tuple[str, ...]
+    response_ids: tuple[str, ...]
+    size: int
+    share: float
+    sentiment: dict[str, float]
+    summary: tuple[SummarySentence, ...]
+    quotes: tuple[Quote, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "keyphrases": list(self.keyphrases),
+            "size": self.size,
+            "share": self.share,
+            "sentiment": dict(self.sentiment),
+            "summary": [sentence.as_dict() for sentence in self.summary],
+            "quotes": [quote.as_dict() for quote in self.quotes],
+            "response_ids": list(self.response_ids),
+        }
+
+
+@dataclass(frozen=True)
+class Assignment:
+    """An answer's main theme (0 = no substantive comment) and any others it raises."""
+
+    id: str
+    theme: int
+    confidence: float
+    other_themes: tuple[tuple[int, float], ...] = ()
+    sentiment: float = 0.0
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "theme": self.theme,
+            "confidence": self.confidence,
+            "other_themes": [{"theme": t, "confidence": c} for t, c in self.other_themes],
+            "sentiment": self.sentiment,
+        }
+
+
+@dataclass(frozen=True)
+class ThemeResult:
+    """Everything `themes()` found; `as_dict()` is the JSON the CLI prints."""
+
+    themes: tuple[Theme, ...]
+    assignments: tuple[Assignment, ...]
+    duplicates: tuple[Any, ...]  # analysis.duplicates.DuplicateGroup
+    no_comment_ids: tuple[str, ...]
+    n_themes_chosen: int
+    sentiment: dict[str, float] = field(default_factory=dict)
+
+    def theme_of(self) -> dict[str, int]:
+        """Map answer id → main theme id."""
+        return {assignment.id: assignment.theme for assignment in self.assignments}
+
+    def as_dict(self) -> dict[str, Any]:
+        total = max(1, len(self.assignments))
+        return {
+            "themes": [theme.as_dict() for theme in self.themes],
+            "no_comment": {
+                "id": NO_COMMENT_THEME,
+                "label": NO_COMMENT_LABEL,
+                "size": len(self.no_comment_ids),
+                "share": round(len(self.no_comment_ids) / total, 4),
+                "response_ids": list(self.no_comment_ids),
+            },
+            "assignments": [assignment.as_dict() for assignment in self.assignments],
+            "duplicates": [_duplicate_dict(group) for group in self.duplicates],
+            "sentiment": dict(self.sentiment),
+            "n_themes": len(self.themes),
+        }
+
+
+def _duplicate_dict(group: Any) -> dict[str, Any]:
+    data = group.as_dict() if hasattr(group, "as_dict") else dict(group)
+    return {
+        "ids": list(data["ids"]),
+        "kind": data["kind"],
+        "count": data["count"],
+        "representative_id": data.get("representative_id"),
+    }
+
+
+# --------------------------------------------------------------------------- features
+
+
+def _identity(tokens: list[str]) -> list[str]:
+    return tokens
+
+
+@dataclass
+class _Features:
+    """Term counts, TF-IDF and unit-length LSA vectors of the clustered answers."""
+
+    counts: sparse.csr_matrix
+    tfidf: sparse.csr_matrix
+    vectors: np.ndarray
+    vectorizer: CountVectorizer
+    transformer: TfidfTransformer
+    svd: TruncatedSVD | None
+
+    def embed(self, stem_lists: list[list[str]]) -> np.ndarray:
+        """Unit vectors, in the clustering space, of new lists of content stems."""
+        tfidf = self.transformer.transform(self.vectorizer.transform(stem_lists))
+        dense = self.svd.transform(tfidf) if self.svd is not None else tfidf.toarray()
+        return normalize(dense)
+
+
+def _features(
+    stem_lists: Sequence[list[str]],
+    *,
+    dimensions: int,
+    random_state: int,
+    svd_sample: int = 25_000,
+) -> _Features:
+    n = len(stem_lists)
+    min_df = 2 if n >= 200 else 1
+    vectorizer = CountVectorizer(analyzer=_identity, min_df=min_df, dtype=np.float32)
+    try:
+        counts = vectorizer.fit_transform(stem_lists)
+    except ValueError:  # every answer's words were too rare: fall back to all words
+        vectorizer = CountVectorizer(analyzer=_identity, min_df=1, dtype=np.float32)
+        counts = vectorizer.fit_transform(stem_lists)
+    transformer = TfidfTransformer(sublinear_tf=True)
+    tfidf = transformer.fit_transform(counts).astype(np.float32)
+    components = min(dimensions, counts.shape[1] - 1, n - 1)
+    svd: TruncatedSVD | None = None
+    if components >= 2 and counts.shape[1] > components:
+        svd = TruncatedSVD(n_components=components, n_iter=4, random_state=random_state)
+        if n > svd_sample:  # large corpora: learn the space from a sample, project all
+            rows = np.random.default_rng(random_state).choice(n, size=svd_sample, replace=False)
+            svd.fit(tfidf[np.sort(rows)])
+            dense = svd.transform(tfidf)
+        else:
+            dense = svd.fit_transform(tfidf)
+    else:
+        dense = tfidf.toarray()
+    vectors = normalize(dense).astype(np.float64)
+    return _Features(counts.tocsr(), tfidf.tocsr(), vectors, vectorizer, transformer, svd)
+
+
+# --------------------------------------------------------------------------- clustering
+
+
+def theme_bounds(n_answers: int, *, ceiling: int = 30) -> tuple[int, int]:
+    """Sensible (min, max) number of themes for `n_answers` distinct answers."""
+    if n_answers < 4:
+        return 1, max(1, min(n_answers, 1))
+    upper = round(math.sqrt(n_answers) * 1.2)
+    return 2, max(2, min(ceiling, upper, n_answers // 2))
+
+
+def choose_k(
+    vectors: np.ndarray,
+    weights: np.ndarray | None = None,
+    *,
+    k_min: int = 2,
+    k_max: int = 30,
+    random_state: int = 0,
+    sample_size: int = 2500,
+    n_init: int | None = None,
+) -> int:
+    """The elbow of the k-means inertia curve (Kneedle) between `k_min` and `k_max`.
+
+    Inertia is measured on at most `sample_size` answers, from k = 1 up to `k_max`; the
+    elbow is the k farthest below the straight line joining the curve's two ends.
+    """
+    n = vectors.shape[0]
+    if k_max <= 1 or n < 3:
+        return 1
+    k_max = min(k_max, n - 1)
+    if k_max <= k_min:
+        return max(1, k_max)
+    rng = np.random.default_rng(random_state)
+    if n > sample_size:
+        rows = np.sort(rng.choice(n, size=sample_size, replace=False))
+        sample = vectors[rows]
+        sample_weights = None if weights is None else weights[rows]
+    else:
+        sample, sample_weights = vectors, weights
+    w = np.ones(sample.shape[0]) if sample_weights is None else np.asarray(sample_weights, float)
+    centre = np.average(sample, axis=0, weights=w)
+    inertias = {1: float((w * ((sample - centre) ** 2).sum(axis=1)).sum())}
+    candidates = list(range(2, min(k_max, 12) + 1)) + list(range(14, k_max + 1, 2))
+    if candidates[-1] != k_max:
+        candidates.append(k_max)
+    # Small corpora: several starts are cheap and steady the curve.
+    runs = n_init if n_init is not None else (1 if sample.shape[0] > 1000 else 5)
+    with threadpool_limits(limits=1):  # many small fits: threads only fight each other
+        for k in candidates:
+            model = KMeans(n_clusters=k, n_init=runs, random_state=random_state, max_iter=100)
+            model.fit(sample, sample_weight=w)
+            inertias[k] = float(model.inertia_)
+    ks = np.array(sorted(inertias), dtype=float)
+    values = np.array([inertias[int(k)] for k in ks])
+    values = np.minimum.accumulate(values)  # k-means noise: keep the curve monotone
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    span = values[0] - values[-1]
+    if span <= 0:
+        return k_min
+    y = (values - values[-1]) / span
+    gap = (1.0 - x) - y
+    best = int(ks[int(np.argmax(gap))])
+    return int(min(k_max, max(k_min, best)))
+
+
+def count_dmm_clusters(
+    stem_lists: Sequence[list[str]],
+    *,
+    k_max: int = 30,
+    alpha: float = 0.1,
+    beta: float = 0.1,
+    iterations: int = 10,
+    random_state: int = 0,
+    sample_size: int = 2000,
+    min_share: float = 0.02,
+) -> int:
+    """Number of non-trivial clusters a Dirichlet multinomial mixture (GSDMM) keeps.
+
+    Collapsed Gibbs sampling starting with `k_max` clusters: clusters that do not fit the
+    words empty out. A cluster counts when it holds at least `min_share` of the answers
+    (and at least two). Runs on at most `sample_size` answers.
+    """
+    rng = np.random.default_rng(random_state)
+    rows = [i for i, stems in enumerate(stem_lists) if stems]
+    if len(rows) > sample_size:
+        rows = sorted(rng.choice(rows, size=sample_size, replace=False).tolist())
+    if len(rows) < 4:
+        return 1
+    vocabulary: dict[str, int] = {}
+    documents = []
+    for i in rows:
+        counted: dict[int, int] = {}
+        for stem in stem_lists[i]:
+            column = vocabulary.setdefault(stem, len(vocabulary))
+            counted[column] = counted.get(column, 0) + 1
+        words = np.array(list(counted), dtype=int)
+        counts = np.array(list(counted.values()), dtype=int)
+        # each word occurrence j (0-based) of a repeated word adds log(n_kw + beta + j)
+        repeat_words = np.repeat(words, counts)
+        repeat_offsets = np.concatenate([np.arange(c) for c in counts]).astype(float)
+        documents.append((words, counts, repeat_words, repeat_offsets, int(counts.sum())))
+    n, size, k = len(documents), len(vocabulary), k_max
+    labels = rng.integers(0, k, size=n)
+    members = np.bincount(labels, minlength=k).astype(float)
+    word_counts = np.zeros((k, size))
+    totals = np.zeros(k)
+    for d, (words, counts, _, _, length) in enumerate(documents):
+        word_counts[labels[d], words] += counts
+        totals[labels[d]] += length
+    beta_total = size * beta
+    for _ in range(iterations):
+        for d in rng.permutation(n):
+            words, counts, repeat_words, repeat_offsets, length = documents[d]
+            old = labels[d]
+            members[old] -= 1
+            word_counts[old, words] -= counts
+            totals[old] -= length
+            log_p = np.log(members + alpha)
+            log_p += np.log(word_counts[:, repeat_words] + beta + repeat_offsets).sum(axis=1)
+            log_p -= np.log(totals[:, None] + beta_total + np.arange(length)).sum(axis=1)
+            p = np.exp(log_p - log_p.max())
+            new = int(rng.choice(k, p=p / p.sum()))
+            labels[d] = new
+            members[new] += 1
+            word_counts[new, words] += counts
+            totals[new] += length
+    threshold = max(2.0, min_share * n)
+    return max(1, int((members >= threshold).sum()))
+
+
+def _refine_mixture(
+    counts: sparse.csr_matrix,
+    labels: np.ndarray,
+    k: int,
+    weights: np.ndarray,
+    *,
+    rounds: int = 4,
+    word_prior: float = 0.1,
+) -> tuple[np.ndarray, np.ndarray]:
+    """A few EM rounds of a multinomial mixture on word counts, started from `labels`.
+
+    Returns the posterior probability of each cluster for each answer and each cluster's
+    share of the answer's words (rows of both sum to 1).
+    """
+    n = counts.shape[0]
+    responsibilities = np.zeros((n, k))
+    responsibilities[np.arange(n), labels] = 1.0
+    counts64 = counts.astype(np.float64)
+    for _ in range(rounds):
+        weighted = responsibilities * weights[:, None]
+        mass = weighted.sum(axis=0)
+        prior = (mass + 1.0) / (mass.sum() + k)
+        words = np.asarray((counts64.T @ weighted).T)  # k × vocabulary
+        words += word_prior
+        log_words = np.log(words) - np.log(words.sum(axis=1, keepdims=True))
+        log_likelihood = np.asarray(counts64 @ log_words.T) + np.log(prior)
+        log_likelihood -= log_likelihood.max(axis=1, keepdims=True)
+        responsibilities = np.exp(log_likelihood)
+        responsibilities /= responsibilities.sum(axis=1, keepdims=True)
+    # Shares: how much of each answer's wording each cluster explains (the average over its
+    # words of P(cluster | word)), so an answer about buses *and* parks shows both.
+    word_posterior = np.exp(log_words + np.log(prior)[:, None])
+    word_posterior /= word_posterior.sum(axis=0, keepdims=True)
+    lengths = np.asarray(counts64.sum(axis=1)).ravel()
+    shares = np.asarray(counts64 @ word_posterior.T) / np.maximum(lengths, 1.0)[:, None]
+    shares[lengths == 0] = 1.0 / k
+    return responsibilities, shares
+
+
+@dataclass
+class _Clusters:
+    labels: np.ndarray  # 0..k-1, ordered by weighted size, largest first
+    probabilities: np.ndarray  # n × k: confidence in each cluster
+    shares: np.ndarray  # n × k: share of each answer's words each cluster explains
+    k: int
+    features: _Features
+
+
+def cluster_texts(
+    stem_lists: Sequence[list[str]],
+    weights: Sequence[float] | None = None,
+    *,
+    n_themes: int | Literal["auto"] = "auto",
+    random_state: int = 0,
+    dimensions: int = 200,
+    refine: bool = True,
+    ceiling: int = 30,
+    n_init: int | None = None,
+    initial_centres: np.ndarray | None = None,
+) -> _Clusters:
+    """Cluster answers given as lists of content stems (the core of `themes`)."""
+    n = len(stem_lists)
+    w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
+    features = _features(stem_lists, dimensions=dimensions, random_state=random_state)
+    vectors = features.vectors
+    if n_themes == "auto":
+        k_min, k_max = theme_bounds(n, ceiling=ceiling)
+        k = choose_k(vectors, w, k_min=k_min, k_max=k_max, random_state=random_state)
+    else:
+        k = int(n_themes)
+        if k < 1:
+            raise ValueError("The number of themes must be at least 1.")
+    distinct = len({tuple(row) for row in np.round(vectors, 6)})
+    k = max(1, min(k, n, distinct))
+    if k == 1:
+        labels = np.zeros(n, dtype=int)
+    else:
+        if initial_centres is not None and len(initial_centres) == k:
+            model = KMeans(n_clusters=k, init=initial_centres, n_init=1, random_state=random_state)
+        else:
+            runs = n_init if n_init is not None else (10 if n <= 5000 else 4 if n <= 30_000 else 2)
+            model = KMeans(n_clusters=k, n_init=runs, random_state=random_state)
+        labels = model.fit_predict(vectors, sample_weight=w)
+    if refine and k > 1:
+        posterior, shares = _refine_mixture(features.counts, labels, k, w)
+        labels = posterior.argmax(axis=1)
+        probabilities = 0.5 * posterior + 0.5 * shares
+    else:
+        probabilities = np.zeros((n, k))
+        probabilities[np.arange(n), labels] = 1.0
+        shares = probabilities.copy()
+    # Drop emptied clusters; order the rest by weighted size, largest first (ties by index).
+    sizes = np.bincount(labels, weights=w, minlength=k)
+    kept = [c for c in sorted(range(k), key=lambda c: (-sizes[c], c)) if sizes[c] > 0]
+    probabilities = probabilities[:, kept]
+    probabilities /= np.maximum(probabilities.sum(axis=1, keepdims=True), 1e-12)
+    shares = shares[:, kept]
+    shares /= np.maximum(shares.sum(axis=1, keepdims=True), 1e-12)
+    remap = np.full(k, -1)
+    remap[kept] = np.arange(len(kept))
+    labels = remap[labels]
+    return _Clusters(labels, probabilities, shares, len(kept), features)
+
+
+# --------------------------------------------------------------------------- themes()
+
+
+@dataclass
+class _Prepared:
+    tokens: list[list[str]]
+    stems: list[list[str]]  # stems of every token (stop words too), for phrases
+    content: list[list[str]]  # content stems, for clustering
+
+
+def _prepare(
+    texts: Sequence[str], stemmer: Stemmer, tokens: list[list[str]] | None = None
+) -> _Prepared:
+    tokens = [tokenise(text) for text in texts] if tokens is None else tokens
+    stems, content = [], []
+    for words in tokens:
+        stemmed = stemmer.stems(words)
+        stems.append(stemmed)
+        content.append(
+            [stem for word, stem in zip(words, stemmed, strict=True) if is_content_word(word)]
+        )
+    return _Prepared(tokens, stems, content)
+
+
+def _stable_sample(n: int, limit: int) -> list[int]:
+    if n <= limit:
+        return list(range(n))
+    return list(np.linspace(0, n - 1, limit).astype(int))
+
+
+def _duplicate_groups(texts: list[str], ids: list[str]) -> list[Any]:
+    from analysis.duplicates import find_duplicates
+
+    return list(find_duplicates(texts, ids))
+
+
+def themes(
+    texts: Sequence[str],
+    ids: Sequence[str | int] | None = None,
+    *,
+    n_themes: int | Literal["auto"] = "auto",
+    random_state: int = 0,
+    secondary_threshold: float = 0.25,
+    summary_sentences: int = 3,
+    n_quotes: int = 3,
+    max_themes: int = 30,
+    detect_duplicates: bool = True,
+    progress: ProgressCallback | None = None,
+) -> ThemeResult:
+    """Cluster the answers to one question into themes, with labels, summaries and quotes.
+
+    `texts` are the answers; `ids` their ids (default: row numbers "0", "1", ...; ids are
+    returned as strings). `n_themes` is "auto" (the elbow, between 2 and `max_themes`,
+    fewer for small corpora) or a number an officer fixed. An answer's `confidence` blends
+    the mixture's posterior with its main theme's share of the answer's words; its
+    `other_themes` are further themes explaining at least `secondary_threshold` of its
+    words (with that share). Empty or
+    non-committal answers get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)`
+    is called as the work advances. Same input and `random_state` give the same result.
+    Raises ValueError when `ids` and `texts` differ in length or ids repeat.
+    """
+    report = progress or (lambda fraction, message: None)
+    texts = ["" if text is None else str(text) for text in texts]
+    n = len(texts)
+    ids = [str(i) for i in range(n)] if ids is None else [str(value) for value in ids]
+    if len(ids) != n:
+        raise ValueError(f"Got {n} texts but {len(ids)} ids.")
+    if len(set(ids)) != n:
+        raise ValueError("Answer ids must be unique.")
+    if isinstance(n_themes, str) and n_themes != "auto":
+        raise ValueError('n_themes must be "auto" or a whole number.')
+    report(0.0, "Preparing answers")
+
+    all_tokens = [tokenise(text) for text in texts]
+    no_comment = [is_no_comment_tokens(tokens) for tokens in all_tokens]
+    substantive = [i for i in range(n) if not no_comment[i]]
+
+    # Duplicates and campaigns: cluster one representative per group, weighted.
+    report(0.05, "Finding duplicates and campaigns")
+    groups = []
+    if detect_duplicates and len(substantive) > 1:
+        groups = _duplicate_groups([texts[i] for i in substantive], [ids[i] for i in substantive])
+    position = {ids[i]: i for i in range(n)}
+    parent = list(range(n))
+    for group in groups:
+        members = [position[member] for member in group.ids if member in position]
+        if not members:
+            continue
+        head = _root(parent, position.get(group.representative_id, members[0]))
+        for member in members:
+            root = _root(parent, member)
+            if root != head:
+                parent[root] = head
+    units = [i for i in substantive if _root(parent, i) == i]
+    unit_index = {row: u for u, row in enumerate(units)}
+    weights = np.zeros(len(units))
+    members_of: list[list[int]] = [[] for _ in units]
+    for i in substantive:
+        u = unit_index[_root(parent, i)]
+        weights[u] += 1
+        members_of[u].append(i)
+
+    report(0.15, "Reading words and phrases")
+    stemmer = Stemmer()
+    unit_texts = [texts[i] for i in units]
+    prepared = _prepare(unit_texts, stemmer, [all_tokens[i] for i in units])
+    del all_tokens
+
+    report(0.25, "Clustering")
+    if units:
+        clusters = cluster_texts(
+            prepared.content,
+            weights,
+            n_themes=n_themes,
+            random_state=random_state,
+            ceiling=max_themes,
+        )
+        k = clusters.k
+    else:
+        clusters, k = None, 0
+
+    report(0.55, "Labelling themes")
+    keyphrases: list[list[str]] = [[] for _ in range(k)]
+    if clusters is not None:
+        sample = _stable_sample(len(units), 30_000)
+        phrases = detect_phrases(
+            [prepared.stems[u] for u in sample], min_count=max(3, len(sample) // 5000)
+        )
+        index = PhraseIndex(phrases, stemmer)
+        term_lists = [index.terms(prepared.tokens[u], prepared.stems[u]) for u in range(len(units))]
+        keyphrases = class_keyphrases(term_lists, clusters.labels, k, index, weights=weights)
+
+    report(0.65, "Measuring sentiment")
+    from analysis.sentiment import sentiment_scores, sentiment_summary
+
+    unit_scores = list(sentiment_scores(unit_texts)) if units else []
+    scores = [0.0] * n
+    for u, members in enumerate(members_of):
+        for i in members:
+            scores[i] = float(unit_scores[u])
+
+    report(0.75, "Summarising themes")
+    splitter = (
+        sentence_splitter(unit_texts[:: max(1, len(unit_texts) // 20_000)]) if units else None
+    )
+    theme_list: list[Theme] = []
+    assignments: list[Assignment] = [None] * n  # type: ignore[list-item]
+    cited = [tuple(ids[i] for i in members) for members in members_of]
+    for c in range(k):
+        assert clusters is not None
+        members = np.flatnonzero(clusters.labels == c)
+        vectors = clusters.features.vectors
+        centre = np.average(vectors[members], axis=0, weights=weights[members])
+        centre /= max(np.linalg.norm(centre), 1e-12)
+        centrality = (vectors[members] @ centre) * clusters.probabilities[members, c]
+        ranked = [int(u) for u in members[np.argsort(-centrality, kind="stable")]]
+        candidates = ranked[:60]
+        member_keys = [(text_key(unit_texts[u]), cited[u]) for u in ranked]
+        summary = summarise(
+            candidates,
+            unit_texts,
+            cited,
+            weights,
+            centre,
+            clusters.features.embed,
+            lambda words: stemmer.stems(words, count=False),
+            member_keys=member_keys,
+            splitter=splitter,
+            n_sentences=summary_sentences,
+        )
+        quotes = pick_quotes(
+            ranked[:200], unit_texts, [ids[i] for i in units], vectors, n_quotes=n_quotes
+        )
+        response_rows = sorted(i for u in members for i in members_of[u])
+        theme_id = c + 1
+        theme_list.append(
+            Theme(
+                id=theme_id,
+                label=label_from_keyphrases(keyphrases[c], fallback=f"Theme {theme_id}"),
+                keyphrases=tuple(keyphrases[c]),
+                response_ids=tuple(ids[i] for i in response_rows),
+                size=len(response_rows),
+                share=round(len(response_rows) / max(1, n), 4),
+                sentiment=sentiment_summary([scores[i] for i in response_rows]),
+                summary=summary,
+                quotes=quotes,
+            )
+        )
+    if clusters is not None:
+        for u, members in enumerate(members_of):
+            row = clusters.probabilities[u]
+            shares = clusters.shares[u]
+            main = int(clusters.labels[u])
+            others = tuple(
+                (int(c) + 1, round(float(shares[c]), 4))
+                for c in np.argsort(-shares, kind="stable")
+                if c != main and shares[c] >= secondary_threshold
+            )
+            for i in members:
+                assignments[i] = Assignment(
+                    ids[i], main + 1, round(float(row[main]), 4), others, round(scores[i], 4)
+                )
+    for i in range(n):
+        if no_comment[i]:
+            assignments[i] = Assignment(ids[i], NO_COMMENT_THEME, 1.0, (), 0.0)
+    report(1.0, "Done")
+    substantive_scores = [scores[i] for i in substantive]
+    return ThemeResult(
+        themes=tuple(theme_list),
+        assignments=tuple(assignments),
+        duplicates=tuple(groups),
+        no_comment_ids=tuple(ids[i] for i in range(n) if no_comment[i]),
+        n_themes_chosen=k,
+        sentiment=sentiment_summary(substantive_scores) if substantive_scores else {},
+    )
+
+
+def _root(parent: list[int], i: int) -> int:
+    """Union-find root of `i`, halving the path as it goes."""
+    while parent[i] != i:
+        parent[i] = parent[parent[i]]
+        i = parent[i]
+    return i
+
+
+# --------------------------------------------------------------------------- idea board
+
+
+@dataclass(frozen=True)
+class IdeaTheme:
+    """A theme on the live idea board."""
+
+    id: int
+    label: str
+    keyphrases: tuple[str, ...]
+    idea_ids: tuple[str, ...]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "label": self.label,
+            "keyphrases": list(self.keyphrases),
+            "idea_ids": list(self.idea_ids),
+        }
+
+
+@dataclass(frozen=True)
+class IdeaClusters:
+    """The idea board's themes; pass it back as `previous` to keep theme ids stable."""
+
+    themes: tuple[IdeaTheme, ...]
+    assignments: tuple[tuple[str, int], ...]  # (idea id, theme id); 0 = nothing to theme
+
+    def theme_of(self) -> dict[str, int]:
+        return dict(self.assignments)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "themes": [theme.as_dict() for theme in self.themes],
+            "assignments": dict(self.assignments),
+        }
+
+
+def cluster_ideas(
+    texts: Sequence[str],
+    ids: Sequence[str | int],
+    *,
+    previous: IdeaClusters | None = None,
+    n_themes: int | Literal["auto"] = "auto",
+    random_state: int = 0,
+    max_themes: int = 12,
+) -> IdeaClusters:
+    """Re-cluster a live idea board fast (1,000 ideas well under a second).
+
+    With `previous` (the last result), clustering starts from the previous themes'
+    centres, the number of themes moves by at most one per call (and only when the elbow
+    has moved by three or more), and
+    each new theme takes the id of the previous theme it overlaps most; new themes get
+    fresh ids. Ideas with nothing to theme get theme 0.
+    """
+    # One thread: on a busy server, OpenMP threads spinning against each other cost far
+    # more than they save on a thousand ideas.
+    with threadpool_limits(limits=1):
+        return _cluster_ideas(texts, ids, previous, n_themes, random_state, max_themes)
+
+
+def _cluster_ideas(
+    texts: Sequence[str],
+    ids: Sequence[str | int],
+    previous: IdeaClusters | None,
+    n_themes: int | Literal["auto"],
+    random_state: int,
+    max_themes: int,
+) -> IdeaClusters:
+    ids = [str(value) for value in ids]
+    texts = ["" if text is None else str(text) for text in texts]
+    if len(ids) != len(texts):
+        raise ValueError(f"Got {len(texts)} texts but {len(ids)} ids.")
+    stemmer = Stemmer()
+    rows = [i for i, text in enumerate(texts) if not is_no_comment(text)]
+    assignments = {idea_id: NO_COMMENT_THEME for idea_id in ids}
+    if not rows:
+        return IdeaClusters((), tuple(assignments.items()))
+    prepared = _prepare([texts[i] for i in rows], stemmer)
+    features = _features(prepared.content, dimensions=100, random_state=random_state)
+    vectors = features.vectors
+    previous_of = previous.theme_of() if previous is not None else {}
+    previous_centres: dict[int, np.ndarray] = {}
+    for position, row in enumerate(rows):
+        theme_id = previous_of.get(ids[row], NO_COMMENT_THEME)
+        if theme_id != NO_COMMENT_THEME:
+            previous_centres.setdefault(theme_id, np.zeros(vectors.shape[1]))
+            previous_centres[theme_id] = previous_centres[theme_id] + vectors[position]
+    if n_themes == "auto":
+        k_min, k_max = theme_bounds(len(rows), ceiling=max_themes)
+        k = choose_k(
+            vectors,
+            k_min=k_min,
+            k_max=k_max,
+            random_state=random_state,
+            sample_size=1000,
+            n_init=5 if len(rows) <= 300 else 2,
+        )
+        if previous_centres:  # a live board changes gently: at most one theme per call
+            k_previous = len(previous_centres)
+            if abs(k - k_previous) <= 2:
+                k = k_previous
+            else:
+                k = k_previous + (1 if k > k_previous else -1)
+    else:
+        k = int(n_themes)
+    k = max(1, min(k, len(rows)))
+    initial = None
+    if previous_centres and k > 1:
+        ordered = sorted(previous_centres, key=lambda t: -np.linalg.norm(previous_centres[t]))
+        centres = [normalize(previous_centres[t][None, :])[0] for t in ordered[:k]]
+        chosen = np.stack(centres)
+        while len(chosen) < k:  # add the idea farthest from every centre so far
+            distance = 1.0 - (vectors @ chosen.T).max(axis=1)
+            chosen = np.vstack([chosen, vectors[int(np.argmax(distance))]])
+        initial = chosen
+    if k == 1:
+        labels = np.zeros(len(rows), dtype=int)
+    elif initial is not None:
+        labels = KMeans(
+            n_clusters=k, init=initial, n_init=1, random_state=random_state
+        ).fit_predict(vectors)
+    else:
+        labels = KMeans(n_clusters=k, n_init=3, random_state=random_state).fit_predict(vectors)
+    present = sorted(set(labels.tolist()), key=lambda c: (-(labels == c).sum(), c))
+    theme_ids = _stable_ids(present, labels, [ids[r] for r in rows], previous_of)
+    sample = list(range(len(rows)))
+    phrases = detect_phrases([prepared.stems[u] for u in sample], min_count=2)
+    index = PhraseIndex(phrases, stemmer)
+    term_lists = [index.terms(prepared.tokens[u], prepared.stems[u]) for u in sample]
+    compact = {c: position for position, c in enumerate(present)}
+    keyphrases = class_keyphrases(
+        term_lists, [compact[int(c)] for c in labels], len(present), index, top=4
+    )
+    idea_themes = []
+    for position, c in enumerate(present):
+        members = tuple(ids[rows[u]] for u in np.flatnonzero(labels == c))
+        theme_id = theme_ids[c]
+        for member in members:
+            assignments[member] = theme_id
+        idea_themes.append(
+            IdeaTheme(
+                theme_id,
+                label_from_keyphrases(keyphrases[position], fallback=f"Theme {theme_id}"),
+                tuple(keyphrases[position]),
+                members,
+            )
+        )
+    return IdeaClusters(tuple(idea_themes), tuple(assignments.items()))
+
+
+def _stable_ids(
+    present: list[int], labels: np.ndarray, idea_ids: list[str], previous_of: dict[str, int]
+) -> dict[int, int]:
+    """Give each cluster the previous theme id it overlaps most (one-to-one), else a new id."""
+    previous_ids = sorted({t for t in previous_of.values() if t != NO_COMMENT_THEME})
+    result: dict[int, int] = {}
+    if previous_ids:
+        overlap = np.zeros((len(present), len(previous_ids)))
+        column = {t: j for j, t in enumerate(previous_ids)}
+        row = {c: i for i, c in enumerate(present)}
+        for label, idea_id in zip(labels, idea_ids, strict=True):
+            old = previous_of.get(idea_id, NO_COMMENT_THEME)
+            if old != NO_COMMENT_THEME:
+                overlap[row[int(label)], column[old]] += 1
+        for i, j in zip(*linear_sum_assignment(-overlap), strict=True):
+            if overlap[i, j] > 0:
+                result[present[i]] = previous_ids[j]
+    next_id = max(previous_ids, default=0) + 1
+    for c in present:
+        if c not in result:
+            result[c] = next_id
+            next_id += 1
+    return result

@@ -1,0 +1,286 @@
+"""Benchmark of the `analysis/` theme engine and opinion groups on public data.
+
+    .venv/bin/python bench/analysis.py [--quick] [--sets agnews,biomedical]
+
+For each labelled short-text set in ../shared/data/shorttext/ (read where it lies): NMI
+and clustering accuracy (Hungarian matching) of `analysis.themes` against the labels,
+with k fixed to the true number and with "auto", beside a baseline computed in the same
+run (TF-IDF with sublinear tf and English stop words + k-means, n_init=10, seed 0). For
+each Pol.is conversation in ../shared/data/polis/: ARI between `analysis.opinion` groups
+and Pol.is's own `group-id`. Then speed: the whole themes pipeline on 100,000 answers
+(seconds and peak resident memory, measured in a child process), re-clustering 1,000
+ideas, and opinion groups for 2,000 participants × 500 statements. Prints a table and,
+last, one JSON line with every figure.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import random
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+from scipy.optimize import linear_sum_assignment
+from sklearn.cluster import KMeans
+from sklearn.feature_extraction.text import TfidfVectorizer
+from sklearn.metrics import adjusted_rand_score, normalized_mutual_info_score
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+DATA = Path(os.environ.get("CONSULT_DATA", ROOT.parent / "shared" / "data"))
+SHORTTEXT = DATA / "shorttext"
+POLIS = DATA / "polis"
+SETS = ("agnews", "searchsnippets", "stackoverflow", "biomedical")
+POLIS_TARGETS = {"scoop-hivemind.biodiversity": 0.9, "15-per-hour-seattle": 0.75}
+
+
+def read_set(name: str) -> tuple[list[str], list[str], list[str]]:
+    """Ids, labels and texts of one short-text set."""
+    with open(SHORTTEXT / f"{name}.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    return [r["id"] for r in rows], [r["label"] for r in rows], [r["text"] for r in rows]
+
+
+def accuracy(truth: list[str], found: list) -> float:
+    """Clustering accuracy: share of answers right after the best one-to-one matching."""
+    labels = {value: i for i, value in enumerate(sorted(set(truth)))}
+    clusters = {value: i for i, value in enumerate(sorted(set(found), key=str))}
+    table = np.zeros((len(clusters), len(labels)))
+    for t, f in zip(truth, found, strict=True):
+        table[clusters[f], labels[t]] += 1
+    rows, cols = linear_sum_assignment(-table)
+    return float(table[rows, cols].sum() / len(truth))
+
+
+def baseline(texts: list[str], k: int) -> list[int]:
+    matrix = TfidfVectorizer(sublinear_tf=True, stop_words="english").fit_transform(texts)
+    return KMeans(n_clusters=k, n_init=10, random_state=0).fit_predict(matrix).tolist()
+
+
+def bench_set(name: str) -> dict:
+    from analysis.themes import themes
+
+    ids, labels, texts = read_set(name)
+    k = len(set(labels))
+    result: dict = {"set": name, "rows": len(texts), "k_true": k}
+    start = time.perf_counter()
+    base = baseline(texts, k)
+    result["baseline_seconds"] = round(time.perf_counter() - start, 1)
+    result["baseline_nmi"] = round(100 * normalized_mutual_info_score(labels, base), 1)
+    result["baseline_acc"] = round(100 * accuracy(labels, base), 1)
+    for mode, n_themes in (("fixed", k), ("auto", "auto")):
+        start = time.perf_counter()
+        found = themes(texts, ids, n_themes=n_themes, random_state=0)
+        result[f"{mode}_seconds"] = round(time.perf_counter() - start, 1)
+        assigned = [a.theme for a in found.assignments]
+        result[f"{mode}_nmi"] = round(100 * normalized_mutual_info_score(labels, assigned), 1)
+        result[f"{mode}_acc"] = round(100 * accuracy(labels, assigned), 1)
+        result[f"{mode}_k"] = found.n_themes_chosen
+        result[f"{mode}_no_comment"] = len(found.no_comment_ids)
+    result["fixed_target_met"] = result["fixed_nmi"] >= result["baseline_nmi"] + 3
+    result["auto_target_met"] = result["auto_nmi"] >= 0.9 * result["baseline_nmi"]
+    return result
+
+
+def bench_polis() -> list[dict] | str:
+    try:
+        from analysis.opinion import opinion_groups
+        from analysis.polis import read_polis_groups, read_votes
+    except ImportError as error:
+        return f"skipped: {error}"
+    results = []
+    for folder in sorted(p for p in POLIS.iterdir() if p.is_dir()):
+        matrix = folder / "participants-votes.csv"
+        votes = read_votes(matrix)
+        truth = read_polis_groups(matrix)
+        start = time.perf_counter()
+        groups = opinion_groups(votes, random_state=0).as_dict()
+        seconds = time.perf_counter() - start
+        assigned = groups["assignments"]
+        people = sorted(truth)
+        ours = [str(assigned[p]) if assigned.get(p) is not None else f"alone-{p}" for p in people]
+        ari = adjusted_rand_score([truth[p] for p in people], ours)
+        target = POLIS_TARGETS.get(folder.name)
+        results.append(
+            {
+                "conversation": folder.name,
+                "participants_scored": len(people),
+                "groups": len(groups["groups"]),
+                "ari": round(ari, 3),
+                "target": target,
+                "target_met": None if target is None else ari >= target,
+                "seconds": round(seconds, 2),
+            }
+        )
+    return results
+
+
+def large_corpus(size: int, seed: int = 0) -> list[str]:
+    """`size` answers: every short-text row, then halves of two rows of one set joined."""
+    rng = random.Random(seed)
+    by_set = [read_set(name)[2] for name in SETS]
+    texts = [text for rows in by_set for text in rows][:size]
+    while len(texts) < size:
+        rows = rng.choice(by_set)
+        first, second = rng.choice(rows).split(), rng.choice(rows).split()
+        texts.append(" ".join(first[: len(first) // 2 + 1] + second[len(second) // 2 :]))
+    rng.shuffle(texts)
+    return texts
+
+
+def scale_child(size: int) -> None:
+    """Run in a child process: the whole pipeline on `size` answers, JSON on stdout."""
+    from analysis.themes import themes
+
+    texts = large_corpus(size)
+    start = time.perf_counter()
+    stages: list[tuple[str, float]] = []
+    result = themes(
+        texts,
+        n_themes="auto",
+        random_state=0,
+        progress=lambda fraction, message: stages.append((message, time.perf_counter() - start)),
+    )
+    seconds = time.perf_counter() - start
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    peak_kb = usage.ru_maxrss
+    cpu_seconds = usage.ru_utime + usage.ru_stime  # includes building the corpus
+    print(
+        json.dumps(
+            {
+                "answers": size,
+                "seconds": round(seconds, 1),
+                "cpu_seconds_all_threads": round(cpu_seconds, 1),
+                "load_average_1min": round(os.getloadavg()[0], 1),
+                "peak_rss_mb": round(peak_kb / 1024),
+                "themes": len(result.themes),
+                "duplicate_groups": len(result.duplicates),
+                "stages": [[message, round(at, 1)] for message, at in stages],
+            }
+        )
+    )
+
+
+def bench_scale(size: int) -> dict:
+    completed = subprocess.run(
+        [sys.executable, __file__, "--scale-child", str(size)],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if completed.returncode != 0:
+        return {"error": completed.stderr.strip().splitlines()[-1:]}
+    return json.loads(completed.stdout.strip().splitlines()[-1])
+
+
+def bench_ideas() -> dict:
+    from analysis.themes import cluster_ideas
+
+    rng = random.Random(0)
+    pool = read_set("searchsnippets")[2]
+    texts = rng.sample(pool, 1000)
+    ids = [f"idea{i}" for i in range(1000)]
+    start = time.perf_counter()
+    first = cluster_ideas(texts, ids)
+    cold = time.perf_counter() - start
+    texts[-5:] = rng.sample(pool, 5)
+    start = time.perf_counter()
+    second = cluster_ideas(texts, ids, previous=first)
+    warm = time.perf_counter() - start
+    kept = sum(1 for i in ids[:-5] if first.theme_of()[i] == second.theme_of()[i]) / len(ids[:-5])
+    return {
+        "ideas": 1000,
+        "cold_seconds": round(cold, 3),
+        "warm_seconds": round(warm, 3),
+        "themes": len(second.themes),
+        "ideas_keeping_their_theme_id": round(kept, 3),
+    }
+
+
+def bench_opinion_speed(participants: int = 2000, statements: int = 500) -> dict | str:
+    try:
+        from analysis.opinion import opinion_groups
+    except ImportError as error:
+        return f"skipped: {error}"
+    rng = np.random.default_rng(0)
+    leaning = rng.integers(0, 3, size=participants)
+    stance = rng.choice([-1, 1], size=(3, statements))
+    noise = rng.random((participants, statements))
+    votes_matrix = np.where(noise < 0.8, stance[leaning], -stance[leaning])
+    votes_matrix[noise > 0.9] = 0
+    seen = rng.random((participants, statements)) < 0.6
+    votes = [
+        (f"p{p}", f"s{s}", int(votes_matrix[p, s])) for p, s in zip(*np.nonzero(seen), strict=True)
+    ]
+    start = time.perf_counter()
+    groups = opinion_groups(votes, random_state=0).as_dict()
+    seconds = time.perf_counter() - start
+    return {
+        "participants": participants,
+        "statements": statements,
+        "votes": len(votes),
+        "seconds": round(seconds, 2),
+        "groups": len(groups["groups"]),
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 100,000-answer run")
+    parser.add_argument("--sets", default=",".join(SETS), help="comma-separated set names")
+    parser.add_argument("--skip-sets", action="store_true", help="no short-text sets")
+    parser.add_argument("--scale-size", type=int, default=100_000)
+    parser.add_argument("--scale-child", type=int, help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.scale_child:
+        scale_child(arguments.scale_child)
+        return
+    figures: dict = {"date": time.strftime("%Y-%m-%d"), "sets": []}
+    if not arguments.skip_sets:
+        print(
+            f"{'set':<15}{'k':>3} | {'base NMI':>8}{'ACC':>6} | {'fixed NMI':>9}{'ACC':>6}"
+            f"{'s':>6} | {'auto k':>6}{'NMI':>6}{'ACC':>6}{'s':>6} | targets"
+        )
+        for name in [s for s in arguments.sets.split(",") if s]:
+            row = bench_set(name)
+            figures["sets"].append(row)
+            print(
+                f"{name:<15}{row['k_true']:>3} | {row['baseline_nmi']:>8}{row['baseline_acc']:>6}"
+                f" | {row['fixed_nmi']:>9}{row['fixed_acc']:>6}{row['fixed_seconds']:>6}"
+                f" | {row['auto_k']:>6}{row['auto_nmi']:>6}{row['auto_acc']:>6}"
+                f"{row['auto_seconds']:>6} | fixed {'ok' if row['fixed_target_met'] else 'MISS'},"
+                f" auto {'ok' if row['auto_target_met'] else 'MISS'}",
+                flush=True,
+            )
+    polis = bench_polis()
+    figures["polis"] = polis
+    if isinstance(polis, str):
+        print(f"Pol.is opinion groups {polis}")
+    else:
+        for row in polis:
+            target = "reported" if row["target"] is None else f"target {row['target']}"
+            print(
+                f"Pol.is {row['conversation']:<30} ARI {row['ari']:.3f} ({target}),"
+                f" {row['groups']} groups, {row['seconds']} s",
+                flush=True,
+            )
+    figures["ideas"] = bench_ideas()
+    print(f"Idea board: {figures['ideas']}", flush=True)
+    figures["opinion_speed"] = bench_opinion_speed()
+    print(f"Opinion groups 2,000 x 500: {figures['opinion_speed']}", flush=True)
+    if not arguments.quick:
+        figures["scale"] = bench_scale(arguments.scale_size)
+        print(f"Themes pipeline at scale: {figures['scale']}", flush=True)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,249 @@
+"""Benchmark jury selection: LEXIMIN and LEGACY on the public instances and generated pools.
+
+Reads /work/shared/data/sortition/ where it lies (never copied into the project) and
+prints, per instance, the minimum selection probability, the Gini coefficient and the
+seconds of each algorithm beside the published figures (`instance.json`,
+`published_min_probabilities.csv`). The real pools of Flanigan et al. (Nature 2021) are
+private, so it also generates pools of the paper's sizes (up to 2,000 people, 4-7
+categories with uneven quotas and correlated features, hence hundreds of types).
+
+    python bench/selection.py            # everything (tens of minutes on 2 cores)
+    python bench/selection.py --quick    # skip the generated pools above 1,000 people
+
+Ends with one JSON line holding every row.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from analysis.sortition import (  # noqa: E402
+    Categories,
+    Quota,
+    Respondent,
+    build_types,
+    check_feasibility,
+    read_categories,
+    read_respondents,
+    select_panel,
+)
+
+DATA = Path("/work/shared/data/sortition")
+SEED = "04 12 19 33 41 47"
+
+# (name, pool size, panel size, categories): the sizes of the paper's instances
+GENERATED = [
+    ("gen_mass", 70, 24, 5),
+    ("gen_sf_c", 161, 44, 7),
+    ("gen_hd", 239, 30, 7),
+    ("gen_sf_b", 250, 20, 6),
+    ("gen_sf_a", 312, 35, 6),
+    ("gen_obf", 321, 30, 7),
+    ("gen_nexus", 342, 170, 5),
+    ("gen_sf_d", 404, 40, 6),
+    ("gen_cca", 825, 75, 4),
+    ("gen_sf_e", 1727, 110, 7),
+    ("gen_2000_150", 2000, 150, 6),
+    ("gen_2000_200", 2000, 200, 7),
+]
+
+
+def generate_pool(
+    n: int, k: int, n_categories: int, seed: int
+) -> tuple[Categories, list[Respondent]]:
+    """A self-selected pool: a latent trait skews who volunteers, quotas follow the census.
+
+    Each category has 2-6 values with uneven population shares; quotas are the shares of
+    k within +-15%; the pool over- or under-represents values through one latent trait
+    (so features are correlated) and is re-drawn until a quota-meeting panel exists.
+    """
+    rng = np.random.default_rng(seed)
+    for _ in range(50):
+        latent = rng.normal(size=n)
+        columns, quotas = [], []
+        for c in range(n_categories):
+            m = int(rng.integers(2, 7))
+            shares = rng.dirichlet(np.ones(m) * 3)
+            loading = rng.normal(size=m) * 1.2
+            logits = (
+                np.log(shares)[None, :]
+                + latent[:, None] * loading[None, :]
+                + rng.normal(size=(n, m)) * 0.3
+            )
+            p = np.exp(logits)
+            p /= p.sum(axis=1, keepdims=True)
+            values = np.minimum((p.cumsum(axis=1) < rng.random(n)[:, None]).sum(axis=1), m - 1)
+            columns.append(values)
+            for v in range(m):
+                target = shares[v] * k
+                quotas.append(
+                    Quota(
+                        f"c{c}", f"v{v}", int(np.floor(target * 0.85)), int(np.ceil(target * 1.15))
+                    )
+                )
+        categories = Categories(tuple(quotas))
+        people = [
+            Respondent(f"r{i}", {f"c{c}": f"v{columns[c][i]}" for c in range(n_categories)})
+            for i in range(n)
+        ]
+        if check_feasibility(people, categories, k).feasible:
+            return categories, people
+    raise RuntimeError("could not generate a feasible pool")
+
+
+def published() -> dict[str, dict[str, str]]:
+    with open(DATA / "published_min_probabilities.csv", newline="") as handle:
+        return {row["instance"]: row for row in csv.DictReader(handle)}
+
+
+def run_instance(
+    name: str,
+    categories: Categories,
+    people: list[Respondent],
+    k: int,
+    *,
+    legacy_draws: int,
+    time_limit: float,
+    reference: dict[str, float | None],
+) -> dict[str, object]:
+    types = build_types(categories, people)
+    row: dict[str, object] = {
+        "instance": name,
+        "n": len(people),
+        "k": k,
+        "categories": len(categories.names),
+        "types": types.n_types,
+        **reference,
+    }
+    try:
+        leximin = select_panel(categories, people, k, seed=SEED, time_limit=time_limit)
+        row.update(
+            leximin_min=leximin.min_probability,
+            leximin_gini=leximin.gini,
+            leximin_seconds=leximin.seconds,
+            leximin_note=leximin.notes[0] if leximin.notes else "",
+        )
+    except RuntimeError as error:
+        row.update(leximin_min=None, leximin_gini=None, leximin_seconds=None)
+        row["leximin_note"] = str(error)
+    if legacy_draws:
+        try:
+            legacy = select_panel(
+                categories, people, k, algorithm="legacy", seed=SEED, legacy_draws=legacy_draws
+            )
+            row.update(
+                legacy_min=legacy.min_probability,
+                legacy_gini=legacy.gini,
+                legacy_seconds=legacy.seconds,
+                legacy_draws=legacy_draws,
+            )
+        except RuntimeError as error:
+            row.update(legacy_min=None, legacy_gini=None, legacy_seconds=None)
+            row["legacy_note"] = str(error)
+    return row
+
+
+def fmt(value: object, kind: str) -> str:
+    """kind: "%" a probability as a percentage, "g" a Gini coefficient, "s" seconds."""
+    if value is None:
+        return "-"
+    number = float(value)  # type: ignore[arg-type]
+    if kind == "%":
+        return f"{100 * number:.2f}%"
+    return f"{number:.3f}" if kind == "g" else f"{number:.1f}"
+
+
+def print_row(row: dict[str, object]) -> None:
+    print(
+        f"{row['instance']:<32} {row['n']:>5} {row['k']:>4} {row['types']:>5} "
+        f"{fmt(row.get('leximin_min'), '%'):>8} {fmt(row.get('published_leximin'), '%'):>8} "
+        f"{fmt(row.get('leximin_gini'), 'g'):>6} {fmt(row.get('leximin_seconds'), 's'):>7} "
+        f"{fmt(row.get('legacy_min'), '%'):>8} {fmt(row.get('published_legacy'), '%'):>8} "
+        f"{fmt(row.get('legacy_gini'), 'g'):>6} {fmt(row.get('legacy_seconds'), 's'):>7}",
+        flush=True,
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip generated pools > 1,000")
+    parser.add_argument("--legacy-draws", type=int, default=10000, help="public instances")
+    parser.add_argument("--generated-legacy-draws", type=int, default=1000)
+    parser.add_argument("--time-limit", type=float, default=280.0, help="LEXIMIN, seconds")
+    parser.add_argument("--only", help="run only instances whose name contains this")
+    parser.add_argument("--no-generated", action="store_true")
+    args = parser.parse_args()
+
+    started = time.perf_counter()
+    print(
+        f"{'instance':<32} {'n':>5} {'k':>4} {'types':>5} {'LEXIMIN':>8} {'publ.':>8} "
+        f"{'gini':>6} {'sec':>7} {'LEGACY':>8} {'publ.':>8} {'gini':>6} {'sec':>7}"
+    )
+    rows = []
+    paper = published()
+    for folder in sorted(p for p in DATA.iterdir() if p.is_dir()):
+        if args.only and args.only not in folder.name:
+            continue
+        info = json.loads((folder / "instance.json").read_text())
+        categories = read_categories(folder / "categories.csv")
+        people = list(read_respondents(folder / "respondents.csv", categories).people)
+        key = folder.name.rsplit("_", 1)[0]
+        reference = {
+            "published_leximin": info["published"].get("leximin_min_probability")
+            or (info.get("reference") or {}).get("leximin_min_probability"),
+            "published_legacy": info["published"].get("legacy_min_probability"),
+            "paper_csv_leximin": float(paper[key]["leximin_min"]) if key in paper else None,
+        }
+        row = run_instance(
+            folder.name,
+            categories,
+            people,
+            info["panel_size"],
+            legacy_draws=args.legacy_draws,
+            time_limit=args.time_limit,
+            reference=reference,
+        )
+        rows.append(row)
+        print_row(row)
+    if not args.no_generated:
+        for index, (name, n, k, n_categories) in enumerate(GENERATED):
+            if args.only and args.only not in name:
+                continue
+            if args.quick and n > 1000:
+                continue
+            categories, people = generate_pool(n, k, n_categories, seed=index + 1)
+            paper_key = name.removeprefix("gen_")
+            reference = {
+                "published_leximin": None,
+                "published_legacy": None,
+                "paper_real_pool_leximin": float(paper[paper_key]["leximin_min"])
+                if paper_key in paper
+                else None,
+            }
+            row = run_instance(
+                f"{name} (generated)",
+                categories,
+                people,
+                k,
+                legacy_draws=args.generated_legacy_draws,
+                time_limit=args.time_limit,
+                reference=reference,
+            )
+            rows.append(row)
+            print_row(row)
+    print(f"total {time.perf_counter() - started:.0f}s")
+    print(json.dumps({"bench": "selection", "seed": SEED, "rows": rows}))
+
+
+if __name__ == "__main__":
+    main()

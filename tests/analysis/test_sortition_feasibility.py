@@ -1,0 +1,83 @@
+"""Infeasible quotas are caught before selection, explained, and the smallest fix proposed."""
+
+from __future__ import annotations
+
+from analysis.sortition import Categories, Quota, Respondent, check_feasibility
+
+
+def people(counts):
+    """counts: {(a, b): number of people with a and b}."""
+    rows, i = [], 0
+    for (a, b), number in counts.items():
+        for _ in range(number):
+            rows.append(Respondent(f"p{i}", {"A": a, "B": b}))
+            i += 1
+    return rows
+
+
+def cats(**bounds):
+    return Categories(
+        tuple(Quota(name[0].upper(), name, low, high) for name, (low, high) in bounds.items())
+    )
+
+
+POOL = people({("a1", "b1"): 3, ("a2", "b2"): 3, ("a1", "b2"): 1})
+
+
+def test_feasible_quotas_report_nothing():
+    report = check_feasibility(POOL, cats(a1=(1, 2), a2=(1, 2), b1=(1, 2), b2=(1, 2)), 3)
+    assert report.feasible and report.conflicts == [] and report.relaxation == []
+
+
+def test_sum_of_mins_above_panel_size_is_named_and_relaxed():
+    report = check_feasibility(POOL, cats(a1=(2, 3), a2=(2, 3), b1=(0, 3), b2=(0, 3)), 3)
+    assert not report.feasible
+    assert report.conflicts == ["A: the minimums add up to 4, more than the panel size 3"]
+    assert len(report.relaxation) == 1
+    change = report.relaxation[0]
+    assert (change.bound, change.current, change.suggested) == ("min", 2, 1)
+    assert str(change).startswith("lower min of A = ")
+
+
+def test_sum_of_maxes_below_panel_size():
+    report = check_feasibility(POOL, cats(a1=(0, 1), a2=(0, 1), b1=(0, 3), b2=(0, 3)), 3)
+    assert "A: the maximums add up to 2, fewer than the panel size 3" in report.conflicts
+    assert [(r.bound, r.current, r.suggested) for r in report.relaxation] == [("max", 1, 2)]
+
+
+def test_value_with_fewer_people_than_its_min():
+    report = check_feasibility(POOL, cats(a1=(0, 3), a2=(0, 3), b1=(0, 3), b2=(0, 3), b3=(1, 1)), 3)
+    assert "B = b3: min is 1 but only 0 people are in the pool" in report.conflicts
+    assert [str(r) for r in report.relaxation] == ["lower min of B = b3 from 1 to 0"]
+
+
+def test_joint_infeasibility_found_by_the_integer_program():
+    # two a1 seats force two b1 people (only one a1 is b2) plus two b2 seats: 4 > 3
+    report = check_feasibility(POOL, cats(a1=(3, 3), a2=(0, 3), b1=(0, 3), b2=(2, 3)), 3)
+    assert not report.feasible
+    assert "no panel of 3 meets all the quotas together" in report.conflicts[0]
+    assert sum(abs(r.current - r.suggested) for r in report.relaxation) == 1
+    relaxed = {(q.value): q for q in cats(a1=(3, 3), a2=(0, 3), b1=(0, 3), b2=(2, 3)).quotas}
+    for r in report.relaxation:
+        q = relaxed[r.value]
+        relaxed[r.value] = Quota(
+            q.category,
+            q.value,
+            r.suggested if r.bound == "min" else q.min,
+            r.suggested if r.bound == "max" else q.max,
+        )
+    assert check_feasibility(POOL, Categories(tuple(relaxed.values())), 3).feasible
+
+
+def test_panel_larger_than_pool_has_no_quota_relaxation():
+    report = check_feasibility(POOL, cats(a1=(0, 9), a2=(0, 9), b1=(0, 9), b2=(0, 9)), 8)
+    assert report.conflicts == ["the panel size 8 is larger than the pool (7)"]
+    assert report.relaxation == []
+    assert "cannot be met" in report.explanation()
+
+
+def test_households_count_against_the_panel_size():
+    pool = [Respondent(f"p{i}", {"A": "a1", "B": "b1"}, {"home": "same"}) for i in range(3)]
+    report = check_feasibility(pool, cats(a1=(0, 3), b1=(0, 3)), 2, household_column="home")
+    assert not report.feasible
+    assert "number of households (1)" in report.conflicts[0]
