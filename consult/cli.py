@@ -60,10 +60,14 @@ def demo() -> None:
 
 
 @demo.command("load")
-def load_demo() -> None:
-    """Fill the database with the demo council (does nothing to data already there)."""
-    from consult.demo.loader import load
+@click.option("--if-empty", is_flag=True, help="Only load into a database with no data yet.")
+def load_demo(if_empty: bool) -> None:
+    """Fill the database with the demo council (adds nothing that is already there)."""
+    from consult.demo.loader import is_empty, load
 
+    if if_empty and not is_empty():
+        click.echo("The database already has data: the demo was not loaded.")
+        return
     report = load()
     db.session.commit()
     for line in report:

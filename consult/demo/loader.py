@@ -1,0 +1,584 @@
+"""Loads the demo council (consult.demo.content) into the database. Idempotent: each
+consultation, jury and account is created only when its slug or email is not there yet.
+Staff passwords come from DEMO_PASSWORD or are generated once into instance/; jurors'
+join codes are derived from the instance's secret key, so a second run prints the same."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from flask import current_app
+from sqlalchemy import func, select
+
+from consult.auth.services import JOIN_CODE_ALPHABET
+from consult.consultations.redaction import moderate
+from consult.consultations.services import new_reference
+from consult.demo import content
+from consult.extensions import db
+from consult.models import (
+    Answer,
+    AuditEntry,
+    CategoryValue,
+    Consultation,
+    ConsultationDocument,
+    Contribution,
+    CouncilResponse,
+    Jury,
+    JuryCategory,
+    JurySession,
+    MinorityReport,
+    MinorityReportSignature,
+    PanelMember,
+    Poll,
+    PollStatement,
+    ProgressUpdate,
+    Question,
+    Recommendation,
+    RecommendationVote,
+    Registrant,
+    RespondentProfile,
+    Response,
+    Round,
+    User,
+    utcnow,
+)
+
+LONDON = ZoneInfo("Europe/London")
+KIND_BY_TYPE = {
+    "free_text": "free_text",
+    "single_choice": "single_choice",
+    "multiple_choice": "multiple_choice",
+    "likert": "likert",
+    "ranking": "ranking",
+    "budget": "budget",
+}
+
+
+def _when(value: str | None, day: str | None = None) -> datetime | None:
+    """Content times are UK local time without a zone (a time alone needs its `day`);
+    store them in UTC."""
+    if not value:
+        return None
+    if day and "T" not in value and len(value) <= 5:
+        value = f"{day}T{value}"
+    elif len(value) == 10:
+        value = f"{value}T12:00"
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=LONDON)
+    return moment.astimezone(UTC)
+
+
+def is_empty() -> bool:
+    """True when the database holds no consultations, juries or staff yet."""
+    return not any(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (User, Consultation, Jury)
+    )
+
+
+def demo_password() -> str:
+    """The demo staff password: DEMO_PASSWORD, else one generated into instance/."""
+    if os.environ.get("DEMO_PASSWORD"):
+        return os.environ["DEMO_PASSWORD"]
+    path = Path(current_app.instance_path) / "demo_password"
+    if not path.exists():
+        path.write_text(secrets.token_urlsafe(12))
+        path.chmod(0o600)
+    return path.read_text().strip()
+
+
+def demo_join_code(member_id: int) -> str:
+    """A join code for a demo juror, derived from the secret key (same code every run)."""
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), f"demo-juror:{member_id}".encode(), "sha256"
+    ).digest()
+    raw = "".join(JOIN_CODE_ALPHABET[byte % len(JOIN_CODE_ALPHABET)] for byte in digest[:12])
+    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+
+
+def load() -> list[str]:
+    """Add whatever of the demo council is missing; return lines to print. Flushes."""
+    report: list[str] = []
+    password = demo_password()
+    for person in content.staff():
+        _ensure_staff(person, password)
+    report.append("Demo staff sign-ins (password from DEMO_PASSWORD or instance/demo_password):")
+    report += [f"  {p['role']:<12} {p['email']}  password: {password}" for p in content.staff()]
+    for build in (content.open_consultation, content.closed_consultation):
+        data = build()
+        consultation = _ensure_consultation(data)
+        count = consultation.responses.filter(Response.status == "submitted").count()
+        report.append(f"Consultation '{consultation.title}' ({consultation.status}): {count} responses")
+    jury, codes = _ensure_transport_jury(content.jury())
+    pool = jury.registrants.count()
+    report.append(f"Jury '{jury.title}': {pool} registrants, panel of {len(jury.members)}")
+    if codes:
+        report.append("Demo jurors' join codes (one use each; at /join):")
+        report += [f"  {name:<24} {code}" for name, code in codes[:6]]
+    finished = _ensure_finished_jury(content.finished_jury())
+    report.append(
+        f"Jury '{finished.title}' ({finished.status}): "
+        f"{db.session.scalar(select(func.count()).select_from(Recommendation).where(Recommendation.jury_id == finished.id))} recommendations"
+    )
+    report += _ensure_park_outcomes()
+    db.session.flush()
+    return report
+
+
+# --- the officer workspace's complete example: analysed, approved, answered, published ----
+
+PARK_SLUG = "millbrook-park-masterplan"
+PARK_RESPONSES = (
+    # (words to look for in a theme label, status, text, reasons, owner, due, progress)
+    (
+        ("car park", "parking", "car"),
+        "not_accepted",
+        "We will not extend the car park into the lime avenue.",
+        "Residents told us the limes matter more than the extra spaces, and the survey found "
+        "the car park full on only six days last year. We will add cycle parking and improve "
+        "the bus stop instead.",
+        "Parks and Open Spaces",
+        "2027-06-30",
+        [(25, "Cycle parking ordered for the main gate.")],
+    ),
+    (
+        ("playground", "play", "children"),
+        "accepted",
+        "The new playground goes ahead, with equipment for disabled children and older children.",
+        None,
+        "Parks and Open Spaces",
+        "2027-09-30",
+        [(10, "Designs out to tender."), (35, "Contractor appointed; works start in spring.")],
+    ),
+    (
+        ("toilet", "pavilion", "cafe"),
+        "accepted_in_part",
+        "The pavilion toilets will open from 8am to dusk all year; the café is out to tender.",
+        "Opening until 10pm, as some asked, needs staff the budget does not cover.",
+        "Facilities Management",
+        "2027-04-30",
+        [(50, "Winter opening hours in place since November.")],
+    ),
+)
+
+
+def _ensure_park_outcomes() -> list[str]:
+    """Analyse the closed park consultation, approve and publish its biggest themes and the
+    council's responses to three of them (one not accepted, with reasons). Once only."""
+    from consult.models import AnalysisRun
+    from consult.workspace import analysis_store, jobs
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == PARK_SLUG))
+    officer = db.session.scalar(select(User).where(User.role == "officer"))
+    if consultation is None or officer is None:
+        return []
+    if jobs.current_run(consultation_id=consultation.id) is not None:
+        return [f"Consultation '{consultation.title}': already analysed"]
+    run = AnalysisRun(
+        consultation_id=consultation.id,
+        status="running",
+        parameters={
+            "n_themes": "auto",
+            "random_state": 0,
+            "coding_threshold": 0.5,
+            "engine": "analysis.themes",
+        },
+        started_by_id=officer.id,
+        started_at=utcnow(),
+    )
+    db.session.add(run)
+    db.session.flush()
+    run.summary = analysis_store.analyse_consultation(run, lambda fraction, message: None)
+    run.status, run.progress, run.message, run.finished_at = "done", 1.0, "Finished", utcnow()
+    db.session.flush()
+    approved_at = utcnow()
+    published = _when("2026-11-02T10:00:00")
+    themes = [
+        theme
+        for question in consultation.questions
+        if question.kind == "free_text"
+        for theme in jobs.live_themes(run, question.id)
+        if not theme.no_substantive_comment
+    ]
+    for theme in themes:
+        theme.approved_by_id, theme.approved_at = officer.id, approved_at
+    answered = 0
+    taken: set[int] = set()
+    for words, status, text, reasons, owner, due, updates in PARK_RESPONSES:
+        theme = next(
+            (
+                t
+                for t in sorted(themes, key=lambda t: -t.size)
+                if t.id not in taken and any(w in t.label.lower() for w in words)
+            ),
+            None,
+        ) or next((t for t in sorted(themes, key=lambda t: -t.size) if t.id not in taken), None)
+        if theme is None:
+            break
+        taken.add(theme.id)
+        theme.published = True
+        response = CouncilResponse(
+            theme_id=theme.id,
+            status=status,
+            text=text,
+            reasons=reasons,
+            owner=owner,
+            due_date=date.fromisoformat(due),
+            published_at=published,
+            created_by_id=officer.id,
+        )
+        for number, (percent, note) in enumerate(updates):
+            response.updates.append(
+                ProgressUpdate(
+                    percent=percent,
+                    note=note,
+                    created_by_id=officer.id,
+                    created_at=published + timedelta(days=7 * (number + 1)),
+                )
+            )
+        db.session.add(response)
+        answered += 1
+    db.session.flush()
+    return [
+        f"Consultation '{consultation.title}': analysed into {len(themes)} themes, all approved; "
+        f"{answered} council responses published (see /you-said-we-did/)"
+    ]
+
+
+def _ensure_staff(person: dict[str, str], password: str) -> User:
+    user = db.session.scalar(select(User).where(User.email == person["email"]))
+    if user is None:
+        user = User(email=person["email"], name=person["name"], role=person["role"])
+        user.set_password(password)
+        db.session.add(user)
+        AuditEntry.record("user.created", subject=user, role=person["role"], via="demo")
+    return user
+
+
+def _ensure_consultation(data: dict[str, Any]) -> Consultation:
+    existing = db.session.scalar(select(Consultation).where(Consultation.slug == data["slug"]))
+    if existing is not None:
+        return existing
+    consultation = Consultation(
+        slug=data["slug"],
+        title=data["title"],
+        summary=data["summary"],
+        background=data["background"],
+        status=data.get("status", "open"),
+        opens_at=_when(data.get("opens_at")),
+        closes_at=_when(data.get("closes_at")),
+        published_at=_when(data.get("opens_at")),
+        closed_at=_when(data.get("closes_at")) if data.get("status") == "closed" else None,
+    )
+    for position, document in enumerate(data.get("documents", [])):
+        consultation.documents.append(
+            ConsultationDocument(position=position, title=document["title"], url=document["url"])
+        )
+    questions: dict[str, Question] = {}
+    for position, spec in enumerate(data["questions"]):
+        question = Question(
+            position=position,
+            key=spec["key"],
+            kind=KIND_BY_TYPE[spec["type"]],
+            prompt=spec["prompt"],
+            hint=spec.get("hint", ""),
+            required=bool(spec.get("required")),
+            max_length=spec.get("max_length"),
+            budget_total=spec.get("total"),
+            options=spec.get("options", []) if spec["type"] != "likert" else [],
+        )
+        consultation.questions.append(question)
+        questions[spec["key"]] = question
+    db.session.add(consultation)
+    db.session.flush()
+    for item in data["responses"]:
+        _add_response(consultation, questions, item)
+    db.session.flush()
+    return consultation
+
+
+def _add_response(
+    consultation: Consultation, questions: dict[str, Question], item: dict[str, Any]
+) -> None:
+    submitted = _when(item["submitted_at"])
+    response = Response(
+        consultation_id=consultation.id,
+        reference=new_reference(),
+        status="submitted",
+        channel="demo",
+        respondent_type=item.get("respondent_type", "individual"),
+        organisation_name=item.get("organisation_name"),
+        submitted_at=submitted,
+        created_at=submitted,
+    )
+    for key, value in item["answers"].items():
+        question = questions[key]
+        answer = Answer(question_id=question.id, flags=[], moderation="visible")
+        if question.kind == "free_text":
+            answer.text = value
+            answer.redacted_text, answer.flags = moderate(value)
+        else:
+            answer.value = value
+        response.answers.append(answer)
+    about = item.get("about_you")
+    if about:
+        response.profile = RespondentProfile(
+            age_band=about.get("age_band"),
+            gender=about.get("gender"),
+            ethnicity=about.get("ethnicity"),
+            disability=about.get("disability"),
+            postcode_district=about.get("postcode_district"),
+            consented_at=submitted,
+        )
+    db.session.add(response)
+
+
+def _household_key(address: str | None, postcode: str | None) -> str | None:
+    if not address and not postcode:
+        return None
+    text = " ".join(f"{address or ''} {postcode or ''}".lower().split())
+    return hashlib.sha256(text.encode()).hexdigest()[:32]
+
+
+def _add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
+    for position, spec in enumerate(categories):
+        category = JuryCategory(
+            name=spec["category"], label=spec.get("label", spec["category"]), position=position
+        )
+        for value_position, value in enumerate(spec["values"]):
+            category.values.append(
+                CategoryValue(
+                    value=value["value"],
+                    label=value.get("label", value["value"]),
+                    position=value_position,
+                    min_count=value["min"],
+                    max_count=value["max"],
+                )
+            )
+        jury.categories.append(category)
+
+
+def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
+    for position, spec in enumerate(agenda):
+        round_ = Round(
+            position=position,
+            kind=spec["kind"],
+            title=spec["title"],
+            planned_minutes=spec.get("minutes", 15),
+            instructions=spec.get("instructions", ""),
+            materials=spec.get("materials", "") or "",
+        )
+        session.rounds.append(round_)
+        if spec.get("statements"):
+            db.session.flush()
+            poll = Poll(
+                session_id=session.id, kind="agree_disagree", question=spec["title"], status="draft"
+            )
+            for statement_position, text in enumerate(spec["statements"]):
+                poll.statements.append(PollStatement(position=statement_position, text=text))
+            db.session.add(poll)
+            db.session.flush()
+            poll.round_id = round_.id
+
+
+def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, str]]]:
+    jury = db.session.scalar(select(Jury).where(Jury.slug == data["slug"]))
+    if jury is None:
+        jury = Jury(
+            slug=data["slug"],
+            title=data["title"],
+            question=data["question"],
+            description=data.get("description", ""),
+            status="recruiting",
+            panel_size=data["panel_size"],
+            registration_open=True,
+        )
+        _add_categories(jury, data["categories"])
+        db.session.add(jury)
+        db.session.flush()
+        for number, person in enumerate(data["registrants"]):
+            db.session.add(
+                Registrant(
+                    jury_id=jury.id,
+                    first_name=person["first_name"],
+                    last_name=person["last_name"],
+                    email=person["email"],
+                    phone=person["phone"],
+                    address_line=person["address_line"],
+                    postcode=person["postcode"],
+                    household_key=_household_key(person["address_line"], person["postcode"]),
+                    features=person["features"],
+                    availability=person.get("availability", []),
+                    consented_at=_when(person.get("registered_at")),
+                    created_at=_when(person.get("registered_at")) or utcnow(),
+                    external_id=f"R{number + 1:04d}",
+                )
+            )
+        sessions = data.get("sessions") or [{"title": "Jury day 1", "starts_at": None}]
+        for spec in sessions:
+            session = JurySession(
+                jury_id=jury.id,
+                title=spec["title"],
+                starts_at=_when(spec.get("starts_at"), spec.get("date")),
+                status="planned",
+            )
+            db.session.add(session)
+            db.session.flush()
+            _add_agenda(session, data["agenda"])
+        db.session.flush()
+        _draw_demo_panel(jury)
+    codes = []
+    for member in jury.members:
+        if member.join_code_used_at is None and member.status in ("invited", "confirmed"):
+            code = demo_join_code(member.id)
+            if member.join_code_hash != PanelMember.hash_code(code):
+                member.join_code_hash = PanelMember.hash_code(code)
+                member.join_code_expires_at = utcnow() + timedelta(days=365)
+            codes.append((member.display_name, code))
+    return jury, codes
+
+
+def _draw_demo_panel(jury: Jury) -> None:
+    """Draw the demo jury's panel with the same LEXIMIN lottery officers use."""
+    from consult.juries import services as jury_services
+
+    officer = db.session.scalar(select(User).where(User.role == "officer"))
+    jury.lottery_seed = "Demo lottery: 03 11 24 38 45 52"
+    jury.seed_published_at = utcnow()
+    draw = jury_services.draw_panel(jury, actor=officer, algorithm="leximin")
+    jury_services.confirm_draw(draw, actor=officer)
+
+
+def _ensure_finished_jury(data: dict[str, Any]) -> Jury:
+    jury = db.session.scalar(select(Jury).where(Jury.slug == data["slug"]))
+    if jury is not None:
+        return jury
+    jury = Jury(
+        slug=data["slug"],
+        title=data["title"],
+        question=data["question"],
+        description=data.get("description", ""),
+        status="finished",
+        panel_size=data["panel_size"],
+        registration_open=False,
+    )
+    db.session.add(jury)
+    db.session.flush()
+    members = []
+    for person in data["members"]:
+        member = PanelMember(
+            jury_id=jury.id,
+            display_name=person["display_name"],
+            features=person.get("features", {}),
+            status="confirmed",
+        )
+        db.session.add(member)
+        members.append(member)
+    last = (data.get("sessions") or [{"title": "Final session"}])[-1]
+    session = JurySession(
+        jury_id=jury.id,
+        title=last["title"],
+        status="ended",
+        starts_at=_when(last.get("starts_at"), last.get("date")),
+    )
+    db.session.add(session)
+    db.session.flush()
+    ideas_round = Round(
+        session_id=session.id,
+        position=0,
+        kind="ideas",
+        title="Ideas",
+        status="done",
+        planned_minutes=30,
+    )
+    db.session.add(ideas_round)
+    db.session.flush()
+    for number, text in enumerate(data.get("ideas", [])):
+        db.session.add(
+            Contribution(
+                session_id=session.id,
+                round_id=ideas_round.id,
+                kind="idea",
+                text=text,
+                member_id=members[number % len(members)].id,
+                client_id=f"demo-idea-{number}",
+            )
+        )
+    decided = _when(data.get("decided_at")) or utcnow()
+    published = _when(data.get("council_responses_published_at"))
+    by_title: dict[str, Recommendation] = {}
+    for position, spec in enumerate(data["recommendations"]):
+        recommendation = Recommendation(
+            jury_id=jury.id,
+            session_id=session.id,
+            position=position,
+            title=spec["title"],
+            text=spec["text"],
+            threshold=data.get("threshold", 0.8),
+            quorum=max(1, len(members) * 3 // 4),
+            status="passed" if spec["passed"] else "failed",
+            votes_for=spec["support"],
+            votes_against=spec["against"],
+            votes_abstain=spec["abstain"],
+            decided_at=decided,
+        )
+        db.session.add(recommendation)
+        db.session.flush()
+        choices = (
+            ["support"] * spec["support"]
+            + ["oppose"] * spec["against"]
+            + ["abstain"] * spec["abstain"]
+        )
+        for member, choice in zip(members, choices, strict=False):
+            db.session.add(
+                RecommendationVote(
+                    recommendation_id=recommendation.id,
+                    member_id=member.id,
+                    choice=choice,
+                    client_id=f"demo-vote-{recommendation.id}-{member.id}",
+                )
+            )
+        by_title[spec["title"]] = recommendation
+    minority = data.get("minority_report")
+    if minority:
+        target = by_title[minority["recommendation_title"]]
+        report = MinorityReport(
+            recommendation_id=target.id, author_member_id=members[-1].id, text=minority["text"]
+        )
+        db.session.add(report)
+        db.session.flush()
+        for member in members[-minority.get("signatories", 1) :]:
+            db.session.add(MinorityReportSignature(report_id=report.id, member_id=member.id))
+    officer = db.session.scalar(select(User).where(User.role == "officer"))
+    for spec in data.get("council_responses", []):
+        target = by_title[spec["recommendation_title"]]
+        response = CouncilResponse(
+            recommendation_id=target.id,
+            status=spec["status"],
+            text=spec["text"],
+            reasons=spec.get("reasons") or None,
+            owner=spec.get("owner", ""),
+            due_date=date.fromisoformat(spec["due"]) if spec.get("due") else None,
+            published_at=published,
+            created_by_id=officer.id if officer else None,
+        )
+        for update in spec.get("progress", []):
+            response.updates.append(
+                ProgressUpdate(
+                    percent=update["percent"],
+                    note=update.get("note", ""),
+                    created_at=_when(update["date"]),
+                )
+            )
+        db.session.add(response)
+    db.session.flush()
+    return jury

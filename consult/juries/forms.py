@@ -1,0 +1,260 @@
+"""Jury forms: the jury's settings, the public registration form (built per jury from its
+categories), the pool, quotas, seed, draw, invitations, replacements and tables."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    SelectMultipleField,
+    StringField,
+    TextAreaField,
+)
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
+from wtforms.widgets import CheckboxInput, ListWidget
+
+from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
+from consult.models import Jury
+
+
+def choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+    """(value, label) pairs as WTForms choices (tuples are deprecated from WTForms 3.3)."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
+
+class JuryForm(FlaskForm):
+    title = StringField(
+        "Title", validators=[DataRequired("Enter a title"), Length(max=200, message="Too long")]
+    )
+    slug = StringField(
+        "Web address (optional)",
+        validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")],
+    )
+    question = TextAreaField(
+        "The question the jury will answer",
+        validators=[DataRequired("Enter the question"), Length(max=2000, message="Too long")],
+    )
+    description = TextAreaField("Background for people thinking of registering")
+    panel_size = IntegerField(
+        "Panel size",
+        default=24,
+        validators=[
+            InputRequired("Enter the number of jurors"),
+            NumberRange(min=2, max=500, message="Enter a number from 2 to 500"),
+        ],
+    )
+    registration_open = BooleanField("Registration is open")
+
+
+class MultiCheckboxField(SelectMultipleField):
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+class RegistrationBase(FlaskForm):
+    first_name = StringField(
+        "First name",
+        validators=[DataRequired("Enter your first name"), Length(max=100, message="Too long")],
+    )
+    last_name = StringField(
+        "Last name",
+        validators=[DataRequired("Enter your last name"), Length(max=100, message="Too long")],
+    )
+    email = EmailField(
+        "Email address",
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+            Length(max=254, message="Too long"),
+        ],
+    )
+    phone = StringField(
+        "Phone number (optional)", validators=[Optional(), Length(max=40, message="Too long")]
+    )
+    address_line = StringField(
+        "Address",
+        validators=[DataRequired("Enter your address"), Length(max=200, message="Too long")],
+    )
+    postcode = StringField(
+        "Postcode",
+        validators=[DataRequired("Enter your postcode"), Length(max=10, message="Too long")],
+    )
+    availability = MultiCheckboxField("Which dates could you attend?", choices=[])
+    consent = BooleanField(
+        "I agree that the council keeps these details to run the jury's lottery and contact "
+        "me about it, and deletes them when the jury ends."
+    )
+
+    def validate_consent(self, field: Any) -> None:
+        if not field.data:
+            raise ValidationError("Tick the box to agree to how we use your information")
+
+
+def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
+    """The jury's registration form: the contact fields plus one question per category,
+    each with a "Prefer not to say" answer."""
+
+    class RegistrationForm(RegistrationBase):
+        pass
+
+    for category in jury.categories:
+        pairs = [(v.value, v.label) for v in category.values if v.value != PREFER_NOT_TO_SAY]
+        pairs.append((PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL))
+        setattr(
+            RegistrationForm,
+            f"feature-{category.name}",
+            RadioField(
+                category.label,
+                choices=choices(*pairs),
+                validators=[
+                    InputRequired(f"Answer '{category.label}', or choose 'Prefer not to say'")
+                ],
+            ),
+        )
+    form = RegistrationForm(formdata=formdata) if formdata is not None else RegistrationForm()
+    form.availability.choices = choices(
+        *((session.title, _session_label(session)) for session in jury.sessions)
+    )
+    return form
+
+
+def _session_label(session: Any) -> str:
+    if session.starts_at:
+        return f"{session.title} ({session.starts_at:%A %-d %B %Y})"
+    return session.title
+
+
+def feature_fields(form: FlaskForm) -> list[Any]:
+    return [field for field in form if field.name.startswith("feature-")]
+
+
+class RegistrantForm(FlaskForm):
+    first_name = StringField(
+        "First name", validators=[DataRequired("Enter a first name"), Length(max=100)]
+    )
+    last_name = StringField(
+        "Last name", validators=[DataRequired("Enter a last name"), Length(max=100)]
+    )
+    email = EmailField(
+        "Email address",
+        validators=[Optional(), Email("Enter an email address in the correct format")],
+    )
+    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
+    address_line = StringField("Address", validators=[Optional(), Length(max=200)])
+    postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
+
+
+class WithdrawForm(FlaskForm):
+    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=500)])
+
+
+class CategoryForm(FlaskForm):
+    label = StringField(
+        "Category", validators=[DataRequired("Enter the category"), Length(max=200)]
+    )
+    values = TextAreaField(
+        "Answers, one per line", validators=[DataRequired("Enter at least two answers")]
+    )
+    prefer_not_to_say = BooleanField("Add a 'Prefer not to say' answer", default=True)
+
+
+class UploadForm(FlaskForm):
+    file = FileField(
+        "CSV file",
+        validators=[
+            FileRequired("Choose a CSV file"),
+            FileAllowed(["csv", "txt"], "The file must be a CSV file"),
+        ],
+    )
+
+
+class SeedForm(FlaskForm):
+    seed = StringField(
+        "Lottery seed",
+        validators=[DataRequired("Enter the seed"), Length(max=200, message="Too long")],
+    )
+
+
+class DrawForm(FlaskForm):
+    algorithm = RadioField(
+        "Algorithm",
+        default="leximin",
+        choices=choices(
+            ("leximin", "LEXIMIN: the fairest lottery (recommended)"),
+            ("legacy", "Legacy: the greedy method, for comparison"),
+        ),
+        validators=[InputRequired("Choose an algorithm")],
+    )
+
+
+class InvitationForm(FlaskForm):
+    scope = RadioField(
+        "Who to invite",
+        default="new",
+        choices=choices(
+            ("new", "Members who have no code yet"),
+            ("all", "Every member still on the panel (earlier codes stop working)"),
+        ),
+        validators=[InputRequired("Choose who to invite")],
+    )
+    send_email = BooleanField("Also email each invitation", default=True)
+    days_valid = IntegerField(
+        "Days the codes stay valid",
+        default=60,
+        validators=[InputRequired("Enter a number of days"), NumberRange(min=1, max=365)],
+    )
+
+
+class ResponseForm(FlaskForm):
+    response = RadioField(
+        "Their answer",
+        choices=choices(("confirmed", "Confirmed"), ("declined", "Declined")),
+        validators=[InputRequired("Choose their answer")],
+    )
+
+
+class DropForm(FlaskForm):
+    reason = StringField(
+        "Why did they drop out?",
+        validators=[DataRequired("Say why they dropped out"), Length(max=500)],
+    )
+    replace = BooleanField("Choose a replacement from the pool now", default=True)
+
+
+class TablesForm(FlaskForm):
+    table_size = IntegerField(
+        "People per table",
+        default=6,
+        validators=[InputRequired("Enter a table size"), NumberRange(min=2, max=30)],
+    )
+    remix = BooleanField("Re-mix: seat people with people they have not sat with before")
+
+
+class MoveForm(FlaskForm):
+    member_id = IntegerField("Member", validators=[InputRequired()])
+    table = IntegerField("Table", validators=[InputRequired("Choose a table")])
+
+
+class InvitationAnswerForm(FlaskForm):
+    answer = RadioField(
+        "Can you take part?",
+        choices=choices(
+            ("confirm", "Yes, I will take part"), ("decline", "No, I cannot take part")
+        ),
+        validators=[InputRequired("Choose yes or no")],
+    )
