@@ -68,6 +68,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from consult.juries import views as juries
     from consult.live import events as live_events
     from consult.live import views as live
+    from consult.workspace import outcomes
     from consult.workspace import views as workspace
 
     for blueprint in (
@@ -77,6 +78,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         juries.bp,
         live.bp,
         workspace.bp,
+        outcomes.bp,
         admin.bp,
         api.bp,
     ):

@@ -49,11 +49,43 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         )
         assert not_accepted is not None and not_accepted.reasons
 
+    # The officer workspace's complete example: the closed park consultation is analysed,
+    # its themes approved, and council responses published (one not accepted, with reasons).
+    with app.app_context():
+        from consult.models import AnalysisRun, Theme
+
+        park_runs = db.session.scalars(select(AnalysisRun)).all()
+        assert len(park_runs) == 1 and park_runs[0].status == "done"
+        assert _count(Theme, Theme.approved_at.is_not(None)) >= 4
+        refused = db.session.scalar(
+            select(CouncilResponse).where(
+                CouncilResponse.theme_id.is_not(None), CouncilResponse.status == "not_accepted"
+            )
+        )
+        assert refused is not None and refused.reasons and refused.published_at
+    public = app.test_client()
+    feed = public.get("/api/v1/outcomes").get_json()
+    assert {item["kind"] for item in feed} == {"theme", "recommendation"}
+    assert any(
+        item["kind"] == "theme"
+        and item["response"]["status"] == "not_accepted"
+        and item["response"]["reasons"]
+        and item["source"]["slug"] == "millbrook-park-masterplan"
+        for item in feed
+    )
+    page = public.get("/you-said-we-did/consultations/millbrook-park-masterplan")
+    assert page.status_code == 200 and "Not accepted" in page.get_data(as_text=True)
+    jury_slug = next(i["source"]["slug"] for i in feed if i["kind"] == "recommendation")
+    assert public.get(f"/you-said-we-did/juries/{jury_slug}").status_code == 200
+
     second = runner.invoke(args=["demo", "load"])
     assert second.exit_code == 0, second.output
     with app.app_context():
         assert _count(User) == 3 and _count(Registrant) == 240
         assert _count(PanelMember) == 24 + 20
+        from consult.models import AnalysisRun
+
+        assert _count(AnalysisRun) == 1, "a second load does not analyse again"
 
     skipped = runner.invoke(args=["demo", "load", "--if-empty"])
     assert "already has data" in skipped.output

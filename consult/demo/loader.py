@@ -133,8 +133,129 @@ def load() -> list[str]:
         .where(Recommendation.jury_id == finished.id)
     )
     report.append(f"Jury '{finished.title}' ({finished.status}): {recommendations} recommendations")
+    report += _ensure_park_outcomes()
     db.session.flush()
     return report
+
+
+# --- the officer workspace's complete example: analysed, approved, answered, published ----
+
+PARK_SLUG = "millbrook-park-masterplan"
+PARK_RESPONSES = (
+    # (words to look for in a theme label, status, text, reasons, owner, due, progress)
+    (
+        ("car park", "parking", "car"),
+        "not_accepted",
+        "We will not extend the car park into the lime avenue.",
+        "Residents told us the limes matter more than the extra spaces, and the survey found "
+        "the car park full on only six days last year. We will add cycle parking and improve "
+        "the bus stop instead.",
+        "Parks and Open Spaces",
+        "2027-06-30",
+        [(25, "Cycle parking ordered for the main gate.")],
+    ),
+    (
+        ("playground", "play", "children"),
+        "accepted",
+        "The new playground goes ahead, with equipment for disabled children and older children.",
+        None,
+        "Parks and Open Spaces",
+        "2027-09-30",
+        [(10, "Designs out to tender."), (35, "Contractor appointed; works start in spring.")],
+    ),
+    (
+        ("toilet", "pavilion", "cafe"),
+        "accepted_in_part",
+        "The pavilion toilets will open from 8am to dusk all year; the café is out to tender.",
+        "Opening until 10pm, as some asked, needs staff the budget does not cover.",
+        "Facilities Management",
+        "2027-04-30",
+        [(50, "Winter opening hours in place since November.")],
+    ),
+)
+
+
+def _ensure_park_outcomes() -> list[str]:
+    """Analyse the closed park consultation, approve and publish its biggest themes and the
+    council's responses to three of them (one not accepted, with reasons). Once only."""
+    from consult.models import AnalysisRun
+    from consult.workspace import analysis_store, jobs
+
+    consultation = db.session.scalar(select(Consultation).where(Consultation.slug == PARK_SLUG))
+    officer = db.session.scalar(select(User).where(User.role == "officer"))
+    if consultation is None or officer is None:
+        return []
+    if jobs.current_run(consultation_id=consultation.id) is not None:
+        return [f"Consultation '{consultation.title}': already analysed"]
+    run = AnalysisRun(
+        consultation_id=consultation.id,
+        status="running",
+        parameters={
+            "n_themes": "auto",
+            "random_state": 0,
+            "coding_threshold": 0.5,
+            "engine": "analysis.themes",
+        },
+        started_by_id=officer.id,
+        started_at=utcnow(),
+    )
+    db.session.add(run)
+    db.session.flush()
+    run.summary = analysis_store.analyse_consultation(run, lambda fraction, message: None)
+    run.status, run.progress, run.message, run.finished_at = "done", 1.0, "Finished", utcnow()
+    db.session.flush()
+    approved_at = utcnow()
+    published = _when("2026-11-02T10:00:00")
+    themes = [
+        theme
+        for question in consultation.questions
+        if question.kind == "free_text"
+        for theme in jobs.live_themes(run, question.id)
+        if not theme.no_substantive_comment
+    ]
+    for theme in themes:
+        theme.approved_by_id, theme.approved_at = officer.id, approved_at
+    answered = 0
+    taken: set[int] = set()
+    for words, status, text, reasons, owner, due, updates in PARK_RESPONSES:
+        theme = next(
+            (
+                t
+                for t in sorted(themes, key=lambda t: -t.size)
+                if t.id not in taken and any(w in t.label.lower() for w in words)
+            ),
+            None,
+        ) or next((t for t in sorted(themes, key=lambda t: -t.size) if t.id not in taken), None)
+        if theme is None:
+            break
+        taken.add(theme.id)
+        theme.published = True
+        response = CouncilResponse(
+            theme_id=theme.id,
+            status=status,
+            text=text,
+            reasons=reasons,
+            owner=owner,
+            due_date=date.fromisoformat(due),
+            published_at=published,
+            created_by_id=officer.id,
+        )
+        for number, (percent, note) in enumerate(updates):
+            response.updates.append(
+                ProgressUpdate(
+                    percent=percent,
+                    note=note,
+                    created_by_id=officer.id,
+                    created_at=published + timedelta(days=7 * (number + 1)),
+                )
+            )
+        db.session.add(response)
+        answered += 1
+    db.session.flush()
+    return [
+        f"Consultation '{consultation.title}': analysed into {len(themes)} themes, all approved; "
+        f"{answered} council responses published (see /you-said-we-did/)"
+    ]
 
 
 def _ensure_staff(person: dict[str, str], password: str) -> User:

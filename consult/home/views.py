@@ -8,9 +8,12 @@ from flask import Blueprint, jsonify, render_template
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
+from flask_login import current_user
+
 from consult.auth.access import public, staff_required
 from consult.extensions import db, limiter
 from consult.models import Consultation, Jury
+from consult.workspace.views import overdue_context
 
 bp = Blueprint("home", __name__)
 
@@ -35,7 +38,10 @@ def dashboard() -> Any:
         select(Consultation).order_by(Consultation.created_at.desc())
     ).all()
     juries = db.session.scalars(select(Jury).order_by(Jury.created_at.desc())).all()
-    return render_template("home/dashboard.html", consultations=consultations, juries=juries)
+    overdue = overdue_context() if current_user.has_role("officer") else {}
+    return render_template(
+        "home/dashboard.html", consultations=consultations, juries=juries, **overdue
+    )
 
 
 @bp.route("/privacy")

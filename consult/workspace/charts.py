@@ -1,0 +1,307 @@
+"""The figures behind the charts (and their accessible tables): responses over time, themes
+by size, by respondent group and by sentiment, the respondent profile against a reference
+population, closed-question counts, and the opinion map of a jury's agree/disagree polls."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.errors import Invalid, NotPermitted
+from consult.extensions import db
+from consult.models import (
+    Answer,
+    AuditEntry,
+    Ballot,
+    Consultation,
+    Jury,
+    JurySession,
+    Poll,
+    ReferenceShare,
+    RespondentProfile,
+    Response,
+    ThemeAssignment,
+)
+from consult.workspace import jobs
+
+PROFILE_FIELDS = {
+    "age_band": "Age",
+    "gender": "Gender",
+    "ethnicity": "Ethnic group",
+    "disability": "Disability",
+    "postcode_district": "Postcode district",
+}
+NOT_SAID = "Not said"
+
+
+def responses_over_time(consultation: Consultation) -> list[dict[str, Any]]:
+    days: Counter[str] = Counter()
+    for moment in db.session.scalars(
+        select(Response.submitted_at).where(
+            Response.consultation_id == consultation.id, Response.status == "submitted"
+        )
+    ):
+        if moment is not None:
+            days[moment.date().isoformat()] += 1
+    return [{"date": day, "count": days[day]} for day in sorted(days)]
+
+
+def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
+    """Per free-text question: themes with size, share, sentiment and respondent groups."""
+    run = jobs.current_run(consultation_id=consultation.id)
+    out = []
+    if run is None:
+        return out
+    for question in consultation.questions:
+        if question.kind != "free_text":
+            continue
+        themes = jobs.live_themes(run, question.id)
+        groups: dict[int, Counter[str]] = defaultdict(Counter)
+        rows = db.session.execute(
+            select(ThemeAssignment.theme_id, Response.respondent_type)
+            .join(Answer, ThemeAssignment.answer_id == Answer.id)
+            .join(Response, Answer.response_id == Response.id)
+            .where(
+                ThemeAssignment.theme_id.in_([t.id for t in themes] or [0]),
+                ThemeAssignment.primary.is_(True),
+                ThemeAssignment.not_relevant.is_(False),
+            )
+        ).all()
+        for theme_id, respondent_type in rows:
+            groups[theme_id][respondent_type] += 1
+        out.append(
+            {
+                "question_id": question.id,
+                "question": question.prompt,
+                "themes": [
+                    {
+                        "id": t.id,
+                        "label": t.label,
+                        "size": t.size,
+                        "share": t.share,
+                        "approved": t.approved_at is not None,
+                        "no_comment": t.no_substantive_comment,
+                        "sentiment": {
+                            k: round(float((t.sentiment or {}).get(k, 0.0)), 3)
+                            for k in ("mean", "positive", "neutral", "negative")
+                        },
+                        "groups": {
+                            "individual": groups[t.id].get("individual", 0),
+                            "organisation": groups[t.id].get("organisation", 0),
+                        },
+                    }
+                    for t in themes
+                ],
+            }
+        )
+    return out
+
+
+def closed_questions(consultation: Consultation) -> list[dict[str, Any]]:
+    """Counts for every question with options (choice, scale, ranking first choice, budget
+    totals)."""
+    out = []
+    for question in consultation.questions:
+        if question.kind == "free_text":
+            continue
+        values = db.session.scalars(
+            select(Answer.value)
+            .join(Response, Answer.response_id == Response.id)
+            .where(
+                Answer.question_id == question.id,
+                Response.status == "submitted",
+                Answer.moderation == "visible",
+            )
+        ).all()
+        counts: Counter[str] = Counter()
+        for value in values:
+            if value is None:
+                continue
+            if question.kind == "multiple_choice" and isinstance(value, list):
+                counts.update(str(v) for v in value)
+            elif question.kind == "ranking" and isinstance(value, list) and value:
+                counts[str(value[0])] += 1
+            elif question.kind == "budget" and isinstance(value, dict):
+                for key, amount in value.items():
+                    try:
+                        counts[str(key)] += float(amount)
+                    except (TypeError, ValueError):
+                        continue
+            else:
+                counts[str(value)] += 1
+        options = [(o["value"], o["label"]) for o in question.choices]
+        known = {value for value, _ in options}
+        options += [(value, value) for value in sorted(counts) if value not in known]
+        out.append(
+            {
+                "question_id": question.id,
+                "question": question.prompt,
+                "kind": question.kind,
+                "answers": len([v for v in values if v is not None]),
+                "options": [
+                    {"value": value, "label": label, "count": round(counts.get(value, 0), 2)}
+                    for value, label in options
+                ],
+            }
+        )
+    return out
+
+
+def profile(consultation: Consultation) -> list[dict[str, Any]]:
+    """Respondent profile per field, with the reference share where the officer gave one."""
+    profiles = db.session.scalars(
+        select(RespondentProfile)
+        .join(Response, RespondentProfile.response_id == Response.id)
+        .where(Response.consultation_id == consultation.id, Response.status == "submitted")
+    ).all()
+    submitted = max(
+        1,
+        consultation.responses.filter(Response.status == "submitted").count(),
+    )
+    references: dict[str, dict[str, float]] = defaultdict(dict)
+    for share in db.session.scalars(
+        select(ReferenceShare).where(ReferenceShare.consultation_id == consultation.id)
+    ):
+        references[share.field][share.value] = share.share
+    out = []
+    for field, label in PROFILE_FIELDS.items():
+        counts = Counter(getattr(p, field) or NOT_SAID for p in profiles)
+        counts[NOT_SAID] += submitted - len(profiles)
+        said = sum(n for value, n in counts.items() if value != NOT_SAID)
+        if not said and not references.get(field):
+            continue
+        values = sorted(set(counts) | set(references.get(field, {})) - {NOT_SAID})
+        rows = [
+            {
+                "value": value,
+                "count": counts.get(value, 0),
+                "share": round(counts.get(value, 0) / said, 4) if said else 0.0,
+                "reference": references.get(field, {}).get(value),
+            }
+            for value in values
+        ]
+        for row in rows:
+            ref = row["reference"]
+            row["gap"] = round(row["share"] - ref, 4) if ref is not None else None
+        out.append(
+            {
+                "field": field,
+                "label": label,
+                "said": said,
+                "not_said": counts[NOT_SAID],
+                "values": rows,
+            }
+        )
+    return out
+
+
+def consultation_charts(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "over_time": responses_over_time(consultation),
+        "questions": theme_figures(consultation),
+        "closed": closed_questions(consultation),
+        "profile": profile(consultation),
+    }
+
+
+def save_reference_shares(consultation: Consultation, field: str, text: str, *, actor: Any) -> int:
+    """Replace the reference shares of one profile field from lines "value: share" (a
+    percentage like 23 or 23%, or a fraction like 0.23)."""
+    if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
+        raise NotPermitted("Only officers can enter reference shares.")
+    if field not in PROFILE_FIELDS:
+        raise Invalid("Choose what the shares are of.", fields={"field": "Choose a field"})
+    shares: dict[str, float] = {}
+    for number, line in enumerate((text or "").splitlines(), start=1):
+        if not line.strip():
+            continue
+        value, sep, amount = line.rpartition(":")
+        if not sep:
+            value, sep, amount = line.rpartition(",")
+        try:
+            number_value = float(amount.strip().rstrip("%"))
+        except ValueError:
+            number_value = -1
+        if not sep or not value.strip() or number_value < 0:
+            raise Invalid(
+                f"Line {number} is not “value: share”.",
+                fields={"shares": f"Write line {number} as value: share, like 25-44: 31%"},
+            )
+        share = number_value / 100 if number_value > 1 or "%" in amount else number_value
+        shares[value.strip()[:40]] = round(share, 4)
+    if sum(shares.values()) > 1.02:
+        raise Invalid(
+            "The shares add up to more than 100%.",
+            fields={"shares": "Check the shares: they add up to more than 100%"},
+        )
+    for old in db.session.scalars(
+        select(ReferenceShare).where(
+            ReferenceShare.consultation_id == consultation.id, ReferenceShare.field == field
+        )
+    ):
+        db.session.delete(old)
+    db.session.flush()
+    for value, share in shares.items():
+        db.session.add(
+            ReferenceShare(consultation_id=consultation.id, field=field, value=value, share=share)
+        )
+    AuditEntry.record("reference_shares.saved", actor=actor, subject=consultation, field=field)
+    db.session.flush()
+    return len(shares)
+
+
+def jury_opinion_maps(jury: Jury) -> list[dict[str, Any]]:
+    """Opinion groups of each agree/disagree poll the jury voted in (Pol.is-style map)."""
+    from analysis.opinion import opinion_groups
+
+    polls = db.session.scalars(
+        select(Poll)
+        .join(JurySession, Poll.session_id == JurySession.id)
+        .where(JurySession.jury_id == jury.id, Poll.kind == "agree_disagree")
+        .order_by(Poll.id)
+    ).all()
+    out = []
+    for poll in polls:
+        votes = []
+        for ballot in db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id)):
+            for statement, vote in (ballot.value or {}).items():
+                votes.append((f"p{ballot.member_id}", str(statement), int(vote)))
+        if not votes:
+            continue
+        texts = {str(s.id): s.text for s in poll.statements}
+        moderated = [str(s.id) for s in poll.statements if s.moderated_out]
+        try:
+            groups = opinion_groups(votes, moderated_out=moderated).as_dict()
+        except ValueError:
+            continue
+
+        def named(
+            scores: list[dict[str, Any]], texts: dict[str, str] = texts
+        ) -> list[dict[str, Any]]:
+            return [{**s, "text": texts.get(s["statement"], s["statement"])} for s in scores]
+
+        out.append(
+            {
+                "poll_id": poll.id,
+                "question": poll.question,
+                "participants": len({v[0] for v in votes}),
+                "groups": [
+                    {
+                        "id": g["id"],
+                        "size": len(g["participants"]),
+                        "representative": named(g["representative"]),
+                        "points": [
+                            groups["coordinates"][p]
+                            for p in g["participants"]
+                            if p in groups["coordinates"]
+                        ],
+                    }
+                    for g in groups["groups"]
+                ],
+                "consensus": named(groups["consensus"]),
+                "divisive": named(groups["divisive"]),
+            }
+        )
+    return out

@@ -1,0 +1,184 @@
+"""Public accountability pages and the open-data feed: "You said, we did"."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from flask import Blueprint, Response, abort, jsonify, render_template
+from sqlalchemy import select
+
+from consult.auth.access import public
+from consult.extensions import db
+from consult.models import (
+    AnalysisRun,
+    Consultation,
+    CouncilResponse,
+    Jury,
+    MinorityReport,
+    Recommendation,
+    Theme,
+)
+from consult.workspace import jobs, payloads
+
+bp = Blueprint("outcomes", __name__)
+
+CSV_COLUMNS = [
+    "kind",
+    "title",
+    "source_kind",
+    "source_slug",
+    "source_title",
+    "status",
+    "response",
+    "reasons",
+    "owner",
+    "due_date",
+    "progress",
+    "published_at",
+    "updated_at",
+]
+
+
+def _published_theme_ids() -> set[int]:
+    return set(
+        db.session.scalars(
+            select(CouncilResponse.theme_id).where(
+                CouncilResponse.published_at.is_not(None), CouncilResponse.theme_id.is_not(None)
+            )
+        )
+    )
+
+
+def _sources() -> tuple[list[Consultation], list[Jury]]:
+    """Consultations and juries with something published."""
+    consultation_ids = set(
+        db.session.scalars(
+            select(AnalysisRun.consultation_id)
+            .join(Theme, Theme.run_id == AnalysisRun.id)
+            .where(Theme.published.is_(True), AnalysisRun.consultation_id.is_not(None))
+        )
+    )
+    jury_ids = set(
+        db.session.scalars(
+            select(Recommendation.jury_id)
+            .join(CouncilResponse, CouncilResponse.recommendation_id == Recommendation.id)
+            .where(CouncilResponse.published_at.is_not(None))
+        )
+    )
+    consultations = [db.session.get(Consultation, i) for i in sorted(consultation_ids)]
+    juries = [db.session.get(Jury, i) for i in sorted(jury_ids)]
+    return [c for c in consultations if c], [j for j in juries if j]
+
+
+@bp.route("/you-said-we-did/")
+@public
+def index():  # type: ignore[no-untyped-def]
+    consultations, juries = _sources()
+    return render_template("outcomes/index.html", consultations=consultations, juries=juries)
+
+
+def _published_response(where: Any) -> CouncilResponse | None:
+    return db.session.scalar(
+        select(CouncilResponse).where(where, CouncilResponse.published_at.is_not(None))
+    )
+
+
+@bp.route("/you-said-we-did/consultations/<slug>")
+@public
+def consultation(slug: str):  # type: ignore[no-untyped-def]
+    item = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
+    if item is None:
+        abort(404)
+    run = jobs.current_run(consultation_id=item.id)
+    sections = []
+    if run is not None:
+        for question in item.questions:
+            if question.kind != "free_text":
+                continue
+            themes = [
+                t
+                for t in jobs.live_themes(run, question.id)
+                if t.published and not t.no_substantive_comment
+            ]
+            if themes:
+                sections.append(
+                    {
+                        "question": question,
+                        "themes": [
+                            (t, _published_response(CouncilResponse.theme_id == t.id))
+                            for t in sorted(themes, key=lambda t: -t.size)
+                        ],
+                    }
+                )
+    if not sections:
+        abort(404)
+    submitted = item.responses.filter_by(status="submitted").count()
+    return render_template(
+        "outcomes/consultation.html", consultation=item, sections=sections, submitted=submitted
+    )
+
+
+@bp.route("/you-said-we-did/juries/<slug>")
+@public
+def jury(slug: str):  # type: ignore[no-untyped-def]
+    item = db.session.scalar(select(Jury).where(Jury.slug == slug))
+    if item is None:
+        abort(404)
+    recommendations = db.session.scalars(
+        select(Recommendation)
+        .where(Recommendation.jury_id == item.id, Recommendation.status == "passed")
+        .order_by(Recommendation.position)
+    ).all()
+    rows = [
+        (
+            rec,
+            _published_response(CouncilResponse.recommendation_id == rec.id),
+            db.session.scalars(
+                select(MinorityReport).where(MinorityReport.recommendation_id == rec.id)
+            ).all(),
+        )
+        for rec in recommendations
+    ]
+    if not any(response for _, response, _ in rows):
+        abort(404)
+    return render_template("outcomes/jury.html", jury=item, rows=rows)
+
+
+@bp.route("/api/v1/outcomes")
+@public
+def feed():  # type: ignore[no-untyped-def]
+    return jsonify(payloads.published_outcomes())
+
+
+@bp.route("/api/v1/outcomes.csv")
+@public
+def feed_csv():  # type: ignore[no-untyped-def]
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(CSV_COLUMNS)
+    for item in payloads.published_outcomes():
+        row = [
+            item["kind"],
+            item["title"],
+            item["source"]["kind"],
+            item["source"]["slug"],
+            item["source"]["title"],
+            item["response"]["status"],
+            item["response"]["text"],
+            item["response"]["reasons"] or "",
+            item["owner"],
+            item["due_date"] or "",
+            item["progress"],
+            item["published_at"],
+            item["updated_at"],
+        ]
+        writer.writerow(
+            ["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+        )
+    return Response(
+        buffer.getvalue(),
+        mimetype="text/csv",
+        headers={"Content-Disposition": 'inline; filename="outcomes.csv"'},
+    )
