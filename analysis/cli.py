@@ -56,6 +56,11 @@ def build_parser() -> argparse.ArgumentParser:
     opinion.add_argument("file", help="votes.csv or participants-votes.csv")
     opinion.add_argument("--format", choices=("json",), default="json")
     opinion.add_argument("--seed", type=int, default=0)
+    opinion.add_argument(
+        "--comments",
+        help="Pol.is comments.csv: statements moderated out count as columns of zeros "
+        "(default: comments.csv beside FILE, when there is one)",
+    )
     opinion.add_argument("--out")
     opinion.add_argument("--quiet", action="store_true")
 
@@ -110,13 +115,17 @@ def _run_themes(arguments: argparse.Namespace) -> str:
 
 
 def _run_opinion_groups(arguments: argparse.Namespace) -> str:
+    from pathlib import Path
+
     from analysis.opinion import opinion_groups
-    from analysis.polis import read_votes
+    from analysis.polis import read_moderated_out, read_votes
 
     votes = read_votes(arguments.file)
     if not votes:
         raise InputError(f"{arguments.file} holds no votes.")
-    groups = opinion_groups(votes, random_state=arguments.seed)
+    comments = arguments.comments or Path(arguments.file).with_name("comments.csv")
+    removed = read_moderated_out(comments) if Path(comments).is_file() else set()
+    groups = opinion_groups(votes, moderated_out=removed, random_state=arguments.seed)
     return json.dumps(groups.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -157,3 +157,18 @@ def read_polis_groups(path: PathLike) -> dict[str, int]:
                 f"{os.fspath(path)}, line {line}: group-id must be a whole number, found {group!r}"
             ) from error
     return groups
+
+
+def read_moderated_out(path: PathLike) -> set[str]:
+    """Statement ids a moderator removed (``moderated == -1``) in a Pol.is ``comments.csv``.
+    They stay in the vote matrix as columns of zeros (pass `moderated_out=` to
+    `opinion_groups`), as Pol.is itself does."""
+    header = _header(path)
+    if "comment-id" not in header or "moderated" not in header:
+        raise _wrong_file(path, "comments.csv (comment-id, moderated)", header)
+    with open(path, encoding="utf-8", newline="") as handle:
+        return {
+            row["comment-id"].strip()
+            for row in csv.DictReader(handle)
+            if (row.get("moderated") or "").strip() == "-1"
+        }

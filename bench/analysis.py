@@ -93,7 +93,7 @@ def bench_set(name: str) -> dict:
 def bench_polis() -> list[dict] | str:
     try:
         from analysis.opinion import opinion_groups
-        from analysis.polis import read_polis_groups, read_votes
+        from analysis.polis import read_moderated_out, read_polis_groups, read_votes
     except ImportError as error:
         return f"skipped: {error}"
     results = []
@@ -102,7 +102,8 @@ def bench_polis() -> list[dict] | str:
         votes = read_votes(matrix)
         truth = read_polis_groups(matrix)
         start = time.perf_counter()
-        groups = opinion_groups(votes, random_state=0).as_dict()
+        removed = read_moderated_out(folder / "comments.csv")
+        groups = opinion_groups(votes, moderated_out=removed, random_state=0).as_dict()
         seconds = time.perf_counter() - start
         assigned = groups["assignments"]
         people = sorted(truth)

@@ -5,10 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from flask import Blueprint, jsonify, render_template
+from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
-
-from flask_login import current_user
 
 from consult.auth.access import public, staff_required
 from consult.extensions import db, limiter

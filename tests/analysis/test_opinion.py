@@ -131,3 +131,14 @@ def test_as_dict_shape_and_empty_input():
     assert all(len(xy) == 2 for xy in data["coordinates"].values())
     empty = opinion_groups([])
     assert empty.groups == [] and empty.assignments == {} and empty.coordinates == {}
+
+
+def test_two_camps_of_identical_voters_are_two_groups():
+    votes = [
+        (person, statement, 1 if (i % 2) == (j % 2) else -1)
+        for i, person in enumerate("abcdef")
+        for j, statement in enumerate("stuvwxyz")
+    ]
+    result = opinion_groups(votes)
+    assert len(result.groups) == 2
+    assert result.assignments["a"] == result.assignments["c"] != result.assignments["b"]

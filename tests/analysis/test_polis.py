@@ -57,3 +57,21 @@ def test_bad_vote_value_is_refused(tmp_path):
     path = write(tmp_path, "votes.csv", "timestamp,datetime,comment-id,voter-id,vote\n1,x,0,1,2\n")
     with pytest.raises(ValueError, match="line 2"):
         read_votes(path)
+
+
+def test_read_moderated_out_lists_only_statements_a_moderator_removed(tmp_path):
+    from analysis.polis import read_moderated_out
+
+    comments = tmp_path / "comments.csv"
+    comments.write_text(
+        "timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        "1,x,1,5,3,1,1,Keep the park open\n"
+        "2,x,2,5,0,4,-1,Spam\n"
+        "3,x,3,6,1,1,0,Unmoderated\n",
+        encoding="utf-8",
+    )
+    assert read_moderated_out(comments) == {"2"}
+    votes = tmp_path / "votes.csv"
+    votes.write_text("timestamp,datetime,comment-id,voter-id,vote\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="comments.csv"):
+        read_moderated_out(votes)
