@@ -73,5 +73,5 @@ def test_read_moderated_out_lists_only_statements_a_moderator_removed(tmp_path):
     assert read_moderated_out(comments) == {"2"}
     votes = tmp_path / "votes.csv"
     votes.write_text("timestamp,datetime,comment-id,voter-id,vote\n", encoding="utf-8")
-    with pytest.raises(ValueError, match="comments.csv"):
+    with pytest.raises(ValueError, match=r"comments\.csv"):
         read_moderated_out(votes)
