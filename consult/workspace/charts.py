@@ -252,8 +252,21 @@ def save_reference_shares(consultation: Consultation, field: str, text: str, *, 
     return len(shares)
 
 
+VOTES = (1, 0, -1)  # agree, pass, disagree
+
+
+def _stance(score: dict[str, Any]) -> str:
+    return "agree" if score["agree"] >= score["disagree"] else "disagree"
+
+
 def jury_opinion_maps(jury: Jury) -> list[dict[str, Any]]:
-    """Opinion groups of each agree/disagree poll the jury voted in (Pol.is-style map)."""
+    """Opinion groups of each agree/disagree poll the jury voted in (Pol.is-style map).
+
+    Per group: `size`, `points` (map coordinates, sorted so their order does not follow
+    the jurors'), and the statements that set it apart, split by how the group voted:
+    `agreed` (also given as `representative`, which the page words as "agreed most
+    with") and `disagreed`. Every statement carries its `text` and `stance`. Votes
+    outside {1, 0, -1} or on statements no longer in the poll are ignored."""
     from analysis.opinion import opinion_groups
 
     polls = db.session.scalars(
@@ -264,13 +277,16 @@ def jury_opinion_maps(jury: Jury) -> list[dict[str, Any]]:
     ).all()
     out = []
     for poll in polls:
+        texts = {str(s.id): s.text for s in poll.statements}
         votes = []
         for ballot in db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id)):
-            for statement, vote in (ballot.value or {}).items():
-                votes.append((f"p{ballot.member_id}", str(statement), int(vote)))
+            if not isinstance(ballot.value, dict):
+                continue
+            for statement, vote in ballot.value.items():
+                if str(statement) in texts and vote in VOTES and not isinstance(vote, bool):
+                    votes.append((f"p{ballot.member_id}", str(statement), int(vote)))
         if not votes:
             continue
-        texts = {str(s.id): s.text for s in poll.statements}
         moderated = [str(s.id) for s in poll.statements if s.moderated_out]
         try:
             groups = opinion_groups(votes, moderated_out=moderated).as_dict()
@@ -280,26 +296,38 @@ def jury_opinion_maps(jury: Jury) -> list[dict[str, Any]]:
         def named(
             scores: list[dict[str, Any]], texts: dict[str, str] = texts
         ) -> list[dict[str, Any]]:
-            return [{**s, "text": texts.get(s["statement"], s["statement"])} for s in scores]
+            return [
+                {**s, "text": texts.get(s["statement"], s["statement"]), "stance": _stance(s)}
+                for s in scores
+            ]
 
+        described = []
+        for group in groups["groups"]:
+            representative = named(group["representative"])
+            agreed = [s for s in representative if s["stance"] == "agree"]
+            described.append(
+                {
+                    "id": group["id"],
+                    "size": len(group["participants"]),
+                    "representative": agreed,
+                    "agreed": agreed,
+                    "disagreed": [s for s in representative if s["stance"] == "disagree"],
+                    "points": sorted(
+                        [round(x, 4), round(y, 4)]
+                        for x, y in (
+                            groups["coordinates"][p]
+                            for p in group["participants"]
+                            if p in groups["coordinates"]
+                        )
+                    ),
+                }
+            )
         out.append(
             {
                 "poll_id": poll.id,
                 "question": poll.question,
                 "participants": len({v[0] for v in votes}),
-                "groups": [
-                    {
-                        "id": g["id"],
-                        "size": len(g["participants"]),
-                        "representative": named(g["representative"]),
-                        "points": [
-                            groups["coordinates"][p]
-                            for p in g["participants"]
-                            if p in groups["coordinates"]
-                        ],
-                    }
-                    for g in groups["groups"]
-                ],
+                "groups": described,
                 "consensus": named(groups["consensus"]),
                 "divisive": named(groups["divisive"]),
             }

@@ -1,7 +1,8 @@
 """Analysis runs as background jobs: queued by a view, executed inline (tests), in a thread
-(the default) or by an RQ worker on Redis (`ANALYSIS_QUEUE`). The same `execute(run_id)`
-does the work in every case, in its own app context and session, committing progress as it
-goes so a reload shows it. A failure records its cause and leaves the previous run current.
+(the default) or by an RQ worker on Redis (`ANALYSIS_QUEUE=rq`, `REDIS_URL`; the worker is
+`flask --app wsgi workspace worker`, see `work`). The same `execute(run_id)` does the work
+in every case, in an app context with its own session, committing progress as it goes so a
+reload shows it. A failure records its cause and leaves the previous run current.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import time
 import traceback
 from typing import Any
 
-from flask import Flask, current_app
+from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid, NotPermitted
@@ -31,6 +32,10 @@ from consult.workspace import analysis_store
 log = logging.getLogger(__name__)
 
 QUEUES = ("inline", "thread", "rq")
+#: The RQ queue analysis runs are put on.
+RQ_QUEUE = "analysis"
+#: The longest an RQ worker lets one run take (seconds) before it stops it.
+RQ_JOB_TIMEOUT = 3600
 #: Progress is written to the database whenever it moves by at least this much.
 PROGRESS_STEP = 0.03
 
@@ -95,24 +100,58 @@ def start_run(
 
 
 def dispatch(run_id: int, app: Flask | None = None) -> None:
-    """Hand a committed, queued run to the configured queue."""
+    """Hand a committed, queued run to the configured queue. If Redis refuses the job the
+    run is marked failed with the cause (and committed), so it does not stay "queued" and
+    block the next run; the officer sees why on the run's page."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     queue = app.config.get("ANALYSIS_QUEUE", "thread")
     if queue == "inline":
         execute(run_id)
     elif queue == "rq":
-        from redis import Redis
-        from rq import Queue
-
-        connection = Redis.from_url(app.config["REDIS_URL"])
-        Queue("analysis", connection=connection).enqueue(
-            "consult.workspace.jobs.rq_execute", run_id, job_timeout=3600
-        )
+        _enqueue(app, run_id)
     else:
         thread = threading.Thread(
             target=_execute_in_app, args=(app, run_id), name=f"analysis-{run_id}", daemon=True
         )
         thread.start()
+
+
+def redis_connection(app: Flask) -> Any:
+    """A Redis client for `REDIS_URL`; the caller closes it. Raises ValueError when unset."""
+    from redis import Redis
+
+    url = app.config.get("REDIS_URL")
+    if not url:
+        raise ValueError("ANALYSIS_QUEUE is rq but REDIS_URL is not set")
+    return Redis.from_url(url)
+
+
+def rq_queue(connection: Any) -> Any:
+    """The RQ queue analysis runs go on (and workers listen to)."""
+    from rq import Queue
+
+    return Queue(RQ_QUEUE, connection=connection)
+
+
+def _enqueue(app: Flask, run_id: int) -> None:
+    from redis.exceptions import RedisError
+
+    try:
+        connection = redis_connection(app)
+        try:
+            rq_queue(connection).enqueue(
+                rq_execute, run_id, job_timeout=RQ_JOB_TIMEOUT, description=f"analysis {run_id}"
+            )
+        finally:
+            connection.close()
+    except (RedisError, ValueError) as error:
+        log.exception("analysis run %s could not be queued", run_id)
+        run = db.session.get(AnalysisRun, run_id)
+        if run is None:
+            return
+        run.status, run.message, run.finished_at = "failed", "Failed", utcnow()
+        run.error = f"Could not queue the analysis: {type(error).__name__}: {error}"[:8000]
+        db.session.commit()
 
 
 def _execute_in_app(app: Flask, run_id: int) -> None:
@@ -123,12 +162,40 @@ def _execute_in_app(app: Flask, run_id: int) -> None:
             db.session.remove()
 
 
-def rq_execute(run_id: int) -> None:  # pragma: no cover - runs in an RQ worker process
-    """Entry point for an RQ worker (`rq worker analysis`): builds the app from the
-    environment and runs the job."""
+def rq_execute(run_id: int) -> None:
+    """The RQ job. Under `flask workspace worker` (see `work`) it runs in that command's app
+    context; under a plain `rq worker analysis` it builds the app from the environment
+    (`create_app()`, so `DATABASE_URL` and the rest must be set) and disposes of it after."""
+    if has_app_context():
+        try:
+            execute(run_id)
+        finally:
+            db.session.remove()
+        return
     from consult import create_app
 
-    _execute_in_app(create_app(), run_id)
+    app = create_app()
+    try:
+        _execute_in_app(app, run_id)
+    finally:
+        with app.app_context():
+            db.engine.dispose()
+
+
+def work(app: Flask, *, burst: bool = False) -> bool:
+    """Process the analysis queue until stopped (or, with `burst`, until it is empty):
+    `flask --app wsgi workspace worker [--burst]`. Each job runs in a forked work horse
+    that inherits this app; the database pool is emptied first so no horse shares a
+    connection with its parent. Returns whether any job was processed."""
+    from rq import Worker
+
+    with app.app_context():
+        db.engine.dispose()
+        connection = redis_connection(app)
+        try:
+            return Worker([rq_queue(connection)], connection=connection).work(burst=burst)
+        finally:
+            connection.close()
 
 
 class _Progress:

@@ -6,10 +6,12 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
+import click
 from flask import (
     Blueprint,
     Response,
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -209,6 +211,13 @@ def start_jury_run(jury_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("workspace.jury", jury_id=item.id))
+
+
+@bp.cli.command("worker")
+@click.option("--burst", is_flag=True, help="Quit once the queue is empty.")
+def worker(burst: bool) -> None:
+    """Run queued analyses from Redis (ANALYSIS_QUEUE=rq, REDIS_URL)."""
+    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
 @bp.route("/runs/<int:run_id>")
