@@ -211,7 +211,7 @@ class RespondentProfile(CreatedMixin, db.Model):
     gender: Mapped[str | None] = mapped_column(String(30))
     ethnicity: Mapped[str | None] = mapped_column(String(40))
     disability: Mapped[str | None] = mapped_column(String(30))
-    postcode_district: Mapped[str | None] = mapped_column(String(8))
+    postcode_district: Mapped[str | None] = mapped_column(String(30))
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     erase_after: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
