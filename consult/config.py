@@ -46,6 +46,9 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
+        # Redis pub/sub ignores the database number: deployments sharing one Redis need
+        # their own channel.
+        "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "consult"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
         "PUBLIC_ORIGINS": public_origins,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),

@@ -277,6 +277,10 @@ def live_server(app: Flask) -> Iterator[str]:
 
     port = free_port()
     app.config["PUBLIC_ORIGINS"] = [f"http://127.0.0.1:{port}", f"http://localhost:{port}"]
+    # Socket.IO took its allowed origins when the app was built: give it the real port.
+    from consult.extensions import socketio
+
+    socketio.server.eio.cors_allowed_origins = app.config["PUBLIC_ORIGINS"]
     server = make_server("127.0.0.1", port, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

@@ -106,7 +106,8 @@ def allocate_tables(
     rng = rng_from_seed(seed, "tables")
     # start: deal people round-robin in an order grouped by features (already fairly even)
     order = rng.permutation(n)
-    order = order[np.lexsort(features[order].T[::-1])]
+    if features.shape[1]:  # no categories: a random order is as even as any
+        order = order[np.lexsort(features[order].T[::-1])]
     dealing = []
     remaining = list(sizes)
     t = 0

@@ -1,16 +1,598 @@
-"""The `/live` Socket.IO namespace: every event authenticated and checked by a service."""
+"""The `/live` Socket.IO namespace: every event authenticated, rate-limited, size-checked
+and decided by a service; persisted and committed before anything is broadcast; answered
+with an acknowledgement carrying ids and the sequence number. The protocol is documented
+in docs/live-protocol.md."""
 
 from __future__ import annotations
 
+import json
+import threading
+import time
+from collections.abc import Callable
 from typing import Any
 
+from flask import current_app, request
 from flask_login import current_user
-from flask_socketio import ConnectionRefusedError, Namespace
+from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
+from sqlalchemy.exc import IntegrityError
+
+from consult.errors import Invalid, NotPermitted
+from consult.extensions import db, socketio
+from consult.live import payloads, services
+from consult.models import JurySession
+
+MAX_EVENT_BYTES = 16_384
+
+# bucket -> (burst, refill per second), per person per server process
+RATE_LIMITS: dict[str, tuple[float, float]] = {
+    "say": (20, 2.0),
+    "hand": (10, 1.0),
+    "vote": (40, 4.0),
+    "control": (60, 5.0),
+    "sync": (30, 2.0),
+}
+
+
+class RateLimiter:
+    """Token buckets per (person, bucket), in this process's memory."""
+
+    def __init__(self) -> None:
+        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, who: str, bucket: str) -> bool:
+        burst, rate = RATE_LIMITS[bucket]
+        now = time.monotonic()
+        with self._lock:
+            tokens, last = self._buckets.get((who, bucket), (burst, now))
+            tokens = min(burst, tokens + (now - last) * rate)
+            if tokens < 1:
+                self._buckets[(who, bucket)] = (tokens, now)
+                return False
+            self._buckets[(who, bucket)] = (tokens - 1, now)
+            return True
+
+
+def _identity(actor: Any) -> str:
+    return f"{actor.kind}:{actor.id}" if actor is not None else f"sid:{request.sid}"
 
 
 class LiveNamespace(Namespace):
     """Live deliberation: a contribution is on disk before anyone sees it."""
 
-    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+    def __init__(self, namespace: str) -> None:
+        super().__init__(namespace)
+        self.limiter = RateLimiter()
+        self.gallery: dict[str, int] = {}  # sid -> session id, anonymous gallery viewers
+        self.presence: dict[int, dict[str, dict[str, Any]]] = {}  # session -> sid -> who
+        self._lock = threading.Lock()
+
+    # ------------------------------------------------------------------ plumbing
+
+    def _actor(self) -> Any:
         if not current_user.is_authenticated:
-            raise ConnectionRefusedError("not_signed_in")
+            raise NotPermitted("Sign in to take part.")
+        return current_user._get_current_object()
+
+    def _check(self, data: Any, bucket: str, actor: Any) -> dict[str, Any]:
+        if not isinstance(data, dict):
+            raise Invalid("Send an object.", fields={"data": "Expected an object"})
+        if len(json.dumps(data, default=str)) > MAX_EVENT_BYTES:
+            raise Invalid("That is too large to send.", fields={"data": "Too large"})
+        if current_app.config.get("LIVE_RATE_LIMITS", True) and not self.limiter.take(
+            _identity(actor), bucket
+        ):
+            raise services.RateLimited("You are sending too fast. Wait a moment and try again.")
+        return data
+
+    def _run(
+        self,
+        data: Any,
+        bucket: str,
+        work: Callable[[JurySession, Any, dict[str, Any]], dict[str, Any]],
+    ) -> dict[str, Any]:
+        """Check, do `work` in one transaction, commit, broadcast, acknowledge. A unique
+        constraint race (the same client_id twice at once) is retried once, and the retry
+        finds the first row."""
+        actor = self._actor()
+        data = self._check(data, bucket, actor)
+        for attempt in (1, 2):
+            jury_session = services.get_session(data.get("session_id"))
+            try:
+                result = work(jury_session, actor, data)
+                db.session.commit()
+                break
+            except IntegrityError:
+                db.session.rollback()
+                services.discard_outbox()
+                if attempt == 2:
+                    raise
+            except Exception:
+                services.discard_outbox()
+                raise
+        services.flush_outbox()
+        return {"ok": True, **result}
+
+    @staticmethod
+    def _ack(row: Any, replayed: bool, **extra: Any) -> dict[str, Any]:
+        return {
+            "id": row.id,
+            "client_id": getattr(row, "client_id", None),
+            "seq": getattr(row, "seq", None),
+            "replayed": replayed,
+            **extra,
+        }
+
+    # ------------------------------------------------------------------ connection
+
+    def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        if current_user.is_authenticated:
+            return
+        gallery = (auth or {}).get("gallery") if isinstance(auth, dict) else None
+        if gallery is not None:
+            try:
+                jury_session = services.get_session(gallery)
+            except Exception:
+                jury_session = None
+            if jury_session is not None and jury_session.gallery_open:
+                self.gallery[request.sid] = jury_session.id
+                return
+        raise ConnectionRefusedError("not_signed_in")
+
+    def on_disconnect(self, *args: Any) -> None:
+        sid = request.sid
+        self.gallery.pop(sid, None)
+        with self._lock:
+            gone = [
+                (session_id, who)
+                for session_id, people in self.presence.items()
+                if (who := people.pop(sid, None)) is not None
+            ]
+        for session_id, who in gone:
+            self._signal_presence(session_id, who, online=False)
+
+    def _signal_presence(self, session_id: int, who: dict[str, Any], *, online: bool) -> None:
+        """Tell this process's consoles that one person came or went (a delta, so a room
+        of a thousand joining costs a thousand small messages, not a thousand lists)."""
+        socketio.emit(
+            "presence",
+            {"session_id": session_id, "who": who, "online": online},
+            to=f"staff:{session_id}",
+            namespace=self.namespace,
+            ignore_queue=True,  # presence is per process: keep join storms off Redis
+        )
+
+    def connected(self, session_id: int) -> list[dict[str, Any]]:
+        """Who is connected to this server process for the session (one entry each)."""
+        with self._lock:
+            seen: dict[str, dict[str, Any]] = {}
+            for who in self.presence.get(session_id, {}).values():
+                seen[f"{who['kind']}:{who['id']}"] = who
+        return sorted(seen.values(), key=lambda who: (who["kind"], who["name"]))
+
+    def on_join(self, data: Any) -> dict[str, Any]:
+        """Enter the session's rooms; answer with the current state and, given `after_seq`,
+        every logged event since then that this person may see."""
+        return self._sync(data, enter=True)
+
+    def on_resync(self, data: Any) -> dict[str, Any]:
+        return self._sync(data, enter=True)
+
+    def _sync(self, data: Any, *, enter: bool) -> dict[str, Any]:
+        actor = current_user._get_current_object() if current_user.is_authenticated else None
+        data = self._check(data, "sync", actor)
+        jury_session = services.get_session(data.get("session_id"))
+        if actor is None:
+            if self.gallery.get(request.sid) != jury_session.id or not jury_session.gallery_open:
+                raise NotPermitted("The public gallery for this session is closed.")
+        else:
+            services.require_participant(actor, jury_session)
+        wanted = set(services.visible_rooms(jury_session, actor))
+        if enter:
+            for room in rooms(namespace=self.namespace):
+                if room.startswith("table:") and room not in wanted:
+                    leave_room(room)
+            for room in wanted:
+                join_room(room)
+            if actor is not None:
+                who = {
+                    "kind": "staff" if services.is_staff(actor) else "member",
+                    "id": actor.id,
+                    "name": services.author_name(actor),
+                }
+                with self._lock:
+                    people = self.presence.setdefault(jury_session.id, {})
+                    known = request.sid in people
+                    people[request.sid] = who
+                if not known:
+                    self._signal_presence(jury_session.id, who, online=True)
+        after = data.get("after_seq")
+        events: list[dict[str, Any]] = []
+        truncated = False
+        if after not in (None, ""):
+            after_seq = services.clean_int(after, field="after_seq", low=0)
+            events, truncated = services.events_after(jury_session, actor, after_seq)
+        state = payloads.state(jury_session, actor)
+        if actor is not None and services.is_staff(actor):
+            state["connected"] = self.connected(jury_session.id)
+        db.session.rollback()
+        return {
+            "ok": True,
+            "last_seq": jury_session.last_seq,
+            "events": events,
+            "truncated": truncated,
+            "state": state,
+        }
+
+    # ------------------------------------------------------------------ contributions
+
+    def _contribute(self, data: Any, kind: str) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            contribution, replayed = services.add_contribution(
+                jury_session,
+                kind=kind,
+                text=data.get("text"),
+                client_id=data.get("client_id"),
+                actor=actor,
+                scope=data.get("scope"),
+            )
+            return self._ack(contribution, replayed)
+
+        ack = self._run(data, "say", work)
+        if kind == "idea" and not ack["replayed"]:
+            self._refresh_board(int(data["session_id"]))
+        return ack
+
+    def _refresh_board(self, session_id: int) -> None:
+        """Re-cluster the idea board after a new idea, in its own transaction: the idea is
+        already safe and acknowledged whatever happens here."""
+        try:
+            jury_session = db.session.get(JurySession, session_id)
+            if jury_session is not None:
+                services.refresh_idea_board(jury_session)
+                db.session.commit()
+                services.flush_outbox()
+        except Exception:
+            db.session.rollback()
+            services.discard_outbox()
+            current_app.logger.exception("idea board refresh failed")
+
+    def on_send_message(self, data: Any) -> dict[str, Any]:
+        return self._contribute(data, "message")
+
+    def on_add_idea(self, data: Any) -> dict[str, Any]:
+        return self._contribute(data, "idea")
+
+    def on_add_note(self, data: Any) -> dict[str, Any]:
+        return self._contribute(data, "note")
+
+    def on_add_reflection(self, data: Any) -> dict[str, Any]:
+        return self._contribute(data, "reflection")
+
+    def on_announce(self, data: Any) -> dict[str, Any]:
+        return self._contribute(data, "announcement")
+
+    # ------------------------------------------------------------------ running the session
+
+    def on_control(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            seq = services.control(
+                jury_session,
+                str(data.get("action", "")),
+                actor=actor,
+                minutes=data.get("minutes", 5),
+                round_id=data.get("round_id"),
+            )
+            return {"seq": seq, "round": payloads.round_(jury_session.current_round)}
+
+        return self._run(data, "control", work)
+
+    def on_set_gallery(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "seq": services.set_gallery(s, actor=actor, open_=bool(d.get("open")))
+            },
+        )
+
+    def on_hide_contribution(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.hide_contribution(
+                    s, d.get("contribution_id"), actor=actor, reason=d.get("reason", "")
+                ).id
+            },
+        )
+
+    def on_set_public(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.set_contribution_public(
+                    s, d.get("contribution_id"), actor=actor, public=bool(d.get("public"))
+                ).id
+            },
+        )
+
+    def on_mute(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.mute_member(
+                    s, d.get("member_id"), actor=actor, muted=bool(d.get("muted", True))
+                ).id
+            },
+        )
+
+    def on_allocate_tables(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.allocate_tables(
+                    s, actor=actor, table_size=d.get("table_size", 6), seed=d.get("seed")
+                ).id
+            },
+        )
+
+    def on_move_member(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.move_member(s, d.get("member_id"), d.get("table_id"), actor=actor).id
+            },
+        )
+
+    def on_set_scribe(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.set_scribe(s, d.get("table_id"), d.get("member_id"), actor=actor).id
+            },
+        )
+
+    # ------------------------------------------------------------------ hands and the floor
+
+    def on_raise_hand(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            hand, replayed = services.raise_hand(
+                jury_session,
+                actor=actor,
+                client_id=data.get("client_id"),
+                scope=data.get("scope", "room"),
+            )
+            return self._ack(hand, replayed, seq=jury_session.last_seq)
+
+        return self._run(data, "hand", work)
+
+    def on_lower_hand(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "hand",
+            lambda s, actor, d: {
+                "id": services.lower_hand(s, d.get("hand_id"), actor=actor).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_give_floor(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.give_floor(
+                    s,
+                    actor=actor,
+                    hand_id=d.get("hand_id"),
+                    member_id=d.get("member_id"),
+                    table_id=d.get("table_id"),
+                ).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_end_floor(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.end_floor(s, d.get("turn_id"), actor=actor).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    # ------------------------------------------------------------------ polls
+
+    def on_create_poll(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            poll = services.create_poll(
+                jury_session,
+                actor=actor,
+                kind=str(data.get("kind", "")),
+                question=data.get("question"),
+                options=_list(data.get("options")),
+                statements=_list(data.get("statements")),
+                dots_per_member=data.get("dots_per_member"),
+                budget_total=data.get("budget_total"),
+                round_id=data.get("round_id"),
+            )
+            return {"id": poll.id, "seq": jury_session.last_seq}
+
+        return self._run(data, "control", work)
+
+    def on_poll_action(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.set_poll_status(
+                    s, d.get("poll_id"), str(d.get("action", "")), actor=actor
+                ).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_cast_ballot(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            ballot, replayed = services.cast_ballot(
+                jury_session,
+                data.get("poll_id"),
+                data.get("value"),
+                actor=actor,
+                client_id=data.get("client_id"),
+            )
+            return self._ack(ballot, replayed, value=ballot.value)
+
+        return self._run(data, "vote", work)
+
+    # ------------------------------------------------------------------ recommendations
+
+    def on_create_recommendation(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            recommendation, replayed = services.create_recommendation(
+                jury_session,
+                actor=actor,
+                title=data.get("title"),
+                text=data.get("text"),
+                client_id=data.get("client_id"),
+                threshold=data.get("threshold", 0.8),
+                quorum=data.get("quorum"),
+            )
+            return self._ack(recommendation, replayed, seq=jury_session.last_seq)
+
+        return self._run(data, "say", work)
+
+    def on_propose_amendment(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            amendment, replayed = services.propose_amendment(
+                jury_session,
+                data.get("recommendation_id"),
+                actor=actor,
+                text=data.get("text"),
+                rationale=data.get("rationale", ""),
+                client_id=data.get("client_id"),
+            )
+            return self._ack(amendment, replayed, seq=jury_session.last_seq)
+
+        return self._run(data, "say", work)
+
+    def on_decide_amendment(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "id": services.decide_amendment(
+                    s, d.get("amendment_id"), actor=actor, accept=bool(d.get("accept"))
+                ).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_recommendation_action(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            recommendation = services.set_recommendation_status(
+                jury_session,
+                data.get("recommendation_id"),
+                str(data.get("action", "")),
+                actor=actor,
+            )
+            return {
+                "id": recommendation.id,
+                "status": recommendation.status,
+                "seq": jury_session.last_seq,
+            }
+
+        return self._run(data, "control", work)
+
+    def on_cast_vote(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            vote, replayed = services.cast_vote(
+                jury_session,
+                data.get("recommendation_id"),
+                data.get("choice"),
+                actor=actor,
+                client_id=data.get("client_id"),
+            )
+            return self._ack(vote, replayed, choice=vote.choice)
+
+        return self._run(data, "vote", work)
+
+    def on_write_minority_report(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            report, replayed = services.write_minority_report(
+                jury_session,
+                data.get("recommendation_id"),
+                actor=actor,
+                text=data.get("text"),
+                client_id=data.get("client_id"),
+            )
+            return self._ack(report, replayed, seq=jury_session.last_seq)
+
+        return self._run(data, "say", work)
+
+    def on_sign_minority_report(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "vote",
+            lambda s, actor, d: {
+                "id": services.sign_minority_report(s, d.get("report_id"), actor=actor).id,
+                "seq": s.last_seq,
+            },
+        )
+
+    # ------------------------------------------------------------------ idea board
+
+    def on_rename_theme(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "board": _board(
+                    services.rename_theme(s, d.get("theme_id"), d.get("label"), actor=actor)
+                ),
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_merge_themes(self, data: Any) -> dict[str, Any]:
+        return self._run(
+            data,
+            "control",
+            lambda s, actor, d: {
+                "board": _board(
+                    services.merge_themes(s, d.get("theme_id"), d.get("into_id"), actor=actor)
+                ),
+                "seq": s.last_seq,
+            },
+        )
+
+    def on_recluster(self, data: Any) -> dict[str, Any]:
+        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            services.require_staff(actor, "Only the facilitator can regroup the ideas.")
+            return {
+                "board": _board(services.refresh_idea_board(jury_session, fresh=True)),
+                "seq": jury_session.last_seq,
+            }
+
+        return self._run(data, "control", work)
+
+
+def _list(value: Any) -> list[Any]:
+    if value is None:
+        return []
+    if isinstance(value, str):
+        return [line for line in value.splitlines() if line.strip()]
+    if not isinstance(value, list):
+        raise Invalid("Expected a list.", fields={"options": "Expected a list"})
+    return value
+
+
+def _board(board: dict[str, Any]) -> dict[str, Any]:
+    return {k: board.get(k) for k in ("themes", "unthemed", "engine")}

@@ -71,7 +71,12 @@ class JurySession(TimestampMixin, db.Model):
         cascade="all, delete-orphan",
         foreign_keys="Round.session_id",
     )
-    current_round: Mapped[Round | None] = relationship(foreign_keys=[current_round_id])
+    # post_update: the session points at a round that points back at the session, so
+    # this pointer is written in a second statement (otherwise a flush that changes both
+    # sides is a circular dependency).
+    current_round: Mapped[Round | None] = relationship(
+        foreign_keys=[current_round_id], post_update=True
+    )
     tables: Mapped[list[JuryTable]] = relationship(
         back_populates="session", order_by="JuryTable.number", cascade="all, delete-orphan"
     )

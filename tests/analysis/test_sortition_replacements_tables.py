@@ -151,3 +151,14 @@ def test_legacy_keeps_quotas_and_estimates_probabilities():
     assert again.panel == result.panel and again.probabilities == result.probabilities
     fair = select_panel(CATS, pool, 4, seed="draw")
     assert fair.min_probability >= result.min_probability - 1e-9
+
+
+def test_tables_for_members_without_any_categories_are_even_and_reproducible():
+    from analysis.sortition import allocate_tables
+
+    members = {f"m{i}": {} for i in range(14)}
+    first = allocate_tables(members, 5, seed="no categories")
+    assert sorted(first) == sorted(members)
+    sizes = sorted(list(first.values()).count(table) for table in set(first.values()))
+    assert sizes == [4, 5, 5]
+    assert allocate_tables(members, 5, seed="no categories") == first

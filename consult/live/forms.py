@@ -1,0 +1,56 @@
+"""Live deliberation forms: a new session, a round of the agenda, and the no-JavaScript
+fallbacks for the console and the juror view."""
+
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, Length, NumberRange, Optional
+
+from consult.live.services import ROUND_LABELS
+
+
+class SessionForm(FlaskForm):
+    title = StringField(
+        "Session title",
+        validators=[DataRequired("Enter a title for the session"), Length(max=200)],
+    )
+    template = BooleanField("Start from the standard jury day agenda", default=True)
+
+
+class RoundForm(FlaskForm):
+    kind = SelectField(
+        "Kind of round",
+        choices=[SelectChoice(value, label) for value, label in ROUND_LABELS.items()],
+    )
+    title = StringField(
+        "Title", validators=[DataRequired("Enter a title for the round"), Length(max=200)]
+    )
+    planned_minutes = IntegerField(
+        "Planned minutes",
+        default=15,
+        validators=[
+            DataRequired("Enter how many minutes the round should take"),
+            NumberRange(min=1, max=480, message="Enter a number of minutes from 1 to 480"),
+        ],
+    )
+    instructions = TextAreaField("Instructions for jurors", validators=[Length(max=5000)])
+    materials = TextAreaField("Materials (links or notes)", validators=[Length(max=5000)])
+    public = BooleanField("Show this round in the public gallery", default=True)
+
+
+class MessageForm(FlaskForm):
+    text = TextAreaField(
+        "Your message", validators=[DataRequired("Enter a message"), Length(max=1000)]
+    )
+    scope = SelectField(
+        "Send to",
+        choices=[SelectChoice("room", "The whole room"), SelectChoice("table", "My table")],
+    )
+    client_id = StringField(validators=[Optional(), Length(max=64)])
+
+
+class ControlForm(FlaskForm):
+    action = StringField(validators=[DataRequired()])
+    minutes = IntegerField(default=5, validators=[Optional(), NumberRange(min=1, max=120)])

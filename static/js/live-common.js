@@ -1,0 +1,420 @@
+/**
+ * Shared client for the /live Socket.IO namespace (imported by live-juror.js,
+ * live-console.js and live-gallery.js).
+ *
+ * - Joins the session and takes the state snapshot from the join acknowledgement; on every
+ *   reconnect it joins again with `after_seq` (the highest sequence number seen), so it
+ *   receives exactly what it missed, then the current state.
+ * - Sends contributions with a client-generated id and keeps them in an outbox until the
+ *   server acknowledges them; a retry after a reconnect reuses the id, so the server
+ *   never writes a duplicate.
+ * - Timers count down to the server's `ends_at`, corrected by the offset between the
+ *   server's clock (`server_now`) and this device's.
+ * - Everything written by people is inserted with textContent, never as HTML.
+ */
+import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
+
+export function newClientId() {
+  if (window.crypto && crypto.randomUUID) return crypto.randomUUID();
+  return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
+}
+
+/** Build an element: el("li", {class: "x", dataset: {id: 1}}, "text" | [children]). */
+export function el(tag, attributes = {}, content = null) {
+  const node = document.createElement(tag);
+  for (const [key, value] of Object.entries(attributes)) {
+    if (value === null || value === undefined || value === false) continue;
+    if (key === "class") node.className = value;
+    else if (key === "dataset") Object.assign(node.dataset, value);
+    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (value === true) node.setAttribute(key, "");
+    else node.setAttribute(key, String(value));
+  }
+  if (Array.isArray(content)) content.filter(Boolean).forEach((child) => node.append(child));
+  else if (content !== null && content !== undefined) node.textContent = String(content);
+  return node;
+}
+
+export function clear(node) {
+  while (node && node.firstChild) node.removeChild(node.firstChild);
+  return node;
+}
+
+export function formatClock(seconds) {
+  const s = Math.max(0, Math.round(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+export function timeOf(iso) {
+  if (!iso) return "";
+  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+/** A countdown in `node` to the round's server end time. */
+export class Timer {
+  constructor(node, statusNode) {
+    this.node = node;
+    this.statusNode = statusNode;
+    this.offset = 0;
+    this.round = null;
+    this.lastMinuteAnnounced = false;
+    if (node) setInterval(() => this.draw(), 500);
+  }
+
+  set(round, serverNow) {
+    if (serverNow) this.offset = new Date(serverNow).getTime() - Date.now();
+    this.round = round;
+    this.lastMinuteAnnounced = false;
+    this.draw();
+  }
+
+  remaining() {
+    const round = this.round;
+    if (!round) return 0;
+    if (round.status === "running" && round.ends_at) {
+      return (new Date(round.ends_at).getTime() - (Date.now() + this.offset)) / 1000;
+    }
+    return round.remaining_seconds || 0;
+  }
+
+  draw() {
+    if (!this.node) return;
+    const round = this.round;
+    const seconds = this.remaining();
+    this.node.textContent = round ? formatClock(seconds) : "–";
+    this.node.classList.toggle("consult-timer--paused", !!round && round.status === "paused");
+    this.node.classList.toggle(
+      "consult-timer--ending",
+      !!round && round.status === "running" && seconds <= 60,
+    );
+    if (this.statusNode) {
+      const text = !round
+        ? "No round is running."
+        : round.status === "paused"
+          ? "The round is paused."
+          : seconds <= 0
+            ? "Time is up for this round."
+            : "";
+      if (this.statusNode.textContent !== text) this.statusNode.textContent = text;
+    }
+  }
+}
+
+/**
+ * Connect to /live for one session. `handlers.state(state)` draws the whole page;
+ * `handlers.event(name, payload)` applies one event (it must be idempotent: the same
+ * event can arrive live and again in a resync).
+ */
+export function connectLive({ sessionId, gallery = false, handlers, statusNode }) {
+  const socket = io("/live", {
+    auth: gallery ? { gallery: sessionId } : {},
+    transports: ["websocket", "polling"],
+  });
+  let lastSeq = null;
+  const seen = new Set();
+  const outbox = new Map(); // client_id -> {event, data, resolve}
+  let joined = false;
+
+  function setStatus(text) {
+    if (statusNode && statusNode.textContent !== text) statusNode.textContent = text;
+  }
+
+  function note(seq) {
+    if (typeof seq !== "number") return true;
+    if (seen.has(seq)) return false;
+    seen.add(seq);
+    if (lastSeq === null || seq > lastSeq) lastSeq = seq;
+    return true;
+  }
+
+  function join() {
+    const request = { session_id: sessionId };
+    if (lastSeq !== null) request.after_seq = lastSeq;
+    socket.emit("join", request, (ack) => {
+      if (!ack || !ack.ok) {
+        setStatus(ack && ack.error ? ack.error.message : "Could not join the session.");
+        return;
+      }
+      joined = true;
+      handlers.state(ack.state);
+      for (const item of ack.events || []) {
+        if (note(item.seq)) handlers.event(item.event, item.payload, { replay: true });
+      }
+      if (typeof ack.last_seq === "number") note(ack.last_seq);
+      setStatus("");
+      document.body.dataset.liveSeq = String(lastSeq ?? "");
+      document.body.dataset.liveReady = "true";
+      for (const [clientId, item] of outbox) send(clientId, item);
+    });
+  }
+
+  function send(clientId, item) {
+    socket.timeout(8000).emit(item.event, item.data, (error, ack) => {
+      if (error) return; // no answer: it stays in the outbox and is sent again on reconnect
+      outbox.delete(clientId);
+      if (ack && ack.ok && typeof ack.seq === "number") note(ack.seq);
+      item.resolve(ack);
+    });
+  }
+
+  socket.on("connect", () => {
+    setStatus("Connected.");
+    join();
+  });
+  socket.on("disconnect", () => {
+    joined = false;
+    document.body.dataset.liveReady = "false";
+    setStatus("Connection lost. Reconnecting…");
+  });
+  socket.on("connect_error", () => setStatus("Cannot reach the server. Retrying…"));
+  socket.onAny((name, payload) => {
+    if (payload && typeof payload.seq === "number" && !note(payload.seq)) return;
+    if (payload && typeof payload.seq === "number") {
+      document.body.dataset.liveSeq = String(lastSeq);
+    }
+    if (name === "tables_changed" || name === "table_changed") {
+      join(); // rooms change: join again to enter the right table
+    }
+    handlers.event(name, payload || {}, { replay: false });
+  });
+
+  return {
+    socket,
+    /** Send an event that creates something: kept until acknowledged, retried with the
+     * same client_id after a reconnect. Resolves with the acknowledgement. */
+    contribute(event, data) {
+      const clientId = data.client_id || newClientId();
+      const body = { ...data, session_id: sessionId, client_id: clientId };
+      return new Promise((resolve) => {
+        const item = { event, data: body, resolve };
+        outbox.set(clientId, item);
+        if (socket.connected && joined) send(clientId, item);
+      });
+    },
+    /** Send a command (no client id); resolves with the acknowledgement. */
+    command(event, data = {}) {
+      return new Promise((resolve) => {
+        socket.timeout(8000).emit(event, { ...data, session_id: sessionId }, (error, ack) => {
+          if (error) resolve({ ok: false, error: { message: "No answer from the server." } });
+          else resolve(ack);
+        });
+      });
+    },
+    rejoin: join,
+  };
+}
+
+/** A message list item: author, time and text, all as text. */
+export function chatItem(message, ownMemberId) {
+  const own = ownMemberId && message.member_id === ownMemberId;
+  const item = el(
+    "li",
+    {
+      class: `consult-chat__message${own ? " consult-chat__message--own" : ""}${
+        message.pending ? " consult-chat__message--pending" : ""
+      }`,
+      dataset: { id: message.id ?? "", clientId: message.client_id ?? "" },
+    },
+    [
+      el("span", { class: "consult-chat__author" }, message.author || "Someone"),
+      el("span", { class: "consult-chat__time" }, timeOf(message.created_at)),
+      el(
+        "span",
+        { class: "consult-chat__text" },
+        message.hidden ? "(hidden by the facilitator)" : message.text,
+      ),
+    ],
+  );
+  if (message.kind === "announcement") item.prepend(el("strong", {}, "Announcement: "));
+  if (message.kind === "note") item.prepend(el("strong", {}, "Scribe's note: "));
+  return item;
+}
+
+/** Put a message in a chat list: replace the pending copy or an older copy, else append. */
+export function upsertChat(list, message, ownMemberId) {
+  if (!list) return;
+  const item = chatItem(message, ownMemberId);
+  const existing =
+    (message.id && list.querySelector(`[data-id="${CSS.escape(String(message.id))}"]`)) ||
+    (message.client_id &&
+      list.querySelector(`[data-client-id="${CSS.escape(String(message.client_id))}"]`));
+  const atBottom = list.scrollHeight - list.scrollTop - list.clientHeight < 40;
+  if (existing) existing.replaceWith(item);
+  else list.append(item);
+  const empty = list.querySelector(".live-empty");
+  if (empty) empty.remove();
+  if (atBottom) list.scrollTop = list.scrollHeight;
+}
+
+export function renderChat(list, messages, ownMemberId) {
+  if (!list) return;
+  clear(list);
+  if (!messages.length) list.append(el("li", { class: "consult-chat__message live-empty" }, "No messages yet."));
+  for (const message of messages) list.append(chatItem(message, ownMemberId));
+  list.scrollTop = list.scrollHeight;
+}
+
+export const ROUND_LABELS = {
+  briefing: "Briefing and evidence",
+  open_discussion: "Open discussion",
+  table_discussion: "Table discussion",
+  ideas: "Ideas",
+  poll: "Poll",
+  drafting: "Recommendation drafting",
+  final_vote: "Final vote",
+  reflection: "Reflection",
+};
+
+/** Draw the round header: title, kind, instructions, materials and agenda. */
+export function renderRound(state, timer) {
+  const round = state.round;
+  const set = (id, text) => {
+    const node = document.getElementById(id);
+    if (node && node.textContent !== text) node.textContent = text;
+  };
+  set("round-title", round ? round.title : state.session.status === "ended" ? "The session has ended" : "Waiting to start");
+  set("round-kind", round ? ROUND_LABELS[round.kind] || round.kind : "");
+  set("round-instructions", round ? round.instructions : "");
+  set("round-materials", round ? round.materials : "");
+  timer.set(round, state.server_now);
+  const agenda = document.getElementById("agenda-list");
+  if (agenda && state.rounds) {
+    clear(agenda);
+    for (const item of state.rounds) {
+      const current = round && item.id === round.id;
+      agenda.append(
+        el("li", { "aria-current": current ? "step" : null }, [
+          current ? el("strong", {}, item.title) : document.createTextNode(item.title),
+          el("span", { class: "govuk-hint govuk-!-display-inline" }, ` (${ROUND_LABELS[item.kind] || item.kind}, ${item.status})`),
+        ]),
+      );
+    }
+  }
+  const banner = document.getElementById("announcement");
+  if (banner) {
+    const text = state.session.announcement || "";
+    banner.hidden = !text;
+    set("announcement-text", text);
+  }
+}
+
+const SVG = "http://www.w3.org/2000/svg";
+const GROUP_COLOURS = ["#0b4f6c", "#d4351c", "#00703c", "#6f3c97", "#b58840", "#28a197"];
+
+/** The opinion map: one dot per participant (no names), coloured by opinion group,
+ * with a text summary next to it for people who cannot see the picture. */
+export function opinionMap(opinion) {
+  const wrapper = el("div", { class: "live-opinion" });
+  if (!opinion || !opinion.available) {
+    wrapper.append(el("p", { class: "govuk-body-s" }, "The opinion map appears once enough people have voted."));
+    return wrapper;
+  }
+  const points = opinion.points || [];
+  const xs = points.map((p) => p.x);
+  const ys = points.map((p) => p.y);
+  const span = (values) => Math.max(1e-6, Math.max(...values) - Math.min(...values));
+  const svg = document.createElementNS(SVG, "svg");
+  svg.setAttribute("viewBox", "0 0 220 160");
+  svg.setAttribute("width", "100%");
+  svg.setAttribute("role", "img");
+  svg.setAttribute(
+    "aria-label",
+    `Opinion map: ${points.length} people in ${opinion.groups.length} opinion groups`,
+  );
+  const frame = document.createElementNS(SVG, "rect");
+  for (const [k, v] of Object.entries({ x: 1, y: 1, width: 218, height: 158, fill: "none", stroke: "#b1b4b6" })) frame.setAttribute(k, v);
+  svg.append(frame);
+  for (const p of points) {
+    const dot = document.createElementNS(SVG, "circle");
+    const cx = 10 + ((p.x - Math.min(...xs)) / span(xs)) * 200;
+    const cy = 10 + ((p.y - Math.min(...ys)) / span(ys)) * 140;
+    dot.setAttribute("cx", cx.toFixed(1));
+    dot.setAttribute("cy", cy.toFixed(1));
+    dot.setAttribute("r", "4");
+    dot.setAttribute("fill", p.group === null || p.group === undefined ? "#505a5f" : GROUP_COLOURS[p.group % GROUP_COLOURS.length]);
+    svg.append(dot);
+  }
+  wrapper.append(svg);
+  const summary = el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" });
+  for (const group of opinion.groups) {
+    const top = group.representative[0];
+    summary.append(
+      el("li", {}, `Group ${group.id} (${group.size} people)${top ? `: stands out on “${top.text}”` : ""}`),
+    );
+  }
+  for (const item of opinion.consensus || []) {
+    summary.append(el("li", {}, `Common ground: “${item.text}” (${Math.round(item.agree * 100)}% agree)`));
+  }
+  for (const item of opinion.divisive || []) {
+    summary.append(el("li", {}, `Divides the room: “${item.text}”`));
+  }
+  wrapper.append(summary);
+  return wrapper;
+}
+
+/** Poll results as a table (and the opinion map for agree/disagree polls). */
+export function pollResults(poll) {
+  const results = poll.results;
+  const box = el("div", { class: "live-results" });
+  if (!results) return box;
+  box.append(el("p", { class: "govuk-body-s" }, `${results.ballots} ballot${results.ballots === 1 ? "" : "s"}`));
+  const table = el("table", { class: "govuk-table" });
+  const head = el("tr", { class: "govuk-table__row" });
+  const row = (cells, header = false) =>
+    el("tr", { class: "govuk-table__row" }, cells.map((c, i) =>
+      el(header || i === 0 ? "th" : "td", { class: header ? "govuk-table__header" : i === 0 ? "govuk-table__header" : "govuk-table__cell", scope: header ? "col" : i === 0 ? "row" : null }, c)));
+  if (poll.kind === "agree_disagree") {
+    table.append(el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Votes per statement"));
+    table.append(el("thead", { class: "govuk-table__head" }, [row(["Statement", "Agree", "Disagree", "Pass"], true)]));
+    table.append(el("tbody", { class: "govuk-table__body" }, results.statements.map((s) => row([s.text, s.agree, s.disagree, s.pass]))));
+  } else {
+    const columns = { single_choice: ["count", "Votes"], ranking: ["score", "Points"], dots: ["total", "Dots"], budget: ["mean", "Average"] }[poll.kind];
+    table.append(el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Results"));
+    table.append(el("thead", { class: "govuk-table__head" }, [row(["Option", columns[1]], true)]));
+    table.append(el("tbody", { class: "govuk-table__body" }, results.options.map((o) => row([o.label, o[columns[0]]]))));
+  }
+  void head;
+  box.append(table);
+  if (poll.kind === "agree_disagree") box.append(opinionMap(results.opinion));
+  return box;
+}
+
+/** Keyed re-rendering: redraw an item only when its data changed (keeps typing intact). */
+export function syncList(container, items, key, draw, emptyText) {
+  if (!container) return;
+  const wanted = new Set(items.map((item) => String(item[key])));
+  for (const child of [...container.children]) {
+    if (!wanted.has(child.dataset.key)) child.remove();
+  }
+  let previous = null;
+  for (const item of items) {
+    const id = String(item[key]);
+    const signature = JSON.stringify(item);
+    let node = container.querySelector(`:scope > [data-key="${CSS.escape(id)}"]`);
+    if (!node || node.dataset.signature !== signature) {
+      const fresh = draw(item);
+      fresh.dataset.key = id;
+      fresh.dataset.signature = signature;
+      if (node) node.replaceWith(fresh);
+      node = fresh;
+    }
+    if (previous ? previous.nextSibling !== node : container.firstChild !== node) {
+      if (previous) previous.after(node);
+      else container.prepend(node);
+    }
+    previous = node;
+  }
+  const empty = container.parentElement && container.parentElement.querySelector(":scope > .live-empty-note");
+  if (empty) empty.hidden = items.length > 0;
+  void emptyText;
+}
+
+export function upsert(list, item, key = "id") {
+  const index = list.findIndex((x) => x[key] === item[key]);
+  if (index >= 0) list[index] = { ...list[index], ...item };
+  else list.push(item);
+  return list;
+}

@@ -1,0 +1,381 @@
+/**
+ * The facilitator console (templates/live/console.html): run the agenda, announce, see
+ * who is connected, give the floor and balance speaking time, moderate, seat people at
+ * tables, run polls, regroup ideas, and take recommendations through amendments to a
+ * final vote. The buttons are plain forms that also work without JavaScript.
+ */
+import {
+  Timer, clear, connectLive, el, newClientId, pollResults, renderChat, renderRound,
+  syncList, upsert, upsertChat,
+} from "/static/js/live-common.js";
+
+const root = document.getElementById("live-root");
+const sessionId = Number(root.dataset.sessionId);
+const timer = new Timer(document.getElementById("timer"), document.getElementById("timer-status"));
+const byId = (id) => document.getElementById(id);
+let state = null;
+let live = null;
+
+function say(text) {
+  const node = byId("live-notice");
+  node.textContent = "";
+  window.setTimeout(() => { node.textContent = text; }, 50);
+  byId("live-status").textContent = text;
+}
+
+async function run(event, data) {
+  const ack = await live.command(event, data);
+  if (!ack.ok) say(ack.error.message);
+  return ack;
+}
+
+function button(label, onClick, style = "govuk-button--secondary") {
+  const node = el("button", { type: "button", class: `govuk-button ${style} govuk-!-margin-bottom-1` }, label);
+  node.addEventListener("click", onClick);
+  return node;
+}
+
+function names() {
+  return new Map((state.members || []).map((m) => [m.id, m.name]));
+}
+
+function renderQueue() {
+  const queue = byId("queue");
+  clear(queue);
+  const tables = new Map((state.tables || []).map((t) => [t.id, t.name]));
+  if (!state.hands.length) queue.append(el("li", {}, "Nobody is waiting."));
+  for (const hand of state.hands) {
+    queue.append(el("li", {}, [
+      document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || "table"})` : ""} `),
+      button(`Give the floor to ${hand.name}`, () => run("give_floor", { hand_id: hand.id })),
+    ]));
+  }
+  const floor = byId("floor");
+  clear(floor);
+  if (!state.floor.length) floor.textContent = "Nobody has the floor.";
+  for (const turn of state.floor) {
+    floor.append(document.createTextNode(`${turn.name} has the floor${turn.table_id ? " at a table" : ""}. `));
+    floor.append(button(`End ${turn.name}'s turn`, () => run("end_floor", { turn_id: turn.id })));
+  }
+}
+
+function renderBalance() {
+  const balance = state.balance;
+  if (!balance) return;
+  byId("fair-share").textContent = `Fair share so far: ${Math.round(balance.fair_share_seconds)} s each of ${Math.round(balance.total_seconds)} s. Not spoken yet: ${balance.not_spoken.map((p) => p.name).join(", ") || "nobody"}.`;
+  const body = clear(byId("balance"));
+  for (const person of balance.people) {
+    const ratio = balance.fair_share_seconds ? `${Math.round(person.ratio * 100)}%` : "–";
+    body.append(el("tr", { class: "govuk-table__row" }, [
+      el("th", { class: "govuk-table__header", scope: "row" }, person.name),
+      el("td", { class: "govuk-table__cell" }, person.has_spoken ? `${Math.round(person.seconds)} s` : "Not yet"),
+      el("td", { class: "govuk-table__cell" }, ratio),
+      el("td", { class: "govuk-table__cell" }, [button(`Invite ${person.name} to speak`, () => run("give_floor", { member_id: person.member_id }))]),
+    ]));
+  }
+}
+
+function moderation(message) {
+  const actions = el("span", { class: "consult-cluster" });
+  if (!message.hidden) {
+    actions.append(button("Hide", () => run("hide_contribution", { contribution_id: message.id, reason: "facilitator" }), "govuk-button--warning"));
+    actions.append(button(message.public ? "Remove from gallery" : "Show in gallery", () => run("set_public", { contribution_id: message.id, public: !message.public })));
+  }
+  return actions;
+}
+
+function renderChats() {
+  for (const [id, list] of [["room-chat", state.room_chat], ["table-chat", state.table_chat]]) {
+    renderChat(byId(id), list, null);
+    for (const message of list) {
+      const node = byId(id).querySelector(`[data-id="${message.id}"]`);
+      if (node && message.id) node.append(moderation(message));
+    }
+  }
+}
+
+function addChat(message) {
+  const id = message.table_id ? "table-chat" : "room-chat";
+  upsert(message.table_id ? state.table_chat : state.room_chat, message);
+  upsertChat(byId(id), message, null);
+  const node = byId(id).querySelector(`[data-id="${message.id}"]`);
+  if (node) node.append(moderation(message));
+}
+
+function renderMembers() {
+  const list = clear(byId("members"));
+  const tables = state.tables || [];
+  for (const member of state.members || []) {
+    const selectId = `move-${member.id}`;
+    const select = el("select", { class: "govuk-select", id: selectId }, [
+      el("option", { value: "" }, "No table"),
+      ...tables.map((t) => el("option", { value: t.id, selected: t.id === member.table_id }, t.name)),
+    ]);
+    select.addEventListener("change", () => select.value && run("move_member", { member_id: member.id, table_id: Number(select.value) }));
+    const scribe = tables.find((t) => t.id === member.table_id && t.scribe_member_id === member.id);
+    list.append(el("li", { class: "govuk-!-margin-bottom-3" }, [
+      el("strong", {}, `${member.name}${member.muted ? " (muted)" : ""}${scribe ? " (scribe)" : ""}`),
+      tables.length ? el("div", { class: "govuk-form-group govuk-!-margin-bottom-1" }, [el("label", { class: "govuk-label govuk-!-font-size-16", for: selectId }, `Table for ${member.name}`), select]) : null,
+      button(member.muted ? `Unmute ${member.name}` : `Mute ${member.name}`, () => run("mute", { member_id: member.id, muted: !member.muted })),
+      member.table_id ? button(`Make ${member.name} scribe`, () => run("set_scribe", { table_id: member.table_id, member_id: member.id })) : null,
+    ]));
+  }
+}
+
+// Who is connected: the list from the last join, kept current by presence deltas.
+// Counted per connection (a person with two tabs is listed once while either is open).
+const connections = new Map();
+
+function setConnected(people) {
+  connections.clear();
+  for (const who of people || []) connections.set(`${who.kind}:${who.id}`, { who, count: 1 });
+}
+
+function presence(who, online) {
+  const key = `${who.kind}:${who.id}`;
+  const entry = connections.get(key) || { who, count: 0 };
+  entry.count += online ? 1 : -1;
+  if (entry.count > 0) connections.set(key, entry);
+  else connections.delete(key);
+}
+
+function renderConnected() {
+  const list = clear(byId("connected"));
+  const people = [...connections.values()].map((e) => e.who).sort((a, b) => a.name.localeCompare(b.name));
+  if (!people.length) list.append(el("li", {}, "Nobody else is connected."));
+  for (const who of people) list.append(el("li", {}, who.name));
+}
+
+function drawPoll(poll) {
+  const box = el("section", { class: "consult-card" }, [
+    el("h3", { class: "consult-card__title" }, poll.question),
+    el("p", { class: "govuk-body-s" }, `${poll.kind.replace("_", " ")} · ${poll.status}${poll.revealed ? " · results shown" : ""}`),
+  ]);
+  const actions = el("div", { class: "consult-cluster" });
+  if (poll.status === "draft") actions.append(button("Open poll", () => run("poll_action", { poll_id: poll.id, action: "open" }), ""));
+  if (poll.status === "open") actions.append(button("Close poll", () => run("poll_action", { poll_id: poll.id, action: "close" })));
+  if (poll.status !== "draft" && !poll.revealed) actions.append(button("Reveal results", () => run("poll_action", { poll_id: poll.id, action: "reveal" }), ""));
+  box.append(actions);
+  if (poll.kind === "agree_disagree") box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, poll.statements.map((s) => el("li", {}, s.text))));
+  if (poll.results) box.append(pollResults(poll));
+  return box;
+}
+
+function drawRecommendation(rec) {
+  const box = el("section", { class: "consult-card" }, [
+    el("h3", { class: "consult-card__title" }, rec.title),
+    el("p", { class: "govuk-body-s" }, `${rec.status} · needs ${Math.round(rec.threshold * 100)}% support, quorum ${rec.quorum}`),
+    el("p", { class: "govuk-body" }, rec.text),
+  ]);
+  for (const amendment of rec.amendments) {
+    const row = el("div", { class: "govuk-inset-text" }, [
+      el("p", { class: "govuk-body" }, `Amendment by ${amendment.author || "a juror"} (${amendment.status}): ${amendment.text}`),
+      amendment.rationale ? el("p", { class: "govuk-body-s" }, `Why: ${amendment.rationale}`) : null,
+    ]);
+    if (amendment.status === "proposed" && rec.status === "draft") {
+      row.append(button("Room accepts", () => run("decide_amendment", { amendment_id: amendment.id, accept: true }), ""));
+      row.append(button("Room rejects", () => run("decide_amendment", { amendment_id: amendment.id, accept: false })));
+    }
+    box.append(row);
+  }
+  const actions = el("div", { class: "consult-cluster" });
+  if (rec.status === "draft") actions.append(button("Open the final vote", () => run("recommendation_action", { recommendation_id: rec.id, action: "open_vote" }), ""));
+  if (rec.status === "voting") {
+    const tally = rec.tally ? ` (support ${rec.tally.support}, oppose ${rec.tally.oppose}, abstain ${rec.tally.abstain})` : "";
+    actions.append(el("p", { class: "govuk-body" }, `Voting${tally}`));
+    actions.append(button("Close the vote and record the result", () => run("recommendation_action", { recommendation_id: rec.id, action: "close_vote" }), ""));
+  }
+  if (rec.status === "draft" || rec.status === "voting") actions.append(button("Withdraw", () => run("recommendation_action", { recommendation_id: rec.id, action: "withdraw" }), "govuk-button--warning"));
+  if (rec.status === "passed" || rec.status === "failed") {
+    actions.append(el("p", { class: "govuk-body" }, [el("strong", { class: "govuk-tag" }, rec.status === "passed" ? "Passed" : "Not passed"), document.createTextNode(` Support ${rec.votes_for}, oppose ${rec.votes_against}, abstain ${rec.votes_abstain}`)]));
+  }
+  box.append(actions);
+  for (const report of rec.minority_reports) {
+    box.append(el("div", { class: "govuk-inset-text" }, `Minority report by ${report.author || "a juror"} (${report.signatures} signatures): ${report.text}`));
+  }
+  return box;
+}
+
+function renderBoard() {
+  const board = state.idea_board || { themes: [] };
+  const ideas = new Map((state.ideas || []).map((i) => [i.id, i]));
+  byId("idea-engine").textContent = board.engine ? `Grouped by ${board.engine}.` : "Ideas are grouped as they arrive.";
+  const container = clear(byId("idea-board"));
+  const themes = board.themes || [];
+  for (const theme of themes) {
+    const renameId = `rename-${theme.id}`;
+    const mergeId = `merge-${theme.id}`;
+    const rename = el("input", { class: "govuk-input govuk-input--width-20", id: renameId, value: theme.label });
+    const merge = el("select", { class: "govuk-select", id: mergeId }, themes.filter((t) => t.id !== theme.id).map((t) => el("option", { value: t.id }, t.label)));
+    container.append(el("section", { class: "consult-card" }, [
+      el("h3", { class: "consult-card__title" }, `${theme.label} (${theme.idea_ids.length})`),
+      el("ul", { class: "govuk-list govuk-list--bullet" }, theme.idea_ids.map((id) => ideas.get(id)).filter(Boolean).map((i) => el("li", {}, [document.createTextNode(`${i.text} `), moderation(i)]))),
+      el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: renameId }, "Theme name"), rename]),
+      button("Rename", () => run("rename_theme", { theme_id: theme.id, label: rename.value })),
+      themes.length > 1 ? el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: mergeId }, "Merge into"), merge]) : null,
+      themes.length > 1 ? button("Merge", () => run("merge_themes", { theme_id: theme.id, into_id: Number(merge.value) })) : null,
+    ]));
+  }
+  const unthemed = (state.ideas || []).filter((i) => !themes.some((t) => t.idea_ids.includes(i.id)));
+  if (unthemed.length) {
+    container.append(el("section", { class: "consult-card" }, [
+      el("h3", { class: "consult-card__title" }, "Not grouped"),
+      el("ul", { class: "govuk-list govuk-list--bullet" }, unthemed.map((i) => el("li", {}, `${i.hidden ? "(hidden) " : ""}${i.text}`))),
+    ]));
+  }
+}
+
+function renderReflections() {
+  const list = clear(byId("reflections"));
+  for (const r of state.reflections || []) list.append(el("li", { class: "govuk-body-s" }, `${r.author}: ${r.text}`));
+}
+
+function renderTables() {
+  const box = clear(byId("tables"));
+  box.append(el("p", { class: "govuk-body-s" }, state.tables.length ? `${state.tables.length} tables: ${state.tables.map((t) => t.name).join(", ")}.` : "Nobody is seated yet."));
+}
+
+function renderAll() {
+  renderRound(state, timer);
+  byId("session-status").textContent = state.session.status;
+  renderQueue();
+  renderBalance();
+  renderChats();
+  renderTables();
+  renderMembers();
+  setConnected(state.connected);
+  renderConnected();
+  syncList(byId("polls"), state.polls, "id", drawPoll);
+  syncList(byId("recommendations"), state.recommendations, "id", drawRecommendation);
+  renderBoard();
+  renderReflections();
+  const galleryButton = byId("gallery-button");
+  galleryButton.value = state.session.gallery_open ? "gallery_close" : "gallery_open";
+  galleryButton.textContent = state.session.gallery_open ? "Close the public gallery" : "Open the public gallery";
+}
+
+function applyEvent(name, p) {
+  if (!state) return;
+  switch (name) {
+    case "round_changed":
+      Object.assign(state, { round: p.round, rounds: p.rounds, session: p.session, server_now: p.server_now });
+      renderRound(state, timer);
+      byId("session-status").textContent = state.session.status;
+      break;
+    case "contribution_added":
+      if (p.kind === "idea") { upsert(state.ideas, p); renderBoard(); }
+      else if (p.kind === "reflection") { upsert(state.reflections, p); renderReflections(); }
+      else { if (p.kind === "announcement") state.session.announcement = p.text; addChat(p); renderRound(state, timer); }
+      break;
+    case "contribution_hidden":
+    case "contribution_public":
+      for (const list of [state.room_chat, state.table_chat, state.ideas]) {
+        const item = list.find((m) => m.id === p.id);
+        if (item && name === "contribution_hidden") item.hidden = true;
+        if (item && name === "contribution_public") item.public = p.public;
+      }
+      renderChats(); renderBoard();
+      break;
+    case "hand_raised": upsert(state.hands, p); renderQueue(); break;
+    case "hand_lowered": state.hands = state.hands.filter((h) => h.id !== p.id); renderQueue(); break;
+    case "floor_given":
+      state.floor = state.floor.filter((t) => t.table_id !== p.table_id).concat([p]);
+      state.hands = state.hands.filter((h) => h.id !== p.hand_id);
+      renderQueue();
+      break;
+    case "floor_ended": state.floor = state.floor.filter((t) => t.id !== p.id); renderQueue(); break;
+    case "balance": state.balance = p; renderBalance(); break;
+    case "presence": presence(p.who, p.online); renderConnected(); break;
+    case "member_muted": {
+      const member = state.members.find((m) => m.id === p.member_id);
+      if (member) member.muted = p.muted;
+      renderMembers(); renderBalance();
+      break;
+    }
+    case "table_changed":
+    case "scribe_changed":
+    case "tables_changed":
+    case "gallery_changed":
+      live.rejoin();
+      break;
+    case "poll_changed": upsert(state.polls, p); syncList(byId("polls"), state.polls, "id", drawPoll); break;
+    case "poll_results": {
+      const poll = state.polls.find((x) => x.id === p.poll_id);
+      if (poll) { poll.results = p.results; syncList(byId("polls"), state.polls, "id", drawPoll); }
+      break;
+    }
+    case "poll_tally": {
+      const poll = state.polls.find((x) => x.id === p.poll_id);
+      if (poll) { poll.results = { ...(poll.results || {}), ballots: p.ballots }; }
+      break;
+    }
+    case "recommendation_changed": upsert(state.recommendations, p); syncList(byId("recommendations"), state.recommendations, "id", drawRecommendation); break;
+    case "vote_tally": {
+      const rec = state.recommendations.find((x) => x.id === p.recommendation_id);
+      if (rec) { rec.tally = p; syncList(byId("recommendations"), state.recommendations, "id", drawRecommendation); }
+      break;
+    }
+    case "idea_board": state.idea_board = p; renderBoard(); break;
+    case "agenda_changed": state.rounds = p.rounds; renderRound(state, timer); break;
+    default: break;
+  }
+}
+
+live = connectLive({
+  sessionId,
+  statusNode: byId("live-status"),
+  handlers: { state: (s) => { state = s; renderAll(); }, event: applyEvent },
+});
+
+// The control buttons are a real form (it works without JavaScript); with it, they go
+// over the socket and the page stays put.
+byId("control-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const action = event.submitter ? event.submitter.value : "";
+  const ack = await run("control", { action, minutes: 5 });
+  if (ack.ok) say(`Done: ${event.submitter.textContent}.`);
+});
+byId("gallery-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const ack = await run("set_gallery", { open: byId("gallery-button").value === "gallery_open" });
+  if (ack.ok) live.rejoin();
+});
+byId("announce-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = byId("announce-text");
+  const ack = await live.contribute("announce", { text: field.value });
+  if (ack.ok) field.value = ""; else say(ack.error.message);
+});
+byId("room-chat-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const field = byId("room-message");
+  const ack = await live.contribute("send_message", { text: field.value, scope: "room" });
+  if (ack.ok) field.value = ""; else say(ack.error.message);
+});
+byId("allocate-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const ack = await run("allocate_tables", { table_size: Number(byId("table-size").value) });
+  if (ack.ok) say("Tables allocated.");
+});
+byId("poll-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const lines = form.elements.lines.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  const kind = form.elements.kind.value;
+  const ack = await run("create_poll", {
+    kind, question: form.elements.question.value,
+    statements: kind === "agree_disagree" ? lines : [], options: kind === "agree_disagree" ? [] : lines,
+    dots_per_member: 5, budget_total: 100,
+  });
+  if (ack.ok) { form.reset(); say("Poll created. Open it when you are ready."); }
+});
+byId("recommendation-form").addEventListener("submit", async (event) => {
+  event.preventDefault();
+  const form = event.target;
+  const ack = await live.contribute("create_recommendation", {
+    client_id: newClientId(), title: form.elements.title.value, text: form.elements.text.value,
+    threshold: Number(form.elements.threshold.value) / 100, quorum: form.elements.quorum.value ? Number(form.elements.quorum.value) : null,
+  });
+  if (ack.ok) { form.reset(); say("Recommendation added."); } else say(ack.error.message);
+});
+byId("recluster-button").addEventListener("click", () => run("recluster"));
