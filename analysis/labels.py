@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Sequence
+from itertools import chain, pairwise
 
 import numpy as np
 from scipy import sparse
@@ -31,24 +32,26 @@ class PhraseIndex:
         self.bigrams = {phrase for phrase in phrases if len(phrase) == 2}
         self.trigrams = {phrase for phrase in phrases if len(phrase) == 3}
         self._surface: dict[tuple[str, ...], Counter[str]] = {}
+        self._label_word = _LabelWords()
 
     def terms(self, tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, ...]]:
         """Unigram content stems and phrases of one answer, each once per answer."""
-        found: set[tuple[str, ...]] = set()
-        for index, stem in enumerate(stems):
-            token = tokens[index]
-            if len(token) > 1 and token not in STOP_WORDS and not token.isdigit():
-                found.add((stem,))
-            if index + 1 < len(stems):
-                pair = (stem, stems[index + 1])
-                if pair in self.bigrams:
-                    found.add(pair)
-                    self._remember(pair, tokens[index : index + 2])
-            if index + 2 < len(stems):
-                triple = (stem, stems[index + 1], stems[index + 2])
-                if triple in self.trigrams:
-                    found.add(triple)
-                    self._remember(triple, tokens[index : index + 3])
+        flags = self._label_word
+        found = {(stem,) for token, stem in zip(tokens, stems, strict=True) if flags[token]}
+        if self.bigrams and len(stems) > 1:
+            hits = self.bigrams.intersection(pairwise(stems))
+            if hits:
+                found.update(hits)
+                for index, pair in enumerate(pairwise(stems)):
+                    if pair in hits:
+                        self._remember(pair, tokens[index : index + 2])
+        if self.trigrams and len(stems) > 2:
+            hits = self.trigrams.intersection(zip(stems, stems[1:], stems[2:], strict=False))
+            if hits:
+                found.update(hits)
+                for index, triple in enumerate(zip(stems, stems[1:], stems[2:], strict=False)):
+                    if triple in hits:
+                        self._remember(triple, tokens[index : index + 3])
         return sorted(found)
 
     def _remember(self, phrase: tuple[str, ...], tokens: Sequence[str]) -> None:
@@ -62,6 +65,14 @@ class PhraseIndex:
         if not forms:
             return " ".join(self.stemmer.display(stem) for stem in term)
         return forms.most_common(1)[0][0]
+
+
+class _LabelWords(dict):
+    """token → whether its stem is a one-word term; worked out once per distinct token."""
+
+    def __missing__(self, token: str) -> bool:
+        flag = self[token] = len(token) > 1 and token not in STOP_WORDS and not token.isdigit()
+        return flag
 
 
 def class_keyphrases(
@@ -80,22 +91,19 @@ def class_keyphrases(
     class (negative = ignored), `weights[i]` how many people sent it. Phrases get a mild
     boost, and a single word already inside a chosen phrase is skipped.
     """
+    labels = np.asarray(classes, dtype=np.int64).reshape(-1)
+    kept = np.flatnonzero(labels >= 0)
+    lengths = np.fromiter((len(term_lists[i]) for i in kept), dtype=np.int64, count=len(kept))
     vocabulary: dict[tuple[str, ...], int] = {}
-    rows: list[int] = []
-    cols: list[int] = []
-    values: list[float] = []
-    for i, terms in enumerate(term_lists):
-        label = classes[i]
-        if label < 0:
-            continue
-        weight = 1.0 if weights is None else float(weights[i])
-        for term in terms:
-            column = vocabulary.setdefault(term, len(vocabulary))
-            rows.append(label)
-            cols.append(column)
-            values.append(weight)
+    cols = [
+        vocabulary.setdefault(term, len(vocabulary))
+        for term in chain.from_iterable(term_lists[i] for i in kept)
+    ]
     if not vocabulary:
         return [[] for _ in range(n_classes)]
+    rows = np.repeat(labels[kept], lengths)
+    weight = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=np.float64)
+    values = np.repeat(weight[kept], lengths)
     counts = sparse.csr_matrix(
         (values, (rows, cols)), shape=(n_classes, len(vocabulary)), dtype=np.float64
     ).toarray()

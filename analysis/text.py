@@ -11,9 +11,11 @@ import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
+from itertools import chain, pairwise
 
 from nltk.collocations import BigramCollocationFinder, TrigramCollocationFinder
 from nltk.metrics import BigramAssocMeasures, TrigramAssocMeasures
+from nltk.probability import FreqDist
 from nltk.stem.snowball import SnowballStemmer
 from nltk.tokenize.punkt import PunktParameters, PunktSentenceTokenizer, PunktTrainer
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
@@ -169,6 +171,22 @@ class Stemmer:
         cache = self._cache
         return [cache.get(token) or self.stem(token) for token in tokens]
 
+    def stem_lists(self, token_lists: Sequence[Sequence[str]]) -> list[list[str]]:
+        """`stems` for many answers at once (each token counted as a surface form).
+
+        Counts every token in one pass and stems each distinct token once, so a large
+        corpus costs one dictionary look-up per token.
+        """
+        counted = Counter(chain.from_iterable(token_lists))
+        self._counts.update(counted)
+        self._display = None
+        cache = self._cache
+        for token in counted:
+            if token not in cache:
+                self.stem(token)
+        lookup = cache.__getitem__
+        return [list(map(lookup, tokens)) for tokens in token_lists]
+
     def display(self, stem: str) -> str:
         """The most frequent surface form of `stem` (the stem itself if never seen)."""
         if self._display is None:
@@ -197,17 +215,51 @@ def detect_phrases(
     """
     if not documents:
         return []
+    # The n-gram counts NLTK's `from_documents` would make, counted with C-level Counters
+    # (no n-gram crosses an answer), and the frequency and content-word filters applied
+    # before scoring: the same phrases and scores at a fraction of the cost.
+    documents = [list(document) for document in documents]
+    word_fd = FreqDist(Counter(chain.from_iterable(documents)))
+    bigram_counts = Counter(chain.from_iterable(map(pairwise, documents)))
+    content: dict[str, bool] = {}
+
+    def is_content(word: str) -> bool:
+        flag = content.get(word)
+        if flag is None:
+            flag = content[word] = is_content_word(word)
+        return flag
+
     scored: list[tuple[float, tuple[str, ...]]] = []
-    bigram_finder = BigramCollocationFinder.from_documents(documents)
-    bigram_finder.apply_freq_filter(min_count)
-    bigram_finder.apply_ngram_filter(lambda a, b: not (is_content_word(a) and is_content_word(b)))
+    bigram_finder = BigramCollocationFinder(
+        word_fd,
+        FreqDist(
+            {
+                pair: number
+                for pair, number in bigram_counts.items()
+                if number >= min_count and is_content(pair[0]) and is_content(pair[1])
+            }
+        ),
+    )
     for ngram, score in bigram_finder.score_ngrams(BigramAssocMeasures.likelihood_ratio):
         scored.append((score, ngram))
     if trigrams:
-        trigram_finder = TrigramCollocationFinder.from_documents(documents)
-        trigram_finder.apply_freq_filter(min_count)
-        trigram_finder.apply_ngram_filter(
-            lambda a, b, c: not (is_content_word(a) and is_content_word(c)) or a == c
+        trigram_counts = Counter(
+            chain.from_iterable(zip(d, d[1:], d[2:], strict=False) for d in documents)
+        )
+        trigram_finder = TrigramCollocationFinder(
+            word_fd,
+            FreqDist(bigram_counts),
+            FreqDist(Counter(chain.from_iterable(zip(d, d[2:], strict=False) for d in documents))),
+            FreqDist(
+                {
+                    triple: number
+                    for triple, number in trigram_counts.items()
+                    if number >= min_count
+                    and triple[0] != triple[2]
+                    and is_content(triple[0])
+                    and is_content(triple[2])
+                }
+            ),
         )
         for ngram, score in trigram_finder.score_ngrams(TrigramAssocMeasures.likelihood_ratio):
             scored.append((score, ngram))

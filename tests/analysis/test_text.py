@@ -77,3 +77,57 @@ def test_sentences_split_with_punkt_trained_on_the_corpus():
     ]
     assert split_sentences("first line\nsecond line") == ["first line", "second line"]
     assert split_sentences("") == []
+
+
+def _nltk_phrases(documents, min_count):
+    """The phrases NLTK's own collocation finders give (the reference `detect_phrases` matches)."""
+    from nltk.collocations import BigramCollocationFinder, TrigramCollocationFinder
+    from nltk.metrics import BigramAssocMeasures, TrigramAssocMeasures
+
+    from analysis.text import is_content_word
+
+    bigrams = BigramCollocationFinder.from_documents(documents)
+    bigrams.apply_freq_filter(min_count)
+    bigrams.apply_ngram_filter(lambda a, b: not (is_content_word(a) and is_content_word(b)))
+    trigrams = TrigramCollocationFinder.from_documents(documents)
+    trigrams.apply_freq_filter(min_count)
+    trigrams.apply_ngram_filter(
+        lambda a, b, c: not (is_content_word(a) and is_content_word(c)) or a == c
+    )
+    scored = [
+        (score, ngram)
+        for finder, measure in (
+            (bigrams, BigramAssocMeasures.likelihood_ratio),
+            (trigrams, TrigramAssocMeasures.likelihood_ratio),
+        )
+        for ngram, score in finder.score_ngrams(measure)
+    ]
+    scored.sort(key=lambda pair: (-pair[0], pair[1]))
+    return [ngram for _, ngram in scored]
+
+
+def test_detect_phrases_gives_exactly_what_nltk_finders_give():
+    stemmer = Stemmer()
+    answers = [
+        "the bus frequency is poor and the bus fares are high",
+        "bus frequency must improve; bus fares too",
+        "cost of parking is high, cost of parking keeps rising",
+        "the cost of parking keeps rising and rising",
+        "better bus frequency and lower cost of parking",
+        "parks are nice",
+        "parks parks parks",
+        "",
+        "bus",
+    ] * 3
+    documents = [stemmer.stems(tokenise(answer)) for answer in answers]
+    for min_count in (1, 2, 4):
+        assert detect_phrases(documents, min_count=min_count) == _nltk_phrases(documents, min_count)
+
+
+def test_stem_lists_match_stems_answer_by_answer():
+    token_lists = [tokenise(t) for t in ["Parking parked", "Buses and the bus", "", "parks"]]
+    one, many = Stemmer(), Stemmer()
+    expected = [one.stems(tokens) for tokens in token_lists]
+    assert many.stem_lists(token_lists) == expected
+    for stem in {stem for stems in expected for stem in stems}:
+        assert many.display(stem) == one.display(stem)

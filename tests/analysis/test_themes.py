@@ -6,7 +6,8 @@ import time
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
-from analysis.themes import NO_COMMENT_THEME, cluster_ideas, themes
+from analysis.text import Stemmer, content_tokens, tokenise
+from analysis.themes import NO_COMMENT_THEME, cluster_ideas, cluster_texts, themes
 
 BUSES = [
     "The buses are always late and the bus frequency is terrible.",
@@ -141,6 +142,19 @@ def test_same_input_and_seed_give_the_same_result(corpus):
     assert (
         themes(texts, ids, random_state=3).as_dict() == themes(texts, ids, random_state=3).as_dict()
     )
+
+
+def test_large_corpus_path_fits_kmeans_on_a_sample_and_stays_deterministic(corpus):
+    """Above `kmeans_sample` answers k-means runs on a sample; EM then uses every answer."""
+    topics, texts, _ = corpus
+    stemmer = Stemmer()
+    content = [stemmer.stems(content_tokens(tokenise(text))) for text in texts]
+    first = cluster_texts(content, n_themes=3, kmeans_sample=30, random_state=1)
+    again = cluster_texts(content, n_themes=3, kmeans_sample=30, random_state=1)
+    assert first.k == 3
+    assert adjusted_rand_score(topics, first.labels) > 0.9
+    assert (first.labels == again.labels).all()
+    assert (first.probabilities == again.probabilities).all()
 
 
 def test_an_answer_on_two_topics_lists_the_second_theme(corpus):
