@@ -27,6 +27,23 @@ def _flag(name: str, default: bool) -> bool:
     return value.strip().lower() in ("1", "true", "yes", "on")
 
 
+def _engine_options(database_url: str) -> dict[str, Any]:
+    """Connection pool settings for a server database. Under gevent every waiting request
+    holds a connection, so the pool is as large as the concurrency we expect
+    (DATABASE_POOL_SIZE): overflow connections are opened and closed per request, which
+    costs PostgreSQL a process start each time. A ping before every checkout
+    (DATABASE_PRE_PING=1) costs a round trip per request; without it, a connection the
+    server dropped fails one request and the pool is renewed."""
+    if database_url.startswith("sqlite"):
+        return {}
+    return {
+        "pool_size": int(os.environ.get("DATABASE_POOL_SIZE", "20")),
+        "max_overflow": int(os.environ.get("DATABASE_MAX_OVERFLOW", "20")),
+        "pool_recycle": 1800,
+        "pool_pre_ping": _flag("DATABASE_PRE_PING", False),
+    }
+
+
 def settings_from_environment(instance_path: str) -> dict[str, Any]:
     """Every setting the app reads, from environment variables (documented in the README)."""
     Path(instance_path).mkdir(parents=True, exist_ok=True)
@@ -44,7 +61,7 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
     return {
         "SECRET_KEY": _secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": _engine_options(database_url),
         "SOCKETIO_MESSAGE_QUEUE": os.environ.get("SOCKETIO_MESSAGE_QUEUE") or None,
         # Redis pub/sub ignores the database number: deployments sharing one Redis need
         # their own channel.

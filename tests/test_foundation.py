@@ -178,3 +178,14 @@ def test_users_create_refuses_a_second_account_for_the_same_email(app, runner, m
         input="long password here\n",
     )
     assert result.exit_code != 0 and "already an account" in result.output
+
+
+def test_server_databases_get_a_pool_sized_for_gevent(tmp_path, monkeypatch):
+    from consult.config import settings_from_environment
+
+    monkeypatch.setenv("DATABASE_URL", "postgresql://someone@db.example/consult")
+    monkeypatch.setenv("DATABASE_POOL_SIZE", "32")
+    options = settings_from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"]
+    assert options["pool_size"] == 32 and options["pool_pre_ping"] is False
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path}/x.db")
+    assert settings_from_environment(str(tmp_path))["SQLALCHEMY_ENGINE_OPTIONS"] == {}
