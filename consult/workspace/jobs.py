@@ -11,6 +11,7 @@ import logging
 import threading
 import time
 import traceback
+from datetime import timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -38,6 +39,12 @@ RQ_QUEUE = "analysis"
 RQ_JOB_TIMEOUT = 3600
 #: Progress is written to the database whenever it moves by at least this much.
 PROGRESS_STEP = 0.03
+
+
+def _abandoned(run: AnalysisRun) -> bool:
+    """A queued or running run older than the job time limit can no longer be alive."""
+    began = run.started_at or run.created_at
+    return began is not None and utcnow() - began > timedelta(seconds=RQ_JOB_TIMEOUT + 300)
 
 
 def start_run(
@@ -76,6 +83,17 @@ def start_run(
     busy = db.session.scalar(
         select(AnalysisRun).where(subject, AnalysisRun.status.in_(("queued", "running")))
     )
+    if busy is not None and _abandoned(busy):
+        # Its process died (a restart during a thread run, a killed worker): say so and
+        # let the officer start again, rather than refuse every later run.
+        busy.status = "failed"
+        busy.error = (
+            "This run stopped without finishing (the server or worker running it was "
+            "restarted). Start the analysis again."
+        )
+        busy.finished_at = utcnow()
+        db.session.flush()
+        busy = None
     if busy is not None:
         raise Conflict("An analysis is already running; wait for it to finish.")
     run = AnalysisRun(

@@ -172,3 +172,25 @@ def test_jury_contributions_are_analysed(app, finished_jury, officer_id):
             select(ThemeAssignment).where(ThemeAssignment.theme_id == themes[0].id)
         ).all()
         assert rows and all(r.contribution_id and r.answer_id is None for r in rows)
+
+
+def test_a_run_whose_process_died_is_failed_and_does_not_block_the_next(
+    app, closed_consultation, officer_id
+):
+    from datetime import timedelta
+
+    from consult.models import AnalysisRun, utcnow
+
+    with app.app_context():
+        consultation = db.session.get(Consultation, closed_consultation["id"])
+        officer = db.session.get(User, officer_id)
+        stuck = jobs.start_run(consultation=consultation, actor=officer)
+        stuck.status = "running"
+        stuck.started_at = utcnow() - timedelta(seconds=jobs.RQ_JOB_TIMEOUT + 600)
+        db.session.commit()
+        stuck_id = stuck.id
+        fresh = jobs.start_run(consultation=consultation, actor=officer)
+        db.session.commit()
+        assert fresh.status == "queued"
+        stuck = db.session.get(AnalysisRun, stuck_id)
+        assert stuck.status == "failed" and "Start the analysis again" in stuck.error
