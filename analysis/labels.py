@@ -17,7 +17,20 @@ from scipy import sparse
 
 from analysis.text import STOP_WORDS, Stemmer
 
-__all__ = ["PhraseIndex", "class_keyphrases", "label_from_keyphrases"]
+__all__ = ["WEAK_WORDS", "PhraseIndex", "class_keyphrases", "label_from_keyphrases"]
+
+# Words people use to fill a sentence, not to name its subject: never a one-word key phrase,
+# and never the first or last word of one ("idea as long", "children not just"). They still
+# count for clustering; this is only about what a label may say.
+WEAK_WORDS = frozenset(
+    """
+    absolutely actually bad best better bit could definitely even feel feels get gets
+    getting good got great idea ideas just know like liked look looks lot lots make makes
+    making maybe mean means much need needed needs nice pretty probably quite really say
+    said should still sure thing things think thinks truly very want wanted wants way ways
+    well would yes
+    """.split()
+)
 
 
 class PhraseIndex:
@@ -29,6 +42,8 @@ class PhraseIndex:
 
     def __init__(self, phrases: Sequence[tuple[str, ...]], stemmer: Stemmer) -> None:
         self.stemmer = stemmer
+        weak = {stemmer.stem(word) for word in WEAK_WORDS} | set(WEAK_WORDS)
+        phrases = [p for p in phrases if p[0] not in weak and p[-1] not in weak]
         self.bigrams = {phrase for phrase in phrases if len(phrase) == 2}
         self.trigrams = {phrase for phrase in phrases if len(phrase) == 3}
         self._surface: dict[tuple[str, ...], Counter[str]] = {}
@@ -71,7 +86,12 @@ class _LabelWords(dict):
     """token → whether its stem is a one-word term; worked out once per distinct token."""
 
     def __missing__(self, token: str) -> bool:
-        flag = self[token] = len(token) > 1 and token not in STOP_WORDS and not token.isdigit()
+        flag = self[token] = (
+            len(token) > 1
+            and token not in STOP_WORDS
+            and token not in WEAK_WORDS
+            and not token.isdigit()
+        )
         return flag
 
 

@@ -45,7 +45,9 @@ STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
 
 # Words with letters, digits, inner apostrophes or dots ("asp.net", "don't"), and the
 # "c#" / "c++" family, which matter in technical answers.
-_TOKEN = re.compile(r"[a-z0-9]+(?:[#+]+|(?:['.][a-z0-9]+)+)?")
+_TOKEN = re.compile(
+    r"[^\W_]+(?:[#+]+|(?:['.][^\W_]+)+)?"
+)  # letters of any script: café, Llanelwy, ŵyr
 _SPACE = re.compile(r"\s+")
 _QUOTES = str.maketrans({"’": "'", "‘": "'", "“": '"', "”": '"', "–": "-", "—": "-"})
 

@@ -131,3 +131,16 @@ def test_stem_lists_match_stems_answer_by_answer():
     assert many.stem_lists(token_lists) == expected
     for stem in {stem for stems in expected for stem in stems}:
         assert many.display(stem) == one.display(stem)
+
+
+def test_tokens_keep_letters_of_any_script():
+    from analysis.text import tokenise
+
+    assert tokenise("Reopen the café in Llanelwy; ŵyr") == [
+        "reopen",
+        "the",
+        "café",
+        "in",
+        "llanelwy",
+        "ŵyr",
+    ]

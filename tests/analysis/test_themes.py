@@ -231,3 +231,24 @@ def test_idea_board_reclusters_a_thousand_ideas_in_under_a_second():
     start = time.perf_counter()
     cluster_ideas(texts, ids, previous=previous)
     assert time.perf_counter() - start < 1.0
+
+
+def test_key_phrases_never_start_or_end_with_filler_words():
+    from analysis.labels import WEAK_WORDS
+    from analysis.themes import themes
+
+    texts = [
+        "I just think the park needs better lighting on the river path really",
+        "Really need lighting on the river path, it is just too dark at night",
+        "The river path lighting is a good idea but it is just not enough",
+        "Good idea to fix the river path lighting, I really want it done",
+        "Please fix the broken swings in the playground, my kids just love it",
+        "The broken swings in the playground are a really bad idea to leave",
+        "Broken swings in the playground again, I think it is just neglect",
+        "Swings in the playground are broken and it is a good idea to repair them",
+    ] * 3
+    result = themes(texts, n_themes=2, random_state=0)
+    for theme in result.themes:
+        for phrase in theme.keyphrases:
+            words = phrase.lower().split()
+            assert words[0] not in WEAK_WORDS and words[-1] not in WEAK_WORDS, phrase
