@@ -23,13 +23,69 @@ __all__ = ["WEAK_WORDS", "PhraseIndex", "class_keyphrases", "label_from_keyphras
 # and never the first or last word of one ("idea as long", "children not just"). They still
 # count for clustering; this is only about what a label may say.
 WEAK_WORDS = frozenset(
-    """
-    absolutely actually bad best better bit could definitely even feel feels get gets
-    getting good got great idea ideas just know like liked look looks lot lots make makes
-    making maybe mean means much need needed needs nice pretty probably quite really say
-    said should still sure thing things think thinks truly very want wanted wants way ways
-    well would yes
-    """.split()
+    [
+        "absolutely",
+        "actually",
+        "bad",
+        "best",
+        "better",
+        "bit",
+        "could",
+        "definitely",
+        "even",
+        "feel",
+        "feels",
+        "get",
+        "gets",
+        "getting",
+        "good",
+        "got",
+        "great",
+        "idea",
+        "ideas",
+        "just",
+        "know",
+        "like",
+        "liked",
+        "look",
+        "looks",
+        "lot",
+        "lots",
+        "make",
+        "makes",
+        "making",
+        "maybe",
+        "mean",
+        "means",
+        "much",
+        "need",
+        "needed",
+        "needs",
+        "nice",
+        "pretty",
+        "probably",
+        "quite",
+        "really",
+        "say",
+        "said",
+        "should",
+        "still",
+        "sure",
+        "thing",
+        "things",
+        "think",
+        "thinks",
+        "truly",
+        "very",
+        "want",
+        "wanted",
+        "wants",
+        "way",
+        "ways",
+        "well",
+        "would",
+        "yes",
+    ]
 )
 
 

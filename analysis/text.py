@@ -303,5 +303,30 @@ def split_sentences(text: str, splitter: PunktSentenceTokenizer | None = None) -
         line = normalise(line)
         if not line:
             continue
-        pieces.extend(_FRAGMENTS.split(line) if splitter is None else splitter.tokenize(line))
+        found = _FRAGMENTS.split(line) if splitter is None else splitter.tokenize(line)
+        for piece in found:
+            pieces.extend(_split_lowercase_sentences(piece))
     return [piece.strip() for piece in pieces if piece and piece.strip()]
+
+
+_LOWER_BREAK = re.compile(r"(?<=[^\W_)][.!?])\s+(?=[a-z])")
+_ABBREVIATIONS = frozenset(
+    ["e.g", "i.e", "etc", "vs", "approx", "mr", "mrs", "ms", "dr", "st", "no", "cllr", "nr"]
+)
+
+
+def _split_lowercase_sentences(piece: str) -> list[str]:
+    """Residents who write in lower case ("at last. the cafe is lovely") give Punkt and the
+    capital-letter rule nothing to go on: break after a full stop followed by a lower-case
+    word when both sides are at least four words long and the stop ends no abbreviation."""
+    parts: list[str] = []
+    start = 0
+    for match in _LOWER_BREAK.finditer(piece):
+        left = piece[start : match.start()]
+        right = piece[match.end() :]
+        last_word = left.rsplit(None, 1)[-1].rstrip(".!?").lower() if left.split() else ""
+        if len(left.split()) >= 4 and len(right.split()) >= 4 and last_word not in _ABBREVIATIONS:
+            parts.append(left)
+            start = match.end()
+    parts.append(piece[start:])
+    return parts

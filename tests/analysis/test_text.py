@@ -144,3 +144,19 @@ def test_tokens_keep_letters_of_any_script():
         "llanelwy",
         "ŵyr",
     ]
+
+
+def test_sentences_split_in_answers_written_all_in_lower_case():
+    from analysis.text import split_sentences
+
+    text = (
+        "i've used millbrook park for over forty years. proper toilets, open all day, "
+        "at last. the cafe in the old pavilion is a lovely idea, as long as it's cheap. "
+        "bins etc. are fine by me really."
+    )
+    assert split_sentences(text) == [
+        "i've used millbrook park for over forty years.",
+        "proper toilets, open all day, at last.",
+        "the cafe in the old pavilion is a lovely idea, as long as it's cheap.",
+        "bins etc. are fine by me really.",
+    ]
