@@ -4,7 +4,7 @@ tables; the juror's invitation answer; and the `flask jury select` command (cli.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import (
     Blueprint,
@@ -46,11 +46,20 @@ def _jury(slug: str) -> Jury:
     return jury
 
 
+T = TypeVar("T")
+
+
+def _of_jury(model: type[T], row_id: int, jury: Jury, missing: str) -> T:
+    """The row `row_id` of `model` if it belongs to `jury`; NotFound (with `missing`)
+    otherwise, so an id from another jury never reaches a service."""
+    row = db.session.get(model, row_id)
+    if row is None or row.jury_id != jury.id:  # type: ignore[attr-defined]
+        raise NotFound(missing)
+    return row
+
+
 def _member(jury: Jury, member_id: int) -> PanelMember:
-    member = db.session.get(PanelMember, member_id)
-    if member is None or member.jury_id != jury.id:
-        raise NotFound("That juror is not on this jury's panel.")
-    return member
+    return _of_jury(PanelMember, member_id, jury, "That juror is not on this jury's panel.")
 
 
 def _field_errors(form: Any, error: ConsultError) -> None:
@@ -260,9 +269,7 @@ def pool(slug: str) -> Any:
 @staff_required(*OFFICER)
 def registrant(slug: str, registrant_id: int) -> Any:
     jury = _jury(slug)
-    person = db.session.get(Registrant, registrant_id)
-    if person is None or person.jury_id != jury.id:
-        raise NotFound("That person is not in this jury's pool.")
+    person = _of_jury(Registrant, registrant_id, jury, "That person is not in this jury's pool.")
     form = forms.RegistrantForm(obj=person)
     feature_errors: dict[str, str] = {}
     if form.validate_on_submit():
@@ -307,9 +314,7 @@ def registrant(slug: str, registrant_id: int) -> Any:
 @staff_required(*OFFICER)
 def withdraw(slug: str, registrant_id: int) -> Any:
     jury = _jury(slug)
-    person = db.session.get(Registrant, registrant_id)
-    if person is None or person.jury_id != jury.id:
-        raise NotFound("That person is not in this jury's pool.")
+    person = _of_jury(Registrant, registrant_id, jury, "That person is not in this jury's pool.")
     form = forms.WithdrawForm()
     if request.form.get("restore"):
         services.restore_registrant(person, actor=current_user)
@@ -464,9 +469,7 @@ def add_category(slug: str) -> Any:
 @staff_required(*OFFICER)
 def delete_category(slug: str, category_id: int) -> Any:
     jury = _jury(slug)
-    category = db.session.get(JuryCategory, category_id)
-    if category is None or category.jury_id != jury.id:
-        raise NotFound("That category is not part of this jury.")
+    category = _of_jury(JuryCategory, category_id, jury, "That category is not part of this jury.")
     label = category.label
     services.delete_category(category, actor=current_user)
     db.session.commit()
@@ -571,9 +574,7 @@ def draw(slug: str) -> Any:
 @staff_required(*OFFICER)
 def draw_result(slug: str, draw_id: int) -> Any:
     jury = _jury(slug)
-    selection = db.session.get(SelectionDraw, draw_id)
-    if selection is None or selection.jury_id != jury.id:
-        raise NotFound("There is no such draw for this jury.")
+    selection = _of_jury(SelectionDraw, draw_id, jury, "There is no such draw for this jury.")
     result = selection.result or {}
     ids = [int(i) for i in result.get("probabilities", {})]
     people = (
@@ -606,9 +607,7 @@ def draw_result(slug: str, draw_id: int) -> Any:
 @staff_required(*OFFICER)
 def confirm_draw(slug: str, draw_id: int) -> Any:
     jury = _jury(slug)
-    selection = db.session.get(SelectionDraw, draw_id)
-    if selection is None or selection.jury_id != jury.id:
-        raise NotFound("There is no such draw for this jury.")
+    selection = _of_jury(SelectionDraw, draw_id, jury, "There is no such draw for this jury.")
     members = services.confirm_draw(selection, actor=current_user)
     db.session.commit()
     flash(f"The panel of {len(members)} is confirmed. Next, send the invitations.", "success")

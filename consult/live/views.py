@@ -183,26 +183,32 @@ def new_session(jury_id: int) -> Any:
     return render_template("live/session_new.html", form=form, jury=jury), status
 
 
+def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -> Any:
+    """Add (`round_` None) or change a round from the agenda form, then back to the agenda."""
+    services.save_round(
+        jury_session,
+        actor=current_user,
+        round_=round_,
+        kind=form.kind.data,
+        title=form.title.data,
+        planned_minutes=form.planned_minutes.data,
+        instructions=form.instructions.data or "",
+        materials=form.materials.data or "",
+        public=form.public.data,
+    )
+    db.session.commit()
+    services.flush_outbox()
+    flash(message, "success")
+    return redirect(url_for("live.agenda", session_id=jury_session.id))
+
+
 @bp.route("/sessions/<int:session_id>/agenda", methods=["GET", "POST"])
 @staff_required(*STAFF)
 def agenda(session_id: int) -> Any:
     jury_session = _session(session_id)
     form = RoundForm()
     if form.validate_on_submit():
-        services.save_round(
-            jury_session,
-            actor=current_user,
-            kind=form.kind.data,
-            title=form.title.data,
-            planned_minutes=form.planned_minutes.data,
-            instructions=form.instructions.data or "",
-            materials=form.materials.data or "",
-            public=form.public.data,
-        )
-        db.session.commit()
-        services.flush_outbox()
-        flash("Round added.", "success")
-        return redirect(url_for("live.agenda", session_id=session_id))
+        return _save_round(jury_session, form, None, "Round added.")
     status = 400 if form.errors else 200
     return render_template(
         "live/agenda.html", form=form, jury_session=jury_session, labels=services.ROUND_LABELS
@@ -216,21 +222,7 @@ def edit_round(session_id: int, round_id: int) -> Any:
     round_ = _round(jury_session, round_id)
     form = RoundForm(obj=round_)
     if form.validate_on_submit():
-        services.save_round(
-            jury_session,
-            actor=current_user,
-            round_=round_,
-            kind=form.kind.data,
-            title=form.title.data,
-            planned_minutes=form.planned_minutes.data,
-            instructions=form.instructions.data or "",
-            materials=form.materials.data or "",
-            public=form.public.data,
-        )
-        db.session.commit()
-        services.flush_outbox()
-        flash("Round saved.", "success")
-        return redirect(url_for("live.agenda", session_id=session_id))
+        return _save_round(jury_session, form, round_, "Round saved.")
     status = 400 if form.errors else 200
     return render_template(
         "live/round_edit.html", form=form, jury_session=jury_session, round_=round_
