@@ -11,8 +11,6 @@ from typing import Any
 
 from sqlalchemy import select
 
-from analysis import NO_COMMENT_THEME, CodingFrame
-from analysis import themes as find_themes
 from consult.consultations.redaction import moderate
 from consult.extensions import db
 from consult.models import (
@@ -31,6 +29,7 @@ from consult.models import (
 
 Progress = Callable[[float, str], None]
 NO_COMMENT_LABEL = "No substantive comment"
+NO_COMMENT = 0  # analysis.NO_COMMENT_THEME, without importing the engine at start-up
 
 
 @dataclass
@@ -146,16 +145,21 @@ def _approved(previous: AnalysisRun | None, question_id: int | None) -> list[The
     )
 
 
+def find_themes(*args: Any, **kwargs: Any) -> Any:
+    """`analysis.themes`, imported on first use: scikit-learn and NLTK load inside the job,
+    not in every web process at start-up."""
+    from analysis import themes
+
+    return themes(*args, **kwargs)
+
+
 def _run_themes(texts: list[str], ids: list[str], parameters: dict[str, Any], progress: Progress):
     """`analysis.themes` with the run's parameters; returns (result, duplicates detected)."""
     n_themes = parameters.get("n_themes", "auto")
     if n_themes != "auto" and len(texts) < 2 * int(n_themes):
         n_themes = "auto"
     kwargs = {"n_themes": n_themes, "random_state": int(parameters.get("random_state", 0))}
-    try:
-        return find_themes(texts, ids, progress=progress, **kwargs), True
-    except ImportError:  # duplicate detection not installed: themes without it
-        return find_themes(texts, ids, progress=progress, detect_duplicates=False, **kwargs), False
+    return find_themes(texts, ids, progress=progress, **kwargs), True
 
 
 def plan_items(
@@ -203,6 +207,8 @@ def plan_items(
                 train_labels.append(row.theme_id)
         to_code = [item for item in items if item.id not in placed]
         if train_texts and to_code:
+            from analysis import CodingFrame
+
             frame = CodingFrame(threshold=float(parameters.get("coding_threshold", 0.5)))
             try:
                 frame.fit(train_texts, train_labels)
@@ -301,11 +307,11 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
         count += 1
     if result.no_comment_ids:
         size = len(result.no_comment_ids)
-        engine_to_row[NO_COMMENT_THEME] = theme = Theme(
+        engine_to_row[NO_COMMENT] = theme = Theme(
             run_id=run.id,
             question_id=plan.question_id,
             position=position,
-            engine_key=str(NO_COMMENT_THEME),
+            engine_key=str(NO_COMMENT),
             label=NO_COMMENT_LABEL,
             size=size,
             share=round(size / total, 4),

@@ -11,8 +11,6 @@ from typing import Any
 from flask import current_app, url_for
 from sqlalchemy import func, select
 
-from analysis import NO_COMMENT_THEME
-from analysis import themes as find_themes
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
 from consult.mail import send_mail
@@ -33,7 +31,7 @@ from consult.models import (
     utcnow,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace.analysis_store import shown_text
+from consult.workspace.analysis_store import NO_COMMENT, shown_text
 
 STATUS_LABELS = {
     "accepted": "Accepted",
@@ -197,6 +195,8 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
             fields={"parts": "This theme is too small to split"},
         )
     ids = [str(row.id) for row, _ in items]
+    from analysis import themes as find_themes
+
     result = find_themes(
         [text for _, text in items], ids, n_themes=n_parts, detect_duplicates=False
     )
@@ -213,7 +213,7 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
         sibling.position += len(parts) - 1
     created = [theme]
     theme_of = result.theme_of()
-    no_comment_rows = [by_row[i] for i, t in theme_of.items() if t == NO_COMMENT_THEME]
+    no_comment_rows = [by_row[i] for i, t in theme_of.items() if t == NO_COMMENT]
     first, rest = parts[0], parts[1:]
     old_label = theme.label
 
