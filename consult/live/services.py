@@ -1771,6 +1771,20 @@ def idea_board(jury_session: JurySession) -> dict[str, Any]:
     return {"themes": [], "unthemed": [], "renames": {}, "merges": {}, "engine": None}
 
 
+def regroup_after_new_idea(jury_session: JurySession) -> None:
+    """Re-cluster the idea board after a new idea, in a transaction of its own, and
+    broadcast it: the idea is already committed (and acknowledged) whatever happens here,
+    so a failure is logged, not raised."""
+    try:
+        refresh_idea_board(jury_session)
+        db.session.commit()
+        flush_outbox()
+    except Exception:
+        db.session.rollback()
+        discard_outbox()
+        current_app.logger.exception("idea board refresh failed")
+
+
 def refresh_idea_board(
     jury_session: JurySession,
     *,

@@ -6,23 +6,43 @@ keeps them live over Socket.IO."""
 from __future__ import annotations
 
 import uuid
-from typing import Any
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any, TypeVar
 
 import click
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    jsonify,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_limiter.util import get_remote_address
 from flask_login import current_user, login_user, logout_user
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from consult.auth import services as auth_services
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError
 from consult.extensions import csrf, db, limiter
-from consult.live import payloads, services
+from consult.live import ballots, payloads, services
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
-from consult.models import Jury, JurySession, Round
+from consult.models import Jury, JurySession, Poll, Round
 
 bp = Blueprint("live", __name__, url_prefix="/live", cli_group="live")
 STAFF = ("facilitator", "officer")
+T = TypeVar("T")
+
+# A juror's forms are limited per person, like the socket's buckets (events.RATE_LIMITS),
+# not per address: a room of phones on the venue's wifi shares one address.
+SAY_RATE = "120 per minute"
+VOTE_RATE = "240 per minute"
+HAND_RATE = "60 per minute"
 
 
 def _session(session_id: int) -> JurySession:
@@ -64,20 +84,148 @@ def juror_home() -> Any:
     )
 
 
-@bp.route("/sessions/<int:session_id>")
-@juror_required
-def juror_view(session_id: int) -> Any:
+def _person() -> str:
+    """The rate-limit key for a juror's forms: the signed-in person, else the address."""
+    if current_user.is_authenticated:
+        return f"{current_user.kind}:{current_user.id}"
+    return get_remote_address()
+
+
+@dataclass(frozen=True)
+class Problem:
+    """A juror's form that the rules refused. The page is drawn again with `message` beside
+    the field `field_id` (and in the error summary), and the form shows `values`, what the
+    juror entered, so nothing they typed is lost."""
+
+    form_id: str
+    field_id: str
+    message: str
+    values: Mapping[str, str]
+
+
+def _juror_session(session_id: int) -> JurySession:
+    """The session, for a juror of its jury only: anyone else gets 403 (the page would
+    otherwise show them the session)."""
     jury_session = _session(session_id)
     if not services.is_member_of(current_user, jury_session):
         abort(403)
-    form = MessageForm()
+    return jury_session
+
+
+def _new_client_id() -> str:
+    return f"form-{uuid.uuid4()}"
+
+
+def _client_id() -> str:
+    """The client id the form was drawn with: a second submit of the same page (a double
+    click, a resent POST) finds the first row instead of adding another."""
+    return request.form.get("client_id") or _new_client_id()
+
+
+def _juror_page(
+    jury_session: JurySession, *, problem: Problem | None = None, status: int = 200
+) -> Any:
     return render_template(
-        "live/juror.html", form=form, **_page_context(jury_session, current_user)
+        "live/juror.html",
+        form=MessageForm(),
+        problem=problem,
+        base_url=url_for("live.juror_view", session_id=jury_session.id),
+        new_client_id=_new_client_id,
+        ballot_fields=ballots.fields_from_ballot,
+        **_page_context(jury_session, current_user),
+    ), status
+
+
+def _commit_once(work: Callable[[], T]) -> T:
+    try:
+        result = work()
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        services.discard_outbox()
+        raise
+    services.flush_outbox()
+    return result
+
+
+def _commit(work: Callable[[], T]) -> T:
+    """Run a service call as the socket handlers do: one transaction, commit, then
+    broadcast. The same client id in two requests at once (a double click) can trip a
+    unique constraint; the retry then finds the first row. Raises ConsultError."""
+    try:
+        return _commit_once(work)
+    except IntegrityError:
+        return _commit_once(work)
+
+
+def _back(jury_session: JurySession, anchor: str, message: str | None = None) -> Any:
+    if message:
+        flash(message, "success")
+    return redirect(url_for("live.juror_view", session_id=jury_session.id) + f"#{anchor}")
+
+
+def _refused(
+    jury_session: JurySession, error: ConsultError, form_id: str, field_ids: Mapping[str, str]
+) -> Any:
+    """The juror page again (with the error's status), the refusal beside the field it
+    names, or beside the form's first field when it names none of them."""
+    named = [field_ids[name] for name in error.fields if name in field_ids]
+    field_id = named[0] if named else next(iter(field_ids.values()))
+    problem = Problem(form_id, field_id, error.message, request.form.to_dict())
+    return _juror_page(jury_session, problem=problem, status=error.status)
+
+
+def _form_action(
+    jury_session: JurySession,
+    work: Callable[[], Any],
+    *,
+    form_id: str,
+    field_ids: Mapping[str, str],
+    anchor: str,
+    done: str,
+) -> Any:
+    """A juror's form without JavaScript: the service call, then back to the page at
+    `anchor` saying `done`; a refusal draws the page again with what was entered."""
+    try:
+        _commit(work)
+    except ConsultError as error:
+        return _refused(jury_session, error, form_id, field_ids)
+    return _back(jury_session, anchor, done)
+
+
+def _button_action(
+    jury_session: JurySession, work: Callable[[], Any], *, anchor: str, done: str
+) -> Any:
+    """A juror's button without JavaScript (nothing typed to keep): a refusal is flashed."""
+    try:
+        _commit(work)
+    except ConsultError as error:
+        flash(error.message, "error")
+        return _back(jury_session, anchor)
+    return _back(jury_session, anchor, done)
+
+
+def _contribute(jury_session: JurySession, kind: str, scope: str | None = None) -> Any:
+    return services.add_contribution(
+        jury_session,
+        kind=kind,
+        text=request.form.get("text"),
+        client_id=_client_id(),
+        actor=current_user,
+        scope=scope,
     )
+
+
+@bp.route("/sessions/<int:session_id>")
+@juror_required
+def juror_view(session_id: int) -> Any:
+    """The juror's page: the session as it is now, every action on it a plain form."""
+    return _juror_page(_juror_session(session_id))
 
 
 @bp.route("/sessions/<int:session_id>/messages", methods=["POST"])
 @juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
 def post_message(session_id: int) -> Any:
     """The chat form without JavaScript: same service, same rules, then back to the page."""
     jury_session = _session(session_id)
@@ -106,21 +254,208 @@ def post_message(session_id: int) -> Any:
 
 @bp.route("/sessions/<int:session_id>/hand", methods=["POST"])
 @juror_required
+@limiter.limit(HAND_RATE, key_func=_person)
 def post_hand(session_id: int) -> Any:
-    """Raise a hand in the room without JavaScript."""
-    jury_session = _session(session_id)
+    """Raise a hand without JavaScript: in the table's queue during a table discussion
+    (the form says so, as the script does), else the room's."""
+    jury_session = _juror_session(session_id)
+    scope = "table" if request.form.get("scope") == "table" else "room"
+    return _button_action(
+        jury_session,
+        lambda: services.raise_hand(
+            jury_session, actor=current_user, client_id=_client_id(), scope=scope
+        ),
+        anchor="hand-heading",
+        done="Your hand is raised.",
+    )
+
+
+@bp.route("/sessions/<int:session_id>/hand/lower", methods=["POST"])
+@juror_required
+@limiter.limit(HAND_RATE, key_func=_person)
+def post_lower_hand(session_id: int) -> Any:
+    """Lower one's raised hand without JavaScript (the form carries the hand's id)."""
+    jury_session = _juror_session(session_id)
+    hand_id = request.form.get("hand_id", "")
+    if not hand_id.isdigit():
+        flash("Your hand is not raised.", "error")
+        return _back(jury_session, "hand-heading")
+    return _button_action(
+        jury_session,
+        lambda: services.lower_hand(jury_session, hand_id, actor=current_user),
+        anchor="hand-heading",
+        done="Your hand is lowered.",
+    )
+
+
+@bp.route("/sessions/<int:session_id>/ideas", methods=["POST"])
+@juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
+def post_idea(session_id: int) -> Any:
+    """Add an idea without JavaScript; the idea board is regrouped afterwards."""
+    jury_session = _juror_session(session_id)
     try:
-        services.raise_hand(
-            jury_session, actor=current_user, client_id=f"form-{uuid.uuid4()}", scope="room"
-        )
-        db.session.commit()
-        services.flush_outbox()
-        flash("Your hand is raised.", "success")
+        _, replayed = _commit(lambda: _contribute(jury_session, "idea"))
     except ConsultError as error:
-        db.session.rollback()
-        services.discard_outbox()
-        flash(error.message, "error")
-    return redirect(url_for("live.juror_view", session_id=session_id))
+        return _refused(jury_session, error, "idea-form", {"text": "idea-text"})
+    if not replayed:
+        services.regroup_after_new_idea(jury_session)
+    return _back(jury_session, "ideas-heading", "Idea added.")
+
+
+@bp.route("/sessions/<int:session_id>/notes", methods=["POST"])
+@juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
+def post_note(session_id: int) -> Any:
+    """A scribe's note for their table without JavaScript."""
+    jury_session = _juror_session(session_id)
+    return _form_action(
+        jury_session,
+        lambda: _contribute(jury_session, "note"),
+        form_id="scribe-form",
+        field_ids={"text": "scribe-note"},
+        anchor="table-heading",
+        done="Your note is saved.",
+    )
+
+
+@bp.route("/sessions/<int:session_id>/reflections", methods=["POST"])
+@juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
+def post_reflection(session_id: int) -> Any:
+    """A private reflection (only staff see it) without JavaScript."""
+    jury_session = _juror_session(session_id)
+    return _form_action(
+        jury_session,
+        lambda: _contribute(jury_session, "reflection"),
+        form_id="reflection-form",
+        field_ids={"text": "reflection-text"},
+        anchor="reflection-heading",
+        done="Your reflection is sent to the facilitators.",
+    )
+
+
+@bp.route("/sessions/<int:session_id>/polls/<int:poll_id>/ballot", methods=["POST"])
+@juror_required
+@limiter.limit(VOTE_RATE, key_func=_person)
+def post_ballot(session_id: int, poll_id: int) -> Any:
+    """Vote in a poll without JavaScript: the form's fields become the ballot the script
+    would send (consult/live/ballots.py), cast by the same service; changeable until the
+    poll closes."""
+    jury_session = _juror_session(session_id)
+    poll = db.get_or_404(Poll, poll_id)
+    if poll.session_id != jury_session.id:
+        abort(404)
+    shape = payloads.poll(poll)
+    return _form_action(
+        jury_session,
+        lambda: services.cast_ballot(
+            jury_session,
+            poll.id,
+            ballots.ballot_from_form(shape, request.form),
+            actor=current_user,
+            client_id=_client_id(),
+        ),
+        form_id=f"poll-{poll.id}-form",
+        field_ids=ballots.field_ids(shape),
+        anchor=f"poll-{poll.id}",
+        done="Your vote is recorded. You can change it until the poll closes.",
+    )
+
+
+@bp.route(
+    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/amendments",
+    methods=["POST"],
+)
+@juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
+def post_amendment(session_id: int, recommendation_id: int) -> Any:
+    """Propose new wording for a draft recommendation without JavaScript."""
+    jury_session = _juror_session(session_id)
+    prefix = f"rec-{recommendation_id}"
+    return _form_action(
+        jury_session,
+        lambda: services.propose_amendment(
+            jury_session,
+            recommendation_id,
+            actor=current_user,
+            text=request.form.get("text"),
+            rationale=request.form.get("rationale", ""),
+            client_id=_client_id(),
+        ),
+        form_id=f"{prefix}-amend-form",
+        field_ids={"text": f"{prefix}-amend", "rationale": f"{prefix}-why"},
+        anchor=prefix,
+        done="Amendment proposed.",
+    )
+
+
+@bp.route(
+    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/vote",
+    methods=["POST"],
+)
+@juror_required
+@limiter.limit(VOTE_RATE, key_func=_person)
+def post_vote(session_id: int, recommendation_id: int) -> Any:
+    """The final vote on a recommendation without JavaScript; changeable while it is open."""
+    jury_session = _juror_session(session_id)
+    prefix = f"rec-{recommendation_id}"
+    return _form_action(
+        jury_session,
+        lambda: services.cast_vote(
+            jury_session,
+            recommendation_id,
+            request.form.get("choice"),
+            actor=current_user,
+            client_id=_client_id(),
+        ),
+        form_id=f"{prefix}-vote-form",
+        field_ids={"choice": f"{prefix}-vote-support"},
+        anchor=prefix,
+        done="Your vote is recorded.",
+    )
+
+
+@bp.route(
+    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/minority-reports",
+    methods=["POST"],
+)
+@juror_required
+@limiter.limit(SAY_RATE, key_func=_person)
+def post_minority_report(session_id: int, recommendation_id: int) -> Any:
+    """Attach (and sign) a minority report without JavaScript."""
+    jury_session = _juror_session(session_id)
+    prefix = f"rec-{recommendation_id}"
+    return _form_action(
+        jury_session,
+        lambda: services.write_minority_report(
+            jury_session,
+            recommendation_id,
+            actor=current_user,
+            text=request.form.get("text"),
+            client_id=_client_id(),
+        ),
+        form_id=f"{prefix}-minority-form",
+        field_ids={"text": f"{prefix}-minority"},
+        anchor=prefix,
+        done="Your minority report is attached.",
+    )
+
+
+@bp.route(
+    "/sessions/<int:session_id>/minority-reports/<int:report_id>/signatures", methods=["POST"]
+)
+@juror_required
+@limiter.limit(VOTE_RATE, key_func=_person)
+def post_signature(session_id: int, report_id: int) -> Any:
+    """Sign someone's minority report without JavaScript (signing twice changes nothing)."""
+    jury_session = _juror_session(session_id)
+    return _button_action(
+        jury_session,
+        lambda: services.sign_minority_report(jury_session, report_id, actor=current_user),
+        anchor=f"report-{report_id}",
+        done="You have signed the report.",
+    )
 
 
 @bp.route("/api/join", methods=["POST"])

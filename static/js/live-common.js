@@ -11,6 +11,9 @@
  * - Timers count down to the server's `ends_at`, corrected by the offset between the
  *   server's clock (`server_now`) and this device's.
  * - Everything written by people is inserted with textContent, never as HTML.
+ * - Redraws morph the page in place (`morph`, `redraw`, `syncList`): a node that is still
+ *   wanted is kept and updated, never rebuilt, so what a person is typing, the choices
+ *   they have made, an opened <details> and focus all survive another person's event.
  */
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
@@ -19,14 +22,15 @@ export function newClientId() {
   return `${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
 }
 
-/** Build an element: el("li", {class: "x", dataset: {id: 1}}, "text" | [children]). */
+/** Build an element: el("li", {class: "x", dataset: {id: 1}}, "text" | [children]).
+ * Handlers (`onclick: fn`) are set as properties, so `morph` can hand them on. */
 export function el(tag, attributes = {}, content = null) {
   const node = document.createElement(tag);
   for (const [key, value] of Object.entries(attributes)) {
     if (value === null || value === undefined || value === false) continue;
     if (key === "class") node.className = value;
     else if (key === "dataset") Object.assign(node.dataset, value);
-    else if (key.startsWith("on")) node.addEventListener(key.slice(2), value);
+    else if (key.startsWith("on")) node[key] = value;
     else if (value === true) node.setAttribute(key, "");
     else node.setAttribute(key, String(value));
   }
@@ -183,6 +187,11 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
 
   return {
     socket,
+    /** Connected and joined: events sent now are answered. (Forms that can also be
+     * posted fall back to a plain POST while this is false.) */
+    ready() {
+      return socket.connected && joined;
+    },
     /** Send an event that creates something: kept until acknowledged, retried with the
      * same client_id after a reconnect. Resolves with the acknowledgement. */
     contribute(event, data) {
@@ -382,7 +391,116 @@ export function pollResults(poll) {
   return box;
 }
 
-/** Keyed re-rendering: redraw an item only when its data changed (keeps typing intact). */
+// ------------------------------------------------------------------ redrawing in place
+
+const HANDLERS = ["onclick", "onchange", "oninput", "onsubmit"];
+
+function sameKind(a, b) {
+  if (a.nodeType !== b.nodeType || a.nodeName !== b.nodeName) return false;
+  if (a.nodeType !== Node.ELEMENT_NODE) return true;
+  return (a.id || "") === (b.id || "") && (a.nodeName !== "INPUT" || a.type === b.type);
+}
+
+/** Attributes come from the fresh drawing, except what belongs to the person: whether
+ * they opened a <details>, and a form's client id (a resubmit must reuse it). The
+ * browser keeps a field's value once it was edited (its "dirty" flag), so a new `value`
+ * or `checked` attribute changes only the default of a field the person has changed. */
+function syncAttributes(from, to) {
+  const keep = (name) =>
+    (from.nodeName === "DETAILS" && name === "open") ||
+    (name === "tabindex" && from === document.activeElement) ||
+    (from.nodeName === "INPUT" && from.type === "hidden" && from.name === "client_id" && name === "value");
+  for (const { name } of [...from.attributes]) {
+    if (!to.hasAttribute(name) && !keep(name)) from.removeAttribute(name);
+  }
+  for (const { name, value } of to.attributes) {
+    if (from.getAttribute(name) !== value && !keep(name)) from.setAttribute(name, value);
+  }
+  for (const handler of HANDLERS) if (from[handler] !== to[handler]) from[handler] = to[handler];
+}
+
+function matchFor(fresh, olds, keyed, used, cursor) {
+  if (fresh.id) {
+    const match = keyed.get(fresh.id);
+    return match && !used.has(match) && sameKind(match, fresh) ? [match, cursor.at] : [null, cursor.at];
+  }
+  // the next unkeyed node of the same kind (unkeyed nodes skipped over are dropped)
+  for (let i = cursor.at; i < olds.length; i += 1) {
+    if (!used.has(olds[i]) && !olds[i].id && sameKind(olds[i], fresh)) return [olds[i], i + 1];
+  }
+  return [null, cursor.at];
+}
+
+/** Children are matched first and the unmatched old ones removed before anything is
+ * placed, so a kept node is not moved (moving a focused field would blur it). */
+function morphChildren(from, to) {
+  const olds = [...from.childNodes];
+  const keyed = new Map(olds.filter((n) => n.id).map((n) => [n.id, n]));
+  const used = new Set();
+  const cursor = { at: 0 };
+  const pairs = [...to.childNodes].map((fresh) => {
+    const [match, next] = matchFor(fresh, olds, keyed, used, cursor);
+    cursor.at = next;
+    if (match) used.add(match);
+    return [fresh, match];
+  });
+  for (const old of olds) if (!used.has(old)) old.remove();
+  pairs.forEach(([fresh, match], index) => {
+    const node = match ? morph(match, fresh) : fresh;
+    const here = from.childNodes[index];
+    if (here !== node) from.insertBefore(node, here || null);
+  });
+}
+
+/** Make the live node `from` look like the freshly drawn `to`, keeping every node that
+ * can be kept (matched by id, else by kind in order). Returns the node now in the page. */
+export function morph(from, to) {
+  if (!sameKind(from, to)) {
+    from.replaceWith(to);
+    return to;
+  }
+  if (from.nodeType === Node.ELEMENT_NODE) {
+    syncAttributes(from, to);
+    morphChildren(from, to);
+  } else if (from.nodeValue !== to.nodeValue) {
+    from.nodeValue = to.nodeValue;
+  }
+  return from;
+}
+
+/** If the focused element was inside `node` and is gone, put focus on `node`'s heading
+ * (or `node`), not on the page body: a screen reader keeps its place. */
+function keepFocusNear(node, active) {
+  if (!active || active === document.body || active.isConnected) return;
+  const target = node.querySelector("h2, h3, h4") || node;
+  if (!target.hasAttribute("tabindex")) target.setAttribute("tabindex", "-1");
+  target.focus({ preventScroll: true });
+}
+
+/** Morph `from` into `to`; focus that was inside and lost lands nearby. */
+export function update(from, to) {
+  const active = from.contains(document.activeElement) ? document.activeElement : null;
+  const node = morph(from, to);
+  if (active && active.isConnected && document.activeElement !== active) {
+    active.focus({ preventScroll: true }); // a reordered list moved it
+  }
+  keepFocusNear(node, active);
+  return node;
+}
+
+/** Redraw a container's contents in place: `fill(fresh)` draws into an empty copy of
+ * `container`, and the page's container is morphed to match. */
+export function redraw(container, fill) {
+  if (!container) return container;
+  const fresh = container.cloneNode(false);
+  fill(fresh);
+  update(container, fresh);
+  return container;
+}
+
+/** Keyed re-rendering: redraw an item only when its data changed, in place (`morph`),
+ * so a half-typed amendment, a chosen radio and focus survive. Items drawn on the server
+ * carry `data-key` but no signature: the first call redraws them in place too. */
 export function syncList(container, items, key, draw, emptyText) {
   if (!container) return;
   const wanted = new Set(items.map((item) => String(item[key])));
@@ -398,8 +516,7 @@ export function syncList(container, items, key, draw, emptyText) {
       const fresh = draw(item);
       fresh.dataset.key = id;
       fresh.dataset.signature = signature;
-      if (node) node.replaceWith(fresh);
-      node = fresh;
+      node = node ? update(node, fresh) : fresh;
     }
     if (previous ? previous.nextSibling !== node : container.firstChild !== node) {
       if (previous) previous.after(node);

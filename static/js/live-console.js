@@ -3,9 +3,11 @@
  * who is connected, give the floor and balance speaking time, moderate, seat people at
  * tables, run polls, regroup ideas, and take recommendations through amendments to a
  * final vote. The buttons are plain forms that also work without JavaScript.
+ * Lists and cards are redrawn in place (`redraw`, `syncList` in live-common.js): a theme
+ * name being typed, a chosen table and focus survive the room's events.
  */
 import {
-  Timer, clear, connectLive, el, newClientId, pollResults, renderChat, renderRound,
+  Timer, clear, connectLive, el, newClientId, pollResults, redraw, renderChat, renderRound,
   syncList, upsert, upsertChat,
 } from "/static/js/live-common.js";
 
@@ -30,9 +32,7 @@ async function run(event, data) {
 }
 
 function button(label, onClick, style = "govuk-button--secondary") {
-  const node = el("button", { type: "button", class: `govuk-button ${style} govuk-!-margin-bottom-1` }, label);
-  node.addEventListener("click", onClick);
-  return node;
+  return el("button", { type: "button", class: `govuk-button ${style} govuk-!-margin-bottom-1`, onclick: onClick }, label);
 }
 
 function names() {
@@ -40,39 +40,42 @@ function names() {
 }
 
 function renderQueue() {
-  const queue = byId("queue");
-  clear(queue);
   const tables = new Map((state.tables || []).map((t) => [t.id, t.name]));
-  if (!state.hands.length) queue.append(el("li", {}, "Nobody is waiting."));
-  for (const hand of state.hands) {
-    queue.append(el("li", {}, [
-      document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || "table"})` : ""} `),
-      button(`Give the floor to ${hand.name}`, () => run("give_floor", { hand_id: hand.id })),
-    ]));
-  }
-  const floor = byId("floor");
-  clear(floor);
-  if (!state.floor.length) floor.textContent = "Nobody has the floor.";
-  for (const turn of state.floor) {
-    floor.append(document.createTextNode(`${turn.name} has the floor${turn.table_id ? " at a table" : ""}. `));
-    floor.append(button(`End ${turn.name}'s turn`, () => run("end_floor", { turn_id: turn.id })));
-  }
+  redraw(byId("queue"), (queue) => {
+    if (!state.hands.length) queue.append(el("li", {}, "Nobody is waiting."));
+    for (const hand of state.hands) {
+      queue.append(el("li", { id: `queue-hand-${hand.id}` }, [
+        document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || "table"})` : ""} `),
+        button(`Give the floor to ${hand.name}`, () => run("give_floor", { hand_id: hand.id })),
+      ]));
+    }
+  });
+  redraw(byId("floor"), (floor) => {
+    if (!state.floor.length) floor.append(document.createTextNode("Nobody has the floor."));
+    for (const turn of state.floor) {
+      floor.append(el("span", { id: `floor-turn-${turn.id}` }, [
+        document.createTextNode(`${turn.name} has the floor${turn.table_id ? " at a table" : ""}. `),
+        button(`End ${turn.name}'s turn`, () => run("end_floor", { turn_id: turn.id })),
+      ]));
+    }
+  });
 }
 
 function renderBalance() {
   const balance = state.balance;
   if (!balance) return;
   byId("fair-share").textContent = `Fair share so far: ${Math.round(balance.fair_share_seconds)} s each of ${Math.round(balance.total_seconds)} s. Not spoken yet: ${balance.not_spoken.map((p) => p.name).join(", ") || "nobody"}.`;
-  const body = clear(byId("balance"));
-  for (const person of balance.people) {
-    const ratio = balance.fair_share_seconds ? `${Math.round(person.ratio * 100)}%` : "–";
-    body.append(el("tr", { class: "govuk-table__row" }, [
-      el("th", { class: "govuk-table__header", scope: "row" }, person.name),
-      el("td", { class: "govuk-table__cell" }, person.has_spoken ? `${Math.round(person.seconds)} s` : "Not yet"),
-      el("td", { class: "govuk-table__cell" }, ratio),
-      el("td", { class: "govuk-table__cell" }, [button(`Invite ${person.name} to speak`, () => run("give_floor", { member_id: person.member_id }))]),
-    ]));
-  }
+  redraw(byId("balance"), (body) => {
+    for (const person of balance.people) {
+      const ratio = balance.fair_share_seconds ? `${Math.round(person.ratio * 100)}%` : "–";
+      body.append(el("tr", { class: "govuk-table__row", id: `balance-${person.member_id}` }, [
+        el("th", { class: "govuk-table__header", scope: "row" }, person.name),
+        el("td", { class: "govuk-table__cell" }, person.has_spoken ? `${Math.round(person.seconds)} s` : "Not yet"),
+        el("td", { class: "govuk-table__cell" }, ratio),
+        el("td", { class: "govuk-table__cell" }, [button(`Invite ${person.name} to speak`, () => run("give_floor", { member_id: person.member_id }))]),
+      ]));
+    }
+  });
 }
 
 function moderation(message) {
@@ -103,7 +106,10 @@ function addChat(message) {
 }
 
 function renderMembers() {
-  const list = clear(byId("members"));
+  redraw(byId("members"), (list) => drawMembers(list));
+}
+
+function drawMembers(list) {
   const tables = state.tables || [];
   for (const member of state.members || []) {
     const selectId = `move-${member.id}`;
@@ -111,9 +117,9 @@ function renderMembers() {
       el("option", { value: "" }, "No table"),
       ...tables.map((t) => el("option", { value: t.id, selected: t.id === member.table_id }, t.name)),
     ]);
-    select.addEventListener("change", () => select.value && run("move_member", { member_id: member.id, table_id: Number(select.value) }));
+    select.onchange = (event) => event.target.value && run("move_member", { member_id: member.id, table_id: Number(event.target.value) });
     const scribe = tables.find((t) => t.id === member.table_id && t.scribe_member_id === member.id);
-    list.append(el("li", { class: "govuk-!-margin-bottom-3" }, [
+    list.append(el("li", { class: "govuk-!-margin-bottom-3", id: `member-${member.id}` }, [
       el("strong", {}, `${member.name}${member.muted ? " (muted)" : ""}${scribe ? " (scribe)" : ""}`),
       tables.length ? el("div", { class: "govuk-form-group govuk-!-margin-bottom-1" }, [el("label", { class: "govuk-label govuk-!-font-size-16", for: selectId }, `Table for ${member.name}`), select]) : null,
       button(member.muted ? `Unmute ${member.name}` : `Mute ${member.name}`, () => run("mute", { member_id: member.id, muted: !member.muted })),
@@ -200,29 +206,32 @@ function renderBoard() {
   const board = state.idea_board || { themes: [] };
   const ideas = new Map((state.ideas || []).map((i) => [i.id, i]));
   byId("idea-engine").textContent = board.engine ? `Grouped by ${board.engine}.` : "Ideas are grouped as they arrive.";
-  const container = clear(byId("idea-board"));
   const themes = board.themes || [];
-  for (const theme of themes) {
-    const renameId = `rename-${theme.id}`;
-    const mergeId = `merge-${theme.id}`;
-    const rename = el("input", { class: "govuk-input govuk-input--width-20", id: renameId, value: theme.label });
-    const merge = el("select", { class: "govuk-select", id: mergeId }, themes.filter((t) => t.id !== theme.id).map((t) => el("option", { value: t.id }, t.label)));
-    container.append(el("section", { class: "consult-card" }, [
-      el("h3", { class: "consult-card__title" }, `${theme.label} (${theme.idea_ids.length})`),
-      el("ul", { class: "govuk-list govuk-list--bullet" }, theme.idea_ids.map((id) => ideas.get(id)).filter(Boolean).map((i) => el("li", {}, [document.createTextNode(`${i.text} `), moderation(i)]))),
-      el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: renameId }, "Theme name"), rename]),
-      button("Rename", () => run("rename_theme", { theme_id: theme.id, label: rename.value })),
-      themes.length > 1 ? el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: mergeId }, "Merge into"), merge]) : null,
-      themes.length > 1 ? button("Merge", () => run("merge_themes", { theme_id: theme.id, into_id: Number(merge.value) })) : null,
-    ]));
-  }
-  const unthemed = (state.ideas || []).filter((i) => !themes.some((t) => t.idea_ids.includes(i.id)));
-  if (unthemed.length) {
-    container.append(el("section", { class: "consult-card" }, [
-      el("h3", { class: "consult-card__title" }, "Not grouped"),
-      el("ul", { class: "govuk-list govuk-list--bullet" }, unthemed.map((i) => el("li", {}, `${i.hidden ? "(hidden) " : ""}${i.text}`))),
-    ]));
-  }
+  // the fields are read when a button is pressed (by id: a redraw keeps the same nodes)
+  const field = (id) => byId(id).value;
+  redraw(byId("idea-board"), (container) => {
+    for (const theme of themes) {
+      const renameId = `rename-${theme.id}`;
+      const mergeId = `merge-${theme.id}`;
+      const rename = el("input", { class: "govuk-input govuk-input--width-20", id: renameId, value: theme.label });
+      const merge = el("select", { class: "govuk-select", id: mergeId }, themes.filter((t) => t.id !== theme.id).map((t) => el("option", { value: t.id }, t.label)));
+      container.append(el("section", { class: "consult-card", id: `theme-${theme.id}` }, [
+        el("h3", { class: "consult-card__title" }, `${theme.label} (${theme.idea_ids.length})`),
+        el("ul", { class: "govuk-list govuk-list--bullet" }, theme.idea_ids.map((id) => ideas.get(id)).filter(Boolean).map((i) => el("li", { id: `board-idea-${i.id}` }, [document.createTextNode(`${i.text} `), moderation(i)]))),
+        el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: renameId }, "Theme name"), rename]),
+        button("Rename", () => run("rename_theme", { theme_id: theme.id, label: field(renameId) })),
+        themes.length > 1 ? el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: mergeId }, "Merge into"), merge]) : null,
+        themes.length > 1 ? button("Merge", () => run("merge_themes", { theme_id: theme.id, into_id: Number(field(mergeId)) })) : null,
+      ]));
+    }
+    const unthemed = (state.ideas || []).filter((i) => !themes.some((t) => t.idea_ids.includes(i.id)));
+    if (unthemed.length) {
+      container.append(el("section", { class: "consult-card", id: "theme-none" }, [
+        el("h3", { class: "consult-card__title" }, "Not grouped"),
+        el("ul", { class: "govuk-list govuk-list--bullet" }, unthemed.map((i) => el("li", { id: `board-idea-${i.id}` }, `${i.hidden ? "(hidden) " : ""}${i.text}`))),
+      ]));
+    }
+  });
 }
 
 function renderReflections() {

@@ -1,7 +1,15 @@
 /**
  * The juror's live view (templates/live/juror.html): round and timer, table and room chat,
  * raise/lower hand, ideas, polls, recommendations (amend, vote, minority reports).
- * State comes from the server on every (re)connect; events keep it current.
+ *
+ * The server draws the page, and every action on it is a plain form that works without
+ * JavaScript (templates/live/_juror_cards.html). This module keeps the page live over
+ * Socket.IO and enhances those same forms: while the socket is joined, a submit goes
+ * over it with the form's own client_id (a double click or a retry never duplicates),
+ * focus stays where it is and the outcome is announced in #live-notice; while it is
+ * not, the browser posts the form as usual. Cards are redrawn here with the server's
+ * markup (same ids, names and classes) and morphed in place, so what the juror is
+ * typing, their choices and focus survive everyone else's events.
  */
 import {
   Timer, clear, connectLive, el, newClientId, pollResults, renderChat, renderRound,
@@ -11,8 +19,12 @@ import {
 const root = document.getElementById("live-root");
 const sessionId = Number(root.dataset.sessionId);
 const me = Number(root.dataset.memberId);
+const baseUrl = root.dataset.baseUrl;
+const csrfToken = root.dataset.csrfToken;
 const timer = new Timer(document.getElementById("timer"), document.getElementById("timer-status"));
 const byId = (id) => document.getElementById(id);
+const problems = new Map(); // form id -> {fieldId, message}: a refusal shown beside its field
+const pending = new Set(); // ids of forms waiting for an acknowledgement
 let state = null;
 let live = null;
 
@@ -22,6 +34,8 @@ function say(text) {
   window.setTimeout(() => { node.textContent = text; }, 50);
 }
 
+// ------------------------------------------------------------------ hands, table, ideas
+
 function myHand() {
   return (state.hands || []).find((h) => h.member_id === me);
 }
@@ -30,12 +44,20 @@ function handScope() {
   return state.round && state.round.kind === "table_discussion" && state.table ? "table" : "room";
 }
 
-function renderHands() {
+/** The hand form posts to raise or lower (without JavaScript too): keep it current. */
+function renderHandForm(hand) {
+  const form = byId("hand-form");
+  form.action = hand ? form.dataset.lowerUrl : form.dataset.raiseUrl;
+  byId("hand-id").value = hand ? String(hand.id) : "";
+  byId("hand-scope").value = handScope();
   const button = byId("hand-button");
-  const hand = myHand();
   button.textContent = hand ? "Lower my hand" : "Raise my hand";
   button.setAttribute("aria-pressed", hand ? "true" : "false");
   button.disabled = !!state.viewer.muted;
+}
+
+function renderHands() {
+  renderHandForm(myHand());
   const queue = byId("queue");
   clear(queue);
   const hands = state.hands || [];
@@ -55,7 +77,7 @@ function renderTable() {
   section.hidden = !state.table;
   if (state.table) {
     heading.textContent = `Your table: ${state.table.name}`;
-    byId("scribe-form").hidden = !state.viewer.scribe;
+    byId("scribe-section").hidden = !state.viewer.scribe;
   }
 }
 
@@ -85,103 +107,324 @@ function renderIdeas() {
   if (!ideas.length) list.append(el("li", { class: "govuk-body" }, "No ideas yet."));
 }
 
-function pollForm(poll) {
-  const prefix = `poll-${poll.id}`;
-  const mine = poll.my_ballot;
-  const fields = [];
-  const radios = (name, legend, choices, checked) =>
-    el("div", { class: "govuk-form-group" }, [
-      el("fieldset", { class: "govuk-fieldset" }, [
-        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, legend),
-        el("div", { class: "govuk-radios govuk-radios--small govuk-radios--inline" }, choices.map(([value, label], i) =>
-          el("div", { class: "govuk-radios__item" }, [
-            el("input", { class: "govuk-radios__input", type: "radio", id: `${name}-${i}`, name, value, checked: String(checked) === String(value) }),
-            el("label", { class: "govuk-label govuk-radios__label", for: `${name}-${i}` }, label),
-          ]))),
-      ]),
-    ]);
-  if (poll.kind === "agree_disagree") {
-    for (const s of poll.statements) {
-      fields.push(radios(`${prefix}-s${s.id}`, s.text, [["1", "Agree"], ["-1", "Disagree"], ["0", "Pass"]], mine ? mine[String(s.id)] : null));
+// ------------------------------------------------------------------ form pieces
+// Each mirrors a macro in templates/live/_juror_cards.html: keep ids and names the same.
+
+function hiddenFields(formId) {
+  return [
+    el("input", { type: "hidden", name: "csrf_token", value: csrfToken }),
+    el("input", { type: "hidden", name: "client_id", id: `${formId}-client-id`, value: `form-${newClientId()}` }),
+  ];
+}
+
+function liveForm(formId, path, live, data, children, className = null) {
+  const form = el("form", { method: "post", action: `${baseUrl}${path}`, id: formId, class: className, novalidate: true, dataset: { live, ...data } }, [
+    ...hiddenFields(formId),
+    ...children,
+  ]);
+  showProblem(form);
+  return form;
+}
+
+function submitButton(formId, label, secondary = true) {
+  return el("button", { type: "submit", class: `govuk-button${secondary ? " govuk-button--secondary" : ""}`, id: `${formId}-submit` }, label);
+}
+
+function textareaGroup(id, name, label, { hint = null, rows = 2, maxlength = 1000 } = {}) {
+  return el("div", { class: "govuk-form-group" }, [
+    el("label", { class: "govuk-label", for: id }, label),
+    hint ? el("div", { class: "govuk-hint", id: `${id}-hint` }, hint) : null,
+    el("textarea", { class: "govuk-textarea", id, name, rows: String(rows), maxlength: String(maxlength), "aria-describedby": hint ? `${id}-hint` : null }),
+  ]);
+}
+
+function radios(prefix, name, choices, checked, inline = false) {
+  return el("div", { class: `govuk-radios govuk-radios--small${inline ? " govuk-radios--inline" : ""}` }, choices.map(([value, label, suffix]) =>
+    el("div", { class: "govuk-radios__item" }, [
+      el("input", { class: "govuk-radios__input", type: "radio", id: `${prefix}-${suffix}`, name, value, checked: checked !== undefined && checked !== null && String(checked) === value }),
+      el("label", { class: "govuk-label govuk-radios__label", for: `${prefix}-${suffix}` }, label),
+    ])));
+}
+
+/** The group a field's error belongs to: the form's own group (a poll's fields share one). */
+function formGroup(form, field) {
+  let group = field.closest(".govuk-form-group");
+  while (group && group.parentElement !== form) group = group.parentElement.closest(".govuk-form-group");
+  return group;
+}
+
+/** Show the form's refusal (from `problems`) beside its field, as the server draws it;
+ * with none, clear any shown before. */
+function showProblem(form) {
+  form.querySelectorAll("[data-form-error]").forEach((node) => {
+    const field = form.querySelector(`#${CSS.escape(node.dataset.fieldId)}`);
+    if (field) {
+      const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== node.id);
+      if (described.length) field.setAttribute("aria-describedby", described.join(" "));
+      else field.removeAttribute("aria-describedby");
     }
-  } else if (poll.kind === "single_choice") {
-    fields.push(radios(`${prefix}-choice`, poll.question, poll.options.map((o) => [o.value, o.label]), mine));
-  } else {
-    const hint = poll.kind === "ranking" ? "1 is your first choice; leave blank to skip."
-      : poll.kind === "dots" ? `Share up to ${poll.dots_per_member} dots.` : `Share up to ${poll.budget_total}.`;
-    fields.push(el("p", { class: "govuk-hint" }, hint));
-    for (const o of poll.options) {
-      const id = `${prefix}-${o.value}`;
-      let value = "";
-      if (mine && poll.kind === "ranking") value = mine.indexOf(o.value) >= 0 ? mine.indexOf(o.value) + 1 : "";
-      else if (mine) value = mine[o.value] ?? "";
-      fields.push(el("div", { class: "govuk-form-group" }, [
-        el("label", { class: "govuk-label", for: id }, o.label),
-        el("input", { class: "govuk-input govuk-input--width-3", id, name: o.value, type: "number", min: "0", inputmode: "numeric", value }),
-      ]));
+    node.remove();
+  });
+  form.querySelectorAll(".govuk-form-group--error").forEach((n) => n.classList.remove("govuk-form-group--error"));
+  form.querySelectorAll(".govuk-textarea--error, .govuk-input--error").forEach((n) => n.classList.remove("govuk-textarea--error", "govuk-input--error"));
+  const problem = problems.get(form.id);
+  const field = problem && form.querySelector(`#${CSS.escape(problem.fieldId)}`);
+  if (!field) return;
+  const group = formGroup(form, field) || form;
+  const message = el("p", { class: "govuk-error-message", id: `${problem.fieldId}-error`, dataset: { formError: "", fieldId: problem.fieldId, message: problem.message } }, [
+    el("span", { class: "govuk-visually-hidden" }, "Error:"),
+    document.createTextNode(` ${problem.message}`),
+  ]);
+  group.classList.add("govuk-form-group--error");
+  if (field.parentElement === group) group.insertBefore(message, field);
+  else group.prepend(message);
+  if (field.type !== "radio") {
+    field.classList.add(field.tagName === "TEXTAREA" ? "govuk-textarea--error" : "govuk-input--error");
+    const described = (field.getAttribute("aria-describedby") || "").split(" ").filter(Boolean);
+    field.setAttribute("aria-describedby", [...described, message.id].join(" "));
+  }
+}
+
+/** The refusals the server drew into the page (a form posted without the socket). The
+ * refused form shows what the juror entered as its defaults: mark those fields as
+ * edited, so redrawing the card from the state keeps them. */
+function readProblems() {
+  for (const node of document.querySelectorAll("[data-form-error]")) {
+    const form = node.closest("form");
+    if (!form) continue;
+    problems.set(form.id, { fieldId: node.dataset.fieldId, message: node.dataset.message });
+    for (const field of form.elements) {
+      // assigning a field's own value marks it as edited (its "dirty" flag)
+      if (field.type === "radio" || field.type === "checkbox") field.checked = field.checked;
+      else if (field.type !== "hidden" && "value" in field) field.value = field.value;
     }
   }
-  const form = el("form", { class: "live-poll-form", novalidate: true }, [
-    ...fields,
-    el("button", { class: "govuk-button", type: "submit" }, mine ? "Change my vote" : "Send my vote"),
-  ]);
-  form.addEventListener("submit", async (event) => {
-    event.preventDefault();
-    let value;
-    if (poll.kind === "agree_disagree") {
-      value = {};
-      for (const s of poll.statements) {
-        const picked = form.querySelector(`input[name="${prefix}-s${s.id}"]:checked`);
-        if (picked) value[String(s.id)] = Number(picked.value);
-      }
-    } else if (poll.kind === "single_choice") {
-      const picked = form.querySelector(`input[name="${prefix}-choice"]:checked`);
-      value = picked ? picked.value : null;
-    } else if (poll.kind === "ranking") {
-      value = poll.options
-        .map((o) => [o.value, Number(form.querySelector(`[name="${o.value}"]`).value)])
-        .filter(([, rank]) => rank > 0).sort((a, b) => a[1] - b[1]).map(([v]) => v);
-    } else {
-      value = {};
-      for (const o of poll.options) {
-        const amount = Number(form.querySelector(`[name="${o.value}"]`).value);
-        if (amount > 0) value[o.value] = amount;
-      }
+}
+
+// ------------------------------------------------------------------ ballots
+// Read a poll's form the way consult/live/ballots.py does, with the same messages.
+
+const AGREEMENT = { 1: 1, "-1": -1, 0: 0 };
+const WHOLE_NUMBER = /^[0-9]+$/;
+const AMOUNT = /^[0-9]+(\.[0-9]{1,2})?$/;
+
+function firstField(poll) {
+  if (poll.kind === "agree_disagree") return poll.statements.length ? `statement-${poll.statements[0].id}` : "value";
+  if (poll.kind === "single_choice") return "choice";
+  return `${poll.kind === "ranking" ? "rank" : "amount"}-${poll.options[0].value}`;
+}
+
+function refusal(message, name) {
+  return { error: { code: "invalid", message, fields: { [name]: message } } };
+}
+
+function fieldValue(form, name) {
+  const item = form.elements.namedItem(name);
+  return item ? String(item.value || "").trim() : "";
+}
+
+function agreementBallot(poll, form) {
+  const ballot = {};
+  for (const statement of poll.statements) {
+    const name = `statement-${statement.id}`;
+    const raw = fieldValue(form, name);
+    if (!raw) continue;
+    if (!Object.hasOwn(AGREEMENT, raw)) return refusal("Choose agree, disagree or pass.", name);
+    ballot[String(statement.id)] = AGREEMENT[raw];
+  }
+  if (!Object.keys(ballot).length) return refusal("Choose agree, disagree or pass for at least one statement.", firstField(poll));
+  return { value: ballot };
+}
+
+function rankingBallot(poll, form) {
+  const places = new Map();
+  for (const option of poll.options) {
+    const name = `rank-${option.value}`;
+    const raw = fieldValue(form, name);
+    if (!raw) continue;
+    const place = Number(raw);
+    if (!WHOLE_NUMBER.test(raw) || place < 1 || place > poll.options.length) {
+      return refusal(`Enter a number from 1 to ${poll.options.length} for ${option.label}.`, name);
     }
-    const ack = await live.contribute("cast_ballot", { poll_id: poll.id, value, client_id: newClientId() });
-    if (ack.ok) {
-      poll.my_ballot = ack.value;
-      say("Your vote is recorded. You can change it until the poll closes.");
-    } else say(ack.error.message);
-  });
-  return form;
+    if (places.has(place)) return refusal("Give each option a different number.", name);
+    places.set(place, option.value);
+  }
+  if (!places.size) return refusal("Number at least one option, starting with 1 for your first choice.", firstField(poll));
+  return { value: [...places.keys()].sort((a, b) => a - b).map((place) => places.get(place)) };
+}
+
+function amountBallot(poll, form) {
+  const dots = poll.kind === "dots";
+  const ballot = {};
+  for (const option of poll.options) {
+    const name = `amount-${option.value}`;
+    const raw = fieldValue(form, name);
+    if (!raw) continue;
+    if (!(dots ? WHOLE_NUMBER : AMOUNT).test(raw)) {
+      return refusal(dots ? `Enter a whole number of dots for ${option.label}, like 2.` : `Enter an amount for ${option.label}, like 25 or 12.50.`, name);
+    }
+    if (Number(raw)) ballot[option.value] = Number(raw);
+  }
+  if (!Object.keys(ballot).length) {
+    return refusal(dots ? "Put at least one dot on an option." : "Put some of the budget on at least one option.", firstField(poll));
+  }
+  return { value: ballot };
+}
+
+function ballotFromForm(poll, form) {
+  if (poll.kind === "agree_disagree") return agreementBallot(poll, form);
+  if (poll.kind === "single_choice") {
+    const choice = fieldValue(form, "choice");
+    return choice ? { value: choice } : refusal("Choose one option.", "choice");
+  }
+  if (poll.kind === "ranking") return rankingBallot(poll, form);
+  return amountBallot(poll, form);
+}
+
+/** The form's field values for the juror's ballot (ballots.fields_from_ballot). */
+function fieldsFromBallot(poll, ballot) {
+  if (ballot === null || ballot === undefined) return {};
+  if (poll.kind === "agree_disagree") return Object.fromEntries(Object.entries(ballot).map(([id, vote]) => [`statement-${id}`, String(vote)]));
+  if (poll.kind === "single_choice") return { choice: String(ballot) };
+  if (poll.kind === "ranking") return Object.fromEntries(ballot.map((value, index) => [`rank-${value}`, String(index + 1)]));
+  return Object.fromEntries(Object.entries(ballot).map(([value, amount]) => [`amount-${value}`, String(amount)]));
+}
+
+// ------------------------------------------------------------------ polls
+
+function numberFields(poll, values, prefix, legend, hint, inputmode) {
+  return el("fieldset", { class: "govuk-fieldset", "aria-describedby": `poll-${poll.id}-hint` }, [
+    el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, legend),
+    el("div", { class: "govuk-hint", id: `poll-${poll.id}-hint` }, hint),
+    ...poll.options.map((option) => {
+      const name = `${prefix}-${option.value}`;
+      const id = `poll-${poll.id}-${name}`;
+      return el("div", { class: "govuk-form-group govuk-!-margin-bottom-3" }, [
+        el("label", { class: "govuk-label", for: id }, option.label),
+        el("input", { class: "govuk-input govuk-input--width-4", id, name, type: "text", inputmode, spellcheck: "false", autocomplete: "off", value: values[name] ?? "" }),
+      ]);
+    }),
+  ]);
+}
+
+function pollFields(poll, values) {
+  const prefix = `poll-${poll.id}`;
+  if (poll.kind === "agree_disagree") {
+    return poll.statements.map((statement) => {
+      const name = `statement-${statement.id}`;
+      return el("fieldset", { class: "govuk-fieldset govuk-!-margin-bottom-4" }, [
+        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, statement.text),
+        radios(`${prefix}-${name}`, name, [["1", "Agree", "agree"], ["-1", "Disagree", "disagree"], ["0", "Pass", "pass"]], values[name], true),
+      ]);
+    });
+  }
+  if (poll.kind === "single_choice") {
+    return [el("fieldset", { class: "govuk-fieldset" }, [
+      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Choose one"),
+      radios(`${prefix}-choice`, "choice", poll.options.map((o) => [o.value, o.label, o.value]), values.choice),
+    ])];
+  }
+  const count = poll.options.length;
+  if (poll.kind === "ranking") {
+    return [numberFields(poll, values, "rank", "Rank the options", `Number them 1 for your first choice, 2 for your second, and so on, up to ${count}. Leave blank any you do not want to rank.`, "numeric")];
+  }
+  if (poll.kind === "dots") {
+    const dots = poll.dots_per_member;
+    return [numberFields(poll, values, "amount", "Share your dots", `You have ${dots} dots. Put 0 or more on each option, ${dots} at most in total.`, "numeric")];
+  }
+  const total = poll.budget_total;
+  return [numberFields(poll, values, "amount", "Split the budget", `Split ${total} between the options, ${total} at most in total. You can use up to 2 decimal places.`, "decimal")];
+}
+
+function pollForm(poll) {
+  const formId = `poll-${poll.id}-form`;
+  const voted = poll.my_ballot !== null && poll.my_ballot !== undefined;
+  return liveForm(formId, `/polls/${poll.id}/ballot`, "ballot", { pollId: poll.id }, [
+    el("div", { class: "govuk-form-group" }, pollFields(poll, fieldsFromBallot(poll, poll.my_ballot))),
+    submitButton(formId, voted ? "Change my vote" : "Send my vote", false),
+  ], "govuk-!-margin-top-4");
 }
 
 function drawPoll(poll) {
   const statusText = poll.status === "open" ? "Open" : poll.revealed ? "Results" : "Closed";
-  const box = el("section", { class: "consult-card", "aria-labelledby": `poll-${poll.id}-title` }, [
+  const box = el("section", { class: "consult-card", id: `poll-${poll.id}`, "aria-labelledby": `poll-${poll.id}-title` }, [
     el("h3", { class: "consult-card__title", id: `poll-${poll.id}-title` }, poll.question),
     el("strong", { class: "govuk-tag" }, statusText),
   ]);
-  if (poll.status === "open") box.append(pollForm(poll));
-  else if (!poll.revealed) box.append(el("p", { class: "govuk-body" }, "Voting has closed. The facilitator will share the results."));
-  if (poll.revealed) box.append(pollResults(poll));
+  if (poll.status === "open") {
+    if (poll.my_ballot !== null && poll.my_ballot !== undefined) {
+      box.append(el("p", { class: "govuk-body-s govuk-!-margin-top-3" }, "You have voted. You can change your vote until the poll closes."));
+    }
+    box.append(pollForm(poll));
+  } else if (!poll.revealed) {
+    box.append(el("p", { class: "govuk-body govuk-!-margin-top-3" }, "Voting has closed. The results have not been revealed yet."));
+  }
+  if (poll.revealed && poll.results) box.append(pollResults(poll));
   return box;
 }
 
-function textareaGroup(id, label, name, hint) {
-  return el("div", { class: "govuk-form-group" }, [
-    el("label", { class: "govuk-label", for: id }, label),
-    hint ? el("div", { class: "govuk-hint", id: `${id}-hint` }, hint) : null,
-    el("textarea", { class: "govuk-textarea", id, name, rows: "3", maxlength: "5000" }),
+// ------------------------------------------------------------------ recommendations
+
+const REC_STATUS = { draft: "Draft", voting: "Vote open", passed: "Passed", failed: "Not passed", withdrawn: "Withdrawn" };
+
+function amendmentForm(rec) {
+  const formId = `rec-${rec.id}-amend-form`;
+  return liveForm(formId, `/recommendations/${rec.id}/amendments`, "amendment", { recommendationId: rec.id }, [
+    textareaGroup(`rec-${rec.id}-amend`, "text", "Propose new wording", { rows: 3, maxlength: 5000 }),
+    textareaGroup(`rec-${rec.id}-why`, "rationale", "Why (optional)", { rows: 2, maxlength: 1000 }),
+    submitButton(formId, "Propose amendment"),
+  ]);
+}
+
+function voteForm(rec) {
+  const formId = `rec-${rec.id}-vote-form`;
+  return liveForm(formId, `/recommendations/${rec.id}/vote`, "vote", { recommendationId: rec.id }, [
+    el("div", { class: "govuk-form-group" }, [
+      el("fieldset", { class: "govuk-fieldset" }, [
+        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, `Your vote (${Math.round(rec.threshold * 100)}% support needed)`),
+        radios(`rec-${rec.id}-vote`, "choice", [["support", "Support", "support"], ["oppose", "Oppose", "oppose"], ["abstain", "Abstain", "abstain"]], rec.my_vote),
+      ]),
+    ]),
+    submitButton(formId, rec.my_vote ? "Change my vote" : "Vote", false),
+  ]);
+}
+
+function minorityReport(report) {
+  const author = report.author || "a juror";
+  const item = el("div", { class: "govuk-inset-text", id: `report-${report.id}` }, [
+    el("p", { class: "govuk-body" }, report.text),
+    el("p", { class: "govuk-body-s" }, `By ${author}; ${report.signatures} signature${report.signatures === 1 ? "" : "s"}.`),
+  ]);
+  if (!report.signer_ids.includes(me)) {
+    const formId = `report-${report.id}-sign-form`;
+    item.append(liveForm(formId, `/minority-reports/${report.id}/signatures`, "sign", { reportId: report.id }, [
+      el("button", { type: "submit", class: "govuk-button govuk-button--secondary", id: `${formId}-submit` }, [
+        document.createTextNode("Sign this report"),
+        el("span", { class: "govuk-visually-hidden" }, ` by ${author}`),
+      ]),
+    ]));
+  }
+  return item;
+}
+
+function minorityForm(rec) {
+  const formId = `rec-${rec.id}-minority-form`;
+  return el("details", { class: "govuk-details", id: `rec-${rec.id}-minority-details` }, [
+    el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, "Disagree? Write a minority report")]),
+    el("div", { class: "govuk-details__text" }, [
+      liveForm(formId, `/recommendations/${rec.id}/minority-reports`, "minority", { recommendationId: rec.id }, [
+        textareaGroup(`rec-${rec.id}-minority`, "text", "Write a minority report", { hint: "If you disagree, explain why. Others can sign it.", rows: 3, maxlength: 5000 }),
+        submitButton(formId, "Attach minority report"),
+      ]),
+    ]),
   ]);
 }
 
 function drawRecommendation(rec) {
   const id = `rec-${rec.id}`;
-  const box = el("section", { class: "consult-card", "aria-labelledby": `${id}-title` }, [
+  const box = el("section", { class: "consult-card", id, "aria-labelledby": `${id}-title` }, [
     el("h3", { class: "consult-card__title", id: `${id}-title` }, rec.title),
-    el("strong", { class: "govuk-tag" }, { draft: "Draft", voting: "Vote open", passed: "Passed", failed: "Not passed", withdrawn: "Withdrawn" }[rec.status]),
+    el("strong", { class: "govuk-tag" }, REC_STATUS[rec.status]),
     el("p", { class: "govuk-body govuk-!-margin-top-3" }, rec.text),
   ]);
   if (rec.amendments.length) {
@@ -189,82 +432,153 @@ function drawRecommendation(rec) {
     box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, rec.amendments.map((a) =>
       el("li", {}, `${a.text} — ${a.author || "a juror"} (${a.status})`))));
   }
-  if (rec.status === "draft") {
-    const form = el("form", { novalidate: true }, [
-      textareaGroup(`${id}-amend`, "Propose new wording", "text", null),
-      textareaGroup(`${id}-why`, "Why (optional)", "rationale", null),
-      el("button", { class: "govuk-button govuk-button--secondary", type: "submit" }, "Propose amendment"),
-    ]);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await live.contribute("propose_amendment", { recommendation_id: rec.id, text: form.elements.text.value, rationale: form.elements.rationale.value });
-      if (ack.ok) { form.reset(); say("Amendment proposed."); } else say(ack.error.message);
-    });
-    box.append(form);
-  }
-  if (rec.status === "voting") {
-    const name = `${id}-vote`;
-    const form = el("form", { novalidate: true }, [
-      el("div", { class: "govuk-form-group" }, [
-        el("fieldset", { class: "govuk-fieldset" }, [
-          el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, `Your vote (${Math.round(rec.threshold * 100)}% support needed)`),
-          el("div", { class: "govuk-radios govuk-radios--small" }, [["support", "Support"], ["oppose", "Oppose"], ["abstain", "Abstain"]].map(([value, label]) =>
-            el("div", { class: "govuk-radios__item" }, [
-              el("input", { class: "govuk-radios__input", type: "radio", id: `${name}-${value}`, name: "choice", value, checked: rec.my_vote === value }),
-              el("label", { class: "govuk-label govuk-radios__label", for: `${name}-${value}` }, label),
-            ]))),
-        ]),
-      ]),
-      el("button", { class: "govuk-button", type: "submit" }, rec.my_vote ? "Change my vote" : "Vote"),
-    ]);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const picked = form.querySelector("input[name=choice]:checked");
-      if (!picked) return say("Choose support, oppose or abstain.");
-      const ack = await live.contribute("cast_vote", { recommendation_id: rec.id, choice: picked.value });
-      if (ack.ok) { rec.my_vote = ack.choice; say("Your vote is recorded."); } else say(ack.error.message);
-    });
-    box.append(form);
-  }
+  if (rec.status === "draft") box.append(amendmentForm(rec));
+  if (rec.status === "voting") box.append(voteForm(rec));
   if (rec.status === "passed" || rec.status === "failed") {
     box.append(el("p", { class: "govuk-body" }, `Support ${rec.votes_for}, oppose ${rec.votes_against}, abstain ${rec.votes_abstain}.`));
   }
   if (rec.minority_reports.length) {
     box.append(el("h4", { class: "govuk-heading-s" }, "Minority reports"));
-    for (const report of rec.minority_reports) {
-      const signed = report.signer_ids.includes(me);
-      const item = el("div", { class: "govuk-inset-text" }, [
-        el("p", { class: "govuk-body" }, report.text),
-        el("p", { class: "govuk-body-s" }, `By ${report.author || "a juror"}; ${report.signatures} signature${report.signatures === 1 ? "" : "s"}.`),
-      ]);
-      if (!signed) {
-        const sign = el("button", { class: "govuk-button govuk-button--secondary", type: "button" }, "Sign this report");
-        sign.addEventListener("click", async () => {
-          const ack = await live.command("sign_minority_report", { report_id: report.id });
-          say(ack.ok ? "You have signed the report." : ack.error.message);
-        });
-        item.append(sign);
-      }
-      box.append(item);
-    }
+    rec.minority_reports.forEach((report) => box.append(minorityReport(report)));
   }
-  if (rec.status !== "withdrawn") {
-    const form = el("form", { novalidate: true }, [
-      textareaGroup(`${id}-minority`, "Write a minority report", "text", "If you disagree, explain why. Others can sign it."),
-      el("button", { class: "govuk-button govuk-button--secondary", type: "submit" }, "Attach minority report"),
-    ]);
-    form.addEventListener("submit", async (event) => {
-      event.preventDefault();
-      const ack = await live.contribute("write_minority_report", { recommendation_id: rec.id, text: form.elements.text.value });
-      if (ack.ok) { form.reset(); say("Your minority report is attached."); } else say(ack.error.message);
-    });
-    box.append(el("details", { class: "govuk-details" }, [
-      el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, "Disagree? Write a minority report")]),
-      el("div", { class: "govuk-details__text" }, [form]),
-    ]));
-  }
+  if (rec.status !== "withdrawn") box.append(minorityForm(rec));
   return box;
 }
+
+function drawPolls() {
+  syncList(byId("polls"), state.polls || [], "id", drawPoll);
+}
+
+function drawRecommendations() {
+  syncList(byId("recommendations"), state.recommendations || [], "id", drawRecommendation);
+}
+
+// ------------------------------------------------------------------ sending the forms
+
+function text(form, name = "text") {
+  return form.elements.namedItem(name).value;
+}
+
+function recommendationId(form) {
+  return Number(form.dataset.recommendationId);
+}
+
+/** What each kind of form (`data-live`) sends, and what the juror is told. */
+const ACTIONS = {
+  ballot: {
+    event: "cast_ballot",
+    data(form) {
+      const poll = state.polls.find((p) => p.id === Number(form.dataset.pollId));
+      if (!poll) return { error: { code: "not_found", message: "That poll is no longer open.", fields: {} } };
+      const ballot = ballotFromForm(poll, form);
+      return ballot.error ? ballot : { poll_id: poll.id, value: ballot.value };
+    },
+    done: "Your vote is recorded. You can change it until the poll closes.",
+    after(form, ack) {
+      const poll = state.polls.find((p) => p.id === Number(form.dataset.pollId));
+      if (poll) poll.my_ballot = ack.value;
+      drawPolls();
+    },
+  },
+  vote: {
+    event: "cast_vote",
+    data: (form) => ({ recommendation_id: recommendationId(form), choice: fieldValue(form, "choice") || null }),
+    done: "Your vote is recorded.",
+    after(form, ack) {
+      const rec = state.recommendations.find((r) => r.id === recommendationId(form));
+      if (rec) rec.my_vote = ack.choice;
+      drawRecommendations();
+    },
+  },
+  amendment: {
+    event: "propose_amendment",
+    data: (form) => ({ recommendation_id: recommendationId(form), text: text(form), rationale: text(form, "rationale") }),
+    done: "Amendment proposed.",
+    clear: true,
+  },
+  minority: {
+    event: "write_minority_report",
+    data: (form) => ({ recommendation_id: recommendationId(form), text: text(form) }),
+    done: "Your minority report is attached.",
+    clear: true,
+  },
+  sign: {
+    event: "sign_minority_report",
+    command: true,
+    data: (form) => ({ report_id: Number(form.dataset.reportId) }),
+    done: "You have signed the report.",
+  },
+  idea: { event: "add_idea", data: (form) => ({ text: text(form) }), done: "Idea added.", clear: true },
+  note: { event: "add_note", data: (form) => ({ text: text(form) }), done: "Your note is saved.", clear: true },
+  reflection: {
+    event: "add_reflection",
+    data: (form) => ({ text: text(form) }),
+    done: "Your reflection is sent to the facilitators.",
+    clear: true,
+  },
+};
+
+/** The id of the field an error names (`fields` keys are field names), else the form's
+ * first field, as the server's error summary links it. */
+function problemField(form, fields) {
+  for (const name of Object.keys(fields || {})) {
+    const item = form.elements.namedItem(name);
+    const field = item instanceof RadioNodeList ? item[0] : item;
+    if (field && field.id) return field.id;
+  }
+  const first = form.querySelector("input:not([type=hidden]), textarea, select");
+  return first ? first.id : "";
+}
+
+/** Apply an acknowledgement to the form (looked up again: a redraw may have replaced it
+ * while the juror waited). A new client id afterwards makes the next submit a new one. */
+function settle(formId, action, ack) {
+  const form = byId(formId);
+  if (!ack.ok) {
+    const message = (ack.error && ack.error.message) || "That did not work. Try again.";
+    if (form) {
+      problems.set(formId, { fieldId: problemField(form, ack.error && ack.error.fields), message });
+      showProblem(form);
+    }
+    say(message);
+    return;
+  }
+  problems.delete(formId);
+  if (form) {
+    showProblem(form);
+    if (action.clear) form.querySelectorAll("textarea").forEach((field) => { field.value = ""; });
+    const clientId = form.elements.namedItem("client_id");
+    if (clientId) clientId.value = `form-${newClientId()}`;
+    if (action.after) action.after(form, ack);
+  }
+  say(action.done);
+}
+
+/** One listener for every juror form: the server's and those drawn here alike. */
+async function submitLive(event) {
+  const form = event.target;
+  const action = ACTIONS[form.dataset.live];
+  if (!action || !live || !live.ready()) return; // not connected: the browser posts it
+  event.preventDefault();
+  if (pending.has(form.id)) return;
+  const data = action.data(form);
+  if (data.error) {
+    settle(form.id, action, { ok: false, error: data.error });
+    return;
+  }
+  pending.add(form.id);
+  try {
+    const clientId = fieldValue(form, "client_id") || `form-${newClientId()}`;
+    const ack = action.command
+      ? await live.command(action.event, data)
+      : await live.contribute(action.event, { ...data, client_id: clientId });
+    settle(form.id, action, ack);
+  } finally {
+    pending.delete(form.id);
+  }
+}
+
+// ------------------------------------------------------------------ state and events
 
 function renderAll() {
   renderRound(state, timer);
@@ -273,8 +587,8 @@ function renderAll() {
   renderChat(byId("table-chat"), state.table_chat || [], me);
   renderHands();
   renderIdeas();
-  syncList(byId("polls"), state.polls || [], "id", drawPoll);
-  syncList(byId("recommendations"), state.recommendations || [], "id", drawRecommendation);
+  drawPolls();
+  drawRecommendations();
 }
 
 function applyEvent(name, p) {
@@ -321,13 +635,13 @@ function applyEvent(name, p) {
     case "poll_changed": {
       const mine = (state.polls.find((x) => x.id === p.id) || {}).my_ballot;
       upsert(state.polls, { ...p, my_ballot: p.my_ballot ?? mine });
-      syncList(byId("polls"), state.polls, "id", drawPoll);
+      drawPolls();
       break;
     }
     case "recommendation_changed": {
       const mine = (state.recommendations.find((x) => x.id === p.id) || {}).my_vote;
       upsert(state.recommendations, { ...p, my_vote: mine ?? null });
-      syncList(byId("recommendations"), state.recommendations, "id", drawRecommendation);
+      drawRecommendations();
       break;
     }
     case "idea_board": state.idea_board = p; renderIdeas(); break;
@@ -336,29 +650,36 @@ function applyEvent(name, p) {
   }
 }
 
+readProblems();
+root.addEventListener("submit", submitLive);
+
 live = connectLive({
   sessionId,
   statusNode: byId("live-status"),
   handlers: { state: (s) => { state = s; renderAll(); }, event: applyEvent },
 });
 
+/** Chat shows the message at once (pending) and takes it back if it is refused. */
 function wireChat(formId, scope) {
   const form = byId(formId);
   if (!form) return;
   form.addEventListener("submit", async (event) => {
+    if (!live.ready()) return; // not connected: the browser posts it
     event.preventDefault();
     const field = form.querySelector("textarea");
-    const text = field.value.trim();
-    if (!text) { say("Write a message first."); field.focus(); return; }
-    const clientId = newClientId();
+    const message = field.value.trim();
+    if (!message) { say("Write a message first."); field.focus(); return; }
+    const clientIdField = form.elements.namedItem("client_id");
+    const clientId = clientIdField.value;
+    clientIdField.value = `form-${newClientId()}`;
     const list = byId(scope === "table" ? "table-chat" : "room-chat");
-    upsertChat(list, { client_id: clientId, author: state.viewer.name, text, pending: true, member_id: me }, me);
+    upsertChat(list, { client_id: clientId, author: state.viewer.name, text: message, pending: true, member_id: me }, me);
     field.value = "";
-    const ack = await live.contribute("send_message", { text, scope, client_id: clientId });
+    const ack = await live.contribute("send_message", { text: message, scope, client_id: clientId });
     if (!ack.ok) {
-      const pending = list.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
-      if (pending) pending.remove();
-      field.value = text;
+      const shown = list.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
+      if (shown) shown.remove();
+      field.value = message;
       say(ack.error.message);
     }
   });
@@ -367,22 +688,13 @@ wireChat("room-chat-form", "room");
 wireChat("table-chat-form", "table");
 
 byId("hand-form").addEventListener("submit", async (event) => {
+  if (!live.ready()) return; // not connected: the browser posts it
   event.preventDefault();
   const hand = myHand();
+  const clientId = byId("hand-form-client-id");
   const ack = hand
     ? await live.command("lower_hand", { hand_id: hand.id })
-    : await live.contribute("raise_hand", { scope: handScope() });
+    : await live.contribute("raise_hand", { scope: handScope(), client_id: clientId.value });
+  if (ack.ok && !hand) clientId.value = `form-${newClientId()}`;
   say(ack.ok ? (hand ? "Your hand is lowered." : "Your hand is raised.") : ack.error.message);
 });
-
-for (const [formId, event] of [["idea-form", "add_idea"], ["scribe-form", "add_note"], ["reflection-form", "add_reflection"]]) {
-  const form = byId(formId);
-  if (!form) continue;
-  form.addEventListener("submit", async (e) => {
-    e.preventDefault();
-    const field = form.querySelector("textarea");
-    const ack = await live.contribute(event, { text: field.value });
-    if (ack.ok) { field.value = ""; say(event === "add_idea" ? "Idea added." : "Saved."); }
-    else say(ack.error.message);
-  });
-}

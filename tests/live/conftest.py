@@ -89,6 +89,14 @@ def connect(app: Flask, sign_in: Callable[..., None]) -> Callable[..., Any]:
     return make
 
 
+@pytest.fixture
+def live_origin(app: Flask, live_server: str) -> str:
+    """The shared live_server fixture sets PUBLIC_ORIGINS after Socket.IO was bound with
+    the old list; tell the Engine.IO server about the server's real origin too."""
+    socketio.server.eio.cors_allowed_origins = list(app.config["PUBLIC_ORIGINS"])
+    return live_server
+
+
 def emit(socket: Any, event: str, **data: Any) -> dict[str, Any]:
     """Send an event on /live and return its acknowledgement."""
     return socket.emit(event, data, namespace="/live", callback=True)

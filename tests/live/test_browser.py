@@ -19,16 +19,6 @@ def _ready(page: Page) -> None:
     expect(page.locator("body")).to_have_attribute("data-live-ready", "true", timeout=15_000)
 
 
-@pytest.fixture
-def live_origin(app, live_server):
-    """The shared live_server fixture sets PUBLIC_ORIGINS after Socket.IO was bound with
-    the old list; tell the Engine.IO server about the server's real origin too."""
-    from consult.extensions import socketio
-
-    socketio.server.eio.cors_allowed_origins = list(app.config["PUBLIC_ORIGINS"])
-    return live_server
-
-
 def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, make_live_session):
     live_server = live_origin
     setup = make_live_session(jurors=2)
