@@ -13,7 +13,9 @@ if os.environ.get("SOCKETIO_ASYNC_MODE", "gevent") == "gevent" and not os.enviro
 
 from consult import create_app
 from consult.extensions import socketio
+from consult.runtime import settle_memory
 
 app = create_app()
+settle_memory()  # after start-up: no collection walks the app's own objects again
 
 __all__ = ["app", "socketio"]
