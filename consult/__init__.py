@@ -85,7 +85,13 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
-    socketio.on_namespace(live_events.LiveNamespace("/live"))
+    socketio.on_namespace(
+        live_events.LiveNamespace(
+            "/live",
+            message_queue=app.config["SOCKETIO_MESSAGE_QUEUE"],
+            channel=app.config["SOCKETIO_CHANNEL"],
+        )
+    )
     errors.register(app, socketio)
     security.register(app)
     cli.register(app)

@@ -6,8 +6,6 @@ in docs/live-protocol.md."""
 from __future__ import annotations
 
 import json
-import threading
-import time
 from collections.abc import Callable
 from typing import Any
 
@@ -19,38 +17,13 @@ from sqlalchemy.exc import IntegrityError
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db, socketio
 from consult.live import payloads, services
+from consult.live.presence import make_presence
+from consult.live.ratelimit import RATE_LIMITS, make_limiter
 from consult.models import JurySession
 
 MAX_EVENT_BYTES = 16_384
 
-# bucket -> (burst, refill per second), per person per server process
-RATE_LIMITS: dict[str, tuple[float, float]] = {
-    "say": (20, 2.0),
-    "hand": (10, 1.0),
-    "vote": (40, 4.0),
-    "control": (60, 5.0),
-    "sync": (30, 2.0),
-}
-
-
-class RateLimiter:
-    """Token buckets per (person, bucket), in this process's memory."""
-
-    def __init__(self) -> None:
-        self._buckets: dict[tuple[str, str], tuple[float, float]] = {}
-        self._lock = threading.Lock()
-
-    def take(self, who: str, bucket: str) -> bool:
-        burst, rate = RATE_LIMITS[bucket]
-        now = time.monotonic()
-        with self._lock:
-            tokens, last = self._buckets.get((who, bucket), (burst, now))
-            tokens = min(burst, tokens + (now - last) * rate)
-            if tokens < 1:
-                self._buckets[(who, bucket)] = (tokens, now)
-                return False
-            self._buckets[(who, bucket)] = (tokens - 1, now)
-            return True
+__all__ = ["RATE_LIMITS", "LiveNamespace"]
 
 
 def _identity(actor: Any) -> str:
@@ -60,12 +33,18 @@ def _identity(actor: Any) -> str:
 class LiveNamespace(Namespace):
     """Live deliberation: a contribution is on disk before anyone sees it."""
 
-    def __init__(self, namespace: str) -> None:
+    def __init__(
+        self, namespace: str, *, message_queue: str | None = None, channel: str = "consult"
+    ) -> None:
+        """With a Redis `message_queue` (several server processes), rate-limit buckets and
+        the list of who is connected are shared through it; otherwise both stay in this
+        process's memory."""
         super().__init__(namespace)
-        self.limiter = RateLimiter()
+        self.limiter = make_limiter(message_queue, channel)
         self.gallery: dict[str, int] = {}  # sid -> session id, anonymous gallery viewers
-        self.presence: dict[int, dict[str, dict[str, Any]]] = {}  # session -> sid -> who
-        self._lock = threading.Lock()
+        self.presence = make_presence(
+            message_queue, channel, self._signal_presence, socketio.start_background_task
+        )
 
     # ------------------------------------------------------------------ plumbing
 
@@ -142,33 +121,24 @@ class LiveNamespace(Namespace):
     def on_disconnect(self, *args: Any) -> None:
         sid = request.sid
         self.gallery.pop(sid, None)
-        with self._lock:
-            gone = [
-                (session_id, who)
-                for session_id, people in self.presence.items()
-                if (who := people.pop(sid, None)) is not None
-            ]
-        for session_id, who in gone:
-            self._signal_presence(session_id, who, online=False)
+        for session_id, who in self.presence.remove(sid):
+            self._signal_presence(session_id, who, False)
 
-    def _signal_presence(self, session_id: int, who: dict[str, Any], *, online: bool) -> None:
+    def _signal_presence(self, session_id: int, who: dict[str, Any], online: bool) -> None:
         """Tell this process's consoles that one person came or went (a delta, so a room
-        of a thousand joining costs a thousand small messages, not a thousand lists)."""
+        of a thousand joining costs a thousand small messages, not a thousand lists).
+        Other processes hear of it from the presence store, batched, and tell theirs."""
         socketio.emit(
             "presence",
             {"session_id": session_id, "who": who, "online": online},
             to=f"staff:{session_id}",
             namespace=self.namespace,
-            ignore_queue=True,  # presence is per process: keep join storms off Redis
+            ignore_queue=True,  # keep join storms off the Socket.IO message queue
         )
 
     def connected(self, session_id: int) -> list[dict[str, Any]]:
-        """Who is connected to this server process for the session (one entry each)."""
-        with self._lock:
-            seen: dict[str, dict[str, Any]] = {}
-            for who in self.presence.get(session_id, {}).values():
-                seen[f"{who['kind']}:{who['id']}"] = who
-        return sorted(seen.values(), key=lambda who: (who["kind"], who["name"]))
+        """Who is connected to the session, on every server process (one entry each)."""
+        return self.presence.connected(session_id)
 
     def on_join(self, data: Any) -> dict[str, Any]:
         """Enter the session's rooms; answer with the current state and, given `after_seq`,
@@ -200,12 +170,8 @@ class LiveNamespace(Namespace):
                     "id": actor.id,
                     "name": services.author_name(actor),
                 }
-                with self._lock:
-                    people = self.presence.setdefault(jury_session.id, {})
-                    known = request.sid in people
-                    people[request.sid] = who
-                if not known:
-                    self._signal_presence(jury_session.id, who, online=True)
+                if self.presence.add(jury_session.id, request.sid, who):
+                    self._signal_presence(jury_session.id, who, True)
         after = data.get("after_seq")
         events: list[dict[str, Any]] = []
         truncated = False
@@ -244,18 +210,9 @@ class LiveNamespace(Namespace):
         return ack
 
     def _refresh_board(self, session_id: int) -> None:
-        """Re-cluster the idea board after a new idea, in its own transaction: the idea is
-        already safe and acknowledged whatever happens here."""
-        try:
-            jury_session = db.session.get(JurySession, session_id)
-            if jury_session is not None:
-                services.refresh_idea_board(jury_session)
-                db.session.commit()
-                services.flush_outbox()
-        except Exception:
-            db.session.rollback()
-            services.discard_outbox()
-            current_app.logger.exception("idea board refresh failed")
+        jury_session = db.session.get(JurySession, session_id)
+        if jury_session is not None:
+            services.regroup_after_new_idea(jury_session)
 
     def on_send_message(self, data: Any) -> dict[str, Any]:
         return self._contribute(data, "message")
