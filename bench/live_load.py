@@ -17,7 +17,8 @@ second. Every message carries its send time; every juror records when each messa
 arrives. Prints the fan-out latency (sender to every receiver, the sender's own copy
 included) p50/p95/p99, messages expected (M x N) and delivered, errors (refused or
 unacknowledged sends, failed connections), and the server's peak memory (VmHWM of the
-processes listening on the port, read from /proc when it can). Several --url values
+processes listening on the port, read from /proc when it can), and the CPU time the
+servers and the bench's own clients spent while sending. Several --url values
 spread the jurors over several servers (sharing rooms through Redis); the expected
 deliveries are the same. The last line is one JSON object.
 """
@@ -26,6 +27,7 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import gc
 import json
 import multiprocessing
 import os
@@ -166,10 +168,19 @@ async def _worker_main(
             await connect(index, code)
 
     await asyncio.gather(*(guarded(i, c) for i, c in codes))
+    # A phone decodes its own copy of each message; here hundreds of simulated jurors
+    # share one interpreter, whose full garbage collections (hundreds of milliseconds
+    # with a thousand connections) would be counted as the server's latency. Freeze what
+    # connecting built and collect young objects less often, as the server does
+    # (consult/runtime.py).
+    gc.collect()
+    gc.freeze()
+    gc.set_threshold(50_000, 10, 10)
     ready.set()
     while not go.is_set():
         await asyncio.sleep(0.05)
     start = time.time()
+    cpu_start = time.process_time()
     acks = 0
 
     async def send(at: float, index: int) -> None:
@@ -221,6 +232,7 @@ async def _worker_main(
             "connected": len(clients),
             "reconnects": len(reconnects),
             "ack_times": ack_times,
+            "cpu": time.process_time() - cpu_start,
         }
     )
     await asyncio.gather(*(c.disconnect() for c in clients.values()), return_exceptions=True)
@@ -384,6 +396,7 @@ def main() -> None:
         "errors": len(errors),
         "server_peak_memory_mb": round(peak / 1024, 1) if peak else None,
         "server_cpu_s": cpu,
+        "client_cpu_s": round(sum(report["cpu"] for report in reports), 2),
     }
     for error in sorted(set(errors))[:10]:
         print(f"error: {error} (x{errors.count(error)})")
@@ -398,7 +411,8 @@ def main() -> None:
     )
     print(
         f"server peak memory: {figures['server_peak_memory_mb'] or 'not readable'} MB; "
-        f"server CPU while sending: {cpu if cpu is not None else 'not readable'} s"
+        f"server CPU while sending: {cpu if cpu is not None else 'not readable'} s; "
+        f"bench clients' CPU: {figures['client_cpu_s']} s"
     )
     print(json.dumps(figures))
     sys.stdout.flush()
