@@ -9,9 +9,12 @@ the caller (a Socket.IO handler, a view, a CLI command) commits, then calls
 
 from __future__ import annotations
 
+import copy
+import hashlib
 import math
 import random
-from collections import defaultdict
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -1401,11 +1404,35 @@ def poll_results(poll: Poll, *, with_map: bool = True) -> dict[str, Any]:
     return result
 
 
+# Opinion maps already computed, by poll and exact votes: a room of a thousand phones
+# reconnecting after a wifi drop asks for a revealed poll's map a thousand times.
+_MAP_CACHE: OrderedDict[str, dict[str, Any]] = OrderedDict()
+_MAP_CACHE_SIZE = 64
+_MAP_CACHE_LOCK = threading.Lock()
+
+
 def opinion_map(poll: Poll, votes: list[tuple[str, str, int]]) -> dict[str, Any]:
     """Opinion groups from the analysis engine, anonymised: points carry a group, not a
-    person. Falls back to no map if the engine is missing or fails."""
+    person. Falls back to no map if the engine is missing or fails. Computed once per
+    distinct set of votes (and statement texts) in each process."""
     if not votes:
         return {"available": False, "points": [], "groups": [], "consensus": [], "divisive": []}
+    texts = sorted((s.id, s.text) for s in poll.statements)
+    key = hashlib.sha256(repr((poll.id, sorted(votes), texts)).encode()).hexdigest()
+    with _MAP_CACHE_LOCK:
+        if key in _MAP_CACHE:
+            _MAP_CACHE.move_to_end(key)
+            return copy.deepcopy(_MAP_CACHE[key])
+    result = _compute_opinion_map(poll, votes)
+    if result["available"]:
+        with _MAP_CACHE_LOCK:
+            _MAP_CACHE[key] = copy.deepcopy(result)
+            while len(_MAP_CACHE) > _MAP_CACHE_SIZE:
+                _MAP_CACHE.popitem(last=False)
+    return result
+
+
+def _compute_opinion_map(poll: Poll, votes: list[tuple[str, str, int]]) -> dict[str, Any]:
     try:
         from analysis.opinion import opinion_groups
 
