@@ -87,6 +87,10 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "ANALYSIS_QUEUE": os.environ.get("ANALYSIS_QUEUE", "thread"),
+        # A jury draw's child process is stopped after this many seconds (the draw fails,
+        # saying so); it runs at this niceness so the server's own work comes first.
+        "DRAW_TIME_LIMIT": int(os.environ.get("DRAW_TIME_LIMIT", "3600")),
+        "DRAW_NICENESS": int(os.environ.get("DRAW_NICENESS", "10")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }

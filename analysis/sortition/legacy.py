@@ -15,6 +15,8 @@ much faster. Selection probabilities are estimated by repeating the draw.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 
 from .pooltypes import PoolTypes
@@ -129,10 +131,14 @@ def legacy_probabilities(
     *,
     draws: int = 1000,
     max_attempts: int = 100,
+    progress: Callable[[float, str], None] | None = None,
 ) -> np.ndarray:
-    """Estimated selection probability of each member of each type over `draws` draws."""
+    """Estimated selection probability of each member of each type over `draws` draws.
+    `progress`, if given, hears (share of draws done, what it is doing) every 50 draws."""
     drawer = _LegacyDrawer(types, panel_size)
     totals = np.zeros(types.n_types, dtype=np.int64)
-    for _ in range(draws):
+    for done in range(draws):
+        if progress is not None and done % 50 == 0:
+            progress(done / draws, f"Estimating probabilities: {done} of {draws} draws")
         totals += drawer.draw(rng, max_attempts)
     return totals / (draws * types.sizes)

@@ -16,7 +16,7 @@ import numpy as np
 from .csvfiles import read_categories, read_respondents
 from .feasibility import check_feasibility
 from .legacy import LegacyFailure, legacy_draw, legacy_probabilities
-from .leximin import PROBABILITY_GRID, LeximinError, leximin_distribution
+from .leximin import PROBABILITY_GRID, LeximinError, Progress, leximin_distribution
 from .lottery import choose_members, draw_index, rng_from_seed
 from .model import (
     Categories,
@@ -74,6 +74,7 @@ def select_panel(
     household_column: str | None = None,
     legacy_draws: int = 1000,
     time_limit: float | None = None,
+    progress: Progress | None = None,
 ) -> SelectionResult:
     """Draw a panel of `panel_size` meeting the quotas, by LEXIMIN or LEGACY.
 
@@ -82,24 +83,32 @@ def select_panel(
     an address), at most one person per household is selected. LEGACY probabilities are
     estimated from `legacy_draws` repeated draws; LEXIMIN's are exact.
 
+    `progress`, if given, is told how far it is: (fraction 0..1, the stage in plain
+    words: "Checking the quotas", "Computing fair probabilities (level 3: ...)", ...).
+    It only observes: the result is the same with or without it.
+
     Raises SelectionInputError for bad input, InfeasibleQuotasError (a subclass, with
     `.report`) when no panel meets the quotas, and RuntimeError subclasses when a solver
     fails or `time_limit` is exceeded before the first level is solved.
     """
     started = time.perf_counter()
+    tell = progress or _silent
     if algorithm not in ALGORITHMS:
         raise SelectionInputError(f"unknown algorithm {algorithm!r}; use one of {ALGORITHMS}")
     if not isinstance(panel_size, int | np.integer) or panel_size <= 0:
         raise SelectionInputError(f"the panel size must be a positive whole number: {panel_size}")
     cats = as_categories(categories)
     people = as_people(respondents)
+    tell(0.0, "Checking the quotas")
     types = build_types(cats, people, household_column)
     report = check_feasibility(people, cats, int(panel_size), household_column=household_column)
     if not report.feasible:
         raise InfeasibleQuotasError(report.explanation(), report)
     notes: list[str] = []
     if algorithm == "leximin":
-        distribution = leximin_distribution(types, int(panel_size), time_limit=time_limit)
+        distribution = leximin_distribution(
+            types, int(panel_size), time_limit=time_limit, progress=_scaled(tell, 0.05, 0.95)
+        )
         counts = distribution.panels[
             draw_index(distribution.weights, rng_from_seed(seed, "leximin-panel"))
         ]
@@ -116,11 +125,17 @@ def select_panel(
             f"{distribution.pricing_calls} integer programs, {distribution.seconds:.1f}s)"
         )
     else:
+        tell(0.05, "Drawing the panel")
         counts = legacy_draw(types, int(panel_size), rng_from_seed(seed, "legacy-panel"))
         per_type = legacy_probabilities(
-            types, int(panel_size), rng_from_seed(seed, "legacy-estimate"), draws=legacy_draws
+            types,
+            int(panel_size),
+            rng_from_seed(seed, "legacy-estimate"),
+            draws=legacy_draws,
+            progress=_scaled(tell, 0.1, 0.95),
         )
         notes.append(f"LEGACY probabilities estimated from {legacy_draws} draws")
+    tell(0.97, "Choosing the members and writing the quota report")
     panel = choose_members(types.members, counts, rng_from_seed(seed, f"{algorithm}-members"))
     probabilities = _person_probabilities(types, per_type)
     never = sum(1 for p in probabilities.values() if p <= 0)
@@ -138,6 +153,19 @@ def select_panel(
         seconds=time.perf_counter() - started,
         notes=tuple(notes + list(cats.warnings) + _warnings(respondents)),
     )
+
+
+def _silent(fraction: float, stage: str) -> None:
+    """No one is listening."""
+
+
+def _scaled(progress: Progress, start: float, end: float) -> Progress:
+    """`progress` for a part of the work that runs from `start` to `end` of the whole."""
+
+    def report(fraction: float, stage: str) -> None:
+        progress(start + (end - start) * min(max(fraction, 0.0), 1.0), stage)
+
+    return report
 
 
 def _warnings(respondents: PoolLike) -> list[str]:

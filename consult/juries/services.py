@@ -45,6 +45,7 @@ from consult.extensions import db
 from consult.models import (
     AuditEntry,
     CategoryValue,
+    DrawRun,
     Jury,
     JuryCategory,
     JurySession,
@@ -894,10 +895,18 @@ def draws(jury: Jury) -> list[SelectionDraw]:
     )
 
 
+def active_draw_run(jury: Jury) -> DrawRun | None:
+    """The jury's draw being computed (queued or running), if any."""
+    return db.session.scalar(
+        select(DrawRun).where(DrawRun.jury_id == jury.id, DrawRun.status.in_(("queued", "running")))
+    )
+
+
 def publish_seed(jury: Jury, seed: str, *, actor: Any) -> Jury:
     """Fix and publish the lottery seed before any draw (e.g. a public lottery's numbers).
-    It cannot change once a draw has been made with it, so no one can try seeds until
-    they like the panel. Raises Invalid for an empty seed, Conflict after a draw."""
+    It cannot change once a draw has been made with it, or while one is being computed,
+    so no one can try seeds until they like the panel. Raises Invalid for an empty seed,
+    Conflict after (or during) a draw."""
     _require_staff(actor, "officer")
     seed = " ".join((seed or "").split())
     if not seed:
@@ -906,6 +915,8 @@ def publish_seed(jury: Jury, seed: str, *, actor: Any) -> Jury:
         raise Invalid("Use a seed under 200 characters.", fields={"seed": "Under 200 characters"})
     if draws(jury):
         raise Conflict("A draw has been made with the published seed: it cannot change now.")
+    if active_draw_run(jury) is not None:
+        raise Conflict("A draw is being computed with the published seed: it cannot change now.")
     jury.lottery_seed = seed
     jury.seed_published_at = utcnow()
     AuditEntry.record("jury.seed_published", actor=actor, subject=jury, seed=seed)
@@ -913,11 +924,9 @@ def publish_seed(jury: Jury, seed: str, *, actor: Any) -> Jury:
     return jury
 
 
-def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
-    """Run the lottery on the current pool and quotas with the published seed and record
-    it (audit `jury.drawn` with the inputs' checksum). The result is a proposal until an
-    officer confirms it. Raises Conflict without a published seed or once confirmed,
-    Invalid for infeasible quotas (with the conflicts and the smallest relaxation)."""
+def check_can_draw(jury: Jury, *, algorithm: str, actor: Any) -> None:
+    """The rules every draw obeys before any sums: officers only, a known algorithm, a
+    published seed, no confirmed panel. Raises NotPermitted, Invalid or Conflict."""
     _require_staff(actor, "officer")
     if algorithm not in ALGORITHMS:
         raise Invalid("Choose an algorithm.", fields={"algorithm": "Choose an algorithm"})
@@ -925,6 +934,30 @@ def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
         raise Conflict("Publish the lottery seed before the draw.")
     if confirmed_draw(jury) is not None:
         raise Conflict("The panel has already been drawn and confirmed.")
+
+
+def draw_inputs(pool: Pool) -> dict[str, Any]:
+    """What a draw of `pool` runs on, frozen as JSON-able data: the categories and
+    respondents files (exactly what is published once the panel is confirmed), the
+    household column, the pool's size and who was left out (and why)."""
+    return {
+        "categories": categories_to_csv(pool.categories),
+        "respondents": respondents_to_csv(pool.respondents, pool.categories),
+        "household_column": HOUSEHOLD_COLUMN,
+        "pool_size": len(pool.people),
+        "left_out": [
+            {"id": registrant.id, "reason": reason} for registrant, reason in pool.left_out
+        ],
+    }
+
+
+def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
+    """Run the lottery here and now on the current pool and quotas with the published seed
+    and record it (see `record_draw`). For scripts and the demo loader; the officer's
+    page computes draws in the background (`consult.juries.draw_jobs`), because LEXIMIN
+    can take minutes. Raises Conflict without a published seed or once confirmed,
+    Invalid for infeasible quotas (with the conflicts and the smallest relaxation)."""
+    check_can_draw(jury, algorithm=algorithm, actor=actor)
     pool = build_pool(jury)
     if not pool.categories.quotas:
         raise Conflict("Set up the categories and quotas before the draw.")
@@ -944,34 +977,71 @@ def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
             pool.respondents,
             jury.panel_size,
             algorithm=algorithm,
-            seed=jury.lottery_seed,
+            seed=jury.lottery_seed,  # type: ignore[arg-type]
             household_column=HOUSEHOLD_COLUMN,
         )
     except InfeasibleQuotasError as error:
         raise Invalid(str(error), fields={"quotas": str(error)}) from error
     except SelectionInputError as error:
         raise Invalid(str(error), fields={"quotas": str(error)}) from error
-    stored = result.as_dict()
-    stored["notes"] = list(getattr(result, "notes", ()))
+    output = result.as_dict()
+    output["notes"] = list(getattr(result, "notes", ()))
+    return record_draw(
+        jury,
+        algorithm=algorithm,
+        seed=jury.lottery_seed,  # type: ignore[arg-type]
+        panel_size=jury.panel_size,
+        checksum=checksum,
+        inputs=draw_inputs(pool),
+        output=output,
+        actor=actor,
+    )
+
+
+def record_draw(
+    jury: Jury,
+    *,
+    algorithm: str,
+    seed: str,
+    panel_size: int,
+    checksum: str,
+    inputs: dict[str, Any],
+    output: dict[str, Any],
+    actor: Any,
+    **audit: Any,
+) -> SelectionDraw:
+    """Store a computed draw as a proposal and audit it (`jury.drawn`, with the inputs'
+    checksum, seed, algorithm and panel; `audit` adds details). It stays a proposal until
+    an officer confirms it. Callers have checked the officer with `check_can_draw` when the
+    draw began; this checks what may have changed since: Conflict if the published seed
+    or the panel size changed, or a panel was confirmed meanwhile. Flushes."""
+    if jury.lottery_seed != seed:
+        raise Conflict(
+            "The published seed changed while the draw was computed, so this draw was not "
+            "kept. Start it again."
+        )
+    if jury.panel_size != panel_size:
+        raise Conflict(
+            "The panel size changed while the draw was computed, so this draw was not kept. "
+            "Start it again."
+        )
+    if confirmed_draw(jury) is not None:
+        raise Conflict("A panel was confirmed while this draw was computed, so it was not kept.")
+    stored = dict(output)
     stored["inputs_checksum"] = checksum
-    stored["household_column"] = HOUSEHOLD_COLUMN
-    stored["pool_size"] = len(pool.people)
-    stored["left_out"] = [
-        {"id": registrant.id, "reason": reason} for registrant, reason in pool.left_out
-    ]
-    stored["inputs"] = {
-        "categories": categories_to_csv(pool.categories),
-        "respondents": respondents_to_csv(pool.respondents, pool.categories),
-    }
+    stored["household_column"] = inputs["household_column"]
+    stored["pool_size"] = inputs["pool_size"]
+    stored["left_out"] = list(inputs["left_out"])
+    stored["inputs"] = {"categories": inputs["categories"], "respondents": inputs["respondents"]}
     draw = SelectionDraw(
         jury_id=jury.id,
         algorithm=algorithm,
-        seed=jury.lottery_seed,
-        panel_size=jury.panel_size,
+        seed=seed,
+        panel_size=panel_size,
         inputs_checksum=checksum,
         result=stored,
         confirmed=False,
-        created_by_id=actor.id,
+        created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(draw)
     db.session.flush()
@@ -981,12 +1051,13 @@ def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
         subject=draw,
         jury=jury.slug,
         algorithm=algorithm,
-        seed=jury.lottery_seed,
+        seed=seed,
         inputs_checksum=checksum,
-        panel_size=jury.panel_size,
-        pool_size=len(pool.people),
+        panel_size=panel_size,
+        pool_size=stored["pool_size"],
         min_probability=stored["min_probability"],
         panel=stored["panel"],
+        **audit,
     )
     db.session.flush()
     return draw

@@ -10,6 +10,7 @@ from flask import (
     Blueprint,
     Response,
     flash,
+    jsonify,
     redirect,
     render_template,
     request,
@@ -21,15 +22,17 @@ from sqlalchemy import select
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.juries import forms, invitations, services
+from consult.juries import draw_jobs, forms, invitations, services
 from consult.mail import send_mail
 from consult.models import (
     AuditEntry,
+    DrawRun,
     Jury,
     JuryCategory,
     PanelMember,
     Registrant,
     SelectionDraw,
+    User,
 )
 
 bp = Blueprint("juries", __name__, url_prefix="/juries", cli_group="jury")
@@ -536,38 +539,92 @@ def _draw_page(
     problem: str | None = None,
     status: int = 200,
 ) -> Any:
+    draws = services.draws(jury)
+    active = services.active_draw_run(jury)
+    stalled = active is not None and draw_jobs.abandoned(active)  # its server restarted
+    latest = draw_jobs.latest_run(jury)
+    failed = (
+        latest
+        if latest is not None
+        and latest.status == "failed"
+        and (not draws or latest.created_at >= draws[0].created_at)
+        else None
+    )
     return render_template(
         "juries/draw.html",
         jury=jury,
         seed_form=seed_form or forms.SeedForm(formdata=None, seed=jury.lottery_seed or ""),
         draw_form=draw_form or forms.DrawForm(formdata=None),
-        draws=services.draws(jury),
+        draws=draws,
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
         problem=problem,
+        active=active if active is not None and not stalled else None,
+        stalled=active if stalled else None,
+        failed=failed,
     ), status
 
 
 @bp.route("/<slug>/draw", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def draw(slug: str) -> Any:
+    """The seed and draw page; its form queues a draw computed in the background and goes
+    to that draw's progress page (or to the one already being computed)."""
     jury = _jury(slug)
     form = forms.DrawForm()
     if request.method == "POST":
         if not form.validate_on_submit():
             return _draw_page(jury, draw_form=form, status=400)
         try:
-            selection = services.draw_panel(
+            run = draw_jobs.start_draw(
                 jury, algorithm=form.algorithm.data or "", actor=current_user
             )
+        except draw_jobs.DrawAlreadyRunning as busy:
+            db.session.rollback()
+            running = busy.run or services.active_draw_run(_jury(slug))
+            flash("A draw is already being computed for this jury: here is its progress.", "info")
+            if running is None:  # it finished in the meantime
+                return redirect(url_for("juries.draw", slug=slug))
+            return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
         except ConsultError as error:
             db.session.rollback()
             return _draw_page(
                 _jury(slug), draw_form=form, problem=error.message, status=error.status
             )
         db.session.commit()
-        return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=selection.id))
+        draw_jobs.dispatch(run.id)
+        return redirect(url_for("juries.draw_run", slug=jury.slug, run_id=run.id))
     return _draw_page(jury)
+
+
+def _draw_run(jury: Jury, run_id: int) -> DrawRun:
+    return _of_jury(DrawRun, run_id, jury, "There is no such draw for this jury.")
+
+
+@bp.route("/<slug>/draw-runs/<int:run_id>")
+@staff_required(*OFFICER)
+def draw_run(slug: str, run_id: int) -> Any:
+    """A draw being computed: its stage, progress and time so far (the page's script
+    polls `draw_run_progress`; without it, a refresh link). Once done, the proposal."""
+    jury = _jury(slug)
+    run = _draw_run(jury, run_id)
+    if run.status == "done" and run.draw_id:
+        return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=run.draw_id))
+    starter = db.session.get(User, run.started_by_id) if run.started_by_id else None
+    return render_template(
+        "juries/draw_run.html",
+        jury=jury,
+        run=run,
+        starter=starter,
+        state=draw_jobs.state(run, jury.slug),
+    )
+
+
+@bp.route("/<slug>/draw-runs/<int:run_id>/progress")
+@staff_required(*OFFICER)
+def draw_run_progress(slug: str, run_id: int) -> Any:
+    jury = _jury(slug)
+    return jsonify(draw_jobs.state(_draw_run(jury, run_id), jury.slug))
 
 
 @bp.route("/<slug>/draws/<int:draw_id>")

@@ -14,6 +14,7 @@ from consult.models.consultations import (
 from consult.models.insights import AnalysisRun, DuplicateGroupRecord, Theme, ThemeAssignment
 from consult.models.juries import (
     CategoryValue,
+    DrawRun,
     Jury,
     JuryCategory,
     PanelMember,
@@ -55,6 +56,7 @@ __all__ = [
     "ConsultationDocument",
     "Contribution",
     "CouncilResponse",
+    "DrawRun",
     "DuplicateGroupRecord",
     "HandRaise",
     "Jury",

@@ -10,11 +10,14 @@ from sqlalchemy import (
     JSON,
     Boolean,
     CheckConstraint,
+    Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -149,6 +152,49 @@ class SelectionDraw(CreatedMixin, db.Model):
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+
+ACTIVE_DRAW_RUN = "status IN ('queued', 'running')"
+
+
+class DrawRun(TimestampMixin, db.Model):
+    """A lottery draw computed in the background: the inputs frozen when the officer asked
+    (`inputs`: the categories and respondents files, the pool's size and who was left
+    out), live progress (`progress` 0..1, `message` the stage, `updated_at` the last news),
+    then the proposal it made (`draw_id`) or why it failed (`error`, `error_details`).
+    At most one is queued or running per jury: a partial unique index says so to the
+    database, so two officers pressing at once cannot start two."""
+
+    __tablename__ = "draw_runs"
+    __table_args__ = (
+        CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
+        Index(
+            "ix_draw_runs_one_active_per_jury",
+            "jury_id",
+            unique=True,
+            sqlite_where=text(ACTIVE_DRAW_RUN),
+            postgresql_where=text(ACTIVE_DRAW_RUN),
+        ),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    algorithm: Mapped[str] = mapped_column(String(20))
+    seed: Mapped[str] = mapped_column(String(200))
+    panel_size: Mapped[int] = mapped_column(Integer)
+    inputs_checksum: Mapped[str] = mapped_column(String(64))
+    inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    status: Mapped[str] = mapped_column(String(10), default="queued")
+    progress: Mapped[float] = mapped_column(Float, default=0.0)
+    message: Mapped[str] = mapped_column(String(300), default="")
+    error: Mapped[str | None] = mapped_column(Text)
+    error_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
+    draw_id: Mapped[int | None] = mapped_column(
+        ForeignKey("selection_draws.id", ondelete="SET NULL")
+    )
+    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 class PanelMember(CreatedMixin, db.Model):

@@ -1,8 +1,16 @@
-"""Analysis runs as background jobs: queued by a view, executed inline (tests), in a thread
-(the default) or by an RQ worker on Redis (`ANALYSIS_QUEUE=rq`, `REDIS_URL`; the worker is
-`flask --app wsgi workspace worker`, see `work`). The same `execute(run_id)` does the work
-in every case, in an app context with its own session, committing progress as it goes so a
-reload shows it. A failure records its cause and leaves the previous run current.
+"""Background jobs: analysis runs (this module) and jury draws (`consult.juries.draw_jobs`).
+
+A view queues a run row and commits; `run_job` hands it to the configured queue, the same
+for every kind of job: executed inline (tests), in a thread (the default) or by an RQ worker
+on Redis (`ANALYSIS_QUEUE=rq`, `REDIS_URL`; the worker is `flask --app wsgi workspace worker`,
+see `work`, and it does every kind). The same `execute(run_id)` of the job's kind does the
+work in every case, in an app context with its own session, committing progress as it goes
+so a reload shows it. A failure records its cause and leaves the previous result current.
+
+Under gevent (production) a "thread" is a greenlet on the one server thread: work that
+computes without waiting on I/O stops every other request until it yields. Analysis runs
+are done that way; draws do their sums in a child process and only wait on its output
+(see `consult.juries.draw_jobs`).
 """
 
 from __future__ import annotations
@@ -11,7 +19,8 @@ import logging
 import threading
 import time
 import traceback
-from datetime import timedelta
+from collections.abc import Callable
+from datetime import datetime, timedelta
 from typing import Any
 
 from flask import Flask, current_app, has_app_context
@@ -33,18 +42,23 @@ from consult.workspace import analysis_store
 log = logging.getLogger(__name__)
 
 QUEUES = ("inline", "thread", "rq")
-#: The RQ queue analysis runs are put on.
+#: The RQ queue background jobs are put on (analysis runs and jury draws; the name is
+#: older than the draws, and deployed workers listen to it).
 RQ_QUEUE = "analysis"
-#: The longest an RQ worker lets one run take (seconds) before it stops it.
+#: The longest an RQ worker lets one analysis run take (seconds) before it stops it.
 RQ_JOB_TIMEOUT = 3600
 #: Progress is written to the database whenever it moves by at least this much.
 PROGRESS_STEP = 0.03
 
 
+def older_than(moment: datetime | None, seconds: float) -> bool:
+    """Whether `moment` is more than `seconds` ago (False when there is no moment)."""
+    return moment is not None and utcnow() - moment > timedelta(seconds=seconds)
+
+
 def _abandoned(run: AnalysisRun) -> bool:
     """A queued or running run older than the job time limit can no longer be alive."""
-    began = run.started_at or run.created_at
-    return began is not None and utcnow() - began > timedelta(seconds=RQ_JOB_TIMEOUT + 300)
+    return older_than(run.started_at or run.created_at, RQ_JOB_TIMEOUT + 300)
 
 
 def start_run(
@@ -118,18 +132,46 @@ def start_run(
 
 
 def dispatch(run_id: int, app: Flask | None = None) -> None:
-    """Hand a committed, queued run to the configured queue. If Redis refuses the job the
-    run is marked failed with the cause (and committed), so it does not stay "queued" and
-    block the next run; the officer sees why on the run's page."""
+    """Hand a committed, queued analysis run to the configured queue (see `run_job`)."""
+    run_job(
+        execute,
+        rq_execute,
+        run_id,
+        model=AnalysisRun,
+        what="the analysis",
+        app=app,
+        name=f"analysis-{run_id}",
+    )
+
+
+def run_job(
+    execute_run: Callable[[int], None],
+    rq_function: Callable[[int], None],
+    run_id: int,
+    *,
+    model: type[Any],
+    what: str,
+    app: Flask | None = None,
+    name: str,
+    timeout: int = RQ_JOB_TIMEOUT,
+) -> None:
+    """Hand a committed, queued run (a row of `model` with `status`, `message`, `error` and
+    `finished_at`) to the configured queue: `execute_run(run_id)` now (inline) or in a
+    thread with its own app context, or `rq_function(run_id)` (a module-level function,
+    so RQ can import it) on an RQ worker, stopped after `timeout` seconds. If Redis refuses
+    the job the run is marked failed with the cause (and committed), so it does not stay
+    "queued" and block the next run; the officer sees why on the run's page."""
     app = app or current_app._get_current_object()  # type: ignore[attr-defined]
     queue = app.config.get("ANALYSIS_QUEUE", "thread")
     if queue == "inline":
-        execute(run_id)
+        execute_run(run_id)
     elif queue == "rq":
-        _enqueue(app, run_id)
+        _enqueue(
+            app, rq_function, run_id, model=model, what=what, timeout=timeout, description=name
+        )
     else:
         thread = threading.Thread(
-            target=_execute_in_app, args=(app, run_id), name=f"analysis-{run_id}", daemon=True
+            target=_execute_in_app, args=(app, execute_run, run_id), name=name, daemon=True
         )
         thread.start()
 
@@ -151,42 +193,57 @@ def rq_queue(connection: Any) -> Any:
     return Queue(RQ_QUEUE, connection=connection)
 
 
-def _enqueue(app: Flask, run_id: int) -> None:
+def _enqueue(
+    app: Flask,
+    function: Callable[[int], None],
+    run_id: int,
+    *,
+    model: type[Any],
+    what: str,
+    timeout: int,
+    description: str,
+) -> None:
     from redis.exceptions import RedisError
 
     try:
         connection = redis_connection(app)
         try:
             rq_queue(connection).enqueue(
-                rq_execute, run_id, job_timeout=RQ_JOB_TIMEOUT, description=f"analysis {run_id}"
+                function, run_id, job_timeout=timeout, description=description
             )
         finally:
             connection.close()
     except (RedisError, ValueError) as error:
-        log.exception("analysis run %s could not be queued", run_id)
-        run = db.session.get(AnalysisRun, run_id)
+        log.exception("%s (run %s) could not be queued", what, run_id)
+        run = db.session.get(model, run_id)
         if run is None:
             return
         run.status, run.message, run.finished_at = "failed", "Failed", utcnow()
-        run.error = f"Could not queue the analysis: {type(error).__name__}: {error}"[:8000]
+        run.error = f"Could not queue {what}: {type(error).__name__}: {error}"[:8000]
         db.session.commit()
 
 
-def _execute_in_app(app: Flask, run_id: int) -> None:
+def _execute_in_app(app: Flask, execute_run: Callable[[int], None], run_id: int) -> None:
     with app.app_context():
         try:
-            execute(run_id)
+            execute_run(run_id)
         finally:
             db.session.remove()
 
 
 def rq_execute(run_id: int) -> None:
-    """The RQ job. Under `flask workspace worker` (see `work`) it runs in that command's app
-    context; under a plain `rq worker analysis` it builds the app from the environment
-    (`create_app()`, so `DATABASE_URL` and the rest must be set) and disposes of it after."""
+    """The RQ job of an analysis run (see `in_worker`)."""
+    in_worker(execute, run_id)
+
+
+def in_worker(execute_run: Callable[[int], None], run_id: int) -> None:
+    """Run `execute_run(run_id)` as an RQ job. Under `flask workspace worker` (see `work`)
+    it runs in that command's app context; under a plain `rq worker analysis` it builds
+    the app from the environment (`create_app()`, so `DATABASE_URL` and the rest must be
+    set) and disposes of it after."""
     if has_app_context():
         try:
-            execute(run_id)
+            execute_run(run_id)
         finally:
             db.session.remove()
         return
@@ -194,17 +251,17 @@ def rq_execute(run_id: int) -> None:
 
     app = create_app()
     try:
-        _execute_in_app(app, run_id)
+        _execute_in_app(app, execute_run, run_id)
     finally:
         with app.app_context():
             db.engine.dispose()
 
 
 def work(app: Flask, *, burst: bool = False) -> bool:
-    """Process the analysis queue until stopped (or, with `burst`, until it is empty):
-    `flask --app wsgi workspace worker [--burst]`. Each job runs in a forked work horse
-    that inherits this app; the database pool is emptied first so no horse shares a
-    connection with its parent. Returns whether any job was processed."""
+    """Process the job queue (analysis runs and jury draws) until stopped (or, with
+    `burst`, until it is empty): `flask --app wsgi workspace worker [--burst]`. Each job
+    runs in a forked work horse that inherits this app; the database pool is emptied first
+    so no horse shares a connection with its parent. Returns whether any job was processed."""
     from rq import Worker
 
     with app.app_context():

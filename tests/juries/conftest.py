@@ -1,5 +1,6 @@
 """Fixtures for the jury tests: an officer signed in, and a jury with categories, quotas and
-a pool built straight from the models (fast), each returning ids."""
+a pool built straight from the models (fast), or a larger generated pool whose LEXIMIN draw
+takes a few seconds, each returning ids."""
 
 from __future__ import annotations
 
@@ -42,8 +43,9 @@ def person_features(index: int) -> dict[str, str]:
 
 @pytest.fixture
 def make_pool_jury(app: Flask, make_jury: Callable[..., int]) -> Callable[..., int]:
-    """A jury (panel of 8 by default) with the two categories above and `people`
-    registrants; `shared_households` pairs share an address (people 0+1, 2+3, ...)."""
+    """A jury (panel of 8 by default) with the two categories above (or `quotas`) and
+    `people` registrants (answering as `person_features`, or `features[i]`);
+    `shared_households` pairs share an address (people 0+1, 2+3, ...)."""
     from consult.juries.services import household_key
     from consult.models import CategoryValue, Jury, JuryCategory, Registrant, utcnow
 
@@ -54,6 +56,7 @@ def make_pool_jury(app: Flask, make_jury: Callable[..., int]) -> Callable[..., i
         shared_households: int = 0,
         seed: str | None = None,
         quotas: tuple = CATEGORIES,
+        features: list[dict[str, str]] | None = None,
     ) -> int:
         jury_id = make_jury(panel_size=panel_size)
         with app.app_context():
@@ -83,7 +86,7 @@ def make_pool_jury(app: Flask, make_jury: Callable[..., int]) -> Callable[..., i
                         address_line=address,
                         postcode="RV1 1AA",
                         household_key=household_key(address, "RV1 1AA"),
-                        features=person_features(index),
+                        features=features[index] if features else person_features(index),
                         consented_at=utcnow(),
                     )
                 )
@@ -105,3 +108,76 @@ def slug_of(app: Flask) -> Callable[[int], str]:
             return db.session.get(Jury, jury_id).slug
 
     return slug
+
+
+def generated_pool(
+    people: int, panel_size: int, n_categories: int, seed: int
+) -> tuple[list[tuple[str, list[tuple[str, int, int]]]], list[dict[str, str]]]:
+    """A self-selected pool like the bench's: uneven shares, features correlated through one
+    latent trait, quotas the shares of the panel within 15%; re-drawn until a panel can
+    meet them. Returns ([(category, [(value, min, max)])], [features per person])."""
+    import numpy as np
+
+    from analysis.sortition import Categories, Quota, Respondent, check_feasibility
+
+    rng = np.random.default_rng(seed)
+    while True:
+        latent = rng.normal(size=people)
+        columns, categories = [], []
+        for c in range(n_categories):
+            m = int(rng.integers(2, 6))
+            shares = rng.dirichlet(np.ones(m) * 3)
+            loading = rng.normal(size=m) * 1.2
+            logits = (
+                np.log(shares)[None, :]
+                + latent[:, None] * loading[None, :]
+                + rng.normal(size=(people, m)) * 0.3
+            )
+            chances = np.exp(logits)
+            chances /= chances.sum(axis=1, keepdims=True)
+            draws = (chances.cumsum(axis=1) < rng.random(people)[:, None]).sum(axis=1)
+            columns.append(np.minimum(draws, m - 1))
+            categories.append(
+                (
+                    f"c{c}",
+                    [
+                        (
+                            f"v{v}",
+                            int(np.floor(shares[v] * panel_size * 0.85)),
+                            int(np.ceil(shares[v] * panel_size * 1.15)),
+                        )
+                        for v in range(m)
+                    ],
+                )
+            )
+        features = [
+            {f"c{c}": f"v{columns[c][i]}" for c in range(n_categories)} for i in range(people)
+        ]
+        quotas = Categories(
+            tuple(
+                Quota(name, value, low, high)
+                for name, values in categories
+                for value, low, high in values
+            )
+        )
+        pool = [Respondent(str(i), f) for i, f in enumerate(features)]
+        if check_feasibility(pool, quotas, panel_size).feasible:
+            return categories, features
+
+
+@pytest.fixture
+def make_slow_jury(make_pool_jury: Callable[..., int]) -> Callable[..., int]:
+    """A jury of 300 generated people (6 categories, about 200 types) and a panel of 30,
+    with a published seed: its LEXIMIN draw takes a few seconds over five levels here."""
+
+    def make(seed: str = "slow seed") -> int:
+        categories, features = generated_pool(300, 30, 6, seed=3)
+        quotas = tuple(
+            (name, name.upper(), tuple((v, v.upper(), low, high) for v, low, high in values))
+            for name, values in categories
+        )
+        return make_pool_jury(
+            people=len(features), panel_size=30, seed=seed, quotas=quotas, features=features
+        )
+
+    return make

@@ -1,7 +1,8 @@
 """The officer's whole journey in a real browser, from an empty jury to tables: set up,
 categories and quotas in the form, registrations through the public form and a CSV
-import, a published seed, a draw, confirmation, invitations with QR codes, a dropout and
-its replacement, and balanced tables; axe-core on every page."""
+import, a published seed, a draw computed in the background (its progress page until the
+proposal opens), confirmation, invitations with QR codes, a dropout and its replacement,
+and balanced tables; the draw's progress page waiting and failed; axe-core on every page."""
 
 from __future__ import annotations
 
@@ -12,6 +13,14 @@ import pytest
 from tests.conftest import DEFAULT_PASSWORD, assert_accessible
 
 pytestmark = pytest.mark.browser
+
+
+@pytest.fixture
+def app_config(app_config: dict) -> dict:
+    """Draws run in a real background thread, as in production (tests elsewhere run them
+    inline), so the browser waits for them on the progress page."""
+    return {**app_config, "ANALYSIS_QUEUE": "thread"}
+
 
 RESIDENTS = (
     ("Amina", "Okafor", "Woman", "Young", "12 High Street"),
@@ -132,8 +141,12 @@ def test_officer_goes_from_an_empty_jury_to_tables(live_server, page, browser, m
     assert page.get_by_text("The seed is published").is_visible()
     assert_accessible(page)
     page.get_by_label("LEXIMIN").check()
-    page.get_by_role("button", name="Run the draw").click()
-    page.wait_for_url(re.compile(r".*/draws/\d+$"))
+    visited: list[str] = []
+    page.on("framenavigated", lambda frame: visited.append(frame.url))
+    page.get_by_role("button", name="Compute a draw").click()
+    # the progress page polls the background draw and opens the proposal when it is done
+    page.wait_for_url(re.compile(r".*/draws/\d+$"), timeout=120_000)
+    assert any(re.search(r"/draw-runs/\d+$", url) for url in visited), visited
     assert page.locator("#min-probability").inner_text().endswith("%")
     assert page.get_by_role("table", name="Quotas").is_visible()
     assert page.locator("#panel tbody tr").count() == 8
@@ -231,3 +244,50 @@ def test_public_jury_pages_fit_a_phone(live_server, browser, make_pool_jury, mak
         assert width <= 375, f"{path} scrolls sideways on a phone ({width}px)"
         assert_accessible(page)
     context.close()
+
+
+def test_draw_progress_page_waiting_and_failed(live_server, page, app, make_user, make_pool_jury):
+    """A draw waiting for a worker shows its stage and a progress bar; a draw whose quotas
+    no panel can meet ends on the reason and the smallest change (the page reloads itself
+    when the background thread fails it)."""
+    from consult.extensions import db
+    from consult.juries import draw_jobs
+    from consult.models import CategoryValue, Jury, User
+
+    officer_id = make_user("officer", email="progress@council.example")
+    waiting_jury = make_pool_jury(seed="waiting")
+    failing_jury = make_pool_jury(seed="failing")
+    with app.app_context():
+        waiting = draw_jobs.start_draw(
+            db.session.get(Jury, waiting_jury),
+            algorithm="leximin",
+            actor=db.session.get(User, officer_id),
+        )
+        db.session.commit()
+        waiting_url = f"/juries/{db.session.get(Jury, waiting_jury).slug}/draw-runs/{waiting.id}"
+        failing_slug = db.session.get(Jury, failing_jury).slug
+        for value in db.session.scalars(
+            db.select(CategoryValue).where(CategoryValue.value.in_(("woman", "man")))
+        ):
+            value.min_count, value.max_count = 5, 8  # 5 + 5 > a panel of 8
+        db.session.commit()
+
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill("progress@council.example")
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard")
+
+    page.goto(live_server + waiting_url)
+    assert page.locator("#draw-run-stage").inner_text() == "Waiting to start"
+    assert page.locator("progress#draw-run-bar").is_visible()
+    assert page.locator("#draw-run-status").inner_text() == "Queued"
+    assert page.locator("#draw-run-refresh").is_hidden()  # the script keeps it current
+    assert_accessible(page)
+
+    page.goto(live_server + f"/juries/{failing_slug}/draw")
+    page.get_by_role("button", name="Compute a draw").click()
+    page.get_by_role("heading", name="The draw failed").wait_for(timeout=60_000)
+    assert page.locator("#relaxation li").count() >= 1
+    assert page.get_by_role("link", name="Change the quotas").is_visible()
+    assert_accessible(page)

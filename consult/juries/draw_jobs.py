@@ -1,0 +1,415 @@
+"""Jury draws computed in the background, on the workspace's job machinery
+(`consult.workspace.jobs.run_job`: inline in tests, a thread by default, or an RQ worker).
+
+An officer's "Compute a draw" freezes the inputs (the pool and quotas as the categories and
+respondents files that are published with the panel) in a `DrawRun` and queues it; `execute`
+hands them to `python -m analysis.sortition.job` in a child process and only waits on its
+output, committing the stage and progress it reports. Under gevent the server's one
+thread would otherwise do LEXIMIN's sums itself and answer no one for seconds to minutes;
+waiting on a pipe lets it serve every other request meanwhile. The child runs at
+`DRAW_NICENESS` and is stopped after `DRAW_TIME_LIMIT` seconds.
+
+A finished draw becomes a proposal through `services.record_draw` (audited `jury.drawn`
+with the inputs' checksum, in the name of the officer who started it); a failure keeps its
+reason (infeasible quotas with the smallest relaxation, the time limit, ...) on the run and
+changes nothing else, so earlier proposals stay as they were.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+from collections.abc import Callable
+from typing import Any
+
+from flask import Flask, current_app, url_for
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from analysis.sortition import inputs_checksum
+from consult import ROOT
+from consult.errors import Conflict, ConsultError
+from consult.extensions import db
+from consult.juries import services
+from consult.models import AuditEntry, DrawRun, Jury, User, utcnow
+from consult.workspace import jobs
+
+log = logging.getLogger(__name__)
+
+#: A running draw is presumed dead (its server or worker restarted) after this many
+#: seconds without news: the child reports at least every 5 s while it is alive.
+STALL_LIMIT = 600
+#: The stage and progress are committed at most this often (seconds) unless the stage
+#: changes, so a reload always shows something at most a second old.
+COMMIT_INTERVAL = 1.0
+LABELS = {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"}
+
+
+class DrawAlreadyRunning(Conflict):
+    """A draw of this jury is already queued or running: `run` is that draw."""
+
+    def __init__(self, run: DrawRun | None) -> None:
+        super().__init__("A draw is already being computed for this jury.")
+        self.run = run
+
+
+class DrawFailed(Exception):
+    """The lottery did not give a panel: `message` for the officer, `details` to show
+    with it (`kind`, and for infeasible quotas `conflicts` and `relaxation`)."""
+
+    def __init__(self, message: str, **details: Any) -> None:
+        super().__init__(message)
+        self.message, self.details = message, details
+
+
+# --- starting ----------------------------------------------------------------------------
+
+
+def abandoned(run: DrawRun) -> bool:
+    """Whether a queued or running draw's process cannot be alive any more: queued on RQ
+    for longer than a worker would take to start and finish it, or otherwise silent for
+    `STALL_LIMIT` (its server or worker was restarted)."""
+    if run.status not in ("queued", "running"):
+        return False
+    if run.status == "queued" and current_app.config.get("ANALYSIS_QUEUE") == "rq":
+        return jobs.older_than(run.created_at, _job_timeout() + 300)
+    return jobs.older_than(run.updated_at or run.created_at, STALL_LIMIT)
+
+
+def active_run(jury: Jury) -> DrawRun | None:
+    """The jury's draw being computed, if any. One whose process died (a restart) is
+    marked failed on the way, saying so, so it does not block every later draw. Flushes."""
+    run = services.active_draw_run(jury)
+    if run is not None and abandoned(run):
+        run.status, run.message, run.finished_at = "failed", "Stopped", utcnow()
+        run.error = (
+            "This draw stopped without finishing (the server or worker computing it was "
+            "restarted). Compute the draw again."
+        )
+        run.error_details = {"kind": "abandoned"}
+        db.session.flush()
+        return None
+    return run
+
+
+def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
+    """Queue a draw of the jury's current pool and quotas with its published seed.
+    Officers only; the seed must be published and no panel confirmed (see
+    `services.check_can_draw`). One at a time per jury: raises DrawAlreadyRunning (a
+    Conflict naming the run) when one is queued or running, including when another
+    request started one a moment ago (the database's unique index tells). Audited
+    `jury.draw_started`. Flushes; the caller commits, then calls `dispatch(run.id)`."""
+    services.check_can_draw(jury, algorithm=algorithm, actor=actor)
+    busy = active_run(jury)
+    if busy is not None:
+        raise DrawAlreadyRunning(busy)
+    pool = services.build_pool(jury)
+    if not pool.categories.quotas:
+        raise Conflict("Set up the categories and quotas before the draw.")
+    if not pool.people:
+        raise Conflict("There is no one in the pool to draw from yet.")
+    checksum = inputs_checksum(
+        pool.categories,
+        pool.respondents,
+        jury.panel_size,
+        household_column=services.HOUSEHOLD_COLUMN,
+    )
+    run = DrawRun(
+        jury_id=jury.id,
+        algorithm=algorithm,
+        seed=jury.lottery_seed,
+        panel_size=jury.panel_size,
+        inputs_checksum=checksum,
+        inputs=services.draw_inputs(pool),
+        status="queued",
+        progress=0.0,
+        message="Waiting to start",
+        error_details={},
+        started_by_id=actor.id,
+    )
+    db.session.add(run)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # another request's draw won the race; the caller rolls back and finds it
+        raise DrawAlreadyRunning(None) from error
+    AuditEntry.record(
+        "jury.draw_started",
+        actor=actor,
+        subject=run,
+        jury=jury.slug,
+        algorithm=algorithm,
+        seed=jury.lottery_seed,
+        inputs_checksum=checksum,
+        panel_size=jury.panel_size,
+        pool_size=len(pool.people),
+    )
+    db.session.flush()
+    return run
+
+
+def _job_timeout() -> int:
+    return int(current_app.config.get("DRAW_TIME_LIMIT", 3600))
+
+
+def dispatch(run_id: int, app: Flask | None = None) -> None:
+    """Hand a committed, queued draw to the configured queue (`jobs.run_job`)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    jobs.run_job(
+        execute,
+        rq_execute,
+        run_id,
+        model=DrawRun,
+        what="the draw",
+        app=app,
+        name=f"draw-{run_id}",
+        timeout=int(app.config.get("DRAW_TIME_LIMIT", 3600)) + 300,
+    )
+
+
+def rq_execute(run_id: int) -> None:
+    """The RQ job of a draw (see `jobs.in_worker`)."""
+    jobs.in_worker(execute, run_id)
+
+
+# --- doing ----------------------------------------------------------------------------------
+
+
+class _Progress:
+    """Writes the child's (fraction, stage) to the run row: at once when the stage changes
+    (a new LEXIMIN level), otherwise at most every `COMMIT_INTERVAL` seconds. Every write
+    moves `updated_at`, the heartbeat `abandoned` reads."""
+
+    def __init__(self, run: DrawRun) -> None:
+        self.run = run
+        self.stage = ""
+        self.last_time = 0.0
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        now = time.monotonic()
+        kind = stage.split(":")[0]
+        if kind == self.stage and now - self.last_time < COMMIT_INTERVAL:
+            return
+        self.stage, self.last_time = kind, now
+        self.run.progress = round(max(0.0, min(1.0, float(fraction))), 4)
+        self.run.message = stage[:300]
+        self.run.updated_at = utcnow()
+        db.session.commit()
+
+
+def run_lottery(
+    request: dict[str, Any],
+    progress: Callable[[float, str], None],
+    *,
+    time_limit: float,
+) -> dict[str, Any]:
+    """Run `python -m analysis.sortition.job` on `request` and return its result, telling
+    `progress` what it reports on the way. Raises DrawFailed for infeasible quotas, bad
+    input, a solver failure, the time limit (the child is killed) or a child that ended
+    without a result. The child never outlives this call."""
+    environment = dict(os.environ)
+    environment["PYTHONPATH"] = os.pathsep.join(
+        part for part in (str(ROOT), environment.get("PYTHONPATH", "")) if part
+    )
+    stopped = threading.Event()
+    outcome: dict[str, Any] = {}
+    with (
+        tempfile.TemporaryFile(mode="w+") as errors,
+        subprocess.Popen(
+            [sys.executable, "-m", "analysis.sortition.job"],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.PIPE,
+            stderr=errors,
+            text=True,
+            encoding="utf-8",
+            cwd=str(ROOT),
+            env=environment,
+        ) as process,
+    ):
+
+        def stop() -> None:
+            stopped.set()
+            process.kill()
+
+        watchdog = threading.Timer(time_limit, stop)
+        watchdog.daemon = True
+        watchdog.start()
+        try:
+            try:
+                assert process.stdin is not None and process.stdout is not None
+                process.stdin.write(json.dumps(request))
+                process.stdin.close()
+            except BrokenPipeError:
+                pass  # it died at once; its standard error says why
+            for line in process.stdout:  # type: ignore[union-attr]
+                try:
+                    message = json.loads(line)
+                except json.JSONDecodeError:
+                    continue
+                if "progress" in message:
+                    progress(float(message["progress"]), str(message.get("stage", "")))
+                else:
+                    outcome = message
+            process.wait()
+        finally:
+            watchdog.cancel()
+            if process.poll() is None:  # we are leaving early (an error): so does the child
+                process.kill()
+                process.wait()
+        errors.seek(0)
+        stderr = errors.read()[-4000:]
+    if "result" in outcome:
+        return dict(outcome["result"])
+    if stopped.is_set():
+        minutes = time_limit / 60
+        raise DrawFailed(
+            f"The draw did not finish within its time limit ({minutes:g} minutes) and was "
+            "stopped. LEXIMIN takes longer the more types of people the pool has (people with "
+            "the same answer in every category are one type): merge some category values or "
+            "use the legacy method, or ask your administrator for a longer DRAW_TIME_LIMIT.",
+            kind="time_limit",
+        )
+    error = outcome.get("error")
+    if error:
+        kind = error.get("kind", "solver")
+        if kind == "infeasible":
+            raise DrawFailed(
+                "The quotas cannot be met by this pool.",
+                kind="infeasible",
+                conflicts=list(error.get("conflicts", [])),
+                relaxation=list(error.get("relaxation", [])),
+            )
+        if kind == "input":
+            raise DrawFailed(f"The lottery refused its inputs: {error['message']}", kind=kind)
+        raise DrawFailed(f"The lottery's solver failed: {error['message']}", kind=kind)
+    raise DrawFailed(
+        f"The lottery process ended without a result (exit status {process.returncode}).",
+        kind="internal",
+        technical=stderr,
+    )
+
+
+def _fail(run_id: int, message: str, details: dict[str, Any]) -> None:
+    db.session.rollback()
+    run = db.session.get(DrawRun, run_id)
+    if run is None:
+        return
+    run.status, run.message, run.finished_at = "failed", "Failed", utcnow()
+    run.error = message[:8000]
+    run.error_details = details
+    db.session.commit()
+
+
+def execute(run_id: int) -> None:
+    """Do one queued draw: compute it in a child process, then store the proposal and its
+    audit entry in one go. On failure the run keeps the reason and nothing else changes."""
+    run = db.session.get(DrawRun, run_id)
+    if run is None or run.status != "queued":
+        return
+    run.status, run.started_at, run.progress, run.message = "running", utcnow(), 0.0, "Starting"
+    db.session.commit()
+    request = {
+        "categories": run.inputs["categories"],
+        "respondents": run.inputs["respondents"],
+        "household_column": run.inputs["household_column"],
+        "panel_size": run.panel_size,
+        "algorithm": run.algorithm,
+        "seed": run.seed,
+        "niceness": int(current_app.config.get("DRAW_NICENESS", 10)),
+    }
+    try:
+        output = run_lottery(request, _Progress(run), time_limit=_job_timeout())
+        run = db.session.get(DrawRun, run_id)
+        assert run is not None
+        if run.status != "running":
+            return  # presumed dead and failed meanwhile: a newer draw may be under way
+        if output.get("inputs_checksum") != run.inputs_checksum:
+            raise DrawFailed(
+                "The lottery read different inputs from those frozen for it, so its result "
+                "was not kept.",
+                kind="internal",
+            )
+        jury = db.session.get(Jury, run.jury_id)
+        actor = db.session.get(User, run.started_by_id) if run.started_by_id else None
+        draw = services.record_draw(
+            jury,  # type: ignore[arg-type]
+            algorithm=run.algorithm,
+            seed=run.seed,
+            panel_size=run.panel_size,
+            checksum=run.inputs_checksum,
+            inputs=run.inputs,
+            output=output,
+            actor=actor,
+            draw_run=run.id,
+        )
+    except DrawFailed as failure:
+        _fail(run_id, failure.message, failure.details)
+        return
+    except ConsultError as error:
+        _fail(run_id, error.message, {"kind": "changed"})
+        return
+    except Exception as error:
+        log.exception("draw run %s failed", run_id)
+        _fail(
+            run_id,
+            f"The draw stopped because of an error in Consult: {type(error).__name__}: {error}",
+            {"kind": "internal", "technical": traceback.format_exc(limit=6)},
+        )
+        return
+    run.draw_id = draw.id
+    run.status, run.progress, run.message, run.finished_at = "done", 1.0, "Finished", utcnow()
+    db.session.commit()
+
+
+# --- reading ---------------------------------------------------------------------------------
+
+
+def latest_run(jury: Jury) -> DrawRun | None:
+    return db.session.scalar(
+        select(DrawRun).where(DrawRun.jury_id == jury.id).order_by(DrawRun.id.desc()).limit(1)
+    )
+
+
+def elapsed_seconds(run: DrawRun) -> int:
+    """Seconds since the officer asked for the draw (until it finished, once it has)."""
+    if run.created_at is None:
+        return 0
+    return max(0, int(((run.finished_at or utcnow()) - run.created_at).total_seconds()))
+
+
+def duration_text(seconds: int) -> str:
+    """`42 s`, `3 min 05 s`, `1 h 02 min`."""
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+def state(run: DrawRun, slug: str) -> dict[str, Any]:
+    """What the progress page shows, as JSON for its script."""
+    seconds = elapsed_seconds(run)
+    return {
+        "id": run.id,
+        "status": run.status,
+        "label": LABELS.get(run.status, run.status),
+        "progress": round(run.progress or 0.0, 4),
+        "percent": round((run.progress or 0.0) * 100),
+        "stage": run.message,
+        "elapsed": seconds,
+        "elapsed_text": duration_text(seconds),
+        "error": run.error if run.status == "failed" else None,
+        "stalled": abandoned(run),
+        "result_url": (
+            url_for("juries.draw_result", slug=slug, draw_id=run.draw_id)
+            if run.status == "done" and run.draw_id
+            else None
+        ),
+    }
