@@ -67,6 +67,9 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # their own channel.
         "SOCKETIO_CHANNEL": os.environ.get("SOCKETIO_CHANNEL", "consult"),
         "SOCKETIO_ASYNC_MODE": os.environ.get("SOCKETIO_ASYNC_MODE", "gevent"),
+        # the round clock (consult/live/clock.py) moves sessions on when a round set to
+        # end by itself runs out of time; wsgi.py starts one per server process
+        "LIVE_ROUND_CLOCK": _flag("LIVE_ROUND_CLOCK", True),
         "PUBLIC_ORIGINS": public_origins,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),

@@ -16,7 +16,7 @@ from sqlalchemy.exc import IntegrityError
 
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db, socketio
-from consult.live import payloads, services
+from consult.live import clock, payloads, services
 from consult.live.presence import make_presence
 from consult.live.ratelimit import RATE_LIMITS, make_limiter
 from consult.models import JurySession
@@ -105,6 +105,7 @@ class LiveNamespace(Namespace):
     # ------------------------------------------------------------------ connection
 
     def on_connect(self, auth: dict[str, Any] | None = None) -> None:
+        clock.ensure_started(current_app._get_current_object())
         if current_user.is_authenticated:
             return
         gallery = (auth or {}).get("gallery") if isinstance(auth, dict) else None

@@ -38,6 +38,9 @@ class RoundForm(FlaskForm):
     instructions = TextAreaField("Instructions for jurors", validators=[Length(max=5000)])
     materials = TextAreaField("Materials (links or notes)", validators=[Length(max=5000)])
     public = BooleanField("Show this round in the public gallery", default=True)
+    auto_advance = BooleanField(
+        "Move on to the next round by itself when the time is up", default=False
+    )
 
 
 class MessageForm(FlaskForm):

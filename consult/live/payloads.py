@@ -49,6 +49,7 @@ def round_(r: Round | None) -> dict[str, Any] | None:
         "ends_at": iso(r.ends_at),
         "remaining_seconds": r.remaining_seconds,
         "public": r.public,
+        "auto_advance": r.auto_advance,
     }
 
 

@@ -377,6 +377,7 @@ def save_round(
     instructions: str = "",
     materials: str = "",
     public: bool = True,
+    auto_advance: bool = False,
 ) -> Round:
     """Add a round at the end of the agenda, or change `round_`. Staff only. Flushes."""
     require_staff(actor, "Only facilitators and officers can change the agenda.")
@@ -394,6 +395,7 @@ def save_round(
     )
     round_.materials = clean_text(materials, field="materials", limit=MAX_LONG_TEXT, required=False)
     round_.public = bool(public)
+    round_.auto_advance = bool(auto_advance)
     db.session.flush()
     if jury_session.status in ("live", "paused"):
         publish(jury_session, session_room(jury_session), "agenda_changed", agenda(jury_session))
@@ -482,6 +484,85 @@ def _announce_round(jury_session: JurySession, action: str) -> int:
     return seq
 
 
+def _move_to(jury_session: JurySession, target: Round, now: datetime) -> None:
+    """Leave the current round (keeping what was left of its time) and start `target`."""
+    current = jury_session.current_round
+    if current is not None and current is not target:
+        _leave_round(current, now)
+    _set_current(jury_session, target)
+    jury_session.status = "live"
+    _start_round(target, now)
+    _end_open_turns(jury_session, now)
+
+
+def advance_due_rounds(now: datetime | None = None) -> list[int]:
+    """Move every live session whose current round's time is up, and which is set to move
+    on by itself, to its next round; commit and broadcast each. Every server process runs
+    this about once a second (consult/live/clock.py): a conditional UPDATE on the round
+    decides which of them moves it, so a session moves once. The last round of an agenda
+    never ends by itself. Returns the ids of the sessions moved."""
+    now = now or utcnow()
+    due = db.session.execute(
+        select(Round.id, Round.session_id)
+        .join(JurySession, JurySession.current_round_id == Round.id)
+        .where(
+            JurySession.status == "live",
+            Round.status == "running",
+            Round.auto_advance.is_(True),
+            Round.ends_at <= now,
+        )
+    ).all()
+    db.session.rollback()
+    moved = []
+    for round_id, session_id in due:
+        try:
+            if _advance_if_due(session_id, round_id, now):
+                db.session.commit()
+                flush_outbox()
+                moved.append(session_id)
+            else:
+                db.session.rollback()
+                discard_outbox()
+        except Exception:
+            db.session.rollback()
+            discard_outbox()
+            current_app.logger.exception("moving session %s on by itself failed", session_id)
+    return moved
+
+
+def _advance_if_due(session_id: int, round_id: int, now: datetime) -> bool:
+    jury_session = db.session.get(JurySession, session_id)
+    if jury_session is None or jury_session.current_round_id != round_id:
+        return False
+    rounds = list(jury_session.rounds)
+    index = next((i for i, r in enumerate(rounds) if r.id == round_id), None)
+    if index is None or index + 1 >= len(rounds):
+        return False
+    claimed = db.session.execute(
+        update(Round.__table__)
+        .where(
+            Round.__table__.c.id == round_id,
+            Round.__table__.c.status == "running",
+            Round.__table__.c.ends_at <= now,
+        )
+        .values(status="done", ends_at=None, remaining_seconds=0)
+    ).rowcount
+    if claimed != 1:  # another process moved it, or the facilitator changed it meanwhile
+        return False
+    db.session.expire(rounds[index])
+    _move_to(jury_session, rounds[index + 1], now)
+    db.session.flush()
+    AuditEntry.record(
+        "session.auto_advance",
+        subject=jury_session,
+        round_id=jury_session.current_round_id,
+        from_round_id=round_id,
+    )
+    db.session.flush()
+    _announce_round(jury_session, "advance")
+    return True
+
+
 def control(jury_session: JurySession, action: str, *, actor: Any, **options: Any) -> int:
     """Run the session: start, pause, resume, extend (minutes), advance, back, go_to
     (round_id), end. Staff only. The timer is the round's `ends_at` (or, paused, its
@@ -513,12 +594,7 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
             target = rounds[index + step]
         if target is current:
             raise Conflict("That round is already the current one.")
-        if current is not None:
-            _leave_round(current, now)
-        _set_current(jury_session, target)
-        jury_session.status = "live"
-        _start_round(target, now)
-        _end_open_turns(jury_session, now)
+        _move_to(jury_session, target, now)
     elif action == "pause":
         if current is None or current.status != "running":
             raise Conflict("There is no running round to pause.")

@@ -530,6 +530,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
         instructions=form.instructions.data or "",
         materials=form.materials.data or "",
         public=form.public.data,
+        auto_advance=form.auto_advance.data,
     )
     db.session.commit()
     services.flush_outbox()

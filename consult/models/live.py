@@ -18,6 +18,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -107,6 +108,8 @@ class Round(db.Model):
     ends_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     remaining_seconds: Mapped[int | None] = mapped_column(Integer)
     public: Mapped[bool] = mapped_column(Boolean, default=True)
+    # when its time is up, the server moves the session on to the next round by itself
+    auto_advance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
     session: Mapped[JurySession] = relationship(back_populates="rounds", foreign_keys=[session_id])
 
