@@ -139,7 +139,7 @@ def submit(slug: str) -> Any:
         first = services.response_for_key(services.api_idempotency_key(consultation, key))
         if first is None:
             raise
-        response, created = first, False
+        response, created = services.replay(first, services.body_fingerprint(body)), False
     return jsonify(payloads.receipt(response)), 201 if created else 200
 
 

@@ -7,6 +7,7 @@ the caller (a view, an API endpoint or a CLI command) commits."""
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -929,6 +930,25 @@ def response_for_key(key: str) -> Response | None:
     return db.session.scalar(select(Response).where(Response.idempotency_key == key))
 
 
+def body_fingerprint(body: Any) -> str:
+    """SHA-256 of a JSON body, independent of key order and spacing."""
+    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
+    return hashlib.sha256(canonical.encode()).hexdigest()
+
+
+def replay(existing: Response, fingerprint: str | None) -> Receipt:
+    """The first response's receipt for a retried Idempotency-Key, provided the retry
+    sent the same body; a different body under a used key is a client error (IETF
+    idempotency-key draft: 422), and nothing is stored."""
+    if fingerprint and existing.request_fingerprint not in (None, fingerprint):
+        raise Invalid(
+            "This Idempotency-Key was already used with a different response. "
+            "Use a new key for a new response.",
+            fields={"Idempotency-Key": "Already used with a different body"},
+        )
+    return _receipt(existing)
+
+
 @dataclass(frozen=True)
 class Receipt:
     reference: str
@@ -951,10 +971,11 @@ def submit_via_api(
     This is the hot path of the load bench, so it checks against cached question specs and
     writes with three bulk INSERTs rather than through the unit of work. Flushes only."""
     key = api_idempotency_key(consultation, idempotency_key) if idempotency_key else None
+    fingerprint = body_fingerprint(body) if key else None
     if key:
         existing = response_for_key(key)
         if existing is not None:
-            return _receipt(existing), False
+            return replay(existing, fingerprint), False
     require_open(consultation)
     if not isinstance(body, dict):
         raise Invalid("Send a JSON object with 'answers'.", fields={"body": "Send a JSON object"})
@@ -991,6 +1012,7 @@ def submit_via_api(
                 "status": "submitted",
                 "channel": "api",
                 "idempotency_key": key,
+                "request_fingerprint": fingerprint,
                 "submitted_at": now,
                 "respondent_type": about.get("respondent_type") or "individual",
                 "organisation_name": about.get("organisation_name"),

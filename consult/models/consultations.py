@@ -155,6 +155,8 @@ class Response(TimestampMixin, db.Model):
     organisation_name: Mapped[str | None] = mapped_column(String(200))
     resume_token_hash: Mapped[str | None] = mapped_column(String(64), unique=True)
     idempotency_key: Mapped[str | None] = mapped_column(String(100), unique=True)
+    # SHA-256 of an API body sent with an Idempotency-Key: a retry must send the same body
+    request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -106,6 +106,24 @@ def test_retrying_with_the_same_idempotency_key_returns_the_first_response(
         assert db.session.scalar(select(func.count(Response.id))) == 1
 
 
+def test_a_used_idempotency_key_with_a_different_body_is_refused(app, client, open_consultation):
+    url = "/api/v1/consultations/riverside-2030/responses"
+    answers = _good_answers(open_consultation["ids"])
+    headers = {"Idempotency-Key": "reused-key"}
+    first = client.post(url, json={"answers": answers}, headers=headers)
+    assert first.status_code == 201
+    # the same body with its keys in another order is the same request
+    reordered = {"answers": dict(reversed(list(answers.items())))}
+    assert client.post(url, json=reordered, headers=headers).status_code == 200
+    changed = {"answers": {**answers, next(iter(answers)): "Something else entirely"}}
+    refused = client.post(url, json=changed, headers=headers)
+    assert refused.status_code == 422
+    assert "Idempotency-Key" in refused.json["error"]["fields"]
+    assert "different" in refused.json["error"]["message"]
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Response.id))) == 1
+
+
 def test_a_closed_consultation_answers_409(app, client, open_consultation):
     from datetime import timedelta
 
