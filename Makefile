@@ -34,8 +34,8 @@ serve:
 	@if $(BIN)/python -c "import socket,sys; s=socket.socket(); s.settimeout(0.5); sys.exit(0 if s.connect_ex(('$(HOST)', $(PORT))) == 0 else 1)"; then \
 		echo "Port $(PORT) on $(HOST) is already in use: stop what is using it, or run 'make run PORT=5001'." >&2; exit 1; fi
 	@echo "Consult is starting on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
-	$(BIN)/gunicorn --worker-class gevent --workers 1 --bind $(HOST):$(PORT) \
-		--access-logfile - --graceful-timeout 5 wsgi:app
+	$(BIN)/gunicorn --worker-class gevent --workers 1 --worker-connections 10000 \
+		--bind $(HOST):$(PORT) --access-logfile - --graceful-timeout 5 wsgi:app
 
 test: $(VENV)/.dev
 	$(BIN)/python -m pytest -q -p no:cacheprovider

@@ -3,7 +3,7 @@
     # a server, as `make run` starts it, on a database that has the schema:
     DATABASE_URL=sqlite:////tmp/live.db .venv/bin/flask --app wsgi db upgrade
     DATABASE_URL=sqlite:////tmp/live.db .venv/bin/gunicorn -k gevent -w 1 \\
-        --bind 127.0.0.1:5000 wsgi:app &
+        --worker-connections 10000 --bind 127.0.0.1:5000 wsgi:app &
     # the bench, with the same DATABASE_URL (it runs `flask --app wsgi live bench-setup`):
     DATABASE_URL=sqlite:////tmp/live.db .venv/bin/python bench/live_load.py \\
         --url http://127.0.0.1:5000 --participants 1000 --messages 200
