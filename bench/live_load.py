@@ -20,7 +20,10 @@ unacknowledged sends, failed connections), and the server's peak memory (VmHWM o
 processes listening on the port, read from /proc when it can), and the CPU time the
 servers and the bench's own clients spent while sending. Several --url values
 spread the jurors over several servers (sharing rooms through Redis); the expected
-deliveries are the same. The last line is one JSON object.
+deliveries are the same. Every event names the previous one in its room (`prev_seq`): a
+juror that sees one it never received resyncs from before it, as the browser client
+does; such gaps are counted (`gaps_resynced`) and the recovered copies count as
+delivered, with their late latency. The last line is one JSON object.
 """
 
 from __future__ import annotations
@@ -91,6 +94,7 @@ async def _worker_main(
     delivered = 0
     clients: dict[int, socketio.AsyncClient] = {}
     reconnects: list[int] = []
+    gaps: list[int] = []  # broadcasts found missing by their room's prev_seq, then resynced
     ack_times: list[float] = []
 
     async def connect(index: int, code: str) -> None:
@@ -108,6 +112,7 @@ async def _worker_main(
         client = socketio.AsyncClient(reconnection=True, reconnection_delay=0.5)
         seen: set[int] = set()
         state = {"max_seq": 0, "joined": False}
+        room_seqs: dict[str, int] = {}
 
         def record(payload: dict, now: float) -> None:
             nonlocal delivered
@@ -121,9 +126,37 @@ async def _worker_main(
                 latencies.append(now - float(match.group(1)))
                 delivered += 1
 
+        def missed_since(payload: dict) -> int | None:
+            """Each event names the previous one in its room: one never received means a
+            broadcast went missing; returns the room's last known seq to resync from."""
+            room, seq, prev = payload.get("room"), payload.get("seq"), payload.get("prev_seq")
+            if not isinstance(room, str) or not isinstance(seq, int):
+                return None
+            known = room_seqs.get(room)
+            if known is None or seq > known:
+                room_seqs[room] = seq
+            if known is not None and isinstance(prev, int) and prev > known:
+                gaps.append(1)
+                return known
+            return None
+
+        async def catch_up(after: int) -> None:
+            ack = await client.call(
+                "join",
+                {"session_id": session_id, "after_seq": after},
+                namespace="/live",
+                timeout=60,
+            )
+            for item in ack.get("events", []):
+                if item["event"] == "contribution_added":
+                    record(item["payload"], time.time())
+
         @client.on("contribution_added", namespace="/live")
         async def on_message(payload: dict) -> None:
             record(payload, time.time())
+            after = missed_since(payload)
+            if after is not None:
+                await catch_up(after)
 
         @client.on("connect", namespace="/live")
         async def on_connect() -> None:
@@ -156,6 +189,7 @@ async def _worker_main(
                 errors.append(f"join refused {ack.get('error')}")
                 return
             state["max_seq"] = ack.get("last_seq", 0)
+            room_seqs.update(ack.get("room_seqs", {}))
             state["joined"] = True
             clients[index] = client
         except Exception as error:
@@ -231,6 +265,7 @@ async def _worker_main(
             "acks": acks,
             "connected": len(clients),
             "reconnects": len(reconnects),
+            "gaps": len(gaps),
             "ack_times": ack_times,
             "cpu": time.process_time() - cpu_start,
         }
@@ -369,6 +404,7 @@ def main() -> None:
     acks = sum(report["acks"] for report in reports)
     connected = sum(report["connected"] for report in reports)
     reconnects = sum(report["reconnects"] for report in reports)
+    gaps = sum(report["gaps"] for report in reports)
     ack_ms = [value * 1000 for report in reports for value in report["ack_times"]]
     expected = args.messages * args.participants
     peak = server_peak_memory_kb(pids)
@@ -382,6 +418,7 @@ def main() -> None:
         "servers": len(urls),
         "connected": connected,
         "reconnects": reconnects,
+        "gaps_resynced": gaps,
         "messages": args.messages,
         "acknowledged": acks,
         "p50_ms": round(percentile(latencies, 0.50), 1),

@@ -182,10 +182,12 @@ class LiveNamespace(Namespace):
         state = payloads.state(jury_session, actor)
         if actor is not None and services.is_staff(actor):
             state["connected"] = self.connected(jury_session.id)
+        room_seqs = services.room_seqs(jury_session, sorted(wanted))
         db.session.rollback()
         return {
             "ok": True,
             "last_seq": jury_session.last_seq,
+            "room_seqs": room_seqs,
             "events": events,
             "truncated": truncated,
             "state": state,

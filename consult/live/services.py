@@ -243,11 +243,48 @@ def next_seq(jury_session: JurySession) -> int:
     return seq
 
 
+def last_seq_in_room(jury_session: JurySession, room: str) -> int:
+    """The sequence number of the room's latest logged event (0 before the first)."""
+    return (
+        db.session.scalar(
+            select(func.max(LiveEvent.seq)).where(
+                LiveEvent.session_id == jury_session.id, LiveEvent.room == room
+            )
+        )
+        or 0
+    )
+
+
+def room_seqs(jury_session: JurySession, rooms: Iterable[str]) -> dict[str, int]:
+    """The latest sequence number in each of `rooms` (0 for a room with no events yet)."""
+    rooms = list(rooms)
+    found = dict(
+        db.session.execute(
+            select(LiveEvent.room, func.max(LiveEvent.seq))
+            .where(LiveEvent.session_id == jury_session.id, LiveEvent.room.in_(rooms))
+            .group_by(LiveEvent.room)
+        ).all()
+    )
+    return {room: found.get(room, 0) for room in rooms}
+
+
 def publish(jury_session: JurySession, room: str, event: str, payload: dict[str, Any]) -> int:
     """Append `event` for `room` to the session's log with the next sequence number and
-    queue it for broadcast after commit. Returns the sequence number."""
+    queue it for broadcast after commit. Returns the sequence number.
+
+    Each event also carries its `room` and `prev_seq`, the sequence number of the room's
+    previous event, so a client that sees a `prev_seq` it never received knows a
+    broadcast went missing (a message queue can drop messages while a server process
+    reconnects to it) and resyncs. `next_seq` holds the session's lock until commit, so
+    the previous event is committed and `prev_seq` is exact."""
     seq = next_seq(jury_session)
-    body = {**payload, "seq": seq, "session_id": jury_session.id}
+    body = {
+        **payload,
+        "seq": seq,
+        "session_id": jury_session.id,
+        "room": room,
+        "prev_seq": last_seq_in_room(jury_session, room),
+    }
     db.session.add(
         LiveEvent(session_id=jury_session.id, seq=seq, room=room, event=event, payload=body)
     )

@@ -14,6 +14,7 @@ from sqlalchemy import (
     CheckConstraint,
     Float,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -175,7 +176,11 @@ class LiveEvent(db.Model):
     that reconnects is sent the events after the last `seq` it saw, then the current state."""
 
     __tablename__ = "live_events"
-    __table_args__ = (UniqueConstraint("session_id", "seq"),)
+    __table_args__ = (
+        UniqueConstraint("session_id", "seq"),
+        # the last event of one room (each event names the one before it in its room)
+        Index("ix_live_events_room_seq", "session_id", "room", "seq"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = mapped_column(

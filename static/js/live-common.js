@@ -119,6 +119,10 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
   });
   let lastSeq = null;
   const seen = new Set();
+  // room -> the latest sequence number received in it. Every event names the previous
+  // one in its room (`prev_seq`): one we never received means a broadcast went missing,
+  // and a resync from before it fetches it.
+  const roomSeq = new Map();
   const outbox = new Map(); // client_id -> {event, data, resolve}
   let joined = false;
 
@@ -134,9 +138,18 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
     return true;
   }
 
-  function join() {
+  function follow(payload) {
+    if (!payload || typeof payload.room !== "string" || typeof payload.seq !== "number") return;
+    const known = roomSeq.get(payload.room);
+    const missed = known !== undefined && typeof payload.prev_seq === "number" && payload.prev_seq > known;
+    if (known === undefined || payload.seq > known) roomSeq.set(payload.room, payload.seq);
+    if (missed) join(known); // fetch what came between (already-seen events are skipped)
+  }
+
+  function join(afterSeq) {
     const request = { session_id: sessionId };
-    if (lastSeq !== null) request.after_seq = lastSeq;
+    const from = typeof afterSeq === "number" ? afterSeq : lastSeq;
+    if (from !== null) request.after_seq = from;
     socket.emit("join", request, (ack) => {
       if (!ack || !ack.ok) {
         setStatus(ack && ack.error ? ack.error.message : "Could not join the session.");
@@ -146,6 +159,9 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
       handlers.state(ack.state);
       for (const item of ack.events || []) {
         if (note(item.seq)) handlers.event(item.event, item.payload, { replay: true });
+      }
+      for (const [room, seq] of Object.entries(ack.room_seqs || {})) {
+        if (!(roomSeq.get(room) >= seq)) roomSeq.set(room, seq);
       }
       if (typeof ack.last_seq === "number") note(ack.last_seq);
       setStatus("");
@@ -179,6 +195,7 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
     if (payload && typeof payload.seq === "number") {
       document.body.dataset.liveSeq = String(lastSeq);
     }
+    follow(payload);
     if (name === "tables_changed" || name === "table_changed") {
       join(); // rooms change: join again to enter the right table
     }
@@ -212,7 +229,7 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
         });
       });
     },
-    rejoin: join,
+    rejoin: () => join(),
   };
 }
 

@@ -295,3 +295,52 @@ def test_facilitator_keeps_a_half_typed_theme_name_when_ideas_arrive(browser, li
         assert page.evaluate("document.activeElement.textContent") == "Give the floor to Ada"
     finally:
         context.close()
+
+
+def test_a_broadcast_that_never_arrived_is_fetched_when_the_next_one_names_it(
+    browser, live_origin, act
+):
+    """A message queue can drop a broadcast (a server process reconnecting to Redis). The
+    next event in the room names the one before it; the page sees a number it never got
+    and resyncs, without a reload."""
+    setup, run = act
+    context = browser.new_context(base_url=live_origin)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    try:
+        _join(page, live_origin, setup.members[0][1], setup.session_id)
+        page.evaluate("window.__samePage = true")
+
+        def lost(s: JurySession, staff: User, jurors: list[PanelMember]) -> None:
+            services.add_contribution(
+                s,
+                kind="message",
+                text="Lost on the way",
+                client_id="lost-1",
+                actor=jurors[1],
+                scope="room",
+            )
+            db.session.commit()
+            services.discard_outbox()  # logged and committed, never broadcast
+
+        run(lost)
+        run(
+            lambda s, staff, jurors: services.add_contribution(
+                s,
+                kind="message",
+                text="Arrived",
+                client_id="arrived-1",
+                actor=jurors[2],
+                scope="room",
+            )
+        )
+        room = page.locator("#room-chat")
+        expect(room).to_contain_text("Arrived")
+        expect(room).to_contain_text("Lost on the way")
+        texts = room.locator("li").all_inner_texts()
+        lost_at = next(i for i, t in enumerate(texts) if "Lost on the way" in t)
+        arrived_at = next(i for i, t in enumerate(texts) if "Arrived" in t)
+        assert lost_at < arrived_at  # shown in the order they were said
+        assert page.evaluate("window.__samePage") is True  # no reload
+    finally:
+        context.close()

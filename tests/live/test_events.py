@@ -346,3 +346,30 @@ def test_console_sees_who_is_connected(room):
     ada.disconnect(namespace="/live")
     [left] = received(staff, "presence")
     assert left["who"]["name"] == "Ada" and left["online"] is False
+
+
+def test_each_event_names_the_previous_one_in_its_room(room):
+    """`prev_seq` chains a room's events, whatever other rooms were sent in between, and
+    `join` tells each person where their rooms stand (`room_seqs`)."""
+    setup, staff, ada, ben = room
+    session_id = setup.session_id
+    first = emit(
+        ada, "send_message", session_id=session_id, client_id="c1", text="One", scope="room"
+    )
+    emit(staff, "announce", session_id=session_id, client_id="a1", text="Tea at four")
+    emit(ada, "add_reflection", session_id=session_id, client_id="r1", text="Tired")  # staff room
+    third = emit(
+        ben, "send_message", session_id=session_id, client_id="c2", text="Two", scope="room"
+    )
+    events = [
+        e for e in received(ben, "contribution_added") if e["kind"] in ("message", "announcement")
+    ]
+    messages = {e["text"]: e for e in events}
+    assert messages["One"]["room"] == f"session:{session_id}"
+    assert messages["Tea at four"]["prev_seq"] == first["seq"]
+    assert messages["Two"]["prev_seq"] == messages["Tea at four"]["seq"]  # not the reflection
+    assert messages["Two"]["seq"] == third["seq"]
+    joined = emit(ben, "join", session_id=session_id)
+    assert joined["room_seqs"][f"session:{session_id}"] == third["seq"]
+    assert f"staff:{session_id}" not in joined["room_seqs"]  # only rooms Ben is in
+    assert all(isinstance(v, int) for v in joined["room_seqs"].values())
