@@ -6,7 +6,8 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from flask import Flask, jsonify, render_template, request
+from flask import Flask, jsonify, make_response, render_template, request
+from sqlalchemy.exc import TimeoutError as PoolTimeout
 from werkzeug.exceptions import HTTPException
 
 from consult.extensions import db
@@ -45,6 +46,17 @@ class Conflict(ConsultError):
     code, status = "conflict", 409
 
 
+class Busy(ConsultError):
+    """Every database connection was in use for longer than the pool waits (a join storm
+    on an overloaded server): the request changed nothing and can simply be repeated."""
+
+    code, status = "busy", 503
+
+
+BUSY_RETRY_SECONDS = 5
+BUSY = Busy("The service is very busy just now. Nothing was changed: try again in a few seconds.")
+
+
 def _wants_json() -> bool:
     return request.path.startswith("/api/") or (request.accept_mimetypes.best == "application/json")
 
@@ -58,6 +70,13 @@ def register(app: Flask, socketio: Any) -> None:
         if _wants_json():
             return jsonify(error=error.as_dict()), error.status
         return render_template("errors/error.html", error=error, status=error.status), error.status
+
+    @app.errorhandler(PoolTimeout)
+    def pool_timeout(error: PoolTimeout):  # type: ignore[no-untyped-def]
+        log.warning("no database connection free on %s %s: %s", request.method, request.path, error)
+        response = make_response(consult_error(BUSY))
+        response.headers["Retry-After"] = str(BUSY_RETRY_SECONDS)
+        return response
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):  # type: ignore[no-untyped-def]
@@ -92,6 +111,9 @@ def register(app: Flask, socketio: Any) -> None:
         db.session.rollback()
         if isinstance(error, ConsultError):
             return {"ok": False, "error": error.as_dict()}
+        if isinstance(error, PoolTimeout):
+            log.warning("no database connection free for a Socket.IO event: %s", error)
+            return {"ok": False, "error": {**BUSY.as_dict(), "retry_after": BUSY_RETRY_SECONDS}}
         log.exception("unhandled error in a Socket.IO event")
         return {
             "ok": False,
