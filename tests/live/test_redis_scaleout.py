@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import TEST_DATABASE_URL, free_port
+from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 13
@@ -97,14 +97,15 @@ async def _two_servers_share_a_room(urls: list[str], session_id: int, codes: lis
     return {"ack": ack, "seen": seen}
 
 
-def test_event_sent_through_one_server_reaches_a_client_on_the_other(
-    app, app_config, make_live_session, tmp_path
-):
+@pytest.fixture
+def two_servers(app, app_config, make_live_session, tmp_path):
+    """Two gunicorn processes (one gevent worker each) on the test database, sharing
+    Redis; yields (urls, live setup)."""
     if TEST_DATABASE_URL:
         pytest.skip("the two servers share an SQLite file; run this test in SQLite mode")
     if not _redis_answers():
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
-    setup = make_live_session(jurors=2, start=True)
+    setup = make_live_session(jurors=3, start=True)
     ports = [free_port(), free_port()]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
     env = {
@@ -112,6 +113,7 @@ def test_event_sent_through_one_server_reaches_a_client_on_the_other(
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app_config["SECRET_KEY"],
         "SOCKETIO_MESSAGE_QUEUE": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "SOCKETIO_CHANNEL": f"consult-test-{ports[0]}",  # its own presence keys too
         "SOCKETIO_ASYNC_MODE": "gevent",
         "PUBLIC_ORIGINS": ",".join(urls),
         "RATELIMIT_ENABLED": "false",
@@ -144,12 +146,7 @@ def test_event_sent_through_one_server_reaches_a_client_on_the_other(
             processes.append((process, port, log))
         for process, port, log in processes:
             _wait_for(port, process, log)
-        # in a thread of its own: Playwright's sync API may own this thread's event loop
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            outcome = pool.submit(
-                asyncio.run,
-                _two_servers_share_a_room(urls, setup.session_id, [c for _, c in setup.members]),
-            ).result(timeout=60)
+        yield urls, setup
     finally:
         for process, _, _ in processes:
             process.terminate()
@@ -160,6 +157,99 @@ def test_event_sent_through_one_server_reaches_a_client_on_the_other(
                 process.kill()
         for handle in logs:
             handle.close()
+
+
+def _in_a_thread(coroutine):
+    # in a thread of its own: Playwright's sync API may own this thread's event loop
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result(timeout=90)
+
+
+def test_event_sent_through_one_server_reaches_a_client_on_the_other(two_servers):
+    urls, setup = two_servers
+    codes = [code for _, code in setup.members][:2]
+    outcome = _in_a_thread(_two_servers_share_a_room(urls, setup.session_id, codes))
     assert set(outcome["seen"]) == set(urls), outcome
     other = outcome["seen"][urls[1]]
     assert other["text"] == "Across servers" and other["seq"] == outcome["ack"]["seq"]
+    assert other["room"] == f"session:{setup.session_id}" and "prev_seq" in other
+
+
+async def _signed_in_staff(url: str, email: str):
+    """A facilitator's Socket.IO client on `url`, signed in through the real form."""
+    import re
+
+    import aiohttp
+    import socketio
+
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with aiohttp.ClientSession(cookie_jar=jar) as http:
+        async with http.get(f"{url}/sign-in") as page:
+            token = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', await page.text())
+        form = {"csrf_token": token.group(1), "email": email, "password": DEFAULT_PASSWORD}
+        async with http.post(
+            f"{url}/sign-in", data=form, headers={"Origin": url, "Referer": f"{url}/sign-in"}
+        ) as response:
+            assert response.status == 200, await response.text()
+        cookie = "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(
+        url,
+        namespaces=["/live"],
+        transports=["websocket"],
+        headers={"Cookie": cookie, "Origin": url},
+    )
+    return client
+
+
+async def _juror(url: str, code: str, session_id: int):
+    import aiohttp
+    import socketio
+
+    jar = aiohttp.CookieJar(unsafe=True)
+    async with (
+        aiohttp.ClientSession(cookie_jar=jar) as http,
+        http.post(f"{url}/live/api/join", json={"code": code}) as response,
+    ):
+        assert response.status == 200, await response.text()
+        cookie = "; ".join(f"{c.key}={c.value}" for c in http.cookie_jar)
+    client = socketio.AsyncClient(reconnection=False)
+    await client.connect(
+        url,
+        namespaces=["/live"],
+        transports=["websocket"],
+        headers={"Cookie": cookie, "Origin": url},
+    )
+    ack = await client.call("join", {"session_id": session_id}, namespace="/live")
+    assert ack["ok"], ack
+    return client
+
+
+async def _console_on_one_server_sees_jurors_on_the_other(urls, setup) -> dict:
+    codes = [code for _, code in setup.members]
+    first = await _juror(urls[0], codes[0], setup.session_id)
+    await asyncio.sleep(1.5)  # presence is shared in batches, twice a second
+    staff = await _signed_in_staff(urls[1], setup.facilitator_email)
+    heard: asyncio.Queue = asyncio.Queue()
+    staff.on(
+        "presence",
+        lambda payload: payload["who"]["kind"] == "member" and heard.put_nowait(payload),
+        namespace="/live",
+    )
+    joined = await staff.call("join", {"session_id": setup.session_id}, namespace="/live")
+    second = await _juror(urls[0], codes[1], setup.session_id)
+    came = await asyncio.wait_for(heard.get(), timeout=10)
+    await second.disconnect()
+    went = await asyncio.wait_for(heard.get(), timeout=10)
+    for client in (first, staff):
+        await client.disconnect()
+    return {"joined": joined, "came": came, "went": went}
+
+
+def test_a_console_on_one_server_sees_jurors_connected_to_the_other(two_servers):
+    urls, setup = two_servers
+    outcome = _in_a_thread(_console_on_one_server_sees_jurors_on_the_other(urls, setup))
+    connected = outcome["joined"]["state"]["connected"]
+    assert [who["name"] for who in connected if who["kind"] == "member"] == ["Ada"], connected
+    assert outcome["came"]["online"] is True and outcome["came"]["who"]["name"] == "Ben"
+    assert outcome["went"]["online"] is False and outcome["went"]["who"]["name"] == "Ben"
