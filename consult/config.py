@@ -90,6 +90,11 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
         "ANALYSIS_QUEUE": os.environ.get("ANALYSIS_QUEUE", "thread"),
+        # An analysis run in `thread` mode computes in a child process at this niceness,
+        # stopped after this many seconds (the run fails, saying so); an RQ worker stops a
+        # run after the same time.
+        "ANALYSIS_TIME_LIMIT": int(os.environ.get("ANALYSIS_TIME_LIMIT", "3600")),
+        "ANALYSIS_NICENESS": int(os.environ.get("ANALYSIS_NICENESS", "10")),
         # A jury draw's child process is stopped after this many seconds (the draw fails,
         # saying so); it runs at this niceness so the server's own work comes first.
         "DRAW_TIME_LIMIT": int(os.environ.get("DRAW_TIME_LIMIT", "3600")),

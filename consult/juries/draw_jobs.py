@@ -17,13 +17,7 @@ changes nothing else, so earlier proposals stay as they were.
 
 from __future__ import annotations
 
-import json
 import logging
-import os
-import subprocess
-import sys
-import tempfile
-import threading
 import time
 import traceback
 from collections.abc import Callable
@@ -34,7 +28,7 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis.sortition import inputs_checksum
-from consult import ROOT
+from consult.child import run_child
 from consult.errors import Conflict, ConsultError
 from consult.extensions import db
 from consult.juries import services
@@ -214,60 +208,10 @@ def run_lottery(
     `progress` what it reports on the way. Raises DrawFailed for infeasible quotas, bad
     input, a solver failure, the time limit (the child is killed) or a child that ended
     without a result. The child never outlives this call."""
-    environment = dict(os.environ)
-    environment["PYTHONPATH"] = os.pathsep.join(
-        part for part in (str(ROOT), environment.get("PYTHONPATH", "")) if part
-    )
-    stopped = threading.Event()
-    outcome: dict[str, Any] = {}
-    with (
-        tempfile.TemporaryFile(mode="w+") as errors,
-        subprocess.Popen(
-            [sys.executable, "-m", "analysis.sortition.job"],
-            stdin=subprocess.PIPE,
-            stdout=subprocess.PIPE,
-            stderr=errors,
-            text=True,
-            encoding="utf-8",
-            cwd=str(ROOT),
-            env=environment,
-        ) as process,
-    ):
-
-        def stop() -> None:
-            stopped.set()
-            process.kill()
-
-        watchdog = threading.Timer(time_limit, stop)
-        watchdog.daemon = True
-        watchdog.start()
-        try:
-            try:
-                assert process.stdin is not None and process.stdout is not None
-                process.stdin.write(json.dumps(request))
-                process.stdin.close()
-            except BrokenPipeError:
-                pass  # it died at once; its standard error says why
-            for line in process.stdout:  # type: ignore[union-attr]
-                try:
-                    message = json.loads(line)
-                except json.JSONDecodeError:
-                    continue
-                if "progress" in message:
-                    progress(float(message["progress"]), str(message.get("stage", "")))
-                else:
-                    outcome = message
-            process.wait()
-        finally:
-            watchdog.cancel()
-            if process.poll() is None:  # we are leaving early (an error): so does the child
-                process.kill()
-                process.wait()
-        errors.seek(0)
-        stderr = errors.read()[-4000:]
-    if "result" in outcome:
-        return dict(outcome["result"])
-    if stopped.is_set():
+    outcome = run_child("analysis.sortition.job", request, progress, time_limit=time_limit)
+    if outcome.result is not None:
+        return outcome.result
+    if outcome.timed_out:
         minutes = time_limit / 60
         raise DrawFailed(
             f"The draw did not finish within its time limit ({minutes:g} minutes) and was "
@@ -276,7 +220,7 @@ def run_lottery(
             "use the legacy method, or ask your administrator for a longer DRAW_TIME_LIMIT.",
             kind="time_limit",
         )
-    error = outcome.get("error")
+    error = outcome.error
     if error:
         kind = error.get("kind", "solver")
         if kind == "infeasible":
@@ -290,9 +234,9 @@ def run_lottery(
             raise DrawFailed(f"The lottery refused its inputs: {error['message']}", kind=kind)
         raise DrawFailed(f"The lottery's solver failed: {error['message']}", kind=kind)
     raise DrawFailed(
-        f"The lottery process ended without a result (exit status {process.returncode}).",
+        f"The lottery process ended without a result (exit status {outcome.returncode}).",
         kind="internal",
-        technical=stderr,
+        technical=outcome.stderr,
     )
 
 

@@ -1,7 +1,13 @@
-"""Turn rows into plain lists for `analysis`, call it, and store what it found as Theme,
-ThemeAssignment and DuplicateGroupRecord rows. Approved themes of the previous run are
-kept: a coding frame trained on their answers codes the new answers into them, and only
-what it cannot place confidently is clustered afresh."""
+"""Turn rows into plain lists for `analysis`, have it computed, and store what it found as
+Theme, ThemeAssignment and DuplicateGroupRecord rows. Approved themes of the previous run
+are kept: a coding frame trained on their answers codes the new answers into them, and only
+what it cannot place confidently is clustered afresh.
+
+A run is read, computed and stored in three steps. Reading (`prepare_items`) and storing
+(`store_plan`) use the database; computing is `analysis.job.analyse` on a JSON-able request,
+done by a `Compute` the caller chooses: `compute_here` in this process (tests, an RQ
+worker) or `consult.workspace.jobs.run_analysis_process` in a child process (the web
+server's default), with the same result for the same request."""
 
 from __future__ import annotations
 
@@ -11,6 +17,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from analysis.job import analyse
 from consult.consultations.redaction import moderate
 from consult.extensions import db
 from consult.models import (
@@ -28,6 +35,8 @@ from consult.models import (
 )
 
 Progress = Callable[[float, str], None]
+#: Computes an `analysis.job` request, reporting progress: in this process or a child.
+Compute = Callable[[dict[str, Any], Progress], dict[str, Any]]
 NO_COMMENT_LABEL = "No substantive comment"
 NO_COMMENT = 0  # analysis.NO_COMMENT_THEME, without importing the engine at start-up
 
@@ -52,13 +61,37 @@ class Carried:
 
 
 @dataclass
+class Task:
+    """One question's answers (or a jury's ideas) as read for a run, before computing:
+    the approved themes carried over with the officers' own decisions already placed,
+    the items left to code or cluster, and what the coding frame learns from."""
+
+    question_id: int | None
+    label: str
+    total: int
+    carried: list[Carried]
+    to_code: list[Item]
+    frame: tuple[list[str], list[int]] | None
+
+    def request(self) -> dict[str, Any]:
+        """This task in an `analysis.job` request."""
+        return {
+            "label": self.label,
+            "items": [[item.id, item.text] for item in self.to_code],
+            "frame": (
+                None if self.frame is None else {"texts": self.frame[0], "labels": self.frame[1]}
+            ),
+        }
+
+
+@dataclass
 class Plan:
     """What a run found for one question (or a jury's ideas), before it is stored."""
 
     question_id: int | None
     total: int
     carried: list[Carried]
-    result: Any  # analysis.themes.ThemeResult | None
+    result: dict[str, Any] | None  # analysis.themes.ThemeResult.as_dict()
     needs_review: list[int]
     duplicates_detected: bool = True
 
@@ -145,40 +178,42 @@ def _approved(previous: AnalysisRun | None, question_id: int | None) -> list[The
     )
 
 
-def find_themes(*args: Any, **kwargs: Any) -> Any:
-    """`analysis.themes`, imported on first use: scikit-learn and NLTK load inside the job,
-    not in every web process at start-up."""
-    from analysis import themes
-
-    return themes(*args, **kwargs)
+def compute_here(request: dict[str, Any], progress: Progress) -> dict[str, Any]:
+    """Compute in this process: for tests and the RQ worker (a process of its own), where
+    the sums hold up no one else."""
+    return analyse(request, progress)
 
 
-def _run_themes(texts: list[str], ids: list[str], parameters: dict[str, Any], progress: Progress):
-    """`analysis.themes` with the run's parameters; returns (result, duplicates detected)."""
-    n_themes = parameters.get("n_themes", "auto")
-    if n_themes != "auto" and len(texts) < 2 * int(n_themes):
-        n_themes = "auto"
-    kwargs = {"n_themes": n_themes, "random_state": int(parameters.get("random_state", 0))}
-    return find_themes(texts, ids, progress=progress, **kwargs), True
+def request(tasks: list[Task], parameters: dict[str, Any]) -> dict[str, Any]:
+    """The `analysis.job` request for a run's tasks."""
+    return {
+        "parameters": {
+            "n_themes": parameters.get("n_themes", "auto"),
+            "random_state": parameters.get("random_state", 0),
+            "coding_threshold": parameters.get("coding_threshold", 0.5),
+        },
+        "tasks": [task.request() for task in tasks],
+    }
 
 
-def plan_items(
+def prepare_items(
     items: list[Item],
     *,
     question_id: int | None,
+    label: str,
     approved: list[Theme],
-    parameters: dict[str, Any],
     field_name: str,
-    progress: Progress,
-) -> Plan:
-    """Code items into approved themes where the coding frame is confident, cluster the
-    rest. `field_name` is "answer_id" or "contribution_id"."""
+) -> Task:
+    """Read what computing needs besides the items: the approved themes' assignments.
+    An officer's own decisions (an answer placed by hand or marked not relevant) are kept
+    as they were; the other answers of approved themes train the coding frame, which then
+    codes every item not placed by an officer. `field_name` is "answer_id" or
+    "contribution_id"."""
     by_id = {item.id: item for item in items}
     carried = [Carried(old=theme) for theme in approved]
     placed: set[int] = set()
-    needs_review: list[int] = []
+    frame = None
     if carried:
-        progress(0.0, "Coding answers into the approved themes")
         train_texts: list[str] = []
         train_labels: list[int] = []
         index = {c.old.id: c for c in carried}
@@ -202,38 +237,34 @@ def plan_items(
                     target.manual.add(item_id)
                 placed.add(item_id)
                 continue
-            if not row.not_relevant:
-                train_texts.append(by_id[item_id].text)
-                train_labels.append(row.theme_id)
-        to_code = [item for item in items if item.id not in placed]
-        if train_texts and to_code:
-            from analysis import CodingFrame
+            train_texts.append(by_id[item_id].text)
+            train_labels.append(row.theme_id)
+        frame = (train_texts, train_labels)
+    to_code = [item for item in items if item.id not in placed]
+    return Task(question_id, label, len(items), carried, to_code, frame)
 
-            frame = CodingFrame(threshold=float(parameters.get("coding_threshold", 0.5)))
-            try:
-                frame.fit(train_texts, train_labels)
-                coded = frame.code([item.text for item in to_code])
-            except ValueError:
-                coded = []
-            for item, code in zip(to_code, coded, strict=False):
-                if code.theme is None:
-                    continue  # nothing to code: the engine puts it with "no comment"
-                if code.needs_review:
-                    needs_review.append(item.id)
-                    continue
-                target = index[int(code.theme)]
-                target.items.append(item.id)
-                target.confidence[item.id] = code.confidence
-                placed.add(item.id)
-        progress(0.2, "Clustering the answers left over")
-        progress = _scaled(progress, 0.2, 1.0, "")
-    rest = [item for item in items if item.id not in placed]
-    result, detected = None, True
-    if rest:
-        result, detected = _run_themes(
-            [item.text for item in rest], [str(item.id) for item in rest], parameters, progress
-        )
-    return Plan(question_id, len(items), carried, result, needs_review, detected)
+
+def finish_plan(task: Task, outcome: dict[str, Any]) -> Plan:
+    """A task's plan from what `analysis.job` computed for it: the items the coding frame
+    placed join their approved themes; the rest come as new themes."""
+    index = {c.old.id: c for c in task.carried}
+    for item_id, theme_id, confidence in outcome["coded"]:
+        target = index[int(theme_id)]
+        target.items.append(int(item_id))
+        target.confidence[int(item_id)] = float(confidence)
+    needs_review = [int(item_id) for item_id in outcome["needs_review"]]
+    return Plan(task.question_id, task.total, task.carried, outcome["themes"], needs_review)
+
+
+def compute_plans(
+    tasks: list[Task], parameters: dict[str, Any], compute: Compute, progress: Progress
+) -> list[Plan]:
+    """Compute every task in one go (one child process per run, not per question)."""
+    outcome = compute(request(tasks, parameters), progress)
+    results = outcome["tasks"]
+    if len(results) != len(tasks):
+        raise ValueError(f"the analysis returned {len(results)} results for {len(tasks)} tasks")
+    return [finish_plan(task, result) for task, result in zip(tasks, results, strict=True)]
 
 
 def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int, str]) -> int:
@@ -284,29 +315,33 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
         db.session.flush()
         return count
     engine_to_row: dict[int, Theme] = {}
-    for found in result.themes:
+    for found in result["themes"]:
         theme = Theme(
             run_id=run.id,
             question_id=plan.question_id,
             position=position,
-            engine_key=str(found.id),
-            label=found.label,
-            keyphrases=list(found.keyphrases),
-            size=found.size,
-            share=round(found.size / total, 4),
-            sentiment=dict(found.sentiment),
+            engine_key=str(found["id"]),
+            label=found["label"],
+            keyphrases=list(found["keyphrases"]),
+            size=found["size"],
+            share=round(found["size"] / total, 4),
+            sentiment=dict(found["sentiment"]),
             summary=[
-                {"sentence": s.sentence, "response_ids": [int(i) for i in s.response_ids]}
-                for s in found.summary
+                {"sentence": s["sentence"], "response_ids": [int(i) for i in s["response_ids"]]}
+                for s in found["summary"]
             ],
-            quotes=[{"id": int(q.id), "text": texts.get(int(q.id), q.text)} for q in found.quotes],
+            quotes=[
+                {"id": int(q["id"]), "text": texts.get(int(q["id"]), q["text"])}
+                for q in found["quotes"]
+            ],
         )
         db.session.add(theme)
-        engine_to_row[found.id] = theme
+        engine_to_row[int(found["id"])] = theme
         position += 1
         count += 1
-    if result.no_comment_ids:
-        size = len(result.no_comment_ids)
+    no_comment_ids = result["no_comment"]["response_ids"]
+    if no_comment_ids:
+        size = len(no_comment_ids)
         engine_to_row[NO_COMMENT] = theme = Theme(
             run_id=run.id,
             question_id=plan.question_id,
@@ -320,30 +355,30 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
         db.session.add(theme)
     db.session.flush()
     rows = []
-    for assignment in result.assignments:
-        item_id = int(assignment.id)
-        main = engine_to_row.get(assignment.theme)
+    for assignment in result["assignments"]:
+        item_id = int(assignment["id"])
+        main = engine_to_row.get(int(assignment["theme"]))
         if main is None:
             continue
         rows.append(
             {
                 "theme_id": main.id,
                 field_name: item_id,
-                "confidence": float(assignment.confidence),
+                "confidence": float(assignment["confidence"]),
                 "primary": True,
                 "manual": False,
                 "not_relevant": False,
             }
         )
-        for other, confidence in assignment.other_themes:
-            secondary = engine_to_row.get(other)
+        for other in assignment["other_themes"]:
+            secondary = engine_to_row.get(int(other["theme"]))
             if secondary is None or secondary is main:
                 continue
             rows.append(
                 {
                     "theme_id": secondary.id,
                     field_name: item_id,
-                    "confidence": float(confidence),
+                    "confidence": float(other["confidence"]),
                     "primary": False,
                     "manual": False,
                     "not_relevant": False,
@@ -352,17 +387,16 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
     if rows:
         db.session.execute(ThemeAssignment.__table__.insert(), rows)
     if field_name == "answer_id":
-        for group in result.duplicates:
-            data = group.as_dict() if hasattr(group, "as_dict") else dict(group)
-            ids = [int(i) for i in data["ids"]]
-            representative = data.get("representative_id")
+        for group in result["duplicates"]:
+            ids = [int(i) for i in group["ids"]]
+            representative = group.get("representative_id")
             representative = int(representative) if representative is not None else ids[0]
             db.session.add(
                 DuplicateGroupRecord(
                     run_id=run.id,
                     question_id=plan.question_id,
-                    kind=data["kind"],
-                    count=int(data["count"]),
+                    kind=group["kind"],
+                    count=int(group["count"]),
                     answer_ids=ids,
                     representative_answer_id=representative,
                     representative_text=texts.get(representative, ""),
@@ -372,33 +406,35 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
     return count
 
 
-def analyse_consultation(run: AnalysisRun, progress: Progress) -> dict[str, Any]:
-    """Analyse every free-text question of the run's consultation; returns the summary."""
+def analyse_consultation(
+    run: AnalysisRun, progress: Progress, compute: Compute = compute_here
+) -> dict[str, Any]:
+    """Analyse every free-text question of the run's consultation; returns the summary.
+    Reads the answers, has `compute` do the sums (progress 0 to 95 %), stores the result."""
     consultation = db.session.get(Consultation, run.consultation_id)
     assert consultation is not None
     questions: list[Question] = [q for q in consultation.questions if q.kind == "free_text"]
     previous = _previous_run(run)
-    plans: list[tuple[Plan, dict[int, str]]] = []
+    tasks: list[Task] = []
+    all_texts: list[dict[int, str]] = []
     for index, question in enumerate(questions):
-        start, end = index / max(1, len(questions)), (index + 1) / max(1, len(questions))
-        step = _scaled(
-            progress, start * 0.95, end * 0.95, f"Question {index + 1} of {len(questions)}"
-        )
         answers = question_answers(question.id)
         texts = {answer.id: shown_text(answer) for answer in answers}
         items = [Item(answer_id, text) for answer_id, text in texts.items()]
-        plan = plan_items(
-            items,
-            question_id=question.id,
-            approved=_approved(previous, question.id),
-            parameters=run.parameters or {},
-            field_name="answer_id",
-            progress=step,
+        tasks.append(
+            prepare_items(
+                items,
+                question_id=question.id,
+                label=f"Question {index + 1} of {len(questions)}",
+                approved=_approved(previous, question.id),
+                field_name="answer_id",
+            )
         )
-        plans.append((plan, texts))
+        all_texts.append(texts)
+    plans = compute_plans(tasks, run.parameters or {}, compute, _scaled(progress, 0.0, 0.95, ""))
     progress(0.96, "Saving themes")
     questions_summary = []
-    for plan, texts in plans:
+    for plan, texts in zip(plans, all_texts, strict=True):
         count = store_plan(run, plan, field_name="answer_id", texts=texts)
         questions_summary.append(
             {
@@ -407,31 +443,34 @@ def analyse_consultation(run: AnalysisRun, progress: Progress) -> dict[str, Any]
                 "themes": count,
                 "kept_themes": len(plan.carried),
                 "needs_review": len(plan.needs_review),
-                "duplicate_groups": len(plan.result.duplicates) if plan.result else 0,
+                "duplicate_groups": len(plan.result["duplicates"]) if plan.result else 0,
                 "duplicates_detected": plan.duplicates_detected,
             }
         )
     return {
         "questions": questions_summary,
-        "answers": sum(p.total for p, _ in plans),
+        "answers": sum(p.total for p in plans),
         "themes": sum(q["themes"] for q in questions_summary),
         "previous_run_id": previous.id if previous else None,
     }
 
 
-def analyse_jury(run: AnalysisRun, progress: Progress) -> dict[str, Any]:
-    """Analyse a jury's contributions (ideas and discussion points)."""
+def analyse_jury(
+    run: AnalysisRun, progress: Progress, compute: Compute = compute_here
+) -> dict[str, Any]:
+    """Analyse a jury's contributions (ideas and discussion points), as
+    `analyse_consultation` does a question's answers."""
     previous = _previous_run(run)
     contributions = jury_contributions(run.jury_id)  # type: ignore[arg-type]
     texts = {c.id: moderate(c.text)[0] for c in contributions}
-    plan = plan_items(
+    task = prepare_items(
         [Item(i, t) for i, t in texts.items()],
         question_id=None,
+        label="",
         approved=_approved(previous, None),
-        parameters=run.parameters or {},
         field_name="contribution_id",
-        progress=_scaled(progress, 0.0, 0.95, ""),
     )
+    (plan,) = compute_plans([task], run.parameters or {}, compute, _scaled(progress, 0.0, 0.95, ""))
     progress(0.96, "Saving themes")
     count = store_plan(run, plan, field_name="contribution_id", texts=texts)
     return {

@@ -8,14 +8,20 @@ work in every case, in an app context with its own session, committing progress 
 so a reload shows it. A failure records its cause and leaves the previous result current.
 
 Under gevent (production) a "thread" is a greenlet on the one server thread: work that
-computes without waiting on I/O stops every other request until it yields. Analysis runs
-are done that way; draws do their sums in a child process and only wait on its output
-(see `consult.juries.draw_jobs`).
+computes without waiting on I/O stops every other request until it yields. So in `thread`
+mode the sums are done in a child process and the thread only waits on its output: an
+analysis run reads the answers, hands them to `python -m analysis.job` (see
+`run_analysis_process`; at `ANALYSIS_NICENESS`, stopped after `ANALYSIS_TIME_LIMIT`
+seconds) and stores what it sends back; draws do the same with `analysis.sortition.job`
+(see `consult.juries.draw_jobs`). Inline (tests) and on an RQ worker (a process of its own,
+which stops a job after `ANALYSIS_TIME_LIMIT` seconds) an analysis is computed in-process
+by the same `analysis.job.analyse`, so every mode stores the same result.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import threading
 import time
 import traceback
@@ -26,6 +32,7 @@ from typing import Any
 from flask import Flask, current_app, has_app_context
 from sqlalchemy import select
 
+from consult.child import run_child
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
@@ -45,7 +52,8 @@ QUEUES = ("inline", "thread", "rq")
 #: The RQ queue background jobs are put on (analysis runs and jury draws; the name is
 #: older than the draws, and deployed workers listen to it).
 RQ_QUEUE = "analysis"
-#: The longest an RQ worker lets one analysis run take (seconds) before it stops it.
+#: The longest an RQ worker lets a job take (seconds) unless the job's kind says otherwise;
+#: analysis runs use `ANALYSIS_TIME_LIMIT`, whose default this is.
 RQ_JOB_TIMEOUT = 3600
 #: Progress is written to the database whenever it moves by at least this much.
 PROGRESS_STEP = 0.03
@@ -56,9 +64,16 @@ def older_than(moment: datetime | None, seconds: float) -> bool:
     return moment is not None and utcnow() - moment > timedelta(seconds=seconds)
 
 
+def time_limit(app: Flask | None = None) -> float:
+    """`ANALYSIS_TIME_LIMIT`: seconds an analysis run may compute before it is stopped."""
+    config = (app or current_app).config
+    return float(config.get("ANALYSIS_TIME_LIMIT", RQ_JOB_TIMEOUT))
+
+
 def _abandoned(run: AnalysisRun) -> bool:
-    """A queued or running run older than the job time limit can no longer be alive."""
-    return older_than(run.started_at or run.created_at, RQ_JOB_TIMEOUT + 300)
+    """A queued or running run older than the time limit (plus five minutes for reading
+    and saving) can no longer be alive: its process was restarted or killed."""
+    return older_than(run.started_at or run.created_at, time_limit() + 300)
 
 
 def start_run(
@@ -132,15 +147,20 @@ def start_run(
 
 
 def dispatch(run_id: int, app: Flask | None = None) -> None:
-    """Hand a committed, queued analysis run to the configured queue (see `run_job`)."""
+    """Hand a committed, queued analysis run to the configured queue (see `run_job`): in
+    `thread` mode its sums are done in a child process (`execute_in_child`), inline and on
+    an RQ worker in that process (`execute`)."""
+    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    in_thread = app.config.get("ANALYSIS_QUEUE", "thread") not in ("inline", "rq")
     run_job(
-        execute,
+        execute_in_child if in_thread else execute,
         rq_execute,
         run_id,
         model=AnalysisRun,
         what="the analysis",
         app=app,
         name=f"analysis-{run_id}",
+        timeout=max(1, math.ceil(time_limit(app))),
     )
 
 
@@ -292,33 +312,124 @@ class _Progress:
         db.session.commit()
 
 
-def execute(run_id: int) -> None:
-    """Do one queued run: compute everything first, then store it in one go. On failure
-    the run is marked failed with the cause and nothing of it is kept."""
+class AnalysisFailed(Exception):
+    """The child process gave no result: `message` says why, for the officer (the first
+    line of the run's error); `technical` is detail shown under it."""
+
+    def __init__(self, message: str, technical: str = "") -> None:
+        super().__init__(message)
+        self.message, self.technical = message, technical
+
+
+class _Superseded(Exception):
+    """The run was marked failed (presumed dead) while it computed: keep nothing."""
+
+
+def _duration(seconds: float) -> str:
+    if seconds < 120:
+        return f"{seconds:g} seconds"
+    return f"{seconds / 60:g} minutes"
+
+
+def run_analysis_process(
+    request: dict[str, Any],
+    progress: analysis_store.Progress,
+    *,
+    time_limit: float,
+    niceness: int = 10,
+) -> dict[str, Any]:
+    """Compute `request` with `python -m analysis.job` in a child process and return its
+    result, telling `progress` what it reports on the way. This process only writes the
+    request and waits on the child's output, so under gevent the server answers everyone
+    else meanwhile. The child runs at `niceness` and is killed after `time_limit` seconds.
+    Raises AnalysisFailed for a request the job refuses, an error in the engine, the time
+    limit or a child that ended without a result. The child never outlives this call."""
+    outcome = run_child(
+        "analysis.job", {**request, "niceness": niceness}, progress, time_limit=time_limit
+    )
+    if outcome.result is not None:
+        return outcome.result
+    if outcome.timed_out:
+        raise AnalysisFailed(
+            f"The analysis did not finish within its time limit ({_duration(time_limit)}) "
+            "and was stopped. The more answers there are, the longer it takes: ask your "
+            "administrator for a longer ANALYSIS_TIME_LIMIT, or to run analyses on a worker."
+        )
+    error = outcome.error
+    if error:
+        if error.get("kind") == "input":
+            raise AnalysisFailed(f"The analysis refused its inputs: {error.get('message')}")
+        raise AnalysisFailed(
+            f"The analysis stopped because of an error: {error.get('message')}",
+            str(error.get("traceback", "")),
+        )
+    raise AnalysisFailed(
+        f"The analysis process ended without a result (exit status {outcome.returncode}).",
+        outcome.stderr,
+    )
+
+
+def execute_in_child(run_id: int) -> None:
+    """`execute`, with the sums done in a child process (`run_analysis_process`)."""
+    execute(run_id, in_child=True)
+
+
+def execute(run_id: int, *, in_child: bool = False) -> None:
+    """Do one queued run: read the answers, compute everything (in this process, or in a
+    child process with `in_child`), then store it in one go. On failure the run is marked
+    failed with the cause and nothing of it is kept, so the previous run stays current."""
     run = db.session.get(AnalysisRun, run_id)
     if run is None or run.status not in ("queued",):
         return
     run.status, run.started_at, run.progress, run.message = "running", utcnow(), 0.0, "Starting"
     db.session.commit()
     progress = _Progress(run)
+    limit = time_limit()
+    niceness = int(current_app.config.get("ANALYSIS_NICENESS", 10))
+
+    def compute(request: dict[str, Any], report: analysis_store.Progress) -> dict[str, Any]:
+        if in_child:
+            result = run_analysis_process(request, report, time_limit=limit, niceness=niceness)
+        else:
+            result = analysis_store.compute_here(request, report)
+        current = db.session.get(AnalysisRun, run_id, populate_existing=True)
+        if current is None or current.status != "running":
+            raise _Superseded()
+        return result
+
     try:
         if run.consultation_id is not None:
-            summary = analysis_store.analyse_consultation(run, progress)
+            summary = analysis_store.analyse_consultation(run, progress, compute)
         else:
-            summary = analysis_store.analyse_jury(run, progress)
-    except Exception as error:
+            summary = analysis_store.analyse_jury(run, progress, compute)
+    except _Superseded:
         db.session.rollback()
+        return
+    except AnalysisFailed as failure:
+        log.warning("analysis run %s failed: %s", run_id, failure.message)
+        detail = (
+            f"{failure.message}\n\n{failure.technical}" if failure.technical else failure.message
+        )
+        _fail(run_id, detail)
+        return
+    except Exception as error:
         log.exception("analysis run %s failed", run_id)
-        run = db.session.get(AnalysisRun, run_id)
-        assert run is not None
-        run.status = "failed"
-        run.error = f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=6)}"[:8000]
-        run.message = "Failed"
-        run.finished_at = utcnow()
-        db.session.commit()
+        _fail(run_id, f"{type(error).__name__}: {error}\n\n{traceback.format_exc(limit=6)}")
         return
     run.summary = summary
     run.status, run.progress, run.message = "done", 1.0, "Finished"
+    run.finished_at = utcnow()
+    db.session.commit()
+
+
+def _fail(run_id: int, error: str) -> None:
+    db.session.rollback()
+    run = db.session.get(AnalysisRun, run_id)
+    if run is None:
+        return
+    run.status = "failed"
+    run.error = error[:8000]
+    run.message = "Failed"
     run.finished_at = utcnow()
     db.session.commit()
 

@@ -65,19 +65,24 @@ def test_inline_run_themes_every_free_text_question_and_skips_hidden_answers(
 
 
 def test_a_failed_run_records_its_cause_and_the_previous_run_stays_current(
-    app, closed_consultation, officer_id, monkeypatch
+    app, closed_consultation, officer_id
 ):
     first = _run(app, closed_consultation["id"], officer_id)
-
-    def broken(*args, **kwargs):  # type: ignore[no-untyped-def]
-        raise RuntimeError("the engine ran out of patience")
-
-    monkeypatch.setattr("consult.workspace.analysis_store.find_themes", broken)
-    second = _run(app, closed_consultation["id"], officer_id)
+    with app.app_context():
+        run = jobs.start_run(
+            consultation=db.session.get(Consultation, closed_consultation["id"]),
+            actor=db.session.get(User, officer_id),
+        )
+        # a seed the engine refuses (the form would never send one): the engine raises
+        run.parameters = {**run.parameters, "random_state": -1}
+        db.session.commit()
+        second = run.id
+        jobs.dispatch(second)
     with app.app_context():
         failed = db.session.get(AnalysisRun, second)
-        assert failed.status == "failed"
-        assert "ran out of patience" in failed.error
+        assert failed.status == "failed" and failed.message == "Failed"
+        assert failed.error.startswith("InvalidParameterError: The 'random_state' parameter")
+        assert "Traceback" in failed.error
         assert not db.session.scalars(select(Theme).where(Theme.run_id == second)).all()
         assert jobs.current_run(consultation_id=closed_consultation["id"]).id == first
 
