@@ -154,6 +154,8 @@ class LiveNamespace(Namespace):
         data = self._check(data, "sync", actor)
         jury_session = services.get_session(data.get("session_id"))
         if actor is None:
+            if request.sid not in self.gallery:  # signed out (or deactivated) since connecting
+                raise NotPermitted("Sign in to take part.")
             if self.gallery.get(request.sid) != jury_session.id or not jury_session.gallery_open:
                 raise NotPermitted("The public gallery for this session is closed.")
         else:
