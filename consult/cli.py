@@ -10,6 +10,7 @@ from flask import Flask
 from flask.cli import AppGroup
 from sqlalchemy import func, select
 
+from consult.auth.passwords import password_problem
 from consult.extensions import db
 from consult.models import ROLES, AuditEntry, User
 
@@ -44,8 +45,9 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
         password = sys.stdin.readline().rstrip("\n")
     else:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
-    if len(password) < 12:
-        raise click.ClickException("Use a password of at least 12 characters.")
+    problem = password_problem(password)  # the same rule as the web's password forms
+    if problem:
+        raise click.ClickException(problem)
     user = User(email=email, role=role, name=name or email.split("@")[0])
     user.set_password(password)
     db.session.add(user)

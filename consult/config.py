@@ -89,6 +89,10 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "WTF_CSRF_TIME_LIMIT": None,
         "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5")),
         "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        # links emailed to staff: to set a first password (or sent by an admin), and to
+        # reset a forgotten one (consult/auth/passwords.py)
+        "PASSWORD_SET_LINK_DAYS": int(os.environ.get("PASSWORD_SET_LINK_DAYS", "7")),
+        "PASSWORD_RESET_LINK_MINUTES": int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60")),
         "ANALYSIS_QUEUE": os.environ.get("ANALYSIS_QUEUE", "thread"),
         # An analysis run in `thread` mode computes in a child process at this niceness,
         # stopped after this many seconds (the run fails, saying so); an RQ worker stops a

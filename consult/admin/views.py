@@ -1,24 +1,178 @@
-"""Admin pages: staff and the audit log (admins only)."""
+"""Admin pages: staff accounts (add, change role, deactivate and reactivate, send a
+set-password link, unlock) and the audit log. Admins only; the rules are in services."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, render_template
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import select
 
+from consult.admin import services
+from consult.admin.forms import ROLE_HINTS, ROLE_LABELS, RoleForm, StaffForm
+from consult.auth import passwords
 from consult.auth.access import staff_required
+from consult.errors import ConsultError
 from consult.extensions import db
 from consult.models import AuditEntry, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
+@bp.app_template_filter("role_label")
+def role_label(role: str) -> str:
+    return ROLE_LABELS.get(role, role.capitalize())
+
+
+def _actor() -> User:
+    return current_user._get_current_object()  # type: ignore[no-any-return]
+
+
+def _person(user_id: int) -> User:
+    return db.get_or_404(User, user_id)
+
+
 @bp.route("/users")
 @staff_required("admin")
 def users() -> Any:
-    people = db.session.scalars(select(User).order_by(User.role, User.email)).all()
+    people = db.session.scalars(select(User).order_by(User.active.desc(), User.name)).all()
     return render_template("admin/users.html", users=people)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@staff_required("admin")
+def new_user() -> Any:
+    form = StaffForm()
+    if form.validate_on_submit():
+        try:
+            user = services.add_staff(
+                email=form.email.data or "",
+                name=form.name.data or "",
+                role=form.role.data or "",
+                actor=_actor(),
+            )
+        except ConsultError as refusal:
+            db.session.rollback()
+            for name, message in refusal.fields.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            passwords.send_link(user, "set", invited=True)
+            flash(
+                f"{user.name} has been added as {role_label(user.role).lower()}. We have "
+                f"emailed {user.email} a link to set their password; it works for "
+                f"{passwords.describe_lifetime('set')}.",
+                "success",
+            )
+            return redirect(url_for("admin.staff_member", user_id=user.id))
+    status = 400 if form.errors else 200
+    return render_template("admin/new_user.html", form=form, hints=ROLE_HINTS), status
+
+
+def _show(person: User, *, role_form: RoleForm | None = None, problem: str | None = None) -> Any:
+    """The person page, with an error summary when `problem` (or the role form) says so."""
+    if role_form is None:
+        role_form = RoleForm(formdata=None, role=person.role)
+    history = db.session.scalars(
+        select(AuditEntry)
+        .where(AuditEntry.subject_type == "User", AuditEntry.subject_id == person.id)
+        .order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc())
+        .limit(20)
+    ).all()
+    return render_template(
+        "admin/user.html",
+        person=person,
+        role_form=role_form,
+        hints=ROLE_HINTS,
+        problem=problem,
+        history=history,
+        link_lifetime=passwords.describe_lifetime("set"),
+    )
+
+
+@bp.route("/users/<int:user_id>")
+@staff_required("admin")
+def staff_member(user_id: int) -> Any:
+    return _show(_person(user_id))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@staff_required("admin")
+def change_role(user_id: int) -> Any:
+    person = _person(user_id)
+    form = RoleForm()
+    if form.validate_on_submit():
+        try:
+            services.change_role(person, form.role.data or "", actor=_actor())
+        except ConsultError as refusal:
+            db.session.rollback()
+            if person.id == current_user.id and "role" not in refusal.fields:
+                return _show(person, problem=refusal.message), refusal.status  # no role form
+            form.role.errors = [refusal.fields.get("role", refusal.message)]
+            return _show(person, role_form=form), refusal.status
+        db.session.commit()
+        flash(f"{person.name} is now {role_label(person.role).lower()}.", "success")
+        return redirect(url_for("admin.staff_member", user_id=person.id))
+    return _show(person, role_form=form), 400
+
+
+def _act(user_id: int, verb: Any, message: str) -> Any:
+    """Run one account action; on refusal show the person page with the reason."""
+    person = _person(user_id)
+    try:
+        verb(person, actor=_actor())
+    except ConsultError as refusal:
+        db.session.rollback()
+        return _show(person, problem=refusal.message), refusal.status
+    db.session.commit()
+    flash(message.format(name=person.name, email=person.email), "success")
+    return redirect(url_for("admin.staff_member", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
+@staff_required("admin")
+def deactivate(user_id: int) -> Any:
+    """GET asks to confirm (it works without JavaScript); POST switches the account off."""
+    if request.method == "GET":
+        return render_template("admin/deactivate.html", person=_person(user_id))
+    return _act(
+        user_id,
+        services.deactivate,
+        "{name}'s account has been deactivated. They have been signed out and cannot sign in.",
+    )
+
+
+@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
+@staff_required("admin")
+def reactivate(user_id: int) -> Any:
+    return _act(user_id, services.reactivate, "{name}'s account is active again: they can sign in.")
+
+
+@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
+@staff_required("admin")
+def unlock(user_id: int) -> Any:
+    return _act(user_id, services.unlock, "{name}'s account is unlocked: they can sign in now.")
+
+
+@bp.route("/users/<int:user_id>/send-link", methods=["POST"])
+@staff_required("admin")
+def send_link(user_id: int) -> Any:
+    person = _person(user_id)
+    try:
+        services.prepare_set_password_link(person, actor=_actor())
+    except ConsultError as refusal:
+        db.session.rollback()
+        return _show(person, problem=refusal.message), refusal.status
+    db.session.commit()
+    passwords.send_link(person, "set", invited=False)
+    flash(
+        f"We have emailed {person.email} a link to set a password; it works for "
+        f"{passwords.describe_lifetime('set')}."
+        + ("" if person.has_password else " Earlier links no longer work."),
+        "success",
+    )
+    return redirect(url_for("admin.staff_member", user_id=person.id))
 
 
 @bp.route("/audit")
@@ -28,4 +182,10 @@ def audit() -> Any:
         select(AuditEntry).order_by(AuditEntry.created_at.desc(), AuditEntry.id.desc()),
         per_page=50,
     )
-    return render_template("admin/audit.html", page=page)
+    user_ids = {e.subject_id for e in page.items if e.subject_type == "User" and e.subject_id}
+    subjects = (
+        {u.id: u for u in db.session.scalars(select(User).where(User.id.in_(user_ids)))}
+        if user_ids
+        else {}
+    )
+    return render_template("admin/audit.html", page=page, subject_users=subjects)

@@ -1,10 +1,12 @@
-"""Sign-in and join forms."""
+"""Sign-in, join and password forms."""
 
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+
+from consult.auth.passwords import password_problem
 
 
 class SignInForm(FlaskForm):
@@ -24,5 +26,59 @@ class JoinForm(FlaskForm):
         validators=[
             DataRequired("Enter the join code from your invitation"),
             Length(max=40, message="Join codes are shorter than that: check your invitation"),
+        ],
+    )
+
+
+def _meets_password_rule(form: FlaskForm, field: PasswordField) -> None:
+    """The CLI's rule, asked of `passwords.password_problem` (it lives only there)."""
+    problem = password_problem(field.data or "")
+    if problem:
+        raise ValidationError(problem.rstrip("."))
+
+
+def _strip(value: str | None) -> str | None:
+    return value.strip() if isinstance(value, str) else value
+
+
+class ForgotPasswordForm(FlaskForm):
+    email = EmailField(
+        "Email address",
+        filters=[_strip],
+        validators=[
+            DataRequired("Enter your email address"),
+            Email("Enter an email address in the correct format, like name@example.com"),
+            Length(max=254, message="Email address must be 254 characters or fewer"),
+        ],
+    )
+
+
+class NewPasswordForm(FlaskForm):
+    """Setting a password from an emailed link."""
+
+    password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password"), _meets_password_rule]
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("password", "The passwords do not match"),
+        ],
+    )
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(
+        "Current password", validators=[DataRequired("Enter your current password")]
+    )
+    new_password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password"), _meets_password_rule]
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo("new_password", "The passwords do not match"),
         ],
     )

@@ -1,16 +1,22 @@
-"""Sign in, sign out, and join a jury with a code."""
+"""Sign in, sign out, join a jury with a code; staff set, reset and change passwords."""
 
 from __future__ import annotations
 
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from consult.auth import services
-from consult.auth.access import public
-from consult.auth.forms import JoinForm, SignInForm
+from consult.auth import passwords, services
+from consult.auth.access import public, staff_required
+from consult.auth.forms import (
+    ChangePasswordForm,
+    ForgotPasswordForm,
+    JoinForm,
+    NewPasswordForm,
+    SignInForm,
+)
 from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
 from consult.models import PanelMember, User
@@ -21,9 +27,12 @@ bp = Blueprint("auth", __name__)
 @login_manager.user_loader
 def load_user(identity: str) -> Any:
     kind, _, rest = identity.partition(":")
-    if kind == "user" and rest.isdigit():
-        user = db.session.get(User, int(rest))
-        return user if user is not None and user.active else None
+    if kind == "user":
+        user_id, _, version = rest.partition(":")
+        user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+        if user is None or not user.active or str(user.session_version or "") != version:
+            return None  # deactivated, or signed out everywhere since this session began
+        return user
     if kind == "member":
         member_id, _, version = rest.partition(":")
         member = db.session.get(PanelMember, int(member_id)) if member_id.isdigit() else None
@@ -103,3 +112,124 @@ def join() -> Any:
             return redirect(_safe_next(url_for("live.juror_home")))
     status = 400 if form.errors else 200
     return render_template("auth/join.html", form=form), status
+
+
+# --- passwords -----------------------------------------------------------------------------
+
+
+def _reset_email_key() -> str:
+    return "reset:" + request.form.get("email", "").strip().lower()
+
+
+@bp.route("/forgot-password", methods=["GET", "POST"])
+@limiter.limit(
+    "5 per 15 minutes",
+    methods=["POST"],
+    key_func=_reset_email_key,
+    error_message="Too many reset links have been asked for. Wait 15 minutes and try again.",
+)
+@limiter.limit(
+    "20 per hour",
+    methods=["POST"],
+    error_message="Too many reset links have been asked for. Wait an hour and try again.",
+)
+@public
+def forgot_password() -> Any:
+    """The same answer whether or not the address has an account (no enumeration)."""
+    form = ForgotPasswordForm()
+    if form.validate_on_submit():
+        passwords.request_reset(form.email.data or "")
+        session["reset_email"] = (form.email.data or "").strip()
+        return redirect(url_for("auth.reset_sent"))
+    status = 400 if form.errors else 200
+    return render_template("auth/forgot_password.html", form=form), status
+
+
+@bp.route("/forgot-password/check-your-email")
+@public
+def reset_sent() -> Any:
+    return render_template(
+        "auth/reset_sent.html",
+        email=session.get("reset_email"),
+        lifetime=passwords.describe_lifetime("reset"),
+    )
+
+
+@bp.route("/set-password/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@public
+def set_password(token: str) -> Any:
+    """Create a first password (or a new one) from a link an admin emailed."""
+    return _password_from_link(token, "set")
+
+
+@bp.route("/reset-password/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@public
+def reset_password(token: str) -> Any:
+    """Choose a new password from a link asked for on the forgotten-password page."""
+    return _password_from_link(token, "reset")
+
+
+def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
+    try:
+        user = passwords.user_for_token(token, purpose)
+    except passwords.LinkRefused as refusal:
+        db.session.rollback()
+        return render_template(
+            "auth/link_problem.html", refusal=refusal, purpose=purpose
+        ), refusal.status
+    form = NewPasswordForm()
+    if form.validate_on_submit():
+        passwords.set_password_from_link(user, form.password.data or "", purpose=purpose)
+        db.session.commit()
+        logout_user()
+        session.pop("reset_email", None)
+        flash(
+            "Your password has been set. Sign in with your email address and new password.",
+            "success",
+        )
+        return redirect(url_for("auth.sign_in"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/set_password.html",
+        form=form,
+        user=user,
+        purpose=purpose,
+        min_length=passwords.MIN_LENGTH,
+    ), status
+
+
+def _account_key() -> str:
+    return f"account:{getattr(current_user, 'id', request.remote_addr)}"
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@limiter.limit("10 per 15 minutes", methods=["POST"], key_func=_account_key)
+@staff_required()
+def change_password() -> Any:
+    """A signed-in member of staff changes their own password; their other sessions end."""
+    form = ChangePasswordForm()
+    if form.validate_on_submit():
+        user = current_user._get_current_object()
+        try:
+            passwords.change_password(
+                user, current=form.current_password.data or "", new=form.new_password.data or ""
+            )
+        except ConsultError as refusal:
+            db.session.rollback()
+            for name, message in refusal.fields.items():
+                getattr(form, name).errors = [message]
+        else:
+            db.session.commit()
+            login_user(user)  # this session carries on under the new session version
+            passwords.send_changed_notice(user)
+            flash(
+                "Your password has been changed. You have been signed out everywhere else.",
+                "success",
+            )
+            return redirect(url_for("home.dashboard"))
+    status = 400 if form.errors else 200
+    return render_template(
+        "auth/change_password.html", form=form, min_length=passwords.MIN_LENGTH
+    ), status

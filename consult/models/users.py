@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import secrets
 from datetime import datetime
 from typing import Any
 
@@ -15,11 +16,17 @@ from consult.extensions import db
 from consult.models.base import CreatedMixin, UTCDateTime, utcnow
 
 ROLES = ("admin", "officer", "facilitator")
+UNUSABLE_PASSWORD_PREFIX = "!"  # no hash werkzeug makes starts with it
 
 
 class User(UserMixin, CreatedMixin, db.Model):
     """A member of staff: admins manage people, officers run consultations and juries,
-    facilitators run live sessions. Residents and jurors never have a User."""
+    facilitators run live sessions. Residents and jurors never have a User.
+
+    An account added from the admin pages has no password until its owner follows the
+    emailed link (`password_changed_at` is None until then). `session_version` is part of
+    the session identity: raising it signs the person out everywhere (deactivation, a new
+    password)."""
 
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('admin', 'officer', 'facilitator')", name="role"),)
@@ -33,21 +40,47 @@ class User(UserMixin, CreatedMixin, db.Model):
     failed_sign_ins: Mapped[int] = mapped_column(Integer, default=0)
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     last_sign_in_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    password_changed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    session_version: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     kind = "staff"
 
     def get_id(self) -> str:
+        """`user:<id>`, then `:<session_version>` once that has been raised (so sessions
+        made before versions existed, all at version 0, stay valid)."""
+        if self.session_version:
+            return f"user:{self.id}:{self.session_version}"
         return f"user:{self.id}"
 
     @property
     def is_active(self) -> bool:
         return self.active
 
+    @property
+    def has_password(self) -> bool:
+        """False for an account whose owner has not yet set a password."""
+        return not self.password_hash.startswith(UNUSABLE_PASSWORD_PREFIX)
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_until is not None and self.locked_until > utcnow()
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method="scrypt")
+        self.password_changed_at = utcnow()
+
+    def set_unusable_password(self) -> None:
+        """No password signs in; a fresh random value, so links made for the previous one
+        (they are bound to the hash) stop working."""
+        self.password_hash = UNUSABLE_PASSWORD_PREFIX + secrets.token_urlsafe(32)
+        self.password_changed_at = None
 
     def check_password(self, password: str) -> bool:
-        return check_password_hash(self.password_hash, password)
+        return self.has_password and check_password_hash(self.password_hash, password)
+
+    def end_sessions(self) -> None:
+        """Sign this person out everywhere (every session cookie names the old version)."""
+        self.session_version = (self.session_version or 0) + 1
 
     def has_role(self, *roles: str) -> bool:
         """Admins may do anything staff can; otherwise the role must be one of `roles`."""
