@@ -27,30 +27,23 @@ function in its own process where that blocks no one (tests, an RQ worker), so b
 give the same result for the same request.
 
 Progress lines come at most every `PROGRESS_INTERVAL` seconds (sooner when the stage
-changes) and at least every `HEARTBEAT_INTERVAL` seconds, so a silent child is a dead or
-stuck one. The last line is a result or an error; the exit status is 0 with a result,
-1 for a request the job refuses ("input"), 2 when the computation fails ("internal"). If
-the reader goes away (a broken pipe: the caller died) the process ends at once instead of
-computing for no one.
-"""
+changes) and at least every `HEARTBEAT_INTERVAL` seconds (`analysis.childjob`), so a
+silent child is a dead or stuck one. The last line is a result or an error; the exit
+status is 0 with a result, 1 for a request the job refuses ("input"), 2 when the
+computation fails ("internal"). If the reader goes away (a broken pipe: the caller died)
+the process ends at once instead of computing for no one."""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import threading
-import time
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import IO, Any
 
-PROGRESS_INTERVAL = 0.25
-HEARTBEAT_INTERVAL = 5.0
+from analysis.childjob import Reporter, serve
+
 EXIT_INPUT, EXIT_INTERNAL = 1, 2
-#: Exit status when the reader has gone away.
-EXIT_ORPHANED = 70
 
 Progress = Callable[[float, str], None]
 
@@ -201,39 +194,7 @@ def analyse(request: dict[str, Any], progress: Progress | None = None) -> dict[s
     return {"tasks": results}
 
 
-class _Reporter:
-    """Writes JSON lines, one at a time (the heartbeat thread writes too)."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.lock = threading.Lock()
-        self.last: dict[str, Any] = {"progress": 0.0, "stage": "Starting"}
-        self.last_time = 0.0
-
-    def write(self, message: dict[str, Any]) -> None:
-        line = json.dumps(message, ensure_ascii=False)
-        with self.lock:
-            try:
-                self.out.write(line + "\n")
-                self.out.flush()
-            except (BrokenPipeError, OSError, ValueError):
-                os._exit(EXIT_ORPHANED)  # the caller is gone: stop computing for no one
-            self.last_time = time.monotonic()
-
-    def progress(self, fraction: float, stage: str) -> None:
-        message = {"progress": round(float(fraction), 4), "stage": stage}
-        changed = stage.split(":")[0] != str(self.last["stage"]).split(":")[0]
-        self.last = message
-        if changed or time.monotonic() - self.last_time >= PROGRESS_INTERVAL:
-            self.write(message)
-
-    def heartbeat(self, stop: threading.Event) -> None:
-        while not stop.wait(HEARTBEAT_INTERVAL / 2):
-            if time.monotonic() - self.last_time >= HEARTBEAT_INTERVAL:
-                self.write(self.last)
-
-
-def run(request: dict[str, Any], reporter: _Reporter) -> int:
+def run(request: dict[str, Any], reporter: Reporter) -> int:
     """Do one request, writing the result or error line; returns the exit status."""
     try:
         result = analyse(request, reporter.progress)
@@ -257,25 +218,7 @@ def run(request: dict[str, Any], reporter: _Reporter) -> int:
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """Read the request, compute, report. See the module docstring for the protocol."""
-    reporter = _Reporter(stdout or sys.stdout)
-    try:
-        request = json.load(stdin or sys.stdin)
-    except json.JSONDecodeError as error:
-        reporter.write({"error": {"kind": "input", "message": f"the request is not JSON: {error}"}})
-        return EXIT_INPUT
-    try:
-        niceness = int(request.get("niceness") or 0) if isinstance(request, dict) else 0
-    except (TypeError, ValueError):
-        niceness = 0
-    if niceness > 0 and hasattr(os, "nice"):
-        os.nice(niceness)  # the caller's own work (answering people) comes first
-    stop = threading.Event()
-    beat = threading.Thread(target=reporter.heartbeat, args=(stop,), daemon=True)
-    beat.start()
-    try:
-        return run(request, reporter)
-    finally:
-        stop.set()
+    return serve(run, stdin, stdout)
 
 
 if __name__ == "__main__":

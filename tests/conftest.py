@@ -328,3 +328,15 @@ def assert_accessible(page: Any) -> None:
         if v["impact"] in ("serious", "critical")
     ]
     assert not serious, f"{page.url}: {serious}"
+
+
+def redis_answers() -> bool:
+    """True when Redis answers PING on 127.0.0.1:6379 (tests that need it skip otherwise)."""
+    import socket
+
+    try:
+        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+            connection.sendall(b"PING\r\n")
+            return connection.recv(16).startswith(b"+PONG")
+    except OSError:
+        return False

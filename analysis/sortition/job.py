@@ -16,68 +16,29 @@ and reads JSON lines from its standard output:
     {"error": {"kind": "infeasible", "message": "...", "conflicts": [...], "relaxation": [...]}}
 
 Progress lines come at most every `PROGRESS_INTERVAL` seconds (sooner when the stage
-changes) and at least every `HEARTBEAT_INTERVAL` seconds, so a silent child is a dead or
-stuck one. The last line is a result or an error; the exit status is 0 with a result,
-1 for input the library refuses ("input"), 2 when a solver fails ("solver"), 3 for quotas
-no panel can meet ("infeasible"). If the reader goes away (a broken pipe: the caller died)
-the process ends at once instead of computing for no one. The inputs go through the same
-CSV parsers as `flask jury select`, so a draw made here re-runs from the same files.
-"""
+changes) and at least every `HEARTBEAT_INTERVAL` seconds (`analysis.childjob`), so a
+silent child is a dead or stuck one. The last line is a result or an error; the exit
+status is 0 with a result, 1 for input the library refuses ("input"), 2 when a solver
+fails ("solver"), 3 for quotas no panel can meet ("infeasible"). If the reader goes away
+(a broken pipe: the caller died) the process ends at once instead of computing for no
+one. The inputs go through the same CSV parsers as `flask jury select`, so a draw made
+here re-runs from the same files."""
 
 from __future__ import annotations
 
-import json
-import os
 import sys
-import threading
-import time
 from typing import IO, Any
 
+from ..childjob import Reporter, serve
 from .csvfiles import parse_categories, parse_respondents
 from .lottery import inputs_checksum
 from .model import InfeasibleQuotasError, SelectionInputError
 from .selection import select_panel
 
-PROGRESS_INTERVAL = 0.25
-HEARTBEAT_INTERVAL = 5.0
 EXIT_INPUT, EXIT_SOLVER, EXIT_INFEASIBLE = 1, 2, 3
-#: Exit status when the reader has gone away.
-EXIT_ORPHANED = 70
 
 
-class _Reporter:
-    """Writes JSON lines, one at a time (the heartbeat thread writes too)."""
-
-    def __init__(self, out: IO[str]) -> None:
-        self.out = out
-        self.lock = threading.Lock()
-        self.last: dict[str, Any] = {"progress": 0.0, "stage": "Starting"}
-        self.last_time = 0.0
-
-    def write(self, message: dict[str, Any]) -> None:
-        line = json.dumps(message, ensure_ascii=False)
-        with self.lock:
-            try:
-                self.out.write(line + "\n")
-                self.out.flush()
-            except (BrokenPipeError, OSError, ValueError):
-                os._exit(EXIT_ORPHANED)  # the caller is gone: stop computing for no one
-            self.last_time = time.monotonic()
-
-    def progress(self, fraction: float, stage: str) -> None:
-        message = {"progress": round(float(fraction), 4), "stage": stage}
-        changed = stage.split(":")[0] != str(self.last["stage"]).split(":")[0]
-        self.last = message
-        if changed or time.monotonic() - self.last_time >= PROGRESS_INTERVAL:
-            self.write(message)
-
-    def heartbeat(self, stop: threading.Event) -> None:
-        while not stop.wait(HEARTBEAT_INTERVAL / 2):
-            if time.monotonic() - self.last_time >= HEARTBEAT_INTERVAL:
-                self.write(self.last)
-
-
-def run(request: dict[str, Any], reporter: _Reporter) -> int:
+def run(request: dict[str, Any], reporter: Reporter) -> int:
     """Do one request, writing the result or error line; returns the exit status."""
     try:
         categories = parse_categories(str(request["categories"]))
@@ -124,22 +85,7 @@ def run(request: dict[str, Any], reporter: _Reporter) -> int:
 
 def main(stdin: IO[str] | None = None, stdout: IO[str] | None = None) -> int:
     """Read the request, compute, report. See the module docstring for the protocol."""
-    reporter = _Reporter(stdout or sys.stdout)
-    try:
-        request = json.load(stdin or sys.stdin)
-    except json.JSONDecodeError as error:
-        reporter.write({"error": {"kind": "input", "message": f"the request is not JSON: {error}"}})
-        return EXIT_INPUT
-    niceness = int(request.get("niceness") or 0)
-    if niceness > 0 and hasattr(os, "nice"):
-        os.nice(niceness)  # the caller's own work (answering people) comes first
-    stop = threading.Event()
-    beat = threading.Thread(target=reporter.heartbeat, args=(stop,), daemon=True)
-    beat.start()
-    try:
-        return run(request, reporter)
-    finally:
-        stop.set()
+    return serve(run, stdin, stdout)
 
 
 if __name__ == "__main__":

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from analysis.job import EXIT_INPUT, EXIT_INTERNAL, EXIT_ORPHANED, RequestError, analyse
+from analysis.childjob import EXIT_ORPHANED
+from analysis.job import EXIT_INPUT, EXIT_INTERNAL, RequestError, analyse
 
 ROOT = Path(__file__).resolve().parents[2]
 

@@ -14,21 +14,12 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port
+from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port, redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 13
 
 pytestmark = [pytest.mark.redis, pytest.mark.slow]
-
-
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
 
 
 def _wait_for(port: int, process: subprocess.Popen, log: Path) -> None:
@@ -103,7 +94,7 @@ def two_servers(app, app_config, make_live_session, tmp_path):
     Redis; yields (urls, live setup)."""
     if TEST_DATABASE_URL:
         pytest.skip("the two servers share an SQLite file; run this test in SQLite mode")
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
     setup = make_live_session(jurors=3, start=True)
     ports = [free_port(), free_port()]

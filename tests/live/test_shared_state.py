@@ -14,24 +14,16 @@ import pytest
 
 from consult.live.presence import LocalPresence, RedisPresence, make_presence
 from consult.live.ratelimit import RATE_LIMITS, RateLimiter, RedisRateLimiter, make_limiter
+from tests.conftest import redis_answers
 
 REDIS_URL = "redis://127.0.0.1:6379/13"
 
 pytestmark = pytest.mark.redis
 
 
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def prefix():
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("Redis is not answering on 127.0.0.1:6379")
     import redis
 

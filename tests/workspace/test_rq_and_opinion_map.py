@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 from collections.abc import Callable, Iterator
@@ -26,6 +25,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import AnalysisRun, Theme
 from consult.workspace import jobs
+from tests.conftest import redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Redis database used only by these tests (the live scale-out test uses 13); flushed.
@@ -34,19 +34,10 @@ REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
-def _redis_answers() -> bool:
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
-            connection.sendall(b"PING\r\n")
-            return connection.recv(16).startswith(b"+PONG")
-    except OSError:
-        return False
-
-
 @pytest.fixture
 def redis_db() -> Iterator[Any]:
     """A clean Redis database for the analysis queue, flushed again afterwards."""
-    if not _redis_answers():
+    if not redis_answers():
         pytest.skip("Redis is not answering on 127.0.0.1:6379 (start redis-server)")
     from redis import Redis
 
