@@ -15,6 +15,7 @@ from consult.auth import passwords
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
+from consult.live import events as live_events
 from consult.models import AuditEntry, User
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -117,8 +118,9 @@ def change_role(user_id: int) -> Any:
     return _show(person, role_form=form), 400
 
 
-def _act(user_id: int, verb: Any, message: str) -> Any:
-    """Run one account action; on refusal show the person page with the reason."""
+def _act(user_id: int, verb: Any, message: str, after: Any = None) -> Any:
+    """Run one account action; on refusal show the person page with the reason. `after`
+    runs once the change is committed."""
     person = _person(user_id)
     try:
         verb(person, actor=_actor())
@@ -126,6 +128,8 @@ def _act(user_id: int, verb: Any, message: str) -> Any:
         db.session.rollback()
         return _show(person, problem=refusal.message), refusal.status
     db.session.commit()
+    if after is not None:
+        after(person)
     flash(message.format(name=person.name, email=person.email), "success")
     return redirect(url_for("admin.staff_member", user_id=person.id))
 
@@ -140,6 +144,7 @@ def deactivate(user_id: int) -> Any:
         user_id,
         services.deactivate,
         "{name}'s account has been deactivated. They have been signed out and cannot sign in.",
+        after=lambda person: live_events.close_connections("staff", person.id),
     )
 
 

@@ -558,3 +558,18 @@ def _list(value: Any) -> list[Any]:
 
 def _board(board: dict[str, Any]) -> dict[str, Any]:
     return {k: board.get(k) for k in ("themes", "unthemed", "engine")}
+
+
+def close_connections(kind: str, person_id: int) -> int:
+    """Close every live connection of one person ("staff" or "member"), on every server
+    process (a connection on another process is closed through the message queue): their
+    sessions have ended (an admin deactivated them), so they must stop receiving the
+    room's broadcasts now, not at their next action. Returns how many were found."""
+    server = socketio.server
+    handler = server.namespace_handlers.get(services.NAMESPACE) if server is not None else None
+    if not isinstance(handler, LiveNamespace):
+        return 0
+    sids = handler.presence.sids_of(kind, person_id)
+    for sid in sids:
+        server.disconnect(sid, namespace=services.NAMESPACE)
+    return len(sids)

@@ -70,6 +70,16 @@ class LocalPresence:
     def connected(self, session_id: int) -> list[Who]:
         return _unique(self.local(session_id))
 
+    def sids_of(self, kind: str, person_id: int) -> list[str]:
+        """Every connection of one person, in any session."""
+        with self._lock:
+            return [
+                sid
+                for people in self._people.values()
+                for sid, who in people.items()
+                if who["kind"] == kind and who["id"] == person_id
+            ]
+
 
 class RedisPresence(LocalPresence):
     """Connections to every process sharing the Redis at `url`."""
@@ -145,6 +155,20 @@ class RedisPresence(LocalPresence):
         except Exception as error:
             log.warning("presence from other server processes unavailable: %s", error)
         return _unique(people)
+
+    def sids_of(self, kind: str, person_id: int) -> list[str]:
+        """Every connection of one person, on every process (from Redis), plus this
+        process's own (the fresher list)."""
+        sids = set(super().sids_of(kind, person_id))
+        try:
+            for key in self._redis.scan_iter(f"{self._prefix}:presence:*"):
+                for field, value in self._redis.hgetall(key).items():
+                    who = json.loads(value)
+                    if who.get("kind") == kind and who.get("id") == person_id:
+                        sids.add(field.decode().split("|", 1)[1])
+        except Exception as error:
+            log.warning("connections on other server processes unavailable: %s", error)
+        return sorted(sids)
 
     # background work
     def _flush_loop(self) -> None:

@@ -10,7 +10,15 @@ from sqlalchemy import func, select
 
 from consult import create_app
 from consult.extensions import db, socketio
-from consult.models import AuditEntry, Contribution, HandRaise, JurySession, LiveEvent, Round
+from consult.models import (
+    AuditEntry,
+    Contribution,
+    HandRaise,
+    JurySession,
+    LiveEvent,
+    Round,
+    User,
+)
 from tests.conftest import TEST_DATABASE_URL
 from tests.live.conftest import emit, received
 
@@ -373,3 +381,23 @@ def test_each_event_names_the_previous_one_in_its_room(room):
     assert joined["room_seqs"][f"session:{session_id}"] == third["seq"]
     assert f"staff:{session_id}" not in joined["room_seqs"]  # only rooms Ben is in
     assert all(isinstance(v, int) for v in joined["room_seqs"].values())
+
+
+def test_a_deactivated_facilitator_is_disconnected_from_the_live_session(
+    app, make_live_session, connect, make_user, sign_in
+):
+    """Deactivation ends the account's sessions at once: its live connections are closed
+    too, so it stops receiving the room's broadcasts before its next action."""
+    setup = make_live_session(jurors=1, start=True)
+    staff = connect(setup.session_id, email=setup.facilitator_email)
+    juror = connect(setup.session_id, code=setup.members[0][1])
+    make_user("admin", email="ada.admin@council.example", name="Ada Admin")
+    admin = app.test_client()
+    sign_in(admin, email="ada.admin@council.example")
+    with app.app_context():
+        fran = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
+    assert admin.post(f"/admin/users/{fran.id}/deactivate").status_code == 302
+    assert not staff.is_connected("/live")
+    assert juror.is_connected("/live")  # nobody else is touched
+    ack = emit(juror, "send_message", session_id=setup.session_id, client_id="m", text="Hi")
+    assert ack["ok"]

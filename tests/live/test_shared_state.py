@@ -77,6 +77,9 @@ def test_a_console_on_one_process_lists_and_hears_of_people_on_another(prefix):
     assert [heard.get(timeout=5) for _ in range(2)] == [(7, _juror(1), True)] * 2
     assert _wait(lambda: {w["id"] for w in second.connected(7)} == {1, 2})
     assert [w["id"] for w in second.connected(7)].count(1) == 1  # two tabs, one entry
+    # every connection of one person, whichever process holds it (to close them all)
+    assert second.sids_of("member", 1) == ["sid-a", "sid-a2"]
+    assert second.sids_of("member", 2) == ["sid-b"]
     assert second.connected(8) == []
 
     first.remove("sid-a")
