@@ -23,6 +23,7 @@ from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.juries import draw_jobs, forms, invitations, services
+from consult.live import events as live_events
 from consult.mail import send_mail
 from consult.models import (
     AuditEntry,
@@ -813,6 +814,7 @@ def drop(slug: str, member_id: int) -> Any:
             problem = None if error.fields else error.message
         else:
             db.session.commit()
+            live_events.close_connections("member", member.id)  # out of the room now
             message = f"{member.display_name} has dropped out."
             if replacement is not None:
                 message += f" {replacement.display_name} replaces them: send their invitation."

@@ -401,3 +401,23 @@ def test_a_deactivated_facilitator_is_disconnected_from_the_live_session(
     assert juror.is_connected("/live")  # nobody else is touched
     ack = emit(juror, "send_message", session_id=setup.session_id, client_id="m", text="Hi")
     assert ack["ok"]
+
+
+def test_a_juror_who_drops_out_is_disconnected_from_the_live_session(
+    app, make_live_session, connect, make_user, sign_in
+):
+    setup = make_live_session(jurors=2, start=True)
+    leaving = connect(setup.session_id, code=setup.members[0][1])
+    staying = connect(setup.session_id, code=setup.members[1][1])
+    make_user("officer", email="olu@council.example", name="Olu")
+    officer = app.test_client()
+    sign_in(officer, email="olu@council.example")
+    with app.app_context():
+        slug = db.session.get(JurySession, setup.session_id).jury.slug
+    response = officer.post(
+        f"/juries/{slug}/members/{setup.members[0][0]}/drop",
+        data={"reason": "Moved away"},
+    )
+    assert response.status_code == 302, response.get_data(as_text=True)[:500]
+    assert not leaving.is_connected("/live")
+    assert staying.is_connected("/live")
