@@ -66,8 +66,10 @@ def test_a_console_on_one_process_lists_and_hears_of_people_on_another(prefix):
     second = RedisPresence(REDIS_URL, prefix, lambda *change: heard.put(change), _start)
     # the second process has a connection of its own, so its listener is running
     assert second.add(7, "sid-b", _juror(2))
-    assert _wait(lambda: second._started)
-    time.sleep(0.3)  # let its subscription reach Redis
+    import redis
+
+    probe = redis.Redis.from_url(REDIS_URL)
+    assert _wait(lambda: probe.pubsub_numsub(second._channel)[0][1] >= 1)  # it listens
 
     assert first.add(7, "sid-a", _juror(1)) is True
     assert first.add(7, "sid-a", _juror(1)) is False  # the same connection again: no news
