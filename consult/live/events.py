@@ -144,12 +144,12 @@ class LiveNamespace(Namespace):
     def on_join(self, data: Any) -> dict[str, Any]:
         """Enter the session's rooms; answer with the current state and, given `after_seq`,
         every logged event since then that this person may see."""
-        return self._sync(data, enter=True)
+        return self._sync(data)
 
     def on_resync(self, data: Any) -> dict[str, Any]:
-        return self._sync(data, enter=True)
+        return self._sync(data)
 
-    def _sync(self, data: Any, *, enter: bool) -> dict[str, Any]:
+    def _sync(self, data: Any) -> dict[str, Any]:
         actor = current_user._get_current_object() if current_user.is_authenticated else None
         data = self._check(data, "sync", actor)
         jury_session = services.get_session(data.get("session_id"))
@@ -161,26 +161,25 @@ class LiveNamespace(Namespace):
         else:
             services.require_participant(actor, jury_session)
         wanted = set(services.visible_rooms(jury_session, actor))
-        if enter:
-            for room in rooms(namespace=self.namespace):
-                if room.startswith("table:") and room not in wanted:
-                    leave_room(room)
-            for room in wanted:
-                join_room(room)
-            if actor is not None:
-                who = {
-                    "kind": "staff" if services.is_staff(actor) else "member",
-                    "id": actor.id,
-                    "name": services.author_name(actor),
-                }
-                if self.presence.add(jury_session.id, request.sid, who):
-                    self._signal_presence(jury_session.id, who, True)
+        for room in rooms(namespace=self.namespace):
+            if room.startswith("table:") and room not in wanted:
+                leave_room(room)
+        for room in wanted:
+            join_room(room)
+        if actor is not None:
+            who = {
+                "kind": "staff" if services.is_staff(actor) else "member",
+                "id": actor.id,
+                "name": services.author_name(actor),
+            }
+            if self.presence.add(jury_session.id, request.sid, who):
+                self._signal_presence(jury_session.id, who, True)
         after = data.get("after_seq")
         events: list[dict[str, Any]] = []
         truncated = False
         if after not in (None, ""):
             after_seq = services.clean_int(after, field="after_seq", low=0)
-            events, truncated = services.events_after(jury_session, actor, after_seq)
+            events, truncated = services.events_after(jury_session, actor, after_seq, rooms=wanted)
         state = payloads.state(jury_session, actor)
         if actor is not None and services.is_staff(actor):
             state["connected"] = self.connected(jury_session.id)

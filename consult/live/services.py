@@ -332,11 +332,17 @@ def visible_rooms(jury_session: JurySession, actor: Any) -> list[str]:
 
 
 def events_after(
-    jury_session: JurySession, actor: Any, after_seq: int, *, limit: int = RESYNC_LIMIT
+    jury_session: JurySession,
+    actor: Any,
+    after_seq: int,
+    *,
+    limit: int = RESYNC_LIMIT,
+    rooms: Iterable[str] | None = None,
 ) -> tuple[list[dict[str, Any]], bool]:
-    """Logged events after `after_seq` in this person's rooms, in order, with hidden
-    contributions blanked for non-staff. Returns (events, truncated)."""
-    rooms = visible_rooms(jury_session, actor)
+    """Logged events after `after_seq` in this person's rooms (`rooms` when the caller
+    already has them from `visible_rooms`), in order, with hidden contributions blanked
+    for non-staff. Returns (events, truncated)."""
+    rooms = list(rooms) if rooms is not None else visible_rooms(jury_session, actor)
     rows = db.session.scalars(
         select(LiveEvent)
         .where(
