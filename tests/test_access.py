@@ -1,5 +1,7 @@
 """The role matrix: every registered route, requested as each kind of person, lets in
-exactly the people its access declaration names. A route that declares nothing fails."""
+exactly the people its access declaration names, and none of them gets a server error
+(errors.py turns any exception into a 500, so "not refused" alone would pass a route that
+crashes for everyone). A route that declares nothing fails."""
 
 from __future__ import annotations
 
@@ -108,6 +110,7 @@ def test_route_lets_in_exactly_the_roles_it_declares(app, people, rule):
         response.close()
         if _allowed(access, person):
             assert status not in (401, 403), f"{person} refused {method} {url} ({status})"
+            assert status < 500, f"{person} got a server error at {method} {url} ({status})"
             if person != "anonymous" and status == 302:
                 location = response.headers["Location"]
                 assert "/sign-in" not in location and "/join" not in location, (
