@@ -330,12 +330,62 @@ def assert_accessible(page: Any) -> None:
     assert not serious, f"{page.url}: {serious}"
 
 
-def redis_answers() -> bool:
-    """True when Redis answers PING on 127.0.0.1:6379 (tests that need it skip otherwise)."""
-    import socket
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the test session's own, on a free port, with nothing written to
+    disk (`--save "" --appendonly no`), stopped at the end: the suite never touches the
+    machine's Redis, so flushing a database here harms no one. Yields its base URL
+    (`redis://127.0.0.1:PORT`; append `/N` for database N). Skips, saying why, where
+    `redis-server` is not installed."""
+    import subprocess
+    import time
 
+    binary = shutil.which("redis-server")
+    if binary is None:
+        pytest.skip("redis-server is not installed (apt-get install redis-server)")
+    folder = tmp_path_factory.mktemp("redis")
+    for _attempt in range(3):  # another process may take the free port before Redis does
+        port = free_port()
+        process = subprocess.Popen(
+            [
+                binary,
+                "--port", str(port),
+                "--bind", "127.0.0.1",
+                "--save", "",
+                "--appendonly", "no",
+                "--dir", str(folder),
+                "--logfile", str(folder / "redis.log"),
+            ],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        deadline = time.monotonic() + 10
+        while process.poll() is None and time.monotonic() < deadline:
+            if _redis_answers(port):
+                break
+            time.sleep(0.05)  # polling for the server to come up, not a fixed wait
+        if process.poll() is None and _redis_answers(port):
+            break
+        process.kill()
+        process.wait()
+    else:
+        log = (folder / "redis.log").read_text(errors="replace")[-2000:]
+        pytest.fail(f"redis-server did not start:\n{log}")
     try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1) as connection:
+        yield f"redis://127.0.0.1:{port}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+def _redis_answers(port: int) -> bool:
+    """True when a Redis on 127.0.0.1:`port` answers PING."""
+    try:
+        with socket.create_connection(("127.0.0.1", port), timeout=1) as connection:
             connection.sendall(b"PING\r\n")
             return connection.recv(16).startswith(b"+PONG")
     except OSError:

@@ -412,28 +412,19 @@ def test_a_draw_of_another_jury_is_not_found(app, officer_client, make_pool_jury
 
 # --- on an RQ worker ---------------------------------------------------------------------
 
-#: Redis database for these tests only (the workspace's use 9, the live scale-out 13).
-REDIS_URL = "redis://127.0.0.1:6379/11"
-
 
 @pytest.fixture
-def redis_queue(app):  # type: ignore[no-untyped-def]
-    """The job queue on a clean Redis database (flushed again afterwards); the app queues
-    its draws there."""
-    import socket
-
-    try:
-        with socket.create_connection(("127.0.0.1", 6379), timeout=1):
-            pass
-    except OSError:
-        pytest.skip("Redis is not answering on 127.0.0.1:6379 (start redis-server)")
+def redis_queue(app, redis_server):  # type: ignore[no-untyped-def]
+    """The job queue on a clean database (11) of the session's own Redis, flushed again
+    afterwards; the app queues its draws there."""
     from redis import Redis
 
     from consult.workspace import jobs
 
-    connection = Redis.from_url(REDIS_URL)
+    url = f"{redis_server}/11"
+    connection = Redis.from_url(url)
     connection.flushdb()
-    app.config.update(ANALYSIS_QUEUE="rq", REDIS_URL=REDIS_URL)
+    app.config.update(ANALYSIS_QUEUE="rq", REDIS_URL=url)
     try:
         yield jobs.rq_queue(connection)
     finally:
@@ -510,7 +501,7 @@ def test_the_workspace_worker_command_does_queued_draws(
     environment = {
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": app.config["REDIS_URL"],
         "ANALYSIS_QUEUE": "rq",
         "SECRET_KEY": "test-secret-key-not-for-production",
     }

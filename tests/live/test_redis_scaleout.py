@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port, redis_answers
+from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_DB = 13
@@ -89,13 +89,11 @@ async def _two_servers_share_a_room(urls: list[str], session_id: int, codes: lis
 
 
 @pytest.fixture
-def two_servers(app, app_config, make_live_session, tmp_path):
+def two_servers(app, app_config, make_live_session, tmp_path, redis_server):
     """Two gunicorn processes (one gevent worker each) on the test database, sharing
     Redis; yields (urls, live setup)."""
     if TEST_DATABASE_URL:
         pytest.skip("the two servers share an SQLite file; run this test in SQLite mode")
-    if not redis_answers():
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
     setup = make_live_session(jurors=3, start=True)
     ports = [free_port(), free_port()]
     urls = [f"http://127.0.0.1:{port}" for port in ports]
@@ -103,7 +101,7 @@ def two_servers(app, app_config, make_live_session, tmp_path):
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app_config["SECRET_KEY"],
-        "SOCKETIO_MESSAGE_QUEUE": f"redis://127.0.0.1:6379/{REDIS_DB}",
+        "SOCKETIO_MESSAGE_QUEUE": f"{redis_server}/{REDIS_DB}",
         "SOCKETIO_CHANNEL": f"consult-test-{ports[0]}",  # its own presence keys too
         "SOCKETIO_ASYNC_MODE": "gevent",
         "PUBLIC_ORIGINS": ",".join(urls),

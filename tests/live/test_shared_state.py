@@ -1,6 +1,6 @@
 """What server processes share through Redis besides rooms: who is connected and the
 rate-limit buckets. Each "process" here is its own store object with its own token and
-Redis connections, against the real Redis on 127.0.0.1:6379."""
+Redis connections, against the test session's own Redis (`redis_server`)."""
 
 from __future__ import annotations
 
@@ -14,18 +14,17 @@ import pytest
 
 from consult.live.presence import LocalPresence, RedisPresence, make_presence
 from consult.live.ratelimit import RATE_LIMITS, RateLimiter, RedisRateLimiter, make_limiter
-from tests.conftest import redis_answers
 
-REDIS_URL = "redis://127.0.0.1:6379/13"
+REDIS_URL = ""  # a database of the session's own Redis, set by `prefix`
 
 pytestmark = pytest.mark.redis
 
 
 @pytest.fixture
-def prefix():
-    if not redis_answers():
-        pytest.skip("Redis is not answering on 127.0.0.1:6379")
+def prefix(redis_server, monkeypatch):
     import redis
+
+    monkeypatch.setitem(globals(), "REDIS_URL", f"{redis_server}/13")
 
     name = f"consult-test-{secrets.token_hex(4)}"
     yield name
@@ -57,7 +56,7 @@ def _wait(predicate, timeout: float = 5.0):
 def test_without_redis_presence_and_limits_stay_in_the_process():
     assert type(make_presence(None, "consult", lambda *a: None, _start)) is LocalPresence
     assert isinstance(make_limiter(None, "consult"), RateLimiter)
-    assert isinstance(make_limiter("redis://127.0.0.1:6379/13", "consult"), RedisRateLimiter)
+    assert isinstance(make_limiter("redis://127.0.0.1:1/13", "consult"), RedisRateLimiter)
 
 
 def test_a_console_on_one_process_lists_and_hears_of_people_on_another(prefix):

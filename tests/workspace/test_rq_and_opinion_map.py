@@ -25,23 +25,28 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.models import AnalysisRun, Theme
 from consult.workspace import jobs
-from tests.conftest import redis_answers
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Redis database used only by these tests (the live scale-out test uses 13); flushed.
-REDIS_DB = 9
-REDIS_URL = f"redis://127.0.0.1:6379/{REDIS_DB}"
+#: Where the module's apps queue runs until `redis_db` points them at the session's own
+#: Redis: nothing listens on port 1, so no test can reach the machine's Redis by mistake.
+NO_REDIS = "redis://127.0.0.1:1/0"
 POSTGRES = bool(os.environ.get("TEST_DATABASE_URL"))
 
 
 @pytest.fixture
-def redis_db() -> Iterator[Any]:
-    """A clean Redis database for the analysis queue, flushed again afterwards."""
-    if not redis_answers():
-        pytest.skip("Redis is not answering on 127.0.0.1:6379 (start redis-server)")
+def redis_url(app: Flask, redis_server: str) -> str:
+    """The session's own Redis (database 9); the app queues its analysis runs there."""
+    app.config["REDIS_URL"] = f"{redis_server}/9"
+    return app.config["REDIS_URL"]
+
+
+@pytest.fixture
+def redis_db(redis_url: str) -> Iterator[Any]:
+    """A clean database of the session's own Redis for the analysis queue, flushed again
+    afterwards."""
     from redis import Redis
 
-    connection = Redis.from_url(REDIS_URL)
+    connection = Redis.from_url(redis_url)
     connection.flushdb()
     try:
         yield connection
@@ -53,7 +58,7 @@ def redis_db() -> Iterator[Any]:
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Every app in this module queues its runs on Redis."""
-    return {**app_config, "ANALYSIS_QUEUE": "rq", "REDIS_URL": REDIS_URL}
+    return {**app_config, "ANALYSIS_QUEUE": "rq", "REDIS_URL": NO_REDIS}
 
 
 def _start(client: FlaskClient, consultation_id: int) -> int:
@@ -127,12 +132,12 @@ def test_rq_run_waits_in_the_queue_until_a_worker_does_it(
     "command",
     [
         ["-m", "flask", "--app", "wsgi", "workspace", "worker", "--burst"],
-        ["-m", "rq.cli", "worker", "--burst", "--url", REDIS_URL, "analysis"],
+        ["-m", "rq.cli", "worker", "--burst", "--url", "{redis_url}", "analysis"],
     ],
     ids=["flask-workspace-worker", "rq-worker"],
 )
 def test_worker_commands_do_queued_runs(  # type: ignore[no-untyped-def]
-    app, app_config, officer_client, closed_consultation, redis_db, command
+    app, app_config, officer_client, closed_consultation, redis_db, redis_url, command
 ):
     run_id = _start(officer_client, closed_consultation["id"])
     _assert_waiting_in_queue(officer_client, run_id, redis_db)
@@ -140,13 +145,13 @@ def test_worker_commands_do_queued_runs(  # type: ignore[no-untyped-def]
     environment = {
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
-        "REDIS_URL": REDIS_URL,
+        "REDIS_URL": redis_url,
         "ANALYSIS_QUEUE": "rq",
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
     environment.pop("FLASK_APP", None)
     finished = subprocess.run(
-        [sys.executable, *command],
+        [sys.executable, *(part.format(redis_url=redis_url) for part in command)],
         cwd=ROOT,
         env=environment,
         capture_output=True,
@@ -163,7 +168,7 @@ def test_worker_commands_do_queued_runs(  # type: ignore[no-untyped-def]
 def test_a_run_redis_refuses_is_marked_failed_and_does_not_block_the_next(
     app, officer_client, closed_consultation
 ):
-    app.config["REDIS_URL"] = "redis://127.0.0.1:1/0"  # nothing listens on port 1
+    app.config["REDIS_URL"] = NO_REDIS
     run_id = _start(officer_client, closed_consultation["id"])
     state = officer_client.get(f"/workspace/runs/{run_id}/progress").get_json()
     assert state["status"] == "failed"
