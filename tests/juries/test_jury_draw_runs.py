@@ -222,9 +222,7 @@ def test_a_draw_that_runs_out_of_time_is_stopped_and_says_so(
     app.config["DRAW_TIME_LIMIT"] = 2
     jury_id = make_slow_jury()
     slug = slug_of(jury_id)
-    started = time.monotonic()
-    run_id = _compute(officer_client, slug)
-    assert time.monotonic() - started < 30  # stopped at the limit, not at the end of LEXIMIN
+    run_id = _compute(officer_client, slug)  # how soon it stops: bench/waits.py
     (run,) = _runs(app, jury_id)
     assert run.status == "failed" and run.error_details["kind"] == "time_limit"
     assert "did not finish within its time limit" in run.error and run.draw_id is None

@@ -3,6 +3,7 @@ account, links that expire and work once, and one password rule for the web and 
 
 from __future__ import annotations
 
+import logging
 import socket
 import threading
 import time
@@ -191,34 +192,42 @@ def test_forgot_password_is_rate_limited_per_address_and_per_visitor(app_config,
         db.engine.dispose()
 
 
-def test_with_an_smtp_server_the_answer_does_not_wait_for_the_mail(app, make_user):
-    """A slow mail server must not make 'this address has an account' take longer."""
+def test_with_an_smtp_server_the_answer_does_not_wait_for_the_mail(app, make_user, caplog):
+    """A slow mail server must not make 'this address has an account' take longer: the
+    answer comes while the mail server still holds the mail back, and the mail's failure
+    is logged afterwards. (Timings: bench/waits.py.)"""
     make_user("officer", email="olu@council.example")
     listener = socket.socket()
     listener.bind(("127.0.0.1", 0))
     listener.listen(1)
-    reached = threading.Event()
+    release = threading.Event()
 
     def slow_server() -> None:
         connection, _ = listener.accept()
-        reached.set()
-        time.sleep(1.5)
+        release.wait(30)  # hold the mail until the test has its answer
         connection.sendall(b"421 busy, try later\r\n")
         connection.close()
 
+    def refusal_logged() -> bool:
+        return any("could not send mail to olu@" in r.getMessage() for r in caplog.records)
+
+    caplog.set_level(logging.ERROR, logger="consult.mail")
     server = threading.Thread(target=slow_server, daemon=True)
     server.start()
     app.config.update(MAIL_SERVER="127.0.0.1", MAIL_PORT=listener.getsockname()[1])
     try:
-        started = time.monotonic()
         response = app.test_client().post("/forgot-password", data={"email": "olu@council.example"})
-        elapsed = time.monotonic() - started
         assert response.status_code == 302
-        assert elapsed < 1.0, f"the answer waited {elapsed:.1f} s for the mail server"
-        assert reached.wait(5), "the reset mail was never sent"
+        # a synchronous send would have ended (refused or timed out, and logged) by now
+        assert not refusal_logged(), "the answer waited for the mail server"
+        release.set()
+        deadline = time.monotonic() + 10
+        while not refusal_logged() and time.monotonic() < deadline:
+            time.sleep(0.02)  # polling the condition, not a fixed wait
+        assert refusal_logged(), "the reset mail was never attempted"
         server.join(5)
-        time.sleep(0.3)  # let the sender read the refusal and log it
     finally:
+        release.set()
         listener.close()
 
 

