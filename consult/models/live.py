@@ -21,8 +21,9 @@ from sqlalchemy import (
     UniqueConstraint,
     false,
 )
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from consult.consultations.redaction import moderate
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime, utcnow
 from consult.models.juries import Jury, PanelMember
@@ -219,6 +220,10 @@ class Contribution(CreatedMixin, db.Model):
     user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     kind: Mapped[str] = mapped_column(String(14), default="message")
     text: Mapped[str] = mapped_column(Text)
+    #: `text` with personal details redacted, worked out once when the text is set, so
+    #: the officer's theme pages and the analysis do not redact it again on every read
+    #: (rows from before the column were filled in by its migration).
+    redacted_text: Mapped[str | None] = mapped_column(Text)
     client_id: Mapped[str] = mapped_column(String(64))
     seq: Mapped[int | None] = mapped_column(Integer)
     hidden: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -227,6 +232,19 @@ class Contribution(CreatedMixin, db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=False)
 
     member: Mapped[PanelMember | None] = relationship()
+
+    @validates("text")
+    def _redact(self, key: str, value: str) -> str:
+        self.redacted_text = moderate(value or "")[0]
+        return value
+
+    @property
+    def redacted(self) -> str:
+        """The redacted text: the stored one (worked out now only for a row written
+        outside the ORM, which the validator above never saw)."""
+        if self.redacted_text is not None:
+            return self.redacted_text
+        return moderate(self.text or "")[0]
 
 
 class HandRaise(CreatedMixin, db.Model):

@@ -462,7 +462,7 @@ def analyse_jury(
     `analyse_consultation` does a question's answers."""
     previous = _previous_run(run)
     contributions = jury_contributions(run.jury_id)  # type: ignore[arg-type]
-    texts = {c.id: moderate(c.text)[0] for c in contributions}
+    texts = {c.id: c.redacted for c in contributions}  # redacted when written
     task = prepare_items(
         [Item(i, t) for i, t in texts.items()],
         question_id=None,

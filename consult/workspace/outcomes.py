@@ -7,6 +7,7 @@ import io
 from typing import Any
 
 from flask import Blueprint, Response, abort, jsonify, render_template
+from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from consult.auth.access import public
@@ -74,7 +75,7 @@ def _sources() -> tuple[list[Consultation], list[Jury]]:
 
 @bp.route("/you-said-we-did/")
 @public
-def index():  # type: ignore[no-untyped-def]
+def index() -> ResponseReturnValue:
     consultations, juries = _sources()
     return render_template("outcomes/index.html", consultations=consultations, juries=juries)
 
@@ -87,7 +88,7 @@ def _published_response(where: Any) -> CouncilResponse | None:
 
 @bp.route("/you-said-we-did/consultations/<slug>")
 @public
-def consultation(slug: str):  # type: ignore[no-untyped-def]
+def consultation(slug: str) -> ResponseReturnValue:
     item = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if item is None:
         abort(404)
@@ -122,7 +123,7 @@ def consultation(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/you-said-we-did/juries/<slug>")
 @public
-def jury(slug: str):  # type: ignore[no-untyped-def]
+def jury(slug: str) -> ResponseReturnValue:
     item = db.session.scalar(select(Jury).where(Jury.slug == slug))
     if item is None:
         abort(404)
@@ -148,13 +149,13 @@ def jury(slug: str):  # type: ignore[no-untyped-def]
 
 @bp.route("/api/v1/outcomes")
 @public
-def feed():  # type: ignore[no-untyped-def]
+def feed() -> ResponseReturnValue:
     return jsonify(payloads.published_outcomes())
 
 
 @bp.route("/api/v1/outcomes.csv")
 @public
-def feed_csv():  # type: ignore[no-untyped-def]
+def feed_csv() -> ResponseReturnValue:
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow(CSV_COLUMNS)

@@ -16,10 +16,8 @@ from consult.extensions import db
 from consult.mail import send_mail
 from consult.models import (
     AnalysisRun,
-    Answer,
     AuditEntry,
     Consultation,
-    Contribution,
     CouncilResponse,
     Jury,
     ProgressUpdate,
@@ -31,6 +29,7 @@ from consult.models import (
     utcnow,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
+from consult.workspace import queries
 from consult.workspace.analysis_store import NO_COMMENT, shown_text
 
 STATUS_LABELS = {
@@ -158,16 +157,15 @@ def theme_items(theme: Theme, *, primary_only: bool = True) -> list[tuple[ThemeA
     if primary_only:
         query = query.where(ThemeAssignment.primary.is_(True))
     rows = db.session.scalars(query.order_by(ThemeAssignment.id)).all()
+    answers, contributions = queries.assigned_items(rows)
     out = []
     for row in rows:
         if row.answer_id is not None:
-            answer = db.session.get(Answer, row.answer_id)
+            answer = answers.get(row.answer_id)
             out.append((row, shown_text(answer) if answer else ""))
         else:
-            contribution = db.session.get(Contribution, row.contribution_id)
-            from consult.consultations.redaction import moderate
-
-            out.append((row, moderate(contribution.text)[0] if contribution else ""))
+            contribution = contributions.get(row.contribution_id or 0)
+            out.append((row, contribution.redacted if contribution else ""))
     return out
 
 

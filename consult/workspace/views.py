@@ -3,6 +3,7 @@ response register. Views parse, call a service, commit, and render or redirect."
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import date
 from typing import Any
 
@@ -19,34 +20,25 @@ from flask import (
     request,
     url_for,
 )
+from flask.typing import ResponseReturnValue
 from flask_login import current_user
-from sqlalchemy import func, select
 
 from consult.auth.access import staff_required
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
-    Answer,
     Consultation,
-    Contribution,
     CouncilResponse,
-    DuplicateGroupRecord,
     Jury,
-    Question,
     Recommendation,
-    ReferenceShare,
     Theme,
-    ThemeAssignment,
-    User,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace import charts, exports, jobs, payloads, services
+from consult.workspace import charts, exports, jobs, payloads, queries, services
 from consult.workspace.services import STATUS_LABELS, ResponseInput
 
 bp = Blueprint("workspace", __name__, url_prefix="/workspace")
-
-PER_PAGE = 20
 
 
 @bp.app_context_processor
@@ -59,17 +51,11 @@ def _labels() -> dict[str, Any]:
 
 @bp.route("/")
 @staff_required("officer")
-def index():  # type: ignore[no-untyped-def]
-    consultations = db.session.scalars(
-        select(Consultation)
-        .where(Consultation.status != "draft")
-        .order_by(Consultation.closes_at.desc())
-    ).all()
-    juries = db.session.scalars(select(Jury).order_by(Jury.id.desc())).all()
+def index() -> ResponseReturnValue:
     return render_template(
         "workspace/index.html",
-        consultations=consultations,
-        juries=juries,
+        consultations=queries.open_consultations(),
+        juries=queries.juries(),
         overdue=services.overdue_responses(),
     )
 
@@ -82,108 +68,61 @@ def overdue_context() -> dict[str, Any]:
 # --------------------------------------------------------------------------- runs
 
 
-def _subject_runs(consultation: Consultation | None = None, jury: Jury | None = None):  # type: ignore[no-untyped-def]
-    where = (
-        AnalysisRun.consultation_id == consultation.id
-        if consultation
-        else AnalysisRun.jury_id == jury.id  # type: ignore[union-attr]
-    )
-    return db.session.scalars(
-        select(AnalysisRun).where(where).order_by(AnalysisRun.id.desc())
-    ).all()
-
-
-def _duplicates(run: AnalysisRun | None) -> dict[int | None, list[DuplicateGroupRecord]]:
-    out: dict[int | None, list[DuplicateGroupRecord]] = {}
-    if run is None:
-        return out
-    for group in db.session.scalars(
-        select(DuplicateGroupRecord)
-        .where(DuplicateGroupRecord.run_id == run.id)
-        .order_by(DuplicateGroupRecord.count.desc())
-    ):
-        out.setdefault(group.question_id, []).append(group)
-    return out
-
-
-def _responses_by_theme(themes: list[Theme]) -> dict[int, CouncilResponse]:
-    ids = [t.id for t in themes]
-    if not ids:
-        return {}
-    return {
-        r.theme_id: r
-        for r in db.session.scalars(
-            select(CouncilResponse).where(CouncilResponse.theme_id.in_(ids))
-        )
-    }
-
-
 @bp.route("/consultations/<int:consultation_id>")
 @staff_required("officer")
-def consultation(consultation_id: int):  # type: ignore[no-untyped-def]
+def consultation(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
     run = jobs.current_run(consultation_id=item.id)
     questions = [q for q in item.questions if q.kind == "free_text"]
     themes = {q.id: jobs.live_themes(run, q.id) if run else [] for q in questions}
-    all_themes = [t for ts in themes.values() for t in ts]
     return render_template(
         "workspace/consultation.html",
         consultation=item,
         run=run,
-        runs=_subject_runs(consultation=item),
+        runs=queries.subject_runs(item),
         questions=questions,
         themes=themes,
-        duplicates=_duplicates(run),
-        responses=_responses_by_theme(all_themes),
-        answer_count=item.responses.filter_by(status="submitted").count(),
+        duplicates=queries.duplicate_groups(run),
+        responses=queries.responses_by_theme([t for ts in themes.values() for t in ts]),
+        answer_count=queries.submitted_count(item),
     )
 
 
 @bp.route("/juries/<int:jury_id>")
 @staff_required("officer")
-def jury(jury_id: int):  # type: ignore[no-untyped-def]
+def jury(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
     run = jobs.current_run(jury_id=item.id)
-    themes = jobs.live_themes(run) if run else []
-    recommendations = db.session.scalars(
-        select(Recommendation)
-        .where(Recommendation.jury_id == item.id, Recommendation.status == "passed")
-        .order_by(Recommendation.position)
-    ).all()
-    responses = {
-        r.recommendation_id: r
-        for r in db.session.scalars(
-            select(CouncilResponse).where(
-                CouncilResponse.recommendation_id.in_([r.id for r in recommendations] or [0])
-            )
-        )
-    }
+    recommendations = queries.passed_recommendations(item)
     return render_template(
         "workspace/jury.html",
         jury=item,
         run=run,
-        runs=_subject_runs(jury=item),
-        themes=themes,
+        runs=queries.subject_runs(item),
+        themes=jobs.live_themes(run) if run else [],
         recommendations=recommendations,
-        responses=responses,
+        responses=queries.responses_by_recommendation(recommendations),
         opinion=charts.jury_opinion_maps(item),
     )
 
 
-def _start(consultation: Consultation | None = None, jury: Jury | None = None):  # type: ignore[no-untyped-def]
+def _start(subject: Consultation | Jury, back: str) -> ResponseReturnValue:
+    """Queue an analysis run of `subject` and go to its progress page; a refusal is
+    flashed on `back`."""
     n_themes = (request.form.get("n_themes") or "auto").strip() or "auto"
-    seed = request.form.get("random_state") or 0
+    seed = request.form.get("random_state", 0, type=int)
     try:
-        seed = int(seed)
-    except ValueError:
-        seed = 0
-    run = jobs.start_run(
-        consultation=consultation,
-        jury=jury,
-        actor=current_user,
-        n_themes=n_themes,
-        random_state=seed,
-    )
+        run = jobs.start_run(
+            consultation=subject if isinstance(subject, Consultation) else None,
+            jury=subject if isinstance(subject, Jury) else None,
+            actor=current_user,
+            n_themes=n_themes,
+            random_state=seed,
+        )
+    except ConsultError as error:
+        db.session.rollback()
+        flash(error.message, "error")
+        return redirect(back)
     db.session.commit()
     jobs.dispatch(run.id)
     return redirect(url_for("workspace.run", run_id=run.id))
@@ -191,26 +130,16 @@ def _start(consultation: Consultation | None = None, jury: Jury | None = None): 
 
 @bp.route("/consultations/<int:consultation_id>/runs", methods=["POST"])
 @staff_required("officer")
-def start_consultation_run(consultation_id: int):  # type: ignore[no-untyped-def]
+def start_consultation_run(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
-    try:
-        return _start(consultation=item)
-    except ConsultError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("workspace.consultation", consultation_id=item.id))
+    return _start(item, url_for("workspace.consultation", consultation_id=item.id))
 
 
 @bp.route("/juries/<int:jury_id>/runs", methods=["POST"])
 @staff_required("officer")
-def start_jury_run(jury_id: int):  # type: ignore[no-untyped-def]
+def start_jury_run(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
-    try:
-        return _start(jury=item)
-    except ConsultError as error:
-        db.session.rollback()
-        flash(error.message, "error")
-        return redirect(url_for("workspace.jury", jury_id=item.id))
+    return _start(item, url_for("workspace.jury", jury_id=item.id))
 
 
 @bp.cli.command("worker")
@@ -222,21 +151,19 @@ def worker(burst: bool) -> None:
 
 @bp.route("/runs/<int:run_id>")
 @staff_required("officer")
-def run(run_id: int):  # type: ignore[no-untyped-def]
+def run(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
-    subject = (
-        db.session.get(Consultation, item.consultation_id)
-        if item.consultation_id
-        else db.session.get(Jury, item.jury_id)
-    )
     return render_template(
-        "workspace/run.html", run=item, subject=subject, state=payloads.run_progress(item)
+        "workspace/run.html",
+        run=item,
+        subject=queries.run_subject(item),
+        state=payloads.run_progress(item),
     )
 
 
 @bp.route("/runs/<int:run_id>/progress")
 @staff_required("officer")
-def run_progress(run_id: int):  # type: ignore[no-untyped-def]
+def run_progress(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
     return jsonify(payloads.run_progress(item))
 
@@ -244,160 +171,107 @@ def run_progress(run_id: int):  # type: ignore[no-untyped-def]
 # --------------------------------------------------------------------------- themes
 
 
-def _theme(theme_id: int) -> Theme:
-    return db.get_or_404(Theme, theme_id)
-
-
-def _theme_context(theme: Theme) -> tuple[AnalysisRun, Any, Question | None]:
-    run = db.session.get(AnalysisRun, theme.run_id)
-    subject = (
-        db.session.get(Consultation, run.consultation_id)
-        if run.consultation_id
-        else db.session.get(Jury, run.jury_id)
-    )
-    question = db.session.get(Question, theme.question_id) if theme.question_id else None
-    return run, subject, question
-
-
 @bp.route("/themes/<int:theme_id>")
 @staff_required("officer")
-def theme(theme_id: int):  # type: ignore[no-untyped-def]
-    item = _theme(theme_id)
+def theme(theme_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Theme, theme_id)
     if item.merged_into_id:
         return redirect(url_for("workspace.theme", theme_id=item.merged_into_id))
-    run, subject, question = _theme_context(item)
+    where = queries.theme_context(item)
     term = (request.args.get("q") or "").strip()
     original = request.args.get("text") == "original"
     cited = request.args.get("cited", type=int)
-    page = max(1, request.args.get("page", 1, type=int))
-    query = select(ThemeAssignment).where(
-        ThemeAssignment.theme_id == item.id, ThemeAssignment.primary.is_(True)
-    )
-    is_answer = item.question_id is not None
-    if is_answer:
-        query = query.join(Answer, ThemeAssignment.answer_id == Answer.id)
-        if term:
-            column = Answer.text if original else Answer.redacted_text
-            query = query.where(func.lower(column).contains(term.lower()))
-    else:
-        query = query.join(Contribution, ThemeAssignment.contribution_id == Contribution.id)
-        if term:
-            query = query.where(func.lower(Contribution.text).contains(term.lower()))
-    if cited is not None and 0 <= cited < len(item.summary or []):
-        ids = [int(i) for i in item.summary[cited].get("response_ids", [])]
-        column = ThemeAssignment.answer_id if is_answer else ThemeAssignment.contribution_id
-        query = query.where(column.in_(ids or [0]))
-    pagination = db.paginate(
-        query.order_by(ThemeAssignment.not_relevant, ThemeAssignment.confidence.desc()),
-        page=page,
-        per_page=PER_PAGE,
-        error_out=False,
-    )
-    rows = []
-    for row in pagination.items:
-        if is_answer:
-            answer = db.session.get(Answer, row.answer_id)
-            text = (answer.text or "") if original else services.shown_text(answer)
-            rows.append(
-                {"row": row, "item_id": answer.id, "text": text, "flags": answer.flags or []}
-            )
-        else:
-            contribution = db.session.get(Contribution, row.contribution_id)
-            from consult.consultations.redaction import moderate
-
-            text = contribution.text if original else moderate(contribution.text)[0]
-            rows.append({"row": row, "item_id": contribution.id, "text": text, "flags": []})
-    siblings = (
-        [t for t in jobs.live_themes(run, item.question_id) if t.id != item.id]
-        if item.question_id
-        else [t for t in jobs.live_themes(run) if t.id != item.id]
-    )
-    response = db.session.scalar(select(CouncilResponse).where(CouncilResponse.theme_id == item.id))
-    return render_template(
-        "workspace/theme.html",
-        theme=item,
-        run=run,
-        subject=subject,
-        question=question,
-        rows=rows,
-        pagination=pagination,
+    page = queries.theme_page(
+        item,
         term=term,
         original=original,
         cited=cited,
-        siblings=siblings,
-        response=response,
-        approver=db.session.get(User, item.approved_by_id) if item.approved_by_id else None,
+        page=request.args.get("page", 1, type=int),
+    )
+    return render_template(
+        "workspace/theme.html",
+        theme=item,
+        run=where.run,
+        subject=where.subject,
+        question=where.question,
+        rows=page.rows,
+        pagination=page.pagination,
+        term=term,
+        original=original,
+        cited=cited,
+        siblings=queries.sibling_themes(item, where.run),
+        response=queries.council_response(theme=item),
+        approver=queries.approver(item),
         errors=request.args.getlist("error"),
     )
 
 
-def _back(theme: Theme, **extra: Any):  # type: ignore[no-untyped-def]
-    return redirect(url_for("workspace.theme", theme_id=theme.id, **extra))
+def _back(theme: Theme) -> ResponseReturnValue:
+    return redirect(url_for("workspace.theme", theme_id=theme.id))
 
 
-def _edit(theme_id: int, action):  # type: ignore[no-untyped-def]
-    item = _theme(theme_id)
+def _edit(theme_id: int, action: Callable[[Theme], str]) -> ResponseReturnValue:
+    """Apply `action` (a service call that returns the message to flash) to the theme,
+    commit and go back to its page; a refusal is rolled back and flashed instead."""
+    item = db.get_or_404(Theme, theme_id)
     try:
-        result = action(item)
+        message = action(item)
     except ConsultError as error:
         db.session.rollback()
         flash(error.message, "error")
         return _back(db.get_or_404(Theme, theme_id))
     db.session.commit()
-    return result
+    flash(message, "success")
+    return _back(item)
 
 
 @bp.route("/themes/<int:theme_id>/rename", methods=["POST"])
 @staff_required("officer")
-def rename_theme(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def rename_theme(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         services.rename_theme(item, request.form.get("label", ""), actor=current_user)
-        flash(f"Renamed the theme to “{item.label}”.", "success")
-        return _back(item)
+        return f"Renamed the theme to “{item.label}”."
 
     return _edit(theme_id, act)
 
 
 @bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
 @staff_required("officer")
-def merge_theme(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def merge_theme(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
-        flash(f"Merged {len(ids)} theme(s) into “{item.label}”.", "success")
-        return _back(item)
+        return f"Merged {len(ids)} theme(s) into “{item.label}”."
 
     return _edit(theme_id, act)
 
 
 @bp.route("/themes/<int:theme_id>/split", methods=["POST"])
 @staff_required("officer")
-def split_theme(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def split_theme(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         parts = services.split_theme(item, request.form.get("parts") or "auto", actor=current_user)
-        flash(f"Split into {len(parts)} themes: " + "; ".join(p.label for p in parts), "success")
-        return _back(item)
+        return f"Split into {len(parts)} themes: " + "; ".join(p.label for p in parts)
 
     return _edit(theme_id, act)
 
 
 @bp.route("/themes/<int:theme_id>/approve", methods=["POST"])
 @staff_required("officer")
-def approve_theme(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def approve_theme(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         approved = request.form.get("approved", "yes") == "yes"
         services.approve_theme(item, actor=current_user, approved=approved)
-        flash("Theme approved." if approved else "Approval withdrawn.", "success")
-        return _back(item)
+        return "Theme approved." if approved else "Approval withdrawn."
 
     return _edit(theme_id, act)
 
 
 @bp.route("/themes/<int:theme_id>/move", methods=["POST"])
 @staff_required("officer")
-def move_item(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def move_item(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         target = db.session.get(Theme, request.form.get("target", type=int) or 0)
         if target is None:
             raise Invalid(
@@ -406,29 +280,27 @@ def move_item(theme_id: int):  # type: ignore[no-untyped-def]
         services.move_item(
             item, request.form.get("item", type=int) or 0, target, actor=current_user
         )
-        flash(f"Moved the answer to “{target.label}”.", "success")
-        return _back(item)
+        return f"Moved the answer to “{target.label}”."
 
     return _edit(theme_id, act)
 
 
 @bp.route("/themes/<int:theme_id>/relevance", methods=["POST"])
 @staff_required("officer")
-def mark_relevance(theme_id: int):  # type: ignore[no-untyped-def]
-    def act(item: Theme):  # type: ignore[no-untyped-def]
+def mark_relevance(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
         value = request.form.get("not_relevant", "yes") == "yes"
         services.mark_not_relevant(
             item, request.form.get("item", type=int) or 0, actor=current_user, value=value
         )
-        flash("Marked as not relevant." if value else "Marked as relevant again.", "success")
-        return _back(item)
+        return "Marked as not relevant." if value else "Marked as relevant again."
 
     return _edit(theme_id, act)
 
 
 @bp.route("/runs/<int:run_id>/publish", methods=["POST"])
 @staff_required("officer")
-def publish_themes(run_id: int):  # type: ignore[no-untyped-def]
+def publish_themes(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
     count = services.publish_themes(item, actor=current_user)
     db.session.commit()
@@ -463,13 +335,18 @@ def _response_input(form: Any, prefix: str = "") -> ResponseInput:
     )
 
 
-def _response_page(*, theme: Theme | None = None, recommendation: Recommendation | None = None):  # type: ignore[no-untyped-def]
-    where = (
-        CouncilResponse.theme_id == theme.id
-        if theme is not None
-        else CouncilResponse.recommendation_id == recommendation.id  # type: ignore[union-attr]
-    )
-    existing = db.session.scalar(select(CouncilResponse).where(where))
+def _subject_url(subject: Consultation | Jury) -> str:
+    if isinstance(subject, Consultation):
+        return url_for("workspace.consultation", consultation_id=subject.id)
+    return url_for("workspace.jury", jury_id=subject.id)
+
+
+def _response_page(
+    *, theme: Theme | None = None, recommendation: Recommendation | None = None
+) -> ResponseReturnValue:
+    """The council response to one theme or one recommendation: the form, and on POST
+    save it (and publish it when asked)."""
+    existing = queries.council_response(theme=theme, recommendation=recommendation)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
     status = 200
@@ -499,18 +376,17 @@ def _response_page(*, theme: Theme | None = None, recommendation: Recommendation
             "owner": existing.owner,
             "due_date": existing.due_date.isoformat() if existing.due_date else "",
         }
+    subject: Consultation | Jury
     if theme is not None:
-        _, subject, question = _theme_context(theme)
-        back = (
-            url_for("workspace.consultation", consultation_id=subject.id)
-            if isinstance(subject, Consultation)
-            else url_for("workspace.jury", jury_id=subject.id)
-        )
-        title, context = theme.label, (question.prompt if question else subject.title)
+        where = queries.theme_context(theme)
+        subject = where.subject
+        title = theme.label
+        context = where.question.prompt if where.question else subject.title
+    elif recommendation is not None:
+        subject = db.get_or_404(Jury, recommendation.jury_id)
+        title, context = recommendation.title, recommendation.text
     else:
-        subject = db.session.get(Jury, recommendation.jury_id)  # type: ignore[union-attr]
-        back = url_for("workspace.jury", jury_id=subject.id)
-        title, context = recommendation.title, recommendation.text  # type: ignore[union-attr]
+        raise ValueError("give a theme or a recommendation")
     return (
         render_template(
             "workspace/response.html",
@@ -523,7 +399,7 @@ def _response_page(*, theme: Theme | None = None, recommendation: Recommendation
             values=values,
             errors=errors,
             statuses=RESPONSE_STATUSES,
-            back=back,
+            back=_subject_url(subject),
         ),
         status,
     )
@@ -531,13 +407,13 @@ def _response_page(*, theme: Theme | None = None, recommendation: Recommendation
 
 @bp.route("/themes/<int:theme_id>/response", methods=["GET", "POST"])
 @staff_required("officer")
-def theme_response(theme_id: int):  # type: ignore[no-untyped-def]
-    return _response_page(theme=_theme(theme_id))
+def theme_response(theme_id: int) -> ResponseReturnValue:
+    return _response_page(theme=db.get_or_404(Theme, theme_id))
 
 
 @bp.route("/recommendations/<int:recommendation_id>/response", methods=["GET", "POST"])
 @staff_required("officer")
-def recommendation_response(recommendation_id: int):  # type: ignore[no-untyped-def]
+def recommendation_response(recommendation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Recommendation, recommendation_id)
     if item.status != "passed":
         abort(404)
@@ -554,7 +430,7 @@ def _response_back(response: CouncilResponse) -> str:
 
 @bp.route("/council-responses/<int:response_id>/progress", methods=["POST"])
 @staff_required("officer")
-def add_progress(response_id: int):  # type: ignore[no-untyped-def]
+def add_progress(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     try:
         services.add_progress(
@@ -571,7 +447,7 @@ def add_progress(response_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/council-responses/<int:response_id>/publish", methods=["POST"])
 @staff_required("officer")
-def publish_response(response_id: int):  # type: ignore[no-untyped-def]
+def publish_response(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     sent = services.publish_response(item, actor=current_user)
     db.session.commit()
@@ -579,40 +455,10 @@ def publish_response(response_id: int):  # type: ignore[no-untyped-def]
     return redirect(_response_back(item))
 
 
-def _register_rows(consultation: Consultation | None = None, jury: Jury | None = None):  # type: ignore[no-untyped-def]
-    """(label, context, recommendation, theme, response) for every item needing a response."""
-    rows = []
-    if consultation is not None:
-        run = jobs.current_run(consultation_id=consultation.id)
-        for question in consultation.questions:
-            if question.kind != "free_text" or run is None:
-                continue
-            for theme in jobs.live_themes(run, question.id):
-                if theme.no_substantive_comment:
-                    continue
-                rows.append((theme.label, question.prompt, None, theme))
-    else:
-        for rec in db.session.scalars(
-            select(Recommendation)
-            .where(Recommendation.jury_id == jury.id, Recommendation.status == "passed")  # type: ignore[union-attr]
-            .order_by(Recommendation.position)
-        ):
-            rows.append((rec.title, rec.text, rec, None))
-    out = []
-    for label, context, rec, theme in rows:
-        where = (
-            CouncilResponse.recommendation_id == rec.id
-            if rec is not None
-            else CouncilResponse.theme_id == theme.id
-        )
-        out.append(
-            (label, context, rec, theme, db.session.scalar(select(CouncilResponse).where(where)))
-        )
-    return out
-
-
-def _register(consultation: Consultation | None = None, jury: Jury | None = None):  # type: ignore[no-untyped-def]
-    rows = _register_rows(consultation, jury)
+def _register(subject: Consultation | Jury) -> ResponseReturnValue:
+    """The register of every item of `subject` needing a council response; on POST save
+    the rows filled in, all or none."""
+    rows = queries.register_rows(subject)
     errors: dict[str, str] = {}
     status = 200
     values: dict[str, str] = {}
@@ -620,11 +466,11 @@ def _register(consultation: Consultation | None = None, jury: Jury | None = None
         values = request.form.to_dict()
         entries = []
         try:
-            for number, (_, _, rec, theme, response) in enumerate(rows):
+            for number, row in enumerate(rows):
                 if not request.form.get(f"row-{number}-status"):
                     continue  # rows left blank are not touched
                 data = _response_input(request.form, prefix=f"row-{number}-")
-                entries.append((number, (response, rec, theme, data)))
+                entries.append((number, (row.response, row.recommendation, row.theme, data)))
         except Invalid as error:
             errors = {"row-0-due_date": error.message}
         if not errors:
@@ -642,8 +488,8 @@ def _register(consultation: Consultation | None = None, jury: Jury | None = None
     return (
         render_template(
             "workspace/register.html",
-            consultation=consultation,
-            jury=jury,
+            consultation=subject if isinstance(subject, Consultation) else None,
+            jury=subject if isinstance(subject, Jury) else None,
             rows=rows,
             errors=errors,
             values=values,
@@ -655,14 +501,14 @@ def _register(consultation: Consultation | None = None, jury: Jury | None = None
 
 @bp.route("/consultations/<int:consultation_id>/responses", methods=["GET", "POST"])
 @staff_required("officer")
-def consultation_register(consultation_id: int):  # type: ignore[no-untyped-def]
-    return _register(consultation=db.get_or_404(Consultation, consultation_id))
+def consultation_register(consultation_id: int) -> ResponseReturnValue:
+    return _register(db.get_or_404(Consultation, consultation_id))
 
 
 @bp.route("/juries/<int:jury_id>/responses", methods=["GET", "POST"])
 @staff_required("officer")
-def jury_register(jury_id: int):  # type: ignore[no-untyped-def]
-    return _register(jury=db.get_or_404(Jury, jury_id))
+def jury_register(jury_id: int) -> ResponseReturnValue:
+    return _register(db.get_or_404(Jury, jury_id))
 
 
 # --------------------------------------------------------------------------- charts
@@ -670,32 +516,27 @@ def jury_register(jury_id: int):  # type: ignore[no-untyped-def]
 
 @bp.route("/consultations/<int:consultation_id>/charts")
 @staff_required("officer")
-def consultation_charts(consultation_id: int):  # type: ignore[no-untyped-def]
+def consultation_charts(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
-    references = db.session.scalars(
-        select(ReferenceShare)
-        .where(ReferenceShare.consultation_id == item.id)
-        .order_by(ReferenceShare.field, ReferenceShare.value)
-    ).all()
     return render_template(
         "workspace/charts.html",
         consultation=item,
         data=charts.consultation_charts(item),
-        references=references,
+        references=queries.reference_shares(item),
         fields=charts.PROFILE_FIELDS,
     )
 
 
 @bp.route("/consultations/<int:consultation_id>/charts.json")
 @staff_required("officer")
-def consultation_charts_json(consultation_id: int):  # type: ignore[no-untyped-def]
+def consultation_charts_json(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
     return jsonify(charts.consultation_charts(item))
 
 
 @bp.route("/consultations/<int:consultation_id>/reference", methods=["POST"])
 @staff_required("officer")
-def save_reference(consultation_id: int):  # type: ignore[no-untyped-def]
+def save_reference(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
     try:
         count = charts.save_reference_shares(
@@ -712,26 +553,26 @@ def save_reference(consultation_id: int):  # type: ignore[no-untyped-def]
 
 # --------------------------------------------------------------------------- exports
 
+EXPORTS: dict[str, tuple[Callable[[Consultation], Any], str]] = {
+    "xlsx": (exports.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+    "csv": (exports.csv_answers, "text/csv; charset=utf-8"),
+    "docx": (
+        exports.docx_report,
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ),
+    "json": (exports.open_data_json, "application/json"),
+}
+
 
 @bp.route("/consultations/<int:consultation_id>/export.<fmt>")
 @staff_required("officer")
-def export(consultation_id: int, fmt: str):  # type: ignore[no-untyped-def]
+def export(consultation_id: int, fmt: str) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
-    makers = {
-        "xlsx": (exports.xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
-        "csv": (exports.csv_answers, "text/csv; charset=utf-8"),
-        "docx": (
-            exports.docx_report,
-            "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-        ),
-        "json": (exports.open_data_json, "application/json"),
-    }
-    if fmt not in makers:
+    if fmt not in EXPORTS:
         abort(404)
-    maker, mimetype = makers[fmt]
-    body = maker(item)
+    maker, mimetype = EXPORTS[fmt]
     return Response(
-        body,
+        maker(item),
         mimetype=mimetype,
         headers={"Content-Disposition": f'attachment; filename="{item.slug}.{fmt}"'},
     )
