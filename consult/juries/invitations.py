@@ -1,10 +1,16 @@
 """Invitation sheets: the join link for a code and its QR code (segno, as a data: URI
-image, which our CSP allows, so the printed sheet needs no script or inline style)."""
+image, which our CSP allows, so the printed sheet needs no script or inline style), and
+the invitation emailed to those who gave an address."""
 
 from __future__ import annotations
 
+from typing import Any
+
 import segno
-from flask import url_for
+from flask import render_template, url_for
+
+from consult.mail import send_mail
+from consult.models import Jury, PanelMember
 
 
 def join_url(code: str) -> str:
@@ -15,3 +21,25 @@ def join_url(code: str) -> str:
 def qr_data_uri(url: str) -> str:
     """An SVG QR code for `url` as a data: URI (error correction M, dark on white)."""
     return segno.make(url, error="m").svg_data_uri(scale=4, border=4, dark="#000", light="#fff")
+
+
+def sheets(
+    jury: Jury, issued: list[tuple[PanelMember, str]], *, send_email: bool
+) -> list[dict[str, Any]]:
+    """A printable sheet (member, code, join link, QR code) per newly issued code; with
+    `send_email`, each member whose registrant gave an email address is also sent theirs
+    (a failed send is logged, never raised)."""
+    out = []
+    for member, code in issued:
+        url = join_url(code)
+        out.append({"member": member, "code": code, "url": url, "qr": qr_data_uri(url)})
+        registrant = member.registrant
+        if send_email and registrant is not None and registrant.email:
+            send_mail(
+                registrant.email,
+                f"You have been chosen for {jury.title}",
+                render_template(
+                    "juries/invitation_email.txt", jury=jury, member=member, code=code, url=url
+                ),
+            )
+    return out

@@ -1,13 +1,12 @@
-"""Jury pages: the public jury page and registration form, and the officer's pages for
-the pool, quotas, the seeded lottery, the panel and its invitations, replacements and
-tables; the juror's invitation answer; and the `flask jury select` command (cli.py)."""
+"""The officer's jury pages: the pool, quotas, the seeded lottery, the panel and its
+invitations, replacements and tables. The public pages and the juror's answer are in
+public.py, on the same blueprint; the `flask jury ...` commands in cli.py."""
 
 from __future__ import annotations
 
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     jsonify,
@@ -16,70 +15,22 @@ from flask import (
     request,
     url_for,
 )
-from flask_login import current_user, logout_user
-from sqlalchemy import select
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
 
-from consult.auth.access import juror_required, public, staff_required
-from consult.errors import ConsultError, NotFound
-from consult.extensions import db, limiter
-from consult.juries import draw_jobs, forms, invitations, services
+from consult.auth.access import staff_required
+from consult.errors import ConsultError
+from consult.extensions import db
+from consult.juries import cli, draw_jobs, forms, invitations, public, queries, services
+from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.live import events as live_events
-from consult.mail import send_mail
-from consult.models import (
-    AuditEntry,
-    DrawRun,
-    Jury,
-    JuryCategory,
-    PanelMember,
-    Registrant,
-    SelectionDraw,
-    User,
-)
+from consult.models import Jury, JuryCategory, PanelMember, User
 
-bp = Blueprint("juries", __name__, url_prefix="/juries", cli_group="jury")
-
-from consult.juries import cli as _cli  # noqa: E402,F401  (registers `flask jury ...`)
+#: The blueprint, with its public pages (public.py), these pages and its commands
+#: (cli.py) registered on it.
+__all__ = ["bp", "cli", "public"]
 
 OFFICER = ("officer",)
-
-
-def _jury(slug: str) -> Jury:
-    jury = services.jury_by_slug(slug)
-    if jury is None:
-        raise NotFound("There is no jury at that address.")
-    return jury
-
-
-T = TypeVar("T")
-
-
-def _of_jury(model: type[T], row_id: int, jury: Jury, missing: str) -> T:
-    """The row `row_id` of `model` if it belongs to `jury`; NotFound (with `missing`)
-    otherwise, so an id from another jury never reaches a service."""
-    row = db.session.get(model, row_id)
-    if row is None or row.jury_id != jury.id:  # type: ignore[attr-defined]
-        raise NotFound(missing)
-    return row
-
-
-def _member(jury: Jury, member_id: int) -> PanelMember:
-    return _of_jury(PanelMember, member_id, jury, "That juror is not on this jury's panel.")
-
-
-def _field_errors(form: Any, error: ConsultError) -> None:
-    """Put a service's field errors on the form's fields (or keep them for the summary)."""
-    for name, message in error.fields.items():
-        field = form._fields.get(name) if hasattr(form, "_fields") else None
-        if field is not None:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
-
-
-def _csv(text: str, filename: str) -> Response:
-    return Response(
-        text,
-        mimetype="text/csv",
-        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
-    )
 
 
 # --- index and a new jury -----------------------------------------------------------------
@@ -87,15 +38,15 @@ def _csv(text: str, filename: str) -> Response:
 
 @bp.route("/")
 @staff_required("officer", "facilitator")
-def index() -> Any:
-    juries = db.session.scalars(select(Jury).order_by(Jury.created_at.desc())).all()
+def index() -> ResponseReturnValue:
+    juries = queries.juries_newest_first()
     counts = {jury.id: services.pool_counts(jury) for jury in juries}
     return render_template("juries/index.html", juries=juries, counts=counts)
 
 
 @bp.route("/new", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def new() -> Any:
+def new() -> ResponseReturnValue:
     form = forms.JuryForm()
     if request.method == "GET":
         form.registration_open.data = True
@@ -111,7 +62,7 @@ def new() -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            _field_errors(form, error)
+            field_errors(form, error)
         else:
             db.session.commit()
             flash(f"{jury.title} is set up. Next, add its categories and quotas.", "success")
@@ -120,90 +71,13 @@ def new() -> Any:
     return render_template("juries/new.html", form=form), status
 
 
-# --- the public page and registration ----------------------------------------------------
-
-
-@bp.route("/<slug>")
-@public
-def show(slug: str) -> Any:
-    jury = _jury(slug)
-    draw = services.confirmed_draw(jury)
-    return render_template("juries/public.html", jury=jury, draw=draw)
-
-
-@bp.route("/<slug>/register", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"])
-@public
-def register(slug: str) -> Any:
-    jury = _jury(slug)
-    if not jury.registration_open or jury.status != "recruiting":
-        return render_template("juries/registration_closed.html", jury=jury)
-    form = forms.registration_form(jury)
-    problem = None
-    status = 200
-    if form.validate_on_submit():
-        features = {
-            field.name.removeprefix("feature-"): field.data for field in forms.feature_fields(form)
-        }
-        try:
-            services.register_interest(
-                jury,
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                email=form.email.data,
-                phone=form.phone.data,
-                address_line=form.address_line.data,
-                postcode=form.postcode.data,
-                features=features,
-                availability=form.availability.data or [],
-                consent=bool(form.consent.data),
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            _field_errors(form, error)
-            problem = error.message if not error.fields else None
-            status = error.status
-        else:
-            db.session.commit()
-            return redirect(url_for("juries.registered", slug=jury.slug))
-    if form.errors and status == 200:
-        status = 400
-    return render_template(
-        "juries/register.html",
-        jury=jury,
-        form=form,
-        feature_fields=forms.feature_fields(form),
-        problem=problem,
-    ), status
-
-
-@bp.route("/<slug>/registered")
-@public
-def registered(slug: str) -> Any:
-    return render_template("juries/registered.html", jury=_jury(slug))
-
-
-@bp.route("/<slug>/draws/<int:draw_id>/<any(categories, respondents):kind>.csv")
-@public
-def draw_inputs(slug: str, draw_id: int, kind: str) -> Any:
-    """The exact inputs of a confirmed draw (anonymised), so anyone can re-run it."""
-    jury = _jury(slug)
-    draw = db.session.get(SelectionDraw, draw_id)
-    if draw is None or draw.jury_id != jury.id or not draw.confirmed:
-        raise NotFound("There is no confirmed draw at that address.")
-    text = (draw.result.get("inputs") or {}).get(kind)
-    if text is None:
-        raise NotFound("This draw's inputs were not kept.")
-    return _csv(text, f"{jury.slug}-draw-{draw.id}-{kind}.csv")
-
-
 # --- the officer's overview and settings -----------------------------------------------------
 
 
 @bp.route("/<slug>/manage", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def manage(slug: str) -> Any:
-    jury = _jury(slug)
+def manage(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.JuryForm(obj=jury)
     if form.validate_on_submit():
         try:
@@ -218,8 +92,8 @@ def manage(slug: str) -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            jury = _jury(slug)
-            _field_errors(form, error)
+            jury = queries.jury(slug)
+            field_errors(form, error)
         else:
             db.session.commit()
             flash("Saved.", "success")
@@ -241,8 +115,8 @@ def manage(slug: str) -> Any:
 
 @bp.route("/<slug>/pool")
 @staff_required(*OFFICER)
-def pool(slug: str) -> Any:
-    jury = _jury(slug)
+def pool(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     search = request.args.get("q", "").strip()
     status = request.args.get("status", "")
     if status not in ("", "registered", "reserve", "selected", "withdrawn"):
@@ -250,13 +124,6 @@ def pool(slug: str) -> Any:
     page = db.paginate(
         services.pool_query(jury, search=search, status=status), per_page=50, error_out=False
     )
-    households: dict[str, int] = {}
-    for key in db.session.scalars(
-        select(Registrant.household_key).where(
-            Registrant.jury_id == jury.id, Registrant.household_key.is_not(None)
-        )
-    ):
-        households[key] = households.get(key, 0) + 1
     return render_template(
         "juries/pool.html",
         jury=jury,
@@ -264,16 +131,16 @@ def pool(slug: str) -> Any:
         search=search,
         status=status,
         counts=services.pool_counts(jury),
-        households=households,
+        households=queries.household_sizes(jury),
         upload_form=forms.UploadForm(),
     )
 
 
 @bp.route("/<slug>/pool/<int:registrant_id>", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def registrant(slug: str, registrant_id: int) -> Any:
-    jury = _jury(slug)
-    person = _of_jury(Registrant, registrant_id, jury, "That person is not in this jury's pool.")
+def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    person = queries.registrant(jury, registrant_id)
     form = forms.RegistrantForm(obj=person)
     feature_errors: dict[str, str] = {}
     if form.validate_on_submit():
@@ -295,8 +162,8 @@ def registrant(slug: str, registrant_id: int) -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            person = db.session.get(Registrant, registrant_id)
-            _field_errors(form, error)
+            person = queries.registrant(queries.jury(slug), registrant_id)
+            field_errors(form, error)
             feature_errors = {k: v for k, v in error.fields.items() if k.startswith("feature-")}
         else:
             db.session.commit()
@@ -316,9 +183,9 @@ def registrant(slug: str, registrant_id: int) -> Any:
 
 @bp.route("/<slug>/pool/<int:registrant_id>/withdraw", methods=["POST"])
 @staff_required(*OFFICER)
-def withdraw(slug: str, registrant_id: int) -> Any:
-    jury = _jury(slug)
-    person = _of_jury(Registrant, registrant_id, jury, "That person is not in this jury's pool.")
+def withdraw(slug: str, registrant_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    person = queries.registrant(jury, registrant_id)
     form = forms.WithdrawForm()
     if request.form.get("restore"):
         services.restore_registrant(person, actor=current_user)
@@ -333,8 +200,8 @@ def withdraw(slug: str, registrant_id: int) -> Any:
 
 @bp.route("/<slug>/pool/import", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def import_pool(slug: str) -> Any:
-    jury = _jury(slug)
+def import_pool(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.UploadForm()
     summary = None
     if form.validate_on_submit():
@@ -365,18 +232,18 @@ def _read_upload(form: Any) -> str | None:
 
 @bp.route("/<slug>/pool/export.csv")
 @staff_required(*OFFICER)
-def export_pool(slug: str) -> Any:
-    jury = _jury(slug)
-    AuditEntry.record("jury.pool_exported", actor=current_user, subject=jury, personal_data=True)
+def export_pool(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    text = services.export_full_pool(jury, actor=current_user)
     db.session.commit()
-    return _csv(services.full_pool_csv(jury), f"{jury.slug}-pool.csv")
+    return csv_download(text, f"{jury.slug}-pool.csv")
 
 
 @bp.route("/<slug>/pool/respondents.csv")
 @staff_required(*OFFICER)
-def export_anonymised_pool(slug: str) -> Any:
-    jury = _jury(slug)
-    return _csv(services.anonymised_pool_csv(jury), f"{jury.slug}-respondents.csv")
+def export_anonymised_pool(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    return csv_download(services.anonymised_pool_csv(jury), f"{jury.slug}-respondents.csv")
 
 
 # --- quotas ----------------------------------------------------------------------------------
@@ -390,7 +257,7 @@ def _quota_page(
     category_form: Any = None,
     upload: Any = None,
     warnings: list[str] | None = None,
-) -> Any:
+) -> ResponseReturnValue:
     pool = services.build_pool(jury)
     report = services.check_quotas(jury, pool)
     counts: dict[tuple[str, str], int] = {}
@@ -409,18 +276,14 @@ def _quota_page(
         upload_form=upload or forms.UploadForm(formdata=None),
         warnings=warnings or [],
         locked=services.confirmed_draw(jury) is not None,
-        labels={
-            (category.name, value.value): (category.label, value.label)
-            for category in jury.categories
-            for value in category.values
-        },
+        labels=queries.category_labels(jury),
     ), status
 
 
 @bp.route("/<slug>/quotas", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def quotas(slug: str) -> Any:
-    jury = _jury(slug)
+def quotas(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     if request.method == "POST":
         values: dict[int, tuple[str, str]] = {}
         for category in jury.categories:
@@ -436,7 +299,9 @@ def quotas(slug: str) -> Any:
         except ConsultError as error:
             db.session.rollback()
             return _quota_page(
-                _jury(slug), errors=error.fields or {"quotas": error.message}, status=error.status
+                queries.jury(slug),
+                errors=error.fields or {"quotas": error.message},
+                status=error.status,
             )
         db.session.commit()
         flash("Quotas saved.", "success")
@@ -446,8 +311,8 @@ def quotas(slug: str) -> Any:
 
 @bp.route("/<slug>/quotas/categories", methods=["POST"])
 @staff_required(*OFFICER)
-def add_category(slug: str) -> Any:
-    jury = _jury(slug)
+def add_category(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.CategoryForm()
     if form.validate_on_submit():
         try:
@@ -460,8 +325,8 @@ def add_category(slug: str) -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            jury = _jury(slug)
-            _field_errors(form, error)
+            jury = queries.jury(slug)
+            field_errors(form, error)
         else:
             db.session.commit()
             flash(f"Added {form.label.data}. Now set its quotas.", "success")
@@ -471,9 +336,11 @@ def add_category(slug: str) -> Any:
 
 @bp.route("/<slug>/quotas/categories/<int:category_id>/delete", methods=["POST"])
 @staff_required(*OFFICER)
-def delete_category(slug: str, category_id: int) -> Any:
-    jury = _jury(slug)
-    category = _of_jury(JuryCategory, category_id, jury, "That category is not part of this jury.")
+def delete_category(slug: str, category_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    category = queries.of_jury(
+        JuryCategory, category_id, jury, "That category is not part of this jury."
+    )
     label = category.label
     services.delete_category(category, actor=current_user)
     db.session.commit()
@@ -483,8 +350,8 @@ def delete_category(slug: str, category_id: int) -> Any:
 
 @bp.route("/<slug>/quotas/import", methods=["POST"])
 @staff_required(*OFFICER)
-def import_quotas(slug: str) -> Any:
-    jury = _jury(slug)
+def import_quotas(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.UploadForm()
     if form.validate_on_submit():
         text = _read_upload(form)
@@ -493,7 +360,7 @@ def import_quotas(slug: str) -> Any:
                 warnings = services.import_categories(jury, text, actor=current_user)
             except ConsultError as error:
                 db.session.rollback()
-                jury = _jury(slug)
+                jury = queries.jury(slug)
                 form.file.errors = [error.fields.get("file", error.message)]
             else:
                 db.session.commit()
@@ -506,9 +373,9 @@ def import_quotas(slug: str) -> Any:
 
 @bp.route("/<slug>/quotas/categories.csv")
 @staff_required(*OFFICER)
-def export_quotas(slug: str) -> Any:
-    jury = _jury(slug)
-    return _csv(services.categories_csv(jury), f"{jury.slug}-categories.csv")
+def export_quotas(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    return csv_download(services.categories_csv(jury), f"{jury.slug}-categories.csv")
 
 
 # --- seed and draw ---------------------------------------------------------------------------
@@ -516,8 +383,8 @@ def export_quotas(slug: str) -> Any:
 
 @bp.route("/<slug>/seed", methods=["POST"])
 @staff_required(*OFFICER)
-def publish_seed(slug: str) -> Any:
-    jury = _jury(slug)
+def publish_seed(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.SeedForm()
     if form.validate_on_submit():
         try:
@@ -529,7 +396,7 @@ def publish_seed(slug: str) -> Any:
             db.session.commit()
             flash("The seed is published on the jury's public page.", "success")
             return redirect(url_for("juries.draw", slug=jury.slug))
-    return _draw_page(_jury(slug), seed_form=form, status=400)
+    return _draw_page(queries.jury(slug), seed_form=form, status=400)
 
 
 def _draw_page(
@@ -539,7 +406,7 @@ def _draw_page(
     draw_form: Any = None,
     problem: str | None = None,
     status: int = 200,
-) -> Any:
+) -> ResponseReturnValue:
     draws = services.draws(jury)
     active = services.active_draw_run(jury)
     stalled = active is not None and draw_jobs.abandoned(active)  # its server restarted
@@ -568,10 +435,10 @@ def _draw_page(
 
 @bp.route("/<slug>/draw", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def draw(slug: str) -> Any:
+def draw(slug: str) -> ResponseReturnValue:
     """The seed and draw page; its form queues a draw computed in the background and goes
     to that draw's progress page (or to the one already being computed)."""
-    jury = _jury(slug)
+    jury = queries.jury(slug)
     form = forms.DrawForm()
     if request.method == "POST":
         if not form.validate_on_submit():
@@ -582,7 +449,7 @@ def draw(slug: str) -> Any:
             )
         except draw_jobs.DrawAlreadyRunning as busy:
             db.session.rollback()
-            running = busy.run or services.active_draw_run(_jury(slug))
+            running = busy.run or services.active_draw_run(queries.jury(slug))
             flash("A draw is already being computed for this jury: here is its progress.", "info")
             if running is None:  # it finished in the meantime
                 return redirect(url_for("juries.draw", slug=slug))
@@ -590,7 +457,7 @@ def draw(slug: str) -> Any:
         except ConsultError as error:
             db.session.rollback()
             return _draw_page(
-                _jury(slug), draw_form=form, problem=error.message, status=error.status
+                queries.jury(slug), draw_form=form, problem=error.message, status=error.status
             )
         db.session.commit()
         draw_jobs.dispatch(run.id)
@@ -598,17 +465,13 @@ def draw(slug: str) -> Any:
     return _draw_page(jury)
 
 
-def _draw_run(jury: Jury, run_id: int) -> DrawRun:
-    return _of_jury(DrawRun, run_id, jury, "There is no such draw for this jury.")
-
-
 @bp.route("/<slug>/draw-runs/<int:run_id>")
 @staff_required(*OFFICER)
-def draw_run(slug: str, run_id: int) -> Any:
+def draw_run(slug: str, run_id: int) -> ResponseReturnValue:
     """A draw being computed: its stage, progress and time so far (the page's script
     polls `draw_run_progress`; without it, a refresh link). Once done, the proposal."""
-    jury = _jury(slug)
-    run = _draw_run(jury, run_id)
+    jury = queries.jury(slug)
+    run = queries.draw_run(jury, run_id)
     if run.status == "done" and run.draw_id:
         return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=run.draw_id))
     starter = db.session.get(User, run.started_by_id) if run.started_by_id else None
@@ -623,28 +486,17 @@ def draw_run(slug: str, run_id: int) -> Any:
 
 @bp.route("/<slug>/draw-runs/<int:run_id>/progress")
 @staff_required(*OFFICER)
-def draw_run_progress(slug: str, run_id: int) -> Any:
-    jury = _jury(slug)
-    return jsonify(draw_jobs.state(_draw_run(jury, run_id), jury.slug))
+def draw_run_progress(slug: str, run_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    return jsonify(draw_jobs.state(queries.draw_run(jury, run_id), jury.slug))
 
 
 @bp.route("/<slug>/draws/<int:draw_id>")
 @staff_required(*OFFICER)
-def draw_result(slug: str, draw_id: int) -> Any:
-    jury = _jury(slug)
-    selection = _of_jury(SelectionDraw, draw_id, jury, "There is no such draw for this jury.")
+def draw_result(slug: str, draw_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    selection = queries.selection_draw(jury, draw_id)
     result = selection.result or {}
-    ids = [int(i) for i in result.get("probabilities", {})]
-    people = (
-        {str(r.id): r for r in db.session.scalars(select(Registrant).where(Registrant.id.in_(ids)))}
-        if ids
-        else {}
-    )
-    labels = {
-        (category.name, value.value): (category.label, value.label)
-        for category in jury.categories
-        for value in category.values
-    }
     probabilities = sorted(
         result.get("probabilities", {}).items(), key=lambda item: (item[1], int(item[0]))
     )
@@ -653,8 +505,8 @@ def draw_result(slug: str, draw_id: int) -> Any:
         jury=jury,
         draw=selection,
         result=result,
-        people=people,
-        labels=labels,
+        people=queries.registrants_by_id(int(i) for i in result.get("probabilities", {})),
+        labels=queries.category_labels(jury),
         probabilities=probabilities,
         panel=set(result.get("panel", [])),
         confirmed=services.confirmed_draw(jury),
@@ -663,9 +515,9 @@ def draw_result(slug: str, draw_id: int) -> Any:
 
 @bp.route("/<slug>/draws/<int:draw_id>/confirm", methods=["POST"])
 @staff_required(*OFFICER)
-def confirm_draw(slug: str, draw_id: int) -> Any:
-    jury = _jury(slug)
-    selection = _of_jury(SelectionDraw, draw_id, jury, "There is no such draw for this jury.")
+def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    selection = queries.selection_draw(jury, draw_id)
     members = services.confirm_draw(selection, actor=current_user)
     db.session.commit()
     flash(f"The panel of {len(members)} is confirmed. Next, send the invitations.", "success")
@@ -675,66 +527,29 @@ def confirm_draw(slug: str, draw_id: int) -> Any:
 # --- the panel, invitations and replacements --------------------------------------------------
 
 
-def _drop_reasons(jury: Jury) -> dict[int, str]:
-    ids = [m.id for m in jury.members if m.status == "dropped"]
-    if not ids:
-        return {}
-    entries = db.session.scalars(
-        select(AuditEntry).where(
-            AuditEntry.action == "member.dropped",
-            AuditEntry.subject_type == "PanelMember",
-            AuditEntry.subject_id.in_(ids),
-        )
-    )
-    return {entry.subject_id: entry.details.get("reason", "") for entry in entries}
-
-
 @bp.route("/<slug>/panel")
 @staff_required(*OFFICER)
-def panel(slug: str) -> Any:
-    jury = _jury(slug)
+def panel(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     replaced = {m.replaces_id: m for m in jury.members if m.replaces_id}
     return render_template(
         "juries/panel.html",
         jury=jury,
         members=jury.members,
         replaced=replaced,
-        reasons=_drop_reasons(jury),
+        reasons=queries.drop_reasons(jury),
         invitation_form=forms.InvitationForm(formdata=None),
         drop_form=forms.DropForm(formdata=None),
         response_form=forms.ResponseForm(formdata=None),
-        labels={
-            (category.name, value.value): value.label
-            for category in jury.categories
-            for value in category.values
-        },
+        labels=queries.value_labels(jury),
         now=services.utcnow(),
     )
 
 
 def _invitation_sheets(
     jury: Jury, issued: list[tuple[PanelMember, str]], *, send_email: bool
-) -> Any:
-    sheets = []
-    for member, code in issued:
-        url = invitations.join_url(code)
-        sheets.append(
-            {
-                "member": member,
-                "code": code,
-                "url": url,
-                "qr": invitations.qr_data_uri(url),
-            }
-        )
-        registrant = member.registrant
-        if send_email and registrant is not None and registrant.email:
-            send_mail(
-                registrant.email,
-                f"You have been chosen for {jury.title}",
-                render_template(
-                    "juries/invitation_email.txt", jury=jury, member=member, code=code, url=url
-                ),
-            )
+) -> ResponseReturnValue:
+    sheets = invitations.sheets(jury, issued, send_email=send_email)
     response = Response(
         render_template("juries/invitations.html", jury=jury, sheets=sheets, emailed=send_email)
     )
@@ -744,18 +559,13 @@ def _invitation_sheets(
 
 @bp.route("/<slug>/invitations", methods=["POST"])
 @staff_required(*OFFICER)
-def invite(slug: str) -> Any:
-    jury = _jury(slug)
+def invite(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.InvitationForm()
     if not form.validate_on_submit():
         flash("Choose who to invite.", "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
-    members = [
-        m
-        for m in jury.members
-        if m.status in services.ACTIVE_MEMBER_STATUSES
-        and (form.scope.data == "all" or m.join_code_hash is None)
-    ]
+    members = queries.members_to_invite(jury, everyone=form.scope.data == "all")
     if not members:
         flash("Everyone still on the panel already has a code.", "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
@@ -768,9 +578,9 @@ def invite(slug: str) -> Any:
 
 @bp.route("/<slug>/members/<int:member_id>/invitation", methods=["POST"])
 @staff_required(*OFFICER)
-def invite_member(slug: str, member_id: int) -> Any:
-    jury = _jury(slug)
-    member = _member(jury, member_id)
+def invite_member(slug: str, member_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    member = queries.member(jury, member_id)
     if member.status not in services.ACTIVE_MEMBER_STATUSES:
         flash(f"{member.display_name} is no longer on the panel.", "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
@@ -781,9 +591,9 @@ def invite_member(slug: str, member_id: int) -> Any:
 
 @bp.route("/<slug>/members/<int:member_id>/response", methods=["POST"])
 @staff_required(*OFFICER)
-def record_response(slug: str, member_id: int) -> Any:
-    jury = _jury(slug)
-    member = _member(jury, member_id)
+def record_response(slug: str, member_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    member = queries.member(jury, member_id)
     form = forms.ResponseForm()
     if not form.validate_on_submit():
         flash("Choose whether they confirmed or declined.", "info")
@@ -796,9 +606,9 @@ def record_response(slug: str, member_id: int) -> Any:
 
 @bp.route("/<slug>/members/<int:member_id>/drop", methods=["GET", "POST"])
 @staff_required(*OFFICER)
-def drop(slug: str, member_id: int) -> Any:
-    jury = _jury(slug)
-    member = _member(jury, member_id)
+def drop(slug: str, member_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    member = queries.member(jury, member_id)
     form = forms.DropForm()
     problem = None
     if form.validate_on_submit():
@@ -809,8 +619,8 @@ def drop(slug: str, member_id: int) -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            member = _member(_jury(slug), member_id)
-            _field_errors(form, error)
+            member = queries.member(queries.jury(slug), member_id)
+            field_errors(form, error)
             problem = None if error.fields else error.message
         else:
             db.session.commit()
@@ -828,9 +638,9 @@ def drop(slug: str, member_id: int) -> Any:
 
 @bp.route("/<slug>/members/<int:member_id>/replace", methods=["POST"])
 @staff_required(*OFFICER)
-def replace(slug: str, member_id: int) -> Any:
-    jury = _jury(slug)
-    member = _member(jury, member_id)
+def replace(slug: str, member_id: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    member = queries.member(jury, member_id)
     replacement = services.replace_member(member, actor=current_user)
     db.session.commit()
     flash(
@@ -840,36 +650,13 @@ def replace(slug: str, member_id: int) -> Any:
     return redirect(url_for("juries.panel", slug=jury.slug))
 
 
-# --- the juror's answer -------------------------------------------------------------------------
-
-
-@bp.route("/invitation", methods=["GET", "POST"])
-@juror_required
-def invitation() -> Any:
-    member = current_user._get_current_object()  # still the member after signing out
-    form = forms.InvitationAnswerForm()
-    if form.validate_on_submit():
-        accept = form.answer.data == "confirm"
-        services.respond_to_invitation(member, accept=accept)
-        db.session.commit()
-        if not accept:
-            logout_user()
-            return render_template("juries/declined.html", jury=member.jury)
-        flash("Thank you: you have confirmed your place.", "success")
-        return redirect(url_for("juries.invitation"))
-    status = 400 if form.errors else 200
-    return render_template(
-        "juries/invitation.html", member=member, jury=member.jury, form=form
-    ), status
-
-
 # --- tables ----------------------------------------------------------------------------------
 
 
 @bp.route("/<slug>/tables", methods=["GET", "POST"])
 @staff_required("officer", "facilitator")
-def tables(slug: str) -> Any:
-    jury = _jury(slug)
+def tables(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.TablesForm()
     problem = None
     if form.validate_on_submit():
@@ -883,8 +670,8 @@ def tables(slug: str) -> Any:
             )
         except ConsultError as error:
             db.session.rollback()
-            jury = _jury(slug)
-            _field_errors(form, error)
+            jury = queries.jury(slug)
+            field_errors(form, error)
             problem = None if error.fields else error.message
         else:
             db.session.commit()
@@ -919,15 +706,15 @@ def tables(slug: str) -> Any:
 
 @bp.route("/<slug>/tables/move", methods=["POST"])
 @staff_required("officer", "facilitator")
-def move(slug: str) -> Any:
-    jury = _jury(slug)
+def move(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
     form = forms.MoveForm()
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
     allocation = services.active_allocation(session) if session else None
     if not form.validate_on_submit() or allocation is None:
         flash("Choose a person and a table.", "info")
         return redirect(url_for("juries.tables", slug=jury.slug))
-    member = _member(jury, form.member_id.data or 0)
+    member = queries.member(jury, form.member_id.data or 0)
     services.move_member(allocation, member, form.table.data or 0, actor=current_user)
     db.session.commit()
     flash(f"Moved {member.display_name} to table {form.table.data}.", "success")
