@@ -40,7 +40,7 @@ OFFICER = ("officer",)
 @staff_required("officer", "facilitator")
 def index() -> ResponseReturnValue:
     juries = queries.juries_newest_first()
-    counts = {jury.id: services.pool_counts(jury) for jury in juries}
+    counts = queries.pool_counts_by_jury(juries)
     return render_template("juries/index.html", juries=juries, counts=counts)
 
 

@@ -7,7 +7,8 @@ from __future__ import annotations
 import io
 
 from consult.extensions import db
-from consult.models import AuditEntry, CategoryValue, JuryCategory, Registrant
+from consult.juries import queries, services
+from consult.models import AuditEntry, CategoryValue, Jury, JuryCategory, Registrant
 
 RESPONDENTS = (
     (
@@ -151,3 +152,19 @@ def test_import_categories_file_with_variants_and_warnings(app, officer_client, 
         officer_client, f"/juries/{slug}/quotas/import", "category,name,min,max\ngender,woman,5,2\n"
     )
     assert bad.status_code == 400 and "line 2" in bad.get_data(as_text=True)
+
+
+def test_the_jury_list_counts_each_pool(app, officer_client, make_pool_jury, slug_of):
+    big, small = make_pool_jury(people=12), make_pool_jury(people=5)
+    with app.app_context():
+        person = db.session.scalars(
+            db.select(Registrant).where(Registrant.jury_id == small)
+        ).first()
+        person.status = "withdrawn"
+        db.session.commit()
+        juries = [db.session.get(Jury, big), db.session.get(Jury, small)]
+        assert queries.pool_counts_by_jury(juries) == {
+            jury.id: services.pool_counts(jury) for jury in juries
+        }
+    page = officer_client.get("/juries/").get_data(as_text=True)
+    assert "12 registered" in page and "5 registered" in page
