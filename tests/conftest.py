@@ -5,6 +5,7 @@ server on a port the OS picks; Playwright on Debian's Chromium; the axe-core che
 
 from __future__ import annotations
 
+import logging
 import os
 import shutil
 import socket
@@ -374,6 +375,9 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     try:
         yield f"redis://127.0.0.1:{port}"
     finally:
+        # Presence stores a test left behind keep their daemon threads until the
+        # interpreter exits; once this server is gone they would only log that it is.
+        logging.getLogger("consult.live.presence").disabled = True
         process.terminate()
         try:
             process.wait(timeout=10)
