@@ -1,4 +1,4 @@
-"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates`.
+"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates|weights`.
 
 Officers and `bench/` run the library on CSV files without the web app. Results go to
 standard output (or `--out`) as JSON, or CSV for `themes --format csv`; a progress bar
@@ -72,6 +72,16 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument("--id-column")
     duplicates.add_argument("--out")
     duplicates.add_argument("--quiet", action="store_true")
+
+    weights = commands.add_parser(
+        "weights", help="raking weights of respondents to population margins"
+    )
+    weights.add_argument("file", help="responses CSV: one column per dimension")
+    weights.add_argument("--margins", required=True, help="CSV: dimension,category,share")
+    weights.add_argument("--id-column", help="column of respondent ids (default: id, or row)")
+    weights.add_argument("--trim", help="bounds for the weights, LOW,HIGH (e.g. 0.2,5)")
+    weights.add_argument("--format", choices=("json",), default="json")
+    weights.add_argument("--out")
     return parser
 
 
@@ -137,6 +147,15 @@ def _run_duplicates(arguments: argparse.Namespace) -> str:
     return json.dumps([group.as_dict() for group in groups], ensure_ascii=False, indent=2) + "\n"
 
 
+def _run_weights(arguments: argparse.Namespace) -> str:
+    from analysis.weights import run_cli
+
+    result = run_cli(
+        arguments.file, arguments.margins, id_column=arguments.id_column, trim=arguments.trim
+    )
+    return json.dumps(result, ensure_ascii=False, indent=2) + "\n"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit status (0 done, 2 unusable input)."""
     arguments = build_parser().parse_args(argv)
@@ -144,6 +163,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "themes": _run_themes,
         "opinion-groups": _run_opinion_groups,
         "duplicates": _run_duplicates,
+        "weights": _run_weights,
     }
     try:
         output = runners[arguments.command](arguments)

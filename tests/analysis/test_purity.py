@@ -10,7 +10,7 @@ ROOT = Path(__file__).resolve().parents[2]
 def test_importing_analysis_loads_no_flask_sqlalchemy_or_consult():
     code = (
         "import sys, analysis, analysis.themes, analysis.coding, analysis.cli, analysis.io\n"
-        "import analysis.job\n"
+        "import analysis.job, analysis.weights, analysis.representation, analysis.opinion_change\n"
         "bad = [m for m in ('flask', 'sqlalchemy', 'consult') if m in sys.modules]\n"
         "print(','.join(bad))\n"
     )
