@@ -61,3 +61,52 @@ def test_abusive_language_is_flagged_and_ordinary_text_is_not():
     assert flags_for("The planners are idiots") == ["abusive"]
     assert flags_for("Scunthorpe has a good bus station") == []
     assert flags_for("Two links: https://a.example and https://b.example") == []
+
+
+@pytest.mark.parametrize(
+    ("text", "expected", "kinds"),
+    [
+        ("NI number AB 12 34 56 C please", "NI number [NI number] please", ["ni_number"]),
+        ("ni no jt489126b", "ni no [NI number]", ["ni_number"]),
+        ("NHS number 943 476 5919.", "NHS number [NHS number].", ["nhs_number"]),
+        ("born on 14/02/1956 here", "born on [date of birth] here", ["date_of_birth"]),
+        ("Date of birth: 7 March 1949.", "Date of birth: [date of birth].", ["date_of_birth"]),
+        ("I live at 12 acacia avenue", "I live at [address]", ["address"]),
+        ("see 108 the crescent", "see [address]", ["address"]),
+        ("jane dot doe at example dot com", "[email]", ["email"]),
+        ("a.khan [at] btinternet [dot] com", "[email]", ["email"]),
+        ("mike.b at outlook dot com", "[email]", ["email"]),
+        ("My name is Margaret Wilson and", "My name is [name] and", ["name"]),
+        ("my name is chloe evans and i", "my name is [name] and i", ["name"]),
+        ("I'm Aisha Rahman and", "I'm [name] and", ["name"]),
+        ("Mrs J. Hargreaves complained", "[name] complained", ["name"]),
+        ("My son Oliver has autism", "My son [name] has autism", ["name"]),
+        ("Thanks.\nKind regards,\nSusan Bailey", "Thanks.\nKind regards,\n[name]", ["name"]),
+        ("Best wishes, Andrew and Julie Thompson", "Best wishes, [name] and [name]", ["name"]),
+        ("Many thanks\nOwain ap Gwilym", "Many thanks\n[name]", ["name"]),
+        ("ask Sophie Turner at the hub", "ask [name] at the hub", ["name"]),
+    ],
+)
+def test_more_kinds_of_personal_data_are_replaced(text, expected, kinds):
+    assert redact(text) == (expected, kinds)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "NHS number 943 476 5918 has a wrong check digit",  # not a valid NHS number
+        "The meeting on 12 March 2024 was poorly advertised.",
+        "It is 10 minutes down the road from the station.",
+        "Make the 2 way street one way.",
+        "Have a look at riverside.gov.uk for the plans.",
+        "Victoria Park and Rose Hill need more bins.",
+        "Albert Road and George Street both flood.",
+        "I am not sure the plan will work.",
+        "I'm Happy with option B.",
+        "The Dr Who exhibition brought visitors.",
+        "Thank you for asking residents.",
+        "The 41 bus should run every 15 minutes.",
+    ],
+)
+def test_look_alikes_are_left_alone(text):
+    assert redact(text) == (text, [])
