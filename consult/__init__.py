@@ -12,6 +12,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 
+from consult import inputs
 from consult.config import settings_from_environment
 from consult.extensions import csrf, db, limiter, login_manager, migrate, socketio
 
@@ -40,6 +41,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s %(message)s")
 
     importlib.import_module("consult.models")  # every table registered before migrations run
+    inputs.register(app)  # before any route is added: it sets how <int:...> reads
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

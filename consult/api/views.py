@@ -147,7 +147,8 @@ def _positive_int(name: str, default: int, maximum: int) -> int:
     raw = request.args.get(name)
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isdecimal() alone lets in other scripts' digits and "²" passes isdigit(): ASCII only
+    if not (raw.isascii() and raw.isdecimal()) or not 1 <= int(raw) <= maximum:
         raise Invalid(
             f"{name} is not valid.", fields={name: f"Use a whole number from 1 to {maximum}"}
         )
