@@ -87,8 +87,13 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "SESSION_COOKIE_SECURE": _flag("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
         "WTF_CSRF_TIME_LIMIT": None,
-        "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "5")),
-        "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "15")),
+        # Failures per address and account (a stranger's guesses from one machine stop
+        # here), then a per-account lock after many failures from anywhere, lifted by a
+        # link emailed to the owner.
+        "SIGN_IN_THROTTLE": os.environ.get("SIGN_IN_THROTTLE", "5 per 15 minutes"),
+        "SIGN_IN_LOCKOUT_ATTEMPTS": int(os.environ.get("SIGN_IN_LOCKOUT_ATTEMPTS", "20")),
+        "SIGN_IN_LOCKOUT_MINUTES": int(os.environ.get("SIGN_IN_LOCKOUT_MINUTES", "60")),
+        "UNLOCK_LINK_HOURS": int(os.environ.get("UNLOCK_LINK_HOURS", "24")),
         # links emailed to staff: to set a first password (or sent by an admin), and to
         # reset a forgotten one (consult/auth/passwords.py)
         "PASSWORD_SET_LINK_DAYS": int(os.environ.get("PASSWORD_SET_LINK_DAYS", "7")),

@@ -5,6 +5,7 @@ crashes for everyone). A route that declares nothing fails."""
 
 from __future__ import annotations
 
+import secrets
 import tempfile
 from typing import Any
 
@@ -13,6 +14,7 @@ from werkzeug.routing import Rule
 
 from consult import create_app
 from consult.extensions import db
+from consult.models import SignInSession
 
 PEOPLE = ("anonymous", "juror", "facilitator", "officer", "admin")
 PLACEHOLDERS: dict[str, Any] = {
@@ -80,6 +82,18 @@ def people(app, make_user, make_panel_member, make_consultation, make_jury):
         "juror": f"member:{member_id}:0",
         **{role: f"user:{make_user(role)}" for role in ("facilitator", "officer", "admin")},
     }
+    tokens = {person: secrets.token_urlsafe(16) for person in identities}
+    with app.app_context():
+        for person, identity in identities.items():
+            kind, person_id = identity.split(":")[:2]
+            db.session.add(
+                SignInSession(
+                    token_hash=SignInSession.hash(tokens[person]),
+                    user_id=int(person_id) if kind == "user" else None,
+                    member_id=int(person_id) if kind == "member" else None,
+                )
+            )
+        db.session.commit()
 
     def client_for(person: str):  # type: ignore[no-untyped-def]
         client = app.test_client()
@@ -87,6 +101,7 @@ def people(app, make_user, make_panel_member, make_consultation, make_jury):
             with client.session_transaction() as session:
                 session["_user_id"] = identities[person]
                 session["_fresh"] = True
+                session["sid"] = tokens[person]  # an open sign-in kept on the server
         return client
 
     return client_for

@@ -41,6 +41,7 @@ def test_sign_in_form_errors_link_to_their_fields(client):
 
 
 def test_account_locks_after_repeated_failures_even_with_the_right_password(app, client, make_user):
+    app.config["SIGN_IN_LOCKOUT_ATTEMPTS"] = 5
     make_user("officer", email="olu@council.example")
     for _ in range(5):
         client.post("/sign-in", data={"email": "olu@council.example", "password": "wrong"})
@@ -48,7 +49,8 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(app,
         "/sign-in", data={"email": "olu@council.example", "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 401
-    assert "Too many attempts" in response.get_data(as_text=True)
+    # The same words as a wrong password: a lock tells a stranger nothing.
+    assert "The email address or password is not right." in response.get_data(as_text=True)
     with app.app_context():
         user = db.session.scalar(select(User).where(User.email == "olu@council.example"))
         assert user.locked_until is not None
@@ -59,6 +61,32 @@ def test_account_locks_after_repeated_failures_even_with_the_right_password(app,
         "/sign-in", data={"email": "olu@council.example", "password": DEFAULT_PASSWORD}
     )
     assert response.status_code == 302
+
+
+def test_a_session_cookie_copied_before_sign_out_stops_working(app, client, make_user):
+    make_user("officer", email="olu@council.example")
+    client.post("/sign-in", data={"email": "olu@council.example", "password": DEFAULT_PASSWORD})
+    captured = client.get_cookie("session")
+    assert captured is not None
+    thief = app.test_client()
+    thief.set_cookie("session", captured.value)
+    assert thief.get("/dashboard").status_code == 200  # the copy works while signed in
+    client.post("/sign-out")
+    assert thief.get("/dashboard").status_code == 302
+    assert client.get("/dashboard").status_code == 302
+
+
+def test_a_juror_session_cookie_copied_before_signing_in_again_stops_working(
+    app, client, make_panel_member
+):
+    _member_id, code = make_panel_member(name="Ayesha")
+    client.post("/join", data={"code": code})
+    captured = client.get_cookie("session")
+    thief = app.test_client()
+    thief.set_cookie("session", captured.value)
+    assert thief.get("/live/").status_code == 200
+    client.post("/sign-out")
+    assert thief.get("/live/").status_code in (302, 401, 403)
 
 
 def test_sign_in_is_rate_limited(app_config, make_user):

@@ -82,3 +82,7 @@ class ChangePasswordForm(FlaskForm):
             EqualTo("new_password", "The passwords do not match"),
         ],
     )
+
+
+class UnlockForm(FlaskForm):
+    """One button: lift the lock on my account (the token in the link is the proof)."""

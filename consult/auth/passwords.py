@@ -6,7 +6,9 @@ fingerprint of its password hash, email and session version. Nothing is stored: 
 token works until it expires or any of those change, so it is spent the moment a password
 is set with it (the hash changes), and dies when the account is deactivated or an admin
 sends a fresh set-password link. Links for setting a first password (and ones an admin
-sends) last PASSWORD_SET_LINK_DAYS; self-service reset links PASSWORD_RESET_LINK_MINUTES.
+sends) last PASSWORD_SET_LINK_DAYS; self-service reset links PASSWORD_RESET_LINK_MINUTES;
+unlock links, emailed to the owner of an account that too many failed sign-ins have locked,
+UNLOCK_LINK_HOURS (their fingerprint also names the lock, so one works once, for that lock).
 """
 
 from __future__ import annotations
@@ -30,8 +32,14 @@ from consult.models.users import UNUSABLE_PASSWORD_PREFIX
 
 log = logging.getLogger(__name__)
 
-Purpose = Literal["set", "reset"]
-PURPOSES: tuple[Purpose, ...] = ("set", "reset")
+Purpose = Literal["set", "reset", "unlock"]
+PURPOSES: tuple[Purpose, ...] = ("set", "reset", "unlock")
+_ENDPOINTS = {"set": "auth.set_password", "reset": "auth.reset_password", "unlock": "auth.unlock"}
+_ASK_AGAIN = {
+    "set": "Ask an administrator to send you a new one.",
+    "reset": "Ask for a new link below.",
+    "unlock": "Sign in again, or reset your password below.",
+}
 MIN_LENGTH = 12
 
 
@@ -67,6 +75,8 @@ def link_lifetime_seconds(purpose: Purpose) -> int:
     config = current_app.config
     if purpose == "set":
         return int(config.get("PASSWORD_SET_LINK_DAYS", 7)) * 24 * 3600
+    if purpose == "unlock":
+        return int(config.get("UNLOCK_LINK_HOURS", 24)) * 3600
     return int(config.get("PASSWORD_RESET_LINK_MINUTES", 60)) * 60
 
 
@@ -87,47 +97,41 @@ def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
     )
 
 
-def _fingerprint(user: User) -> str:
-    """Changes whenever the password, the email or the session version does. The token is
-    signed, not encrypted, so it carries a digest of the hash, never the hash."""
+def _fingerprint(user: User, purpose: Purpose = "set") -> str:
+    """Changes whenever the password, the email or the session version does (and, for an
+    unlock link, the lock). The token is signed, not encrypted, so it carries a digest of
+    the hash, never the hash."""
     material = f"{user.password_hash}|{user.email.lower()}|{user.session_version or 0}"
+    if purpose == "unlock":
+        material += f"|{user.locked_until.isoformat() if user.locked_until else 'unlocked'}"
     return hashlib.sha256(material.encode()).hexdigest()[:32]
 
 
 def make_token(user: User, purpose: Purpose) -> str:
     if user.id is None:
         db.session.flush()
-    return _serializer(purpose).dumps({"user": user.id, "check": _fingerprint(user)})
+    return _serializer(purpose).dumps({"user": user.id, "check": _fingerprint(user, purpose)})
 
 
 def user_for_token(token: str, purpose: Purpose) -> User:
     """The active account this unexpired, unspent token was made for. Raises LinkExpired
     or LinkRefused (one message for forged, spent and superseded links)."""
     refused = LinkRefused(
-        "This link has already been used, or a newer one has been sent. "
-        + (
-            "Ask an administrator to send you a new link."
-            if purpose == "set"
-            else "Ask for a new link below."
-        )
+        "This link has already been used, or a newer one has been sent. " + _ASK_AGAIN[purpose]
     )
     try:
         data = _serializer(purpose).loads(token, max_age=link_lifetime_seconds(purpose))
     except SignatureExpired as error:
         raise LinkExpired(
             f"This link has expired: links like it work for {describe_lifetime(purpose)}. "
-            + (
-                "Ask an administrator to send you a new one."
-                if purpose == "set"
-                else "Ask for a new link below."
-            )
+            + _ASK_AGAIN[purpose]
         ) from error
     except BadSignature as error:
         raise refused from error
     if not isinstance(data, dict) or not isinstance(data.get("user"), int):
         raise refused
     user = db.session.get(User, data["user"])
-    if user is None or not user.active or data.get("check") != _fingerprint(user):
+    if user is None or not user.active or data.get("check") != _fingerprint(user, purpose):
         raise refused
     return user
 
@@ -144,18 +148,21 @@ def trusted_base_url() -> str:
 
 
 def link_for(user: User, purpose: Purpose) -> str:
-    endpoint = "auth.set_password" if purpose == "set" else "auth.reset_password"
-    return trusted_base_url() + url_for(endpoint, token=make_token(user, purpose))
+    return trusted_base_url() + url_for(_ENDPOINTS[purpose], token=make_token(user, purpose))
 
 
 def _message(user: User, purpose: Purpose, *, invited: bool = False) -> tuple[str, str, str]:
     """(to, subject, body) of the email carrying `user`'s link."""
-    template = "auth/email/set_password.txt" if purpose == "set" else "auth/email/reset.txt"
-    subject = (
-        f"Your {current_app.config['COUNCIL_NAME']} account: set your password"
-        if purpose == "set"
-        else "Reset your password"
-    )
+    template = {
+        "set": "auth/email/set_password.txt",
+        "reset": "auth/email/reset.txt",
+        "unlock": "auth/email/unlock.txt",
+    }[purpose]
+    subject = {
+        "set": f"Your {current_app.config['COUNCIL_NAME']} account: set your password",
+        "reset": "Reset your password",
+        "unlock": "Your account has been locked",
+    }[purpose]
     body = render_template(
         template,
         user=user,
@@ -231,6 +238,21 @@ def _deliver_unobserved(message: tuple[str, str, str] | None) -> None:
     timer = threading.Timer(random.uniform(0.5, 1.5), deliver)
     timer.name, timer.daemon = "consult-reset-mail", True
     timer.start()
+
+
+def send_unlock_link(user: User) -> None:
+    """Email the owner of a locked account a link that lifts the lock, in the background
+    (so the sign-in answer takes no longer for a real account than for a made-up one)."""
+    _deliver_unobserved(_message(user, "unlock"))
+
+
+def unlock_from_link(user: User) -> User:
+    """Lift the lock on `user`'s account (they proved they read their email). Flushes."""
+    user.failed_sign_ins = 0
+    user.locked_until = None
+    AuditEntry.record("user.unlocked", actor=user, subject=user, via="link")
+    db.session.flush()
+    return user
 
 
 def set_password_from_link(user: User, password: str, *, purpose: Purpose) -> User:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import secrets
 from datetime import timedelta
+from functools import cache
 
 from flask import current_app
 from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
 
+from consult.auth import passwords
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
 from consult.models import AuditEntry, PanelMember, User, utcnow
@@ -19,33 +22,51 @@ class SignInRefused(ConsultError):
     code, status = "sign_in_refused", 401
 
 
+REFUSED = "The email address or password is not right."
+
+
+@cache
+def _stand_in_hash() -> str:
+    """A hash to check passwords against when there is no account (or no password), so
+    that a made-up address takes as long to refuse as a real one."""
+    return generate_password_hash(secrets.token_urlsafe(32), method="scrypt")
+
+
 def authenticate(email: str, password: str) -> User:
-    """Return the staff user for these credentials, counting failures and locking the
-    account for a while after too many. Raises SignInRefused with one message for every
-    refusal (so it does not reveal which emails exist). Flushes."""
-    refused = SignInRefused("The email address or password is not right.")
+    """Return the staff user for these credentials. Raises SignInRefused with the same
+    words, after the same work (one password hash check), whether the account does not
+    exist, the password is wrong, the account is deactivated or it is locked.
+
+    Too many failures in a row (SIGN_IN_LOCKOUT_ATTEMPTS, from any address) lock the
+    account for SIGN_IN_LOCKOUT_MINUTES and email its owner a link that lifts the lock;
+    the owner trying the right password while locked is sent the link again. Failures
+    from one address are throttled sooner by the view (per address and account), so a
+    stranger cannot keep an account locked from one machine. Flushes."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
-    now = utcnow()
+    usable = user is not None and user.has_password
+    matches = check_password_hash(user.password_hash if usable else _stand_in_hash(), password)
     if user is None:
-        raise refused
-    if user.locked_until and user.locked_until > now:
-        minutes = max(1, int((user.locked_until - now).total_seconds() // 60) + 1)
-        raise SignInRefused(
-            f"Too many attempts to sign in to this account. Try again in {minutes} minutes."
-        )
-    if not user.active or not user.check_password(password):
+        raise SignInRefused(REFUSED)
+    matches = matches and usable
+    if user.is_locked:
+        if matches and user.active:
+            passwords.send_unlock_link(user)
+        raise SignInRefused(REFUSED)
+    if not user.active or not matches:
         user.failed_sign_ins += 1
         if user.failed_sign_ins >= current_app.config["SIGN_IN_LOCKOUT_ATTEMPTS"]:
-            user.locked_until = now + timedelta(
+            user.locked_until = utcnow() + timedelta(
                 minutes=current_app.config["SIGN_IN_LOCKOUT_MINUTES"]
             )
             user.failed_sign_ins = 0
             AuditEntry.record("user.locked", subject=user)
+            if user.active:
+                passwords.send_unlock_link(user)
         db.session.flush()
-        raise refused
+        raise SignInRefused(REFUSED)
     user.failed_sign_ins = 0
     user.locked_until = None
-    user.last_sign_in_at = now
+    user.last_sign_in_at = utcnow()
     AuditEntry.record("user.signed_in", actor=user, subject=user)
     db.session.flush()
     return user

@@ -5,10 +5,19 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
-from flask_login import current_user, login_user, logout_user
+from flask import (
+    Blueprint,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    session,
+    url_for,
+)
+from flask_login import current_user
 
-from consult.auth import passwords, services
+from consult.auth import passwords, services, sessions
 from consult.auth.access import public, staff_required
 from consult.auth.forms import (
     ChangePasswordForm,
@@ -16,6 +25,7 @@ from consult.auth.forms import (
     JoinForm,
     NewPasswordForm,
     SignInForm,
+    UnlockForm,
 )
 from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
@@ -32,13 +42,15 @@ def load_user(identity: str) -> Any:
         user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
         if user is None or not user.active or str(user.session_version or "") != version:
             return None  # deactivated, or signed out everywhere since this session began
-        return user
+        return user if sessions.is_open(user) else None
     if kind == "member":
         member_id, _, version = rest.partition(":")
         member = db.session.get(PanelMember, int(member_id)) if member_id.isdigit() else None
         if member is None or str(member.session_version) != version:
             return None
-        return member if member.status not in ("declined", "dropped") else None
+        if member.status in ("declined", "dropped") or not sessions.is_open(member):
+            return None
+        return member
     return None
 
 
@@ -59,8 +71,25 @@ def _limit_key() -> str:
     return f"{request.remote_addr}:{request.form.get('email', '').strip().lower()}"
 
 
+def _throttle() -> str:
+    return str(current_app.config["SIGN_IN_THROTTLE"])
+
+
+def _throttled_message() -> str:
+    return (
+        "Too many failed attempts to sign in with this email address from here. "
+        f"Wait a while ({_throttle()}) and try again, or reset your password."
+    )
+
+
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit("10 per minute", methods=["POST"], key_func=_limit_key)
+@limiter.limit(  # failures only, per address and account: the same for every address
+    _throttle,
+    methods=["POST"],
+    key_func=_limit_key,
+    deduct_when=lambda response: response.status_code == 401,
+    error_message=_throttled_message,
+)
 @limiter.limit("30 per minute", methods=["POST"])
 @public
 def sign_in() -> Any:
@@ -76,9 +105,8 @@ def sign_in() -> Any:
             error = refusal.message
             form.password.errors = [refusal.message]
         else:
+            sessions.begin(user)
             db.session.commit()
-            logout_user()
-            login_user(user)
             return redirect(_safe_next(url_for("home.dashboard")))
     status = 401 if error else (400 if form.errors else 200)
     return render_template("auth/sign_in.html", form=form, error=error), status
@@ -87,7 +115,8 @@ def sign_in() -> Any:
 @bp.route("/sign-out", methods=["POST"])
 @public
 def sign_out() -> Any:
-    logout_user()
+    sessions.end()
+    db.session.commit()
     flash("You have signed out.", "success")
     return redirect(url_for("home.index"))
 
@@ -106,9 +135,8 @@ def join() -> Any:
             db.session.rollback()
             form.code.errors = [refusal.fields.get("code", refusal.message)]
         else:
+            sessions.begin(member)
             db.session.commit()
-            logout_user()
-            login_user(member)
             return redirect(_safe_next(url_for("live.juror_home")))
     status = 400 if form.errors else 200
     return render_template("auth/join.html", form=form), status
@@ -182,8 +210,8 @@ def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
     form = NewPasswordForm()
     if form.validate_on_submit():
         passwords.set_password_from_link(user, form.password.data or "", purpose=purpose)
+        sessions.end()
         db.session.commit()
-        logout_user()
         session.pop("reset_email", None)
         flash(
             "Your password has been set. Sign in with your email address and new password.",
@@ -198,6 +226,28 @@ def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
         purpose=purpose,
         min_length=passwords.MIN_LENGTH,
     ), status
+
+
+@bp.route("/unlock/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per minute", methods=["POST"])
+@public
+def unlock(token: str) -> Any:
+    """Lift a lockout from the link emailed to the account's owner. A GET only shows the
+    button (mail scanners open links), the POST unlocks."""
+    try:
+        user = passwords.user_for_token(token, "unlock")
+    except passwords.LinkRefused as refusal:
+        db.session.rollback()
+        return render_template(
+            "auth/link_problem.html", refusal=refusal, purpose="unlock"
+        ), refusal.status
+    form = UnlockForm()
+    if form.validate_on_submit():
+        passwords.unlock_from_link(user)
+        db.session.commit()
+        flash("Your account is unlocked. Sign in with your email address and password.", "success")
+        return redirect(url_for("auth.sign_in"))
+    return render_template("auth/unlock.html", form=form, user=user)
 
 
 def _account_key() -> str:
@@ -221,8 +271,8 @@ def change_password() -> Any:
             for name, message in refusal.fields.items():
                 getattr(form, name).errors = [message]
         else:
+            sessions.begin(user)  # this browser carries on under the new session version
             db.session.commit()
-            login_user(user)  # this session carries on under the new session version
             passwords.send_changed_notice(user)
             flash(
                 "Your password has been changed. You have been signed out everywhere else.",

@@ -22,11 +22,12 @@ from flask import (
     url_for,
 )
 from flask_limiter.util import get_remote_address
-from flask_login import current_user, login_user, logout_user
+from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from consult.auth import services as auth_services
+from consult.auth import sessions as auth_sessions
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError
 from consult.extensions import csrf, db, limiter
@@ -474,9 +475,8 @@ def api_join() -> Any:
     except ConsultError as error:
         db.session.rollback()
         return jsonify(ok=False, error=error.as_dict()), error.status
+    auth_sessions.begin(member)
     db.session.commit()
-    logout_user()
-    login_user(member)
     return jsonify(ok=True, member_id=member.id, jury_id=member.jury_id)
 
 

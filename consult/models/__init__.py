@@ -41,7 +41,7 @@ from consult.models.live import (
     TableSeat,
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
-from consult.models.users import ROLES, ApiToken, AuditEntry, User
+from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User
 
 __all__ = [
     "ROLES",
@@ -80,6 +80,7 @@ __all__ = [
     "ResponseImport",
     "Round",
     "SelectionDraw",
+    "SignInSession",
     "SpeakingTurn",
     "TableAllocation",
     "TableSeat",

@@ -114,6 +114,32 @@ class ApiToken(CreatedMixin, db.Model):
         return hashlib.sha256(token.encode()).hexdigest()
 
 
+class SignInSession(db.Model):
+    """One signed-in browser: the session cookie carries a random token whose SHA-256 is
+    kept here. Signing out ends the row, so a copy of the cookie taken before then stops
+    working (the cookie alone, being signed but not stored, could not be revoked)."""
+
+    __tablename__ = "sign_in_sessions"
+    __table_args__ = (
+        CheckConstraint("(user_id IS NULL) <> (member_id IS NULL)", name="one_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="CASCADE"), index=True
+    )
+    member_id: Mapped[int | None] = mapped_column(
+        ForeignKey("panel_members.id", ondelete="CASCADE"), index=True
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
+    ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    @staticmethod
+    def hash(token: str) -> str:
+        return hashlib.sha256(token.encode()).hexdigest()
+
+
 class AuditEntry(db.Model):
     """One action by a person that someone may later need to account for."""
 

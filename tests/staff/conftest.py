@@ -13,7 +13,7 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 
-LINK = re.compile(r"https?://\S+/(?:set|reset)-password/\S+")
+LINK = re.compile(r"https?://\S+/(?:set-password|reset-password|unlock)/\S+")
 
 
 @dataclass(frozen=True)
