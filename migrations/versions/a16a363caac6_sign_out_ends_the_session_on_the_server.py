@@ -1,7 +1,7 @@
 """sign-out ends the session on the server
 
 Revision ID: a16a363caac6
-Revises: a690be35f9ee
+Revises: d5e8a1c3f902
 Create Date: 2026-12-05 02:57:06.990742
 
 """
@@ -13,7 +13,7 @@ import consult.models.base
 
 # revision identifiers, used by Alembic.
 revision = 'a16a363caac6'
-down_revision = 'a690be35f9ee'
+down_revision = 'd5e8a1c3f902'
 branch_labels = None
 depends_on = None
 
