@@ -10,7 +10,7 @@ import tempfile
 from typing import Any
 
 import pytest
-from werkzeug.routing import Rule
+from werkzeug.routing import IntegerConverter, Rule
 
 from consult import create_app
 from consult.extensions import db
@@ -50,7 +50,7 @@ def _url(rule: Rule) -> str:
         converter = rule._converters[argument]
         values[argument] = (
             1
-            if type(converter).__name__ in ("IntegerConverter",)
+            if isinstance(converter, IntegerConverter)
             else (PLACEHOLDERS.get(argument, "matrix"))
         )
     url = rule.rule
