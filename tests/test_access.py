@@ -49,9 +49,7 @@ def _url(rule: Rule) -> str:
     for argument in rule.arguments:
         converter = rule._converters[argument]
         values[argument] = (
-            1
-            if isinstance(converter, IntegerConverter)
-            else (PLACEHOLDERS.get(argument, "matrix"))
+            1 if isinstance(converter, IntegerConverter) else (PLACEHOLDERS.get(argument, "matrix"))
         )
     url = rule.rule
     for name, value in values.items():
