@@ -19,7 +19,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from consult.auth.services import JOIN_CODE_ALPHABET
-from consult.consultations.redaction import moderate
+from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
 from consult.demo import content
 from consult.extensions import db
@@ -52,14 +52,6 @@ from consult.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-KIND_BY_TYPE = {
-    "free_text": "free_text",
-    "single_choice": "single_choice",
-    "multiple_choice": "multiple_choice",
-    "likert": "likert",
-    "ranking": "ranking",
-    "budget": "budget",
-}
 
 
 def _when(value: str | None, day: str | None = None) -> datetime | None:
@@ -209,7 +201,7 @@ def _ensure_park_outcomes() -> list[str]:
     themes = [
         theme
         for question in consultation.questions
-        if question.kind == "free_text"
+        if question_kind(question.kind).is_text
         for theme in jobs.live_themes(run, question.id)
         if not theme.no_substantive_comment
     ]
@@ -292,13 +284,13 @@ def _ensure_consultation(data: dict[str, Any]) -> Consultation:
         question = Question(
             position=position,
             key=spec["key"],
-            kind=KIND_BY_TYPE[spec["type"]],
+            kind=spec["type"],
             prompt=spec["prompt"],
             hint=spec.get("hint", ""),
             required=bool(spec.get("required")),
             max_length=spec.get("max_length"),
             budget_total=spec.get("total"),
-            options=spec.get("options", []) if spec["type"] != "likert" else [],
+            options=spec.get("options", []) if question_kind(spec["type"]).has_options else [],
         )
         consultation.questions.append(question)
         questions[spec["key"]] = question
@@ -326,13 +318,10 @@ def _add_response(
     )
     for key, value in item["answers"].items():
         question = questions[key]
-        answer = Answer(question_id=question.id, flags=[], moderation="visible")
-        if question.kind == "free_text":
-            answer.text = value
-            answer.redacted_text, answer.flags = moderate(value)
-        else:
-            answer.value = value
-        response.answers.append(answer)
+        columns = question_kind(question.kind).columns(value)
+        # Columns left empty stay SQL NULL (set to None, the JSON value would be JSON null).
+        given = {name: column for name, column in columns.items() if column is not None}
+        response.answers.append(Answer(question_id=question.id, moderation="visible", **given))
     about = item.get("about_you")
     if about:
         response.profile = RespondentProfile(

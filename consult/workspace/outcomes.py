@@ -10,6 +10,7 @@ from flask import Blueprint, Response, abort, jsonify, render_template
 from sqlalchemy import select
 
 from consult.auth.access import public
+from consult.consultations.kinds import question_kind
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
@@ -95,7 +96,7 @@ def consultation(slug: str):  # type: ignore[no-untyped-def]
     sections = []
     if run is not None:
         for question in item.questions:
-            if question.kind != "free_text":
+            if not question_kind(question.kind).is_text:
                 continue
             themes = [
                 t
