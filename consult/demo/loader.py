@@ -1,7 +1,8 @@
-"""Loads the demo council (consult.demo.content) into the database. Idempotent: each
-consultation, jury and account is created only when its slug or email is not there yet.
-Staff passwords come from DEMO_PASSWORD or are generated once into instance/; jurors'
-join codes are derived from the instance's secret key, so a second run prints the same."""
+"""Loads the demo council (consult.demo.content, composed from the data files in
+consult/demo/data/) into the database. Idempotent: each consultation, jury and account is
+created only when its slug or email is not there yet. Staff passwords come from
+DEMO_PASSWORD or are generated once into instance/; jurors' join codes are derived from
+the instance's secret key, so a second run prints the same."""
 
 from __future__ import annotations
 
