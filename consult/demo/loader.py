@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from consult.auth.services import JOIN_CODE_ALPHABET
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content
+from consult.demo import content, data_check
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -99,7 +99,9 @@ def demo_join_code(member_id: int) -> str:
 
 
 def load() -> list[str]:
-    """Add whatever of the demo council is missing; return lines to print. Flushes."""
+    """Add whatever of the demo council is missing; return lines to print. Flushes.
+    Raises data_check.DemoDataError, before adding anything, when the data files are broken."""
+    data_check.check()
     report: list[str] = []
     password = demo_password()
     for person in content.staff():
