@@ -18,7 +18,7 @@ from types import SimpleNamespace
 import pytest
 
 from consult.consultations.kinds import KINDS, question_kind
-from consult.demo import content, data_check
+from consult.demo import content, data_check, juries, prose, residents
 from consult.models.consultations import LIKERT_OPTIONS
 
 
@@ -43,14 +43,15 @@ def free_texts(consultation: dict, key: str | None = None) -> list[str]:
 
 
 def test_the_generator_needs_no_app_and_gives_the_same_plain_data_every_time():
-    source = Path(content.__file__).read_text(encoding="utf-8")
     imported = set()
-    for node in ast.walk(ast.parse(source)):
-        if isinstance(node, ast.Import):
-            imported |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            imported.add(node.module.split(".")[0])
-    assert imported <= set(sys.stdlib_module_names) | {"__future__", "yaml"}, imported
+    for module in (content, prose, residents, juries):
+        for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8"))):
+            if isinstance(node, ast.Import):
+                imported |= {a.name for a in node.names}
+            elif isinstance(node, ast.ImportFrom) and node.module:
+                imported.add(node.module)
+    outside = {name.split(".")[0] for name in imported if not name.startswith("consult.demo.")}
+    assert outside <= set(sys.stdlib_module_names) | {"__future__", "yaml"}, outside
     for make in (content.open_consultation, content.jury, content.finished_jury):
         assert make() == make(2026)
         assert json.loads(json.dumps(make())) == make()
@@ -109,10 +110,10 @@ def test_the_juries_are_the_ones_the_docs_describe():
 
 def test_the_data_files_pass_their_check_and_a_broken_one_fails_it(monkeypatch):
     assert data_check.problems() == []
-    broken = [dict(r) for r in content.CLIMATE_COUNCIL_RESPONSES]
+    broken = [dict(r) for r in prose.CLIMATE_COUNCIL_RESPONSES]
     broken[0] = {**broken[0], "status": "not_accepted", "reasons": ""}
-    monkeypatch.setattr(content, "CLIMATE_COUNCIL_RESPONSES", tuple(broken))
-    monkeypatch.setattr(content, "SLOTS", {k: v for k, v in content.SLOTS.items() if k != "stop"})
+    monkeypatch.setattr(prose, "CLIMATE_COUNCIL_RESPONSES", tuple(broken))
+    monkeypatch.setattr(prose, "SLOTS", {k: v for k, v in prose.SLOTS.items() if k != "stop"})
     found = data_check.problems()
     assert any("give the reasons" in p for p in found), found
     assert any("slots no list fills: ['stop']" in p for p in found), found

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from consult.consultations.kinds import KINDS
-from consult.demo import content
+from consult.demo import content, prose
 from consult.models.live import ROUND_KINDS
 from consult.models.outcomes import RESPONSE_STATUSES
 
@@ -77,7 +77,7 @@ def _questions(name: str, questions: Any, text_questions: Any) -> list[str]:
                 problems.append(f"{where}: sub-theme '{theme.name}' needs a weight and points")
         if not 0 < text_question.answer_rate < 1:
             problems.append(f"{where}: answer_rate must be between 0 and 1")
-        unknown = set(text_question.tones) - set(content.TONE_OPENINGS) - {"neutral"}
+        unknown = set(text_question.tones) - set(prose.TONE_OPENINGS) - {"neutral"}
         if unknown:
             problems.append(f"{where}: tones without openings: {sorted(unknown)}")
     return problems
@@ -95,20 +95,20 @@ def _answers(name: str, answers: Any, free_text: set[str]) -> list[str]:
 
 def _juries() -> list[str]:
     problems = []
-    for category in content.JURY_CATEGORIES:
+    for category in prose.JURY_CATEGORIES:
         for value in category["values"]:
             if not 0 <= value["min"] <= value["max"]:
                 problems.append(f"quota {category['category']}={value['value']}: min > max")
-    agenda = content.TRANSPORT_AGENDA
+    agenda = prose.TRANSPORT_AGENDA
     for item in agenda:
         if item["kind"] not in ROUND_KINDS or item["minutes"] <= 0 or not item["instructions"]:
             problems.append(f"agenda round '{item['title']}': kind, minutes or instructions")
     if sum(item["kind"] == "poll" for item in agenda) != 1:
         problems.append("the transport agenda needs exactly one poll round")
-    titles = {r["title"] for r in content.CLIMATE_RECOMMENDATIONS}
-    if content.CLIMATE_MINORITY_REPORT["recommendation_title"] not in titles:
+    titles = {r["title"] for r in prose.CLIMATE_RECOMMENDATIONS}
+    if prose.CLIMATE_MINORITY_REPORT["recommendation_title"] not in titles:
         problems.append("the minority report is on no recommendation")
-    for response in content.CLIMATE_COUNCIL_RESPONSES:
+    for response in prose.CLIMATE_COUNCIL_RESPONSES:
         where = f"council response to '{response['recommendation_title']}'"
         if response["recommendation_title"] not in titles:
             problems.append(f"{where}: no such recommendation")
@@ -120,7 +120,7 @@ def _juries() -> list[str]:
         progress = [(p["date"], p["percent"]) for p in response["progress"]]
         if progress != sorted(progress) or not all(0 <= pct <= 100 for _, pct in progress):
             problems.append(f"{where}: progress must move forward, 0 to 100 %")
-    ideas = content.CLIMATE_IDEAS
+    ideas = prose.CLIMATE_IDEAS
     if len(set(ideas)) != len(ideas) or not all(1 <= len(i.split()) <= 12 for i in ideas):
         problems.append("climate ideas must be distinct, 1 to 12 words each")
     return problems
@@ -129,36 +129,36 @@ def _juries() -> list[str]:
 def problems() -> list[str]:
     """Everything wrong with the demo data files (empty when they are fine)."""
     found = []
-    data = [content.read_data(path.stem) for path in sorted(content.DATA.glob("*.yaml"))]
+    data = [prose.read_data(path.stem) for path in sorted(prose.DATA.glob("*.yaml"))]
     slots = {slot for text in _texts(data) for slot in SLOT.findall(text)}
-    if missing := slots - set(content.SLOTS):
+    if missing := slots - set(prose.SLOTS):
         found.append(f"fragments use slots no list fills: {sorted(missing)}")
-    if set(content.TONE_OPENINGS) != set(content.TONE_CLOSINGS):
+    if set(prose.TONE_OPENINGS) != set(prose.TONE_CLOSINGS):
         found.append("tone_openings and tone_closings must have the same tones")
     for name, questions, text_questions, answers in (
         (
             "open consultation",
-            content.OPEN_QUESTIONS,
-            content.OPEN_TEXT_QUESTIONS,
-            content.HANDWRITTEN_ANSWERS,
+            prose.OPEN_QUESTIONS,
+            prose.OPEN_TEXT_QUESTIONS,
+            prose.HANDWRITTEN_ANSWERS,
         ),
         (
             "park consultation",
-            content.PARK_QUESTIONS,
-            content.MP_TEXT_QUESTIONS,
-            content.MP_HANDWRITTEN,
+            prose.PARK_QUESTIONS,
+            prose.MP_TEXT_QUESTIONS,
+            prose.MP_HANDWRITTEN,
         ),
     ):
         found += _questions(name, questions, text_questions)
         free_text = {q["key"] for q in questions if q["type"] == "free_text"}
         found += _answers(name, answers, free_text)
-    open_free_text = {q["key"] for q in content.OPEN_QUESTIONS if q["type"] == "free_text"}
-    for organisation in content.ORGANISATION_RESPONSES:
+    open_free_text = {q["key"] for q in prose.OPEN_QUESTIONS if q["type"] == "free_text"}
+    for organisation in prose.ORGANISATION_RESPONSES:
         if not set(organisation["answers"]) <= open_free_text:
             found.append(f"organisation '{organisation['name']}' answers unknown questions")
-    if not set(content.WHITE_GROUPS) <= set(content.NAME_GROUPS) | {"white_british"}:
+    if not set(prose.WHITE_GROUPS) <= set(prose.NAME_GROUPS) | {"white_british"}:
         found.append("white_groups names a group with no names")
-    if not {d for ds in content.AREA_DISTRICTS.values() for d in ds} <= set(content.DISTRICTS):
+    if not {d for ds in prose.AREA_DISTRICTS.values() for d in ds} <= set(prose.DISTRICTS):
         found.append("area_districts names an unknown district")
     staff = content.staff()
     if {s["role"] for s in staff} != {"admin", "officer", "facilitator"} or any(
