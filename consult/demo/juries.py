@@ -15,12 +15,14 @@ from consult.demo.prose import (
     BLOCKS_OF_FLATS,
     CLIMATE_COUNCIL_RESPONSES,
     CLIMATE_IDEAS,
+    CLIMATE_JURY,
     CLIMATE_MINORITY_REPORT,
     CLIMATE_RECOMMENDATIONS,
     DEFAULT_SEED,
     JURY_CATEGORIES,
     NAME_GROUPS,
     TRANSPORT_AGENDA,
+    TRANSPORT_JURY,
     TRANSPORT_JURY_SESSIONS,
     WB_MEN,
     WB_SURNAMES,
@@ -214,21 +216,7 @@ def jury(seed: int = DEFAULT_SEED) -> dict:
             registered += timedelta(hours=rng.randint(0, 30))
     registrants.sort(key=lambda r: r["registered_at"])
     return {
-        "title": "Riverside Citizens' Jury on Transport",
-        "slug": "transport-jury",
-        "status": "recruiting",
-        "question": (
-            "How should we make it easier, fairer and greener for everyone to get around "
-            "Riverside over the next ten years?"
-        ),
-        "description": (
-            "In October 2026 the council sent 6,000 invitation letters to addresses chosen at "
-            "random from the Royal Mail address file. From everyone who registers, a civic "
-            "lottery will choose 24 people who together reflect the borough by gender, age, "
-            "ethnicity, where they live and whether they have a car. Jurors are paid £100 a "
-            "day, with childcare, care and travel costs covered. The jury meets on three "
-            "Saturdays at the Riverside Guildhall."
-        ),
+        **plain(TRANSPORT_JURY),
         "panel_size": 24,
         "categories": [{**c, "values": [dict(v) for v in c["values"]]} for c in JURY_CATEGORIES],
         "sessions": [dict(s) for s in TRANSPORT_JURY_SESSIONS],
@@ -310,34 +298,12 @@ def finished_jury(seed: int = DEFAULT_SEED) -> dict:
         assert rec["support"] + rec["against"] + rec["abstain"] == panel
         recommendations.append({**rec, "passed": rec["support"] >= threshold * panel})
     return {
-        "title": "Riverside Citizens' Jury on Climate and Energy",
-        "slug": "climate-jury",
-        "status": "finished",
-        "question": (
-            "How should Riverside cut its carbon emissions to net zero by 2040 in a way that "
-            "is fair to everyone?"
-        ),
-        "description": (
-            "Twenty residents, chosen by civic lottery from 212 people who answered 5,000 "
-            "invitation letters, met for three Saturdays in spring 2026. They heard from 11 "
-            "expert witnesses, and agreed six recommendations with at least 80% support."
-        ),
+        **plain(CLIMATE_JURY),  # title, question, description, sessions, dates
         "panel_size": panel,
         "threshold": threshold,
-        "sessions": [
-            {"date": "2026-03-07", "title": "Day 1: The evidence", "starts_at": "10:00"},
-            {
-                "date": "2026-03-21",
-                "title": "Day 2: Homes, energy and travel",
-                "starts_at": "10:00",
-            },
-            {"date": "2026-04-18", "title": "Day 3: Our recommendations", "starts_at": "10:00"},
-        ],
         "members": _climate_members(rng),
         "recommendations": recommendations,
-        "decided_at": "2026-04-18T15:40:00",
         "minority_report": dict(CLIMATE_MINORITY_REPORT),
-        "council_responses_published_at": "2026-06-24T18:00:00",
         "council_responses": [
             {**r, "progress": [dict(p) for p in r["progress"]]} for r in CLIMATE_COUNCIL_RESPONSES
         ],

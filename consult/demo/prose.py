@@ -79,6 +79,7 @@ NONE_ANSWERS: tuple[str, ...] = _TEXT["none_answers"]
 TYPOS: tuple[tuple[str, str], ...] = _TEXT["typos"]
 
 _OPEN = read_data("open_consultation")
+OPEN_ABOUT: dict[str, str] = _OPEN["about"]  # title, slug, status, closing time, summary
 OPEN_BACKGROUND: str = _OPEN["background"]
 OPEN_DOCUMENTS: tuple[dict[str, str], ...] = _OPEN["documents"]
 OPEN_QUESTIONS: tuple[dict[str, Any], ...] = _OPEN["questions"]
@@ -101,7 +102,10 @@ BINS_CAMPAIGN_EXTRAS: tuple[str, ...] = _OPEN["campaign_extras"]
 BINS_CAMPAIGN_SIGNOFFS: tuple[str, ...] = _OPEN["campaign_signoffs"]
 
 _PARK = read_data("park_consultation")
+PARK_ABOUT: dict[str, str] = _PARK["about"]  # title, slug, status, summary
 PARK_BACKGROUND: str = _PARK["background"]
+PARK_DOCUMENTS: tuple[dict[str, str], ...] = _PARK["documents"]
+PARK_ORGANISATION_RESPONSE: dict[str, Any] = _PARK["organisation_response"]
 PARK_QUESTIONS: tuple[dict[str, Any], ...] = _PARK["questions"]
 MP_TEXT_QUESTIONS = _text_questions(_PARK["text_questions"])
 MP_HANDWRITTEN: tuple[dict, ...] = _PARK["handwritten_answers"]
@@ -122,6 +126,8 @@ BLOCKS_OF_FLATS: tuple[str, ...] = _PEOPLE["blocks_of_flats"]
 STAFF: tuple[dict[str, str], ...] = _PEOPLE["staff"]
 
 _JURIES = read_data("juries")
+TRANSPORT_JURY: dict[str, str] = _JURIES["transport_jury"]  # title, question, description
+CLIMATE_JURY: dict[str, Any] = _JURIES["climate_jury"]  # also its sessions and dates
 JURY_CATEGORIES: tuple[dict, ...] = _JURIES["jury_categories"]
 TRANSPORT_JURY_SESSIONS: tuple[dict[str, str], ...] = _JURIES["transport_sessions"]
 TRANSPORT_AGENDA: tuple[dict[str, Any], ...] = _JURIES["transport_agenda"]

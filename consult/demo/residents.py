@@ -27,12 +27,16 @@ from consult.demo.prose import (
     MP_HANDWRITTEN,
     MP_TEXT_QUESTIONS,
     NONE_ANSWERS,
+    OPEN_ABOUT,
     OPEN_BACKGROUND,
     OPEN_DOCUMENTS,
     OPEN_QUESTIONS,
     OPEN_TEXT_QUESTIONS,
     ORGANISATION_RESPONSES,
+    PARK_ABOUT,
     PARK_BACKGROUND,
+    PARK_DOCUMENTS,
+    PARK_ORGANISATION_RESPONSE,
     PARK_QUESTIONS,
     SERVICES_OPTIONS,
     SLOTS,
@@ -547,15 +551,8 @@ def open_consultation(seed: int = DEFAULT_SEED) -> dict:
 
     responses.sort(key=lambda r: r["submitted_at"])
     return {
-        "title": "Riverside 2030: your town, your say",
-        "slug": "riverside-2030",
-        "status": "open",
+        **plain(OPEN_ABOUT),
         "opens_at": OPEN_OPENS.isoformat(),
-        "closes_at": "2026-12-18T23:59:00",
-        "summary": (
-            "Tell us what would make Riverside a better place to live by 2030: buses, parks, "
-            "bin collections, libraries and new homes. It takes about ten minutes."
-        ),
         "background": OPEN_BACKGROUND,
         "documents": [dict(d) for d in OPEN_DOCUMENTS],
         "questions": questions,
@@ -635,58 +632,29 @@ def closed_consultation(seed: int = DEFAULT_SEED) -> dict:
         r["_labels"]["themes"][item["question"]] = [item["kind"]]
         r["_labels"]["handwritten"] = item["kind"]
         responses.append({"submitted_at": stamp(), **r})
+    friends = plain(PARK_ORGANISATION_RESPONSE)
     responses.append(
         {
-            "submitted_at": "2026-09-29T16:42:10",
+            **friends,
             "respondent_type": "organisation",
-            "organisation_name": "Friends of Millbrook Park",
             "about_you": None,
-            "answers": {
-                "support": (
-                    "We strongly support the new playground, the reopened pavilion with "
-                    "toilets open all day, and the lighting on the river path, all of which "
-                    "our members have campaigned for. The wetland and meadows are welcome."
-                ),
-                "change": (
-                    "We oppose the car park extension and the loss of the lime avenue. The "
-                    "path can be routed around the limes at little extra cost. We also ask "
-                    "for a maintenance budget and a ranger, and for the works to be phased so "
-                    "the park never closes completely."
-                ),
-                "overall_support": 4,
-            },
             "_labels": _labels(
-                themes={"support": ["organisation"], "change": ["organisation"]},
+                themes={
+                    q.key: ["organisation"]
+                    for q in MP_TEXT_QUESTIONS
+                    if q.key in friends["answers"]
+                },
                 handwritten="organisation",
             ),
         }
     )
     responses.sort(key=lambda r: r["submitted_at"])
     return {
-        "title": "Millbrook Park masterplan",
-        "slug": "millbrook-park-masterplan",
-        "status": "closed",
+        **plain(PARK_ABOUT),
         "opens_at": PARK_OPENS.isoformat(),
         "closes_at": PARK_CLOSES.isoformat(),
-        "summary": (
-            "Our draft plan for the next four years of Millbrook Park: a new playground, the "
-            "pavilion reopened, lighting on the river path, more trees and a bigger car park."
-        ),
         "background": PARK_BACKGROUND,
-        "documents": [
-            {
-                "title": "Millbrook Park draft masterplan (PDF, 8.1 MB)",
-                "url": "https://www.riverside.example/parks/millbrook/draft-masterplan.pdf",
-            },
-            {
-                "title": "Tree survey and arboricultural report",
-                "url": "https://www.riverside.example/parks/millbrook/tree-survey.pdf",
-            },
-            {
-                "title": "Ecology and bat survey",
-                "url": "https://www.riverside.example/parks/millbrook/ecology-survey.pdf",
-            },
-        ],
+        "documents": plain(PARK_DOCUMENTS),
         "questions": _park_questions(),
         "responses": responses,
     }
