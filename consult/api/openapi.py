@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.consultations.kinds import KINDS, answer_schema
 from consult.consultations.services import ABOUT_YOU_CHOICES
 
 ERROR = {"$ref": "#/components/schemas/Error"}
@@ -27,15 +28,7 @@ SLUG = {
     "example": "riverside-2030",
 }
 
-ANSWER_VALUE = {
-    "description": "The answer; its type depends on the question's kind (see `value_type`).",
-    "anyOf": [
-        {"type": "string"},
-        {"type": "integer"},
-        {"type": "array", "items": {"type": "string"}},
-        {"type": "object", "additionalProperties": {"type": "integer", "minimum": 0}},
-    ],
-}
+ANSWER_VALUE = answer_schema()
 
 ABOUT_YOU = {
     "type": "object",
@@ -233,17 +226,7 @@ def document(server_url: str) -> dict[str, Any]:
                         "id": {"type": "integer"},
                         "key": {"type": "string"},
                         "position": {"type": "integer"},
-                        "kind": {
-                            "type": "string",
-                            "enum": [
-                                "free_text",
-                                "single_choice",
-                                "multiple_choice",
-                                "likert",
-                                "ranking",
-                                "budget",
-                            ],
-                        },
+                        "kind": {"type": "string", "enum": list(KINDS)},
                         "prompt": {"type": "string"},
                         "hint": {"type": "string"},
                         "required": {"type": "boolean"},

@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.forms import LONDON
+from consult.consultations.kinds import question_kind
 from consult.consultations.services import ABOUT_YOU_CHOICES, ABOUT_YOU_LABELS
 from consult.extensions import db
 from consult.models import Answer, Consultation, RespondentProfile, Response
@@ -48,7 +49,6 @@ def figures(consultation: Consultation) -> dict[str, Any]:
     questions = []
     for question in consultation.questions:
         given = by_question.get(question.id, [])
-        labels = {str(o["value"]): o["label"] for o in question.choices}
         item: dict[str, Any] = {
             "id": question.id,
             "number": question.position + 1,
@@ -56,42 +56,8 @@ def figures(consultation: Consultation) -> dict[str, Any]:
             "kind": question.kind,
             "answered": len(given),
             "rate": round(100 * len(given) / total) if total else 0,
-            "chart": None,
+            "chart": question_kind(question.kind).chart(question, [a.value for a in given]),
         }
-        if question.kind in ("single_choice", "likert", "multiple_choice"):
-            counts: Counter[str] = Counter()
-            for answer in given:
-                values = answer.value if isinstance(answer.value, list) else [answer.value]
-                counts.update(str(v) for v in values)
-            item["chart"] = {
-                "type": "bar",
-                "label": "Responses",
-                "labels": list(labels.values()),
-                "values": [counts.get(value, 0) for value in labels],
-            }
-        elif question.kind == "ranking":
-            places: dict[str, list[int]] = defaultdict(list)
-            for answer in given:
-                for place, value in enumerate(answer.value or [], start=1):
-                    places[str(value)].append(place)
-            item["chart"] = {
-                "type": "bar",
-                "label": "Average place (1 = most important)",
-                "labels": list(labels.values()),
-                "values": [
-                    round(sum(places[v]) / len(places[v]), 2) if places[v] else 0 for v in labels
-                ],
-            }
-        elif question.kind == "budget":
-            sums: Counter[str] = Counter()
-            for answer in given:
-                sums.update({str(k): int(v) for k, v in (answer.value or {}).items()})
-            item["chart"] = {
-                "type": "bar",
-                "label": "Average amount (£)",
-                "labels": list(labels.values()),
-                "values": [round(sums[v] / len(given), 1) if given else 0 for v in labels],
-            }
         questions.append(item)
     profiles = db.session.scalars(
         select(RespondentProfile)

@@ -19,7 +19,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.consultations.services import KIND_LABELS
+from consult.consultations.kinds import KINDS
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -67,7 +67,7 @@ class ConsultationForm(FlaskForm):
 class QuestionForm(FlaskForm):
     kind = RadioField(
         "Type of question",
-        choices=[SelectChoice(value, label) for value, label in KIND_LABELS.items()],
+        choices=[SelectChoice(name, kind.label) for name, kind in KINDS.items()],
         validators=[DataRequired("Select the type of question")],
     )
     prompt = TextAreaField(

@@ -6,13 +6,13 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
 from consult.consultations import services
 from consult.consultations.forms import LONDON
+from consult.consultations.kinds import normal, question_kind
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.models import AuditEntry, Consultation, Question, ResponseImport, User, utcnow
@@ -122,26 +122,22 @@ def target_fields(consultation: Consultation) -> list[tuple[str, str]]:
     )
 
 
-def _normal(text: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", text.lower()).strip()
-
-
 def guess_mapping(consultation: Consultation, record: ResponseImport) -> dict[str, int]:
     """A first guess: a column whose name matches a question's key or prompt, or a field."""
     saved = record.mapping.get("columns")
     if saved:
         return {field: int(index) for field, index in saved.items()}
-    headers = [_normal(h) for h in record.report.get("headers", [])]
+    headers = [normal(h) for h in record.report.get("headers", [])]
     guess: dict[str, int] = {}
     for question in consultation.questions:
         for candidate in (question.key, question.prompt):
-            if candidate and _normal(candidate) in headers:
-                guess[f"q{question.id}"] = headers.index(_normal(candidate))
+            if candidate and normal(candidate) in headers:
+                guess[f"q{question.id}"] = headers.index(normal(candidate))
                 break
     for name, label in PROFILE_FIELDS:
         for candidate in (name, label):
-            if _normal(candidate) in headers:
-                guess[name] = headers.index(_normal(candidate))
+            if normal(candidate) in headers:
+                guess[name] = headers.index(normal(candidate))
                 break
     return guess
 
@@ -155,45 +151,10 @@ def mapping_from_form(consultation: Consultation, form: Any) -> dict[str, int]:
     return mapping
 
 
-def _match_option(question: Question, text: str) -> str:
-    """An option's value from a cell holding its value or its label (any case)."""
-    wanted = _normal(text)
-    for option in question.choices:
-        if wanted in (_normal(str(option["value"])), _normal(option["label"])):
-            return str(option["value"])
-    raise services.AnswerError(f"'{text}' is not one of the options")
-
-
-def _split(text: str) -> list[str]:
-    return [part.strip() for part in re.split(r"[;\n>|]", text) if part.strip()]
-
-
 def raw_answer(question: Question, cell: str) -> Any:
     """A cell's text in the API's answer shape (see services.clean_answer)."""
     cell = cell.strip()
-    if not cell:
-        return None
-    kind = question.kind
-    if kind == "free_text":
-        return cell
-    if kind == "single_choice":
-        return _match_option(question, cell)
-    if kind == "likert":
-        return cell if cell.isdigit() else _match_option(question, cell)
-    if kind in ("multiple_choice", "ranking"):
-        parts = _split(cell) if re.search(r"[;\n>|]", cell) else cell.split(",")
-        return [_match_option(question, part) for part in parts if part.strip()]
-    if kind == "budget":
-        amounts: dict[str, Any] = {}
-        for part in _split(cell) if re.search(r"[;\n|]", cell) else cell.split(","):
-            name, _, amount = part.replace("=", ":").rpartition(":")
-            if not name:
-                raise services.AnswerError(
-                    "Write amounts like 'Roads: 30; Parks: 70' (each area, a colon, an amount)"
-                )
-            amounts[_match_option(question, name)] = amount.strip().lstrip("£")
-        return amounts
-    return cell
+    return question_kind(question.kind).from_cell(question, cell) if cell else None
 
 
 def _parse_date(text: str) -> datetime:

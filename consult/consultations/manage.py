@@ -21,6 +21,7 @@ from consult.consultations.forms import (
     to_local,
     to_utc,
 )
+from consult.consultations.kinds import TEXT_KINDS
 from consult.consultations.views import bp
 from consult.errors import Invalid
 from consult.extensions import db
@@ -137,7 +138,6 @@ def manage_show(slug: str) -> Any:
         consultation=consultation,
         count=services.count_submitted(consultation),
         editable=consultation.status == "draft" and consultation.published_at is None,
-        kind_labels=services.KIND_LABELS,
     )
 
 
@@ -282,7 +282,7 @@ def manage_moderation(slug: str) -> Any:
         .where(
             Response.consultation_id == consultation.id,
             Response.status == "submitted",
-            Question.kind == "free_text",
+            Question.kind.in_(TEXT_KINDS),
         )
         .order_by(Response.submitted_at.desc(), Answer.id)
         .options(selectinload(Answer.response), selectinload(Answer.question))

@@ -7,17 +7,9 @@ from typing import Any
 
 from flask import url_for
 
+from consult.consultations.kinds import question_kind
 from consult.consultations.services import shown_text
 from consult.models import Answer, Consultation, Question, Response
-
-VALUE_TYPES = {
-    "free_text": "string, at most max_length characters",
-    "single_choice": "string: one option value",
-    "likert": "integer from 1 (strongly disagree) to 5 (strongly agree)",
-    "multiple_choice": "array of distinct option values",
-    "ranking": "array of every option value once, most important first",
-    "budget": "object: option value -> whole number >= 0, adding up to budget_total",
-}
 
 
 def _time(value: datetime | None) -> str | None:
@@ -48,7 +40,7 @@ def question(item: Question) -> dict[str, Any]:
         "options": [{"value": str(o["value"]), "label": o["label"]} for o in item.choices],
         "max_length": item.max_length,
         "budget_total": item.budget_total,
-        "value_type": VALUE_TYPES[item.kind],
+        "value_type": question_kind(item.kind).value_type,
     }
 
 
@@ -71,10 +63,10 @@ def receipt(response: Any) -> dict[str, Any]:
 
 
 def answer(item: Answer, *, originals: bool) -> dict[str, Any]:
-    free_text = item.question.kind == "free_text"
+    text = question_kind(item.question.kind).is_text
     return {
         "question_id": item.question_id,
-        "value": shown_text(item, originals=originals) if free_text else item.value,
+        "value": shown_text(item, originals=originals) if text else item.value,
         "flags": list(item.flags or []),
         "moderation": item.moderation,
     }

@@ -19,7 +19,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
-from consult.consultations.redaction import moderate
+from consult.consultations.kinds import KINDS, AnswerError, question_kind
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
@@ -33,19 +33,10 @@ from consult.models import (
     User,
     utcnow,
 )
-from consult.models.consultations import QUESTION_KINDS
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
 PUBLIC_STATUSES = ("open", "closed", "analysed", "responded")
 PROFILE_RETENTION = timedelta(days=365)  # personal data kept a year after closing
-KIND_LABELS = {
-    "free_text": "Free text",
-    "single_choice": "Single choice",
-    "multiple_choice": "Multiple choice",
-    "likert": "Agreement scale (5 points)",
-    "ranking": "Ranking",
-    "budget": "Budget allocation",
-}
 
 PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
 ABOUT_YOU_CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -300,15 +291,11 @@ def save_question(
     that needs options without them, or a budget without a total; Conflict once published."""
     _require_officer(actor)
     _require_editable_questions(consultation)
-    kind = data["kind"]
-    fields: dict[str, str] = {}
-    if kind not in QUESTION_KINDS:
-        fields["kind"] = "Select the type of question"
+    kind = KINDS.get(data["kind"])
     options = list(data.get("options") or [])
-    if kind in ("single_choice", "multiple_choice", "ranking", "budget") and len(options) < 2:
-        fields["options"] = "Enter at least 2 options, one on each line"
-    if kind == "budget" and not data.get("budget_total"):
-        fields["budget_total"] = "Enter the total the amounts must add up to, like 100"
+    if kind is None:
+        raise Invalid("Check the question.", fields={"kind": "Select the type of question"})
+    fields = kind.design_problems(data, options)
     if fields:
         raise Invalid("Check the question.", fields=fields)
     creating = question is None
@@ -316,14 +303,12 @@ def save_question(
         position = len(consultation.questions)
         question = Question(position=position)
         consultation.questions.append(question)
-    question.kind = kind
+    question.kind = kind.name
     question.prompt = data["prompt"].strip()
     question.hint = (data.get("hint") or "").strip()
     question.required = bool(data.get("required"))
     question.key = (data.get("key") or "").strip() or slugify(question.prompt)[:40]
-    question.max_length = (data.get("max_length") or 2000) if kind == "free_text" else None
-    question.budget_total = data.get("budget_total") if kind == "budget" else None
-    question.options = options if kind not in ("free_text", "likert") else []
+    kind.configure(question, data, options)
     db.session.flush()
     AuditEntry.record(
         "question.added" if creating else "question.changed",
@@ -506,122 +491,26 @@ def question_specs(consultation: Consultation) -> tuple[QuestionSpec, ...]:
     return specs
 
 
-class AnswerError(ValueError):
-    """One answer that cannot be accepted; the message says how to fix it."""
-
-
-def _option_values(question: Question) -> list[str]:
-    return [option["value"] for option in question.choices]
-
-
-def clean_answer(question: Question, raw: Any) -> Any:
+def clean_answer(question: Question | QuestionSpec, raw: Any) -> Any:
     """The stored form of a resident's answer, or None when nothing was given.
     Raises AnswerError with a message that says how to fix it.
 
     Value types (the API's): free_text string; single_choice string (an option value);
     likert integer 1-5; multiple_choice list of option values; ranking list of every
     option value, most important first; budget object {option value: whole number >= 0}
-    adding up to the question's total."""
-    kind = question.kind
+    adding up to the question's total. Each kind checks its own (see `kinds`)."""
     if raw is None or raw == "" or raw == [] or raw == {}:
         return None
-    if kind == "free_text":
-        if not isinstance(raw, str):
-            raise AnswerError("Enter your answer as text")
-        text = raw.strip().replace("\r\n", "\n")
-        if not text:
-            return None
-        limit = question.max_length or 2000
-        if len(text) > limit:
-            raise AnswerError(
-                f"Your answer must be {limit:,} characters or fewer; it is {len(text):,}"
-            )
-        return text
-    if kind == "single_choice":
-        if not isinstance(raw, str) or raw not in _option_values(question):
-            raise AnswerError("Select one of the options")
-        return raw
-    if kind == "likert":
-        if isinstance(raw, bool):
-            raise AnswerError("Select how far you agree or disagree")
-        try:
-            number = int(raw) if isinstance(raw, int | str) else None
-        except ValueError:
-            number = None
-        if number is None or not 1 <= number <= 5 or (isinstance(raw, str) and not raw.isdigit()):
-            raise AnswerError("Select how far you agree or disagree")
-        return number
-    if kind == "multiple_choice":
-        if isinstance(raw, str):
-            raw = [raw]
-        values = _option_values(question)
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise AnswerError("Select the options that apply")
-        if any(v not in values for v in raw):
-            raise AnswerError("Select only options from the list")
-        if len(set(raw)) != len(raw):
-            raise AnswerError("Select each option only once")
-        return [v for v in values if v in raw]
-    if kind == "ranking":
-        values = _option_values(question)
-        if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise AnswerError("Put the options in order")
-        if sorted(raw) != sorted(values):
-            if len(set(raw)) != len(raw):
-                raise AnswerError("Give each option a different place in the order")
-            raise AnswerError(f"Put all {len(values)} options in order, each once")
-        return list(raw)
-    if kind == "budget":
-        values = _option_values(question)
-        total = question.budget_total or 0
-        if not isinstance(raw, dict):
-            raise AnswerError("Enter an amount for each area")
-        amounts: dict[str, int] = {}
-        for value in values:
-            amount = raw.get(value, 0)
-            if amount in ("", None):
-                amount = 0
-            if isinstance(amount, str) and amount.strip().isdigit():
-                amount = int(amount.strip())
-            if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-                raise AnswerError("Enter each amount as a whole number of pounds, like 25")
-            amounts[value] = amount
-        if set(raw) - set(values):
-            raise AnswerError("Enter amounts only for the areas listed")
-        spent = sum(amounts.values())
-        if spent == 0:
-            return None
-        if spent != total:
-            raise AnswerError(f"Your amounts must add up to £{total:,}; they add up to £{spent:,}")
-        return amounts
-    raise AnswerError("This question cannot be answered")
+    kind = KINDS.get(question.kind)
+    if kind is None:
+        raise AnswerError("This question cannot be answered")
+    return kind.clean(question, raw)
 
 
 def answer_from_form(question: Question, form: Any) -> Any:
     """Read one question's answer from an HTML form in the API's shape (see clean_answer).
     Raises AnswerError for a ranking with a place left out or used twice."""
-    name = f"q{question.id}"
-    if question.kind == "multiple_choice":
-        return form.getlist(name)
-    if question.kind == "budget":
-        return {
-            option["value"]: form.get(f"{name}-{option['value']}", "").strip().lstrip("£")
-            for option in question.choices
-        }
-    if question.kind == "ranking":
-        places: dict[str, int] = {}
-        for option in question.choices:
-            place = form.get(f"{name}-{option['value']}", "").strip()
-            if place.isdigit():
-                places[option["value"]] = int(place)
-        if not places:
-            return None
-        if len(places) != len(question.choices):
-            raise AnswerError("Give every option a place in the order")
-        if len(set(places.values())) != len(places):
-            raise AnswerError("Give each option a different place in the order")
-        return sorted(places, key=places.__getitem__)
-    return form.get(name, "")
+    return question_kind(question.kind).from_form(question, form)
 
 
 def _store_answer(response: Response, question: Question, value: Any) -> Answer | None:
@@ -634,16 +523,8 @@ def _store_answer(response: Response, question: Question, value: Any) -> Answer 
     answer = existing or Answer(question_id=question.id, moderation="visible", flags=[])
     if existing is None:
         response.answers.append(answer)
-    if question.kind == "free_text":
-        redacted, flags = moderate(value)
-        answer.value = None
-        answer.text = value
-        answer.redacted_text = redacted
-        answer.flags = flags
-    else:
-        answer.value = value
-        answer.text = answer.redacted_text = None
-        answer.flags = []
+    for column, stored in question_kind(question.kind).columns(value).items():
+        setattr(answer, column, stored)
     return answer
 
 
@@ -1020,22 +901,16 @@ def submit_via_api(
             }
         ],
     ).scalar_one()
-    kinds = {spec.id: spec.kind for spec in specs}
-    rows = []
-    for question_id, value in values.items():
-        row = {
+    kinds = {spec.id: question_kind(spec.kind) for spec in specs}
+    rows = [
+        {
             "response_id": response_id,
             "question_id": question_id,
-            "value": value,
-            "text": None,
-            "redacted_text": None,
-            "flags": [],
+            **kinds[question_id].columns(value),
             "moderation": "visible",
         }
-        if kinds[question_id] == "free_text":
-            row["redacted_text"], row["flags"] = moderate(value)
-            row["value"], row["text"] = None, value
-        rows.append(row)
+        for question_id, value in values.items()
+    ]
     if rows:
         db.session.execute(insert(Answer), rows)
     personal = {

@@ -23,6 +23,7 @@ from flask import (
 
 from consult.auth.access import public
 from consult.consultations import services
+from consult.consultations.kinds import question_kind
 from consult.consultations.markup import render_markdown
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db, limiter
@@ -55,6 +56,10 @@ def london_time(value: Any, pattern: str = "%-d %B %Y, %-I:%M%p") -> str:
         return ""
     text = value.astimezone(ZoneInfo("Europe/London")).strftime(pattern)
     return text.replace("AM", "am").replace("PM", "pm")
+
+
+# Templates draw and read answers through the question's kind (see kinds.py).
+bp.add_app_template_global(question_kind, "question_kind")
 
 
 def _published_or_404(slug: str) -> Consultation:

@@ -1,7 +1,8 @@
-"""Loads the demo council (consult.demo.content) into the database. Idempotent: each
-consultation, jury and account is created only when its slug or email is not there yet.
-Staff passwords come from DEMO_PASSWORD or are generated once into instance/; jurors'
-join codes are derived from the instance's secret key, so a second run prints the same."""
+"""Loads the demo council (consult.demo.content, composed from the data files in
+consult/demo/data/) into the database. Idempotent: each consultation, jury and account is
+created only when its slug or email is not there yet. Staff passwords come from
+DEMO_PASSWORD or are generated once into instance/; jurors' join codes are derived from
+the instance's secret key, so a second run prints the same."""
 
 from __future__ import annotations
 
@@ -19,9 +20,9 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from consult.auth.services import JOIN_CODE_ALPHABET
-from consult.consultations.redaction import moderate
+from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content
+from consult.demo import content, data_check
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -52,14 +53,6 @@ from consult.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
-KIND_BY_TYPE = {
-    "free_text": "free_text",
-    "single_choice": "single_choice",
-    "multiple_choice": "multiple_choice",
-    "likert": "likert",
-    "ranking": "ranking",
-    "budget": "budget",
-}
 
 
 def _when(value: str | None, day: str | None = None) -> datetime | None:
@@ -106,7 +99,9 @@ def demo_join_code(member_id: int) -> str:
 
 
 def load() -> list[str]:
-    """Add whatever of the demo council is missing; return lines to print. Flushes."""
+    """Add whatever of the demo council is missing; return lines to print. Flushes.
+    Raises data_check.DemoDataError, before adding anything, when the data files are broken."""
+    data_check.check()
     report: list[str] = []
     password = demo_password()
     for person in content.staff():
@@ -209,7 +204,7 @@ def _ensure_park_outcomes() -> list[str]:
     themes = [
         theme
         for question in consultation.questions
-        if question.kind == "free_text"
+        if question_kind(question.kind).is_text
         for theme in jobs.live_themes(run, question.id)
         if not theme.no_substantive_comment
     ]
@@ -292,13 +287,13 @@ def _ensure_consultation(data: dict[str, Any]) -> Consultation:
         question = Question(
             position=position,
             key=spec["key"],
-            kind=KIND_BY_TYPE[spec["type"]],
+            kind=spec["type"],
             prompt=spec["prompt"],
             hint=spec.get("hint", ""),
             required=bool(spec.get("required")),
             max_length=spec.get("max_length"),
             budget_total=spec.get("total"),
-            options=spec.get("options", []) if spec["type"] != "likert" else [],
+            options=spec.get("options", []) if question_kind(spec["type"]).has_options else [],
         )
         consultation.questions.append(question)
         questions[spec["key"]] = question
@@ -326,13 +321,10 @@ def _add_response(
     )
     for key, value in item["answers"].items():
         question = questions[key]
-        answer = Answer(question_id=question.id, flags=[], moderation="visible")
-        if question.kind == "free_text":
-            answer.text = value
-            answer.redacted_text, answer.flags = moderate(value)
-        else:
-            answer.value = value
-        response.answers.append(answer)
+        columns = question_kind(question.kind).columns(value)
+        # Columns left empty stay SQL NULL (set to None, the JSON value would be JSON null).
+        given = {name: column for name, column in columns.items() if column is not None}
+        response.answers.append(Answer(question_id=question.id, moderation="visible", **given))
     about = item.get("about_you")
     if about:
         response.profile = RespondentProfile(

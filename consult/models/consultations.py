@@ -38,6 +38,7 @@ LIKERT_OPTIONS = (
     {"value": "4", "label": "Agree"},
     {"value": "5", "label": "Strongly agree"},
 )
+FIXED_CHOICES = {"likert": LIKERT_OPTIONS}  # kinds whose options are not the officer's
 
 
 def _in(column: str, values: tuple[str, ...]) -> str:
@@ -126,7 +127,7 @@ class Question(db.Model):
     @property
     def choices(self) -> list[dict[str, str]]:
         """The options a resident picks from (the fixed five for a Likert question)."""
-        return list(LIKERT_OPTIONS) if self.kind == "likert" else list(self.options or [])
+        return list(FIXED_CHOICES.get(self.kind) or self.options or [])
 
 
 class Response(TimestampMixin, db.Model):

@@ -18,6 +18,7 @@ from typing import Any
 from sqlalchemy import select
 
 from analysis.job import analyse
+from consult.consultations.kinds import question_kind
 from consult.consultations.redaction import moderate
 from consult.extensions import db
 from consult.models import (
@@ -28,7 +29,6 @@ from consult.models import (
     CouncilResponse,
     DuplicateGroupRecord,
     JurySession,
-    Question,
     Response,
     Theme,
     ThemeAssignment,
@@ -413,7 +413,7 @@ def analyse_consultation(
     Reads the answers, has `compute` do the sums (progress 0 to 95 %), stores the result."""
     consultation = db.session.get(Consultation, run.consultation_id)
     assert consultation is not None
-    questions: list[Question] = [q for q in consultation.questions if q.kind == "free_text"]
+    questions = [q for q in consultation.questions if question_kind(q.kind).is_text]
     previous = _previous_run(run)
     tasks: list[Task] = []
     all_texts: list[dict[int, str]] = []

@@ -9,6 +9,7 @@ from typing import Any
 
 from sqlalchemy import select
 
+from consult.consultations.kinds import question_kind
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
@@ -55,7 +56,7 @@ def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
     if run is None:
         return out
     for question in consultation.questions:
-        if question.kind != "free_text":
+        if not question_kind(question.kind).is_text:
             continue
         themes = jobs.live_themes(run, question.id)
         groups: dict[int, Counter[str]] = defaultdict(Counter)
@@ -104,7 +105,8 @@ def closed_questions(consultation: Consultation) -> list[dict[str, Any]]:
     totals)."""
     out = []
     for question in consultation.questions:
-        if question.kind == "free_text":
+        kind = question_kind(question.kind)
+        if kind.is_text:
             continue
         values = db.session.scalars(
             select(Answer.value)
@@ -117,20 +119,8 @@ def closed_questions(consultation: Consultation) -> list[dict[str, Any]]:
         ).all()
         counts: Counter[str] = Counter()
         for value in values:
-            if value is None:
-                continue
-            if question.kind == "multiple_choice" and isinstance(value, list):
-                counts.update(str(v) for v in value)
-            elif question.kind == "ranking" and isinstance(value, list) and value:
-                counts[str(value[0])] += 1
-            elif question.kind == "budget" and isinstance(value, dict):
-                for key, amount in value.items():
-                    try:
-                        counts[str(key)] += float(amount)
-                    except (TypeError, ValueError):
-                        continue
-            else:
-                counts[str(value)] += 1
+            if value is not None:
+                kind.tally(counts, value)
         options = [(o["value"], o["label"]) for o in question.choices]
         known = {value for value, _ in options}
         options += [(value, value) for value in sorted(counts) if value not in known]

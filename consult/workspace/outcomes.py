@@ -11,6 +11,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from consult.auth.access import public
+from consult.consultations.kinds import question_kind
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
@@ -96,7 +97,7 @@ def consultation(slug: str) -> ResponseReturnValue:
     sections = []
     if run is not None:
         for question in item.questions:
-            if question.kind != "free_text":
+            if not question_kind(question.kind).is_text:
                 continue
             themes = [
                 t
