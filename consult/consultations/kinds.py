@@ -47,6 +47,19 @@ class AnswerLike(Protocol):
     redacted_text: str | None
 
 
+MAX_DIGITS = 12  # more than any amount, place or scale point a person means to type
+
+
+def whole_number(text: str) -> int | None:
+    """`text` as a whole number of at most MAX_DIGITS ASCII digits, or None. ("²" and other
+    scripts' digits pass `str.isdigit()` but not `int()`; 5,000 digits pass neither
+    Python's digit limit nor any sense.)"""
+    text = text.strip()
+    if text.isascii() and text.isdecimal() and len(text) <= MAX_DIGITS:
+        return int(text)
+    return None
+
+
 def option_values(question: QuestionLike) -> list[str]:
     return [option["value"] for option in question.choices]
 
@@ -277,16 +290,19 @@ class Likert(QuestionKind):
     field_template = "consultations/kinds/radios.html"
 
     def from_cell(self, question: QuestionLike, cell: str) -> Any:
-        return cell if cell.isdigit() else match_option(question, cell)
+        return (
+            str(whole_number(cell))
+            if whole_number(cell) is not None
+            else match_option(question, cell)
+        )
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         if isinstance(raw, bool):
             raise AnswerError("Select how far you agree or disagree")
-        try:
-            number = int(raw) if isinstance(raw, int | str) else None
-        except ValueError:
-            number = None
-        if number is None or not 1 <= number <= 5 or (isinstance(raw, str) and not raw.isdigit()):
+        number = (
+            whole_number(raw) if isinstance(raw, str) else raw if isinstance(raw, int) else None
+        )
+        if number is None or not 1 <= number <= 5:
             raise AnswerError("Select how far you agree or disagree")
         return number
 
@@ -303,9 +319,9 @@ class Ranking(OptionList):
         name = f"q{question.id}"
         places: dict[str, int] = {}
         for option in question.choices:
-            place = form.get(f"{name}-{option['value']}", "").strip()
-            if place.isdigit():
-                places[option["value"]] = int(place)
+            place = whole_number(form.get(f"{name}-{option['value']}", ""))
+            if place is not None:
+                places[option["value"]] = place
         if not places:
             return None
         if len(places) != len(question.choices):
@@ -398,8 +414,8 @@ class Budget(QuestionKind):
             amount = raw.get(value, 0)
             if amount in ("", None):
                 amount = 0
-            if isinstance(amount, str) and amount.strip().isdigit():
-                amount = int(amount.strip())
+            if isinstance(amount, str) and whole_number(amount) is not None:
+                amount = whole_number(amount)
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
                 raise AnswerError("Enter each amount as a whole number of pounds, like 25")
             amounts[value] = amount
