@@ -9,21 +9,20 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from consult.api import bp
 from consult.api.openapi import document
 from consult.auth.access import public
 from consult.consultations import payloads, services
-from consult.consultations.views import submit_rate_limit
+from consult.consultations.limits import submit_rate_limit
 from consult.errors import Invalid
 from consult.extensions import db, limiter
 from consult.models import Answer, ApiToken, Consultation, Response, utcnow
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 F = TypeVar("F", bound=Callable[..., Any])
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")

@@ -5,10 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_user, logout_user
 
-from consult.auth import passwords, services
+from consult.auth import bp, passwords, services
 from consult.auth.access import public, staff_required
 from consult.auth.forms import (
     ChangePasswordForm,
@@ -20,8 +20,6 @@ from consult.auth.forms import (
 from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
 from consult.models import PanelMember, User
-
-bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader

@@ -22,7 +22,7 @@ from analysis.sortition import (
     read_respondents,
     select_panel,
 )
-from consult.juries.views import bp
+from consult.juries import bp
 
 EXIT_BAD_INPUT = 1
 EXIT_INFEASIBLE = 3

@@ -7,7 +7,6 @@ from __future__ import annotations
 from typing import Any, TypeVar
 
 from flask import (
-    Blueprint,
     Response,
     flash,
     jsonify,
@@ -22,7 +21,7 @@ from sqlalchemy import select
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.juries import draw_jobs, forms, invitations, services
+from consult.juries import bp, draw_jobs, forms, invitations, services
 from consult.live import events as live_events
 from consult.mail import send_mail
 from consult.models import (
@@ -35,10 +34,6 @@ from consult.models import (
     SelectionDraw,
     User,
 )
-
-bp = Blueprint("juries", __name__, url_prefix="/juries", cli_group="jury")
-
-from consult.juries import cli as _cli  # noqa: E402,F401  (registers `flask jury ...`)
 
 OFFICER = ("officer",)
 

@@ -6,7 +6,7 @@ what it cannot place confidently is clustered afresh.
 A run is read, computed and stored in three steps. Reading (`prepare_items`) and storing
 (`store_plan`) use the database; computing is `analysis.job.analyse` on a JSON-able request,
 done by a `Compute` the caller chooses: `compute_here` in this process (tests, an RQ
-worker) or `consult.workspace.jobs.run_analysis_process` in a child process (the web
+worker) or `consult.workspace.jobs.ANALYSIS` in a child process (the web
 server's default), with the same result for the same request."""
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from consult.models import (
     ThemeAssignment,
     utcnow,
 )
-from consult.workspace import charts, jobs
+from consult.workspace import charts, queries
 from consult.workspace.analysis_store import shown_text
 from consult.workspace.services import STATUS_LABELS
 
@@ -43,7 +43,7 @@ ANSWER_COLUMNS = [
 
 def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
     """One row per visible free-text answer, with its theme codes from the current run."""
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     labels: dict[int, str] = {}
     if run is not None:
         for theme in db.session.scalars(select(Theme).where(Theme.run_id == run.id)):
@@ -147,7 +147,7 @@ def xlsx(consultation: Consultation) -> bytes:
             "reasons",
         ]
     )
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     themes = (
         {t.id: t for t in db.session.scalars(select(Theme).where(Theme.run_id == run.id))}
         if run
@@ -277,7 +277,7 @@ def docx_report(consultation: Consultation) -> bytes:
     from docx.shared import Inches
 
     council = current_app.config.get("COUNCIL_NAME", "The council")
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     figures = charts.consultation_charts(consultation)
     submitted = consultation.responses.filter(Response.status == "submitted").count()
     document = Document()
@@ -399,7 +399,7 @@ def docx_report(consultation: Consultation) -> bytes:
 def open_data(consultation: Consultation) -> dict[str, Any]:
     """Anonymised open data: redacted answers under sequential ids, themes, aggregate
     figures. No references, no e-mail, no profile of any one person."""
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     rows = _coded_answers(consultation)
     references: dict[str, int] = {}
     answers = []

@@ -6,12 +6,9 @@ from __future__ import annotations
 from datetime import date
 from typing import Any
 
-import click
 from flask import (
-    Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -41,10 +38,8 @@ from consult.models import (
     User,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace import charts, exports, jobs, payloads, services
+from consult.workspace import bp, charts, exports, jobs, payloads, queries, services
 from consult.workspace.services import STATUS_LABELS, ResponseInput
-
-bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
 PER_PAGE = 20
 
@@ -72,11 +67,6 @@ def index():  # type: ignore[no-untyped-def]
         juries=juries,
         overdue=services.overdue_responses(),
     )
-
-
-def overdue_context() -> dict[str, Any]:
-    """For the officer dashboard: `{% include "workspace/_overdue.html" %}` with this."""
-    return {"overdue": services.overdue_responses()}
 
 
 # --------------------------------------------------------------------------- runs
@@ -122,9 +112,9 @@ def _responses_by_theme(themes: list[Theme]) -> dict[int, CouncilResponse]:
 @staff_required("officer")
 def consultation(consultation_id: int):  # type: ignore[no-untyped-def]
     item = db.get_or_404(Consultation, consultation_id)
-    run = jobs.current_run(consultation_id=item.id)
+    run = queries.current_run(consultation_id=item.id)
     questions = [q for q in item.questions if q.kind == "free_text"]
-    themes = {q.id: jobs.live_themes(run, q.id) if run else [] for q in questions}
+    themes = {q.id: queries.live_themes(run, q.id) if run else [] for q in questions}
     all_themes = [t for ts in themes.values() for t in ts]
     return render_template(
         "workspace/consultation.html",
@@ -143,8 +133,8 @@ def consultation(consultation_id: int):  # type: ignore[no-untyped-def]
 @staff_required("officer")
 def jury(jury_id: int):  # type: ignore[no-untyped-def]
     item = db.get_or_404(Jury, jury_id)
-    run = jobs.current_run(jury_id=item.id)
-    themes = jobs.live_themes(run) if run else []
+    run = queries.current_run(jury_id=item.id)
+    themes = queries.live_themes(run) if run else []
     recommendations = db.session.scalars(
         select(Recommendation)
         .where(Recommendation.jury_id == item.id, Recommendation.status == "passed")
@@ -211,13 +201,6 @@ def start_jury_run(jury_id: int):  # type: ignore[no-untyped-def]
         db.session.rollback()
         flash(error.message, "error")
         return redirect(url_for("workspace.jury", jury_id=item.id))
-
-
-@bp.cli.command("worker")
-@click.option("--burst", is_flag=True, help="Quit once the queue is empty.")
-def worker(burst: bool) -> None:
-    """Run queued analyses from Redis (ANALYSIS_QUEUE=rq, REDIS_URL)."""
-    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
 @bp.route("/runs/<int:run_id>")
@@ -308,9 +291,9 @@ def theme(theme_id: int):  # type: ignore[no-untyped-def]
             text = contribution.text if original else moderate(contribution.text)[0]
             rows.append({"row": row, "item_id": contribution.id, "text": text, "flags": []})
     siblings = (
-        [t for t in jobs.live_themes(run, item.question_id) if t.id != item.id]
+        [t for t in queries.live_themes(run, item.question_id) if t.id != item.id]
         if item.question_id
-        else [t for t in jobs.live_themes(run) if t.id != item.id]
+        else [t for t in queries.live_themes(run) if t.id != item.id]
     )
     response = db.session.scalar(select(CouncilResponse).where(CouncilResponse.theme_id == item.id))
     return render_template(
@@ -583,11 +566,11 @@ def _register_rows(consultation: Consultation | None = None, jury: Jury | None =
     """(label, context, recommendation, theme, response) for every item needing a response."""
     rows = []
     if consultation is not None:
-        run = jobs.current_run(consultation_id=consultation.id)
+        run = queries.current_run(consultation_id=consultation.id)
         for question in consultation.questions:
             if question.kind != "free_text" or run is None:
                 continue
-            for theme in jobs.live_themes(run, question.id):
+            for theme in queries.live_themes(run, question.id):
                 if theme.no_substantive_comment:
                     continue
                 rows.append((theme.label, question.prompt, None, theme))

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.auth.access import staff_required
+from consult.consultations import bp, imports, services
 from consult.consultations import dashboard as dashboards
-from consult.consultations import imports, services
 from consult.consultations.forms import (
     ConsultationForm,
     ImportUploadForm,
@@ -21,7 +21,6 @@ from consult.consultations.forms import (
     to_local,
     to_utc,
 )
-from consult.consultations.views import bp
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport

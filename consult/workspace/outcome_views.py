@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Response, abort, jsonify, render_template
 from sqlalchemy import select
 
 from consult.auth.access import public
@@ -20,9 +20,8 @@ from consult.models import (
     Recommendation,
     Theme,
 )
-from consult.workspace import jobs, payloads
-
-bp = Blueprint("outcomes", __name__)
+from consult.workspace import outcomes_bp as bp
+from consult.workspace import payloads, queries
 
 CSV_COLUMNS = [
     "kind",
@@ -91,7 +90,7 @@ def consultation(slug: str):  # type: ignore[no-untyped-def]
     item = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if item is None:
         abort(404)
-    run = jobs.current_run(consultation_id=item.id)
+    run = queries.current_run(consultation_id=item.id)
     sections = []
     if run is not None:
         for question in item.questions:
@@ -99,7 +98,7 @@ def consultation(slug: str):  # type: ignore[no-untyped-def]
                 continue
             themes = [
                 t
-                for t in jobs.live_themes(run, question.id)
+                for t in queries.live_themes(run, question.id)
                 if t.published and not t.no_substantive_comment
             ]
             if themes:
