@@ -24,7 +24,7 @@ from consult.models import (
     utcnow,
 )
 from consult.workspace import charts, queries
-from consult.workspace.analysis_store import shown_text
+from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
 
 ANSWER_COLUMNS = [
@@ -81,7 +81,7 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 if response.submitted_at
                 else "",
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
-                "answer": shown_text(answer),
+                "answer": publishable_text(answer),
                 "theme": labels.get(primary.theme_id, "") if primary else "",
                 "confidence": round(primary.confidence, 3) if primary else None,
                 "other_themes": "; ".join(o for o in others if o),

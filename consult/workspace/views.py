@@ -280,7 +280,7 @@ def theme(theme_id: int):  # type: ignore[no-untyped-def]
     for row in pagination.items:
         if is_answer:
             answer = db.session.get(Answer, row.answer_id)
-            text = (answer.text or "") if original else services.shown_text(answer)
+            text = (answer.text or "") if original else services.publishable_text(answer)
             rows.append(
                 {"row": row, "item_id": answer.id, "text": text, "flags": answer.flags or []}
             )
