@@ -26,10 +26,10 @@ import threading
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
-from typing import Any, Protocol
+from typing import Any, Protocol, cast
 
 from flask import Flask, current_app
-from sqlalchemy.orm import Mapped
+from werkzeug.local import LocalProxy
 
 from consult.extensions import db
 from consult.models import utcnow
@@ -53,20 +53,20 @@ WORKER_FUNCTION = "consult.jobs.worker.perform"
 class Run(Protocol):
     """What the runner needs of a job's row (`AnalysisRun` and `DrawRun` have it)."""
 
-    id: Mapped[int]
-    status: Mapped[str]
-    progress: Mapped[float]
-    message: Mapped[str]
-    error: Mapped[str | None]
-    created_at: Mapped[datetime]
-    started_at: Mapped[datetime | None]
-    finished_at: Mapped[datetime | None]
+    id: int
+    status: str
+    progress: float
+    message: str
+    error: str | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
 
 
 def _app(app: Flask | None) -> Flask:
     """`app`, or the one behind `current_app` (a thread needs the object, not the proxy;
-    Flask types the proxy as `Flask`, so the proxy's own method is unknown to a checker)."""
-    return app or current_app._get_current_object()  # type: ignore[attr-defined]
+    Flask declares the proxy as a `Flask`, hence the cast to what it is)."""
+    return app or cast("LocalProxy[Flask]", current_app)._get_current_object()
 
 
 def queue_kind(app: Flask | None = None) -> str:
@@ -176,13 +176,14 @@ def execute_in_app(app: Flask, execute: Callable[[int], None], run_id: int) -> N
             db.session.remove()
 
 
-def work(app: Flask, *, burst: bool = False) -> bool:
+def work(app: Flask | None = None, *, burst: bool = False) -> bool:
     """Process the job queue (every kind of job) until stopped (or, with `burst`, until
     it is empty): `flask --app wsgi workspace worker [--burst]`. Each job runs in a forked
     work horse that inherits this app; the database pool is emptied first so no horse
     shares a connection with its parent. Returns whether any job was processed."""
     from rq import Worker
 
+    app = _app(app)
     with app.app_context():
         db.engine.dispose()
         connection = redis_connection(app)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import click
-from flask import current_app
 
 from consult import jobs
 from consult.workspace import bp
@@ -13,4 +12,4 @@ from consult.workspace import bp
 @click.option("--burst", is_flag=True, help="Quit once the queue is empty.")
 def worker(burst: bool) -> None:
     """Run queued jobs (analysis runs and jury draws) from Redis (JOB_QUEUE=rq, REDIS_URL)."""
-    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
+    jobs.work(burst=burst)
