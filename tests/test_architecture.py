@@ -162,3 +162,21 @@ def test_analysis_imports_nothing_of_the_app() -> None:
         if bad:
             offending[module] = sorted(bad)
     assert offending == {}
+
+
+def test_only_the_app_factory_imports_routes_and_commands() -> None:
+    """A feature's routes (`views.py`, `*_views.py`) and commands (`cli.py`) hang on its
+    blueprint, defined in its package: other modules use its services, never its views,
+    so only `create_app` imports them."""
+
+    def is_entry(name: str) -> bool:
+        last = name.rpartition(".")[2]
+        return last in ("views", "cli") or last.endswith("_views")
+
+    graph = import_graph("consult")
+    importers = {
+        target: sorted(module for module, targets in graph.items() if target in targets)
+        for target in graph
+        if is_entry(target)
+    }
+    assert {target: by for target, by in importers.items() if by != ["consult"]} == {}
