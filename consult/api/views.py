@@ -20,6 +20,7 @@ from consult.api.openapi import document
 from consult.auth.access import public
 from consult.consultations import payloads, services
 from consult.consultations.limits import submit_rate_limit
+from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db, limiter
 from consult.models import Answer, ApiToken, Consultation, Response, utcnow
@@ -95,14 +96,7 @@ def consultations() -> Any:
 
 
 def _published(slug: str, *, with_questions: bool = True) -> Consultation:
-    consultation = services.consultation_by_slug(slug, with_questions=with_questions)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    if consultation.status not in services.PUBLIC_STATUSES:
-        abort(404)
-    return consultation
+    return consultation_or_404(slug, published=True, with_questions=with_questions)
 
 
 @bp.route("/consultations/<slug>")

@@ -21,18 +21,14 @@ from consult.consultations.forms import (
     to_local,
     to_utc,
 )
+from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 
 
 def _consultation(slug: str) -> Consultation:
-    consultation = services.consultation_by_slug(slug)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    return consultation
+    return consultation_or_404(slug)
 
 
 def _question(consultation: Consultation, question_id: int) -> Question:

@@ -21,6 +21,7 @@ from flask import (
 from consult.auth.access import public
 from consult.consultations import bp, services
 from consult.consultations.limits import submit_rate_limit
+from consult.consultations.lookup import consultation_or_404
 from consult.consultations.markup import render_markdown
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db, limiter
@@ -45,14 +46,7 @@ def london_time(value: Any, pattern: str = "%-d %B %Y, %-I:%M%p") -> str:
 
 
 def _published_or_404(slug: str) -> Consultation:
-    consultation = services.consultation_by_slug(slug)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    if consultation.status not in services.PUBLIC_STATUSES:
-        abort(404)
-    return consultation
+    return consultation_or_404(slug, published=True)
 
 
 def _draft_tokens() -> dict[str, str]:
