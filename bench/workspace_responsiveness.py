@@ -7,7 +7,7 @@ Builds (once; `--rebuild` to start again) a scratch SQLite database with a close
 consultation whose one free-text question holds the first `--answers` texts of a labelled
 short-text set in ../shared/data/shorttext/ (read where it lies, never copied), and an
 officer. Serves it with the production server, as `make serve` does (gunicorn, one gevent
-worker, 10,000 connections, `ANALYSIS_QUEUE=thread`), from `--root` (default: this
+worker, 10,000 connections, `JOB_QUEUE=thread`), from `--root` (default: this
 checkout; give an older checkout to measure it the same way). Signs in as the officer and
 starts "Run the analysis" from the consultation's page; times GET /healthz every
 `--interval` seconds from a few seconds before until the run has finished (the run row is
@@ -272,7 +272,7 @@ def main() -> None:
         "DATABASE_URL": f"sqlite:///{db_path}",
         "SECRET_KEY": secrets.token_urlsafe(32),
         "SOCKETIO_ASYNC_MODE": "gevent",
-        "ANALYSIS_QUEUE": "thread",
+        "JOB_QUEUE": "thread",
         "PUBLIC_ORIGINS": base,
     }
     command = [sys.executable, "-m", "gunicorn", "-k", "gevent", "-w", "1"]

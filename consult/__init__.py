@@ -5,7 +5,7 @@ from __future__ import annotations
 import importlib
 import logging
 from collections.abc import Mapping
-from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flask import Flask
@@ -13,28 +13,28 @@ from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 
 from consult import inputs
-from consult.config import settings_from_environment
+from consult.config import renamed_settings, settings_from_environment
 from consult.extensions import csrf, db, limiter, login_manager, migrate, socketio
-
-ROOT = Path(__file__).resolve().parent.parent
+from consult.paths import INSTANCE, MIGRATIONS, STATIC, TEMPLATES
 
 
 def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     """Build the app from the environment; tests pass `config` to override settings."""
     app = Flask(
         __name__,
-        instance_path=str(ROOT / "instance"),
+        instance_path=str(INSTANCE),
         instance_relative_config=True,
-        template_folder=str(ROOT / "templates"),
-        static_folder=str(ROOT / "static"),
+        template_folder=str(TEMPLATES),
+        static_folder=str(STATIC),
     )
     if config and config.get("INSTANCE_PATH"):
         app.instance_path = str(config["INSTANCE_PATH"])
     app.config.from_mapping(settings_from_environment(app.instance_path))
     app.config.from_mapping(config or {})  # tests override here, nothing else does
+    app.config.from_mapping(renamed_settings(config or {}))
     app.jinja_loader = ChoiceLoader(
         [
-            FileSystemLoader(str(ROOT / "templates")),
+            FileSystemLoader(str(TEMPLATES)),
             PrefixLoader({"govuk_frontend_jinja": PackageLoader("govuk_frontend_jinja")}),
         ]
     )
@@ -44,7 +44,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     inputs.register(app)  # before any route is added: it sets how <int:...> reads
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)
+    migrate.init_app(app, db, directory=str(MIGRATIONS), render_as_batch=True)
     csrf.init_app(app)
     limiter.init_app(app)
     login_manager.init_app(app)
@@ -62,18 +62,22 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from consult import cli, errors, security
-    from consult.admin import views as admin
-    from consult.api import views as api
-    from consult.auth import views as auth
-    from consult.consultations import views as consultations
-    from consult.home import views as home
-    from consult.juries import views as juries
+    from consult import (
+        admin,
+        api,
+        auth,
+        cli,
+        consultations,
+        errors,
+        home,
+        juries,
+        security,
+        workspace,
+    )
     from consult.live import events as live_events
     from consult.live import views as live
-    from consult.workspace import outcomes
-    from consult.workspace import views as workspace
 
+    _import_routes_and_commands()
     for blueprint in (
         home.bp,
         auth.bp,
@@ -81,7 +85,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         juries.bp,
         live.bp,
         workspace.bp,
-        outcomes.bp,
+        workspace.outcomes_bp,
         admin.bp,
         api.bp,
     ):
@@ -99,6 +103,41 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     app.jinja_env.globals["council_name"] = app.config["COUNCIL_NAME"]
     return app
+
+
+def _import_routes_and_commands() -> tuple[ModuleType, ...]:
+    """Import the modules that put routes and CLI commands on the features' blueprints
+    (each blueprint is defined in its feature's package, so these modules import it and
+    nothing imports them but this)."""
+    from consult.admin import views as admin_views
+    from consult.api import views as api_views
+    from consult.auth import views as auth_views
+    from consult.consultations import cli as consultations_cli
+    from consult.consultations import manage_views as consultations_manage_views
+    from consult.consultations import views as consultations_views
+    from consult.home import views as home_views
+    from consult.juries import cli as juries_cli
+    from consult.juries import public as juries_public
+    from consult.juries import views as juries_views
+    from consult.workspace import cli as workspace_cli
+    from consult.workspace import outcome_views as workspace_outcome_views
+    from consult.workspace import views as workspace_views
+
+    return (
+        admin_views,
+        api_views,
+        auth_views,
+        consultations_cli,
+        consultations_manage_views,
+        consultations_views,
+        home_views,
+        juries_cli,
+        juries_public,
+        juries_views,
+        workspace_cli,
+        workspace_outcome_views,
+        workspace_views,
+    )
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

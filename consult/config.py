@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import logging
 import os
 import secrets
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -25,6 +27,25 @@ def _flag(name: str, default: bool) -> bool:
     if value is None:
         return default
     return value.strip().lower() in ("1", "true", "yes", "on")
+
+
+#: Settings renamed for what they do: old name -> new name. The old name still works (from
+#: the environment or a config mapping), with a deprecation note in the log.
+RENAMED = {"ANALYSIS_QUEUE": "JOB_QUEUE"}
+
+log = logging.getLogger(__name__)
+
+
+def renamed_settings(values: Mapping[str, Any]) -> dict[str, Any]:
+    """The settings in `values` given under an old name (`RENAMED`), under their new
+    name; each is logged as deprecated. A value given under the new name wins."""
+    found = {}
+    for old, new in RENAMED.items():
+        if values.get(old):
+            log.warning("The setting %s is deprecated: call it %s.", old, new)
+            if not values.get(new):
+                found[new] = values[old]
+    return found
 
 
 def _engine_options(database_url: str) -> dict[str, Any]:
@@ -98,7 +119,11 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # reset a forgotten one (consult/auth/passwords.py)
         "PASSWORD_SET_LINK_DAYS": int(os.environ.get("PASSWORD_SET_LINK_DAYS", "7")),
         "PASSWORD_RESET_LINK_MINUTES": int(os.environ.get("PASSWORD_RESET_LINK_MINUTES", "60")),
-        "ANALYSIS_QUEUE": os.environ.get("ANALYSIS_QUEUE", "thread"),
+        # background jobs (analysis runs, jury draws; consult/jobs): where they run
+        # (`thread`, `rq` or `inline`) and, on RQ, the queue's name
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE")
+        or renamed_settings(os.environ).get("JOB_QUEUE", "thread"),
+        "JOB_QUEUE_NAME": os.environ.get("JOB_QUEUE_NAME", "analysis"),
         # An analysis run in `thread` mode computes in a child process at this niceness,
         # stopped after this many seconds (the run fails, saying so); an RQ worker stops a
         # run after the same time.

@@ -49,7 +49,7 @@ def _base_config(tmp: Path) -> dict[str, Any]:
         "SOCKETIO_MESSAGE_QUEUE": None,
         "SERVER_NAME": None,
         "PUBLIC_ORIGINS": ["http://localhost", "http://127.0.0.1"],
-        "ANALYSIS_QUEUE": "inline",
+        "JOB_QUEUE": "inline",
         "LIVE_ROUND_CLOCK": False,  # tests tick the clock themselves
     }
 

@@ -1,1 +1,5 @@
 """Administration: staff accounts and roles, the audit log."""
+
+from flask import Blueprint
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")

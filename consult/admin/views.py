@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from consult.admin import services
+from consult.admin import bp, services
 from consult.admin.forms import ROLE_HINTS, ROLE_LABELS, RoleForm, StaffForm
 from consult.auth import passwords
 from consult.auth.access import staff_required
@@ -17,8 +17,6 @@ from consult.errors import ConsultError
 from consult.extensions import db
 from consult.live import events as live_events
 from consult.models import AuditEntry, User
-
-bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 @bp.app_template_filter("role_label")

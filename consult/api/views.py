@@ -9,21 +9,21 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Blueprint, abort, g, jsonify, request, url_for
+from flask import abort, g, jsonify, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
+from consult.api import bp
 from consult.api.openapi import document
 from consult.auth.access import public
 from consult.consultations import payloads, services
-from consult.consultations.views import submit_rate_limit
+from consult.consultations.limits import submit_rate_limit
+from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db, limiter
 from consult.models import Answer, ApiToken, Consultation, Response, utcnow
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
 
 F = TypeVar("F", bound=Callable[..., Any])
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9._:-]{1,64}$")
@@ -96,14 +96,7 @@ def consultations() -> Any:
 
 
 def _published(slug: str, *, with_questions: bool = True) -> Consultation:
-    consultation = services.consultation_by_slug(slug, with_questions=with_questions)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    if consultation.status not in services.PUBLIC_STATUSES:
-        abort(404)
-    return consultation
+    return consultation_or_404(slug, published=True, with_questions=with_questions)
 
 
 @bp.route("/consultations/<slug>")

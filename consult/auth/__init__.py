@@ -1,1 +1,5 @@
 """Signing in: staff with email and password, jurors with a one-time join code."""
+
+from flask import Blueprint
+
+bp = Blueprint("auth", __name__)

@@ -5,19 +5,10 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import (
-    Blueprint,
-    current_app,
-    flash,
-    redirect,
-    render_template,
-    request,
-    session,
-    url_for,
-)
+from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user
 
-from consult.auth import passwords, services, sessions
+from consult.auth import bp, passwords, services, sessions
 from consult.auth.access import public, staff_required
 from consult.auth.forms import (
     ChangePasswordForm,
@@ -30,8 +21,6 @@ from consult.auth.forms import (
 from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
 from consult.models import PanelMember, User
-
-bp = Blueprint("auth", __name__)
 
 
 @login_manager.user_loader

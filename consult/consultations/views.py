@@ -5,14 +5,11 @@ blueprint."""
 
 from __future__ import annotations
 
-import os
 import secrets
 from typing import Any
 
 from flask import (
-    Blueprint,
     abort,
-    current_app,
     jsonify,
     redirect,
     render_template,
@@ -22,24 +19,15 @@ from flask import (
 )
 
 from consult.auth.access import public
-from consult.consultations import services
+from consult.consultations import bp, services
 from consult.consultations.kinds import question_kind
+from consult.consultations.limits import submit_rate_limit
+from consult.consultations.lookup import consultation_or_404
 from consult.consultations.markup import render_markdown
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db, limiter
 from consult.mail import send_mail
 from consult.models import Consultation, Response
-
-bp = Blueprint("consultations", __name__, url_prefix="/consultations")
-
-
-def submit_rate_limit() -> str:
-    """The limit on public submissions per client address (SUBMIT_RATE_LIMIT)."""
-    return (
-        current_app.config.get("SUBMIT_RATE_LIMIT")
-        or os.environ.get("SUBMIT_RATE_LIMIT")
-        or "30 per minute"
-    )
 
 
 @bp.app_template_filter("markdown")
@@ -63,14 +51,7 @@ bp.add_app_template_global(question_kind, "question_kind")
 
 
 def _published_or_404(slug: str) -> Consultation:
-    consultation = services.consultation_by_slug(slug)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    if consultation.status not in services.PUBLIC_STATUSES:
-        abort(404)
-    return consultation
+    return consultation_or_404(slug, published=True)
 
 
 def _draft_tokens() -> dict[str, str]:
@@ -360,6 +341,3 @@ def receipt(slug: str, reference: str) -> Any:
         response=response,
         emailed=bool(response.profile and response.profile.email),
     )
-
-
-from consult.consultations import commands, manage  # noqa: E402,F401  (routes on bp)

@@ -174,13 +174,13 @@ def _ensure_park_outcomes() -> list[str]:
     """Analyse the closed park consultation, approve and publish its biggest themes and the
     council's responses to three of them (one not accepted, with reasons). Once only."""
     from consult.models import AnalysisRun
-    from consult.workspace import analysis_store, jobs
+    from consult.workspace import analysis_store, queries
 
     consultation = db.session.scalar(select(Consultation).where(Consultation.slug == PARK_SLUG))
     officer = db.session.scalar(select(User).where(User.role == "officer"))
     if consultation is None or officer is None:
         return []
-    if jobs.current_run(consultation_id=consultation.id) is not None:
+    if queries.current_run(consultation_id=consultation.id) is not None:
         return [f"Consultation '{consultation.title}': already analysed"]
     run = AnalysisRun(
         consultation_id=consultation.id,
@@ -205,7 +205,7 @@ def _ensure_park_outcomes() -> list[str]:
         theme
         for question in consultation.questions
         if question_kind(question.kind).is_text
-        for theme in jobs.live_themes(run, question.id)
+        for theme in queries.live_themes(run, question.id)
         if not theme.no_substantive_comment
     ]
     for theme in themes:

@@ -4,17 +4,16 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, jsonify, render_template
+from flask import jsonify, render_template
 from flask_login import current_user
 from sqlalchemy import select, text
 from sqlalchemy.exc import SQLAlchemyError
 
 from consult.auth.access import public, staff_required
 from consult.extensions import db, limiter
+from consult.home import bp
 from consult.models import Consultation, Jury
-from consult.workspace.views import overdue_context
-
-bp = Blueprint("home", __name__)
+from consult.workspace.services import overdue_responses
 
 
 @bp.route("/")
@@ -37,7 +36,7 @@ def dashboard() -> Any:
         select(Consultation).order_by(Consultation.created_at.desc())
     ).all()
     juries = db.session.scalars(select(Jury).order_by(Jury.created_at.desc())).all()
-    overdue = overdue_context() if current_user.has_role("officer") else {}
+    overdue = {"overdue": overdue_responses()} if current_user.has_role("officer") else {}
     return render_template(
         "home/dashboard.html", consultations=consultations, juries=juries, **overdue
     )

@@ -1,5 +1,5 @@
-"""Jury draws computed in the background, on the workspace's job machinery
-(`consult.workspace.jobs.run_job`: inline in tests, a thread by default, or an RQ worker).
+"""Jury draws computed in the background: one client of the job runner (`consult.jobs`:
+inline in tests, a thread by default, or an RQ worker; the other client is analysis runs).
 
 An officer's "Compute a draw" freezes the inputs (the pool and quotas as the categories and
 respondents files that are published with the panel) in a `DrawRun` and queues it; `execute`
@@ -7,7 +7,7 @@ hands them to `python -m analysis.sortition.job` in a child process and only wai
 output, committing the stage and progress it reports. Under gevent the server's one
 thread would otherwise do LEXIMIN's sums itself and answer no one for seconds to minutes;
 waiting on a pipe lets it serve every other request meanwhile. The child runs at
-`DRAW_NICENESS` and is stopped after `DRAW_TIME_LIMIT` seconds.
+`DRAW_NICENESS` and is stopped after `DRAW_TIME_LIMIT` seconds (`LOTTERY`).
 
 A finished draw becomes a proposal through `services.record_draw` (audited `jury.drawn`
 with the inputs' checksum, in the name of the officer who started it); a failure keeps its
@@ -18,9 +18,7 @@ changes nothing else, so earlier proposals stay as they were.
 from __future__ import annotations
 
 import logging
-import time
 import traceback
-from collections.abc import Callable
 from typing import Any
 
 from flask import Flask, current_app, url_for
@@ -28,12 +26,12 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis.sortition import inputs_checksum
-from consult.child import run_child
+from consult import jobs
 from consult.errors import Conflict, ConsultError
 from consult.extensions import db
+from consult.jobs.child import ChildJob, JobFailed
 from consult.juries import services
 from consult.models import AuditEntry, DrawRun, Jury, User, utcnow
-from consult.workspace import jobs
 
 log = logging.getLogger(__name__)
 
@@ -54,13 +52,28 @@ class DrawAlreadyRunning(Conflict):
         self.run = run
 
 
-class DrawFailed(Exception):
-    """The lottery did not give a panel: `message` for the officer, `details` to show
-    with it (`kind`, and for infeasible quotas `conflicts` and `relaxation`)."""
+def _infeasible(error: dict[str, Any]) -> JobFailed:
+    return JobFailed(
+        "The quotas cannot be met by this pool.",
+        kind="infeasible",
+        conflicts=list(error.get("conflicts", [])),
+        relaxation=list(error.get("relaxation", [])),
+    )
 
-    def __init__(self, message: str, **details: Any) -> None:
-        super().__init__(message)
-        self.message, self.details = message, details
+
+#: The lottery in a child process, and how its failures are worded.
+LOTTERY = ChildJob(
+    module="analysis.sortition.job",
+    job="The draw",
+    engine="The lottery",
+    crashed="The lottery's solver failed",
+    time_limit_advice=(
+        "LEXIMIN takes longer the more types of people the pool has (people with the same "
+        "answer in every category are one type): merge some category values or use the "
+        "legacy method, or ask your administrator for a longer DRAW_TIME_LIMIT."
+    ),
+    explain={"infeasible": _infeasible},
+)
 
 
 # --- starting ----------------------------------------------------------------------------
@@ -70,11 +83,7 @@ def abandoned(run: DrawRun) -> bool:
     """Whether a queued or running draw's process cannot be alive any more: queued on RQ
     for longer than a worker would take to start and finish it, or otherwise silent for
     `STALL_LIMIT` (its server or worker was restarted)."""
-    if run.status not in ("queued", "running"):
-        return False
-    if run.status == "queued" and current_app.config.get("ANALYSIS_QUEUE") == "rq":
-        return jobs.older_than(run.created_at, _job_timeout() + 300)
-    return jobs.older_than(run.updated_at or run.created_at, STALL_LIMIT)
+    return jobs.abandoned(run, time_limit=_job_timeout(), heartbeat=STALL_LIMIT)
 
 
 def active_run(jury: Jury) -> DrawRun | None:
@@ -82,12 +91,13 @@ def active_run(jury: Jury) -> DrawRun | None:
     marked failed on the way, saying so, so it does not block every later draw. Flushes."""
     run = services.active_draw_run(jury)
     if run is not None and abandoned(run):
-        run.status, run.message, run.finished_at = "failed", "Stopped", utcnow()
-        run.error = (
+        jobs.mark_failed(
+            run,
             "This draw stopped without finishing (the server or worker computing it was "
-            "restarted). Compute the draw again."
+            "restarted). Compute the draw again.",
+            message="Stopped",
+            error_details={"kind": "abandoned"},
         )
-        run.error_details = {"kind": "abandoned"}
         db.session.flush()
         return None
     return run
@@ -149,106 +159,29 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
     return run
 
 
-def _job_timeout() -> int:
-    return int(current_app.config.get("DRAW_TIME_LIMIT", 3600))
+def _job_timeout(app: Flask | None = None) -> int:
+    """`DRAW_TIME_LIMIT`: seconds a draw's child process may compute before it is stopped."""
+    return int((app or current_app).config.get("DRAW_TIME_LIMIT", 3600))
 
 
 def dispatch(run_id: int, app: Flask | None = None) -> None:
-    """Hand a committed, queued draw to the configured queue (`jobs.run_job`)."""
-    app = app or current_app._get_current_object()  # type: ignore[attr-defined]
+    """Hand a committed, queued draw to the runner's queue (`jobs.run_job`)."""
     jobs.run_job(
         execute,
-        rq_execute,
         run_id,
         model=DrawRun,
         what="the draw",
         app=app,
         name=f"draw-{run_id}",
-        timeout=int(app.config.get("DRAW_TIME_LIMIT", 3600)) + 300,
+        timeout=_job_timeout(app) + jobs.GRACE,
     )
-
-
-def rq_execute(run_id: int) -> None:
-    """The RQ job of a draw (see `jobs.in_worker`)."""
-    jobs.in_worker(execute, run_id)
 
 
 # --- doing ----------------------------------------------------------------------------------
 
 
-class _Progress:
-    """Writes the child's (fraction, stage) to the run row: at once when the stage changes
-    (a new LEXIMIN level), otherwise at most every `COMMIT_INTERVAL` seconds. Every write
-    moves `updated_at`, the heartbeat `abandoned` reads."""
-
-    def __init__(self, run: DrawRun) -> None:
-        self.run = run
-        self.stage = ""
-        self.last_time = 0.0
-
-    def __call__(self, fraction: float, stage: str) -> None:
-        now = time.monotonic()
-        kind = stage.split(":")[0]
-        if kind == self.stage and now - self.last_time < COMMIT_INTERVAL:
-            return
-        self.stage, self.last_time = kind, now
-        self.run.progress = round(max(0.0, min(1.0, float(fraction))), 4)
-        self.run.message = stage[:300]
-        self.run.updated_at = utcnow()
-        db.session.commit()
-
-
-def run_lottery(
-    request: dict[str, Any],
-    progress: Callable[[float, str], None],
-    *,
-    time_limit: float,
-) -> dict[str, Any]:
-    """Run `python -m analysis.sortition.job` on `request` and return its result, telling
-    `progress` what it reports on the way. Raises DrawFailed for infeasible quotas, bad
-    input, a solver failure, the time limit (the child is killed) or a child that ended
-    without a result. The child never outlives this call."""
-    outcome = run_child("analysis.sortition.job", request, progress, time_limit=time_limit)
-    if outcome.result is not None:
-        return outcome.result
-    if outcome.timed_out:
-        minutes = time_limit / 60
-        raise DrawFailed(
-            f"The draw did not finish within its time limit ({minutes:g} minutes) and was "
-            "stopped. LEXIMIN takes longer the more types of people the pool has (people with "
-            "the same answer in every category are one type): merge some category values or "
-            "use the legacy method, or ask your administrator for a longer DRAW_TIME_LIMIT.",
-            kind="time_limit",
-        )
-    error = outcome.error
-    if error:
-        kind = error.get("kind", "solver")
-        if kind == "infeasible":
-            raise DrawFailed(
-                "The quotas cannot be met by this pool.",
-                kind="infeasible",
-                conflicts=list(error.get("conflicts", [])),
-                relaxation=list(error.get("relaxation", [])),
-            )
-        if kind == "input":
-            raise DrawFailed(f"The lottery refused its inputs: {error['message']}", kind=kind)
-        raise DrawFailed(f"The lottery's solver failed: {error['message']}", kind=kind)
-    raise DrawFailed(
-        f"The lottery process ended without a result (exit status {outcome.returncode}).",
-        kind="internal",
-        technical=outcome.stderr,
-    )
-
-
-def _fail(run_id: int, message: str, details: dict[str, Any]) -> None:
-    db.session.rollback()
-    run = db.session.get(DrawRun, run_id)
-    if run is None:
-        return
-    run.status, run.message, run.finished_at = "failed", "Failed", utcnow()
-    run.error = message[:8000]
-    run.error_details = details
-    db.session.commit()
+def _fail(run_id: int, failure: JobFailed) -> None:
+    jobs.record_failure(DrawRun, run_id, failure.message, error_details=failure.as_details())
 
 
 def execute(run_id: int) -> None:
@@ -257,8 +190,7 @@ def execute(run_id: int) -> None:
     run = db.session.get(DrawRun, run_id)
     if run is None or run.status != "queued":
         return
-    run.status, run.started_at, run.progress, run.message = "running", utcnow(), 0.0, "Starting"
-    db.session.commit()
+    jobs.start(run)
     request = {
         "categories": run.inputs["categories"],
         "respondents": run.inputs["respondents"],
@@ -269,21 +201,20 @@ def execute(run_id: int) -> None:
         "niceness": int(current_app.config.get("DRAW_NICENESS", 10)),
     }
     try:
-        output = run_lottery(request, _Progress(run), time_limit=_job_timeout())
-        run = db.session.get(DrawRun, run_id)
-        assert run is not None
-        if run.status != "running":
+        progress = jobs.Progress(run, interval=COMMIT_INTERVAL)
+        output = LOTTERY.run(request, progress, time_limit=_job_timeout())
+        if not jobs.still_running(DrawRun, run_id):
             return  # presumed dead and failed meanwhile: a newer draw may be under way
         if output.get("inputs_checksum") != run.inputs_checksum:
-            raise DrawFailed(
+            raise JobFailed(
                 "The lottery read different inputs from those frozen for it, so its result "
                 "was not kept.",
                 kind="internal",
             )
-        jury = db.session.get(Jury, run.jury_id)
+        jury = db.session.get_one(Jury, run.jury_id)
         actor = db.session.get(User, run.started_by_id) if run.started_by_id else None
         draw = services.record_draw(
-            jury,  # type: ignore[arg-type]
+            jury,
             algorithm=run.algorithm,
             seed=run.seed,
             panel_size=run.panel_size,
@@ -293,23 +224,21 @@ def execute(run_id: int) -> None:
             actor=actor,
             draw_run=run.id,
         )
-    except DrawFailed as failure:
-        _fail(run_id, failure.message, failure.details)
+    except JobFailed as failure:
+        _fail(run_id, failure)
         return
     except ConsultError as error:
-        _fail(run_id, error.message, {"kind": "changed"})
+        _fail(run_id, JobFailed(error.message, kind="changed"))
         return
     except Exception as error:
         log.exception("draw run %s failed", run_id)
-        _fail(
-            run_id,
-            f"The draw stopped because of an error in Consult: {type(error).__name__}: {error}",
-            {"kind": "internal", "technical": traceback.format_exc(limit=6)},
+        message = (
+            f"The draw stopped because of an error in Consult: {type(error).__name__}: {error}"
         )
+        _fail(run_id, JobFailed(message, kind="internal", technical=traceback.format_exc(limit=6)))
         return
     run.draw_id = draw.id
-    run.status, run.progress, run.message, run.finished_at = "done", 1.0, "Finished", utcnow()
-    db.session.commit()
+    jobs.finish(run)
 
 
 # --- reading ---------------------------------------------------------------------------------

@@ -21,14 +21,10 @@ from flask_login import current_user
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.juries import cli, draw_jobs, forms, invitations, public, queries, services
+from consult.juries import draw_jobs, forms, invitations, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.live import events as live_events
 from consult.models import Jury, JuryCategory, PanelMember, User
-
-#: The blueprint, with its public pages (public.py), these pages and its commands
-#: (cli.py) registered on it.
-__all__ = ["bp", "cli", "public"]
 
 OFFICER = ("officer",)
 

@@ -6,7 +6,7 @@ what it cannot place confidently is clustered afresh.
 A run is read, computed and stored in three steps. Reading (`prepare_items`) and storing
 (`store_plan`) use the database; computing is `analysis.job.analyse` on a JSON-able request,
 done by a `Compute` the caller chooses: `compute_here` in this process (tests, an RQ
-worker) or `consult.workspace.jobs.run_analysis_process` in a child process (the web
+worker) or `consult.workspace.jobs.ANALYSIS` in a child process (the web
 server's default), with the same result for the same request."""
 
 from __future__ import annotations
@@ -103,9 +103,11 @@ def _scaled(progress: Progress, start: float, end: float, prefix: str) -> Progre
     return report
 
 
-def shown_text(answer: Answer) -> str:
-    """The text that may be shown or published: the redacted text (redacted now if an
-    older row lacks it)."""
+def publishable_text(answer: Answer) -> str:
+    """An answer's redacted text: what is analysed, quoted, exported and published
+    (redacted now if an older row lacks it). Never the original; whether one reader may
+    see the original, or nothing at all once hidden, is
+    `consult.consultations.services.shown_text`."""
     if answer.redacted_text is not None:
         return answer.redacted_text
     return moderate(answer.text or "")[0]
@@ -419,7 +421,7 @@ def analyse_consultation(
     all_texts: list[dict[int, str]] = []
     for index, question in enumerate(questions):
         answers = question_answers(question.id)
-        texts = {answer.id: shown_text(answer) for answer in answers}
+        texts = {answer.id: publishable_text(answer) for answer in answers}
         items = [Item(answer_id, text) for answer_id, text in texts.items()]
         tasks.append(
             prepare_items(

@@ -25,7 +25,7 @@ from consult.models import (
     Response,
     ThemeAssignment,
 )
-from consult.workspace import jobs
+from consult.workspace import queries
 
 PROFILE_FIELDS = {
     "age_band": "Age",
@@ -51,14 +51,14 @@ def responses_over_time(consultation: Consultation) -> list[dict[str, Any]]:
 
 def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
     """Per free-text question: themes with size, share, sentiment and respondent groups."""
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     out = []
     if run is None:
         return out
     for question in consultation.questions:
         if not question_kind(question.kind).is_text:
             continue
-        themes = jobs.live_themes(run, question.id)
+        themes = queries.live_themes(run, question.id)
         groups: dict[int, Counter[str]] = defaultdict(Counter)
         rows = db.session.execute(
             select(ThemeAssignment.theme_id, Response.respondent_type)

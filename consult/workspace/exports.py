@@ -23,8 +23,8 @@ from consult.models import (
     ThemeAssignment,
     utcnow,
 )
-from consult.workspace import charts, jobs
-from consult.workspace.analysis_store import shown_text
+from consult.workspace import charts, queries
+from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
 
 ANSWER_COLUMNS = [
@@ -43,7 +43,7 @@ ANSWER_COLUMNS = [
 
 def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
     """One row per visible free-text answer, with its theme codes from the current run."""
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     labels: dict[int, str] = {}
     if run is not None:
         for theme in db.session.scalars(select(Theme).where(Theme.run_id == run.id)):
@@ -81,7 +81,7 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 if response.submitted_at
                 else "",
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
-                "answer": shown_text(answer),
+                "answer": publishable_text(answer),
                 "theme": labels.get(primary.theme_id, "") if primary else "",
                 "confidence": round(primary.confidence, 3) if primary else None,
                 "other_themes": "; ".join(o for o in others if o),
@@ -147,7 +147,7 @@ def xlsx(consultation: Consultation) -> bytes:
             "reasons",
         ]
     )
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     themes = (
         {t.id: t for t in db.session.scalars(select(Theme).where(Theme.run_id == run.id))}
         if run
@@ -277,7 +277,7 @@ def docx_report(consultation: Consultation) -> bytes:
     from docx.shared import Inches
 
     council = current_app.config.get("COUNCIL_NAME", "The council")
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     figures = charts.consultation_charts(consultation)
     submitted = consultation.responses.filter(Response.status == "submitted").count()
     document = Document()
@@ -399,7 +399,7 @@ def docx_report(consultation: Consultation) -> bytes:
 def open_data(consultation: Consultation) -> dict[str, Any]:
     """Anonymised open data: redacted answers under sequential ids, themes, aggregate
     figures. No references, no e-mail, no profile of any one person."""
-    run = jobs.current_run(consultation_id=consultation.id)
+    run = queries.current_run(consultation_id=consultation.id)
     rows = _coded_answers(consultation)
     references: dict[str, int] = {}
     answers = []

@@ -1,6 +1,8 @@
-"""Read-only questions the officer workspace's pages ask of the database: the runs and
-themes of a consultation or jury, a page of a theme's answers, the council responses
-already recorded. Nothing here changes a row; the verbs are in services.py."""
+"""Read-only questions the officer workspace's pages ask of the database: the run that is
+current for a consultation or jury and its themes (views, exports, charts, the outcomes
+pages and the demo read runs through here; starting and doing runs is `jobs.py`), a page
+of a theme's answers, the council responses already recorded. Nothing here changes a row;
+the verbs are in services.py."""
 
 from __future__ import annotations
 
@@ -28,13 +30,38 @@ from consult.models import (
     ThemeAssignment,
     User,
 )
-from consult.workspace import jobs
-from consult.workspace.analysis_store import shown_text
+from consult.workspace.analysis_store import publishable_text
 
 #: Rows on a page of a theme's answers.
 PER_PAGE = 20
 
 Subject = Consultation | Jury
+
+
+def current_run(
+    *, consultation_id: int | None = None, jury_id: int | None = None
+) -> AnalysisRun | None:
+    """The latest finished run of a consultation or jury (a failed run never replaces it)."""
+    where = (
+        AnalysisRun.consultation_id == consultation_id
+        if consultation_id is not None
+        else AnalysisRun.jury_id == jury_id
+    )
+    return db.session.scalar(
+        select(AnalysisRun)
+        .where(where, AnalysisRun.status == "done")
+        .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
+        .limit(1)
+    )
+
+
+def live_themes(run: AnalysisRun, question_id: int | None = None) -> list[Theme]:
+    """A run's themes that have not been merged away, in order (no-comment last)."""
+    query = select(Theme).where(Theme.run_id == run.id, Theme.merged_into_id.is_(None))
+    if question_id is not None:
+        query = query.where(Theme.question_id == question_id)
+    rows = db.session.scalars(query.order_by(Theme.position, Theme.id)).all()
+    return sorted(rows, key=lambda t: (t.no_substantive_comment, t.position, t.id))
 
 
 def open_consultations() -> Sequence[Consultation]:
@@ -173,7 +200,7 @@ def theme_context(theme: Theme) -> ThemeContext:
 
 def sibling_themes(theme: Theme, run: AnalysisRun) -> list[Theme]:
     """The other live themes of the same run and question (where answers may move)."""
-    return [t for t in jobs.live_themes(run, theme.question_id) if t.id != theme.id]
+    return [t for t in live_themes(run, theme.question_id) if t.id != theme.id]
 
 
 def approver(theme: Theme) -> User | None:
@@ -258,7 +285,7 @@ def theme_page(
     for row in pagination.items:
         if row.answer_id is not None:
             answer = answers[row.answer_id]
-            text = (answer.text or "") if original else shown_text(answer)
+            text = (answer.text or "") if original else publishable_text(answer)
             rows.append(ThemeRow(row, answer.id, text, list(answer.flags or [])))
         else:
             contribution = contributions[row.contribution_id or 0]
@@ -287,12 +314,12 @@ def register_rows(subject: Subject) -> list[RegisterRow]:
     already recorded (one query for all of them)."""
     items: list[tuple[str, str, Recommendation | None, Theme | None]] = []
     if isinstance(subject, Consultation):
-        run = jobs.current_run(consultation_id=subject.id)
+        run = current_run(consultation_id=subject.id)
         if run is not None:
             for question in subject.questions:
                 if question.kind != "free_text":
                     continue
-                for theme in jobs.live_themes(run, question.id):
+                for theme in live_themes(run, question.id):
                     if not theme.no_substantive_comment:
                         items.append((theme.label, question.prompt, None, theme))
     else:

@@ -30,7 +30,7 @@ from consult.models import (
 )
 from consult.models.outcomes import RESPONSE_STATUSES
 from consult.workspace import queries
-from consult.workspace.analysis_store import NO_COMMENT, shown_text
+from consult.workspace.analysis_store import NO_COMMENT, publishable_text
 
 STATUS_LABELS = {
     "accepted": "Accepted",
@@ -162,7 +162,7 @@ def theme_items(theme: Theme, *, primary_only: bool = True) -> list[tuple[ThemeA
     for row in rows:
         if row.answer_id is not None:
             answer = answers.get(row.answer_id)
-            out.append((row, shown_text(answer) if answer else ""))
+            out.append((row, publishable_text(answer) if answer else ""))
         else:
             contribution = contributions.get(row.contribution_id or 0)
             out.append((row, contribution.redacted if contribution else ""))

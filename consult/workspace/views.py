@@ -7,12 +7,9 @@ from collections.abc import Callable
 from datetime import date
 from typing import Any
 
-import click
 from flask import (
-    Blueprint,
     Response,
     abort,
-    current_app,
     flash,
     jsonify,
     redirect,
@@ -35,10 +32,8 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace import charts, exports, jobs, payloads, queries, services
+from consult.workspace import bp, charts, exports, jobs, payloads, queries, services
 from consult.workspace.services import STATUS_LABELS, ResponseInput
-
-bp = Blueprint("workspace", __name__, url_prefix="/workspace")
 
 
 @bp.app_context_processor
@@ -60,11 +55,6 @@ def index() -> ResponseReturnValue:
     )
 
 
-def overdue_context() -> dict[str, Any]:
-    """For the officer dashboard: `{% include "workspace/_overdue.html" %}` with this."""
-    return {"overdue": services.overdue_responses()}
-
-
 # --------------------------------------------------------------------------- runs
 
 
@@ -72,9 +62,9 @@ def overdue_context() -> dict[str, Any]:
 @staff_required("officer")
 def consultation(consultation_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
-    run = jobs.current_run(consultation_id=item.id)
+    run = queries.current_run(consultation_id=item.id)
     questions = [q for q in item.questions if q.kind == "free_text"]
-    themes = {q.id: jobs.live_themes(run, q.id) if run else [] for q in questions}
+    themes = {q.id: queries.live_themes(run, q.id) if run else [] for q in questions}
     return render_template(
         "workspace/consultation.html",
         consultation=item,
@@ -92,14 +82,14 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
 @staff_required("officer")
 def jury(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
-    run = jobs.current_run(jury_id=item.id)
+    run = queries.current_run(jury_id=item.id)
     recommendations = queries.passed_recommendations(item)
     return render_template(
         "workspace/jury.html",
         jury=item,
         run=run,
         runs=queries.subject_runs(item),
-        themes=jobs.live_themes(run) if run else [],
+        themes=queries.live_themes(run) if run else [],
         recommendations=recommendations,
         responses=queries.responses_by_recommendation(recommendations),
         opinion=charts.jury_opinion_maps(item),
@@ -140,13 +130,6 @@ def start_consultation_run(consultation_id: int) -> ResponseReturnValue:
 def start_jury_run(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
     return _start(item, url_for("workspace.jury", jury_id=item.id))
-
-
-@bp.cli.command("worker")
-@click.option("--burst", is_flag=True, help="Quit once the queue is empty.")
-def worker(burst: bool) -> None:
-    """Run queued analyses from Redis (ANALYSIS_QUEUE=rq, REDIS_URL)."""
-    jobs.work(current_app._get_current_object(), burst=burst)  # type: ignore[attr-defined]
 
 
 @bp.route("/runs/<int:run_id>")

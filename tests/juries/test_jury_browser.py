@@ -19,7 +19,7 @@ pytestmark = pytest.mark.browser
 def app_config(app_config: dict) -> dict:
     """Draws run in a real background thread, as in production (tests elsewhere run them
     inline), so the browser waits for them on the progress page."""
-    return {**app_config, "ANALYSIS_QUEUE": "thread"}
+    return {**app_config, "JOB_QUEUE": "thread"}
 
 
 RESIDENTS = (

@@ -141,7 +141,7 @@ def test_the_background_draw_gives_the_panel_the_service_gives(
 def test_progress_is_committed_and_a_second_start_joins_the_running_draw(
     app, officer_client, make_slow_jury, slug_of
 ):
-    app.config["ANALYSIS_QUEUE"] = "thread"  # a real background thread, as in production
+    app.config["JOB_QUEUE"] = "thread"  # a real background thread, as in production
     jury_id = make_slow_jury()
     slug = slug_of(jury_id)
     run_id = _compute(officer_client, slug)
@@ -417,12 +417,12 @@ def redis_queue(app, redis_server):  # type: ignore[no-untyped-def]
     afterwards; the app queues its draws there."""
     from redis import Redis
 
-    from consult.workspace import jobs
+    from consult import jobs
 
     url = f"{redis_server}/11"
     connection = Redis.from_url(url)
     connection.flushdb()
-    app.config.update(ANALYSIS_QUEUE="rq", REDIS_URL=url)
+    app.config.update(JOB_QUEUE="rq", REDIS_URL=url)
     try:
         yield jobs.rq_queue(connection)
     finally:
@@ -443,7 +443,8 @@ def test_an_rq_draw_waits_in_the_queue_until_a_worker_does_it(
     run_id = _compute(officer_client, slug)
     assert _state(officer_client, slug, run_id)["status"] == "queued"
     (job,) = redis_queue.jobs
-    assert job.func_name == "consult.juries.draw_jobs.rq_execute" and job.args == (run_id,)
+    assert job.func_name == "consult.jobs.worker.perform"
+    assert job.args == ("consult.juries.draw_jobs.execute", run_id)
 
     # a real RQ worker in this process (so on PostgreSQL it shares the test's transaction);
     # it installs its own signal handlers: put pytest's back afterwards
@@ -464,14 +465,14 @@ def test_an_rq_draw_waits_in_the_queue_until_a_worker_does_it(
 def test_a_draw_redis_refuses_is_failed_and_does_not_block_the_next(
     app, officer_client, make_pool_jury, slug_of
 ):
-    app.config.update(ANALYSIS_QUEUE="rq", REDIS_URL="redis://127.0.0.1:1/0")  # no one there
+    app.config.update(JOB_QUEUE="rq", REDIS_URL="redis://127.0.0.1:1/0")  # no one there
     jury_id = make_pool_jury(seed="s")
     slug = slug_of(jury_id)
     refused = _compute(officer_client, slug)
     state = _state(officer_client, slug, refused)
     assert state["status"] == "failed"
     assert state["error"].startswith("Could not queue the draw: ConnectionError")
-    app.config["ANALYSIS_QUEUE"] = "inline"
+    app.config["JOB_QUEUE"] = "inline"
     assert _state(officer_client, slug, _compute(officer_client, slug))["status"] == "done"
 
 
@@ -500,7 +501,7 @@ def test_the_workspace_worker_command_does_queued_draws(
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": app.config["REDIS_URL"],
-        "ANALYSIS_QUEUE": "rq",
+        "JOB_QUEUE": "rq",
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
     environment.pop("FLASK_APP", None)

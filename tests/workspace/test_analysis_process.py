@@ -32,7 +32,7 @@ from consult.models import (
     ThemeAssignment,
     User,
 )
-from consult.workspace import jobs, services
+from consult.workspace import jobs, queries, services
 from tests.conftest import DEFAULT_PASSWORD, TEST_DATABASE_URL, free_port
 from tests.workspace.conftest import TOPICS
 
@@ -145,7 +145,7 @@ def test_a_run_in_a_child_process_stores_what_an_inline_run_stores(
     with app.app_context():
         officer = db.session.get(User, officer_id)
         run = db.session.get(AnalysisRun, child)
-        themes = [t for t in jobs.live_themes(run, like) if not t.no_substantive_comment]
+        themes = [t for t in queries.live_themes(run, like) if not t.no_substantive_comment]
         services.approve_theme(themes[0], actor=officer)
         moved = db.session.scalars(
             select(ThemeAssignment).where(
@@ -188,7 +188,7 @@ def _state(client, run_id: int) -> dict[str, Any]:  # type: ignore[no-untyped-de
 def test_a_run_started_from_the_page_computes_in_a_child_and_commits_its_progress(
     app, officer_client, closed_consultation, officer_id
 ):
-    app.config["ANALYSIS_QUEUE"] = "thread"  # a real background thread, as in production
+    app.config["JOB_QUEUE"] = "thread"  # a real background thread, as in production
     consultation_id = closed_consultation["id"]
     response = officer_client.post(
         f"/workspace/consultations/{consultation_id}/runs", data={"n_themes": "auto"}
@@ -210,7 +210,7 @@ def test_a_run_started_from_the_page_computes_in_a_child_and_commits_its_progres
     progress = [s["progress"] for s in seen]
     assert progress == sorted(progress)
     # and it stored what an inline run stores
-    app.config["ANALYSIS_QUEUE"] = "inline"
+    app.config["JOB_QUEUE"] = "inline"
     inline = _start(app, officer_id, consultation_id=consultation_id)
     _execute(app, inline, in_child=False)
     assert _stored(app, run_id) == _stored(app, inline)
@@ -221,7 +221,7 @@ def _fails_and_keeps_the_previous_run(app, officer_client, consultation_id, run_
         run = db.session.get(AnalysisRun, run_id)
         assert run.status == "failed" and run.message == "Failed" and run.finished_at
         assert not db.session.scalars(select(Theme).where(Theme.run_id == run_id)).all()
-        assert jobs.current_run(consultation_id=consultation_id).id == previous
+        assert queries.current_run(consultation_id=consultation_id).id == previous
         error = run.error
     reason = error.split("\n", 1)[0]
     assert _state(officer_client, run_id)["error"] == reason
@@ -366,7 +366,7 @@ def test_the_server_keeps_answering_while_a_run_computes(
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "SECRET_KEY": app_config["SECRET_KEY"],
         "SOCKETIO_ASYNC_MODE": "gevent",
-        "ANALYSIS_QUEUE": "thread",
+        "JOB_QUEUE": "thread",
         "RATELIMIT_ENABLED": "false",
         "LIVE_ROUND_CLOCK": "false",
         "PUBLIC_ORIGINS": base,

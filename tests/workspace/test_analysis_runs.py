@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 
+from consult import jobs as job_runner
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
@@ -16,7 +17,7 @@ from consult.models import (
     ThemeAssignment,
     User,
 )
-from consult.workspace import jobs, services
+from consult.workspace import jobs, queries, services
 from consult.workspace.services import ResponseInput
 
 
@@ -42,7 +43,7 @@ def test_inline_run_themes_every_free_text_question_and_skips_hidden_answers(
         assert run.parameters["n_themes"] == "auto"
         like, change, choice = closed_consultation["questions"]
         for question_id in (like, change):
-            themes = jobs.live_themes(run, question_id)
+            themes = queries.live_themes(run, question_id)
             real = [t for t in themes if not t.no_substantive_comment]
             assert len(real) >= 2
             no_comment = [t for t in themes if t.no_substantive_comment]
@@ -50,7 +51,7 @@ def test_inline_run_themes_every_free_text_question_and_skips_hidden_answers(
             assert sum(t.size for t in themes) == closed_consultation["answers"]
             assert all(t.summary and t.quotes for t in real)
             assert abs(sum(t.share for t in themes) - 1) < 0.01
-        assert not jobs.live_themes(run, choice)
+        assert not queries.live_themes(run, choice)
         hidden = db.session.scalar(
             select(func.count())
             .select_from(ThemeAssignment)
@@ -84,7 +85,7 @@ def test_a_failed_run_records_its_cause_and_the_previous_run_stays_current(
         assert failed.error.startswith("InvalidParameterError: The 'random_state' parameter")
         assert "Traceback" in failed.error
         assert not db.session.scalars(select(Theme).where(Theme.run_id == second)).all()
-        assert jobs.current_run(consultation_id=closed_consultation["id"]).id == first
+        assert queries.current_run(consultation_id=closed_consultation["id"]).id == first
 
 
 def test_only_one_run_at_a_time_and_only_officers_start_runs(
@@ -127,7 +128,7 @@ def test_approved_and_edited_themes_survive_a_rerun(app, closed_consultation, of
     with app.app_context():
         officer = db.session.get(User, officer_id)
         run = db.session.get(AnalysisRun, first)
-        themes = [t for t in jobs.live_themes(run, like) if not t.no_substantive_comment]
+        themes = [t for t in queries.live_themes(run, like) if not t.no_substantive_comment]
         kept = themes[0]
         services.rename_theme(kept, "Our own name", actor=officer)
         services.approve_theme(kept, actor=officer)
@@ -147,7 +148,7 @@ def test_approved_and_edited_themes_survive_a_rerun(app, closed_consultation, of
     with app.app_context():
         run = db.session.get(AnalysisRun, second)
         assert run.status == "done"
-        new = [t for t in jobs.live_themes(run, like) if t.label == "Our own name"]
+        new = [t for t in queries.live_themes(run, like) if t.label == "Our own name"]
         assert len(new) == 1
         theme = new[0]
         assert theme.approved_at is not None and theme.engine_key.startswith("kept:")
@@ -171,7 +172,7 @@ def test_jury_contributions_are_analysed(app, finished_jury, officer_id):
         jobs.dispatch(run.id)
         run = db.session.get(AnalysisRun, run.id)
         assert run.status == "done"
-        themes = jobs.live_themes(run)
+        themes = queries.live_themes(run)
         assert len(themes) >= 2
         rows = db.session.scalars(
             select(ThemeAssignment).where(ThemeAssignment.theme_id == themes[0].id)
@@ -191,7 +192,7 @@ def test_a_run_whose_process_died_is_failed_and_does_not_block_the_next(
         officer = db.session.get(User, officer_id)
         stuck = jobs.start_run(consultation=consultation, actor=officer)
         stuck.status = "running"
-        stuck.started_at = utcnow() - timedelta(seconds=jobs.RQ_JOB_TIMEOUT + 600)
+        stuck.started_at = utcnow() - timedelta(seconds=job_runner.RQ_JOB_TIMEOUT + 600)
         db.session.commit()
         stuck_id = stuck.id
         fresh = jobs.start_run(consultation=consultation, actor=officer)

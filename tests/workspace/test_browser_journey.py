@@ -17,7 +17,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(autouse=True)
 def _analysis_in_a_thread(app_config):  # type: ignore[no-untyped-def]
     """The real background path: a thread, so the progress bar has something to watch."""
-    app_config["ANALYSIS_QUEUE"] = "thread"
+    app_config["JOB_QUEUE"] = "thread"
 
 
 def test_officer_takes_a_closed_consultation_to_a_published_response(

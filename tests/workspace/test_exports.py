@@ -13,7 +13,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import AnalysisRun, Theme
-from consult.workspace import jobs
+from consult.workspace import queries
 
 
 def _analysed(app, client, consultation):  # type: ignore[no-untyped-def]
@@ -23,7 +23,7 @@ def _analysed(app, client, consultation):  # type: ignore[no-untyped-def]
         run = db.session.get(AnalysisRun, run_id)
         theme = next(
             t
-            for t in jobs.live_themes(run, consultation["questions"][0])
+            for t in queries.live_themes(run, consultation["questions"][0])
             if not t.no_substantive_comment
         )
         theme_id, label = theme.id, theme.label

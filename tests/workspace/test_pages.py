@@ -9,7 +9,7 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.models import AnalysisRun, AuditEntry, CouncilResponse, Theme, ThemeAssignment
-from consult.workspace import jobs
+from consult.workspace import queries
 
 
 def _start(client, consultation_id):  # type: ignore[no-untyped-def]
@@ -25,7 +25,7 @@ def _themes(app, run_id, question_id):  # type: ignore[no-untyped-def]
         run = db.session.get(AnalysisRun, run_id)
         return [
             (t.id, t.label, t.size)
-            for t in jobs.live_themes(run, question_id)
+            for t in queries.live_themes(run, question_id)
             if not t.no_substantive_comment
         ]
 

@@ -1,5 +1,5 @@
 """Two paths of the officer workspace with real moving parts: analysis runs queued on Redis
-(`ANALYSIS_QUEUE=rq`) and done by a real RQ worker, in this process and as the documented
+(`JOB_QUEUE=rq`) and done by a real RQ worker, in this process and as the documented
 commands (`flask workspace worker`, `rq worker analysis`), or marked failed when Redis
 refuses them; and the opinion map of a jury's agree/disagree poll, computed from real
 ballots and shown on the officer's jury page (and to no one else)."""
@@ -22,9 +22,10 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from consult import jobs
 from consult.extensions import db
 from consult.models import AnalysisRun, Theme
-from consult.workspace import jobs
+from consult.workspace import queries
 
 ROOT = Path(__file__).resolve().parents[2]
 #: Where the module's apps queue runs until `redis_db` points them at the session's own
@@ -58,7 +59,7 @@ def redis_db(redis_url: str) -> Iterator[Any]:
 @pytest.fixture
 def app_config(app_config: dict[str, Any]) -> dict[str, Any]:
     """Every app in this module queues its runs on Redis."""
-    return {**app_config, "ANALYSIS_QUEUE": "rq", "REDIS_URL": NO_REDIS}
+    return {**app_config, "JOB_QUEUE": "rq", "REDIS_URL": NO_REDIS}
 
 
 def _start(client: FlaskClient, consultation_id: int) -> int:
@@ -75,7 +76,8 @@ def _assert_waiting_in_queue(client: FlaskClient, run_id: int, redis: Any) -> No
     queue = jobs.rq_queue(redis)
     assert queue.count == 1
     job = queue.jobs[0]
-    assert job.func_name == "consult.workspace.jobs.rq_execute" and job.args == (run_id,)
+    assert job.func_name == "consult.jobs.worker.perform"
+    assert job.args == ("consult.workspace.jobs.execute", run_id)
 
 
 def _assert_done_with_themes(
@@ -92,7 +94,7 @@ def _assert_done_with_themes(
                 select(Theme).where(Theme.run_id == run_id, Theme.question_id == question_id)
             ).all()
             assert len([t for t in themes if not t.no_substantive_comment]) >= 2
-        assert jobs.current_run(consultation_id=run.consultation_id).id == run_id
+        assert queries.current_run(consultation_id=run.consultation_id).id == run_id
 
 
 @pytest.mark.redis
@@ -146,7 +148,7 @@ def test_worker_commands_do_queued_runs(  # type: ignore[no-untyped-def]
         **os.environ,
         "DATABASE_URL": app_config["SQLALCHEMY_DATABASE_URI"],
         "REDIS_URL": redis_url,
-        "ANALYSIS_QUEUE": "rq",
+        "JOB_QUEUE": "rq",
         "SECRET_KEY": "test-secret-key-not-for-production",
     }
     environment.pop("FLASK_APP", None)
@@ -176,7 +178,7 @@ def test_a_run_redis_refuses_is_marked_failed_and_does_not_block_the_next(
     page = officer_client.get(f"/workspace/runs/{run_id}").get_data(as_text=True)
     assert "The analysis failed" in page
 
-    app.config["ANALYSIS_QUEUE"] = "inline"
+    app.config["JOB_QUEUE"] = "inline"
     again = _start(officer_client, closed_consultation["id"])
     assert officer_client.get(f"/workspace/runs/{again}/progress").get_json()["status"] == "done"
 

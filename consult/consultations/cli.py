@@ -10,8 +10,7 @@ from datetime import timedelta
 import click
 from sqlalchemy import func, select
 
-from consult.consultations import services
-from consult.consultations.views import bp
+from consult.consultations import bp, services
 from consult.extensions import db
 from consult.models import ApiToken, AuditEntry, Consultation, Question, User, utcnow
 

@@ -12,8 +12,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.auth.access import staff_required
+from consult.consultations import bp, imports, services
 from consult.consultations import dashboard as dashboards
-from consult.consultations import imports, services
 from consult.consultations.forms import (
     ConsultationForm,
     ImportUploadForm,
@@ -22,19 +22,14 @@ from consult.consultations.forms import (
     to_utc,
 )
 from consult.consultations.kinds import TEXT_KINDS
-from consult.consultations.views import bp
+from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 
 
 def _consultation(slug: str) -> Consultation:
-    consultation = services.consultation_by_slug(slug)
-    if consultation is None:
-        abort(404)
-    if services.refresh_status(consultation):
-        db.session.commit()
-    return consultation
+    return consultation_or_404(slug)
 
 
 def _question(consultation: Consultation, question_id: int) -> Question:

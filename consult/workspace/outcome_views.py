@@ -6,7 +6,7 @@ import csv
 import io
 from typing import Any
 
-from flask import Blueprint, Response, abort, jsonify, render_template
+from flask import Response, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
@@ -22,9 +22,8 @@ from consult.models import (
     Recommendation,
     Theme,
 )
-from consult.workspace import jobs, payloads
-
-bp = Blueprint("outcomes", __name__)
+from consult.workspace import outcomes_bp as bp
+from consult.workspace import payloads, queries
 
 CSV_COLUMNS = [
     "kind",
@@ -93,7 +92,7 @@ def consultation(slug: str) -> ResponseReturnValue:
     item = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
     if item is None:
         abort(404)
-    run = jobs.current_run(consultation_id=item.id)
+    run = queries.current_run(consultation_id=item.id)
     sections = []
     if run is not None:
         for question in item.questions:
@@ -101,7 +100,7 @@ def consultation(slug: str) -> ResponseReturnValue:
                 continue
             themes = [
                 t
-                for t in jobs.live_themes(run, question.id)
+                for t in queries.live_themes(run, question.id)
                 if t.published and not t.no_substantive_comment
             ]
             if themes:
