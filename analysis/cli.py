@@ -33,6 +33,16 @@ def _themes_count(value: str) -> int | str:
     return number
 
 
+def _positive(value: str) -> int:
+    try:
+        number = int(value)
+    except ValueError:
+        raise argparse.ArgumentTypeError("expected a whole number") from None
+    if number < 1:
+        raise argparse.ArgumentTypeError("must be at least 1")
+    return number
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser (exposed for tests and documentation)."""
     parser = argparse.ArgumentParser(
@@ -60,6 +70,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--comments",
         help="Pol.is comments.csv: statements moderated out count as columns of zeros "
         "(default: comments.csv beside FILE, when there is one)",
+    )
+    opinion.add_argument(
+        "--min-votes",
+        type=_positive,
+        help="votes that bring a participant into the groups "
+        "(default: 7, or the number of statements when fewer)",
+    )
+    opinion.add_argument(
+        "--min-group-size",
+        type=_positive,
+        default=3,
+        help="smaller groups are never reported; their members join the nearest group (default 3)",
     )
     opinion.add_argument("--out")
     opinion.add_argument("--quiet", action="store_true")
@@ -125,7 +147,13 @@ def _run_opinion_groups(arguments: argparse.Namespace) -> str:
         raise InputError(f"{arguments.file} holds no votes.")
     comments = arguments.comments or Path(arguments.file).with_name("comments.csv")
     removed = read_moderated_out(comments) if Path(comments).is_file() else set()
-    groups = opinion_groups(votes, moderated_out=removed, random_state=arguments.seed)
+    groups = opinion_groups(
+        votes,
+        moderated_out=removed,
+        random_state=arguments.seed,
+        min_votes=arguments.min_votes,
+        min_group_size=arguments.min_group_size,
+    )
     return json.dumps(groups.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 

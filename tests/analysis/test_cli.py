@@ -144,3 +144,39 @@ def test_module_runs_as_a_program_and_shows_progress_on_stderr(answers_csv):
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert bad.returncode == 2 and "error:" in bad.stderr
+
+
+def _two_camps_votes(tmp_path, voters=20, comments=6):
+    path = tmp_path / "votes.csv"
+    lines = ["timestamp,datetime,comment-id,voter-id,vote"]
+    for voter in range(voters):
+        # Voter 19 votes on two statements only.
+        for comment in range(2 if voter == voters - 1 else comments):
+            vote = 1 if (voter < 10) == (comment < 3) else -1
+            lines.append(f"{voter * 10 + comment},x,{comment},{voter},{vote}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_opinion_groups_min_votes_sets_who_is_grouped(tmp_path, capsys):
+    path = _two_camps_votes(tmp_path)
+    assert main(["opinion-groups", str(path)]) == 0
+    assert "19" not in json.loads(capsys.readouterr().out)["assignments"]
+    assert main(["opinion-groups", str(path), "--min-votes", "2"]) == 0
+    assert "19" in json.loads(capsys.readouterr().out)["assignments"]
+    with pytest.raises(SystemExit):
+        main(["opinion-groups", str(path), "--min-votes", "0"])
+
+
+def test_opinion_groups_meta_column_in_comments_is_moderated_out(tmp_path, capsys):
+    path = _two_camps_votes(tmp_path)
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,comment-body\n"
+        + "".join(f"{c},{c},1,0,0,1,{int(c == 0)},Statement {c}\n" for c in range(6)),
+        encoding="utf-8",
+    )
+    assert main(["opinion-groups", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    listed = {s["statement"] for g in data["groups"] for s in g["representative"]}
+    listed |= {s["statement"] for s in data["consensus"] + data["divisive"]}
+    assert "0" not in listed and listed
