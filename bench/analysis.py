@@ -212,7 +212,7 @@ def bench_scale(size: int) -> dict:
 
 
 def bench_ideas() -> dict:
-    from analysis.themes import cluster_ideas
+    from analysis.ideas import cluster_ideas
 
     rng = random.Random(0)
     pool = read_set("searchsnippets")[2]
