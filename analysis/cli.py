@@ -126,13 +126,23 @@ def _run_themes(arguments: argparse.Namespace) -> str:
         )
     if arguments.format == "json":
         return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
-    labels = {theme.id: theme.label for theme in result.themes}
+    titles = {theme.id: theme.title for theme in result.themes}
+    titles.update({sub.id: sub.title for theme in result.themes for sub in theme.subthemes})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "theme", "theme_label", "confidence"])
+    writer.writerow(["id", "theme", "theme_label", "subtheme", "subtheme_label", "confidence"])
     for assignment in result.assignments:
-        label = labels.get(assignment.theme, NO_COMMENT_LABEL)
-        writer.writerow([assignment.id, assignment.theme, label, assignment.confidence])
+        sub = assignment.theme if assignment.subtheme is None else assignment.subtheme
+        writer.writerow(
+            [
+                assignment.id,
+                assignment.theme,
+                titles.get(assignment.theme, NO_COMMENT_LABEL),
+                sub,
+                titles.get(sub, NO_COMMENT_LABEL),
+                assignment.confidence,
+            ]
+        )
     return buffer.getvalue()
 
 

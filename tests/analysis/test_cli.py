@@ -50,11 +50,13 @@ def test_themes_json_has_themes_assignments_and_duplicates(answers_csv, capsys):
     assert set(data) >= {"themes", "assignments", "duplicates"}
     theme = data["themes"][0]
     assert set(theme) >= {"id", "label", "keyphrases", "size", "share", "sentiment", "summary"}
+    assert theme["label"] == theme["title"] and theme["description"]
     assert set(theme["summary"][0]) == {"sentence", "response_ids"}
     assert len(data["assignments"]) == len(ANSWERS)
     assert data["assignments"][-1] == {
         "id": "R12",
         "theme": 0,
+        "subtheme": 0,
         "confidence": 1.0,
         "other_themes": [],
         "sentiment": 0.0,
@@ -71,7 +73,9 @@ def test_themes_csv_without_id_column_uses_row_numbers(answers_csv, tmp_path):
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [row["id"] for row in rows] == [str(i) for i in range(len(ANSWERS))]
-    assert set(rows[0]) == {"id", "theme", "theme_label", "confidence"}
+    assert set(rows[0]) == {
+        "id", "theme", "theme_label", "subtheme", "subtheme_label", "confidence"
+    }  # fmt: skip
     assert len({row["theme"] for row in rows if row["theme"] != "0"}) == 3
 
 
