@@ -863,9 +863,11 @@ def _themes(
 #: Central answers a title is looked for in (more costs time and rarely changes it).
 TITLE_ANSWERS = 100
 SUBTHEME_TITLE_ANSWERS = 40
-#: A theme is split only when it has at least this many distinct answers, and a
-#: sub-theme must hold at least `MIN_SUBTHEME_SHARE` of its theme (and 4 answers).
+#: A theme is split only when it has at least `MIN_SPLIT` answers, `MIN_SPLIT_DISTINCT`
+#: of them distinct, and a sub-theme must hold at least `MIN_SUBTHEME_SHARE` of its theme
+#: (and 4 answers).
 MIN_SPLIT = 40
+MIN_SPLIT_DISTINCT = 8
 MIN_SUBTHEME_SHARE = 0.03
 
 
@@ -921,11 +923,11 @@ def _split_theme(
     their answers are closest to.
     """
     m = len(content)
-    if m < MIN_SPLIT or sum(1 for words in content if words) < MIN_SPLIT:
+    if weights.sum() < MIN_SPLIT or sum(1 for words in content if words) < MIN_SPLIT_DISTINCT:
         return None
     features = _features(content, dimensions=50, random_state=random_state)
     vectors = features.vectors
-    big_k = min(ceiling, round(1.2 * math.sqrt(m)), m // 2)
+    big_k = min(ceiling, round(1.2 * math.sqrt(weights.sum())), m // 2)
     big_k = min(big_k, _distinct_rows(vectors, limit=big_k))
     if big_k < 2:
         return None
