@@ -130,6 +130,7 @@ def opinion_groups(
     min_votes: int | None = None,
     moderated_out: Collection[str] = (),
     min_group_size: int = MIN_GROUP_SIZE,
+    n_groups: int | None = None,
 ) -> OpinionGroups:
     """Group participants by how they voted, as Pol.is does.
 
@@ -141,7 +142,9 @@ def opinion_groups(
     for the same conversation: it keeps participants in, group ids and the chosen number
     of groups stable. A group with fewer than ``min_group_size`` members (default 3) is
     never reported: its statistics would expose individual votes, so its members join
-    the nearest larger group (no groups at all when none is large enough). The result
+    the nearest larger group (no groups at all when none is large enough). ``n_groups``
+    (2-5) fixes the number of groups instead of the silhouette's choice, where the data
+    allow that many. The result
     depends only on the votes, ``previous`` and ``random_state``, not on their order.
     Raises ValueError on a vote outside
     {1, -1, 0}.
@@ -151,7 +154,7 @@ def opinion_groups(
     # The matrices here are small: one thread avoids oversubscribing a busy machine.
     with threadpool_limits(limits=1):
         return _opinion_groups(
-            votes, previous, random_state, min_votes, moderated_out, min_group_size
+            votes, previous, random_state, min_votes, moderated_out, min_group_size, n_groups
         )
 
 
@@ -162,6 +165,7 @@ def _opinion_groups(
     min_votes: int | None,
     moderated_out: Collection[str],
     min_group_size: int = MIN_GROUP_SIZE,
+    n_groups: int | None = None,
 ) -> OpinionGroups:
     if min_votes is not None and min_votes < 1:
         raise ValueError("min_votes must be at least 1.")
@@ -206,6 +210,8 @@ def _opinion_groups(
         base_centres, weights, base_labels, member_names, state, random_state
     )
     chosen_k, last_k, last_k_count = _choose_k(clusterings, state)
+    if n_groups is not None and n_groups in clusterings:
+        chosen_k = n_groups
     if chosen_k is None:
         labels = np.zeros(len(members), dtype=int)
     else:
