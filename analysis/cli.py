@@ -24,22 +24,16 @@ __all__ = ["build_parser", "main"]
 def _themes_count(value: str) -> int | str:
     if value == "auto":
         return "auto"
+    return _positive(value, expected='"auto" or a whole number', what="the number of themes")
+
+
+def _positive(value: str, *, expected: str = "a whole number", what: str = "it") -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError('expected "auto" or a whole number') from None
+        raise argparse.ArgumentTypeError(f"expected {expected}") from None
     if number < 1:
-        raise argparse.ArgumentTypeError("the number of themes must be at least 1")
-    return number
-
-
-def _positive(value: str) -> int:
-    try:
-        number = int(value)
-    except ValueError:
-        raise argparse.ArgumentTypeError("expected a whole number") from None
-    if number < 1:
-        raise argparse.ArgumentTypeError("must be at least 1")
+        raise argparse.ArgumentTypeError(f"{what} must be at least 1")
     return number
 
 
