@@ -64,6 +64,8 @@ there here then thus hence therefore however etc eg ie vs versus instead please
 i'm i've i'd i'll we're we've we'd we'll you're you've they're they've it's that's
 there's let's don't doesn't didn't isn't aren't wasn't weren't won't wouldn't
 can't couldn't shouldn't haven't hasn't hadn't cannot
+you'll they'll he'll she'll it'll that'll there'll you'd they'd he'd she'd it'd
+he's she's what's where's who's how's here's
 """
 FUNCTION_WORDS: frozenset[str] = frozenset(_FUNCTION_WORDS_TEXT.split())
 
@@ -287,14 +289,29 @@ def make_title(
         title = surface[0].upper() + surface[1:]
         if title.lower() not in avoid:
             return title
+    if needed:  # nothing usable with the top key phrase's words: any span will do
+        return make_title(
+            texts, weights, spans, stem_sets=stem_sets, fallback=fallback, avoid=avoid
+        )
     return _fallback_title(fallback)
 
 
 def _fallback_title(keyphrases: Sequence[str]) -> str:
-    words = [phrase for phrase in keyphrases if phrase][:2]
-    if not words:
+    """A key phrase of 2-8 words that a heading may start and end with, else the first
+    two joined by "and" ("Parking and fees")."""
+    for phrase in keyphrases:
+        words = _words(phrase)
+        if (
+            MIN_WORDS <= len(words) <= MAX_WORDS
+            and _is_edge_word(words[0])
+            and _is_edge_word(words[-1])
+            and words[-1] not in _NOT_LAST
+        ):
+            return phrase[0].upper() + phrase[1:]
+    usable = [p for p in keyphrases if p and all(_is_edge_word(w) for w in _words(p))][:2]
+    if not usable:
         return "Other comments"
-    title = " and ".join(words) if len(words) == 2 or len(words[0].split()) < 2 else words[0]
+    title = " and ".join(usable)
     return title[0].upper() + title[1:]
 
 

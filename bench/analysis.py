@@ -205,7 +205,7 @@ def bench_demo_titles() -> list[dict]:
                 "answers": len(texts),
                 "themes": len(found.themes),
                 "subthemes": sum(len(t.subthemes) for t in found.themes),
-                "titles": [[t.title, [s.title for s in t.subthemes]] for t in found.themes],
+                "title_tree": [[t.title, [s.title for s in t.subthemes]] for t in found.themes],
                 **title_measures(found, dict(zip(ids, texts, strict=True))),
             }
         )
@@ -439,7 +439,7 @@ def main() -> None:
                 f" {row['subthemes']} sub-themes; titles {row['grammatical_in_answers_pct']}% "
                 f"phrases in answers, {row['function_word_at_edge_pct']}% function-word end, "
                 f"{row['comma_joined_pct']}% comma-joined: "
-                + "; ".join(title for title, _ in row["titles"]),
+                + "; ".join(title for title, _ in row["title_tree"]),
                 flush=True,
             )
     polis = "skipped" if arguments.skip_polis else bench_polis()
