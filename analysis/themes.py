@@ -3,7 +3,10 @@
 Method (measured on the short-text benchmarks, see `analysis/README.md`): stemmed TF-IDF
 with sublinear term frequency → LSA (truncated SVD, up to 200 dimensions) → unit-length
 k-means, refined by a few EM rounds of a multinomial mixture on word counts. The number
-of themes is the elbow of the k-means inertia curve unless an officer fixes it.
+of themes is the elbow of the k-means inertia curve, capped by a ceiling that grows
+slowly with the corpus (`top_level_ceiling`), unless an officer fixes it. Each theme
+large enough is split into sub-themes in a space of its own answers (`_split_theme`), so
+the result is a two-level tree: a short list to read first, the finer points inside.
 
 Large corpora (100,000 answers in well under a minute on two cores): the SVD is learnt on
 a 25,000-answer sample with 100 dimensions above 50,000 answers, k-means runs on a
@@ -12,10 +15,11 @@ answer; text preparation and labels work once per distinct token, not once per t
 
 Around the clustering: answers with nothing to say go to an explicit "no substantive
 comment" group; duplicates and organised campaigns (`analysis.duplicates`) are clustered
-once, weighted by the number of people who sent them; each theme gets key-phrase labels
-(`analysis.labels`), a cited extractive summary and quotes (`analysis.summaries`) and a
-sentiment summary (`analysis.sentiment`). The live idea board's fast path is
-`analysis.ideas.cluster_ideas`.
+once, weighted by the number of people who sent them; each theme and sub-theme gets a
+title in the answers' own words and a cited one-sentence description (`analysis.titles`),
+key phrases (`analysis.labels`), a cited extractive summary and quotes
+(`analysis.summaries`) and a sentiment summary (`analysis.sentiment`). The live idea
+board's fast path is `analysis.ideas.cluster_ideas`.
 """
 
 from __future__ import annotations
@@ -572,16 +576,20 @@ def themes(
     subthemes: bool = True,
     max_subthemes: int = 40,
 ) -> ThemeResult:
-    """Cluster the answers to one question into themes, with labels, summaries and quotes.
+    """Cluster the answers to one question into a tree of themes and sub-themes, each with
+    a title, a cited description, key phrases, a summary, quotes and sentiment.
 
     `texts` are the answers; `ids` their ids (default: row numbers "0", "1", ...; ids are
-    returned as strings). `n_themes` is "auto" (the elbow, between 2 and `max_themes`,
-    fewer for small corpora) or a number an officer fixed. An answer's `confidence` blends
-    the mixture's posterior with its main theme's share of the answer's words; its
-    `other_themes` are further themes explaining at least `secondary_threshold` of its
-    words (with that share). Empty or
-    non-committal answers get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)`
-    is called as the work advances. Same input and `random_state` give the same result.
+    returned as strings). `n_themes` is the number of top-level themes: "auto" (the
+    elbow, between 2 and `max_themes`, capped by `top_level_ceiling`, fewer for small
+    corpora) or a number an officer fixed. With `subthemes` each theme of 40 answers or
+    more is split into sub-themes (at most `max_subthemes`, none when its answers do not
+    separate); ids run 1..k for themes, then on through the sub-themes. An answer's
+    `confidence` blends the mixture's posterior with its main theme's share of the
+    answer's words; its `other_themes` are further themes explaining at least
+    `secondary_threshold` of its words (with that share). Empty or non-committal answers
+    get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)` is called as the
+    work advances. Same input and `random_state` give the same result.
     Raises ValueError when `ids` and `texts` differ in length or ids repeat.
     """
     # One BLAS/OpenMP thread: measured on the shared 2-core server, threads spinning
