@@ -16,26 +16,24 @@ _EXPORTS = {
     "CodingFrame": "analysis.coding",
     "NO_COMMENT_THEME": "analysis.themes",
     "Assignment": "analysis.themes",
-    "IdeaClusters": "analysis.themes",
-    "IdeaTheme": "analysis.themes",
+    "IdeaClusters": "analysis.ideas",
+    "IdeaTheme": "analysis.ideas",
     "ProgressCallback": "analysis.themes",
     "Theme": "analysis.themes",
     "ThemeResult": "analysis.themes",
-    "cluster_ideas": "analysis.themes",
+    "cluster_ideas": "analysis.ideas",
     "themes": "analysis.themes",
 }
 
 if TYPE_CHECKING:
     from analysis.coding import Coded, CodingFrame
+    from analysis.ideas import IdeaClusters, IdeaTheme, cluster_ideas
     from analysis.themes import (
         NO_COMMENT_THEME,
         Assignment,
-        IdeaClusters,
-        IdeaTheme,
         ProgressCallback,
         Theme,
         ThemeResult,
-        cluster_ideas,
         themes,
     )
 

@@ -24,12 +24,16 @@ __all__ = ["build_parser", "main"]
 def _themes_count(value: str) -> int | str:
     if value == "auto":
         return "auto"
+    return _positive(value, expected='"auto" or a whole number', what="the number of themes")
+
+
+def _positive(value: str, *, expected: str = "a whole number", what: str = "it") -> int:
     try:
         number = int(value)
     except ValueError:
-        raise argparse.ArgumentTypeError('expected "auto" or a whole number') from None
+        raise argparse.ArgumentTypeError(f"expected {expected}") from None
     if number < 1:
-        raise argparse.ArgumentTypeError("the number of themes must be at least 1")
+        raise argparse.ArgumentTypeError(f"{what} must be at least 1")
     return number
 
 
@@ -60,6 +64,18 @@ def build_parser() -> argparse.ArgumentParser:
         "--comments",
         help="Pol.is comments.csv: statements moderated out count as columns of zeros "
         "(default: comments.csv beside FILE, when there is one)",
+    )
+    opinion.add_argument(
+        "--min-votes",
+        type=_positive,
+        help="votes that bring a participant into the groups "
+        "(default: 7, or the number of statements when fewer)",
+    )
+    opinion.add_argument(
+        "--min-group-size",
+        type=_positive,
+        default=3,
+        help="smaller groups are never reported; their members join the nearest group (default 3)",
     )
     opinion.add_argument("--out")
     opinion.add_argument("--quiet", action="store_true")
@@ -114,13 +130,23 @@ def _run_themes(arguments: argparse.Namespace) -> str:
         )
     if arguments.format == "json":
         return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"
-    labels = {theme.id: theme.label for theme in result.themes}
+    titles = {theme.id: theme.title for theme in result.themes}
+    titles.update({sub.id: sub.title for theme in result.themes for sub in theme.subthemes})
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["id", "theme", "theme_label", "confidence"])
+    writer.writerow(["id", "theme", "theme_label", "subtheme", "subtheme_label", "confidence"])
     for assignment in result.assignments:
-        label = labels.get(assignment.theme, NO_COMMENT_LABEL)
-        writer.writerow([assignment.id, assignment.theme, label, assignment.confidence])
+        sub = assignment.theme if assignment.subtheme is None else assignment.subtheme
+        writer.writerow(
+            [
+                assignment.id,
+                assignment.theme,
+                titles.get(assignment.theme, NO_COMMENT_LABEL),
+                sub,
+                titles.get(sub, NO_COMMENT_LABEL),
+                assignment.confidence,
+            ]
+        )
     return buffer.getvalue()
 
 
@@ -135,7 +161,13 @@ def _run_opinion_groups(arguments: argparse.Namespace) -> str:
         raise InputError(f"{arguments.file} holds no votes.")
     comments = arguments.comments or Path(arguments.file).with_name("comments.csv")
     removed = read_moderated_out(comments) if Path(comments).is_file() else set()
-    groups = opinion_groups(votes, moderated_out=removed, random_state=arguments.seed)
+    groups = opinion_groups(
+        votes,
+        moderated_out=removed,
+        random_state=arguments.seed,
+        min_votes=arguments.min_votes,
+        min_group_size=arguments.min_group_size,
+    )
     return json.dumps(groups.as_dict(), ensure_ascii=False, indent=2) + "\n"
 
 

@@ -11,7 +11,7 @@ cross-validation is needed to calibrate a logistic regression).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import pairwise
 
 import numpy as np
@@ -29,12 +29,16 @@ class Coded:
     """The theme given to one answer, how sure, and whether a person should check it.
 
     `theme` is None for an answer with nothing to code (empty, "n/a", "no comment").
+    `subtheme` is the approved sub-theme of that theme it belongs to (None when the frame
+    was fitted without sub-themes or the theme has none), with `subtheme_confidence`.
     """
 
     theme: str | int | None
     confidence: float
     needs_review: bool
     alternatives: tuple[tuple[str | int, float], ...] = ()
+    subtheme: str | int | None = None
+    subtheme_confidence: float | None = None
 
     def as_dict(self) -> dict:
         return {
@@ -42,6 +46,8 @@ class Coded:
             "confidence": self.confidence,
             "needs_review": self.needs_review,
             "alternatives": [list(pair) for pair in self.alternatives],
+            "subtheme": self.subtheme,
+            "subtheme_confidence": self.subtheme_confidence,
         }
 
 
@@ -64,6 +70,12 @@ class CodingFrame:
 
     `threshold`: below this confidence an answer `needs_review`. `C`: inverse
     regularisation of the logistic regression. Deterministic (no randomness is used).
+
+    With `subtheme_labels` (the approved sub-theme of each answer, None where there is
+    none), each theme with two or more approved sub-themes gets a frame of its own, and
+    an answer coded into that theme is coded into one of its sub-themes too (it needs
+    review when either confidence is below `threshold`). A theme with one approved
+    sub-theme codes into it with the theme's confidence.
     """
 
     def __init__(self, *, threshold: float = 0.5, C: float = 5.0) -> None:
@@ -75,15 +87,36 @@ class CodingFrame:
         self._words: TfidfVectorizer | None = None
         self._characters: TfidfVectorizer | None = None
         self._model: LogisticRegression | None = None
+        self._subframes: dict[str | int, CodingFrame | str | int] = {}
 
-    def fit(self, texts: Sequence[str], theme_labels: Sequence[str | int]) -> CodingFrame:
-        """Learn from answers and their approved themes; returns self.
+    def fit(
+        self,
+        texts: Sequence[str],
+        theme_labels: Sequence[str | int],
+        subtheme_labels: Sequence[str | int | None] | None = None,
+    ) -> CodingFrame:
+        """Learn from answers and their approved themes (and sub-themes); returns self.
 
         Answers labelled None or with nothing to code are left out. Raises ValueError when
         the lengths differ or nothing is left to learn from.
         """
         if len(texts) != len(theme_labels):
             raise ValueError(f"Got {len(texts)} texts but {len(theme_labels)} theme labels.")
+        if subtheme_labels is not None and len(subtheme_labels) != len(texts):
+            raise ValueError(f"Got {len(texts)} texts but {len(subtheme_labels)} sub-theme labels.")
+        self._subframes = {}
+        if subtheme_labels is not None:
+            by_theme: dict[str | int, tuple[list[str], list[str | int]]] = {}
+            for text, theme, sub in zip(texts, theme_labels, subtheme_labels, strict=True):
+                if theme is not None and sub is not None and not is_no_comment(text):
+                    by_theme.setdefault(theme, ([], []))[0].append(text)
+                    by_theme[theme][1].append(sub)
+            for theme, (sub_texts, subs) in by_theme.items():
+                if len(set(subs)) == 1:
+                    self._subframes[theme] = subs[0]
+                else:
+                    frame = CodingFrame(threshold=self.threshold, C=self.C)
+                    self._subframes[theme] = frame.fit(sub_texts, subs)
         pairs = [
             (normalise(text), label)
             for text, label in zip(texts, theme_labels, strict=True)
@@ -152,4 +185,29 @@ class CodingFrame:
             coded.append(
                 Coded(self.themes_[best], confidence, confidence < self.threshold, alternatives)
             )
+        if self._subframes:
+            coded = self._code_subthemes(texts, coded)
         return coded
+
+    def _code_subthemes(self, texts: list[str], coded: list[Coded]) -> list[Coded]:
+        """Code each answer into a sub-theme of the theme it was coded into."""
+        result = list(coded)
+        by_theme: dict[str | int, list[int]] = {}
+        for position, item in enumerate(coded):
+            if item.theme is not None and item.theme in self._subframes:
+                by_theme.setdefault(item.theme, []).append(position)
+        for theme, positions in by_theme.items():
+            sub = self._subframes[theme]
+            if isinstance(sub, CodingFrame):
+                inner = sub.code([texts[p] for p in positions])
+            else:
+                inner = [Coded(sub, coded[p].confidence, False) for p in positions]
+            for position, sub_coded in zip(positions, inner, strict=True):
+                item = coded[position]
+                result[position] = replace(
+                    item,
+                    subtheme=sub_coded.theme,
+                    subtheme_confidence=sub_coded.confidence,
+                    needs_review=item.needs_review or sub_coded.confidence < self.threshold,
+                )
+        return result

@@ -17,7 +17,13 @@ from scipy import sparse
 
 from analysis.text import STOP_WORDS, Stemmer
 
-__all__ = ["WEAK_WORDS", "PhraseIndex", "class_keyphrases", "label_from_keyphrases"]
+__all__ = [
+    "WEAK_WORDS",
+    "PhraseIndex",
+    "class_keyphrases",
+    "class_term_scores",
+    "label_from_keyphrases",
+]
 
 # Words people use to fill a sentence, not to name its subject: never a one-word key phrase,
 # and never the first or last word of one ("idea as long", "children not just"). They still
@@ -151,21 +157,18 @@ class _LabelWords(dict):
         return flag
 
 
-def class_keyphrases(
+def class_term_scores(
     term_lists: Sequence[Sequence[tuple[str, ...]]],
     classes: Sequence[int],
     n_classes: int,
-    index: PhraseIndex,
     *,
     weights: Sequence[float] | None = None,
-    top: int = 6,
     phrase_boost: float = 1.5,
-) -> list[list[str]]:
-    """Top `top` key phrases (surface form) for each class 0..n_classes-1, best first.
+) -> tuple[list[tuple[str, ...]], np.ndarray]:
+    """The terms seen and their class-based TF-IDF score per class (n_classes × terms).
 
-    `term_lists[i]` are the terms of answer i (from `PhraseIndex.terms`), `classes[i]` its
-    class (negative = ignored), `weights[i]` how many people sent it. Phrases get a mild
-    boost, and a single word already inside a chosen phrase is skipped.
+    Arguments as for `class_keyphrases`. Phrases get `phrase_boost`; a term seen in a
+    single answer of a class keeps a tenth of its score there.
     """
     labels = np.asarray(classes, dtype=np.int64).reshape(-1)
     kept = np.flatnonzero(labels >= 0)
@@ -176,7 +179,7 @@ def class_keyphrases(
         for term in chain.from_iterable(term_lists[i] for i in kept)
     ]
     if not vocabulary:
-        return [[] for _ in range(n_classes)]
+        return [], np.zeros((n_classes, 0))
     rows = np.repeat(labels[kept], lengths)
     weight = np.ones(len(labels)) if weights is None else np.asarray(weights, dtype=np.float64)
     values = np.repeat(weight[kept], lengths)
@@ -194,9 +197,36 @@ def class_keyphrases(
     overall[overall == 0] = 1.0
     scores = (counts / totals) * np.log1p(average / overall)
     terms = list(vocabulary)
-    lengths = np.array([len(term) for term in terms])
-    scores = scores * np.where(lengths > 1, phrase_boost, 1.0)
+    term_lengths = np.array([len(term) for term in terms])
+    scores = scores * np.where(term_lengths > 1, phrase_boost, 1.0)
     scores[support < 2] *= 0.1  # seen in one answer only: keep as a last resort
+    return terms, scores
+
+
+def class_keyphrases(
+    term_lists: Sequence[Sequence[tuple[str, ...]]],
+    classes: Sequence[int],
+    n_classes: int,
+    index: PhraseIndex,
+    *,
+    weights: Sequence[float] | None = None,
+    top: int = 6,
+    phrase_boost: float = 1.5,
+    scored: tuple[list[tuple[str, ...]], np.ndarray] | None = None,
+) -> list[list[str]]:
+    """Top `top` key phrases (surface form) for each class 0..n_classes-1, best first.
+
+    `term_lists[i]` are the terms of answer i (from `PhraseIndex.terms`), `classes[i]` its
+    class (negative = ignored), `weights[i]` how many people sent it. Phrases get a mild
+    boost, and a single word already inside a chosen phrase is skipped. `scored` is the
+    result of `class_term_scores` on the same arguments, when the caller has it.
+    """
+    terms, scores = scored or class_term_scores(
+        term_lists, classes, n_classes, weights=weights, phrase_boost=phrase_boost
+    )
+    if not terms:
+        return [[] for _ in range(n_classes)]
+    vocabulary = {term: j for j, term in enumerate(terms)}
     result: list[list[str]] = []
     for label in range(n_classes):
         order = np.argsort(-scores[label], kind="stable")

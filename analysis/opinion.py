@@ -37,6 +37,7 @@ BASE_CLUSTERS = 100
 MAX_GROUPS = 5
 K_CHANGE_AFTER = 4  # updates in a row a new k must win before the groups change to it
 DEFAULT_MIN_VOTES = 7
+MIN_GROUP_SIZE = 3  # smaller groups would expose their members' votes: never reported
 Z_90 = 1.2816  # one-sided 90% significance, as Pol.is uses
 TOP_REPRESENTATIVE = 5
 TOP_CONSENSUS = 5
@@ -128,6 +129,8 @@ def opinion_groups(
     random_state: int = 0,
     min_votes: int | None = None,
     moderated_out: Collection[str] = (),
+    min_group_size: int = MIN_GROUP_SIZE,
+    n_groups: int | None = None,
 ) -> OpinionGroups:
     """Group participants by how they voted, as Pol.is does.
 
@@ -137,15 +140,22 @@ def opinion_groups(
     ``min(7, number of statements)``); ``moderated_out`` statements stay in the matrix
     as zeros and never appear in the statement lists. ``previous`` is the last result
     for the same conversation: it keeps participants in, group ids and the chosen number
-    of groups stable. The result depends only on the votes, ``previous`` and
-    ``random_state``, not on the order of the votes. Raises ValueError on a vote outside
+    of groups stable. A group with fewer than ``min_group_size`` members (default 3) is
+    never reported: its statistics would expose individual votes, so its members join
+    the nearest larger group (no groups at all when none is large enough). ``n_groups``
+    (2-5) fixes the number of groups instead of the silhouette's choice, where the data
+    allow that many. The result
+    depends only on the votes, ``previous`` and ``random_state``, not on their order.
+    Raises ValueError on a vote outside
     {1, -1, 0}.
     """
     from threadpoolctl import threadpool_limits
 
     # The matrices here are small: one thread avoids oversubscribing a busy machine.
     with threadpool_limits(limits=1):
-        return _opinion_groups(votes, previous, random_state, min_votes, moderated_out)
+        return _opinion_groups(
+            votes, previous, random_state, min_votes, moderated_out, min_group_size, n_groups
+        )
 
 
 def _opinion_groups(
@@ -154,7 +164,11 @@ def _opinion_groups(
     random_state: int,
     min_votes: int | None,
     moderated_out: Collection[str],
+    min_group_size: int = MIN_GROUP_SIZE,
+    n_groups: int | None = None,
 ) -> OpinionGroups:
+    if min_votes is not None and min_votes < 1:
+        raise ValueError("min_votes must be at least 1.")
     state = previous.state if previous is not None else OpinionState()
     matrix = _VoteMatrix.build(votes)
     if matrix.n_participants == 0:
@@ -196,10 +210,16 @@ def _opinion_groups(
         base_centres, weights, base_labels, member_names, state, random_state
     )
     chosen_k, last_k, last_k_count = _choose_k(clusterings, state)
+    if n_groups is not None and n_groups in clusterings:
+        chosen_k = n_groups
     if chosen_k is None:
         labels = np.zeros(len(members), dtype=int)
     else:
         labels = clusterings[chosen_k][0][base_labels]
+    labels = _fold_small_groups(labels, points, min_group_size)
+    if labels is None:  # no group is large enough to report
+        new_state = OpinionState(**new_state_base)
+        return OpinionGroups([], {}, [], [], coordinates, new_state)
     labels = _stable_ids(labels, member_names, points, previous)
 
     group_ids = sorted(set(labels.tolist()))
@@ -554,6 +574,25 @@ def _choose_k(
     else:
         chosen = state.smoothed_k
     return chosen, best_k, count
+
+
+def _fold_small_groups(labels: np.ndarray, points: np.ndarray, min_size: int) -> np.ndarray | None:
+    """Move members of groups smaller than `min_size` to the nearest large group's centre.
+
+    Returns None when no group has `min_size` members (then nothing is reported).
+    """
+    clusters, sizes = np.unique(labels, return_counts=True)
+    large = clusters[sizes >= min_size]
+    if len(large) == len(clusters):
+        return labels
+    if len(large) == 0:
+        return None
+    centres = np.array([points[labels == c].mean(axis=0) for c in large])
+    labels = labels.copy()
+    small = ~np.isin(labels, large)
+    distance = ((points[small, None, :] - centres[None, :, :]) ** 2).sum(axis=2)
+    labels[small] = large[np.argmin(distance, axis=1)]
+    return labels
 
 
 def _stable_ids(

@@ -159,16 +159,25 @@ def read_polis_groups(path: PathLike) -> dict[str, int]:
     return groups
 
 
+#: Columns of a ``comments.csv`` that mark a statement as about the respondent rather than
+#: an opinion (demographics): Pol.is treats such statements like moderated-out ones.
+META_COLUMNS = ("is-meta", "is_meta", "meta")
+_TRUE = frozenset({"1", "true", "t", "yes", "y"})
+
+
 def read_moderated_out(path: PathLike) -> set[str]:
-    """Statement ids a moderator removed (``moderated == -1``) in a Pol.is ``comments.csv``.
-    They stay in the vote matrix as columns of zeros (pass `moderated_out=` to
-    `opinion_groups`), as Pol.is itself does."""
+    """Statement ids that carry no opinion in a Pol.is ``comments.csv``: removed by a
+    moderator (``moderated == -1``) or marked meta (``is-meta`` true, or an equivalent
+    column in `META_COLUMNS`). They stay in the vote matrix as columns of zeros (pass
+    `moderated_out=` to `opinion_groups`), as Pol.is itself does."""
     header = _header(path)
     if "comment-id" not in header or "moderated" not in header:
         raise _wrong_file(path, "comments.csv (comment-id, moderated)", header)
-    with open(path, encoding="utf-8", newline="") as handle:
+    meta = [name for name in META_COLUMNS if name in header]
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         return {
             row["comment-id"].strip()
             for row in csv.DictReader(handle)
             if (row.get("moderated") or "").strip() == "-1"
+            or any((row.get(name) or "").strip().lower() in _TRUE for name in meta)
         }

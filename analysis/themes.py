@@ -3,7 +3,10 @@
 Method (measured on the short-text benchmarks, see `analysis/README.md`): stemmed TF-IDF
 with sublinear term frequency → LSA (truncated SVD, up to 200 dimensions) → unit-length
 k-means, refined by a few EM rounds of a multinomial mixture on word counts. The number
-of themes is the elbow of the k-means inertia curve unless an officer fixes it.
+of themes is the elbow of the k-means inertia curve, capped by a ceiling that grows
+slowly with the corpus (`top_level_ceiling`), unless an officer fixes it. Each theme
+large enough is split into sub-themes in a space of its own answers (`_split_theme`), so
+the result is a two-level tree: a short list to read first, the finer points inside.
 
 Large corpora (100,000 answers in well under a minute on two cores): the SVD is learnt on
 a 25,000-answer sample with 100 dimensions above 50,000 answers, k-means runs on a
@@ -12,54 +15,52 @@ answer; text preparation and labels work once per distinct token, not once per t
 
 Around the clustering: answers with nothing to say go to an explicit "no substantive
 comment" group; duplicates and organised campaigns (`analysis.duplicates`) are clustered
-once, weighted by the number of people who sent them; each theme gets key-phrase labels
-(`analysis.labels`), a cited extractive summary and quotes (`analysis.summaries`) and a
-sentiment summary (`analysis.sentiment`). `cluster_ideas` is a fast path for a live idea
-board that keeps theme ids stable between calls.
+once, weighted by the number of people who sent them; each theme and sub-theme gets a
+title in the answers' own words and a cited one-sentence description (`analysis.titles`),
+key phrases (`analysis.labels`), a cited extractive summary and quotes
+(`analysis.summaries`) and a sentiment summary (`analysis.sentiment`). The live idea
+board's fast path is `analysis.ideas.cluster_ideas`.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from itertools import chain
 from typing import Any, Literal
 
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linear_sum_assignment
 from sklearn.cluster import KMeans
 from sklearn.decomposition import TruncatedSVD
 from sklearn.feature_extraction.text import CountVectorizer, TfidfTransformer
 from sklearn.preprocessing import normalize
 from threadpoolctl import threadpool_limits
 
-from analysis.labels import PhraseIndex, class_keyphrases, label_from_keyphrases
+from analysis.labels import PhraseIndex, class_keyphrases, class_term_scores
 from analysis.summaries import Quote, SummarySentence, pick_quotes, summarise, text_key
 from analysis.text import (
     Stemmer,
+    content_tokens,
     detect_phrases,
     is_content_word,
-    is_no_comment,
     is_no_comment_tokens,
     sentence_splitter,
     tokenise,
 )
+from analysis.titles import TitleSpans, choose_description, make_title
 
 __all__ = [
     "NO_COMMENT_LABEL",
     "NO_COMMENT_THEME",
     "Assignment",
-    "IdeaClusters",
-    "IdeaTheme",
     "ProgressCallback",
     "Quote",
     "SummarySentence",
     "Theme",
     "ThemeResult",
     "choose_k",
-    "cluster_ideas",
     "cluster_texts",
     "themes",
 ]
@@ -74,10 +75,17 @@ NO_COMMENT_LABEL = "No substantive comment"
 
 @dataclass(frozen=True)
 class Theme:
-    """One theme: who raised it, what it is called, what it says, how it feels."""
+    """One theme or sub-theme: who raised it, its title, what it says, how it feels.
+
+    `title` is a heading in the answers' own words (`analysis.titles`); `label` is the
+    same (kept for older readers). `description` is one cited sentence from the answers.
+    A top-level theme holds its `subthemes` (empty when it has none); a sub-theme has
+    its theme's id as `parent`. Ids are unique across the tree.
+    """
 
     id: int
-    label: str
+    title: str
+    description: SummarySentence | None
     keyphrases: tuple[str, ...]
     response_ids: tuple[str, ...]
     size: int
@@ -85,11 +93,23 @@ class Theme:
     sentiment: dict[str, float]
     summary: tuple[SummarySentence, ...]
     quotes: tuple[Quote, ...]
+    subthemes: tuple[Theme, ...] = ()
+    parent: int | None = None
+
+    @property
+    def label(self) -> str:
+        """The title (the name older readers use)."""
+        return self.title
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
-            "label": self.label,
+            "title": self.title,
+            "label": self.title,
+            "description": self.description.sentence if self.description else "",
+            "description_response_ids": (
+                list(self.description.response_ids) if self.description else []
+            ),
             "keyphrases": list(self.keyphrases),
             "size": self.size,
             "share": self.share,
@@ -97,23 +117,29 @@ class Theme:
             "summary": [sentence.as_dict() for sentence in self.summary],
             "quotes": [quote.as_dict() for quote in self.quotes],
             "response_ids": list(self.response_ids),
+            "parent": self.parent,
+            "subthemes": [sub.as_dict() for sub in self.subthemes],
         }
 
 
 @dataclass(frozen=True)
 class Assignment:
-    """An answer's main theme (0 = no substantive comment) and any others it raises."""
+    """An answer's main theme (0 = no substantive comment), its sub-theme, and any other
+    themes it raises. `subtheme` is None (shown as the theme's id) when the theme has no
+    sub-themes."""
 
     id: str
     theme: int
     confidence: float
     other_themes: tuple[tuple[int, float], ...] = ()
     sentiment: float = 0.0
+    subtheme: int | None = None
 
     def as_dict(self) -> dict[str, Any]:
         return {
             "id": self.id,
             "theme": self.theme,
+            "subtheme": self.theme if self.subtheme is None else self.subtheme,
             "confidence": self.confidence,
             "other_themes": [{"theme": t, "confidence": c} for t, c in self.other_themes],
             "sentiment": self.sentiment,
@@ -135,12 +161,17 @@ class ThemeResult:
         """Map answer id → main theme id."""
         return {assignment.id: assignment.theme for assignment in self.assignments}
 
+    def subtheme_of(self) -> dict[str, int]:
+        """Map answer id → sub-theme id (the theme's id where it has no sub-themes)."""
+        return {a.id: a.theme if a.subtheme is None else a.subtheme for a in self.assignments}
+
     def as_dict(self) -> dict[str, Any]:
         total = max(1, len(self.assignments))
         return {
             "themes": [theme.as_dict() for theme in self.themes],
             "no_comment": {
                 "id": NO_COMMENT_THEME,
+                "title": NO_COMMENT_LABEL,
                 "label": NO_COMMENT_LABEL,
                 "size": len(self.no_comment_ids),
                 "share": round(len(self.no_comment_ids) / total, 4),
@@ -150,6 +181,7 @@ class ThemeResult:
             "duplicates": [_duplicate_dict(group) for group in self.duplicates],
             "sentiment": dict(self.sentiment),
             "n_themes": len(self.themes),
+            "n_subthemes": sum(len(theme.subthemes) for theme in self.themes),
         }
 
 
@@ -411,6 +443,8 @@ def cluster_texts(
     n_init: int | None = None,
     initial_centres: np.ndarray | None = None,
     kmeans_sample: int = 30_000,
+    choose_sample: int = 2500,
+    k_cap: int | None = None,
 ) -> _Clusters:
     """Cluster answers given as lists of content stems (the core of `themes`).
 
@@ -423,7 +457,16 @@ def cluster_texts(
     vectors = features.vectors
     if n_themes == "auto":
         k_min, k_max = theme_bounds(n, ceiling=ceiling)
-        k = choose_k(vectors, w, k_min=k_min, k_max=k_max, random_state=random_state)
+        k = choose_k(
+            vectors,
+            w,
+            k_min=k_min,
+            k_max=k_max,
+            random_state=random_state,
+            sample_size=choose_sample,
+        )
+        if k_cap is not None:
+            k = min(k, k_cap)
     else:
         k = int(n_themes)
         if k < 1:
@@ -530,17 +573,23 @@ def themes(
     max_themes: int = 30,
     detect_duplicates: bool = True,
     progress: ProgressCallback | None = None,
+    subthemes: bool = True,
+    max_subthemes: int = 40,
 ) -> ThemeResult:
-    """Cluster the answers to one question into themes, with labels, summaries and quotes.
+    """Cluster the answers to one question into a tree of themes and sub-themes, each with
+    a title, a cited description, key phrases, a summary, quotes and sentiment.
 
     `texts` are the answers; `ids` their ids (default: row numbers "0", "1", ...; ids are
-    returned as strings). `n_themes` is "auto" (the elbow, between 2 and `max_themes`,
-    fewer for small corpora) or a number an officer fixed. An answer's `confidence` blends
-    the mixture's posterior with its main theme's share of the answer's words; its
-    `other_themes` are further themes explaining at least `secondary_threshold` of its
-    words (with that share). Empty or
-    non-committal answers get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)`
-    is called as the work advances. Same input and `random_state` give the same result.
+    returned as strings). `n_themes` is the number of top-level themes: "auto" (the
+    elbow, between 2 and `max_themes`, capped by `top_level_ceiling`, fewer for small
+    corpora) or a number an officer fixed. With `subthemes` each theme of 40 answers or
+    more is split into sub-themes (at most `max_subthemes`, none when its answers do not
+    separate); ids run 1..k for themes, then on through the sub-themes. An answer's
+    `confidence` blends the mixture's posterior with its main theme's share of the
+    answer's words; its `other_themes` are further themes explaining at least
+    `secondary_threshold` of its words (with that share). Empty or non-committal answers
+    get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)` is called as the
+    work advances. Same input and `random_state` give the same result.
     Raises ValueError when `ids` and `texts` differ in length or ids repeat.
     """
     # One BLAS/OpenMP thread: measured on the shared 2-core server, threads spinning
@@ -558,6 +607,8 @@ def themes(
             max_themes=max_themes,
             detect_duplicates=detect_duplicates,
             progress=progress,
+            subthemes=subthemes,
+            max_subthemes=max_subthemes,
         )
 
 
@@ -573,6 +624,8 @@ def _themes(
     max_themes: int,
     detect_duplicates: bool,
     progress: ProgressCallback | None,
+    subthemes: bool,
+    max_subthemes: int,
 ) -> ThemeResult:
     report = progress or (lambda fraction, message: None)
     texts = ["" if text is None else str(text) for text in texts]
@@ -629,14 +682,19 @@ def _themes(
             n_themes=n_themes,
             random_state=random_state,
             ceiling=max_themes,
+            k_cap=top_level_ceiling(len(units), ceiling=max_themes),
             dimensions=200 if len(units) <= 50_000 else 100,
         )
         k = clusters.k
     else:
         clusters, k = None, 0
 
-    report(0.55, "Labelling themes")
+    report(0.5, "Labelling themes")
+    labels = clusters.labels if clusters is not None else np.zeros(0, dtype=int)
+    term_lists: list[list[tuple[str, ...]]] = []
+    index: PhraseIndex | None = None
     keyphrases: list[list[str]] = [[] for _ in range(k)]
+    stem_weights: list[dict[str, float]] = [{} for _ in range(k)]
     if clusters is not None:
         sample = _stable_sample(len(units), 30_000)
         phrases = detect_phrases(
@@ -644,9 +702,9 @@ def _themes(
         )
         index = PhraseIndex(phrases, stemmer)
         term_lists = [index.terms(prepared.tokens[u], prepared.stems[u]) for u in range(len(units))]
-        keyphrases = class_keyphrases(term_lists, clusters.labels, k, index, weights=weights)
+        keyphrases, stem_weights = _keyphrases(term_lists, labels, k, index, weights)
 
-    report(0.65, "Measuring sentiment")
+    report(0.6, "Measuring sentiment")
     from analysis.sentiment import sentiment_scores, sentiment_summary
 
     unit_scores = list(sentiment_scores(unit_texts)) if units else []
@@ -655,68 +713,145 @@ def _themes(
         for i in members:
             scores[i] = float(unit_scores[u])
 
-    report(0.75, "Summarising themes")
+    # Sub-themes: each theme's answers clustered again, on features of their own.
+    report(0.68, "Finding sub-themes")
+    splits: list[list[np.ndarray]] = [[] for _ in range(k)]
+    sub_keyphrases: list[list[list[str]]] = [[] for _ in range(k)]
+    sub_weights: list[list[dict[str, float]]] = [[] for _ in range(k)]
+    if clusters is not None and subthemes:
+        for c in range(k):
+            members = np.flatnonzero(labels == c)
+            parts = _split_theme(
+                [prepared.content[u] for u in members],
+                weights[members],
+                random_state=random_state,
+                ceiling=max_subthemes,
+            )
+            if parts is None:
+                continue
+            splits[c] = [members[part] for part in parts]
+            local = np.full(len(members), -1)
+            for position, part in enumerate(parts):
+                local[part] = position
+            assert index is not None
+            sub_keyphrases[c], sub_weights[c] = _keyphrases(
+                [term_lists[u] for u in members], local, len(parts), index, weights[members]
+            )
+
+    report(0.75, "Titling and summarising themes")
     splitter = (
         sentence_splitter(unit_texts[:: max(1, len(unit_texts) // 20_000)], max_chars=300_000)
         if units
         else None
     )
-    theme_list: list[Theme] = []
-    assignments: list[Assignment] = [None] * n  # type: ignore[list-item]
     cited = [tuple(ids[i] for i in members) for members in members_of]
-    for c in range(k):
+    title_spans = TitleSpans(stemmer)
+
+    def describe(
+        node_id: int,
+        members: np.ndarray,
+        centre_of: np.ndarray,
+        phrases: list[str],
+        distinct: dict[str, float],
+        avoid: set[str],
+        n_sentences: int,
+    ) -> Theme:
+        """Title, description, summary, quotes and figures of one theme or sub-theme."""
         assert clusters is not None
-        members = np.flatnonzero(clusters.labels == c)
         vectors = clusters.features.vectors
         centre = np.average(vectors[members], axis=0, weights=weights[members])
         centre /= max(np.linalg.norm(centre), 1e-12)
-        centrality = (vectors[members] @ centre) * clusters.probabilities[members, c]
+        centrality = (vectors[members] @ centre) * centre_of
         ranked = [int(u) for u in members[np.argsort(-centrality, kind="stable")]]
-        candidates = ranked[:60]
-        member_keys = [(text_key(unit_texts[u]), cited[u]) for u in ranked]
         summary = summarise(
-            candidates,
+            ranked[: 60 if node_id <= k else 20],
             unit_texts,
             cited,
             weights,
             centre,
             clusters.features.embed,
             lambda words: stemmer.stems(words, count=False),
-            member_keys=member_keys,
+            member_keys=[(text_key(unit_texts[u]), cited[u]) for u in ranked],
             splitter=splitter,
-            n_sentences=summary_sentences,
+            n_sentences=n_sentences,
         )
         quotes = pick_quotes(
             ranked[:200], unit_texts, [ids[i] for i in units], vectors, n_quotes=n_quotes
         )
-        response_rows = sorted(i for u in members for i in members_of[u])
-        theme_id = c + 1
-        theme_list.append(
-            Theme(
-                id=theme_id,
-                label=label_from_keyphrases(keyphrases[c], fallback=f"Theme {theme_id}"),
-                keyphrases=tuple(keyphrases[c]),
-                response_ids=tuple(ids[i] for i in response_rows),
-                size=len(response_rows),
-                share=round(len(response_rows) / max(1, n), 4),
-                sentiment=sentiment_summary([scores[i] for i in response_rows]),
-                summary=summary,
-                quotes=quotes,
-            )
+        central = ranked[: TITLE_ANSWERS if node_id <= k else SUBTHEME_TITLE_ANSWERS]
+        title = make_title(
+            [unit_texts[u] for u in central],
+            distinct,
+            title_spans,
+            stem_sets=[prepared.stems[u] for u in central],
+            required=_stems_of(phrases[0], stemmer) if phrases else (),
+            fallback=phrases,
+            avoid=avoid,
         )
+        response_rows = sorted(i for u in members for i in members_of[u])
+        return Theme(
+            id=node_id,
+            title=title,
+            description=choose_description(summary, title, phrases, stemmer),
+            keyphrases=tuple(phrases),
+            response_ids=tuple(ids[i] for i in response_rows),
+            size=len(response_rows),
+            share=round(len(response_rows) / max(1, n), 4),
+            sentiment=sentiment_summary([scores[i] for i in response_rows]),
+            summary=summary,
+            quotes=quotes,
+        )
+
+    theme_list: list[Theme] = []
+    unit_subtheme = np.full(len(units), -1)
+    next_id = k + 1
+    top_titles: set[str] = set()
+    for c in range(k):
+        assert clusters is not None
+        members = np.flatnonzero(labels == c)
+        theme = describe(
+            c + 1,
+            members,
+            clusters.probabilities[members, c],
+            keyphrases[c],
+            stem_weights[c],
+            top_titles,
+            summary_sentences,
+        )
+        top_titles.add(theme.title.lower())
+        children: list[Theme] = []
+        seen_titles = {theme.title.lower()}
+        for position, part in enumerate(splits[c]):
+            child = describe(
+                next_id,
+                part,
+                clusters.probabilities[part, c],
+                sub_keyphrases[c][position],
+                sub_weights[c][position],
+                seen_titles,
+                min(summary_sentences, 1),
+            )
+            seen_titles.add(child.title.lower())
+            children.append(replace(child, parent=theme.id))
+            unit_subtheme[part] = next_id
+            next_id += 1
+        theme_list.append(replace(theme, subthemes=tuple(children)))
+
+    assignments: list[Assignment] = [None] * n  # type: ignore[list-item]
     if clusters is not None:
         for u, members in enumerate(members_of):
             row = clusters.probabilities[u]
             shares = clusters.shares[u]
-            main = int(clusters.labels[u])
+            main = int(labels[u])
             others = tuple(
                 (int(c) + 1, round(float(shares[c]), 4))
                 for c in np.argsort(-shares, kind="stable")
                 if c != main and shares[c] >= secondary_threshold
             )
+            sub = int(unit_subtheme[u]) if unit_subtheme[u] > 0 else None
             for i in members:
                 assignments[i] = Assignment(
-                    ids[i], main + 1, round(float(row[main]), 4), others, round(scores[i], 4)
+                    ids[i], main + 1, round(float(row[main]), 4), others, round(scores[i], 4), sub
                 )
     for i in range(n):
         if no_comment[i]:
@@ -733,185 +868,159 @@ def _themes(
     )
 
 
+#: Central answers a title is looked for in (more costs time and rarely changes it).
+TITLE_ANSWERS = 100
+SUBTHEME_TITLE_ANSWERS = 40
+#: A theme is split only when it has at least `MIN_SPLIT` answers, `MIN_SPLIT_DISTINCT`
+#: of them distinct, and a sub-theme must hold at least `MIN_SUBTHEME_SHARE` of its theme
+#: (and 4 answers).
+MIN_SPLIT = 40
+MIN_SPLIT_DISTINCT = 8
+MIN_SUBTHEME_SHARE = 0.03
+
+
+def top_level_ceiling(n_answers: int, *, ceiling: int = 30) -> int:
+    """Most top-level themes `auto` may choose: grows slowly (logarithmically) with the
+    corpus, so an officer can still read the list: 6 at 250 answers, 16 at 8,000, 19 at
+    20,000, 23 at 100,000; never above `ceiling`."""
+    grown = 6 + 2 * math.log2(max(1.0, n_answers / 250))
+    return max(2, min(ceiling, round(grown)))
+
+
+def _keyphrases(
+    term_lists: Sequence[Sequence[tuple[str, ...]]],
+    labels: np.ndarray,
+    k: int,
+    index: PhraseIndex,
+    weights: np.ndarray,
+) -> tuple[list[list[str]], list[dict[str, float]]]:
+    """Key phrases of each class and its single words' distinctiveness (for titles)."""
+    scored = class_term_scores(term_lists, labels, k, weights=weights)
+    phrases = class_keyphrases(term_lists, labels, k, index, weights=weights, scored=scored)
+    terms, scores = scored
+    single = [j for j, term in enumerate(terms) if len(term) == 1]
+    distinct: list[dict[str, float]] = []
+    for c in range(k):
+        row = scores[c, single] if single else np.zeros(0)
+        top = np.argsort(-row, kind="stable")[:400]
+        distinct.append({terms[single[j]][0]: float(row[j]) for j in top if row[j] > 0})
+    return phrases, distinct
+
+
+def _stems_of(phrase: str, stemmer: Stemmer) -> tuple[str, ...]:
+    return tuple(stemmer.stems(content_tokens(tokenise(phrase)), count=False))
+
+
+def _split_theme(
+    content: list[list[str]],
+    weights: np.ndarray,
+    *,
+    random_state: int,
+    ceiling: int,
+) -> list[np.ndarray] | None:
+    """Sub-themes of one theme: positions (into `content`) of each, largest first; None
+    when the theme is too small to split or no two parts are large enough.
+
+    The theme's answers get a TF-IDF and LSA space of their own (50 dimensions), so the
+    finer distinctions inside it are not drowned by those between themes. They are
+    over-clustered by k-means into K = min(`ceiling`, 1.2·√answers) parts, the parts are
+    merged by Ward's method (weighted by size), and the number of sub-themes is the elbow
+    of the merge costs; a final k-means round starts from the merged centres. One k-means
+    run per theme instead of one per candidate number keeps a 100,000-answer tree within
+    the time budget. Parts smaller than `MIN_SUBTHEME_SHARE` of the theme join the part
+    their answers are closest to.
+    """
+    m = len(content)
+    if weights.sum() < MIN_SPLIT or sum(1 for words in content if words) < MIN_SPLIT_DISTINCT:
+        return None
+    features = _features(content, dimensions=50, random_state=random_state)
+    vectors = features.vectors
+    big_k = min(ceiling, round(1.2 * math.sqrt(weights.sum())), m // 2)
+    big_k = min(big_k, _distinct_rows(vectors, limit=big_k))
+    if big_k < 2:
+        return None
+    rng = np.random.default_rng(random_state)
+    rows = np.sort(rng.choice(m, size=min(m, 10_000), replace=False))
+    model = KMeans(n_clusters=big_k, n_init=1, random_state=random_state, max_iter=100)
+    model.fit(vectors[rows], sample_weight=weights[rows])
+    labels = model.predict(vectors)
+    sizes = np.bincount(labels, weights=weights, minlength=big_k)
+    centres = model.cluster_centers_
+    k = _ward_elbow(centres, sizes)
+    if k < 2:
+        return None
+    merged = _ward_cut(centres, sizes, k)
+    start = np.array(
+        [np.average(centres[group], axis=0, weights=sizes[group] + 1e-9) for group in merged]
+    )
+    labels = KMeans(n_clusters=k, init=start, n_init=1, max_iter=20).fit_predict(
+        vectors, sample_weight=weights
+    )
+    sizes = np.bincount(labels, weights=weights, minlength=k)
+    large = np.flatnonzero(sizes >= max(4.0, MIN_SUBTHEME_SHARE * weights.sum()))
+    if len(large) < 2:
+        return None
+    if len(large) < k:
+        centre_of = np.array([vectors[labels == c].mean(axis=0) for c in large])
+        nearest = large[np.argmax(vectors @ centre_of.T, axis=1)]
+        labels = np.where(np.isin(labels, large), labels, nearest)
+        sizes = np.bincount(labels, weights=weights, minlength=k)
+    order = sorted(large.tolist(), key=lambda c: (-sizes[c], c))
+    return [np.flatnonzero(labels == c) for c in order]
+
+
+def _ward_merges(centres: np.ndarray, sizes: np.ndarray) -> list[tuple[int, int, float]]:
+    """Ward's agglomeration of weighted centres: (kept, absorbed, cost) per merge."""
+    n = len(centres)
+    points = centres.astype(np.float64).copy()
+    mass = np.maximum(sizes.astype(np.float64), 1e-9)
+    alive = np.ones(n, dtype=bool)
+    merges: list[tuple[int, int, float]] = []
+    for _ in range(n - 1):
+        distance = ((points[:, None, :] - points[None, :, :]) ** 2).sum(axis=2)
+        cost = mass[:, None] * mass[None, :] / (mass[:, None] + mass[None, :]) * distance
+        cost[~alive, :] = np.inf
+        cost[:, ~alive] = np.inf
+        np.fill_diagonal(cost, np.inf)
+        a, b = divmod(int(np.argmin(cost)), n)
+        a, b = min(a, b), max(a, b)
+        merges.append((a, b, float(cost[a, b])))
+        points[a] = (points[a] * mass[a] + points[b] * mass[b]) / (mass[a] + mass[b])
+        mass[a] += mass[b]
+        alive[b] = False
+    return merges
+
+
+def _ward_elbow(centres: np.ndarray, sizes: np.ndarray) -> int:
+    """Number of groups at the elbow (Kneedle) of the Ward within-group cost curve."""
+    n = len(centres)
+    if n <= 2:
+        return n
+    costs = [cost for _, _, cost in _ward_merges(centres, sizes)]
+    # within-group cost when k groups remain: the costs of the merges made after k
+    within = np.concatenate([[0.0], np.cumsum(costs)])  # index j: after j merges
+    ks = np.arange(n, 0, -1, dtype=float)  # after j merges, n - j groups remain
+    order = np.argsort(ks)
+    ks, values = ks[order], within[order]
+    span = values[0] - values[-1]
+    if span <= 0:
+        return 1
+    x = (ks - ks[0]) / (ks[-1] - ks[0])
+    y = (values - values[-1]) / span
+    return int(ks[int(np.argmax((1.0 - x) - y))])
+
+
+def _ward_cut(centres: np.ndarray, sizes: np.ndarray, k: int) -> list[list[int]]:
+    """The groups of centres left when Ward's agglomeration reaches `k` groups."""
+    members = {i: [i] for i in range(len(centres))}
+    for a, b, _ in _ward_merges(centres, sizes)[: len(centres) - k]:
+        members[a].extend(members.pop(b))
+    return [sorted(group) for _, group in sorted(members.items())]
+
+
 def _root(parent: list[int], i: int) -> int:
     """Union-find root of `i`, halving the path as it goes."""
     while parent[i] != i:
         parent[i] = parent[parent[i]]
         i = parent[i]
     return i
-
-
-# --------------------------------------------------------------------------- idea board
-
-
-@dataclass(frozen=True)
-class IdeaTheme:
-    """A theme on the live idea board."""
-
-    id: int
-    label: str
-    keyphrases: tuple[str, ...]
-    idea_ids: tuple[str, ...]
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "label": self.label,
-            "keyphrases": list(self.keyphrases),
-            "idea_ids": list(self.idea_ids),
-        }
-
-
-@dataclass(frozen=True)
-class IdeaClusters:
-    """The idea board's themes; pass it back as `previous` to keep theme ids stable."""
-
-    themes: tuple[IdeaTheme, ...]
-    assignments: tuple[tuple[str, int], ...]  # (idea id, theme id); 0 = nothing to theme
-
-    def theme_of(self) -> dict[str, int]:
-        return dict(self.assignments)
-
-    def as_dict(self) -> dict[str, Any]:
-        return {
-            "themes": [theme.as_dict() for theme in self.themes],
-            "assignments": dict(self.assignments),
-        }
-
-
-def cluster_ideas(
-    texts: Sequence[str],
-    ids: Sequence[str | int],
-    *,
-    previous: IdeaClusters | None = None,
-    n_themes: int | Literal["auto"] = "auto",
-    random_state: int = 0,
-    max_themes: int = 12,
-) -> IdeaClusters:
-    """Re-cluster a live idea board fast (1,000 ideas well under a second).
-
-    With `previous` (the last result), clustering starts from the previous themes'
-    centres, the number of themes moves by at most one per call (and only when the elbow
-    has moved by three or more), and
-    each new theme takes the id of the previous theme it overlaps most; new themes get
-    fresh ids. Ideas with nothing to theme get theme 0.
-    """
-    # One thread: on a busy server, OpenMP threads spinning against each other cost far
-    # more than they save on a thousand ideas.
-    with threadpool_limits(limits=1):
-        return _cluster_ideas(texts, ids, previous, n_themes, random_state, max_themes)
-
-
-def _cluster_ideas(
-    texts: Sequence[str],
-    ids: Sequence[str | int],
-    previous: IdeaClusters | None,
-    n_themes: int | Literal["auto"],
-    random_state: int,
-    max_themes: int,
-) -> IdeaClusters:
-    ids = [str(value) for value in ids]
-    texts = ["" if text is None else str(text) for text in texts]
-    if len(ids) != len(texts):
-        raise ValueError(f"Got {len(texts)} texts but {len(ids)} ids.")
-    stemmer = Stemmer()
-    rows = [i for i, text in enumerate(texts) if not is_no_comment(text)]
-    assignments = {idea_id: NO_COMMENT_THEME for idea_id in ids}
-    if not rows:
-        return IdeaClusters((), tuple(assignments.items()))
-    prepared = _prepare([texts[i] for i in rows], stemmer)
-    features = _features(prepared.content, dimensions=100, random_state=random_state)
-    vectors = features.vectors
-    previous_of = previous.theme_of() if previous is not None else {}
-    previous_centres: dict[int, np.ndarray] = {}
-    for position, row in enumerate(rows):
-        theme_id = previous_of.get(ids[row], NO_COMMENT_THEME)
-        if theme_id != NO_COMMENT_THEME:
-            previous_centres.setdefault(theme_id, np.zeros(vectors.shape[1]))
-            previous_centres[theme_id] = previous_centres[theme_id] + vectors[position]
-    if n_themes == "auto":
-        k_min, k_max = theme_bounds(len(rows), ceiling=max_themes)
-        k = choose_k(
-            vectors,
-            k_min=k_min,
-            k_max=k_max,
-            random_state=random_state,
-            sample_size=1000,
-            n_init=5 if len(rows) <= 300 else 2,
-        )
-        if previous_centres:  # a live board changes gently: at most one theme per call
-            k_previous = len(previous_centres)
-            if abs(k - k_previous) <= 2:
-                k = k_previous
-            else:
-                k = k_previous + (1 if k > k_previous else -1)
-    else:
-        k = int(n_themes)
-    k = max(1, min(k, len(rows)))
-    initial = None
-    if previous_centres and k > 1:
-        ordered = sorted(previous_centres, key=lambda t: -np.linalg.norm(previous_centres[t]))
-        centres = [normalize(previous_centres[t][None, :])[0] for t in ordered[:k]]
-        chosen = np.stack(centres)
-        while len(chosen) < k:  # add the idea farthest from every centre so far
-            distance = 1.0 - (vectors @ chosen.T).max(axis=1)
-            chosen = np.vstack([chosen, vectors[int(np.argmax(distance))]])
-        initial = chosen
-    if k == 1:
-        labels = np.zeros(len(rows), dtype=int)
-    elif initial is not None:
-        labels = KMeans(
-            n_clusters=k, init=initial, n_init=1, random_state=random_state
-        ).fit_predict(vectors)
-    else:
-        labels = KMeans(n_clusters=k, n_init=3, random_state=random_state).fit_predict(vectors)
-    present = sorted(set(labels.tolist()), key=lambda c: (-(labels == c).sum(), c))
-    theme_ids = _stable_ids(present, labels, [ids[r] for r in rows], previous_of)
-    sample = list(range(len(rows)))
-    phrases = detect_phrases([prepared.stems[u] for u in sample], min_count=2)
-    index = PhraseIndex(phrases, stemmer)
-    term_lists = [index.terms(prepared.tokens[u], prepared.stems[u]) for u in sample]
-    compact = {c: position for position, c in enumerate(present)}
-    keyphrases = class_keyphrases(
-        term_lists, [compact[int(c)] for c in labels], len(present), index, top=4
-    )
-    idea_themes = []
-    for position, c in enumerate(present):
-        members = tuple(ids[rows[u]] for u in np.flatnonzero(labels == c))
-        theme_id = theme_ids[c]
-        for member in members:
-            assignments[member] = theme_id
-        idea_themes.append(
-            IdeaTheme(
-                theme_id,
-                label_from_keyphrases(keyphrases[position], fallback=f"Theme {theme_id}"),
-                tuple(keyphrases[position]),
-                members,
-            )
-        )
-    return IdeaClusters(tuple(idea_themes), tuple(assignments.items()))
-
-
-def _stable_ids(
-    present: list[int], labels: np.ndarray, idea_ids: list[str], previous_of: dict[str, int]
-) -> dict[int, int]:
-    """Give each cluster the previous theme id it overlaps most (one-to-one), else a new id."""
-    previous_ids = sorted({t for t in previous_of.values() if t != NO_COMMENT_THEME})
-    result: dict[int, int] = {}
-    if previous_ids:
-        overlap = np.zeros((len(present), len(previous_ids)))
-        column = {t: j for j, t in enumerate(previous_ids)}
-        row = {c: i for i, c in enumerate(present)}
-        for label, idea_id in zip(labels, idea_ids, strict=True):
-            old = previous_of.get(idea_id, NO_COMMENT_THEME)
-            if old != NO_COMMENT_THEME:
-                overlap[row[int(label)], column[old]] += 1
-        for i, j in zip(*linear_sum_assignment(-overlap), strict=True):
-            if overlap[i, j] > 0:
-                result[present[i]] = previous_ids[j]
-    next_id = max(previous_ids, default=0) + 1
-    for c in present:
-        if c not in result:
-            result[c] = next_id
-            next_id += 1
-    return result

@@ -1964,7 +1964,7 @@ def refresh_idea_board(
     labels: dict[int, str] = {}
     if recluster or not last:
         try:
-            from analysis.themes import IdeaClusters, IdeaTheme, cluster_ideas
+            from analysis.ideas import IdeaClusters, IdeaTheme, cluster_ideas
 
             previous = None
             if last.get("raw_themes") and not fresh:

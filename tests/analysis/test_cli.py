@@ -50,11 +50,13 @@ def test_themes_json_has_themes_assignments_and_duplicates(answers_csv, capsys):
     assert set(data) >= {"themes", "assignments", "duplicates"}
     theme = data["themes"][0]
     assert set(theme) >= {"id", "label", "keyphrases", "size", "share", "sentiment", "summary"}
+    assert theme["label"] == theme["title"] and theme["description"]
     assert set(theme["summary"][0]) == {"sentence", "response_ids"}
     assert len(data["assignments"]) == len(ANSWERS)
     assert data["assignments"][-1] == {
         "id": "R12",
         "theme": 0,
+        "subtheme": 0,
         "confidence": 1.0,
         "other_themes": [],
         "sentiment": 0.0,
@@ -71,7 +73,9 @@ def test_themes_csv_without_id_column_uses_row_numbers(answers_csv, tmp_path):
     assert status == 0
     rows = list(csv.DictReader(io.StringIO(out.read_text(encoding="utf-8"))))
     assert [row["id"] for row in rows] == [str(i) for i in range(len(ANSWERS))]
-    assert set(rows[0]) == {"id", "theme", "theme_label", "confidence"}
+    assert set(rows[0]) == {
+        "id", "theme", "theme_label", "subtheme", "subtheme_label", "confidence"
+    }  # fmt: skip
     assert len({row["theme"] for row in rows if row["theme"] != "0"}) == 3
 
 
@@ -144,3 +148,39 @@ def test_module_runs_as_a_program_and_shows_progress_on_stderr(answers_csv):
         capture_output=True, text=True, cwd=ROOT,
     )  # fmt: skip
     assert bad.returncode == 2 and "error:" in bad.stderr
+
+
+def _two_camps_votes(tmp_path, voters=20, comments=6):
+    path = tmp_path / "votes.csv"
+    lines = ["timestamp,datetime,comment-id,voter-id,vote"]
+    for voter in range(voters):
+        # Voter 19 votes on two statements only.
+        for comment in range(2 if voter == voters - 1 else comments):
+            vote = 1 if (voter < 10) == (comment < 3) else -1
+            lines.append(f"{voter * 10 + comment},x,{comment},{voter},{vote}")
+    path.write_text("\n".join(lines) + "\n")
+    return path
+
+
+def test_opinion_groups_min_votes_sets_who_is_grouped(tmp_path, capsys):
+    path = _two_camps_votes(tmp_path)
+    assert main(["opinion-groups", str(path)]) == 0
+    assert "19" not in json.loads(capsys.readouterr().out)["assignments"]
+    assert main(["opinion-groups", str(path), "--min-votes", "2"]) == 0
+    assert "19" in json.loads(capsys.readouterr().out)["assignments"]
+    with pytest.raises(SystemExit):
+        main(["opinion-groups", str(path), "--min-votes", "0"])
+
+
+def test_opinion_groups_meta_column_in_comments_is_moderated_out(tmp_path, capsys):
+    path = _two_camps_votes(tmp_path)
+    (tmp_path / "comments.csv").write_text(
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,comment-body\n"
+        + "".join(f"{c},{c},1,0,0,1,{int(c == 0)},Statement {c}\n" for c in range(6)),
+        encoding="utf-8",
+    )
+    assert main(["opinion-groups", str(path)]) == 0
+    data = json.loads(capsys.readouterr().out)
+    listed = {s["statement"] for g in data["groups"] for s in g["representative"]}
+    listed |= {s["statement"] for s in data["consensus"] + data["divisive"]}
+    assert "0" not in listed and listed

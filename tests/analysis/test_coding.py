@@ -83,3 +83,30 @@ def test_coding_is_deterministic():
     first = CodingFrame().fit(texts, labels).code(["buses and parks"])
     second = CodingFrame().fit(texts, labels).code(["buses and parks"])
     assert first == second
+
+
+def test_answers_are_coded_into_approved_subthemes():
+    texts, themes_, subs = [], [], []
+    for theme, sub, answers in [
+        ("transport", "buses", [*TRAIN["transport"][:3], "The bus is late again"]),
+        ("transport", "active travel", [*TRAIN["transport"][3:], "Safer cycle routes to school"]),
+        ("parks", None, TRAIN["parks"]),
+        ("bins", "weekly", TRAIN["bins"]),
+    ]:
+        texts += answers
+        themes_ += [theme] * len(answers)
+        subs += [sub] * len(answers)
+    frame = CodingFrame(threshold=0.3).fit(texts, themes_, subs)
+    bus, cycle, park, bin_ = frame.code(
+        ["buses late every morning", "a cycle lane on the high street", "park benches", "bins"]
+    )
+    assert (bus.theme, bus.subtheme) == ("transport", "buses")
+    assert (cycle.theme, cycle.subtheme) == ("transport", "active travel")
+    assert park.theme == "parks" and park.subtheme is None
+    assert bin_.theme == "bins" and bin_.subtheme == "weekly"
+    assert bus.as_dict()["subtheme_confidence"] == bus.subtheme_confidence > 0.3
+
+
+def test_subtheme_labels_must_match_the_texts():
+    with pytest.raises(ValueError, match="sub-theme labels"):
+        CodingFrame().fit(["a bus", "a park"], ["t", "p"], ["x"])

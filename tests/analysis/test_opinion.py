@@ -142,3 +142,29 @@ def test_two_camps_of_identical_voters_are_two_groups():
     result = opinion_groups(votes)
     assert len(result.groups) == 2
     assert result.assignments["a"] == result.assignments["c"] != result.assignments["b"]
+
+
+def test_group_smaller_than_minimum_size_is_never_reported():
+    votes, _ = planted_votes()
+    # Two participants who disagree with everyone on everything: a tiny third opinion.
+    for outlier in ("odd1", "odd2"):
+        votes += [
+            (outlier, statement, -1 if statement in CONSENSUS else 0) for statement in STATEMENTS
+        ]
+    result = opinion_groups(votes, min_group_size=3)
+    assert all(len(group.participants) >= 3 for group in result.groups)
+    assert {"odd1", "odd2"} <= set(result.assignments)  # folded into a reported group
+    grouped = {group.id for group in result.groups}
+    assert set(result.assignments.values()) <= grouped
+
+
+def test_no_groups_when_none_reaches_the_minimum_size():
+    votes, _ = planted_votes()
+    result = opinion_groups(votes, min_group_size=10 * N_PER_GROUP)
+    assert result.groups == [] and result.assignments == {}
+
+
+def test_min_votes_below_one_is_refused():
+    votes, _ = planted_votes()
+    with pytest.raises(ValueError, match="min_votes"):
+        opinion_groups(votes, min_votes=0)

@@ -75,3 +75,19 @@ def test_read_moderated_out_lists_only_statements_a_moderator_removed(tmp_path):
     votes.write_text("timestamp,datetime,comment-id,voter-id,vote\n", encoding="utf-8")
     with pytest.raises(ValueError, match=r"comments\.csv"):
         read_moderated_out(votes)
+
+
+def test_meta_statements_count_as_moderated_out(tmp_path):
+    from analysis.polis import read_moderated_out
+
+    comments = tmp_path / "comments.csv"
+    comments.write_text(
+        "timestamp,comment-id,author-id,agrees,disagrees,moderated,is-meta,is-seed,"
+        "group-informed-consensus,comment-body\n"
+        "1,1,5,3,1,1,0,0,0.5,Keep the park open\n"
+        "2,2,5,0,4,1,1,0,0.5,I identify as male\n"
+        "3,3,6,1,1,-1,False,0,0.5,Spam\n"
+        "4,4,6,1,1,0,true,0,0.5,I am over 65\n",
+        encoding="utf-8",
+    )
+    assert read_moderated_out(comments) == {"2", "3", "4"}

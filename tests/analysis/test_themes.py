@@ -5,8 +5,9 @@ import random
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
+from analysis.ideas import cluster_ideas
 from analysis.text import Stemmer, content_tokens, tokenise
-from analysis.themes import NO_COMMENT_THEME, cluster_ideas, cluster_texts, themes
+from analysis.themes import NO_COMMENT_THEME, cluster_texts, themes
 
 BUSES = [
     "The buses are always late and the bus frequency is terrible.",
