@@ -60,7 +60,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         if db.engine.dialect.name == "sqlite":
             event.listen(db.engine, "connect", _sqlite_pragmas)
 
-    from consult import cli, errors, security
+    from consult import cli, errors, live, security
     from consult.admin import views as admin
     from consult.api import views as api
     from consult.auth import views as auth
@@ -68,7 +68,6 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from consult.home import views as home
     from consult.juries import views as juries
     from consult.live import events as live_events
-    from consult.live import views as live
     from consult.workspace import outcomes
     from consult.workspace import views as workspace
 

@@ -19,11 +19,12 @@ from flask import (
 from flask_login import current_user, logout_user
 from sqlalchemy import select
 
+from consult import signals
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.juries import draw_jobs, forms, invitations, services
-from consult.live import events as live_events
+from consult.live import outbox, seating
 from consult.mail import send_mail
 from consult.models import (
     AuditEntry,
@@ -814,7 +815,7 @@ def drop(slug: str, member_id: int) -> Any:
             problem = None if error.fields else error.message
         else:
             db.session.commit()
-            live_events.close_connections("member", member.id)  # out of the room now
+            signals.juror_dropped_out.send(member)  # out of the live room now
             message = f"{member.display_name} has dropped out."
             if replacement is not None:
                 message += f" {replacement.display_name} replaces them: send their invitation."
@@ -875,9 +876,9 @@ def tables(slug: str) -> Any:
     if form.validate_on_submit():
         try:
             session = services.first_session(jury, actor=current_user)
-            services.allocate_session_tables(
+            seating.allocate_tables(
                 session,
-                table_size=form.table_size.data or services.DEFAULT_TABLE_SIZE,
+                table_size=form.table_size.data or seating.DEFAULT_TABLE_SIZE,
                 remix=bool(form.remix.data),
                 actor=current_user,
             )
@@ -888,16 +889,17 @@ def tables(slug: str) -> Any:
             problem = None if error.fields else error.message
         else:
             db.session.commit()
+            outbox.flush_outbox()
             flash("Tables allocated.", "success")
             return redirect(url_for("juries.tables", slug=jury.slug))
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = services.active_allocation(session) if session else None
-    seating: dict[int, list[PanelMember]] = {}
+    allocation = seating.active_allocation(session) if session else None
+    plan: dict[int, list[PanelMember]] = {}
     if allocation is not None:
         numbers = {table.id: table.number for table in session.tables}
         for seat in allocation.seats:
-            seating.setdefault(numbers[seat.table_id], []).append(seat.member)
-        for members in seating.values():
+            plan.setdefault(numbers[seat.table_id], []).append(seat.member)
+        for members in plan.values():
             members.sort(key=lambda m: m.display_name)
     status = 400 if (form.errors or problem) else 200
     return render_template(
@@ -905,7 +907,7 @@ def tables(slug: str) -> Any:
         jury=jury,
         session=session,
         allocation=allocation,
-        seating=dict(sorted(seating.items())),
+        seating=dict(sorted(plan.items())),
         form=form,
         problem=problem,
         labels={
@@ -923,13 +925,14 @@ def move(slug: str) -> Any:
     jury = _jury(slug)
     form = forms.MoveForm()
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = services.active_allocation(session) if session else None
+    allocation = seating.active_allocation(session) if session else None
     if not form.validate_on_submit() or allocation is None:
         flash("Choose a person and a table.", "info")
         return redirect(url_for("juries.tables", slug=jury.slug))
     member = _member(jury, form.member_id.data or 0)
-    services.move_member(allocation, member, form.table.data or 0, actor=current_user)
-    db.session.commit()
+    table = seating.table_numbered(session, form.table.data)
+    with outbox.unit_of_work():
+        seating.move_member(session, member.id, table.id, actor=current_user)
     flash(f"Moved {member.display_name} to table {form.table.data}.", "success")
     return redirect(url_for("juries.tables", slug=jury.slug) + f"#table-{form.table.data}")
 

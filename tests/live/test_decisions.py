@@ -6,7 +6,7 @@ from __future__ import annotations
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.live import services
+from consult.live import opinion_map
 from consult.models import Ballot, Poll, Recommendation
 from tests.live.conftest import emit, received
 
@@ -90,14 +90,14 @@ def test_agree_disagree_poll_hidden_until_revealed_with_opinion_map(
 
     # a room reconnecting gets the map computed once for these votes, not once each
     with app.app_context():
-        cached = len(services._MAP_CACHE)
+        cached = len(opinion_map._MAP_CACHE)
         rejoined = [emit(p, "join", session_id=sid)["state"]["polls"][0] for p in people]
         assert all(poll["results"]["opinion"] == opinion for poll in rejoined)
-        assert len(services._MAP_CACHE) == cached
+        assert len(opinion_map._MAP_CACHE) == cached
         poll = db.session.get(Poll, created["id"])
         changed = [("p1", str(ids[0]), 1), ("p2", str(ids[0]), -1), ("p3", str(ids[1]), 1)]
-        services.opinion_map(poll, changed)
-        assert len(services._MAP_CACHE) == min(cached + 1, services._MAP_CACHE_SIZE)
+        opinion_map.opinion_map(poll, changed)
+        assert len(opinion_map._MAP_CACHE) == min(cached + 1, opinion_map._MAP_CACHE_SIZE)
 
 
 def test_single_choice_ranking_dots_and_budget_ballots_are_validated(make_live_session, connect):
