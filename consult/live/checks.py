@@ -66,6 +66,15 @@ def require_running(jury_session: JurySession) -> None:
         raise Conflict("The session is not running.")
 
 
+def get_juror(jury_session: JurySession, member_id: Any) -> PanelMember:
+    """The juror `member_id` (an event's or form's `member_id`) of this session's jury;
+    raises Invalid for a bad id, NotFound for anyone else."""
+    member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
+    if member is None or not is_member_of(member, jury_session):
+        raise NotFound("That juror is not part of this session.")
+    return member
+
+
 def member_names(ids: Iterable[int | None]) -> dict[int, str]:
     """Jurors' display names by id (one query; none for an empty set)."""
     wanted = {i for i in ids if i is not None}

@@ -114,6 +114,15 @@ def _publish_recommendation(jury_session: JurySession, recommendation: Recommend
     return seq
 
 
+def _written_before(model: type, author: Any, client_id: str, actor: Any) -> Any:
+    """The `model` row a juror already wrote with `client_id` (a retry), or None; a
+    client_id someone else used is a Conflict."""
+    existing = db.session.scalar(select(model).where(model.client_id == client_id))
+    if existing is not None and getattr(existing, author.key) != getattr(actor, "id", None):
+        raise Conflict("That client_id is already taken.")
+    return existing
+
+
 def propose_amendment(
     jury_session: JurySession,
     recommendation_id: Any,
@@ -125,10 +134,8 @@ def propose_amendment(
 ) -> tuple[Amendment, bool]:
     """A juror proposes new wording for a draft recommendation."""
     client_id = clean_client_id(client_id)
-    existing = db.session.scalar(select(Amendment).where(Amendment.client_id == client_id))
+    existing = _written_before(Amendment, Amendment.member_id, client_id, actor)
     if existing is not None:
-        if existing.member_id != getattr(actor, "id", None):
-            raise Conflict("That client_id is already taken.")
         return existing, True
     require_member(actor, jury_session, speaking=True)
     recommendation = get_in_session(
@@ -300,12 +307,8 @@ def write_minority_report(
 ) -> tuple[MinorityReport, bool]:
     """A juror who disagrees attaches a minority report (and signs it)."""
     client_id = clean_client_id(client_id)
-    existing = db.session.scalar(
-        select(MinorityReport).where(MinorityReport.client_id == client_id)
-    )
+    existing = _written_before(MinorityReport, MinorityReport.author_member_id, client_id, actor)
     if existing is not None:
-        if existing.author_member_id != getattr(actor, "id", None):
-            raise Conflict("That client_id is already taken.")
         return existing, True
     require_member(actor, jury_session, speaking=True)
     recommendation = get_in_session(

@@ -24,7 +24,7 @@ from consult.live.checks import (
     clean_int,
     clean_text,
     get_in_session,
-    is_member_of,
+    get_juror,
     is_staff,
     require_member,
     require_participant,
@@ -209,9 +209,7 @@ def mute_member(
 ) -> PanelMember:
     """Mute (or unmute) a juror: they can still vote but not post or raise a hand. Audited."""
     require_staff(actor, "Only the facilitator can mute someone.")
-    member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
-    if member is None or not is_member_of(member, jury_session):
-        raise NotFound("That juror is not part of this session.")
+    member = get_juror(jury_session, member_id)
     member.muted = bool(muted)
     AuditEntry.record(
         "member.muted" if muted else "member.unmuted",
@@ -347,9 +345,7 @@ def give_floor(
         member = hand.member
         scope_table_id = hand.table_id
     else:
-        member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
-        if member is None or not is_member_of(member, jury_session):
-            raise NotFound("That juror is not part of this session.")
+        member = get_juror(jury_session, member_id)
         scope_table_id = None if table_id in (None, "") else clean_int(table_id, field="table_id")
     table = db.session.get(JuryTable, scope_table_id) if scope_table_id else None
     if scope_table_id and (table is None or table.session_id != jury_session.id):

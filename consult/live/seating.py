@@ -16,10 +16,10 @@ from sqlalchemy import select
 
 from analysis.sortition import allocate_tables as balanced_plan
 from analysis.sortition import table_report
-from consult.errors import Conflict, Invalid, NotFound
+from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.juries.services import PREFER_NOT_TO_SAY
-from consult.live.checks import clean_int, get_in_session, is_member_of, require_staff
+from consult.live.checks import clean_int, get_in_session, get_juror, require_staff
 from consult.live.outbox import member_room, publish, session_room, staff_room, table_room
 from consult.models import (
     AuditEntry,
@@ -207,9 +207,7 @@ def move_member(
     Staff only. Raises NotFound for a juror or table outside the session. Audited as
     `tables.member_moved`; the juror and the staff are told. Flushes."""
     require_staff(actor, "Only the facilitator can move people between tables.")
-    member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
-    if member is None or not is_member_of(member, jury_session):
-        raise NotFound("That juror is not part of this session.")
+    member = get_juror(jury_session, member_id)
     table = get_in_session(JuryTable, table_id, jury_session, field="table_id")
     allocation = active_allocation(jury_session)
     if allocation is None:
@@ -254,9 +252,7 @@ def set_scribe(
     if member_id in (None, ""):
         table.scribe_member_id = None
     else:
-        member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
-        if member is None or not is_member_of(member, jury_session):
-            raise NotFound("That juror is not part of this session.")
+        member = get_juror(jury_session, member_id)
         table.scribe_member_id = member.id
     db.session.flush()
     publish(
