@@ -24,7 +24,8 @@ from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.juries import draw_jobs, forms, invitations, services
-from consult.live import outbox, seating
+from consult.live import outbox
+from consult.live import seating as live_seating
 from consult.mail import send_mail
 from consult.models import (
     AuditEntry,
@@ -876,9 +877,9 @@ def tables(slug: str) -> Any:
     if form.validate_on_submit():
         try:
             session = services.first_session(jury, actor=current_user)
-            seating.allocate_tables(
+            live_seating.allocate_tables(
                 session,
-                table_size=form.table_size.data or seating.DEFAULT_TABLE_SIZE,
+                table_size=form.table_size.data or live_seating.DEFAULT_TABLE_SIZE,
                 remix=bool(form.remix.data),
                 actor=current_user,
             )
@@ -893,13 +894,13 @@ def tables(slug: str) -> Any:
             flash("Tables allocated.", "success")
             return redirect(url_for("juries.tables", slug=jury.slug))
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = seating.active_allocation(session) if session else None
-    plan: dict[int, list[PanelMember]] = {}
+    allocation = live_seating.active_allocation(session) if session else None
+    seating: dict[int, list[PanelMember]] = {}
     if allocation is not None:
         numbers = {table.id: table.number for table in session.tables}
         for seat in allocation.seats:
-            plan.setdefault(numbers[seat.table_id], []).append(seat.member)
-        for members in plan.values():
+            seating.setdefault(numbers[seat.table_id], []).append(seat.member)
+        for members in seating.values():
             members.sort(key=lambda m: m.display_name)
     status = 400 if (form.errors or problem) else 200
     return render_template(
@@ -907,7 +908,7 @@ def tables(slug: str) -> Any:
         jury=jury,
         session=session,
         allocation=allocation,
-        seating=dict(sorted(plan.items())),
+        seating=dict(sorted(seating.items())),
         form=form,
         problem=problem,
         labels={
@@ -925,14 +926,14 @@ def move(slug: str) -> Any:
     jury = _jury(slug)
     form = forms.MoveForm()
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = seating.active_allocation(session) if session else None
+    allocation = live_seating.active_allocation(session) if session else None
     if not form.validate_on_submit() or allocation is None:
         flash("Choose a person and a table.", "info")
         return redirect(url_for("juries.tables", slug=jury.slug))
     member = _member(jury, form.member_id.data or 0)
-    table = seating.table_numbered(session, form.table.data)
+    table = live_seating.table_numbered(session, form.table.data)
     with outbox.unit_of_work():
-        seating.move_member(session, member.id, table.id, actor=current_user)
+        live_seating.move_member(session, member.id, table.id, actor=current_user)
     flash(f"Moved {member.display_name} to table {form.table.data}.", "success")
     return redirect(url_for("juries.tables", slug=jury.slug) + f"#table-{form.table.data}")
 
