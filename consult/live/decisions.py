@@ -123,6 +123,14 @@ def _written_before(model: type, author: Any, client_id: str, actor: Any) -> Any
     return existing
 
 
+def _for_juror_to_write(jury_session: JurySession, recommendation_id: Any, actor: Any) -> Any:
+    """The recommendation a juror (not muted) writes on; raises NotPermitted, NotFound."""
+    require_member(actor, jury_session, speaking=True)
+    return get_in_session(
+        Recommendation, recommendation_id, jury_session, field="recommendation_id"
+    )
+
+
 def propose_amendment(
     jury_session: JurySession,
     recommendation_id: Any,
@@ -137,10 +145,7 @@ def propose_amendment(
     existing = _written_before(Amendment, Amendment.member_id, client_id, actor)
     if existing is not None:
         return existing, True
-    require_member(actor, jury_session, speaking=True)
-    recommendation = get_in_session(
-        Recommendation, recommendation_id, jury_session, field="recommendation_id"
-    )
+    recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)
     if recommendation.status != "draft":
         raise Conflict("Amendments close when the vote opens.")
     amendment = Amendment(
@@ -310,10 +315,7 @@ def write_minority_report(
     existing = _written_before(MinorityReport, MinorityReport.author_member_id, client_id, actor)
     if existing is not None:
         return existing, True
-    require_member(actor, jury_session, speaking=True)
-    recommendation = get_in_session(
-        Recommendation, recommendation_id, jury_session, field="recommendation_id"
-    )
+    recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)
     if recommendation.status == "withdrawn":
         raise Conflict("That recommendation was withdrawn.")
     report = MinorityReport(
