@@ -6,6 +6,7 @@ import importlib
 import logging
 from collections.abc import Mapping
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from flask import Flask
@@ -71,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     from consult.workspace import outcomes
     from consult.workspace import views as workspace
 
+    _import_routes_and_commands()
     for blueprint in (
         home.bp,
         auth.bp,
@@ -96,6 +98,16 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     app.jinja_env.globals["council_name"] = app.config["COUNCIL_NAME"]
     return app
+
+
+def _import_routes_and_commands() -> tuple[ModuleType, ...]:
+    """Import the modules that put routes and CLI commands on the features' blueprints
+    (the live blueprint is defined in its package, so these modules import it and nothing
+    imports them but this)."""
+    from consult.live import cli as live_cli
+    from consult.live import views as live_views
+
+    return (live_cli, live_views)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

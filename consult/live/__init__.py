@@ -9,14 +9,15 @@
 - `snapshots`: the state a page or a reconnecting client starts from
 - callers: `events` (the Socket.IO namespace), `views` (pages), `cli`, `clock`
 
-Importing the package registers the pages and commands on `bp`; registering `bp` on an
-app sets the feature up (it starts listening to consult/signals.py)."""
+The blueprint is defined in `blueprint.py`; the pages (views.py) and `flask live ...`
+commands (cli.py) hang on it, and only `create_app` imports them. Registering `bp` on an
+app sets the feature up: it starts listening to consult/signals.py."""
 
 from __future__ import annotations
 
 from flask.blueprints import BlueprintSetupState
 
-from consult.live import cli, events, views
+from consult.live import events
 from consult.live.blueprint import bp
 
 
@@ -26,4 +27,4 @@ def _set_up(state: BlueprintSetupState) -> None:
 
 bp.record_once(_set_up)
 
-__all__ = ["bp", "cli", "views"]
+__all__ = ["bp"]
