@@ -71,11 +71,11 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         errors,
         home,
         juries,
+        live,
         security,
         workspace,
     )
     from consult.live import events as live_events
-    from consult.live import views as live
 
     _import_routes_and_commands()
     for blueprint in (
@@ -119,6 +119,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import cli as juries_cli
     from consult.juries import public as juries_public
     from consult.juries import views as juries_views
+    from consult.live import cli as live_cli
+    from consult.live import views as live_views
     from consult.workspace import cli as workspace_cli
     from consult.workspace import outcome_views as workspace_outcome_views
     from consult.workspace import views as workspace_views
@@ -134,6 +136,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_cli,
         juries_public,
         juries_views,
+        live_cli,
+        live_views,
         workspace_cli,
         workspace_outcome_views,
         workspace_views,

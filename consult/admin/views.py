@@ -9,13 +9,13 @@ from flask import flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
+from consult import signals
 from consult.admin import bp, services
 from consult.admin.forms import ROLE_HINTS, ROLE_LABELS, RoleForm, StaffForm
 from consult.auth import passwords
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.live import events as live_events
 from consult.models import AuditEntry, User
 
 
@@ -142,7 +142,7 @@ def deactivate(user_id: int) -> Any:
         user_id,
         services.deactivate,
         "{name}'s account has been deactivated. They have been signed out and cannot sign in.",
-        after=lambda person: live_events.close_connections("staff", person.id),
+        after=signals.staff_access_revoked.send,
     )
 
 

@@ -14,7 +14,6 @@ import hashlib
 import io
 import re
 import unicodedata
-from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -29,7 +28,6 @@ from analysis.sortition import (
     Respondent,
     Respondents,
     SelectionInputError,
-    allocate_tables,
     categories_to_csv,
     check_feasibility,
     inputs_checksum,
@@ -37,7 +35,6 @@ from analysis.sortition import (
     parse_respondents,
     respondents_to_csv,
     select_panel,
-    table_report,
 )
 from analysis.sortition import replace_member as choose_replacement
 from consult.errors import Conflict, Invalid, NotPermitted
@@ -49,12 +46,9 @@ from consult.models import (
     Jury,
     JuryCategory,
     JurySession,
-    JuryTable,
     PanelMember,
     Registrant,
     SelectionDraw,
-    TableAllocation,
-    TableSeat,
     utcnow,
 )
 
@@ -65,7 +59,6 @@ ALGORITHMS = ("leximin", "legacy")
 ELIGIBLE_STATUSES = ("registered", "reserve")
 ACTIVE_MEMBER_STATUSES = ("invited", "confirmed")
 RESERVED_SLUGS = {"new", "invitation", "static"}
-DEFAULT_TABLE_SIZE = 6
 
 
 # --- who may act --------------------------------------------------------------------------
@@ -1295,147 +1288,3 @@ def first_session(jury: Jury, *, actor: Any) -> JurySession:
         db.session.flush()
         AuditEntry.record("session.created", actor=actor, subject=session, via="tables")
     return session
-
-
-def active_allocation(session: JurySession) -> TableAllocation | None:
-    return db.session.scalar(
-        select(TableAllocation)
-        .where(TableAllocation.session_id == session.id, TableAllocation.active.is_(True))
-        .order_by(TableAllocation.id.desc())
-    )
-
-
-def _previous_allocations(jury: Jury) -> list[dict[int, int]]:
-    """Every earlier seating plan of the jury (all sessions), as member id -> table number."""
-    plans: dict[int, dict[int, int]] = defaultdict(dict)
-    rows = db.session.execute(
-        select(TableSeat.allocation_id, TableSeat.member_id, JuryTable.number)
-        .join(JuryTable, TableSeat.table_id == JuryTable.id)
-        .join(TableAllocation, TableSeat.allocation_id == TableAllocation.id)
-        .join(JurySession, TableAllocation.session_id == JurySession.id)
-        .where(JurySession.jury_id == jury.id)
-        .order_by(TableSeat.allocation_id)
-    ).all()
-    for allocation_id, member_id, number in rows:
-        plans[allocation_id][member_id] = number
-    return [plans[key] for key in sorted(plans)]
-
-
-def allocate_session_tables(
-    session: JurySession,
-    *,
-    table_size: int,
-    actor: Any,
-    seed: int | str | None = None,
-    remix: bool = False,
-) -> TableAllocation:
-    """Seat the jury's active members (invited or confirmed) at tables of about
-    `table_size`, as diverse as possible across the categories; with `remix`, also so that
-    few pairs who already sat together meet again. The new plan becomes the active one
-    (earlier ones are kept, inactive, for later remixes). Only officers and facilitators.
-    Raises Invalid for a table size under 2, Conflict without members. Flushes."""
-    _require_staff(actor, "officer", "facilitator")
-    jury = session.jury
-    if table_size < 2:
-        raise Invalid("Tables need at least 2 people.", fields={"table_size": "At least 2"})
-    members = [m for m in jury.members if m.status in ACTIVE_MEMBER_STATUSES]
-    if len(members) < 2:
-        raise Conflict("There is no panel to seat yet.")
-    names = [category.name for category in jury.categories]
-    features = {
-        m.id: {name: (m.features or {}).get(name, PREFER_NOT_TO_SAY) for name in names}
-        for m in members
-    }
-    previous = _previous_allocations(jury) if remix else []
-    if seed is None:
-        seed = f"{jury.lottery_seed or jury.slug}|tables|{len(_previous_allocations(jury))}"
-    plan = allocate_tables(
-        features, table_size=table_size, seed=seed, previous_allocations=previous
-    )
-    report = table_report(features, plan, previous_allocations=previous)
-    for old in db.session.scalars(
-        select(TableAllocation).where(
-            TableAllocation.session_id == session.id, TableAllocation.active.is_(True)
-        )
-    ):
-        old.active = False
-    tables = {table.number: table for table in session.tables}
-    for number in sorted(set(plan.values())):
-        if number not in tables:
-            table = JuryTable(session_id=session.id, number=number, name=f"Table {number}")
-            db.session.add(table)
-            session.tables.append(table)
-            tables[number] = table
-    db.session.flush()
-    allocation = TableAllocation(
-        session_id=session.id,
-        method="remix" if remix else "balanced",
-        report=_jsonable(report),
-        active=True,
-    )
-    db.session.add(allocation)
-    for member_id, number in sorted(plan.items()):
-        allocation.seats.append(TableSeat(table_id=tables[number].id, member_id=member_id))
-    db.session.flush()
-    AuditEntry.record(
-        "tables.allocated",
-        actor=actor,
-        subject=allocation,
-        session=session.id,
-        table_size=table_size,
-        remix=remix,
-        seed=str(seed),
-        tables=len(set(plan.values())),
-    )
-    db.session.flush()
-    return allocation
-
-
-def _jsonable(value: Any) -> Any:
-    """The library's report (a dataclass, dict or list) as JSON-able data."""
-    if hasattr(value, "as_dict"):
-        return _jsonable(value.as_dict())
-    if isinstance(value, dict):
-        return {str(k): _jsonable(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_jsonable(v) for v in value]
-    if hasattr(value, "__dataclass_fields__"):
-        from dataclasses import asdict
-
-        return _jsonable(asdict(value))
-    if isinstance(value, float | int | str | bool) or value is None:
-        return value
-    try:
-        return float(value)
-    except (TypeError, ValueError):
-        return str(value)
-
-
-def move_member(
-    allocation: TableAllocation, member: PanelMember, table_number: int, *, actor: Any
-) -> TableSeat:
-    """Move one member to another table (a manual change after the allocation)."""
-    _require_staff(actor, "officer", "facilitator")
-    if not allocation.active:
-        raise Conflict("This seating plan is no longer the current one.")
-    session = db.session.get(JurySession, allocation.session_id)
-    assert session is not None
-    table = next((t for t in session.tables if t.number == table_number), None)
-    if table is None:
-        raise Invalid("Choose a table.", fields={"table": "Choose a table"})
-    seat = next((s for s in allocation.seats if s.member_id == member.id), None)
-    if seat is None:
-        seat = TableSeat(member_id=member.id, table_id=table.id)
-        allocation.seats.append(seat)
-    old = seat.table_id
-    seat.table_id = table.id
-    AuditEntry.record(
-        "tables.member_moved",
-        actor=actor,
-        subject=allocation,
-        member=member.id,
-        from_table=old,
-        to_table=table.id,
-    )
-    db.session.flush()
-    return seat

@@ -18,12 +18,14 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from consult import signals
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.juries import draw_jobs, forms, invitations, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
-from consult.live import events as live_events
+from consult.live import outbox
+from consult.live import seating as live_seating
 from consult.models import Jury, JuryCategory, PanelMember, User
 
 OFFICER = ("officer",)
@@ -620,7 +622,7 @@ def drop(slug: str, member_id: int) -> ResponseReturnValue:
             problem = None if error.fields else error.message
         else:
             db.session.commit()
-            live_events.close_connections("member", member.id)  # out of the room now
+            signals.juror_dropped_out.send(member)  # out of the live room now
             message = f"{member.display_name} has dropped out."
             if replacement is not None:
                 message += f" {replacement.display_name} replaces them: send their invitation."
@@ -658,9 +660,9 @@ def tables(slug: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         try:
             session = services.first_session(jury, actor=current_user)
-            services.allocate_session_tables(
+            live_seating.allocate_tables(
                 session,
-                table_size=form.table_size.data or services.DEFAULT_TABLE_SIZE,
+                table_size=form.table_size.data or live_seating.DEFAULT_TABLE_SIZE,
                 remix=bool(form.remix.data),
                 actor=current_user,
             )
@@ -671,10 +673,11 @@ def tables(slug: str) -> ResponseReturnValue:
             problem = None if error.fields else error.message
         else:
             db.session.commit()
+            outbox.flush_outbox()
             flash("Tables allocated.", "success")
             return redirect(url_for("juries.tables", slug=jury.slug))
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = services.active_allocation(session) if session else None
+    allocation = live_seating.active_allocation(session) if session else None
     seating: dict[int, list[PanelMember]] = {}
     if allocation is not None:
         numbers = {table.id: table.number for table in session.tables}
@@ -706,13 +709,14 @@ def move(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     form = forms.MoveForm()
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
-    allocation = services.active_allocation(session) if session else None
+    allocation = live_seating.active_allocation(session) if session else None
     if not form.validate_on_submit() or allocation is None:
         flash("Choose a person and a table.", "info")
         return redirect(url_for("juries.tables", slug=jury.slug))
     member = queries.member(jury, form.member_id.data or 0)
-    services.move_member(allocation, member, form.table.data or 0, actor=current_user)
-    db.session.commit()
+    table = live_seating.table_numbered(session, form.table.data)
+    with outbox.unit_of_work():
+        live_seating.move_member(session, member.id, table.id, actor=current_user)
     flash(f"Moved {member.display_name} to table {form.table.data}.", "success")
     return redirect(url_for("juries.tables", slug=jury.slug) + f"#table-{form.table.data}")
 

@@ -11,7 +11,8 @@ from sqlalchemy import select
 
 from consult.auth.services import new_join_code
 from consult.extensions import db
-from consult.live import services
+from consult.live import rounds, seating
+from consult.live.outbox import discard_outbox
 from consult.models import Jury, PanelMember, Round, User, utcnow
 
 BENCH_EMAIL = "live-bench@localhost"
@@ -50,15 +51,15 @@ def create_bench_session(participants: int, *, table_size: int = 8) -> tuple[int
         for number, code in enumerate(codes, start=1)
     )
     db.session.flush()
-    jury_session = services.create_session(
+    jury_session = rounds.create_session(
         jury, actor=facilitator, title="Load bench", template=False
     )
     jury_session.rounds.append(
         Round(position=0, kind="table_discussion", title="Table discussion", planned_minutes=120)
     )
     db.session.flush()
-    services.allocate_tables(jury_session, actor=facilitator, table_size=table_size, seed=1)
-    services.control(jury_session, "start", actor=facilitator)
+    seating.allocate_tables(jury_session, actor=facilitator, table_size=table_size, seed=1)
+    rounds.control(jury_session, "start", actor=facilitator)
     db.session.commit()
-    services.discard_outbox()  # nobody is listening yet
+    discard_outbox()  # nobody is listening yet
     return jury_session.id, codes

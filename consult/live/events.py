@@ -12,11 +12,23 @@ from typing import Any
 from flask import current_app, request
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
-from sqlalchemy.exc import IntegrityError
 
+from consult import signals
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db, socketio
-from consult.live import clock, payloads, services
+from consult.live import (
+    checks,
+    clock,
+    decisions,
+    floor,
+    ideas,
+    outbox,
+    payloads,
+    polls,
+    rounds,
+    seating,
+    snapshots,
+)
 from consult.live.presence import make_presence
 from consult.live.ratelimit import RATE_LIMITS, make_limiter
 from consult.models import JurySession
@@ -61,7 +73,7 @@ class LiveNamespace(Namespace):
         if current_app.config.get("LIVE_RATE_LIMITS", True) and not self.limiter.take(
             _identity(actor), bucket
         ):
-            raise services.RateLimited("You are sending too fast. Wait a moment and try again.")
+            raise checks.RateLimited("You are sending too fast. Wait a moment and try again.")
         return data
 
     def _run(
@@ -70,27 +82,16 @@ class LiveNamespace(Namespace):
         bucket: str,
         work: Callable[[JurySession, Any, dict[str, Any]], dict[str, Any]],
     ) -> dict[str, Any]:
-        """Check, do `work` in one transaction, commit, broadcast, acknowledge. A unique
-        constraint race (the same client_id twice at once) is retried once, and the retry
-        finds the first row."""
+        """Check, do `work` in one unit of work (commit, then broadcast), acknowledge. A
+        unique constraint race (the same client_id twice at once) is retried once, and the
+        retry finds the first row."""
         actor = self._actor()
         data = self._check(data, bucket, actor)
-        for attempt in (1, 2):
-            jury_session = services.get_session(data.get("session_id"))
-            try:
-                result = work(jury_session, actor, data)
-                db.session.commit()
-                break
-            except IntegrityError:
-                db.session.rollback()
-                services.discard_outbox()
-                if attempt == 2:
-                    raise
-            except Exception:
-                services.discard_outbox()
-                raise
-        services.flush_outbox()
-        return {"ok": True, **result}
+
+        def attempt() -> dict[str, Any]:
+            return work(checks.get_session(data.get("session_id")), actor, data)
+
+        return {"ok": True, **outbox.committed(attempt)}
 
     @staticmethod
     def _ack(row: Any, replayed: bool, **extra: Any) -> dict[str, Any]:
@@ -111,7 +112,7 @@ class LiveNamespace(Namespace):
         gallery = (auth or {}).get("gallery") if isinstance(auth, dict) else None
         if gallery is not None:
             try:
-                jury_session = services.get_session(gallery)
+                jury_session = checks.get_session(gallery)
             except Exception:
                 jury_session = None
             if jury_session is not None and jury_session.gallery_open:
@@ -152,15 +153,15 @@ class LiveNamespace(Namespace):
     def _sync(self, data: Any) -> dict[str, Any]:
         actor = current_user._get_current_object() if current_user.is_authenticated else None
         data = self._check(data, "sync", actor)
-        jury_session = services.get_session(data.get("session_id"))
+        jury_session = checks.get_session(data.get("session_id"))
         if actor is None:
             if request.sid not in self.gallery:  # signed out (or deactivated) since connecting
                 raise NotPermitted("Sign in to take part.")
             if self.gallery.get(request.sid) != jury_session.id or not jury_session.gallery_open:
                 raise NotPermitted("The public gallery for this session is closed.")
         else:
-            services.require_participant(actor, jury_session)
-        wanted = set(services.visible_rooms(jury_session, actor))
+            checks.require_participant(actor, jury_session)
+        wanted = set(snapshots.visible_rooms(jury_session, actor))
         for room in rooms(namespace=self.namespace):
             if room.startswith("table:") and room not in wanted:
                 leave_room(room)
@@ -168,9 +169,9 @@ class LiveNamespace(Namespace):
             join_room(room)
         if actor is not None:
             who = {
-                "kind": "staff" if services.is_staff(actor) else "member",
+                "kind": "staff" if checks.is_staff(actor) else "member",
                 "id": actor.id,
-                "name": services.author_name(actor),
+                "name": checks.author_name(actor),
             }
             if self.presence.add(jury_session.id, request.sid, who):
                 self._signal_presence(jury_session.id, who, True)
@@ -178,12 +179,12 @@ class LiveNamespace(Namespace):
         events: list[dict[str, Any]] = []
         truncated = False
         if after not in (None, ""):
-            after_seq = services.clean_int(after, field="after_seq", low=0)
-            events, truncated = services.events_after(jury_session, actor, after_seq, rooms=wanted)
-        state = payloads.state(jury_session, actor)
-        if actor is not None and services.is_staff(actor):
+            after_seq = checks.clean_int(after, field="after_seq", low=0)
+            events, truncated = snapshots.events_after(jury_session, actor, after_seq, rooms=wanted)
+        state = snapshots.state(jury_session, actor)
+        if actor is not None and checks.is_staff(actor):
             state["connected"] = self.connected(jury_session.id)
-        room_seqs = services.room_seqs(jury_session, sorted(wanted))
+        room_seqs = outbox.room_seqs(jury_session, sorted(wanted))
         db.session.rollback()
         return {
             "ok": True,
@@ -198,7 +199,7 @@ class LiveNamespace(Namespace):
 
     def _contribute(self, data: Any, kind: str) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            contribution, replayed = services.add_contribution(
+            contribution, replayed = floor.add_contribution(
                 jury_session,
                 kind=kind,
                 text=data.get("text"),
@@ -214,9 +215,12 @@ class LiveNamespace(Namespace):
         return ack
 
     def _refresh_board(self, session_id: int) -> None:
+        """Regroup the idea board after a new idea, in a unit of work of its own: the idea
+        is committed and acknowledged whatever happens here."""
         jury_session = db.session.get(JurySession, session_id)
         if jury_session is not None:
-            services.regroup_after_new_idea(jury_session)
+            with outbox.best_effort("idea board refresh"):
+                ideas.refresh_idea_board(jury_session)
 
     def on_send_message(self, data: Any) -> dict[str, Any]:
         return self._contribute(data, "message")
@@ -237,7 +241,7 @@ class LiveNamespace(Namespace):
 
     def on_control(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            seq = services.control(
+            seq = rounds.control(
                 jury_session,
                 str(data.get("action", "")),
                 actor=actor,
@@ -253,7 +257,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "seq": services.set_gallery(s, actor=actor, open_=bool(d.get("open")))
+                "seq": rounds.set_gallery(s, actor=actor, open_=bool(d.get("open")))
             },
         )
 
@@ -262,7 +266,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.hide_contribution(
+                "id": floor.hide_contribution(
                     s, d.get("contribution_id"), actor=actor, reason=d.get("reason", "")
                 ).id
             },
@@ -273,7 +277,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.set_contribution_public(
+                "id": floor.set_contribution_public(
                     s, d.get("contribution_id"), actor=actor, public=bool(d.get("public"))
                 ).id
             },
@@ -284,7 +288,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.mute_member(
+                "id": floor.mute_member(
                     s, d.get("member_id"), actor=actor, muted=bool(d.get("muted", True))
                 ).id
             },
@@ -295,8 +299,12 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.allocate_tables(
-                    s, actor=actor, table_size=d.get("table_size", 6), seed=d.get("seed")
+                "id": seating.allocate_tables(
+                    s,
+                    actor=actor,
+                    table_size=d.get("table_size", seating.DEFAULT_TABLE_SIZE),
+                    seed=d.get("seed"),
+                    remix=bool(d.get("remix")),
                 ).id
             },
         )
@@ -306,7 +314,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.move_member(s, d.get("member_id"), d.get("table_id"), actor=actor).id
+                "id": seating.move_member(s, d.get("member_id"), d.get("table_id"), actor=actor).id
             },
         )
 
@@ -315,7 +323,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.set_scribe(s, d.get("table_id"), d.get("member_id"), actor=actor).id
+                "id": seating.set_scribe(s, d.get("table_id"), d.get("member_id"), actor=actor).id
             },
         )
 
@@ -323,7 +331,7 @@ class LiveNamespace(Namespace):
 
     def on_raise_hand(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            hand, replayed = services.raise_hand(
+            hand, replayed = floor.raise_hand(
                 jury_session,
                 actor=actor,
                 client_id=data.get("client_id"),
@@ -338,7 +346,7 @@ class LiveNamespace(Namespace):
             data,
             "hand",
             lambda s, actor, d: {
-                "id": services.lower_hand(s, d.get("hand_id"), actor=actor).id,
+                "id": floor.lower_hand(s, d.get("hand_id"), actor=actor).id,
                 "seq": s.last_seq,
             },
         )
@@ -348,7 +356,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.give_floor(
+                "id": floor.give_floor(
                     s,
                     actor=actor,
                     hand_id=d.get("hand_id"),
@@ -364,7 +372,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.end_floor(s, d.get("turn_id"), actor=actor).id,
+                "id": floor.end_floor(s, d.get("turn_id"), actor=actor).id,
                 "seq": s.last_seq,
             },
         )
@@ -373,7 +381,7 @@ class LiveNamespace(Namespace):
 
     def on_create_poll(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            poll = services.create_poll(
+            poll = polls.create_poll(
                 jury_session,
                 actor=actor,
                 kind=str(data.get("kind", "")),
@@ -393,7 +401,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.set_poll_status(
+                "id": polls.set_poll_status(
                     s, d.get("poll_id"), str(d.get("action", "")), actor=actor
                 ).id,
                 "seq": s.last_seq,
@@ -402,7 +410,7 @@ class LiveNamespace(Namespace):
 
     def on_cast_ballot(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            ballot, replayed = services.cast_ballot(
+            ballot, replayed = polls.cast_ballot(
                 jury_session,
                 data.get("poll_id"),
                 data.get("value"),
@@ -417,7 +425,7 @@ class LiveNamespace(Namespace):
 
     def on_create_recommendation(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            recommendation, replayed = services.create_recommendation(
+            recommendation, replayed = decisions.create_recommendation(
                 jury_session,
                 actor=actor,
                 title=data.get("title"),
@@ -432,7 +440,7 @@ class LiveNamespace(Namespace):
 
     def on_propose_amendment(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            amendment, replayed = services.propose_amendment(
+            amendment, replayed = decisions.propose_amendment(
                 jury_session,
                 data.get("recommendation_id"),
                 actor=actor,
@@ -449,7 +457,7 @@ class LiveNamespace(Namespace):
             data,
             "control",
             lambda s, actor, d: {
-                "id": services.decide_amendment(
+                "id": decisions.decide_amendment(
                     s, d.get("amendment_id"), actor=actor, accept=bool(d.get("accept"))
                 ).id,
                 "seq": s.last_seq,
@@ -458,7 +466,7 @@ class LiveNamespace(Namespace):
 
     def on_recommendation_action(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            recommendation = services.set_recommendation_status(
+            recommendation = decisions.set_recommendation_status(
                 jury_session,
                 data.get("recommendation_id"),
                 str(data.get("action", "")),
@@ -474,7 +482,7 @@ class LiveNamespace(Namespace):
 
     def on_cast_vote(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            vote, replayed = services.cast_vote(
+            vote, replayed = decisions.cast_vote(
                 jury_session,
                 data.get("recommendation_id"),
                 data.get("choice"),
@@ -487,7 +495,7 @@ class LiveNamespace(Namespace):
 
     def on_write_minority_report(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            report, replayed = services.write_minority_report(
+            report, replayed = decisions.write_minority_report(
                 jury_session,
                 data.get("recommendation_id"),
                 actor=actor,
@@ -503,7 +511,7 @@ class LiveNamespace(Namespace):
             data,
             "vote",
             lambda s, actor, d: {
-                "id": services.sign_minority_report(s, d.get("report_id"), actor=actor).id,
+                "id": decisions.sign_minority_report(s, d.get("report_id"), actor=actor).id,
                 "seq": s.last_seq,
             },
         )
@@ -516,7 +524,7 @@ class LiveNamespace(Namespace):
             "control",
             lambda s, actor, d: {
                 "board": _board(
-                    services.rename_theme(s, d.get("theme_id"), d.get("label"), actor=actor)
+                    ideas.rename_theme(s, d.get("theme_id"), d.get("label"), actor=actor)
                 ),
                 "seq": s.last_seq,
             },
@@ -528,7 +536,7 @@ class LiveNamespace(Namespace):
             "control",
             lambda s, actor, d: {
                 "board": _board(
-                    services.merge_themes(s, d.get("theme_id"), d.get("into_id"), actor=actor)
+                    ideas.merge_themes(s, d.get("theme_id"), d.get("into_id"), actor=actor)
                 ),
                 "seq": s.last_seq,
             },
@@ -536,9 +544,9 @@ class LiveNamespace(Namespace):
 
     def on_recluster(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            services.require_staff(actor, "Only the facilitator can regroup the ideas.")
+            checks.require_staff(actor, "Only the facilitator can regroup the ideas.")
             return {
-                "board": _board(services.refresh_idea_board(jury_session, fresh=True)),
+                "board": _board(ideas.refresh_idea_board(jury_session, fresh=True)),
                 "seq": jury_session.last_seq,
             }
 
@@ -565,10 +573,26 @@ def close_connections(kind: str, person_id: int) -> int:
     sessions have ended (an admin deactivated them), so they must stop receiving the
     room's broadcasts now, not at their next action. Returns how many were found."""
     server = socketio.server
-    handler = server.namespace_handlers.get(services.NAMESPACE) if server is not None else None
+    handler = server.namespace_handlers.get(outbox.NAMESPACE) if server is not None else None
     if not isinstance(handler, LiveNamespace):
         return 0
     sids = handler.presence.sids_of(kind, person_id)
     for sid in sids:
-        server.disconnect(sid, namespace=services.NAMESPACE)
+        server.disconnect(sid, namespace=outbox.NAMESPACE)
     return len(sids)
+
+
+def _close_staff_connections(user: Any, **_: Any) -> None:
+    close_connections("staff", user.id)
+
+
+def _close_member_connections(member: Any, **_: Any) -> None:
+    close_connections("member", member.id)
+
+
+def connect_receivers() -> None:
+    """Listen to what other features announce (consult/signals.py): a deactivated staff
+    account and a juror who dropped out leave the live rooms at once. Called when the
+    live feature is set up; connecting twice changes nothing."""
+    signals.staff_access_revoked.connect(_close_staff_connections)
+    signals.juror_dropped_out.connect(_close_member_connections)

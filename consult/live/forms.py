@@ -8,7 +8,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.live.services import ROUND_LABELS
+from consult.live.rounds import ROUND_LABELS
 
 
 class SessionForm(FlaskForm):

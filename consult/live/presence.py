@@ -19,8 +19,11 @@ import os
 import secrets
 import socket
 import threading
+import time
 from collections.abc import Callable
 from typing import Any
+
+import redis
 
 log = logging.getLogger(__name__)
 
@@ -86,8 +89,6 @@ class RedisPresence(LocalPresence):
 
     def __init__(self, url: str, prefix: str, notify: Notify, start: Callable[..., Any]) -> None:
         super().__init__()
-        import redis
-
         self._redis = redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
         # the subscriber waits for as long as nothing happens: no read timeout
         self._subscriber = redis.Redis.from_url(url, socket_connect_timeout=5)
@@ -172,8 +173,6 @@ class RedisPresence(LocalPresence):
 
     # background work
     def _flush_loop(self) -> None:
-        import time
-
         last_beat = 0.0
         while True:
             try:
@@ -213,8 +212,6 @@ class RedisPresence(LocalPresence):
         return len(batch)
 
     def _listen_loop(self) -> None:
-        import time
-
         while True:
             try:
                 pubsub = self._subscriber.pubsub(ignore_subscribe_messages=True)

@@ -9,6 +9,8 @@ import threading
 import time
 from typing import Any
 
+import redis
+
 log = logging.getLogger(__name__)
 
 # bucket -> (burst, refill per second), per person
@@ -69,8 +71,6 @@ class RedisRateLimiter:
     process) and says so in the log once."""
 
     def __init__(self, url: str, prefix: str) -> None:
-        import redis
-
         self._redis = redis.Redis.from_url(url, socket_timeout=2, socket_connect_timeout=2)
         self._script = self._redis.register_script(_TAKE)
         self._prefix = prefix

@@ -8,11 +8,9 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, TypeVar
+from typing import Any
 
-import click
 from flask import (
-    Blueprint,
     abort,
     flash,
     jsonify,
@@ -24,20 +22,30 @@ from flask import (
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
 
 from consult.auth import services as auth_services
 from consult.auth import sessions as auth_sessions
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError
 from consult.extensions import csrf, db, limiter
-from consult.live import ballots, payloads, services
+from consult.live import (
+    checks,
+    decisions,
+    floor,
+    ideas,
+    outbox,
+    payloads,
+    poll_kinds,
+    polls,
+    rounds,
+    snapshots,
+)
+from consult.live.blueprint import bp
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
+from consult.live.outbox import committed, unit_of_work
 from consult.models import Jury, JurySession, Poll, Round
 
-bp = Blueprint("live", __name__, url_prefix="/live", cli_group="live")
 STAFF = ("facilitator", "officer")
-T = TypeVar("T")
 
 # A juror's forms are limited per person, like the socket's buckets (events.RATE_LIMITS),
 # not per address: a room of phones on the venue's wifi shares one address.
@@ -58,13 +66,14 @@ def _round(jury_session: JurySession, round_id: int) -> Round:
 
 
 def _page_context(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
-    state = payloads.state(jury_session, viewer)
+    state = snapshots.state(jury_session, viewer)
     current = jury_session.current_round
     return {
         "jury_session": jury_session,
         "state": state,
-        "labels": services.ROUND_LABELS,
-        "timer_seconds": services.remaining_seconds(current) if current is not None else 0,
+        "labels": rounds.ROUND_LABELS,
+        "poll_kinds": poll_kinds.KINDS,
+        "timer_seconds": rounds.remaining_seconds(current) if current is not None else 0,
     }
 
 
@@ -108,7 +117,7 @@ def _juror_session(session_id: int) -> JurySession:
     """The session, for a juror of its jury only: anyone else gets 403 (the page would
     otherwise show them the session)."""
     jury_session = _session(session_id)
-    if not services.is_member_of(current_user, jury_session):
+    if not checks.is_member_of(current_user, jury_session):
         abort(403)
     return jury_session
 
@@ -132,31 +141,9 @@ def _juror_page(
         problem=problem,
         base_url=url_for("live.juror_view", session_id=jury_session.id),
         new_client_id=_new_client_id,
-        ballot_fields=ballots.fields_from_ballot,
+        ballot_fields=poll_kinds.fields_from_ballot,
         **_page_context(jury_session, current_user),
     ), status
-
-
-def _commit_once(work: Callable[[], T]) -> T:
-    try:
-        result = work()
-        db.session.commit()
-    except Exception:
-        db.session.rollback()
-        services.discard_outbox()
-        raise
-    services.flush_outbox()
-    return result
-
-
-def _commit(work: Callable[[], T]) -> T:
-    """Run a service call as the socket handlers do: one transaction, commit, then
-    broadcast. The same client id in two requests at once (a double click) can trip a
-    unique constraint; the retry then finds the first row. Raises ConsultError."""
-    try:
-        return _commit_once(work)
-    except IntegrityError:
-        return _commit_once(work)
 
 
 def _back(jury_session: JurySession, anchor: str, message: str | None = None) -> Any:
@@ -188,7 +175,7 @@ def _form_action(
     """A juror's form without JavaScript: the service call, then back to the page at
     `anchor` saying `done`; a refusal draws the page again with what was entered."""
     try:
-        _commit(work)
+        committed(work)
     except ConsultError as error:
         return _refused(jury_session, error, form_id, field_ids)
     return _back(jury_session, anchor, done)
@@ -199,7 +186,7 @@ def _button_action(
 ) -> Any:
     """A juror's button without JavaScript (nothing typed to keep): a refusal is flashed."""
     try:
-        _commit(work)
+        committed(work)
     except ConsultError as error:
         flash(error.message, "error")
         return _back(jury_session, anchor)
@@ -207,7 +194,7 @@ def _button_action(
 
 
 def _contribute(jury_session: JurySession, kind: str, scope: str | None = None) -> Any:
-    return services.add_contribution(
+    return floor.add_contribution(
         jury_session,
         kind=kind,
         text=request.form.get("text"),
@@ -233,19 +220,16 @@ def post_message(session_id: int) -> Any:
     form = MessageForm()
     if form.validate_on_submit():
         try:
-            services.add_contribution(
-                jury_session,
-                kind="message",
-                text=form.text.data,
-                client_id=form.client_id.data or f"form-{uuid.uuid4()}",
-                actor=current_user,
-                scope=form.scope.data,
-            )
-            db.session.commit()
-            services.flush_outbox()
+            with unit_of_work():
+                floor.add_contribution(
+                    jury_session,
+                    kind="message",
+                    text=form.text.data,
+                    client_id=form.client_id.data or f"form-{uuid.uuid4()}",
+                    actor=current_user,
+                    scope=form.scope.data,
+                )
         except ConsultError as error:
-            db.session.rollback()
-            services.discard_outbox()
             flash(error.message, "error")
     else:
         for errors in form.errors.values():
@@ -263,7 +247,7 @@ def post_hand(session_id: int) -> Any:
     scope = "table" if request.form.get("scope") == "table" else "room"
     return _button_action(
         jury_session,
-        lambda: services.raise_hand(
+        lambda: floor.raise_hand(
             jury_session, actor=current_user, client_id=_client_id(), scope=scope
         ),
         anchor="hand-heading",
@@ -283,7 +267,7 @@ def post_lower_hand(session_id: int) -> Any:
         return _back(jury_session, "hand-heading")
     return _button_action(
         jury_session,
-        lambda: services.lower_hand(jury_session, hand_id, actor=current_user),
+        lambda: floor.lower_hand(jury_session, hand_id, actor=current_user),
         anchor="hand-heading",
         done="Your hand is lowered.",
     )
@@ -296,11 +280,12 @@ def post_idea(session_id: int) -> Any:
     """Add an idea without JavaScript; the idea board is regrouped afterwards."""
     jury_session = _juror_session(session_id)
     try:
-        _, replayed = _commit(lambda: _contribute(jury_session, "idea"))
+        _, replayed = committed(lambda: _contribute(jury_session, "idea"))
     except ConsultError as error:
         return _refused(jury_session, error, "idea-form", {"text": "idea-text"})
-    if not replayed:
-        services.regroup_after_new_idea(jury_session)
+    if not replayed:  # the idea is saved; regrouping the board may fail without losing it
+        with outbox.best_effort("idea board refresh"):
+            ideas.refresh_idea_board(jury_session)
     return _back(jury_session, "ideas-heading", "Idea added.")
 
 
@@ -341,7 +326,7 @@ def post_reflection(session_id: int) -> Any:
 @limiter.limit(VOTE_RATE, key_func=_person)
 def post_ballot(session_id: int, poll_id: int) -> Any:
     """Vote in a poll without JavaScript: the form's fields become the ballot the script
-    would send (consult/live/ballots.py), cast by the same service; changeable until the
+    would send (consult/live/poll_kinds.py), cast by the same service; changeable until the
     poll closes."""
     jury_session = _juror_session(session_id)
     poll = db.get_or_404(Poll, poll_id)
@@ -350,15 +335,15 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
     shape = payloads.poll(poll)
     return _form_action(
         jury_session,
-        lambda: services.cast_ballot(
+        lambda: polls.cast_ballot(
             jury_session,
             poll.id,
-            ballots.ballot_from_form(shape, request.form),
+            poll_kinds.ballot_from_form(shape, request.form),
             actor=current_user,
             client_id=_client_id(),
         ),
         form_id=f"poll-{poll.id}-form",
-        field_ids=ballots.field_ids(shape),
+        field_ids=poll_kinds.field_ids(shape),
         anchor=f"poll-{poll.id}",
         done="Your vote is recorded. You can change it until the poll closes.",
     )
@@ -376,7 +361,7 @@ def post_amendment(session_id: int, recommendation_id: int) -> Any:
     prefix = f"rec-{recommendation_id}"
     return _form_action(
         jury_session,
-        lambda: services.propose_amendment(
+        lambda: decisions.propose_amendment(
             jury_session,
             recommendation_id,
             actor=current_user,
@@ -403,7 +388,7 @@ def post_vote(session_id: int, recommendation_id: int) -> Any:
     prefix = f"rec-{recommendation_id}"
     return _form_action(
         jury_session,
-        lambda: services.cast_vote(
+        lambda: decisions.cast_vote(
             jury_session,
             recommendation_id,
             request.form.get("choice"),
@@ -429,7 +414,7 @@ def post_minority_report(session_id: int, recommendation_id: int) -> Any:
     prefix = f"rec-{recommendation_id}"
     return _form_action(
         jury_session,
-        lambda: services.write_minority_report(
+        lambda: decisions.write_minority_report(
             jury_session,
             recommendation_id,
             actor=current_user,
@@ -453,7 +438,7 @@ def post_signature(session_id: int, report_id: int) -> Any:
     jury_session = _juror_session(session_id)
     return _button_action(
         jury_session,
-        lambda: services.sign_minority_report(jury_session, report_id, actor=current_user),
+        lambda: decisions.sign_minority_report(jury_session, report_id, actor=current_user),
         anchor=f"report-{report_id}",
         done="You have signed the report.",
     )
@@ -508,10 +493,10 @@ def new_session(jury_id: int) -> Any:
     jury = db.get_or_404(Jury, jury_id)
     form = SessionForm()
     if form.validate_on_submit():
-        jury_session = services.create_session(
-            jury, actor=current_user, title=form.title.data, template=form.template.data
-        )
-        db.session.commit()
+        with unit_of_work():
+            jury_session = rounds.create_session(
+                jury, actor=current_user, title=form.title.data, template=form.template.data
+            )
         flash("Session created. Check the agenda.", "success")
         return redirect(url_for("live.agenda", session_id=jury_session.id))
     status = 400 if form.errors else 200
@@ -520,20 +505,19 @@ def new_session(jury_id: int) -> Any:
 
 def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -> Any:
     """Add (`round_` None) or change a round from the agenda form, then back to the agenda."""
-    services.save_round(
-        jury_session,
-        actor=current_user,
-        round_=round_,
-        kind=form.kind.data,
-        title=form.title.data,
-        planned_minutes=form.planned_minutes.data,
-        instructions=form.instructions.data or "",
-        materials=form.materials.data or "",
-        public=form.public.data,
-        auto_advance=form.auto_advance.data,
-    )
-    db.session.commit()
-    services.flush_outbox()
+    with unit_of_work():
+        rounds.save_round(
+            jury_session,
+            actor=current_user,
+            round_=round_,
+            kind=form.kind.data,
+            title=form.title.data,
+            planned_minutes=form.planned_minutes.data,
+            instructions=form.instructions.data or "",
+            materials=form.materials.data or "",
+            public=form.public.data,
+            auto_advance=form.auto_advance.data,
+        )
     flash(message, "success")
     return redirect(url_for("live.agenda", session_id=jury_session.id))
 
@@ -547,7 +531,7 @@ def agenda(session_id: int) -> Any:
         return _save_round(jury_session, form, None, "Round added.")
     status = 400 if form.errors else 200
     return render_template(
-        "live/agenda.html", form=form, jury_session=jury_session, labels=services.ROUND_LABELS
+        "live/agenda.html", form=form, jury_session=jury_session, labels=rounds.ROUND_LABELS
     ), status
 
 
@@ -570,13 +554,12 @@ def edit_round(session_id: int, round_id: int) -> Any:
 def move_round(session_id: int, round_id: int) -> Any:
     jury_session = _session(session_id)
     round_ = _round(jury_session, round_id)
-    if request.form.get("remove"):
-        services.remove_round(jury_session, round_, actor=current_user)
-    else:
-        offset = -1 if request.form.get("direction") == "up" else 1
-        services.move_round(jury_session, round_, actor=current_user, offset=offset)
-    db.session.commit()
-    services.flush_outbox()
+    with unit_of_work():
+        if request.form.get("remove"):
+            rounds.remove_round(jury_session, round_, actor=current_user)
+        else:
+            offset = -1 if request.form.get("direction") == "up" else 1
+            rounds.move_round(jury_session, round_, actor=current_user, offset=offset)
     return redirect(url_for("live.agenda", session_id=session_id))
 
 
@@ -598,36 +581,13 @@ def control(session_id: int) -> Any:
     form = ControlForm()
     action = form.action.data or ""
     try:
-        if action in ("gallery_open", "gallery_close"):
-            services.set_gallery(jury_session, actor=current_user, open_=action == "gallery_open")
-        else:
-            services.control(
-                jury_session, action, actor=current_user, minutes=form.minutes.data or 5
-            )
-        db.session.commit()
-        services.flush_outbox()
+        with unit_of_work():
+            if action in ("gallery_open", "gallery_close"):
+                rounds.set_gallery(jury_session, actor=current_user, open_=action == "gallery_open")
+            else:
+                rounds.control(
+                    jury_session, action, actor=current_user, minutes=form.minutes.data or 5
+                )
     except ConsultError as error:
-        db.session.rollback()
-        services.discard_outbox()
         flash(error.message, "error")
     return redirect(url_for("live.console", session_id=session_id))
-
-
-# --------------------------------------------------------------------------- CLI
-
-
-@bp.cli.command("bench-setup")
-@click.option("--participants", type=int, required=True, help="How many jurors to create.")
-@click.option("--out", type=click.Path(dir_okay=False), required=True, help="File for the codes.")
-@click.option("--table-size", type=int, default=8, show_default=True)
-def bench_setup(participants: int, out: str, table_size: int) -> None:
-    """Create a jury, a live session with a running table-discussion round and N jurors
-    with join codes (one per line in --out, after a first line `session_id=<id>`),
-    for bench/live_load.py."""
-    from consult.live.bench import create_bench_session
-
-    session_id, codes = create_bench_session(participants, table_size=table_size)
-    with open(out, "w", encoding="utf-8") as handle:
-        handle.write(f"session_id={session_id}\n")
-        handle.writelines(f"{code}\n" for code in codes)
-    click.echo(f"session {session_id}: {len(codes)} jurors, codes in {out}")

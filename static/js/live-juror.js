@@ -202,7 +202,7 @@ function readProblems() {
 }
 
 // ------------------------------------------------------------------ ballots
-// Read a poll's form the way consult/live/ballots.py does, with the same messages.
+// Read a poll's form the way consult/live/poll_kinds.py does (each kind's read_form), with the same messages.
 
 const AGREEMENT = { 1: 1, "-1": -1, 0: 0 };
 const WHOLE_NUMBER = /^[0-9]+$/;
@@ -281,7 +281,7 @@ function ballotFromForm(poll, form) {
   return amountBallot(poll, form);
 }
 
-/** The form's field values for the juror's ballot (ballots.fields_from_ballot). */
+/** The form's field values for the juror's ballot (poll_kinds.fields_from_ballot). */
 function fieldsFromBallot(poll, ballot) {
   if (ballot === null || ballot === undefined) return {};
   if (poll.kind === "agree_disagree") return Object.fromEntries(Object.entries(ballot).map(([id, vote]) => [`statement-${id}`, String(vote)]));

@@ -11,6 +11,7 @@ import pytest
 
 from consult.extensions import db
 from consult.juries import services
+from consult.live import seating
 from consult.models import AuditEntry, PanelMember, Registrant, SelectionDraw, User
 
 
@@ -307,15 +308,11 @@ def test_allocate_session_tables_is_a_service_facilitators_may_call(app, drawn_j
         session = JurySession(jury_id=jury_id, title="Day 1")
         db.session.add(session)
         db.session.flush()
-        allocation = services.allocate_session_tables(
-            session, table_size=3, actor=facilitator, seed="day 1"
-        )
+        allocation = seating.allocate_tables(session, table_size=3, actor=facilitator, seed="day 1")
         db.session.commit()
         assert len(allocation.seats) == 8
         assert {s.table.number for s in allocation.seats} == {1, 2, 3}
-        again = services.allocate_session_tables(
-            session, table_size=3, actor=facilitator, seed="day 1"
-        )
+        again = seating.allocate_tables(session, table_size=3, actor=facilitator, seed="day 1")
 
         def plan(seating):  # type: ignore[no-untyped-def]
             return sorted((seat.member_id, seat.table.number) for seat in seating.seats)
@@ -323,4 +320,4 @@ def test_allocate_session_tables_is_a_service_facilitators_may_call(app, drawn_j
         assert plan(again) == plan(allocation)  # deterministic from the seed
         member = db.session.scalar(db.select(PanelMember).where(PanelMember.jury_id == jury_id))
         with pytest.raises(services.NotPermitted):
-            services.allocate_session_tables(session, table_size=3, actor=member)
+            seating.allocate_tables(session, table_size=3, actor=member)

@@ -29,7 +29,7 @@ def make_live_session(
 ) -> Callable[..., LiveSetup]:
     """A jury with `jurors` members and a planned session on the standard jury-day agenda
     (created through the service, as a facilitator)."""
-    from consult.live import services
+    from consult.live import outbox, rounds
     from consult.models import Jury, User
 
     counter = iter(range(1, 10_000))
@@ -44,14 +44,14 @@ def make_live_session(
         ]
         with app.app_context():
             actor = db.session.get(User, user_id)
-            jury_session = services.create_session(
+            jury_session = rounds.create_session(
                 db.session.get(Jury, jury_id), actor=actor, title="Day one"
             )
             jury_session.gallery_open = gallery
             if start:
-                services.control(jury_session, "start", actor=actor)
+                rounds.control(jury_session, "start", actor=actor)
             db.session.commit()
-            services.discard_outbox()
+            outbox.discard_outbox()
             setup = LiveSetup(
                 session_id=jury_session.id,
                 jury_id=jury_id,

@@ -15,7 +15,7 @@ from playwright.sync_api import Page, expect
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.live import services
+from consult.live import decisions, floor, outbox, polls
 from consult.models import Amendment, Ballot, JurySession, PanelMember, User
 from tests.conftest import DEFAULT_PASSWORD, assert_accessible
 
@@ -35,7 +35,7 @@ def act(app, make_live_session) -> tuple[Any, Callable[..., Any]]:
             jurors = [db.session.get(PanelMember, member_id) for member_id, _ in setup.members]
             result = work(db.session.get(JurySession, setup.session_id), staff, jurors)
             db.session.commit()
-            services.flush_outbox()
+            outbox.flush_outbox()
             return result
 
     return setup, run
@@ -60,7 +60,7 @@ def _focused_id(page: Page) -> str:
 def _recommendation(run: Callable[..., Any], client_id: str = "rec-1") -> int:
     return run(
         lambda s, staff, jurors: (
-            services.create_recommendation(
+            decisions.create_recommendation(
                 s,
                 actor=staff,
                 title="Evening buses",
@@ -74,7 +74,7 @@ def _recommendation(run: Callable[..., Any], client_id: str = "rec-1") -> int:
 
 def _poll(run: Callable[..., Any], kind: str, *, reveal: bool = False) -> int:
     def create(s: JurySession, staff: User, jurors: list[PanelMember]) -> int:
-        poll = services.create_poll(
+        poll = polls.create_poll(
             s,
             actor=staff,
             kind=kind,
@@ -82,11 +82,11 @@ def _poll(run: Callable[..., Any], kind: str, *, reveal: bool = False) -> int:
             options=["Buses", "Trams", "Bikes"] if kind != "agree_disagree" else [],
             statements=["More buses", "Fewer cars"] if kind == "agree_disagree" else [],
         )
-        services.set_poll_status(s, poll.id, "open", actor=staff)
+        polls.set_poll_status(s, poll.id, "open", actor=staff)
         if reveal:
-            services.cast_ballot(s, poll.id, _a_ballot(poll), actor=jurors[1], client_id="b")
-            services.set_poll_status(s, poll.id, "close", actor=staff)
-            services.set_poll_status(s, poll.id, "reveal", actor=staff)
+            polls.cast_ballot(s, poll.id, _a_ballot(poll), actor=jurors[1], client_id="b")
+            polls.set_poll_status(s, poll.id, "close", actor=staff)
+            polls.set_poll_status(s, poll.id, "reveal", actor=staff)
         return poll.id
 
     return run(create)
@@ -131,7 +131,7 @@ def test_juror_keeps_typing_choices_and_focus_while_others_change_the_cards(
 
         # Ben proposes an amendment: Ada's card is redrawn with it
         run(
-            lambda s, staff, jurors: services.propose_amendment(
+            lambda s, staff, jurors: decisions.propose_amendment(
                 s, rec_id, actor=jurors[1], text="Every 15 minutes", client_id="ben-1"
             )
         )
@@ -142,7 +142,7 @@ def test_juror_keeps_typing_choices_and_focus_while_others_change_the_cards(
         assert page.input_value(f"#rec-{rec_id}-amend-form-client-id") == client_id
 
         # the facilitator reveals the poll while it is open: the choice stays made
-        run(lambda s, staff, jurors: services.set_poll_status(s, poll_id, "reveal", actor=staff))
+        run(lambda s, staff, jurors: polls.set_poll_status(s, poll_id, "reveal", actor=staff))
         expect(page.locator(f"#poll-{poll_id}")).to_contain_text("0 ballots")
         assert page.locator(f"#poll-{poll_id}-choice-o2").is_checked()
         assert _focused_id(page) == f"rec-{rec_id}-amend"
@@ -152,7 +152,7 @@ def test_juror_keeps_typing_choices_and_focus_while_others_change_the_cards(
         report = page.locator(f"#rec-{rec_id}-minority")
         report.fill("Buses alone will not do")
         run(
-            lambda s, staff, jurors: services.write_minority_report(
+            lambda s, staff, jurors: decisions.write_minority_report(
                 s, rec_id, actor=jurors[2], text="Too expensive", client_id="cleo-1"
             )
         )
@@ -222,8 +222,8 @@ def test_juror_page_with_polls_and_recommendations_is_accessible(browser, live_o
     voting = _recommendation(run, "rec-b")
     run(
         lambda s, staff, jurors: (
-            services.set_recommendation_status(s, voting, "open_vote", actor=staff),
-            services.write_minority_report(
+            decisions.set_recommendation_status(s, voting, "open_vote", actor=staff),
+            decisions.write_minority_report(
                 s, draft, actor=jurors[1], text="Not enough", client_id="m-1"
             ),
         )
@@ -248,13 +248,13 @@ def test_facilitator_keeps_a_half_typed_theme_name_when_ideas_arrive(browser, li
     setup, run = act
 
     def board(s: JurySession, staff: User, jurors: list[PanelMember]) -> None:
-        idea, _ = services.add_contribution(
+        idea, _ = floor.add_contribution(
             s, kind="idea", text="Night buses", client_id="i-1", actor=jurors[0]
         )
         db.session.flush()
-        services.publish(
+        outbox.publish(
             s,
-            services.session_room(s),
+            outbox.session_room(s),
             "idea_board",
             {
                 "themes": [{"id": 1, "label": "Buses", "idea_ids": [idea.id]}],
@@ -279,7 +279,7 @@ def test_facilitator_keeps_a_half_typed_theme_name_when_ideas_arrive(browser, li
         rename = page.locator("#rename-1")
         rename.fill("Buses at ni")
         run(
-            lambda s, staff, jurors: services.add_contribution(
+            lambda s, staff, jurors: floor.add_contribution(
                 s, kind="idea", text="Cheaper tickets", client_id="i-2", actor=jurors[1]
             )
         )
@@ -287,10 +287,10 @@ def test_facilitator_keeps_a_half_typed_theme_name_when_ideas_arrive(browser, li
         assert rename.input_value() == "Buses at ni"
         assert _focused_id(page) == "rename-1"
         # a hand raised while the facilitator is on a queue button keeps focus there
-        run(lambda s, staff, jurors: services.raise_hand(s, actor=jurors[0], client_id="h-1"))
+        run(lambda s, staff, jurors: floor.raise_hand(s, actor=jurors[0], client_id="h-1"))
         give = page.get_by_role("button", name="Give the floor to Ada")
         give.focus()
-        run(lambda s, staff, jurors: services.raise_hand(s, actor=jurors[1], client_id="h-2"))
+        run(lambda s, staff, jurors: floor.raise_hand(s, actor=jurors[1], client_id="h-2"))
         expect(page.locator("#queue")).to_contain_text("Ben")
         assert page.evaluate("document.activeElement.textContent") == "Give the floor to Ada"
     finally:
@@ -312,7 +312,7 @@ def test_a_broadcast_that_never_arrived_is_fetched_when_the_next_one_names_it(
         page.evaluate("window.__samePage = true")
 
         def lost(s: JurySession, staff: User, jurors: list[PanelMember]) -> None:
-            services.add_contribution(
+            floor.add_contribution(
                 s,
                 kind="message",
                 text="Lost on the way",
@@ -321,11 +321,11 @@ def test_a_broadcast_that_never_arrived_is_fetched_when_the_next_one_names_it(
                 scope="room",
             )
             db.session.commit()
-            services.discard_outbox()  # logged and committed, never broadcast
+            outbox.discard_outbox()  # logged and committed, never broadcast
 
         run(lost)
         run(
-            lambda s, staff, jurors: services.add_contribution(
+            lambda s, staff, jurors: floor.add_contribution(
                 s,
                 kind="message",
                 text="Arrived",

@@ -9,7 +9,7 @@ from datetime import timedelta
 from sqlalchemy import select
 
 from consult.extensions import db
-from consult.live import clock, services
+from consult.live import clock, outbox, rounds
 from consult.models import AuditEntry, JurySession, Round, User, utcnow
 from tests.live.conftest import emit, received
 
@@ -39,7 +39,7 @@ def test_a_round_set_to_move_on_does_so_when_its_time_is_up(app, make_live_sessi
     _set_round(app, first, auto_advance=True)
 
     with app.app_context():  # time not up yet: nothing moves
-        assert services.advance_due_rounds() == []
+        assert clock.advance_due_rounds() == []
     assert _current(app, setup.session_id)[0] == first
 
     _set_round(app, first, ends_at=utcnow() - timedelta(seconds=1))
@@ -79,9 +79,9 @@ def test_a_paused_session_and_the_last_round_never_move_by_themselves(app, make_
     with app.app_context():
         jury_session = db.session.get(JurySession, setup.session_id)
         staff = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
-        services.control(jury_session, "go_to", actor=staff, round_id=last)
+        rounds.control(jury_session, "go_to", actor=staff, round_id=last)
         db.session.commit()
-        services.discard_outbox()
+        outbox.discard_outbox()
     _set_round(app, last, auto_advance=True, ends_at=utcnow() - timedelta(seconds=5))
     assert clock.tick(app) == []
     assert _current(app, setup.session_id) == (last, "running", "live")
@@ -90,10 +90,10 @@ def test_a_paused_session_and_the_last_round_never_move_by_themselves(app, make_
     with app.app_context():
         jury_session = db.session.get(JurySession, setup.session_id)
         staff = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
-        services.control(jury_session, "go_to", actor=staff, round_id=first)
-        services.control(jury_session, "pause", actor=staff)
+        rounds.control(jury_session, "go_to", actor=staff, round_id=first)
+        rounds.control(jury_session, "pause", actor=staff)
         db.session.commit()
-        services.discard_outbox()
+        outbox.discard_outbox()
     _set_round(app, first, auto_advance=True, ends_at=utcnow() - timedelta(seconds=5))
     assert clock.tick(app) == []
     assert _current(app, setup.session_id)[2] == "paused"

@@ -18,7 +18,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from consult.extensions import db
-from consult.live import services
+from consult.live import decisions, outbox, polls
 from consult.models import (
     Amendment,
     Ballot,
@@ -71,7 +71,7 @@ def room(app, make_live_session, sign_in) -> Room:
             actor = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
             result = work(db.session.get(JurySession, setup.session_id), actor)
             db.session.commit()
-            services.discard_outbox()
+            outbox.discard_outbox()
             return result
 
     clients = []
@@ -87,7 +87,7 @@ def _poll(room: Room, kind: str, *, status: str = "open") -> dict[str, Any]:
     ids and option values."""
 
     def create(jury_session: JurySession, actor: User) -> dict[str, Any]:
-        poll = services.create_poll(
+        poll = polls.create_poll(
             jury_session,
             actor=actor,
             kind=kind,
@@ -98,19 +98,19 @@ def _poll(room: Room, kind: str, *, status: str = "open") -> dict[str, Any]:
             budget_total=100,
         )
         if status != "draft":
-            services.set_poll_status(jury_session, poll.id, "open", actor=actor)
+            polls.set_poll_status(jury_session, poll.id, "open", actor=actor)
         return {"id": poll.id, "statements": [s.id for s in poll.statements]}
 
     return room.staff(create)
 
 
 def _poll_action(room: Room, poll_id: int, action: str) -> None:
-    room.staff(lambda s, actor: services.set_poll_status(s, poll_id, action, actor=actor))
+    room.staff(lambda s, actor: polls.set_poll_status(s, poll_id, action, actor=actor))
 
 
 def _recommendation(room: Room, *, vote_open: bool = False) -> int:
     def create(jury_session: JurySession, actor: User) -> int:
-        recommendation, _ = services.create_recommendation(
+        recommendation, _ = decisions.create_recommendation(
             jury_session,
             actor=actor,
             title="Evening buses",
@@ -119,7 +119,7 @@ def _recommendation(room: Room, *, vote_open: bool = False) -> int:
             quorum=1,
         )
         if vote_open:
-            services.set_recommendation_status(
+            decisions.set_recommendation_status(
                 jury_session, recommendation.id, "open_vote", actor=actor
             )
         return recommendation.id
@@ -332,7 +332,7 @@ def test_poll_of_another_session_is_not_found(room, make_live_session):
     other = make_live_session(jurors=1, start=True)
     with room.app.app_context():
         actor = db.session.scalar(select(User).where(User.email == other.facilitator_email))
-        poll = services.create_poll(
+        poll = polls.create_poll(
             db.session.get(JurySession, other.session_id),
             actor=actor,
             kind="single_choice",
@@ -340,7 +340,7 @@ def test_poll_of_another_session_is_not_found(room, make_live_session):
             options=OPTIONS,
         )
         db.session.commit()
-        services.discard_outbox()
+        outbox.discard_outbox()
         poll_id = poll.id
     response = room.ada.post(f"{room.page}/polls/{poll_id}/ballot", data={"choice": "o1"})
     assert response.status_code == 404
@@ -367,7 +367,7 @@ def test_juror_amends_votes_and_writes_and_signs_minority_reports_without_javasc
     assert "The vote on this recommendation is not open." in early.get_data(as_text=True)
 
     room.staff(
-        lambda s, actor: services.set_recommendation_status(
+        lambda s, actor: decisions.set_recommendation_status(
             s, recommendation_id, "open_vote", actor=actor
         )
     )
@@ -431,7 +431,7 @@ def test_refused_minority_report_opens_its_details_again(room):
 def test_withdrawn_recommendation_offers_no_forms(room):
     recommendation_id = _recommendation(room)
     room.staff(
-        lambda s, actor: services.set_recommendation_status(
+        lambda s, actor: decisions.set_recommendation_status(
             s, recommendation_id, "withdraw", actor=actor
         )
     )

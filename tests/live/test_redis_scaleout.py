@@ -214,10 +214,22 @@ async def _juror(url: str, code: str, session_id: int):
     return client
 
 
+async def _join_until(client, session_id: int, seen, timeout: float = 10.0) -> dict:
+    """Join (again, every 0.2 s) until the state satisfies `seen` or `timeout` passes:
+    presence crosses servers in batches, twice a second, so a console can join before
+    a juror on the other server is known there."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + timeout
+    while True:
+        ack = await client.call("join", {"session_id": session_id}, namespace="/live")
+        if seen(ack["state"]) or loop.time() > deadline:
+            return ack
+        await asyncio.sleep(0.2)
+
+
 async def _console_on_one_server_sees_jurors_on_the_other(urls, setup) -> dict:
     codes = [code for _, code in setup.members]
     first = await _juror(urls[0], codes[0], setup.session_id)
-    await asyncio.sleep(1.5)  # presence is shared in batches, twice a second
     staff = await _signed_in_staff(urls[1], setup.facilitator_email)
     heard: asyncio.Queue = asyncio.Queue()
     staff.on(
@@ -225,7 +237,11 @@ async def _console_on_one_server_sees_jurors_on_the_other(urls, setup) -> dict:
         lambda payload: payload["who"]["kind"] == "member" and heard.put_nowait(payload),
         namespace="/live",
     )
-    joined = await staff.call("join", {"session_id": setup.session_id}, namespace="/live")
+    joined = await _join_until(
+        staff,
+        setup.session_id,
+        lambda state: any(who["kind"] == "member" for who in state["connected"]),
+    )
     second = await _juror(urls[0], codes[1], setup.session_id)
     came = await asyncio.wait_for(heard.get(), timeout=10)
     await second.disconnect()

@@ -1,0 +1,162 @@
+"""Live deliberation: who may act in a session and what input is acceptable. Every live
+service starts here: the permission checks take the acting person (`actor`, a staff
+`User` or a juror `PanelMember`), the cleaners turn raw event or form values into clean
+ones or raise `Invalid` naming the field, and `get_in_session` finds a row that belongs
+to the session (anything else is NotFound)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.errors import Conflict, ConsultError, Invalid, NotFound, NotPermitted
+from consult.extensions import db
+from consult.models import Amendment, JurySession, MinorityReport, PanelMember
+
+STAFF_ROLES = ("facilitator", "officer")  # admins always pass has_role
+MAX_TEXT = 1000
+MAX_LONG_TEXT = 5000
+MAX_CLIENT_ID = 64
+
+
+class RateLimited(ConsultError):
+    """Someone is sending faster than their bucket allows (consult/live/ratelimit.py)."""
+
+    code, status = "rate_limited", 429
+
+
+# --------------------------------------------------------------------------- people
+
+
+def is_staff(actor: Any) -> bool:
+    return bool(getattr(actor, "is_staff", False)) and actor.has_role(*STAFF_ROLES)
+
+
+def is_member_of(actor: Any, jury_session: JurySession) -> bool:
+    return (
+        getattr(actor, "kind", None) == "member"
+        and actor.jury_id == jury_session.jury_id
+        and actor.status not in ("declined", "dropped")
+    )
+
+
+def require_staff(actor: Any, message: str = "Only the facilitator can do that.") -> None:
+    if not is_staff(actor):
+        raise NotPermitted(message)
+
+
+def require_participant(actor: Any, jury_session: JurySession) -> None:
+    """Staff or a juror of this session's jury."""
+    if not (is_staff(actor) or is_member_of(actor, jury_session)):
+        raise NotPermitted("You are not part of this session.")
+
+
+def require_member(actor: Any, jury_session: JurySession, *, speaking: bool = False) -> None:
+    """A juror of this session's jury; `speaking` also refuses a muted juror."""
+    if not is_member_of(actor, jury_session):
+        raise NotPermitted("Only jurors of this jury can do that.")
+    if speaking and actor.muted:
+        raise NotPermitted("The facilitator has muted you for now.")
+
+
+def require_running(jury_session: JurySession) -> None:
+    if jury_session.status not in ("live", "paused"):
+        raise Conflict("The session is not running.")
+
+
+def get_juror(jury_session: JurySession, member_id: Any) -> PanelMember:
+    """The juror `member_id` (an event's or form's `member_id`) of this session's jury;
+    raises Invalid for a bad id, NotFound for anyone else."""
+    member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
+    if member is None or not is_member_of(member, jury_session):
+        raise NotFound("That juror is not part of this session.")
+    return member
+
+
+def member_names(ids: Iterable[int | None]) -> dict[int, str]:
+    """Jurors' display names by id (one query; none for an empty set)."""
+    wanted = {i for i in ids if i is not None}
+    if not wanted:
+        return {}
+    return dict(
+        db.session.execute(
+            select(PanelMember.id, PanelMember.display_name).where(PanelMember.id.in_(wanted))
+        ).all()
+    )
+
+
+def author_name(actor: Any) -> str:
+    if getattr(actor, "kind", None) == "member":
+        return actor.display_name
+    return f"{actor.name} (facilitator)"
+
+
+# --------------------------------------------------------------------------- input
+
+
+def clean_text(
+    value: Any, *, field: str = "text", limit: int = MAX_TEXT, required: bool = True
+) -> str:
+    """Trimmed text within `limit` characters; raises Invalid with the field named."""
+    if value is None:
+        value = ""
+    if not isinstance(value, str):
+        raise Invalid("Text must be a string.", fields={field: "Enter some text"})
+    text = value.strip()
+    if required and not text:
+        raise Invalid("Enter some text.", fields={field: "Enter some text"})
+    if len(text) > limit:
+        raise Invalid(
+            f"Keep it under {limit} characters.",
+            fields={field: f"Keep it under {limit} characters"},
+        )
+    return text
+
+
+def clean_client_id(value: Any) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > MAX_CLIENT_ID:
+        raise Invalid(
+            "Every contribution needs a client_id (up to 64 characters).",
+            fields={"client_id": "Missing or too long"},
+        )
+    return value.strip()
+
+
+def clean_int(value: Any, *, field: str, low: int | None = None, high: int | None = None) -> int:
+    if isinstance(value, bool):
+        raise Invalid(f"{field} must be a whole number.", fields={field: "Enter a whole number"})
+    try:
+        number = int(value)
+    except (TypeError, ValueError):
+        raise Invalid(
+            f"{field} must be a whole number.", fields={field: "Enter a whole number"}
+        ) from None
+    if (low is not None and number < low) or (high is not None and number > high):
+        raise Invalid(
+            f"{field} must be between {low} and {high}.",
+            fields={field: f"Enter a number from {low} to {high}"},
+        )
+    return number
+
+
+def get_session(session_id: Any) -> JurySession:
+    jury_session = db.session.get(JurySession, clean_int(session_id, field="session_id"))
+    if jury_session is None:
+        raise NotFound("There is no such session.")
+    return jury_session
+
+
+def get_in_session(model: type, object_id: Any, jury_session: JurySession, *, field: str) -> Any:
+    """The `model` row with id `object_id` (from the `field` of an event or form), if it
+    belongs to `jury_session`; raises Invalid for a bad id, NotFound otherwise."""
+    row = db.session.get(model, clean_int(object_id, field=field))
+    session_id = getattr(row, "session_id", None)
+    if model is Amendment and row is not None:
+        session_id = row.recommendation.session_id
+    if model is MinorityReport and row is not None:
+        session_id = row.recommendation.session_id
+    if row is None or session_id != jury_session.id:
+        raise NotFound("That is not part of this session.")
+    return row

@@ -1,0 +1,169 @@
+"""Live deliberation: the idea board. Ideas (contributions of kind "idea") are grouped
+into themes by the analysis engine's `cluster_ideas`, warm-started from the last board so
+theme ids stay put; the facilitator renames and merges themes. The board is published as
+an `idea_board` event, and the latest one in the log is the board. Services publish and
+flush; callers commit (after a new idea, in a unit of work of its own)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+from sqlalchemy import select
+
+from consult.errors import Invalid, NotFound
+from consult.extensions import db
+from consult.live.checks import clean_int, clean_text, require_staff
+from consult.live.outbox import publish, session_room
+from consult.models import AuditEntry, Contribution, JurySession, LiveEvent
+
+
+def _last_board(jury_session: JurySession) -> dict[str, Any] | None:
+    row = db.session.scalar(
+        select(LiveEvent)
+        .where(LiveEvent.session_id == jury_session.id, LiveEvent.event == "idea_board")
+        .order_by(LiveEvent.seq.desc())
+        .limit(1)
+    )
+    return dict(row.payload) if row is not None else None
+
+
+def idea_board(jury_session: JurySession) -> dict[str, Any]:
+    """The last published board, or an unthemed one."""
+    board = _last_board(jury_session)
+    if board is not None:
+        return board
+    return {"themes": [], "unthemed": [], "renames": {}, "merges": {}, "engine": None}
+
+
+def refresh_idea_board(
+    jury_session: JurySession,
+    *,
+    recluster: bool = True,
+    fresh: bool = False,
+    renames: dict[str, str] | None = None,
+    merges: dict[str, str] | None = None,
+) -> dict[str, Any]:
+    """Group the session's visible ideas into themes (the analysis engine's
+    `cluster_ideas`, warm-started from the last board so theme ids stay put), apply the
+    facilitator's renames and merges, store each idea's group label and publish the board.
+    If the engine is missing or fails, ideas stay unthemed."""
+    ideas = list(
+        db.session.scalars(
+            select(Contribution)
+            .where(
+                Contribution.session_id == jury_session.id,
+                Contribution.kind == "idea",
+                Contribution.hidden.is_(False),
+            )
+            .order_by(Contribution.id)
+        )
+    )
+    last = _last_board(jury_session) or {}
+    renames = dict(last.get("renames", {}) if renames is None else renames)
+    merges = dict(last.get("merges", {}) if merges is None else merges)
+    if fresh:  # regrouping from scratch gives new theme ids: old overrides no longer apply
+        renames, merges = {}, {}
+    engine = last.get("engine")
+    assignments: dict[str, int] = {}
+    labels: dict[int, str] = {}
+    if recluster or not last:
+        try:
+            # scikit-learn loads with the first regroup, not in every web process at start-up
+            # (tests/analysis/test_purity.py); this is not hiding an import cycle
+            from analysis.ideas import IdeaClusters, IdeaTheme, cluster_ideas
+
+            previous = None
+            if last.get("raw_themes") and not fresh:
+                previous = IdeaClusters(
+                    tuple(
+                        IdeaTheme(
+                            t["id"],
+                            t["label"],
+                            tuple(t.get("keyphrases", [])),
+                            tuple(t["idea_ids"]),
+                        )
+                        for t in last["raw_themes"]
+                    ),
+                    tuple((k, int(v)) for k, v in last.get("raw_assignments", {}).items()),
+                )
+            clusters = cluster_ideas(
+                [idea.text for idea in ideas],
+                [str(idea.id) for idea in ideas],
+                previous=previous,
+                random_state=0,
+            )
+            raw = clusters.as_dict()
+            assignments = {k: int(v) for k, v in raw["assignments"].items()}
+            raw_themes = raw["themes"]
+            labels = {t["id"]: t["label"] for t in raw_themes}
+            engine = "analysis.themes.cluster_ideas"
+        except Exception as error:  # degrade to an unthemed board, never lose the idea
+            raw_themes, engine = [], f"unavailable: {str(error)[:120]}"
+    else:
+        raw_themes = last.get("raw_themes", [])
+        assignments = {k: int(v) for k, v in last.get("raw_assignments", {}).items()}
+        labels = {t["id"]: t["label"] for t in raw_themes}
+    visible = {str(idea.id) for idea in ideas}
+    groups: dict[int, list[str]] = defaultdict(list)
+    for idea in ideas:
+        theme_id = assignments.get(str(idea.id), 0)
+        while str(theme_id) in merges:
+            theme_id = int(merges[str(theme_id)])
+        groups[theme_id].append(str(idea.id))
+    themes = []
+    for theme_id, idea_ids in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
+        if theme_id == 0:
+            continue
+        label = renames.get(str(theme_id)) or labels.get(theme_id) or f"Theme {theme_id}"
+        themes.append({"id": theme_id, "label": label, "idea_ids": [int(i) for i in idea_ids]})
+    label_of = {int(i): t["label"] for t in themes for i in t["idea_ids"]}
+    for idea in ideas:
+        idea.idea_group = label_of.get(idea.id)
+    board = {
+        "themes": themes,
+        "unthemed": [int(i) for i in groups.get(0, []) if i in visible],
+        "renames": renames,
+        "merges": merges,
+        "engine": engine,
+        "raw_themes": raw_themes,
+        "raw_assignments": {k: v for k, v in assignments.items()},
+    }
+    db.session.flush()
+    publish(jury_session, session_room(jury_session), "idea_board", board)
+    return board
+
+
+def rename_theme(
+    jury_session: JurySession, theme_id: Any, label: Any, *, actor: Any
+) -> dict[str, Any]:
+    require_staff(actor, "Only the facilitator can rename a theme.")
+    theme_id = clean_int(theme_id, field="theme_id", low=1)
+    label = clean_text(label, field="label", limit=200)
+    board = _last_board(jury_session)
+    if board is None or theme_id not in {t["id"] for t in board["themes"]}:
+        raise NotFound("There is no such theme on the board.")
+    renames = dict(board.get("renames", {}))
+    renames[str(theme_id)] = label
+    AuditEntry.record(
+        "ideas.renamed", actor=actor, subject=jury_session, theme=theme_id, label=label
+    )
+    return refresh_idea_board(jury_session, recluster=False, renames=renames)
+
+
+def merge_themes(
+    jury_session: JurySession, theme_id: Any, into_id: Any, *, actor: Any
+) -> dict[str, Any]:
+    require_staff(actor, "Only the facilitator can merge themes.")
+    theme_id = clean_int(theme_id, field="theme_id", low=1)
+    into_id = clean_int(into_id, field="into_id", low=1)
+    board = _last_board(jury_session)
+    present = {t["id"] for t in board["themes"]} if board else set()
+    if theme_id == into_id or theme_id not in present or into_id not in present:
+        raise Invalid("Choose two different themes on the board.", fields={"into_id": "Choose"})
+    merges = dict(board.get("merges", {}))
+    merges[str(theme_id)] = str(into_id)
+    AuditEntry.record(
+        "ideas.merged", actor=actor, subject=jury_session, theme=theme_id, into=into_id
+    )
+    return refresh_idea_board(jury_session, recluster=False, merges=merges)

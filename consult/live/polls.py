@@ -1,0 +1,155 @@
+"""Live deliberation: polls. Staff create a poll (a draft), open, close and reveal it;
+jurors cast one ballot each, changeable while it is open. What a ballot may hold and how
+ballots are tallied belong to the poll's kind (poll_kinds.py). Results stay with the
+staff until revealed; revealing shows them to the room (and the public gallery when it
+is open). Services check permission, publish and flush; callers commit."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from sqlalchemy import func, select
+
+from consult.errors import Conflict, Invalid
+from consult.extensions import db
+from consult.live import payloads
+from consult.live.checks import (
+    clean_client_id,
+    clean_text,
+    get_in_session,
+    require_member,
+    require_staff,
+)
+from consult.live.outbox import gallery_room, publish, session_room, signal, staff_room
+from consult.live.poll_kinds import KINDS, kind_of
+from consult.models import AuditEntry, Ballot, JurySession, Poll, PollStatement, Round, utcnow
+
+
+def create_poll(
+    jury_session: JurySession,
+    *,
+    actor: Any,
+    kind: str,
+    question: Any,
+    options: Sequence[Any] = (),
+    statements: Sequence[Any] = (),
+    dots_per_member: Any = None,
+    budget_total: Any = None,
+    round_id: Any = None,
+) -> Poll:
+    """A draft poll. Options are labels (their values are generated); statements are
+    for agree/disagree polls. Staff only. Flushes."""
+    require_staff(actor, "Only the facilitator can create polls.")
+    if kind not in KINDS:
+        raise Invalid("Choose a kind of poll.", fields={"kind": "Choose a kind of poll"})
+    poll_kind = KINDS[kind]
+    question = clean_text(question, field="question")
+    labels = [clean_text(o, field="options", limit=200) for o in options if str(o or "").strip()]
+    texts = [clean_text(s, field="statements") for s in statements if str(s or "").strip()]
+    poll_kind.check_definition(labels, texts)
+    if len(labels) > 30 or len(texts) > 100:
+        raise Invalid("That is too many.", fields={"options": "Up to 30 options, 100 statements"})
+    poll = Poll(
+        session_id=jury_session.id,
+        round_id=(
+            get_in_session(Round, round_id, jury_session, field="round_id").id
+            if round_id not in (None, "")
+            else jury_session.current_round_id
+        ),
+        kind=kind,
+        question=question,
+        options=[{"value": f"o{i + 1}", "label": label} for i, label in enumerate(labels)],
+        status="draft",
+        revealed=False,
+        **poll_kind.allowance(dots_per_member, budget_total),
+    )
+    for position, text in enumerate(texts):
+        poll.statements.append(PollStatement(position=position, text=text))
+    db.session.add(poll)
+    db.session.flush()
+    publish(jury_session, staff_room(jury_session), "poll_changed", payloads.poll(poll, staff=True))
+    return poll
+
+
+def set_poll_status(jury_session: JurySession, poll_id: Any, action: str, *, actor: Any) -> Poll:
+    """open, close or reveal a poll. Staff only. Revealing shows the results to everyone
+    (and to the gallery when the session's gallery is open)."""
+    require_staff(actor, "Only the facilitator can run polls.")
+    poll = get_in_session(Poll, poll_id, jury_session, field="poll_id")
+    now = utcnow()
+    if action == "open":
+        if poll.status != "draft":
+            raise Conflict("That poll has already been opened.")
+        poll.status, poll.opened_at = "open", now
+    elif action == "close":
+        if poll.status != "open":
+            raise Conflict("That poll is not open.")
+        poll.status, poll.closed_at = "closed", now
+    elif action == "reveal":
+        if poll.status == "draft":
+            raise Conflict("Open the poll first.")
+        poll.revealed = True
+    else:
+        raise Invalid("Unknown action.", fields={"action": "open, close or reveal"})
+    AuditEntry.record(f"poll.{action}", actor=actor, subject=poll)
+    db.session.flush()
+    results = poll_results(poll) if poll.revealed else None
+    publish(
+        jury_session,
+        session_room(jury_session),
+        "poll_changed",
+        payloads.poll(poll, results=results),
+    )
+    publish(
+        jury_session,
+        staff_room(jury_session),
+        "poll_results",
+        {"poll_id": poll.id, "results": poll_results(poll)},
+    )
+    if poll.revealed and jury_session.gallery_open:
+        publish(
+            jury_session,
+            gallery_room(jury_session),
+            "poll_changed",
+            payloads.poll(poll, results=results),
+        )
+    return poll
+
+
+def cast_ballot(
+    jury_session: JurySession, poll_id: Any, value: Any, *, actor: Any, client_id: Any
+) -> tuple[Ballot, bool]:
+    """A juror's ballot: one per juror per poll, replaced by a later one while the poll is
+    open. A retry with the same client_id changes nothing. Returns (ballot, replayed)."""
+    client_id = clean_client_id(client_id)
+    require_member(actor, jury_session)
+    poll = get_in_session(Poll, poll_id, jury_session, field="poll_id")
+    ballot = db.session.scalar(
+        select(Ballot).where(Ballot.poll_id == poll.id, Ballot.member_id == actor.id)
+    )
+    if ballot is not None and ballot.client_id == client_id:
+        return ballot, True
+    if poll.status != "open":
+        raise Conflict("This poll is not open for votes.")
+    clean = kind_of(poll).clean(poll, value)
+    if ballot is None:
+        ballot = Ballot(poll_id=poll.id, member_id=actor.id, value=clean, client_id=client_id)
+        db.session.add(ballot)
+    else:
+        ballot.value, ballot.client_id = clean, client_id
+    db.session.flush()
+    count = db.session.scalar(select(func.count(Ballot.id)).where(Ballot.poll_id == poll.id))
+    signal(staff_room(jury_session), "poll_tally", {"poll_id": poll.id, "ballots": count})
+    return ballot, False
+
+
+def poll_results(poll: Poll, *, with_map: bool = True) -> dict[str, Any]:
+    """The ballots counted as the poll's kind counts them (for agree/disagree, with the
+    live opinion map unless `with_map` is false)."""
+    ballots = db.session.scalars(select(Ballot).where(Ballot.poll_id == poll.id)).all()
+    return {
+        "ballots": len(ballots),
+        "kind": poll.kind,
+        **kind_of(poll).tally(poll, ballots, with_map=with_map),
+    }
