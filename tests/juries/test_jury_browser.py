@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.conftest import DEFAULT_PASSWORD, assert_accessible
 
@@ -167,7 +168,8 @@ def test_officer_goes_from_an_empty_jury_to_tables(live_server, page, browser, m
     page.get_by_role("button", name="Make codes and print invitations").click()
     assert page.get_by_role("heading", name="8 invitations").is_visible()
     assert page.locator("img[src^='data:image/svg+xml']").count() == 8
-    assert page.get_by_role("button", name="Print the invitations").is_visible()
+    # shown by a module script once it has run: wait for it rather than look once
+    expect(page.get_by_role("button", name="Print the invitations")).to_be_visible()
     codes = page.locator("[data-code]").all_inner_texts()
     assert len(set(codes)) == 8
     assert_accessible(page)

@@ -43,7 +43,7 @@ def test_no_import_inside_a_function_but_the_lazy_text_engine():
         if isinstance(function, ast.FunctionDef | ast.AsyncFunctionDef)
         for node in ast.walk(function)
         if isinstance(node, ast.Import | ast.ImportFrom)
-        and not (isinstance(node, ast.ImportFrom) and node.module == "analysis.themes")
+        and not (isinstance(node, ast.ImportFrom) and node.module == "analysis.ideas")
     ]
     assert nested == []
 
