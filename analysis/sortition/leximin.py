@@ -41,6 +41,12 @@ from .pooltypes import PoolTypes
 
 LOG = logging.getLogger(__name__)
 PROBABILITY_GRID = 1e-9  # lottery weights are rounded to this before drawing
+#: A type is fixed only when its dual (normalised: the unfixed duals sum to 1) is at least
+#: this. Complementary slackness is only approximate when the pricing program proves
+#: optimality to `tolerance`: a type with dual d may still be below the optimum by up to
+#: tolerance / d, so a tiny positive dual proves nothing (a threshold of 1e-6 once fixed
+#: two types 0.012 below their leximin value on a household pool).
+TIGHT_DUAL = 1e-4
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
@@ -62,6 +68,7 @@ class PanelDistribution:
     pricing_calls: int  # exact integer programs solved
     seconds: float
     complete: bool = True  # False: the time limit stopped it after `levels - 1` exact levels
+    level_seconds: tuple[float, ...] = ()  # seconds since the start when each level ended
 
 
 class _Pricer:
@@ -193,12 +200,20 @@ def _swap_search(
 
     Steepest ascent among the `candidates` best-gaining moves; returns the local optimum
     if its weight exceeds `target`, else None. Cheap compared with the exact integer
-    program, and often enough while the duals move little between rounds.
+    program, and often enough while the duals move little between rounds. Household-aware:
+    a seat may move into a household only if that household has no one on the panel yet
+    (or the seat leaves the same household), so every panel found keeps one per household.
     """
-    if types.household_groups:
-        return None  # moves would have to respect households too; leave it to the ILP
     counts = start.copy()
     per_value = incidence @ counts
+    group_of = types.household_group_of
+    grouped = bool(types.household_groups)
+    if grouped:
+        seated = np.bincount(
+            group_of[group_of >= 0],
+            weights=counts[group_of >= 0],
+            minlength=len(types.household_groups),
+        )
     for _ in range(max_moves):
         add_idx = np.flatnonzero(counts < types.upper)
         remove_idx = np.flatnonzero(counts > 0)
@@ -216,6 +231,9 @@ def _swap_search(
         r = remove_idx[top % len(remove_idx)]
         after = per_value[:, None] + incidence[:, a] - incidence[:, r]
         ok = ((after >= types.mins[:, None]) & (after <= types.maxs[:, None])).all(axis=0)
+        if grouped:
+            into = group_of[a]
+            ok &= (into < 0) | (seated[np.maximum(into, 0)] == 0) | (into == group_of[r])
         hits = np.flatnonzero(ok)
         if not len(hits):
             break
@@ -223,6 +241,11 @@ def _swap_search(
         counts[a[best]] += 1
         counts[r[best]] -= 1
         per_value = after[:, best]
+        if grouped:
+            if group_of[a[best]] >= 0:
+                seated[group_of[a[best]]] += 1
+            if group_of[r[best]] >= 0:
+                seated[group_of[r[best]]] -= 1
     return counts if float(weights @ counts) > target else None
 
 
@@ -481,6 +504,7 @@ def leximin_distribution(
 
     levels = rounds = 0
     complete = True
+    level_ends: list[float] = []
     while master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing
@@ -543,22 +567,23 @@ def leximin_distribution(
             break
         # z is optimal for this level; fix the types that are provably tight
         unfixed = master.unfixed
-        tight = unfixed & (y > tolerance)
+        tight = unfixed & (y > TIGHT_DUAL * max(float(y[unfixed].sum()), tolerance))
         if max_support and unfixed.sum() > tight.sum():
             support = _max_support_dual(
-                store.matrix, sizes, unfixed, master.fixed_values, z, tolerance
+                store.matrix, sizes, unfixed, master.fixed_values, z, tolerance * 1e-2
             )
             if support is not None:
                 weights = support / sizes
                 counts, bound, _ = pricer.best(weights)
                 known = float(np.max(store.matrix @ weights))
                 if bound <= known + tolerance:
-                    tight |= unfixed & (support > 1e-6)
+                    tight |= unfixed & (support > TIGHT_DUAL)
                 elif counts is not None:
                     add(counts)  # a missing panel; the next level will use it
         if not tight.any():
             tight = unfixed & (y >= y[unfixed].max())
         master.fix(tight, z)
+        level_ends.append(time.perf_counter() - started)
         LOG.debug(
             "level %d: z=%.6f fixed %d (support %d), %d left; rounds %d, pricing %d, "
             "panels %d, %.1fs",
@@ -592,4 +617,5 @@ def leximin_distribution(
         pricing_calls=pricer.calls,
         seconds=time.perf_counter() - started,
         complete=complete,
+        level_seconds=tuple(level_ends),
     )

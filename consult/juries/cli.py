@@ -1,15 +1,19 @@
 """`flask --app wsgi jury select ...`: the lottery on stratification CSV files, for scripted
 and audited use, and for anyone re-running a published draw from its downloaded inputs.
 
-Prints the selection as one JSON object on standard output; warnings (columns not
-understood) go to standard error. Bad files exit with status 1, infeasible quotas with
-status 3, each with a message that says what to fix."""
+Prints the selection as one JSON object on standard output (with `"complete"`: false when
+`--time-limit` cut LEXIMIN short, and `"id_column"`: the column read as ids, or "(row
+number)"); warnings (columns not understood, ids from row numbers) and a progress line per
+stage (each LEXIMIN level) go to standard error. Bad files exit with status 1, a solver
+failure with 2, infeasible quotas with status 3, each with a message that says what to fix."""
 
 from __future__ import annotations
 
 import json
 import secrets
 import sys
+import time
+from typing import NoReturn
 
 import click
 
@@ -25,12 +29,28 @@ from analysis.sortition import (
 from consult.juries.views import bp
 
 EXIT_BAD_INPUT = 1
+EXIT_SOLVER = 2
 EXIT_INFEASIBLE = 3
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
+
+
+class _LevelPrinter:
+    """Progress on standard error: one line per stage (each LEXIMIN level), with seconds."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+        self.last = ""
+
+    def __call__(self, fraction: float, stage: str) -> None:
+        head = stage.split(":")[0]
+        if head != self.last:
+            self.last = head
+            seconds = time.perf_counter() - self.started
+            click.echo(f"[{seconds:7.1f}s] {stage}", err=True)
 
 
 @bp.cli.command("select")
@@ -62,9 +82,26 @@ def _fail(message: str, code: int) -> None:
     help="The published seed (any text). Without it a random seed is chosen and printed.",
 )
 @click.option(
-    "--household-column",
+    "--id-column",
     default=None,
-    help="Column of the respondents file naming each person's household (one per panel).",
+    help="Column of the respondents file holding each person's id (default: id, "
+    "nationbuilder_id, pool_member_identifier, unique_id, ...; the row number when the "
+    "file has none).",
+)
+@click.option(
+    "--household-column",
+    "household_column",
+    multiple=True,
+    help="Column(s) of the respondents file naming each person's household (one per panel). "
+    "Repeat it, or separate names by commas, for an address over several columns: people "
+    "share a household when all of them match.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds LEXIMIN may take; the lowest levels stay exact and the JSON says "
+    '"complete": false.',
 )
 @click.option(
     "--format",
@@ -79,27 +116,33 @@ def select_command(
     panel_size: int,
     algorithm: str,
     seed: str | None,
-    household_column: str | None,
+    id_column: str | None,
+    household_column: tuple[str, ...],
+    time_limit: float | None,
     output_format: str,
 ) -> None:
     """Select a panel from a categories file and a respondents file."""
     try:
         categories = read_categories(categories_path)
-        respondents = read_respondents(respondents_path, categories)
+        respondents = read_respondents(respondents_path, categories, id_column=id_column)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     for warning in (*categories.warnings, *respondents.warnings):
         click.echo(f"Warning: {warning}", err=True)
-    if household_column is not None and household_column not in respondents.extra_columns:
-        _fail(
-            f"the respondents file has no {household_column!r} column "
-            f"(its other columns: {', '.join(respondents.extra_columns) or 'none'})",
-            EXIT_BAD_INPUT,
-        )
+    households = [name.strip() for names in household_column for name in names.split(",")]
+    households = [name for name in households if name]
+    for name in households:
+        if name not in respondents.extra_columns:
+            _fail(
+                f"the respondents file has no {name!r} column "
+                f"(its other columns: {', '.join(respondents.extra_columns) or 'none'})",
+                EXIT_BAD_INPUT,
+            )
+    household: str | list[str] | None = (
+        None if not households else households[0] if len(households) == 1 else households
+    )
     try:
-        report = check_feasibility(
-            respondents, categories, panel_size, household_column=household_column
-        )
+        report = check_feasibility(respondents, categories, panel_size, household_column=household)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     if not report.feasible:
@@ -114,19 +157,26 @@ def select_command(
             panel_size,
             algorithm=algorithm,
             seed=seed,
-            household_column=household_column,
+            household_column=household,
+            time_limit=time_limit,
+            progress=_LevelPrinter(),
         )
     except InfeasibleQuotasError as error:
         _fail(str(error), EXIT_INFEASIBLE)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    output = result.as_dict()
+    except RuntimeError as error:
+        _fail(str(error), EXIT_SOLVER)
+    output = {
+        **result.as_dict(),
+        "complete": result.complete,
+        "id_column": respondents.id_column,
+        "notes": list(result.notes),
+    }
     if output_format == "json":
         click.echo(json.dumps(output, ensure_ascii=False))
         return
-    checksum = inputs_checksum(
-        categories, respondents, panel_size, household_column=household_column
-    )
+    checksum = inputs_checksum(categories, respondents, panel_size, household_column=household)
     click.echo(f"Algorithm: {output['algorithm']}   seed: {output['seed']}")
     click.echo(f"Inputs checksum: {checksum}")
     click.echo(f"Panel ({len(output['panel'])}): {', '.join(output['panel'])}")
