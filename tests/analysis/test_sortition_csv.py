@@ -37,9 +37,7 @@ def test_reads_the_plain_format():
 
 
 def test_reads_sortition_foundation_feature_value_columns_and_their_flex():
-    text = (
-        "Feature , Value ,Min,Max,min_flex,max_flex\nGender,Female,1,2,0,3\nGender,Male,1,2,,\n"
-    )
+    text = "Feature , Value ,Min,Max,min_flex,max_flex\nGender,Female,1,2,0,3\nGender,Male,1,2,,\n"
     categories = parse_categories(text)
     assert categories.quotas == (
         Quota("Gender", "Female", 1, 2, 0, 3),
