@@ -1,5 +1,8 @@
 """`flask --app wsgi jury select ...`: the lottery on stratification CSV files, for scripted
-and audited use, and for anyone re-running a published draw from its downloaded inputs.
+and audited use, and for anyone re-running a published draw from its downloaded inputs;
+`flask --app wsgi jury verify ...`: check a published draw from its files
+(`analysis.sortition.published.verify_draw`, the same checks as
+`python -m analysis.sortition verify`).
 
 Prints the selection as one JSON object on standard output (with `"complete"`: false when
 `--time-limit` cut LEXIMIN short, and `"id_column"`: the column read as ids, or "(row
@@ -13,6 +16,7 @@ import json
 import secrets
 import sys
 import time
+from pathlib import Path
 from typing import NoReturn
 
 import click
@@ -26,6 +30,7 @@ from analysis.sortition import (
     read_respondents,
     select_panel,
 )
+from analysis.sortition.published import verify_draw
 from consult.juries.views import bp
 
 EXIT_BAD_INPUT = 1
@@ -189,3 +194,75 @@ def select_command(
             f"  {line['category']} = {line['value']}: {line['selected']} "
             f"(quota {line['min']}–{line['max']})"
         )
+
+
+@bp.cli.command("verify")
+@click.option(
+    "--inputs",
+    "inputs_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The frozen inputs file (inputs.json).",
+)
+@click.option("--inputs-checksum", required=True, help="Its published SHA-256.")
+@click.option(
+    "--lottery",
+    "lottery_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The lottery file (lottery.csv).",
+)
+@click.option("--lottery-checksum", required=True, help="Its published SHA-256.")
+@click.option("--random-value", required=True, help="The published random value, exactly.")
+@click.option(
+    "--panel",
+    "panel_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The announced panel file (panel.csv).",
+)
+@click.option(
+    "--no-recompute", is_flag=True, help="Skip recomputing LEXIMIN from the inputs (faster)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def verify_command(
+    inputs_path: str,
+    inputs_checksum: str,
+    lottery_path: str,
+    lottery_checksum: str,
+    random_value: str,
+    panel_path: str,
+    no_recompute: bool,
+    output_format: str,
+) -> None:
+    """Check a published draw from its files: checksums, every panel's quotas and households,
+    probabilities adding up to 1, the chances of selection, and that the random value selects
+    the announced panel. Exits 0 when all hold, 1 naming what failed (the same checks as
+    `python -m analysis.sortition verify`, which needs no app)."""
+    verification = verify_draw(
+        Path(inputs_path).read_bytes(),
+        inputs_checksum,
+        Path(lottery_path).read_bytes(),
+        lottery_checksum,
+        random_value,
+        Path(panel_path).read_bytes(),
+        recompute=not no_recompute,
+    )
+    if output_format == "json":
+        click.echo(json.dumps(verification.as_dict(), ensure_ascii=False))
+    else:
+        for check in verification.checks:
+            click.echo(str(check))
+        click.echo(
+            "The draw is verified."
+            if verification.ok
+            else f"NOT verified: {', '.join(verification.failed)} failed."
+        )
+    if not verification.ok:
+        sys.exit(EXIT_BAD_INPUT)

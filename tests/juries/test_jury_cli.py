@@ -222,3 +222,54 @@ def test_households_over_several_columns(runner, tmp_path):
     panel = json.loads(result.stdout)["panel"]
     assert not {"P002", "P003"} <= set(panel)
     assert "Computing fair probabilities (level 1" in result.stderr
+
+
+def test_verify_accepts_a_published_draw_and_names_what_a_changed_file_breaks(runner, tmp_path):
+    from analysis.sortition import parse_categories, parse_respondents
+    from analysis.sortition.published import (
+        compute_lottery,
+        draw_panel,
+        freeze_inputs,
+        inputs_to_json,
+        lottery_to_csv,
+        panel_to_csv,
+        sha256_hex,
+    )
+
+    categories = parse_categories(CATEGORIES)
+    people = parse_respondents(_respondents(), categories)
+    inputs = freeze_inputs(categories, people, 8, household_column="household")
+    lottery, _ = compute_lottery(inputs)
+    files = {
+        "inputs.json": inputs_to_json(inputs),
+        "lottery.csv": lottery_to_csv(lottery),
+        "panel.csv": panel_to_csv(draw_panel(lottery, "17 4 29 8")[1]),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, newline="")
+    arguments = [
+        "jury",
+        "verify",
+        "--inputs",
+        str(tmp_path / "inputs.json"),
+        "--inputs-checksum",
+        sha256_hex(files["inputs.json"]),
+        "--lottery",
+        str(tmp_path / "lottery.csv"),
+        "--lottery-checksum",
+        sha256_hex(files["lottery.csv"]),
+        "--random-value",
+        "17 4 29 8",
+        "--panel",
+        str(tmp_path / "panel.csv"),
+    ]
+    good = runner.invoke(args=arguments)
+    assert good.exit_code == 0, good.output
+    assert "The draw is verified." in good.stdout
+    assert "OK     chances of selection are the LEXIMIN ones" in good.stdout
+    (tmp_path / "inputs.json").write_text(files["inputs.json"].replace("woman", "Woman", 1))
+    bad = runner.invoke(args=[*arguments, "--format", "json"])
+    assert bad.exit_code == 1
+    output = json.loads(bad.stdout)
+    assert output["ok"] is False
+    assert next(c["name"] for c in output["checks"] if not c["ok"]) == "inputs checksum"
