@@ -54,8 +54,10 @@ class FeasibilityReport:
     When it is False: `conflicts` says why in words; `conflicting_quotas` is a smallest
     set of quota bounds that cannot all hold together (each as "min 3 of age = 16-29"),
     found by dropping bounds one by one while the rest stays impossible; `alternatives`
-    lists every smallest relaxation (different quotas changed, same total change; at
-    most MAX_ALTERNATIVES), `relaxation` is the first of them. `within_flex` is None
+    lists every smallest relaxation (different quotas changed, same total change), or only
+    the first when there are more than MAX_ALTERNATIVES (`many_alternatives` is then True:
+    e.g. mins adding up to too much can be lowered in countless equally small ways);
+    `relaxation` is the first of them. `within_flex` is None
     when the quotas carry no `min_flex`/`max_flex`, True when the relaxations keep to
     them, False when no relaxation within them exists (the alternatives then go beyond
     the flexibility, and the explanation says so).
@@ -67,6 +69,7 @@ class FeasibilityReport:
     alternatives: list[list[Relaxation]] = field(default_factory=list)
     conflicting_quotas: list[str] = field(default_factory=list)
     within_flex: bool | None = None
+    many_alternatives: bool = False
 
     def explanation(self) -> str:
         if self.feasible:
@@ -77,7 +80,13 @@ class FeasibilityReport:
             lines.extend(f"- {c}" for c in self.conflicting_quotas)
         if self.alternatives:
             beyond = " (beyond the flexibility you allowed)" if self.within_flex is False else ""
-            if len(self.alternatives) == 1:
+            if self.many_alternatives:
+                lines.append(
+                    f"Smallest change that makes them possible{beyond} (one of many equally "
+                    "small ones):"
+                )
+                lines.extend(f"- {r}" for r in self.alternatives[0])
+            elif len(self.alternatives) == 1:
                 lines.append(f"Smallest change that makes them possible{beyond}:")
                 lines.extend(f"- {r}" for r in self.alternatives[0])
             else:
@@ -175,8 +184,8 @@ def _smallest_relaxations(
 
     One integer program minimises the total change; then the same program, held at that
     optimum, is asked again with "not exactly these quotas changed" cuts until it finds no
-    other set of quotas (at most MAX_ALTERNATIVES). Empty when no change within the
-    allowed room helps.
+    other set of quotas (stopping after MAX_ALTERNATIVES + 1, which means "many"). Empty
+    when no change within the allowed room helps.
     """
     n, v = types.n_types, len(types.mins)
     down, up = _flex_room(types, panel_size, respect_flex)
@@ -223,7 +232,7 @@ def _smallest_relaxations(
     cost = np.concatenate([np.zeros(n), np.ones(2 * v), np.zeros(2 * v)])
     alternatives: list[list[Relaxation]] = []
     best: float | None = None
-    while len(alternatives) < MAX_ALTERNATIVES:
+    while len(alternatives) <= MAX_ALTERNATIVES:
         result = milp(
             c=cost,
             constraints=constraints,
@@ -339,11 +348,13 @@ def check_feasibility(
     conflicting = _conflicting_bounds(types, panel_size)
     if joint and conflicting:
         conflicts[0] += ": " + ", ".join(conflicting) + " cannot all hold"
+    many = len(alternatives) > MAX_ALTERNATIVES
     return FeasibilityReport(
         False,
         conflicts,
         alternatives[0] if alternatives else [],
-        alternatives=alternatives,
+        alternatives=alternatives[:1] if many else alternatives,
+        many_alternatives=many,
         conflicting_quotas=conflicting,
         within_flex=within_flex,
     )

@@ -136,3 +136,15 @@ def test_no_fix_within_the_flexibility_is_said_plainly_with_the_fix_beyond_it():
     assert "this cannot be fixed within the flexibility you allowed" in report.conflicts
     assert [str(r) for r in report.relaxation] == ["lower min of B = b1 from 3 to 2"]
     assert "beyond the flexibility you allowed" in report.explanation()
+
+
+def test_countless_equally_small_fixes_give_one_and_say_there_are_many():
+    # five values each needing 2 of a panel of 5: any 5 of the 10 minimum seats can go
+    pool = [Respondent(f"p{i}", {"A": f"a{i % 5}", "B": "b"}) for i in range(15)]
+    quotas = Categories((*(Quota("A", f"a{v}", 2, 3) for v in range(5)), Quota("B", "b", 0, 5)))
+    report = check_feasibility(pool, quotas, 5)
+    assert report.many_alternatives
+    assert report.alternatives == [report.relaxation]
+    assert sum(r.current - r.suggested for r in report.relaxation) == 5
+    assert "(one of many equally small ones)" in report.explanation()
+    assert len(report.conflicting_quotas) == 3  # three mins of 2 already exceed 5 seats
