@@ -519,6 +519,8 @@ def verify_draw(
     missing = [p.id for p in inputs.people if p.id not in marginals]
     chances = [marginals.get(p.id, 0.0) for p in inputs.people]
     detail = f"lowest {min(chances):.6f}, highest {max(chances):.6f}"
+    if missing:  # possible: people no quota-meeting panel can hold; recomputing says if fair
+        detail += f"; {len(missing)} people are on no panel"
     if not recompute:
         add("chances of selection", True, detail + " (not recomputed: --no-recompute)")
     else:
@@ -537,8 +539,6 @@ def verify_draw(
                 + f"; largest difference from a fresh LEXIMIN computation {gap:.2e}"
                 + (f" (person {worst.id})" if gap > tolerance else ""),
             )
-    if missing:
-        add("everyone can be selected", False, f"{len(missing)} people are on no panel")
     number, drawn = draw_panel(lottery, random_value) if random_value else (0, [])
     expected = panel_to_csv(drawn).encode("utf-8")
     add(

@@ -321,3 +321,19 @@ def test_the_command_line_runs_the_whole_sequence(tmp_path):
     bad = run(*arguments)
     assert bad.returncode == 1
     assert "NOT verified: the random value selects the announced panel failed." in bad.stdout
+
+
+def test_people_no_panel_can_hold_do_not_fail_a_fair_draw():
+    cats, people = small_pool()
+    cats = Categories((*cats.quotas, Quota("age", "child", 0, 0)))
+    people = [*people, Respondent("R99", {"gender": "man", "age": "child"}, {})]
+    inputs = freeze_inputs(cats, people, 5)
+    lottery, _ = compute_lottery(inputs)
+    files = {
+        "inputs": inputs_to_json(inputs).encode(),
+        "lottery": lottery_to_csv(lottery).encode(),
+        "panel": panel_to_csv(draw_panel(lottery, VALUE)[1]).encode(),
+    }
+    verification = check(files, recompute=True)
+    assert verification.ok, [str(c) for c in verification.checks]
+    assert "1 people are on no panel" in str(verification.checks[6])
