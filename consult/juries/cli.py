@@ -29,8 +29,8 @@ from analysis.sortition import (
     read_categories,
     read_respondents,
     select_panel,
+    verify_draw,
 )
-from analysis.sortition.published import verify_draw
 from consult.juries.views import bp
 
 EXIT_BAD_INPUT = 1
