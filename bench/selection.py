@@ -41,6 +41,7 @@ from analysis.sortition import (  # noqa: E402
     read_categories,
     read_respondents,
     select_panel,
+    stage_printer,
 )
 
 DATA = Path("/work/shared/data/sortition")
@@ -124,18 +125,13 @@ def levels_run(time_limit: float | None) -> None:
         f"{types.n_types} types, panel 150; load {load()}",
         flush=True,
     )
-    started, cpu_started = time.perf_counter(), time.process_time()
-    last = [""]
-
-    def progress(fraction: float, stage: str) -> None:
-        head = stage.split(":")[0]
-        if head != last[0]:
-            last[0] = head
-            print(
-                f"  [{time.perf_counter() - started:7.1f}s wall, "
-                f"{time.process_time() - cpu_started:7.1f}s CPU] {stage}  load {load()}",
-                flush=True,
-            )
+    cpu_started = time.process_time()
+    progress = stage_printer(
+        lambda line: print(
+            f"  {line}  ({time.process_time() - cpu_started:.1f}s CPU, load {load()})",
+            flush=True,
+        )
+    )
 
     distribution = leximin_distribution(types, 150, time_limit=time_limit, progress=progress)
     previous = 0.0

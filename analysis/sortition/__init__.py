@@ -22,7 +22,7 @@ from .csvfiles import (
 )
 from .feasibility import FeasibilityReport, Relaxation, check_feasibility
 from .legacy import LegacyFailure
-from .leximin import LeximinError, PanelDistribution, leximin_distribution
+from .leximin import LeximinError, PanelDistribution, leximin_distribution, stage_printer
 from .lottery import inputs_checksum, rng_from_seed
 from .model import (
     Categories,
@@ -102,6 +102,7 @@ __all__ = [
     "rng_from_seed",
     "select_panel",
     "select_panel_from_files",
+    "stage_printer",
     "table_report",
     "verify_draw",
     "write_categories",

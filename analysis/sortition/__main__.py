@@ -18,11 +18,11 @@ from __future__ import annotations
 
 import argparse
 import sys
-import time
 from collections.abc import Sequence
 from pathlib import Path
 
 from .csvfiles import read_categories, read_respondents
+from .leximin import Progress, stage_printer
 from .model import SelectionInputError
 from .published import (
     compute_lottery,
@@ -44,17 +44,8 @@ def _write(path: str, text: str) -> None:
     print(f"wrote {path}  SHA-256 {sha256_hex(text)}")
 
 
-def _progress_printer():  # type: ignore[no-untyped-def]
-    started = time.perf_counter()
-    last = [""]
-
-    def progress(fraction: float, stage: str) -> None:
-        head = stage.split(":")[0]
-        if head != last[0]:
-            last[0] = head
-            print(f"[{time.perf_counter() - started:7.1f}s] {stage}", file=sys.stderr, flush=True)
-
-    return progress
+def _progress_printer() -> Progress:
+    return stage_printer(lambda line: print(line, file=sys.stderr, flush=True))
 
 
 def _freeze(args: argparse.Namespace) -> int:

@@ -53,6 +53,21 @@ TIGHT_DUAL = 1e-4
 Progress = Callable[[float, str], None]
 
 
+def stage_printer(write: Callable[[str], None]) -> Progress:
+    """A `Progress` that writes one line per stage (so one per LEXIMIN level), with the
+    seconds since it was made, for command lines and benchmarks."""
+    started = time.perf_counter()
+    last = [""]
+
+    def progress(fraction: float, stage: str) -> None:
+        head = stage.split(":")[0]  # "Computing fair probabilities (level 3" etc.
+        if head != last[0]:
+            last[0] = head
+            write(f"[{time.perf_counter() - started:7.1f}s] {stage}")
+
+    return progress
+
+
 class LeximinError(RuntimeError):
     """The solver failed (numerical trouble or the time limit); the message says which."""
 

@@ -470,13 +470,7 @@ def verify_draw(
     def add(name: str, ok: bool, detail: str) -> None:
         checks.append(Check(name, ok, detail))
 
-    actual = sha256_hex(inputs_file)
-    wanted = inputs_checksum.strip().lower()
-    add(
-        "inputs checksum",
-        actual == wanted,
-        f"SHA-256 {actual}" + ("" if actual == wanted else f", published {wanted}"),
-    )
+    checks.append(_checksum("inputs checksum", inputs_file, inputs_checksum))
     inputs = _attempt(lambda: parse_inputs(inputs_file.decode("utf-8")))
     if isinstance(inputs, str):
         add("inputs file", False, inputs)
@@ -488,13 +482,7 @@ def verify_draw(
             f"panel of {inputs.panel_size}, {inputs.algorithm}"
             + (", one per household" if inputs.households else ""),
         )
-    actual = sha256_hex(lottery_file)
-    wanted = lottery_checksum.strip().lower()
-    add(
-        "lottery checksum",
-        actual == wanted,
-        f"SHA-256 {actual}" + ("" if actual == wanted else f", published {wanted}"),
-    )
+    checks.append(_checksum("lottery checksum", lottery_file, lottery_checksum))
     lottery = _attempt(lambda: parse_lottery(lottery_file.decode("utf-8")))
     if isinstance(lottery, str):
         add("lottery file", False, lottery)
@@ -549,6 +537,13 @@ def verify_draw(
         + ("" if expected == panel_file else " — the announced panel file differs"),
     )
     return Verification(tuple(checks))
+
+
+def _checksum(name: str, data: bytes, published: str) -> Check:
+    """Does the file's SHA-256 match the published one?"""
+    actual, wanted = sha256_hex(data), published.strip().lower()
+    detail = f"SHA-256 {actual}" + ("" if actual == wanted else f", published {wanted}")
+    return Check(name, actual == wanted, detail)
 
 
 def _attempt(action: Callable[[], object]) -> object:

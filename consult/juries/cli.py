@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import secrets
 import sys
-import time
 from pathlib import Path
 from typing import NoReturn
 
@@ -29,6 +28,7 @@ from analysis.sortition import (
     read_categories,
     read_respondents,
     select_panel,
+    stage_printer,
     verify_draw,
 )
 from consult.juries.views import bp
@@ -41,21 +41,6 @@ EXIT_INFEASIBLE = 3
 def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
-
-
-class _LevelPrinter:
-    """Progress on standard error: one line per stage (each LEXIMIN level), with seconds."""
-
-    def __init__(self) -> None:
-        self.started = time.perf_counter()
-        self.last = ""
-
-    def __call__(self, fraction: float, stage: str) -> None:
-        head = stage.split(":")[0]
-        if head != self.last:
-            self.last = head
-            seconds = time.perf_counter() - self.started
-            click.echo(f"[{seconds:7.1f}s] {stage}", err=True)
 
 
 @bp.cli.command("select")
@@ -164,7 +149,7 @@ def select_command(
             seed=seed,
             household_column=household,
             time_limit=time_limit,
-            progress=_LevelPrinter(),
+            progress=stage_printer(lambda line: click.echo(line, err=True)),
         )
     except InfeasibleQuotasError as error:
         _fail(str(error), EXIT_INFEASIBLE)
