@@ -9,6 +9,10 @@ categories with uneven quotas and correlated features, hence hundreds of types).
 
     python bench/selection.py            # everything (tens of minutes on 2 cores)
     python bench/selection.py --quick    # skip the generated pools above 1,000 people
+    python bench/selection.py --levels   # the 2,000-person pool, time per LEXIMIN level
+    python bench/selection.py --households  # the 150-person fixture with households
+
+Every figure is printed with the load average (the machine is shared).
 
 Ends with one JSON line holding every row.
 """
@@ -33,9 +37,11 @@ from analysis.sortition import (  # noqa: E402
     Respondent,
     build_types,
     check_feasibility,
+    leximin_distribution,
     read_categories,
     read_respondents,
     select_panel,
+    stage_printer,
 )
 
 DATA = Path("/work/shared/data/sortition")
@@ -99,6 +105,96 @@ def generate_pool(
         if check_feasibility(people, categories, k).feasible:
             return categories, people
     raise RuntimeError("could not generate a feasible pool")
+
+
+def load() -> str:
+    """The 1-minute load average, to print beside every time (the machine is shared)."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
+def levels_run(time_limit: float | None) -> None:
+    """LEXIMIN on the generated 2,000-person pool (6 categories, panel 150), level by level.
+
+    Prints one line per level (seconds since the start, types settled, load average), then
+    the totals and whether every level was solved (`complete`).
+    """
+    categories, people = generate_pool(2000, 150, 6, seed=11)
+    types = build_types(categories, people)
+    print(
+        f"gen_2000_150: {len(people)} people, {len(categories.names)} categories, "
+        f"{types.n_types} types, panel 150; load {load()}",
+        flush=True,
+    )
+    cpu_started = time.process_time()
+    progress = stage_printer(
+        lambda line: print(
+            f"  {line}  ({time.process_time() - cpu_started:.1f}s CPU, load {load()})",
+            flush=True,
+        )
+    )
+
+    distribution = leximin_distribution(types, 150, time_limit=time_limit, progress=progress)
+    previous = 0.0
+    for level, end in enumerate(distribution.level_seconds, start=1):
+        print(f"  level {level}: {end - previous:6.1f}s (ends at {end:6.1f}s)")
+        previous = end
+    print(
+        f"complete={distribution.complete} levels={distribution.levels} "
+        f"rounds={distribution.rounds} integer programs={distribution.pricing_calls} "
+        f"panels={len(distribution.weights)} seconds={distribution.seconds:.1f} "
+        f"CPU={time.process_time() - cpu_started:.1f}s "
+        f"min={distribution.type_probabilities.min():.6f} load {load()}",
+        flush=True,
+    )
+    print(
+        json.dumps(
+            {
+                "bench": "selection-levels",
+                "complete": distribution.complete,
+                "level_seconds": distribution.level_seconds,
+                "type_probabilities": [round(float(p), 9) for p in distribution.type_probabilities],
+            }
+        )
+    )
+
+
+def households_run() -> None:
+    """The Sortition Foundation fixture with households (a third of the people in pairs):
+    LEXIMIN with and without the household-aware local moves; same probabilities?"""
+    import analysis.sortition.leximin as leximin_module
+
+    folder = DATA / "sortitionfoundation_fixture_22"
+    categories = read_categories(folder / "categories.csv")
+    people = [
+        Respondent(p.id, p.features, {"address": f"h{i - 1}" if i % 3 == 1 else f"h{i}"})
+        for i, p in enumerate(read_respondents(folder / "respondents.csv", categories).people)
+    ]
+    types = build_types(categories, people, "address")
+    results = {}
+    original = leximin_module._swap_search
+    for name, search in (
+        ("without local moves", lambda *a, **k: None),
+        ("household-aware", original),
+    ):
+        leximin_module._swap_search = search
+        cpu_started = time.process_time()
+        try:
+            distribution = leximin_distribution(types, 22)
+        finally:
+            leximin_module._swap_search = original
+        cpu = time.process_time() - cpu_started
+        results[name] = distribution.type_probabilities
+        print(
+            f"{name:<22} {distribution.seconds:6.1f}s wall {cpu:6.1f}s CPU  "
+            f"levels {distribution.levels}  rounds "
+            f"{distribution.rounds}  integer programs {distribution.pricing_calls}  load {load()}",
+            flush=True,
+        )
+    gap = float(np.abs(results["without local moves"] - results["household-aware"]).max())
+    print(
+        f"{types.n_types} types, {len(types.household_groups)} shared households; "
+        f"largest probability difference {gap:.1e}"
+    )
 
 
 def published() -> dict[str, dict[str, str]]:
@@ -182,7 +278,15 @@ def main() -> None:
     parser.add_argument("--time-limit", type=float, default=280.0, help="LEXIMIN, seconds")
     parser.add_argument("--only", help="run only instances whose name contains this")
     parser.add_argument("--no-generated", action="store_true")
+    parser.add_argument("--levels", action="store_true", help="2,000-person pool by level")
+    parser.add_argument("--households", action="store_true", help="fixture with households")
     args = parser.parse_args()
+    if args.levels:
+        levels_run(args.time_limit if args.time_limit > 0 else None)
+        return
+    if args.households:
+        households_run()
+        return
 
     started = time.perf_counter()
     print(

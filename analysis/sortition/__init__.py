@@ -22,7 +22,7 @@ from .csvfiles import (
 )
 from .feasibility import FeasibilityReport, Relaxation, check_feasibility
 from .legacy import LegacyFailure
-from .leximin import LeximinError, PanelDistribution, leximin_distribution
+from .leximin import LeximinError, PanelDistribution, leximin_distribution, stage_printer
 from .lottery import inputs_checksum, rng_from_seed
 from .model import (
     Categories,
@@ -36,6 +36,21 @@ from .model import (
     SelectionResult,
 )
 from .pooltypes import PoolTypes, build_types
+from .published import (
+    FrozenInputs,
+    Lottery,
+    Verification,
+    compute_lottery,
+    draw_panel,
+    freeze_inputs,
+    inputs_to_json,
+    lottery_to_csv,
+    panel_to_csv,
+    parse_inputs,
+    parse_lottery,
+    pseudonyms,
+    verify_draw,
+)
 from .replacement import replace_member, replacement_candidates
 from .selection import gini, quota_report, select_panel, select_panel_from_files
 from .tables import TableReport, allocate_tables, table_report
@@ -43,9 +58,11 @@ from .tables import TableReport, allocate_tables, table_report
 __all__ = [
     "Categories",
     "FeasibilityReport",
+    "FrozenInputs",
     "InfeasibleQuotasError",
     "LegacyFailure",
     "LeximinError",
+    "Lottery",
     "PanelDistribution",
     "PoolTypes",
     "Quota",
@@ -57,15 +74,25 @@ __all__ = [
     "SelectionInputError",
     "SelectionResult",
     "TableReport",
+    "Verification",
     "allocate_tables",
     "build_types",
     "categories_to_csv",
     "check_feasibility",
+    "compute_lottery",
+    "draw_panel",
+    "freeze_inputs",
     "gini",
     "inputs_checksum",
+    "inputs_to_json",
     "leximin_distribution",
+    "lottery_to_csv",
+    "panel_to_csv",
     "parse_categories",
+    "parse_inputs",
+    "parse_lottery",
     "parse_respondents",
+    "pseudonyms",
     "quota_report",
     "read_categories",
     "read_respondents",
@@ -75,7 +102,9 @@ __all__ = [
     "rng_from_seed",
     "select_panel",
     "select_panel_from_files",
+    "stage_printer",
     "table_report",
+    "verify_draw",
     "write_categories",
     "write_respondents",
 ]

@@ -5,10 +5,14 @@ Sortition Foundation's stratification app, `sortition-algorithms` and Panelot:
 
 * the categories file, one row per value: `category,name,min,max` (also accepted:
   `feature,value,min,max`, pgoelz's `category,feature,min,max`, any capitalisation or
-  spacing; `min_flex`/`max_flex` and other extra columns are ignored with a warning);
+  spacing; optional `min_flex`/`max_flex`, the relaxation the organiser allows; other
+  columns are ignored with a warning);
 * the respondents file, one row per person: an id column (`id`, `nationbuilder_id`,
-  `person_id`, `respondent_id`, ...) and one column per category; other columns are kept
-  as extra data (e.g. an address for households) and listed in the warnings.
+  `person_id`, `respondent_id`, Geneva's `pool_member_identifier`, OpenDLP's `unique_id`,
+  ..., or any column named by the caller) and one column per category; other columns are
+  kept as extra data (e.g. an address for households) and listed in the warnings. A file
+  with no id column at all (the LEXIMIN paper's replication data) is read with the row
+  number as id (1 = the first person), and a warning says so.
 
 Readers raise `SelectionInputError` (a ValueError) naming the line; writers produce the
 same format (`category,name,min,max` and `id,<categories...>,<extra...>`).
@@ -42,8 +46,12 @@ ID_COLUMNS = (
     "candidate_id",
     "uid",
     "identifier",
+    "pool_member_identifier",
+    "unique_id",
 )
-KNOWN_IGNORED = ("min_flex", "max_flex")
+FLEX_COLUMNS = ("min_flex", "max_flex")
+#: `Respondents.id_column` when the file has no id column and row numbers are used.
+ROW_NUMBER_ID = "(row number)"
 
 
 def _norm(header: str) -> str:
@@ -116,9 +124,7 @@ def parse_categories(text: str) -> Categories:
     for i, (original, key) in enumerate(zip(header, keys, strict=True)):
         if key in used and index[key] == i:
             continue
-        if key in KNOWN_IGNORED:
-            warnings.append(f"column {original!r} ignored (flexible quotas are not used)")
-        else:
+        if key not in FLEX_COLUMNS:
             warnings.append(f"column {original!r} not understood and ignored")
     quotas: list[Quota] = []
     seen: dict[tuple[str, str], int] = {}
@@ -142,7 +148,23 @@ def parse_categories(text: str) -> Categories:
                 f"{category} = {value} already has a quota on line {seen[key]}.", row=line
             )
         seen[key] = line
-        quotas.append(Quota(category, value, low, high))
+        flex = [
+            _integer(cells[index[key]], key, line)
+            if key in index and cells[index[key]].strip()
+            else None
+            for key in FLEX_COLUMNS
+        ]
+        if flex[0] is not None and not 0 <= flex[0] <= low:
+            raise SelectionInputError(
+                f"{category} = {value}: min_flex ({flex[0]}) must be between 0 and min ({low}).",
+                row=line,
+            )
+        if flex[1] is not None and flex[1] < high:
+            raise SelectionInputError(
+                f"{category} = {value}: max_flex ({flex[1]}) is smaller than max ({high}).",
+                row=line,
+            )
+        quotas.append(Quota(category, value, low, high, flex[0], flex[1]))
     if not quotas:
         raise SelectionInputError("The categories file has no quota rows.")
     return Categories(tuple(quotas), tuple(warnings))
@@ -168,11 +190,6 @@ def parse_respondents(
         id_index = keys.index(_norm(id_column))
     else:
         id_index = next((keys.index(k) for k in ID_COLUMNS if k in keys), -1)
-        if id_index < 0:
-            raise SelectionInputError(
-                "The respondents file needs an id column (id, nationbuilder_id, person_id, "
-                f"respondent_id, ...); found: {', '.join(header)}."
-            )
     category_index: dict[str, int] = {}
     missing = []
     for name in categories.names:
@@ -187,6 +204,11 @@ def parse_respondents(
     used = {id_index, *category_index.values()}
     extra = [(i, header[i]) for i in range(len(header)) if i not in used]
     warnings = []
+    if id_index < 0:
+        warnings.append(
+            "no id column (id, nationbuilder_id, pool_member_identifier, unique_id, ...): "
+            "people are numbered by their row, 1 = the first person after the header"
+        )
     if extra:
         warnings.append(
             "column(s) not used as quota categories (kept as extra data): "
@@ -195,13 +217,13 @@ def parse_respondents(
     lookup = {name: {_norm(v): v for v in categories.values(name)} for name in categories.names}
     people: list[Respondent] = []
     ids: dict[str, int] = {}
-    for line, row in rows:
+    for number, (line, row) in enumerate(rows, start=1):
         if len(row) > len(header) and any(cell.strip() for cell in row[len(header) :]):
             raise SelectionInputError(
                 f"this row has {len(row)} cells but the header has {len(header)}.", row=line
             )
         cells = row + [""] * (len(header) - len(row))
-        person_id = cells[id_index].strip()
+        person_id = cells[id_index].strip() if id_index >= 0 else str(number)
         if not person_id:
             raise SelectionInputError("the id is empty.", row=line)
         if person_id in ids:
@@ -226,7 +248,7 @@ def parse_respondents(
         )
     return Respondents(
         tuple(people),
-        id_column=header[id_index],
+        id_column=header[id_index] if id_index >= 0 else ROW_NUMBER_ID,
         extra_columns=tuple(name for _, name in extra),
         warnings=tuple(warnings),
     )
@@ -256,9 +278,14 @@ def categories_to_csv(categories: Categories | Iterable[Quota]) -> str:
     quotas = categories.quotas if isinstance(categories, Categories) else tuple(categories)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
-    writer.writerow(["category", "name", "min", "max"])
+    flex = any(q.min_flex is not None or q.max_flex is not None for q in quotas)
+    writer.writerow(["category", "name", "min", "max", *(FLEX_COLUMNS if flex else ())])
     for q in quotas:
-        writer.writerow([q.category, q.value, q.min, q.max])
+        cells = [q.category, q.value, q.min, q.max]
+        if flex:
+            cells += ["" if q.min_flex is None else q.min_flex]
+            cells += ["" if q.max_flex is None else q.max_flex]
+        writer.writerow(cells)
     return out.getvalue()
 
 
@@ -266,6 +293,8 @@ def respondents_to_csv(respondents: PoolLike, categories: Categories) -> str:
     """The respondents file's text: `id`, one column per category, then extra columns."""
     people = as_people(respondents)
     id_column = respondents.id_column if isinstance(respondents, Respondents) else "id"
+    if id_column == ROW_NUMBER_ID:
+        id_column = "id"
     extra = list(respondents.extra_columns) if isinstance(respondents, Respondents) else []
     for person in people:
         for name in person.extra:

@@ -13,7 +13,8 @@ and reads JSON lines from its standard output:
 
     {"progress": 0.42, "stage": "Computing fair probabilities (level 3: 40 of 183 types settled)"}
     {"result": {... SelectionResult.as_dict(), "notes": [...], "inputs_checksum": "..."}}
-    {"error": {"kind": "infeasible", "message": "...", "conflicts": [...], "relaxation": [...]}}
+    {"error": {"kind": "infeasible", "message": "...", "conflicts": [...], "relaxation": [...],
+               "alternatives": [[...], ...], "conflicting_quotas": [...]}}
 
 Progress lines come at most every `PROGRESS_INTERVAL` seconds (sooner when the stage
 changes) and at least every `HEARTBEAT_INTERVAL` seconds (`analysis.childjob`), so a
@@ -66,6 +67,12 @@ def run(request: dict[str, Any], reporter: Reporter) -> int:
                     "message": str(error),
                     "conflicts": list(report.conflicts) if report else [],
                     "relaxation": [str(change) for change in report.relaxation] if report else [],
+                    "alternatives": [
+                        [str(change) for change in option] for option in report.alternatives
+                    ]
+                    if report
+                    else [],
+                    "conflicting_quotas": list(report.conflicting_quotas) if report else [],
                 }
             }
         )
@@ -78,6 +85,7 @@ def run(request: dict[str, Any], reporter: Reporter) -> int:
         return EXIT_SOLVER
     output = result.as_dict()
     output["notes"] = list(result.notes)
+    output["complete"] = result.complete
     output["inputs_checksum"] = checksum
     reporter.write({"result": output})
     return 0

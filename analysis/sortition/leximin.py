@@ -1,7 +1,7 @@
 """LEXIMIN: the fairest lottery over quota-meeting panels (Flanigan et al., Nature 2021).
 
 Part of the pure `analysis.sortition` library; our own implementation of the method the
-paper describes, on SciPy's HiGHS (`linprog`, `milp`).
+paper describes, on HiGHS (the project's own `highspy` package, pinned).
 
 The lottery is a probability distribution over panels that maximises the smallest
 selection probability of any pool member, then the second smallest, and so on. We work
@@ -16,7 +16,7 @@ Each leximin level is a linear program solved by column generation:
                           sum_P lam_P = 1, lam >= 0
     pricing  a panel P with sum_t y_t count_P,t / size_t > mu, where (y, mu) are the
              master's duals: first a cheap search (swaps on the best known panels under
-             the dual weights), then the exact integer program (`milp`), whose dual bound
+             the dual weights), then the exact integer program (HiGHS MIP), whose dual bound
              proves that no panel is missing.
 
 When no panel is missing, types with a positive dual y_t are provably at the optimum z
@@ -33,17 +33,39 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import highspy
 import numpy as np
 from scipy import sparse
-from scipy.optimize import linprog, milp
+from scipy.optimize import linprog
 
 from .pooltypes import PoolTypes
 
 LOG = logging.getLogger(__name__)
 PROBABILITY_GRID = 1e-9  # lottery weights are rounded to this before drawing
+#: A type is fixed only when its dual (normalised: the unfixed duals sum to 1) is at least
+#: this. Complementary slackness is only approximate when the pricing program proves
+#: optimality to `tolerance`: a type with dual d may still be below the optimum by up to
+#: tolerance / d, so a tiny positive dual proves nothing (a threshold of 1e-6 once fixed
+#: two types 0.012 below their leximin value on a household pool).
+TIGHT_DUAL = 1e-4
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
+
+
+def stage_printer(write: Callable[[str], None]) -> Progress:
+    """A `Progress` that writes one line per stage (so one per LEXIMIN level), with the
+    seconds since it was made, for command lines and benchmarks."""
+    started = time.perf_counter()
+    last = [""]
+
+    def progress(fraction: float, stage: str) -> None:
+        head = stage.split(":")[0]  # "Computing fair probabilities (level 3" etc.
+        if head != last[0]:
+            last[0] = head
+            write(f"[{time.perf_counter() - started:7.1f}s] {stage}")
+
+    return progress
 
 
 class LeximinError(RuntimeError):
@@ -62,97 +84,74 @@ class PanelDistribution:
     pricing_calls: int  # exact integer programs solved
     seconds: float
     complete: bool = True  # False: the time limit stopped it after `levels - 1` exact levels
+    level_seconds: tuple[float, ...] = ()  # seconds since the start when each level ended
 
 
 class _Pricer:
     """Best panels for given weights per type: the exact integer program (HiGHS).
 
-    Keeps one HiGHS model and only changes the objective between calls (SciPy's bundled
-    binding; falls back to `scipy.optimize.milp`). Returns the optimum and the other
-    improving solutions HiGHS met on the way, which are often good columns too.
+    Keeps one HiGHS model and only changes the objective between calls. Returns the
+    optimum and the other improving solutions HiGHS met on the way, which are often good
+    columns too.
     """
 
     def __init__(self, types: PoolTypes, panel_size: int, time_limit: float | None) -> None:
         self.types = types
         self.panel_size = panel_size
-        self.constraints = types.constraints(panel_size)
-        self.bounds = types.bounds()
-        self.integrality = np.ones(types.n_types)
-        self.time_limit = time_limit
         self.calls = 0
-        self.highs = _new_highs()
-        if self.highs is not None:
-            h, core = self.highs
-            n = types.n_types
-            h.setOptionValue("presolve", "on")
-            h.setOptionValue("mip_rel_gap", 1e-9)
-            h.setOptionValue("mip_improving_solution_save", True)
-            if time_limit is not None:
-                h.setOptionValue("time_limit", float(max(time_limit, 1.0)))
-            h.addVars(n, np.zeros(n), types.upper.astype(float))
-            h.changeColsIntegrality(
-                n, np.arange(n, dtype=np.int32), np.array([core.HighsVarType.kInteger] * n)
-            )
-            rows = [types.incidence, sparse.csr_matrix(np.ones((1, n)))]
-            lower = [types.mins, [panel_size]]
-            upper = [types.maxs, [panel_size]]
-            for extra in self.constraints[2:]:
-                rows.append(sparse.csr_matrix(extra.A))
-                lower.append(np.broadcast_to(extra.lb, extra.A.shape[0]))
-                upper.append(np.broadcast_to(extra.ub, extra.A.shape[0]))
-            matrix = sparse.vstack(rows).tocsr()
-            h.addRows(
-                matrix.shape[0],
-                np.concatenate(lower).astype(float),
-                np.concatenate(upper).astype(float),
-                matrix.nnz,
-                matrix.indptr[:-1].astype(np.int32),
-                matrix.indices.astype(np.int32),
-                matrix.data.astype(float),
-            )
-            h.changeObjectiveSense(core.ObjSense.kMaximize)
+        self.h = h = _new_highs()
+        n = types.n_types
+        h.setOptionValue("presolve", "on")
+        h.setOptionValue("mip_rel_gap", 1e-9)
+        h.setOptionValue("mip_improving_solution_save", True)
+        if time_limit is not None:
+            h.setOptionValue("time_limit", float(max(time_limit, 1.0)))
+        h.addVars(n, np.zeros(n), types.upper.astype(float))
+        h.changeColsIntegrality(
+            n, np.arange(n, dtype=np.int32), np.array([highspy.HighsVarType.kInteger] * n)
+        )
+        rows = [types.incidence, sparse.csr_matrix(np.ones((1, n)))]
+        lower = [types.mins, [panel_size]]
+        upper = [types.maxs, [panel_size]]
+        for extra in types.constraints(panel_size)[2:]:
+            rows.append(sparse.csr_matrix(extra.A))
+            lower.append(np.broadcast_to(extra.lb, extra.A.shape[0]))
+            upper.append(np.broadcast_to(extra.ub, extra.A.shape[0]))
+        matrix = sparse.vstack(rows).tocsr()
+        h.addRows(
+            matrix.shape[0],
+            np.concatenate(lower).astype(float),
+            np.concatenate(upper).astype(float),
+            matrix.nnz,
+            matrix.indptr[:-1].astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(float),
+        )
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
 
     def best(self, weights: np.ndarray) -> tuple[np.ndarray | None, float, list[np.ndarray]]:
         """(counts of a best panel, upper bound on the best value, other good panels)."""
         self.calls += 1
-        if self.highs is not None:
-            h, core = self.highs
-            n = self.types.n_types
-            h.changeColsCost(n, np.arange(n, dtype=np.int32), weights.astype(float))
-            h.run()
-            status = h.getModelStatus()
-            if status != core.HighsModelStatus.kOptimal:
-                if status == core.HighsModelStatus.kInfeasible:
-                    return None, -np.inf, []
-                raise LeximinError(
-                    "the pricing integer program failed: " + h.modelStatusToString(status)
-                )
-            counts = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
-            bound = float(h.getInfo().mip_dual_bound)
-            others = [
-                np.rint(np.asarray(saved.col_value)).astype(np.int64)
-                for saved in h.getSavedMipSolutions()
-            ]
-            others = [o for o in others if self.types.is_feasible_panel(o, self.panel_size)]
-            value = float(weights @ counts)
-            return counts, max(bound, value), others
-        options: dict[str, object] = {"disp": False, "presolve": True, "mip_rel_gap": 1e-9}
-        if self.time_limit is not None:
-            options["time_limit"] = max(self.time_limit, 1.0)
-        result = milp(
-            c=-weights,
-            constraints=self.constraints,
-            integrality=self.integrality,
-            bounds=self.bounds,
-            options=options,
-        )
-        if result.x is None:
-            return None, -np.inf, []
-        counts = np.rint(result.x).astype(np.int64)
-        bound = getattr(result, "mip_dual_bound", None)
+        h = self.h
+        n = self.types.n_types
+        h.changeColsCost(n, np.arange(n, dtype=np.int32), weights.astype(float))
+        h.run()
+        status = h.getModelStatus()
+        if status != highspy.HighsModelStatus.kOptimal:
+            if status == highspy.HighsModelStatus.kInfeasible:
+                return None, -np.inf, []
+            raise LeximinError(
+                "the pricing integer program failed: " + h.modelStatusToString(status)
+            )
+        counts = np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
+        bound = float(h.getInfo().mip_dual_bound)
+        others = [
+            np.rint(np.asarray(saved.col_value)).astype(np.int64)
+            for saved in h.getSavedMipSolutions()
+        ]
+        others = [o for o in others if self.types.is_feasible_panel(o, self.panel_size)]
         value = float(weights @ counts)
-        upper = -float(bound) if bound is not None and np.isfinite(bound) else value
-        return counts, max(upper, value), []
+        return counts, max(bound, value), others
 
 
 class _ColumnStore:
@@ -193,12 +192,20 @@ def _swap_search(
 
     Steepest ascent among the `candidates` best-gaining moves; returns the local optimum
     if its weight exceeds `target`, else None. Cheap compared with the exact integer
-    program, and often enough while the duals move little between rounds.
+    program, and often enough while the duals move little between rounds. Household-aware:
+    a seat may move into a household only if that household has no one on the panel yet
+    (or the seat leaves the same household), so every panel found keeps one per household.
     """
-    if types.household_groups:
-        return None  # moves would have to respect households too; leave it to the ILP
     counts = start.copy()
     per_value = incidence @ counts
+    group_of = types.household_group_of
+    grouped = bool(types.household_groups)
+    if grouped:
+        seated = np.bincount(
+            group_of[group_of >= 0],
+            weights=counts[group_of >= 0],
+            minlength=len(types.household_groups),
+        )
     for _ in range(max_moves):
         add_idx = np.flatnonzero(counts < types.upper)
         remove_idx = np.flatnonzero(counts > 0)
@@ -216,6 +223,9 @@ def _swap_search(
         r = remove_idx[top % len(remove_idx)]
         after = per_value[:, None] + incidence[:, a] - incidence[:, r]
         ok = ((after >= types.mins[:, None]) & (after <= types.maxs[:, None])).all(axis=0)
+        if grouped:
+            into = group_of[a]
+            ok &= (into < 0) | (seated[np.maximum(into, 0)] == 0) | (into == group_of[r])
         hits = np.flatnonzero(ok)
         if not len(hits):
             break
@@ -223,6 +233,11 @@ def _swap_search(
         counts[a[best]] += 1
         counts[r[best]] -= 1
         per_value = after[:, best]
+        if grouped:
+            if group_of[a[best]] >= 0:
+                seated[group_of[a[best]]] += 1
+            if group_of[r[best]] >= 0:
+                seated[group_of[r[best]]] -= 1
     return counts if float(weights @ counts) > target else None
 
 
@@ -231,59 +246,45 @@ class _Master:
 
     Rows: one per type (`coverage . lam - z >= 0` while unfixed, `coverage . lam >= f_t`
     once fixed) and the convexity row `sum lam = 1`; columns: z, then one per panel.
-    Uses the HiGHS object bundled with SciPy so that adding a panel or fixing a type keeps
-    the simplex basis (a few iterations per re-solve instead of hundreds); when that
-    private binding is missing, falls back to `scipy.optimize.linprog` from scratch.
+    One HiGHS model throughout, so that adding a panel or fixing a type keeps the simplex
+    basis (a few iterations per re-solve instead of hundreds).
     """
 
     def __init__(self, sizes: np.ndarray) -> None:
         self.sizes = sizes
-        self.n_types = len(sizes)
+        self.n_types = n = len(sizes)
         self.unfixed = np.ones(self.n_types, dtype=bool)
         self.fixed_values = np.zeros(self.n_types)
-        self.panels: list[np.ndarray] = []
-        self.highs = _new_highs()
-        if self.highs is not None:
-            h, core = self.highs
-            n = self.n_types
-            lower = np.concatenate([np.zeros(n), [1.0]])
-            upper = np.concatenate([np.full(n, core.kHighsInf), [1.0]])
-            empty = np.array([], dtype=np.int32)
-            h.addRows(n + 1, lower, upper, 0, empty, empty, np.array([]))
-            h.changeObjectiveSense(core.ObjSense.kMaximize)
-            h.addCol(1.0, 0.0, 1.0, n, np.arange(n, dtype=np.int32), -np.ones(n))
+        self.h = h = _new_highs()
+        lower = np.concatenate([np.zeros(n), [1.0]])
+        upper = np.concatenate([np.full(n, highspy.kHighsInf), [1.0]])
+        empty = np.array([], dtype=np.int32)
+        h.addRows(n + 1, lower, upper, 0, empty, empty, np.array([]))
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        h.addCol(1.0, 0.0, 1.0, n, np.arange(n, dtype=np.int32), -np.ones(n))
 
     def add(self, counts: np.ndarray) -> None:
-        self.panels.append(counts)
-        if self.highs is not None:
-            h, _ = self.highs
-            index = np.flatnonzero(counts)
-            rows = np.concatenate([index, [self.n_types]]).astype(np.int32)
-            values = np.concatenate([counts[index] / self.sizes[index], [1.0]])
-            h.addCol(0.0, 0.0, self.highs[1].kHighsInf, len(rows), rows, values)
+        index = np.flatnonzero(counts)
+        rows = np.concatenate([index, [self.n_types]]).astype(np.int32)
+        values = np.concatenate([counts[index] / self.sizes[index], [1.0]])
+        self.h.addCol(0.0, 0.0, highspy.kHighsInf, len(rows), rows, values)
 
     def fix(self, tight: np.ndarray, value: float) -> None:
         self.fixed_values[tight] = value
         self.unfixed &= ~tight
-        if self.highs is not None:
-            h, core = self.highs
-            for t in np.flatnonzero(tight):
-                h.changeCoeff(int(t), 0, 0.0)
-                h.changeRowBounds(int(t), float(value), core.kHighsInf)
+        for t in np.flatnonzero(tight):
+            self.h.changeCoeff(int(t), 0, 0.0)
+            self.h.changeRowBounds(int(t), float(value), highspy.kHighsInf)
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray, float]:
         """(z, lambda per panel, y per type, mu)."""
-        if self.highs is None:
-            return _solve_master_linprog(
-                np.array(self.panels), self.sizes, self.unfixed, self.fixed_values
-            )
-        h, core = self.highs
+        h = self.h
         h.run()
-        if h.getModelStatus() != core.HighsModelStatus.kOptimal:
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             # numerical trouble in the warm start: rebuild from scratch once
             h.clearSolver()
             h.run()
-            if h.getModelStatus() != core.HighsModelStatus.kOptimal:
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
                 raise LeximinError(
                     "the master linear program failed: " + h.modelStatusToString(h.getModelStatus())
                 )
@@ -294,56 +295,15 @@ class _Master:
         return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types])
 
 
-def _new_highs():  # type: ignore[no-untyped-def]
-    """SciPy's bundled HiGHS object (private API) with deterministic options, or None."""
-    try:
-        from scipy.optimize._highspy import _core as core
-
-        h = core._Highs()
-        h.setOptionValue("output_flag", False)
-        h.setOptionValue("random_seed", 0)
-        h.setOptionValue("threads", 1)
-        h.setOptionValue("presolve", "off")
-        h.setOptionValue("simplex_strategy", 4)
-        return h, core
-    except Exception:  # pragma: no cover - depends on the SciPy build
-        return None
-
-
-def _solve_master_linprog(
-    panels: np.ndarray,
-    sizes: np.ndarray,
-    unfixed: np.ndarray,
-    fixed_values: np.ndarray,
-) -> tuple[float, np.ndarray, np.ndarray, float]:
-    """The master LP from scratch with `linprog`: (z, lambda, y per type, mu)."""
-    n_types = len(sizes)
-    active = unfixed | (fixed_values > 0)
-    rows = np.flatnonzero(active)
-    coverage = (panels[:, rows] / sizes[rows]).T  # active types x panels
-    m = panels.shape[0]
-    z_column = unfixed[rows].astype(float)[:, None]
-    a_ub = sparse.hstack([sparse.csr_matrix(-coverage), sparse.csr_matrix(z_column)]).tocsr()
-    b_ub = np.where(unfixed[rows], 0.0, -fixed_values[rows])
-    a_eq = np.concatenate([np.ones(m), [0.0]])[None, :]
-    cost = np.zeros(m + 1)
-    cost[-1] = -1.0
-    bounds = [(0, None)] * m + [(0, 1)]
-    result = linprog(
-        cost,
-        A_ub=a_ub,
-        b_ub=b_ub,
-        A_eq=a_eq,
-        b_eq=[1.0],
-        bounds=bounds,
-        method="highs",
-    )
-    if result.status != 0:
-        raise LeximinError(f"the master linear program failed: {result.message}")
-    y = np.zeros(n_types)
-    y[rows] = np.maximum(-result.ineqlin.marginals, 0.0)
-    mu = float(-result.eqlin.marginals[0])
-    return float(result.x[-1]), result.x[:-1], y, mu
+def _new_highs() -> highspy.Highs:
+    """A HiGHS model (the HiGHS project's own `highspy`, pinned) with deterministic options."""
+    h = highspy.Highs()
+    h.setOptionValue("output_flag", False)
+    h.setOptionValue("random_seed", 0)
+    h.setOptionValue("threads", 1)
+    h.setOptionValue("presolve", "off")
+    h.setOptionValue("simplex_strategy", 4)
+    return h
 
 
 def _max_support_dual(
@@ -481,6 +441,7 @@ def leximin_distribution(
 
     levels = rounds = 0
     complete = True
+    level_ends: list[float] = []
     while master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing
@@ -543,22 +504,23 @@ def leximin_distribution(
             break
         # z is optimal for this level; fix the types that are provably tight
         unfixed = master.unfixed
-        tight = unfixed & (y > tolerance)
+        tight = unfixed & (y > TIGHT_DUAL * max(float(y[unfixed].sum()), tolerance))
         if max_support and unfixed.sum() > tight.sum():
             support = _max_support_dual(
-                store.matrix, sizes, unfixed, master.fixed_values, z, tolerance
+                store.matrix, sizes, unfixed, master.fixed_values, z, tolerance * 1e-2
             )
             if support is not None:
                 weights = support / sizes
                 counts, bound, _ = pricer.best(weights)
                 known = float(np.max(store.matrix @ weights))
                 if bound <= known + tolerance:
-                    tight |= unfixed & (support > 1e-6)
+                    tight |= unfixed & (support > TIGHT_DUAL)
                 elif counts is not None:
                     add(counts)  # a missing panel; the next level will use it
         if not tight.any():
             tight = unfixed & (y >= y[unfixed].max())
         master.fix(tight, z)
+        level_ends.append(time.perf_counter() - started)
         LOG.debug(
             "level %d: z=%.6f fixed %d (support %d), %d left; rounds %d, pricing %d, "
             "panels %d, %.1fs",
@@ -592,4 +554,5 @@ def leximin_distribution(
         pricing_calls=pricer.calls,
         seconds=time.perf_counter() - started,
         complete=complete,
+        level_seconds=tuple(level_ends),
     )

@@ -15,7 +15,14 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from .model import PoolLike, QuotasLike, as_categories, as_people, household_of
+from .model import (
+    HouseholdColumns,
+    PoolLike,
+    QuotasLike,
+    as_categories,
+    as_people,
+    household_of,
+)
 
 
 def seed_text(seed: int | str) -> str:
@@ -53,7 +60,7 @@ def inputs_checksum(
     respondents: PoolLike,
     panel_size: int,
     *,
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
 ) -> str:
     """SHA-256 (hex) of a canonical form of what the selection depends on.
 
@@ -69,7 +76,9 @@ def inputs_checksum(
         "format": "consult-sortition-inputs/1",
         "panel_size": int(panel_size),
         "quotas": [[q.category, q.value, q.min, q.max] for q in cats.quotas],
-        "household_column": household_column,
+        "household_column": household_column
+        if household_column is None or isinstance(household_column, str)
+        else list(household_column),
         "respondents": [
             [p.id, [p.features[name] for name in names], household_of(p, household_column)]
             for p in people

@@ -39,12 +39,19 @@ class ReplacementError(SelectionInputError):
 
 @dataclass(frozen=True)
 class Quota:
-    """At least `min` and at most `max` panel members must have `value` in `category`."""
+    """At least `min` and at most `max` panel members must have `value` in `category`.
+
+    `min_flex`/`max_flex` (optional, as in the Sortition Foundation's files) are how far
+    the organiser allows the quota to be relaxed: `min` may go down to `min_flex` and
+    `max` up to `max_flex`. None means no limit was given.
+    """
 
     category: str
     value: str
     min: int
     max: int
+    min_flex: int | None = None
+    max_flex: int | None = None
 
 
 @dataclass(frozen=True)
@@ -137,6 +144,7 @@ class SelectionResult:
     quota_report: list[QuotaLine]
     seconds: float
     notes: tuple[str, ...] = ()
+    complete: bool = True  # False: a time limit stopped LEXIMIN before its last level
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -195,14 +203,35 @@ def validate_pool(categories: Categories, people: Iterable[Respondent]) -> None:
                 )
 
 
-def household_of(person: Respondent, household_column: str | None) -> str | None:
-    """The household key of a person (None when unknown or no column is used)."""
-    if household_column is None:
+#: One column name, or several (an address over several columns), or None for no households.
+HouseholdColumns = str | Sequence[str] | None
+
+
+def household_columns(columns: HouseholdColumns) -> tuple[str, ...]:
+    """The household columns as a tuple (empty when households are not used)."""
+    if columns is None:
+        return ()
+    if isinstance(columns, str):
+        return (columns,)
+    return tuple(columns)
+
+
+def household_of(person: Respondent, household_column: HouseholdColumns) -> str | None:
+    """The household key of a person (None when unknown or no column is used).
+
+    With several columns (e.g. `primary_address1`, `primary_zip`, as sortition-algorithms
+    checks them), two people share a household when every column matches exactly after
+    case and spacing are ignored; a person whose columns are all empty has no household.
+    """
+    columns = household_columns(household_column)
+    if not columns:
         return None
-    value = person.extra.get(household_column)
-    if value is None:
-        value = person.features.get(household_column)
-    if value is None:
+    parts = []
+    for column in columns:
+        value = person.extra.get(column)
+        if value is None:
+            value = person.features.get(column)
+        parts.append(" ".join(str(value or "").split()).casefold())
+    if not any(parts):
         return None
-    key = " ".join(str(value).split()).casefold()
-    return key or None
+    return parts[0] if len(parts) == 1 else "\x1f".join(parts)

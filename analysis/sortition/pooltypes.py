@@ -20,7 +20,15 @@ import numpy as np
 from scipy import sparse
 from scipy.optimize import Bounds, LinearConstraint
 
-from .model import Categories, Respondent, SelectionInputError, household_of, validate_pool
+from .model import (
+    Categories,
+    HouseholdColumns,
+    Respondent,
+    SelectionInputError,
+    household_columns,
+    household_of,
+    validate_pool,
+)
 
 
 @dataclass(frozen=True)
@@ -45,6 +53,14 @@ class PoolTypes:
     @property
     def n_people(self) -> int:
         return int(self.sizes.sum())
+
+    @property
+    def household_group_of(self) -> np.ndarray:
+        """Per type: index into `household_groups` of its household, or -1."""
+        group_of = np.full(self.n_types, -1, dtype=np.int64)
+        for g, group in enumerate(self.household_groups):
+            group_of[list(group)] = g
+        return group_of
 
     def type_of(self) -> dict[str, int]:
         return {pid: t for t, ids in enumerate(self.members) for pid in ids}
@@ -89,16 +105,13 @@ class PoolTypes:
 def build_types(
     categories: Categories,
     people: Sequence[Respondent],
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
 ) -> PoolTypes:
     """Group the pool into types (validating it first). Raises SelectionInputError."""
     validate_pool(categories, people)
-    if (
-        household_column is not None
-        and people
-        and not any(household_column in p.extra or household_column in p.features for p in people)
-    ):
-        raise SelectionInputError(f"no respondent has a {household_column!r} column")
+    for column in household_columns(household_column):
+        if people and not any(column in p.extra or column in p.features for p in people):
+            raise SelectionInputError(f"no respondent has a {column!r} column")
     names = categories.names
     value_index = {name: {v: i for i, v in enumerate(categories.values(name))} for name in names}
     household_size = Counter(household_of(p, household_column) for p in people)

@@ -14,12 +14,14 @@ from collections.abc import Iterable, Sequence
 
 from .lottery import rng_from_seed
 from .model import (
+    HouseholdColumns,
     PoolLike,
     QuotasLike,
     ReplacementError,
     SelectionInputError,
     as_categories,
     as_people,
+    household_columns,
     household_of,
     validate_pool,
 )
@@ -32,7 +34,7 @@ def replacement_candidates(
     dropped_id: str,
     *,
     excluded: Iterable[str] = (),
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
 ) -> tuple[list[str], list[str]]:
     """(ids with the dropped person's features, other ids that keep every quota), sorted."""
     cats = as_categories(quotas)
@@ -53,7 +55,8 @@ def replacement_candidates(
     for person in people:
         if person.id in blocked:
             continue
-        if household_column is not None and household_of(person, household_column) in households:
+        home = household_of(person, household_column)
+        if household_columns(household_column) and home in households:
             continue
         if _breaks(cats, counts, person.features) is not None:
             continue
@@ -83,7 +86,7 @@ def replace_member(
     *,
     seed: int | str,
     excluded: Iterable[str] = (),
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
 ) -> str:
     """Choose who replaces `dropped_id` on `panel`, from the remaining pool.
 

@@ -20,6 +20,7 @@ from .leximin import PROBABILITY_GRID, LeximinError, Progress, leximin_distribut
 from .lottery import choose_members, draw_index, rng_from_seed
 from .model import (
     Categories,
+    HouseholdColumns,
     InfeasibleQuotasError,
     PoolLike,
     QuotaLine,
@@ -71,7 +72,7 @@ def select_panel(
     *,
     algorithm: str = "leximin",
     seed: int | str,
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
     legacy_draws: int = 1000,
     time_limit: float | None = None,
     progress: Progress | None = None,
@@ -105,6 +106,7 @@ def select_panel(
     if not report.feasible:
         raise InfeasibleQuotasError(report.explanation(), report)
     notes: list[str] = []
+    complete = True
     if algorithm == "leximin":
         distribution = leximin_distribution(
             types, int(panel_size), time_limit=time_limit, progress=_scaled(tell, 0.05, 0.95)
@@ -113,6 +115,7 @@ def select_panel(
             draw_index(distribution.weights, rng_from_seed(seed, "leximin-panel"))
         ]
         per_type = distribution.type_probabilities
+        complete = distribution.complete
         if not distribution.complete:
             notes.append(
                 f"time limit reached: the {distribution.levels - 1} lowest leximin levels are "
@@ -152,6 +155,7 @@ def select_panel(
         quota_report=quota_report(cats, people, panel),
         seconds=time.perf_counter() - started,
         notes=tuple(notes + list(cats.warnings) + _warnings(respondents)),
+        complete=complete,
     )
 
 
@@ -179,7 +183,7 @@ def select_panel_from_files(
     *,
     algorithm: str = "leximin",
     seed: int | str,
-    household_column: str | None = None,
+    household_column: HouseholdColumns = None,
     id_column: str | None = None,
     legacy_draws: int = 1000,
     time_limit: float | None = None,

@@ -1,15 +1,22 @@
 """`flask --app wsgi jury select ...`: the lottery on stratification CSV files, for scripted
-and audited use, and for anyone re-running a published draw from its downloaded inputs.
+and audited use, and for anyone re-running a published draw from its downloaded inputs;
+`flask --app wsgi jury verify ...`: check a published draw from its files
+(`analysis.sortition.published.verify_draw`, the same checks as
+`python -m analysis.sortition verify`).
 
-Prints the selection as one JSON object on standard output; warnings (columns not
-understood) go to standard error. Bad files exit with status 1, infeasible quotas with
-status 3, each with a message that says what to fix."""
+Prints the selection as one JSON object on standard output (with `"complete"`: false when
+`--time-limit` cut LEXIMIN short, and `"id_column"`: the column read as ids, or "(row
+number)"); warnings (columns not understood, ids from row numbers) and a progress line per
+stage (each LEXIMIN level) go to standard error. Bad files exit with status 1, a solver
+failure with 2, infeasible quotas with status 3, each with a message that says what to fix."""
 
 from __future__ import annotations
 
 import json
 import secrets
 import sys
+from pathlib import Path
+from typing import NoReturn
 
 import click
 
@@ -21,14 +28,17 @@ from analysis.sortition import (
     read_categories,
     read_respondents,
     select_panel,
+    stage_printer,
+    verify_draw,
 )
 from consult.juries.blueprint import bp
 
 EXIT_BAD_INPUT = 1
+EXIT_SOLVER = 2
 EXIT_INFEASIBLE = 3
 
 
-def _fail(message: str, code: int) -> None:
+def _fail(message: str, code: int) -> NoReturn:
     click.echo(f"Error: {message}", err=True)
     sys.exit(code)
 
@@ -62,9 +72,26 @@ def _fail(message: str, code: int) -> None:
     help="The published seed (any text). Without it a random seed is chosen and printed.",
 )
 @click.option(
-    "--household-column",
+    "--id-column",
     default=None,
-    help="Column of the respondents file naming each person's household (one per panel).",
+    help="Column of the respondents file holding each person's id (default: id, "
+    "nationbuilder_id, pool_member_identifier, unique_id, ...; the row number when the "
+    "file has none).",
+)
+@click.option(
+    "--household-column",
+    "household_column",
+    multiple=True,
+    help="Column(s) of the respondents file naming each person's household (one per panel). "
+    "Repeat it, or separate names by commas, for an address over several columns: people "
+    "share a household when all of them match.",
+)
+@click.option(
+    "--time-limit",
+    type=click.FloatRange(min=1),
+    default=None,
+    help="Seconds LEXIMIN may take; the lowest levels stay exact and the JSON says "
+    '"complete": false.',
 )
 @click.option(
     "--format",
@@ -79,27 +106,33 @@ def select_command(
     panel_size: int,
     algorithm: str,
     seed: str | None,
-    household_column: str | None,
+    id_column: str | None,
+    household_column: tuple[str, ...],
+    time_limit: float | None,
     output_format: str,
 ) -> None:
     """Select a panel from a categories file and a respondents file."""
     try:
         categories = read_categories(categories_path)
-        respondents = read_respondents(respondents_path, categories)
+        respondents = read_respondents(respondents_path, categories, id_column=id_column)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     for warning in (*categories.warnings, *respondents.warnings):
         click.echo(f"Warning: {warning}", err=True)
-    if household_column is not None and household_column not in respondents.extra_columns:
-        _fail(
-            f"the respondents file has no {household_column!r} column "
-            f"(its other columns: {', '.join(respondents.extra_columns) or 'none'})",
-            EXIT_BAD_INPUT,
-        )
+    households = [name.strip() for names in household_column for name in names.split(",")]
+    households = [name for name in households if name]
+    for name in households:
+        if name not in respondents.extra_columns:
+            _fail(
+                f"the respondents file has no {name!r} column "
+                f"(its other columns: {', '.join(respondents.extra_columns) or 'none'})",
+                EXIT_BAD_INPUT,
+            )
+    household: str | list[str] | None = (
+        None if not households else households[0] if len(households) == 1 else households
+    )
     try:
-        report = check_feasibility(
-            respondents, categories, panel_size, household_column=household_column
-        )
+        report = check_feasibility(respondents, categories, panel_size, household_column=household)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     if not report.feasible:
@@ -114,19 +147,26 @@ def select_command(
             panel_size,
             algorithm=algorithm,
             seed=seed,
-            household_column=household_column,
+            household_column=household,
+            time_limit=time_limit,
+            progress=stage_printer(lambda line: click.echo(line, err=True)),
         )
     except InfeasibleQuotasError as error:
         _fail(str(error), EXIT_INFEASIBLE)
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
-    output = result.as_dict()
+    except RuntimeError as error:
+        _fail(str(error), EXIT_SOLVER)
+    output = {
+        **result.as_dict(),
+        "complete": result.complete,
+        "id_column": respondents.id_column,
+        "notes": list(result.notes),
+    }
     if output_format == "json":
         click.echo(json.dumps(output, ensure_ascii=False))
         return
-    checksum = inputs_checksum(
-        categories, respondents, panel_size, household_column=household_column
-    )
+    checksum = inputs_checksum(categories, respondents, panel_size, household_column=household)
     click.echo(f"Algorithm: {output['algorithm']}   seed: {output['seed']}")
     click.echo(f"Inputs checksum: {checksum}")
     click.echo(f"Panel ({len(output['panel'])}): {', '.join(output['panel'])}")
@@ -139,3 +179,75 @@ def select_command(
             f"  {line['category']} = {line['value']}: {line['selected']} "
             f"(quota {line['min']}–{line['max']})"
         )
+
+
+@bp.cli.command("verify")
+@click.option(
+    "--inputs",
+    "inputs_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The frozen inputs file (inputs.json).",
+)
+@click.option("--inputs-checksum", required=True, help="Its published SHA-256.")
+@click.option(
+    "--lottery",
+    "lottery_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The lottery file (lottery.csv).",
+)
+@click.option("--lottery-checksum", required=True, help="Its published SHA-256.")
+@click.option("--random-value", required=True, help="The published random value, exactly.")
+@click.option(
+    "--panel",
+    "panel_path",
+    required=True,
+    type=click.Path(exists=True, dir_okay=False),
+    help="The announced panel file (panel.csv).",
+)
+@click.option(
+    "--no-recompute", is_flag=True, help="Skip recomputing LEXIMIN from the inputs (faster)."
+)
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+)
+def verify_command(
+    inputs_path: str,
+    inputs_checksum: str,
+    lottery_path: str,
+    lottery_checksum: str,
+    random_value: str,
+    panel_path: str,
+    no_recompute: bool,
+    output_format: str,
+) -> None:
+    """Check a published draw from its files: checksums, every panel's quotas and households,
+    probabilities adding up to 1, the chances of selection, and that the random value selects
+    the announced panel. Exits 0 when all hold, 1 naming what failed (the same checks as
+    `python -m analysis.sortition verify`, which needs no app)."""
+    verification = verify_draw(
+        Path(inputs_path).read_bytes(),
+        inputs_checksum,
+        Path(lottery_path).read_bytes(),
+        lottery_checksum,
+        random_value,
+        Path(panel_path).read_bytes(),
+        recompute=not no_recompute,
+    )
+    if output_format == "json":
+        click.echo(json.dumps(verification.as_dict(), ensure_ascii=False))
+    else:
+        for check in verification.checks:
+            click.echo(str(check))
+        click.echo(
+            "The draw is verified."
+            if verification.ok
+            else f"NOT verified: {', '.join(verification.failed)} failed."
+        )
+    if not verification.ok:
+        sys.exit(EXIT_BAD_INPUT)

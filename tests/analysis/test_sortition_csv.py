@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from analysis.sortition import (
@@ -34,14 +36,27 @@ def test_reads_the_plain_format():
     assert people.people[2].features == {"gender": "female", "age": "old"}
 
 
-def test_reads_sortition_foundation_feature_value_columns_and_ignores_flex():
-    text = (
-        "Feature , Value ,Min,Max,min_flex,max_flex\nGender,Female,1,2,0,3\nGender,Male,1,2,0,3\n"
-    )
+def test_reads_sortition_foundation_feature_value_columns_and_their_flex():
+    text = "Feature , Value ,Min,Max,min_flex,max_flex\nGender,Female,1,2,0,3\nGender,Male,1,2,,\n"
     categories = parse_categories(text)
-    assert categories.quotas == (Quota("Gender", "Female", 1, 2), Quota("Gender", "Male", 1, 2))
-    assert any("min_flex" in w for w in categories.warnings)
-    assert any("max_flex" in w for w in categories.warnings)
+    assert categories.quotas == (
+        Quota("Gender", "Female", 1, 2, 0, 3),
+        Quota("Gender", "Male", 1, 2, None, None),
+    )
+    assert categories.warnings == ()
+    assert parse_categories(categories_to_csv(categories)) == categories
+
+
+@pytest.mark.parametrize(
+    ("text", "fragment"),
+    [
+        ("category,name,min,max,min_flex\ng,a,1,2,2\n", "min_flex (2) must be between 0 and min"),
+        ("category,name,min,max,max_flex\ng,a,1,2,1\n", "max_flex (1) is smaller than max (2)"),
+    ],
+)
+def test_flex_outside_the_quota_is_refused(text, fragment):
+    with pytest.raises(SelectionInputError, match=re.escape(fragment)):
+        parse_categories(text)
 
 
 def test_reads_pgoelz_category_feature_columns():
@@ -55,13 +70,40 @@ def test_unknown_columns_are_reported_not_fatal():
 
 
 @pytest.mark.parametrize(
-    "id_column", ["id", "nationbuilder_id", "Person ID", "respondent_id", "ID"]
+    "id_column",
+    [
+        "id",
+        "nationbuilder_id",
+        "Person ID",
+        "respondent_id",
+        "ID",
+        "pool_member_identifier",
+        "unique_id",
+    ],
 )
 def test_respondent_id_column_variants(id_column):
     categories = parse_categories(CATEGORIES)
     people = parse_respondents(f"{id_column},Gender,AGE\np1,Female, young \n", categories)
     assert people.people[0].id == "p1"
     assert people.people[0].features == {"gender": "female", "age": "young"}  # canonical spelling
+
+
+def test_a_named_id_column_wins_over_the_usual_names():
+    categories = parse_categories(CATEGORIES)
+    people = parse_respondents("id,ref,gender,age\n1,r9,male,old\n", categories, id_column="REF")
+    assert people.people[0].id == "r9"
+    assert people.people[0].extra == {"id": "1"}
+    with pytest.raises(SelectionInputError, match="no 'code' column"):
+        parse_respondents("id,gender,age\n1,male,old\n", categories, id_column="code")
+
+
+def test_a_file_without_id_column_numbers_people_by_row_and_says_so():
+    categories = parse_categories(CATEGORIES)
+    people = parse_respondents("gender,age\nmale,old\n\nfemale,young\n", categories)
+    assert [p.id for p in people] == ["1", "2"]  # blank lines do not count
+    assert people.people[1].features == {"gender": "female", "age": "young"}
+    assert any("numbered by their row" in w for w in people.warnings)
+    assert respondents_to_csv(people, categories).startswith("id,gender,age\n1,male,old\n")
 
 
 def test_extra_respondent_columns_are_kept_and_reported():
@@ -99,7 +141,6 @@ def test_bad_categories_files_say_what_and_where(text, fragment, row):
         ("id,gender,age\n1,female,young\n2,other,old\n", "gender = 'other'", 3),
         ("id,gender,age\n1,female,young\n1,male,old\n", "already appears on line 2", 3),
         ("id,gender\n1,female\n", "missing the category column(s): age", None),
-        ("name,gender,age\nx,female,young\n", "needs an id column", None),
         ("id,gender,age\n,female,young\n", "id is empty", 2),
         ("id,gender,age\n1,female,\n", "age = ''", 2),
     ],

@@ -258,3 +258,68 @@ def test_checksum_ignores_row_order_but_not_content():
     ]
     assert base != inputs_checksum(cats, changed, 3)
     assert len(base) == 64
+
+
+def household_pool(n=60, seed=4):
+    """A pool with three categories where a third of the people live in pairs."""
+    rng = np.random.default_rng(seed)
+    people = []
+    for i in range(n):
+        features = {
+            "g": f"g{rng.integers(2)}",
+            "a": f"a{rng.integers(3)}",
+            "r": f"r{rng.integers(3)}",
+        }
+        home = f"h{i - 1}" if i % 3 == 1 else f"h{i}"
+        people.append(Respondent(f"p{i:02d}", features, {"home": home}))
+    cats = quotas(
+        ("g", "g0", 4, 8),
+        ("g", "g1", 4, 8),
+        ("a", "a0", 2, 6),
+        ("a", "a1", 2, 6),
+        ("a", "a2", 2, 6),
+        ("r", "r0", 2, 6),
+        ("r", "r1", 2, 6),
+        ("r", "r2", 2, 6),
+    )
+    return cats, people
+
+
+def test_household_aware_local_moves_give_the_same_probabilities(monkeypatch):
+    from analysis.sortition import leximin
+
+    cats, people = household_pool()
+    types = build_types(cats, people, "home")
+    assert types.household_groups
+    calls = []
+    original = leximin._swap_search
+
+    def counting(*args, **kwargs):
+        found = original(*args, **kwargs)
+        calls.append(found)
+        return found
+
+    monkeypatch.setattr(leximin, "_swap_search", counting)
+    with_moves = leximin_distribution(types, 12)
+    assert any(found is not None for found in calls)  # the local moves did find panels
+    assert all(types.is_feasible_panel(found, 12) for found in calls if found is not None)
+    monkeypatch.setattr(leximin, "_swap_search", lambda *args, **kwargs: None)
+    without = leximin_distribution(types, 12)
+    assert with_moves.type_probabilities == pytest.approx(without.type_probabilities, abs=1e-6)
+    assert all(types.is_feasible_panel(p, 12) for p in with_moves.panels)
+
+
+def test_several_household_columns_must_all_match():
+    people = pool(
+        [(pid, {"g": "x"}) for pid in "abc"],
+        extra={
+            "a": {"street": "1 Mill Lane", "town": "Ely"},
+            "b": {"street": "1 mill lane", "town": " ely"},
+            "c": {"street": "1 Mill Lane", "town": "Diss"},
+        },
+    )
+    result = select_panel(
+        quotas(("g", "x", 0, 2)), people, 2, seed=1, household_column=["street", "town"]
+    )
+    # a and b share a household; c lives in another town
+    assert result.probabilities == pytest.approx({"a": 0.5, "b": 0.5, "c": 1.0})

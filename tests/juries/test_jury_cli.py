@@ -74,7 +74,11 @@ def test_select_prints_the_selection_as_json(runner, tmp_path):
         "gini",
         "quota_report",
         "seconds",
+        "complete",
+        "id_column",
+        "notes",
     }
+    assert output["complete"] is True and output["id_column"] == "id"
     assert output["algorithm"] == "leximin" and len(output["panel"]) == 8
     assert set(output["probabilities"]) == {f"P{i:03d}" for i in range(24)}
     assert output["quota_report"][0].keys() == {"category", "value", "min", "max", "selected"}
@@ -123,9 +127,9 @@ def test_infeasible_quotas_exit_non_zero_with_the_relaxation(runner, tmp_path):
     assert result.exit_code == 3
     assert "The quotas cannot be met" in result.stderr
     assert "minimums add up to 9, more than the panel size 8" in result.stderr
-    assert "Smallest change that makes them possible:\n- lower min of gender = man from 3 to 2" in (
-        result.stderr
-    )
+    assert "Smallest changes that make them possible, any one of these:" in result.stderr
+    assert "- option 1: lower min of gender = woman from 6 to 5" in result.stderr
+    assert "- option 2: lower min of gender = man from 3 to 2" in result.stderr
 
 
 def test_an_unknown_household_column_is_refused(runner, tmp_path):
@@ -133,3 +137,139 @@ def test_an_unknown_household_column_is_refused(runner, tmp_path):
     result = _select(runner, cats, people, "--seed", "1", "--household-column", "address")
     assert result.exit_code == 1
     assert "no 'address' column" in result.stderr
+
+
+def _rewritten(header: str, with_ids: bool = True) -> str:
+    """The standard respondents file with its id column renamed (or dropped)."""
+    lines = _respondents().splitlines()
+    if with_ids:
+        return "\n".join([header + lines[0][2:], *lines[1:]]) + "\n"
+    return "\n".join(line.split(",", 1)[1] for line in lines) + "\n"
+
+
+def test_reads_geneva_and_opendlp_id_columns(runner, tmp_path):
+    for header in ("pool_member_identifier", "unique_id"):
+        cats, people = _files(tmp_path, respondents=_rewritten(header))
+        result = _select(runner, cats, people, "--seed", "1")
+        assert result.exit_code == 0, result.stderr
+        output = json.loads(result.stdout)
+        assert output["id_column"] == header
+        assert set(output["probabilities"]) == {f"P{i:03d}" for i in range(24)}
+
+
+def test_an_id_column_can_be_named(runner, tmp_path):
+    text = _rewritten("ref").replace("ref,", "code,ref,", 1)
+    text = (
+        "\n".join(
+            [text.splitlines()[0]] + [f"c{i}," + row for i, row in enumerate(text.splitlines()[1:])]
+        )
+        + "\n"
+    )
+    cats, people = _files(tmp_path, respondents=text)
+    result = _select(runner, cats, people, "--seed", "1", "--id-column", "code")
+    assert result.exit_code == 0, result.stderr
+    assert set(json.loads(result.stdout)["probabilities"]) == {f"c{i}" for i in range(24)}
+    missing = _select(runner, cats, people, "--seed", "1", "--id-column", "nope")
+    assert missing.exit_code == 1 and "no 'nope' column" in missing.stderr
+
+
+def test_a_file_without_ids_uses_row_numbers_and_says_so(runner, tmp_path):
+    cats, people = _files(tmp_path, respondents=_rewritten("", with_ids=False))
+    result = _select(runner, cats, people, "--seed", "1", "--format", "json")
+    assert result.exit_code == 0, result.stderr
+    output = json.loads(result.stdout)
+    assert output["id_column"] == "(row number)"
+    assert set(output["probabilities"]) == {str(i) for i in range(1, 25)}
+    assert "numbered by their row" in result.stderr
+
+
+def test_households_over_several_columns(runner, tmp_path):
+    rows = ["id,gender,age,street,town"]
+    for index in range(24):
+        # P000..P007 share a street in pairs, but P000/P001 live in different towns
+        street = f"S{index // 2}" if index < 8 else f"S{index}"
+        town = "North" if index != 1 else "South"
+        rows.append(
+            f"P{index:03d},{('woman', 'man')[index % 2]},"
+            f"{('young', 'old')[(index // 2) % 2]},{street},{town}"
+        )
+    loose = "category,name,min,max\n" + "".join(
+        f"{c},{v},0,24\n"
+        for c, v in (("gender", "woman"), ("gender", "man"), ("age", "young"), ("age", "old"))
+    )
+    cats, people = _files(tmp_path, categories=loose, respondents="\n".join(rows) + "\n")
+    result = runner.invoke(
+        args=[
+            "jury",
+            "select",
+            "--categories",
+            str(cats),
+            "--respondents",
+            str(people),
+            "--panel-size",
+            "20",
+            "--seed",
+            "3",
+            "--household-column",
+            "street,town",
+        ]
+    )
+    assert result.exit_code == 0, result.stderr
+    probabilities = json.loads(result.stdout)["probabilities"]
+    # P002 and P003 share a household (one seat between them); P000 and P001 do not
+    assert abs(probabilities["P002"] - 0.5) < 1e-6 and abs(probabilities["P003"] - 0.5) < 1e-6
+    assert probabilities["P000"] > 0.8 and probabilities["P001"] > 0.8
+    panel = json.loads(result.stdout)["panel"]
+    assert not {"P002", "P003"} <= set(panel)
+    assert "Computing fair probabilities (level 1" in result.stderr
+
+
+def test_verify_accepts_a_published_draw_and_names_what_a_changed_file_breaks(runner, tmp_path):
+    from analysis.sortition import parse_categories, parse_respondents
+    from analysis.sortition.published import (
+        compute_lottery,
+        draw_panel,
+        freeze_inputs,
+        inputs_to_json,
+        lottery_to_csv,
+        panel_to_csv,
+        sha256_hex,
+    )
+
+    categories = parse_categories(CATEGORIES)
+    people = parse_respondents(_respondents(), categories)
+    inputs = freeze_inputs(categories, people, 8, household_column="household")
+    lottery, _ = compute_lottery(inputs)
+    files = {
+        "inputs.json": inputs_to_json(inputs),
+        "lottery.csv": lottery_to_csv(lottery),
+        "panel.csv": panel_to_csv(draw_panel(lottery, "17 4 29 8")[1]),
+    }
+    for name, text in files.items():
+        (tmp_path / name).write_text(text, newline="")
+    arguments = [
+        "jury",
+        "verify",
+        "--inputs",
+        str(tmp_path / "inputs.json"),
+        "--inputs-checksum",
+        sha256_hex(files["inputs.json"]),
+        "--lottery",
+        str(tmp_path / "lottery.csv"),
+        "--lottery-checksum",
+        sha256_hex(files["lottery.csv"]),
+        "--random-value",
+        "17 4 29 8",
+        "--panel",
+        str(tmp_path / "panel.csv"),
+    ]
+    good = runner.invoke(args=arguments)
+    assert good.exit_code == 0, good.output
+    assert "The draw is verified." in good.stdout
+    assert "OK     chances of selection are the LEXIMIN ones" in good.stdout
+    (tmp_path / "inputs.json").write_text(files["inputs.json"].replace("woman", "Woman", 1))
+    bad = runner.invoke(args=[*arguments, "--format", "json"])
+    assert bad.exit_code == 1
+    output = json.loads(bad.stdout)
+    assert output["ok"] is False
+    assert next(c["name"] for c in output["checks"] if not c["ok"]) == "inputs checksum"
