@@ -32,6 +32,7 @@ __all__ = [
     "available",
     "combine",
     "embed",
+    "represent",
 ]
 
 #: The package carrying the encoder's weights, and the file that installs it.
@@ -128,6 +129,32 @@ def combine(lsa: np.ndarray, embeddings: np.ndarray, *, weight: float = 0.5) -> 
         ]
     )
     return _unit(joined)
+
+
+def represent(
+    texts: Sequence[str],
+    lsa: np.ndarray | None = None,
+    *,
+    weight: float = 0.5,
+    batch_size: int = 64,
+) -> np.ndarray:
+    """The unit-length vectors the theme pipeline clusters when the backend is embeddings.
+
+    Without `lsa`: the answers' embeddings alone. With `lsa` (the light pipeline's unit
+    LSA vectors of the same answers, in the same order): `combine(lsa, embed(texts),
+    weight=weight)`. Either way k-means on these rows is spherical k-means, as on the
+    LSA vectors. Raises `EmbeddingsUnavailable` when the optional packages are missing,
+    and ValueError (before any encoding) when `lsa` does not have one row per text.
+    """
+    if lsa is not None and lsa.shape[0] != len(texts):
+        raise ValueError(
+            f"{lsa.shape[0]} LSA rows for {len(texts)} answers: they must describe the "
+            "same answers."
+        )
+    embeddings = embed(texts, batch_size=batch_size)
+    if lsa is None:
+        return embeddings.astype(np.float64)
+    return combine(lsa, embeddings, weight=weight)
 
 
 def _unit(matrix: np.ndarray) -> np.ndarray:

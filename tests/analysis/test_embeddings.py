@@ -15,6 +15,7 @@ from analysis.embeddings import (
     available,
     combine,
     embed,
+    represent,
 )
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -56,9 +57,16 @@ def test_asking_for_embeddings_without_the_packages_names_the_requirements_file(
 
 
 @pytest.mark.skipif(HAS_BACKEND, reason="the embeddings packages are installed here")
-def test_in_this_environment_embed_raises_the_clear_error():
+def test_in_this_environment_the_backend_raises_the_clear_error():
     with pytest.raises(EmbeddingsUnavailable, match=REQUIREMENTS_FILE):
         embed(["More buses in the evening"])
+    with pytest.raises(EmbeddingsUnavailable, match=REQUIREMENTS_FILE):
+        represent(["More buses in the evening"], np.ones((1, 3)))
+
+
+def test_represent_refuses_lsa_rows_that_do_not_match_the_texts_before_encoding():
+    with pytest.raises(ValueError, match="same answers"):
+        represent(["buses", "parks"], np.ones((3, 4)))
 
 
 def test_a_batch_size_below_one_is_refused_before_anything_loads():
@@ -122,6 +130,9 @@ def test_the_real_encoder_gives_unit_vectors_that_put_like_answers_together():
     assert similarity[0, 1] > similarity[0, 2] + 0.2
     assert np.allclose(embed(texts[:2]), vectors[:2], atol=1e-5)  # deterministic
     assert embed([]).shape == (0, EMBEDDING_DIMENSIONS)
+    assert np.allclose(represent(texts), vectors, atol=1e-5)
+    lsa = np.eye(4)
+    assert np.allclose(represent(texts, lsa, weight=0.3), combine(lsa, vectors, weight=0.3))
 
 
 def test_the_backend_reports_itself_available_exactly_when_its_packages_are():
