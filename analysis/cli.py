@@ -50,6 +50,12 @@ def build_parser() -> argparse.ArgumentParser:
     themes.add_argument("--id-column", help="column holding answer ids (default: row number)")
     themes.add_argument("--themes", type=_themes_count, default="auto", help='"auto" or N')
     themes.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    themes.add_argument(
+        "--backend",
+        choices=("light", "embeddings"),
+        default="light",
+        help="embeddings: add sentence embeddings (requirements-embeddings.txt; slower)",
+    )
     themes.add_argument("--format", choices=("json", "csv"), default="json")
     themes.add_argument("--out", help="write here instead of standard output")
     themes.add_argument("--quiet", action="store_true", help="no progress bar")
@@ -127,6 +133,7 @@ def _run_themes(arguments: argparse.Namespace) -> str:
             n_themes=arguments.themes,
             random_state=arguments.seed,
             progress=progress,
+            backend=arguments.backend,
         )
     if arguments.format == "json":
         return json.dumps(result.as_dict(), ensure_ascii=False, indent=2) + "\n"

@@ -39,7 +39,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from analysis.childjob import Reporter, serve
 
@@ -54,11 +54,14 @@ class RequestError(ValueError):
 
 @dataclass(frozen=True)
 class Parameters:
-    """A run's parameters: `n_themes` ("auto" or a number), seed, coding-frame threshold."""
+    """A run's parameters: `n_themes` ("auto" or a number), seed, coding-frame threshold,
+    and the backend (`"light"`, or `"embeddings"` where requirements-embeddings.txt is
+    installed; `themes()` falls back to light and says so otherwise)."""
 
     n_themes: int | str
     random_state: int
     coding_threshold: float
+    backend: Literal["light", "embeddings"] = "light"
 
     @classmethod
     def read(cls, raw: Any) -> Parameters:
@@ -87,7 +90,13 @@ class Parameters:
             ) from None
         if not 0.0 <= threshold <= 1.0:
             raise RequestError(f"coding_threshold must be between 0 and 1, not {threshold}")
-        return cls(n_themes, random_state, threshold)
+        raw_backend = raw.get("backend", "light")
+        if raw_backend not in ("light", "embeddings"):
+            raise RequestError(f'backend must be "light" or "embeddings", not {raw_backend!r}')
+        backend: Literal["light", "embeddings"] = (
+            "embeddings" if raw_backend == "embeddings" else "light"
+        )
+        return cls(n_themes, random_state, threshold, backend)
 
 
 def _scaled(progress: Progress, start: float, end: float, prefix: str) -> Progress:
@@ -170,6 +179,7 @@ def analyse_task(
             n_themes=n_themes,  # type: ignore[arg-type]
             random_state=parameters.random_state,
             progress=progress,
+            backend=parameters.backend,
         ).as_dict()
     return {"coded": coded_items, "needs_review": needs_review, "themes": found}
 

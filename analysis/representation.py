@@ -8,7 +8,7 @@ answered" are counted and shown, never hidden, but do not dilute the comparison.
 
 from __future__ import annotations
 
-from collections import Counter
+from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -102,7 +102,7 @@ def compare_dimension(
     weighted (counts stay counts of people).
     """
     counts: Counter[str] = Counter()
-    weighted: Counter[str] = Counter()
+    weighted: dict[str, float] = defaultdict(float)
     prefer = missing = other = 0
     for position, value in enumerate(values):
         category = value.strip() if isinstance(value, str) else ""

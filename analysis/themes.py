@@ -156,6 +156,7 @@ class ThemeResult:
     no_comment_ids: tuple[str, ...]
     n_themes_chosen: int
     sentiment: dict[str, float] = field(default_factory=dict)
+    backend: str = "light"  # what represented the answers: "light" or "embeddings"
 
     def theme_of(self) -> dict[str, int]:
         """Map answer id → main theme id."""
@@ -182,6 +183,7 @@ class ThemeResult:
             "sentiment": dict(self.sentiment),
             "n_themes": len(self.themes),
             "n_subthemes": sum(len(theme.subthemes) for theme in self.themes),
+            "backend": self.backend,
         }
 
 
@@ -445,16 +447,24 @@ def cluster_texts(
     kmeans_sample: int = 30_000,
     choose_sample: int = 2500,
     k_cap: int | None = None,
+    sentence_vectors: np.ndarray | None = None,
 ) -> _Clusters:
     """Cluster answers given as lists of content stems (the core of `themes`).
 
     Above `kmeans_sample` answers, k-means runs on a sample of that many and every answer
-    then takes its nearest centre; the EM rounds use every answer.
+    then takes its nearest centre; the EM rounds use every answer. With
+    `sentence_vectors` (one row per answer, from `analysis.embeddings.embed`), k and the
+    k-means partition come from those joined with the LSA vectors (`combine`); the EM
+    rounds still run on word counts.
     """
     n = len(stem_lists)
     w = np.ones(n) if weights is None else np.asarray(weights, dtype=np.float64)
     features = _features(stem_lists, dimensions=dimensions, random_state=random_state)
     vectors = features.vectors
+    if sentence_vectors is not None:
+        from analysis.embeddings import combine  # numpy only: loads no model
+
+        vectors = combine(vectors, sentence_vectors)
     if n_themes == "auto":
         k_min, k_max = theme_bounds(n, ceiling=ceiling)
         k = choose_k(
@@ -575,6 +585,7 @@ def themes(
     progress: ProgressCallback | None = None,
     subthemes: bool = True,
     max_subthemes: int = 40,
+    backend: Literal["light", "embeddings"] = "light",
 ) -> ThemeResult:
     """Cluster the answers to one question into a tree of themes and sub-themes, each with
     a title, a cited description, key phrases, a summary, quotes and sentiment.
@@ -590,7 +601,13 @@ def themes(
     `secondary_threshold` of its words (with that share). Empty or non-committal answers
     get theme 0 (`NO_COMMENT_THEME`). `progress(fraction, message)` is called as the
     work advances. Same input and `random_state` give the same result.
-    Raises ValueError when `ids` and `texts` differ in length or ids repeat.
+    `backend="embeddings"` adds sentence embeddings to what the top level is clustered on
+    (`analysis.embeddings`, optional packages in requirements-embeddings.txt; about 6 NMI
+    points better on average in docs/analysis-embeddings.md, and far slower); where those
+    packages are not installed it says so through `progress` and uses the light pipeline,
+    and `ThemeResult.backend` says which ran.
+    Raises ValueError when `ids` and `texts` differ in length or ids repeat, or for an
+    unknown `backend`.
     """
     # One BLAS/OpenMP thread: measured on the shared 2-core server, threads spinning
     # against other processes made the SVD and k-means two to five times slower; with one
@@ -609,6 +626,7 @@ def themes(
             progress=progress,
             subthemes=subthemes,
             max_subthemes=max_subthemes,
+            backend=backend,
         )
 
 
@@ -626,8 +644,11 @@ def _themes(
     progress: ProgressCallback | None,
     subthemes: bool,
     max_subthemes: int,
+    backend: str = "light",
 ) -> ThemeResult:
     report = progress or (lambda fraction, message: None)
+    if backend not in ("light", "embeddings"):
+        raise ValueError(f'backend must be "light" or "embeddings", not {backend!r}')
     texts = ["" if text is None else str(text) for text in texts]
     n = len(texts)
     ids = [str(i) for i in range(n)] if ids is None else [str(value) for value in ids]
@@ -674,6 +695,19 @@ def _themes(
     prepared = _prepare(unit_texts, stemmer, [all_tokens[i] for i in units])
     del all_tokens
 
+    sentence_vectors = None
+    if backend == "embeddings" and units:
+        from analysis import embeddings
+
+        if embeddings.available():
+            report(0.2, "Reading meaning (sentence embeddings)")
+            sentence_vectors = embeddings.embed(unit_texts)
+        else:
+            report(0.2, "Sentence embeddings are not installed: using the light pipeline")
+            backend = "light"
+    elif backend == "embeddings":
+        backend = "light"
+
     report(0.25, "Clustering")
     if units:
         clusters = cluster_texts(
@@ -684,6 +718,7 @@ def _themes(
             ceiling=max_themes,
             k_cap=top_level_ceiling(len(units), ceiling=max_themes),
             dimensions=200 if len(units) <= 50_000 else 100,
+            sentence_vectors=sentence_vectors,
         )
         k = clusters.k
     else:
@@ -865,6 +900,7 @@ def _themes(
         no_comment_ids=tuple(ids[i] for i in range(n) if no_comment[i]),
         n_themes_chosen=k,
         sentiment=sentiment_summary(substantive_scores) if substantive_scores else {},
+        backend=backend,
     )
 
 

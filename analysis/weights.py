@@ -195,7 +195,7 @@ class RakingResult:
         }
 
 
-def design_effect(weights: Sequence[float]) -> float:
+def design_effect(weights: Sequence[float] | np.ndarray) -> float:
     """Kish's design effect of weighting: ``n * sum(w^2) / sum(w)^2`` (1 = no loss)."""
     array = np.asarray(weights, dtype=float)
     if array.size == 0 or array.sum() <= 0:
@@ -203,7 +203,7 @@ def design_effect(weights: Sequence[float]) -> float:
     return float(array.size * np.square(array).sum() / array.sum() ** 2)
 
 
-def effective_sample_size(weights: Sequence[float]) -> float:
+def effective_sample_size(weights: Sequence[float] | np.ndarray) -> float:
     """Kish's effective sample size ``sum(w)^2 / sum(w^2)``."""
     array = np.asarray(weights, dtype=float)
     squares = float(np.square(array).sum())

@@ -128,6 +128,9 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # stopped after this many seconds (the run fails, saying so); an RQ worker stops a
         # run after the same time.
         "ANALYSIS_TIME_LIMIT": int(os.environ.get("ANALYSIS_TIME_LIMIT", "3600")),
+        # "embeddings" adds sentence embeddings (requirements-embeddings.txt) where they
+        # are installed; the light pipeline is the default and the fallback.
+        "ANALYSIS_BACKEND": os.environ.get("ANALYSIS_BACKEND", "light"),
         "ANALYSIS_NICENESS": int(os.environ.get("ANALYSIS_NICENESS", "10")),
         # A jury draw's child process is stopped after this many seconds (the draw fails,
         # saying so); it runs at this niceness so the server's own work comes first.

@@ -193,6 +193,7 @@ def request(tasks: list[Task], parameters: dict[str, Any]) -> dict[str, Any]:
             "n_themes": parameters.get("n_themes", "auto"),
             "random_state": parameters.get("random_state", 0),
             "coding_threshold": parameters.get("coding_threshold", 0.5),
+            "backend": parameters.get("backend", "light"),
         },
         "tasks": [task.request() for task in tasks],
     }

@@ -61,9 +61,11 @@ def start_run(
     n_themes: int | str = "auto",
     random_state: int = 0,
     threshold: float = 0.5,
+    backend: str | None = None,
 ) -> AnalysisRun:
     """Queue an analysis of a consultation's free-text answers or a jury's contributions.
-    Officers only; one run at a time per subject. Flushes; the caller commits, then calls
+    Officers only; one run at a time per subject. `backend` ("light" or "embeddings")
+    defaults to ANALYSIS_BACKEND. Flushes; the caller commits, then calls
     `dispatch(run.id)`."""
     if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
         raise NotPermitted("Only officers can run the analysis.")
@@ -83,6 +85,12 @@ def start_run(
                 "The number of themes must be between 2 and 30, or automatic.",
                 fields={"n_themes": "Enter a number between 2 and 30, or leave it automatic"},
             )
+    backend = backend or current_app.config.get("ANALYSIS_BACKEND", "light")
+    if backend not in ("light", "embeddings"):
+        raise Invalid(
+            "Choose the light analysis or sentence embeddings.",
+            fields={"backend": "Choose light or embeddings"},
+        )
     busy = db.session.scalar(
         select(AnalysisRun).where(subject, AnalysisRun.status.in_(("queued", "running")))
     )
@@ -108,6 +116,7 @@ def start_run(
             "n_themes": n_themes,
             "random_state": int(random_state),
             "coding_threshold": float(threshold),
+            "backend": backend,
             "engine": "analysis.themes",
         },
         started_by_id=actor.id,

@@ -254,3 +254,32 @@ def test_key_phrases_never_start_or_end_with_filler_words():
         for phrase in theme.keyphrases:
             words = phrase.lower().split()
             assert words[0] not in WEAK_WORDS and words[-1] not in WEAK_WORDS, phrase
+
+
+def test_the_embeddings_backend_falls_back_to_the_light_pipeline_and_says_so():
+    from analysis import embeddings
+
+    answers = [f"more buses in the evening please {i}" for i in range(10)] + [
+        f"fix the potholes on the high street {i}" for i in range(10)
+    ]
+    messages: list[str] = []
+    result = themes(
+        answers, backend="embeddings", progress=lambda fraction, message: messages.append(message)
+    )
+    if embeddings.available():
+        assert result.backend == "embeddings"
+    else:
+        assert result.backend == "light"
+        assert any("not installed" in message for message in messages)
+    assert result.as_dict()["backend"] == result.backend
+    with pytest.raises(ValueError, match="backend"):
+        themes(answers, backend="neural")  # type: ignore[arg-type]
+
+
+def test_a_run_request_names_its_backend_or_is_refused():
+    from analysis.job import Parameters, RequestError
+
+    assert Parameters.read({}).backend == "light"
+    assert Parameters.read({"backend": "embeddings"}).backend == "embeddings"
+    with pytest.raises(RequestError, match="backend"):
+        Parameters.read({"backend": "gpu"})
