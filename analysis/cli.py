@@ -1,4 +1,4 @@
-"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates`.
+"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates|pb`.
 
 Officers and `bench/` run the library on CSV files without the web app. Results go to
 standard output (or `--out`) as JSON, or CSV for `themes --format csv`; a progress bar
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from analysis.io import InputError, read_answers
+from analysis.pb.cli import add_parser as add_pb_parser
+from analysis.pb.cli import run as run_pb
 
 __all__ = ["build_parser", "main"]
 
@@ -72,6 +74,8 @@ def build_parser() -> argparse.ArgumentParser:
     duplicates.add_argument("--id-column")
     duplicates.add_argument("--out")
     duplicates.add_argument("--quiet", action="store_true")
+
+    add_pb_parser(commands)  # participatory budgeting: analysis/pb/cli.py
     return parser
 
 
@@ -144,6 +148,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "themes": _run_themes,
         "opinion-groups": _run_opinion_groups,
         "duplicates": _run_duplicates,
+        "pb": run_pb,
     }
     try:
         output = runners[arguments.command](arguments)
