@@ -105,7 +105,8 @@ def main() -> None:
     t2, c2 = time.perf_counter(), time.process_time()
     print(
         f"ballots grouped: {len(profile.weights):,} distinct ballots in {t1 - t0:.2f} s; "
-        f"MES with Add1: {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU ({add1.raises} raises of the share, from "
+        f"MES with Add1: {t2 - t1:.2f} s wall, {c2 - c1:.2f} s CPU "
+        f"({add1.raises} raises of the share, from "
         f"{float(profile.budget / profile.n_voters):.2f} to {float(add1.run.share):.2f}; "
         f"{len(add1.run.selected)} projects, "
         f"spent {int(add1.run.spent):,} of {int(profile.budget):,})"
@@ -114,7 +115,8 @@ def main() -> None:
     outcome = choose_winners(election, "equalshares/add1")
     t4, c4 = time.perf_counter(), time.process_time()
     print(
-        f"whole count with explanations and fairness (choose_winners): {t4 - t3:.2f} s wall, {c4 - c3:.2f} s CPU; "
+        "whole count with explanations and fairness (choose_winners): "
+        f"{t4 - t3:.2f} s wall, {c4 - c3:.2f} s CPU; "
         f"selected {len(outcome.selected)} projects"
     )
     print(f"peak memory (max RSS): {peak_mb():.0f} MB (with the instance loaded: {before:.0f} MB)")
