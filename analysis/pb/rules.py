@@ -333,6 +333,7 @@ def _explain_projects(
     top = {s.project: s for s in top_steps}
     by_step = {s.project: s for s in steps}
     stop_at = next((s for s in steps if s.outcome == "did-not-fit"), None)
+    top_points = _top_points(profile) if run else []
     results = []
     for p, project in enumerate(election.projects):
         base = {
@@ -380,7 +381,7 @@ def _explain_projects(
         if p in rounds:
             r = rounds[p]
             paid = f"; {r.paid_all} of them paid all they had left" if r.paid_all else ""
-            most = r.payment * _top_points(profile, p)
+            most = r.payment * top_points[p]
             words = (
                 f"Funded: its {r.supporters:,} supporters' shares covered its cost of {cost_text} "
                 f"in round {r.round}; each paid at most {explain.money(most, currency)}{paid}."
@@ -431,10 +432,14 @@ def _explain_projects(
     return tuple(results)
 
 
-def _top_points(profile: Profile, p: int) -> Fraction:
-    """The largest points any supporter gave p (1 on approval ballots)."""
-    given = (pts for ballot in profile.groups for q, pts in ballot if q == p)
-    return max(given, default=Fraction(1))
+def _top_points(profile: Profile) -> list[Fraction]:
+    """The largest points any supporter gave each project (1 on approval ballots)."""
+    top = [Fraction(1)] * profile.n_projects
+    for ballot in profile.groups:
+        for p, pts in ballot:
+            if pts > top[p]:
+                top[p] = pts
+    return top
 
 
 def _result(
