@@ -124,35 +124,31 @@ class Counting:
 
 
 class _Money:
-    """Every voter's money, as a class: voters (ballot groups) holding the same amount.
+    """Every voter's money in exact fractions, as a class: groups holding the same amount.
 
     `cls[g]` is group g's class; `values[k]` the amount of class k (class 0 is "nothing
-    left"). Evaluating a project adds up its supporters' weights per (class, points) with
-    one `bincount`, so the arithmetic runs over the few distinct amounts, not the voters.
-    Exact money keeps `Fraction` amounts and merges equal ones; float money keeps floats
-    and raises `_Unsure` on any decision within `TOLERANCE`.
+    left"; equal amounts share a class). Evaluating a project adds up its supporters'
+    weights per (class, points) with one `bincount`, so the fraction arithmetic runs over
+    the distinct amounts, not over the voters.
     """
 
-    def __init__(self, counting: Counting, share: Fraction, *, exact: bool) -> None:
+    exact = True
+
+    def __init__(self, counting: Counting, share: Fraction) -> None:
         self.c = counting
-        self.exact = exact
-        zero: Fraction | float = Fraction(0) if exact else 0.0
-        start: Fraction | float = share if exact else float(share)
-        self.values: list[Fraction | float] = [zero, start]
-        self.where: dict[Fraction | float, int] = {zero: 0, start: 1}
+        self.values: list[Fraction] = [Fraction(0), share]
+        self.where: dict[Fraction, int] = {Fraction(0): 0, share: 1}
         self.values_float = np.zeros(1024, dtype=np.float64)
         self.values_float[1] = float(share)
         self.cls = np.ones(counting.n_groups, dtype=np.int64)
 
-    def _slot(self, amount: Fraction | float) -> int:
+    def _slot(self, amount: Fraction) -> int:
         if amount <= 0:
             return 0
-        if self.exact:
-            slot = self.where.get(amount)
-            if slot is not None:
-                return slot
-            self.where[amount] = len(self.values)
-        slot = len(self.values)
+        slot = self.where.get(amount)
+        if slot is not None:
+            return slot
+        self.where[amount] = slot = len(self.values)
         self.values.append(amount)
         if slot >= len(self.values_float):
             self.values_float = np.concatenate([self.values_float, np.zeros(slot)])
@@ -176,13 +172,11 @@ class _Money:
         width = self.c.n_point_values
         return present // width, present % width
 
-    def evaluate(self, p: int) -> tuple[Fraction | float | None, float]:
+    def evaluate(self, p: int) -> tuple[Fraction | None, float]:
         """(q, money behind) for project p; q is None when its supporters cannot pay."""
         present, weights = self._histogram(self._codes(p), p)
         classes, point_index = self._split(present)
-        if self.exact:
-            return self._evaluate_exact(p, classes, point_index, weights)
-        return self._evaluate_float(p, classes, point_index, weights)
+        return self._evaluate_exact(p, classes, point_index, weights)
 
     def _evaluate_exact(
         self, p: int, classes: np.ndarray, point_index: np.ndarray, weights: np.ndarray
@@ -212,39 +206,7 @@ class _Money:
                 return q, behind
         raise AssertionError("an affordable project always finds its payment")
 
-    def _evaluate_float(
-        self, p: int, classes: np.ndarray, point_index: np.ndarray, weights: np.ndarray
-    ) -> tuple[float | None, float]:
-        c = self.c
-        cost = c.cost_float[p]
-        keep = classes != 0
-        classes, point_index, weights = classes[keep], point_index[keep], weights[keep]
-        money = self.values_float[classes]
-        total = float(money @ weights)
-        if abs(total - cost) <= TOLERANCE * cost:
-            raise _Unsure
-        if total < cost:
-            return None, total
-        points = c.point_values_float[point_index]
-        key = money / points
-        weight_points = weights * points
-        all_points = float(weight_points.sum())
-        everyone = cost / all_points
-        if key.min() >= everyone:
-            return everyone, total
-        order = np.argsort(key, kind="stable")
-        key, paid_each = key[order], (money * weights)[order]
-        weight_points = weight_points[order]
-        paid = np.concatenate(([0.0], np.cumsum(paid_each)[:-1]))
-        denominator = all_points - np.concatenate(([0.0], np.cumsum(weight_points)[:-1]))
-        with np.errstate(divide="ignore", invalid="ignore"):
-            q = (cost - paid) / denominator
-        fits = np.flatnonzero(q <= key)
-        if not len(fits):
-            raise _Unsure
-        return float(q[fits[0]]), total
-
-    def fund(self, p: int, q: Fraction | float) -> int:
+    def fund(self, p: int, q: Fraction) -> int:
         """Take project p's payments from its supporters; returns how many paid all they had."""
         c = self.c
         codes = self._codes(p)
@@ -262,7 +224,7 @@ class _Money:
             if k == 0:
                 continue  # nothing left to pay with: stays in class 0
             beta = self.values[k]
-            due = q * (c.point_values[i] if self.exact else c.point_values_float[i])
+            due = q * c.point_values[i]
             if beta <= due:
                 paid_all += round(w)
             mapping[code] = self._slot(beta - due)
@@ -354,9 +316,7 @@ class _FloatMoney:
 def _count(counting: Counting, share: Fraction, *, exact: bool, report: bool) -> MESRun:
     """One MES run at a per-voter share. Float runs raise _Unsure on a close decision."""
     profile = counting.profile
-    money: _Money | _FloatMoney = (
-        _Money(counting, share, exact=True) if exact else _FloatMoney(counting, share)
-    )
+    money: _Money | _FloatMoney = _Money(counting, share) if exact else _FloatMoney(counting, share)
     # An upper bound on each project's effective vote count: it only falls as money is spent.
     bound: dict[int, Fraction | float] = {
         p: (counting.weight_points[p] if exact else counting.weight_points_float[p])

@@ -142,9 +142,7 @@ def _build(
         if cost < 0:
             raise PBInputError(f"line {line}: project {pid!r} has a negative cost")
         ids.add(pid)
-        others = {
-            k: v for k, v in record.items() if k not in ("project_id", "cost") and v != ""
-        }
+        others = {k: v for k, v in record.items() if k not in ("project_id", "cost") and v != ""}
         projects.append(Project(pid, cost, record.get("name", ""), others))
 
     vote_header = headers.get("votes", [])

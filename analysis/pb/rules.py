@@ -22,7 +22,7 @@ off with it than with MES.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from fractions import Fraction
 from typing import Any
 
@@ -115,11 +115,7 @@ class Comparison:
     kept: str
 
     def as_dict(self) -> dict[str, Any]:
-        return {
-            "prefer_equal_shares": self.prefer_equal_shares,
-            "prefer_greedy": self.prefer_greedy,
-            "kept": self.kept,
-        }
+        return asdict(self)
 
 
 @dataclass(frozen=True)
