@@ -365,3 +365,34 @@ def test_a_project_every_voter_supports_that_fits_is_always_funded(election):
         if rule == "greedy-threshold":
             continue  # a threshold may refuse any project by design
         assert "p0" in choose_winners(election, rule).selected, rule
+
+
+@st.composite
+def cumulative_elections(draw):
+    ids = [f"p{i}" for i in range(draw(st.integers(1, 5)))]
+    costs = {pid: draw(st.integers(1, 40)) for pid in ids}
+    ballots, points = [], []
+    for _ in range(draw(st.integers(1, 8))):
+        chosen = sorted(draw(st.sets(st.sampled_from(ids), max_size=len(ids))))
+        ballots.append(chosen)
+        points.append([draw(st.integers(0, 5)) for _ in chosen])
+    budget = draw(st.integers(max(1, sum(costs.values()) // 4), sum(costs.values()) + 5))
+    return election_of(costs, ballots, budget, "cumulative", points=points)
+
+
+@settings(max_examples=80, deadline=None)
+@given(cumulative_elections())
+def test_points_ballots_count_like_the_voter_by_voter_reference(election):
+    profile = build_profile(election)
+    counting = Counting(profile)
+    share = election.budget / len(election.ballots)
+    for extra in (0, 2):
+        expected = reference_mes(election, share + extra, TieBreak())
+        exact = _count(counting, share + extra, exact=True, report=True)
+        assert [profile.project_ids[p] for p in exact.selected] == expected
+        try:
+            fast = _count(counting, share + extra, exact=False, report=False)
+        except _Unsure:
+            continue
+        assert fast.selected == exact.selected
+    assert choose_winners(election, "equalshares/add1").spent <= election.budget
