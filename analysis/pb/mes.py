@@ -16,10 +16,11 @@ already exhaustive (equalshares.net does not; with that early stop one real city
 winners are not reproduced). It stops without a further raise only when every project with
 a supporter is funded (nothing can change any more), or when everything fits the budget.
 
-Exactness and speed: voters holding the same amount form a class (`_Money`), so a run
-does its arithmetic over the few distinct amounts, not over the voters; the amounts are
-exact fractions or floating point. The Add1 search counts each raise in floating point and watches
-every decision that could go either way (a project's affordability, the best project
+Exactness and speed: identical ballots are counted once (`Profile`). A run is counted
+either in exact fractions (`_Money`: voters holding the same amount form a class, so the
+fraction arithmetic runs over distinct amounts) or in floating point (`_FloatMoney`,
+numpy). The Add1 search counts each raise in floating point and watches every decision
+that could go either way (a project's affordability, the best project
 against the runner-up, a project skipped as unable to win): when any of them is within
 a relative 1e-9, the run is counted again in fractions. Floating-point error over a run is
 far below that margin, so every decision taken is the one exact arithmetic takes. The run
@@ -36,7 +37,15 @@ import numpy as np
 
 from .profile import Profile
 
-__all__ = ["Counting", "FundedRound", "MESRun", "PassedOver", "equal_shares", "equal_shares_add1"]
+__all__ = [
+    "Add1Result",
+    "Counting",
+    "FundedRound",
+    "MESRun",
+    "PassedOver",
+    "equal_shares",
+    "equal_shares_add1",
+]
 
 TOLERANCE = 1e-9
 _ONE = Fraction(1)
