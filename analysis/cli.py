@@ -1,4 +1,4 @@
-"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates|weights`.
+"""Command line for `analysis/`: `python -m analysis themes|opinion-groups|duplicates|weights|pb`.
 
 Officers and `bench/` run the library on CSV files without the web app. Results go to
 standard output (or `--out`) as JSON, or CSV for `themes --format csv`; a progress bar
@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from typing import Any
 
 from analysis.io import InputError, read_answers
+from analysis.pb.cli import add_parser as add_pb_parser
+from analysis.pb.cli import run as run_pb
 
 __all__ = ["build_parser", "main"]
 
@@ -104,6 +106,7 @@ def build_parser() -> argparse.ArgumentParser:
     weights.add_argument("--trim", help="bounds for the weights, LOW,HIGH (e.g. 0.2,5)")
     weights.add_argument("--format", choices=("json",), default="json")
     weights.add_argument("--out")
+    add_pb_parser(commands)  # participatory budgeting: analysis/pb/cli.py
     return parser
 
 
@@ -203,6 +206,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         "opinion-groups": _run_opinion_groups,
         "duplicates": _run_duplicates,
         "weights": _run_weights,
+        "pb": run_pb,
     }
     try:
         output = runners[arguments.command](arguments)
