@@ -17,12 +17,12 @@ from flask.json.provider import DefaultJSONProvider
 from werkzeug.exceptions import BadRequest
 from werkzeug.routing import IntegerConverter, Map
 
-LARGEST_ID = 2**63 - 1  # a signed 64-bit integer: the largest id any of our tables holds
+LARGEST_ID = 2**31 - 1  # a signed 32-bit INTEGER: the largest id any of our tables holds
 MAX_JSON_DEPTH = 32
 
 
 class DatabaseIdConverter(IntegerConverter):
-    """`<int:...>` in every route: 0 to 2^63 - 1; anything larger matches no route (404)
+    """`<int:...>` in every route: 0 to 2^31 - 1; anything larger matches no route (404)
     instead of overflowing the database driver."""
 
     def __init__(self, map: Map, *args: Any, **kwargs: Any) -> None:

@@ -6,11 +6,11 @@ from collections.abc import Iterator
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from consult import create_app
 from consult.extensions import db
-from consult.models import AuditEntry, User
+from consult.models import AuditEntry, SignInSession, User
 from tests.conftest import DEFAULT_PASSWORD
 
 REAL = "olu@council.example"
@@ -22,6 +22,12 @@ def limited_app(app_config) -> Iterator[Flask]:
     application = create_app({**app_config, "RATELIMIT_ENABLED": True})
     yield application
     with application.app_context():
+        # This app commits for real (no savepoint wrapper on PostgreSQL): remove its rows.
+        user_ids = select(User.id).where(User.email == REAL)
+        db.session.execute(delete(SignInSession).where(SignInSession.user_id.in_(user_ids)))
+        db.session.execute(delete(AuditEntry).where(AuditEntry.actor_user_id.in_(user_ids)))
+        db.session.execute(delete(User).where(User.email == REAL))
+        db.session.commit()
         db.engine.dispose()
 
 
