@@ -38,6 +38,50 @@ def pytest_configure(config: pytest.Config) -> None:
             )
 
 
+EXIT_GRACE_SECONDS = 60
+_exit_status = {"code": 0}
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    _exit_status["code"] = int(exitstatus)
+
+
+@pytest.hookimpl(trylast=True)
+def pytest_unconfigure(config: pytest.Config) -> None:
+    """A guard on the way out. Once the results are printed, the interpreter still joins
+    what tests left running (non-daemon threads, child processes, atexit handlers); one
+    CI run passed every test and then never exited. If the process is still alive
+    EXIT_GRACE_SECONDS after this point, print every thread's stack (so the cause can be
+    found) and leave with the suite's own exit status instead of hanging until CI's limit."""
+    import faulthandler
+    import multiprocessing
+    import sys
+
+    lingering = [t.name for t in threading.enumerate() if t is not threading.main_thread()
+                 and not t.daemon and t.is_alive()]  # fmt: skip
+    children = multiprocessing.active_children()
+    if lingering or children:
+        print(
+            f"\nStill running after the tests: threads {lingering}, processes {children}",
+            file=sys.stderr,
+        )
+
+    def give_up() -> None:
+        print(
+            f"\nThe test process had not exited {EXIT_GRACE_SECONDS} s after the results; "
+            "stacks of every thread follow, then it exits with the suite's status.",
+            file=sys.stderr,
+        )
+        faulthandler.dump_traceback(file=sys.stderr, all_threads=True)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(_exit_status["code"])
+
+    timer = threading.Timer(EXIT_GRACE_SECONDS, give_up)
+    timer.daemon = True
+    timer.start()
+
+
 def _base_config(tmp: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
