@@ -428,6 +428,23 @@ class Budget(QuestionKind):
             raise AnswerError(f"Your amounts must add up to £{total:,}; they add up to £{spent:,}")
         return amounts
 
+    def faulty_amounts(self, question: QuestionLike, value: Any) -> set[str]:
+        """The options whose own amount is wrong (not a whole number of pounds), so that an
+        error outlines just those boxes; empty when every amount is fine on its own and only
+        their total is wrong, which is a fault of them all."""
+        if not isinstance(value, dict):
+            return set()
+        faulty = set()
+        for option in option_values(question):
+            amount = value.get(option, "")
+            if isinstance(amount, str):
+                wrong = bool(amount.strip()) and whole_number(amount) is None
+            else:
+                wrong = not isinstance(amount, int) or isinstance(amount, bool) or amount < 0
+            if wrong:
+                faulty.add(option)
+        return faulty
+
     def answer_text(self, question: QuestionLike, answer: AnswerLike, *, originals: bool) -> Any:
         labels = option_labels(question)
         return "; ".join(f"{labels.get(k, k)}: £{v}" for k, v in answer.value.items())

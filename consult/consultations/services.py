@@ -645,6 +645,22 @@ def clean_about_you(
     return cleaned
 
 
+def check_updates_have_an_email(data: Mapping[str, Any]) -> None:
+    """A resident who asks to hear when the council publishes its response must give an
+    email address to hear it at (the form checks this on "Save and continue"; drafts saved
+    as they type may be incomplete). Raises Invalid on the email field."""
+    wants = data.get("wants_updates") in (True, "yes", "true", "on", "1")
+    email = data.get("email")
+    if wants and not (isinstance(email, str) and email.strip()):
+        raise Invalid(
+            "Check the information about you.",
+            fields={
+                "email": "Enter your email address, so that we can tell you when the council "
+                "publishes its response"
+            },
+        )
+
+
 def _apply_about_you(response: Response, about: Mapping[str, Any], consultation: Consultation):
     response.respondent_type = about.get("respondent_type") or "individual"
     response.organisation_name = about.get("organisation_name")

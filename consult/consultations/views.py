@@ -224,6 +224,8 @@ def about_you(slug: str) -> Any:
         }
         had_email = bool(about.get("email"))
         try:
+            if request.headers.get("X-Autosave") != "1":
+                services.check_updates_have_an_email(data)
             services.save_draft_about_you(response, data)
         except Invalid as problem:
             db.session.rollback()

@@ -342,9 +342,31 @@ def approve_theme(theme: Theme, *, actor: Any, approved: bool = True) -> Theme:
     return theme
 
 
+def not_yet_publishable(consultation: Consultation | None) -> str | None:
+    """Why nothing of `consultation` may go on "You said, we did" yet, or None when it may.
+    Residents are still answering until it closes, so publishing the council's answer
+    (or the themes) before then would tell them the outcome of a conversation still
+    going on. Juries are not held back: their recommendations exist only once voted."""
+    if consultation is None or consultation.status in ("closed", "analysed", "responded"):
+        return None
+    closes = consultation.closes_at
+    if consultation.status == "open" and closes is not None and closes <= utcnow():
+        return None  # past its closing time; the stored status catches up when next read
+    if consultation.status == "draft":
+        return (
+            "This consultation has not opened yet: publish the council's response after it closes."
+        )
+    when = f" on {closes:%-d %B %Y}" if closes is not None else ""
+    return f"This consultation is still open: publish the council's response after it closes{when}."
+
+
 def publish_themes(run: AnalysisRun, *, actor: Any) -> int:
     """Publish every approved theme of a run; returns how many."""
     _officer(actor)
+    if run.consultation_id is not None:
+        refusal = not_yet_publishable(db.session.get(Consultation, run.consultation_id))
+        if refusal:
+            raise Conflict(refusal)
     count = 0
     for theme in db.session.scalars(
         select(Theme).where(
@@ -483,6 +505,10 @@ def publish_response(response: CouncilResponse, *, actor: Any) -> int:
     """Publish a response (and its theme); e-mail the residents who asked to be told, the
     first time a response of their consultation is published. Returns e-mails sent."""
     _officer(actor)
+    kind, source = response_source(response)
+    refusal = not_yet_publishable(source if kind == "consultation" else None)
+    if refusal:
+        raise Conflict(refusal)
     first_time = response.published_at is None
     response.published_at = utcnow()
     if response.theme is not None:
@@ -491,7 +517,6 @@ def publish_response(response: CouncilResponse, *, actor: Any) -> int:
     db.session.flush()
     if not first_time:
         return 0
-    kind, source = response_source(response)
     if kind != "consultation":
         return 0
     return notify_participants(source, [response])

@@ -75,6 +75,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
         duplicates=queries.duplicate_groups(run),
         responses=queries.responses_by_theme([t for ts in themes.values() for t in ts]),
         answer_count=queries.submitted_count(item),
+        publish_refusal=services.not_yet_publishable(item),
     )
 
 
@@ -329,6 +330,18 @@ def _response_page(
 ) -> ResponseReturnValue:
     """The council response to one theme or one recommendation: the form, and on POST
     save it (and publish it when asked)."""
+    subject: Consultation | Jury
+    if theme is not None:
+        where = queries.theme_context(theme)
+        subject = where.subject
+        title = theme.label
+        context = where.question.prompt if where.question else subject.title
+    elif recommendation is not None:
+        subject = db.get_or_404(Jury, recommendation.jury_id)
+        title, context = recommendation.title, recommendation.text
+    else:
+        raise ValueError("give a theme or a recommendation")
+    refusal = services.not_yet_publishable(subject if isinstance(subject, Consultation) else None)
     existing = queries.council_response(theme=theme, recommendation=recommendation)
     errors: dict[str, str] = {}
     values: dict[str, Any] = {}
@@ -336,6 +349,8 @@ def _response_page(
     if request.method == "POST":
         values = request.form.to_dict()
         try:
+            if request.form.get("publish") == "yes" and refusal:
+                raise Invalid(refusal, fields={"publish": refusal})
             data = _response_input(request.form)
             saved = services.record_response(
                 data, theme=theme, recommendation=recommendation, actor=current_user
@@ -359,17 +374,6 @@ def _response_page(
             "owner": existing.owner,
             "due_date": existing.due_date.isoformat() if existing.due_date else "",
         }
-    subject: Consultation | Jury
-    if theme is not None:
-        where = queries.theme_context(theme)
-        subject = where.subject
-        title = theme.label
-        context = where.question.prompt if where.question else subject.title
-    elif recommendation is not None:
-        subject = db.get_or_404(Jury, recommendation.jury_id)
-        title, context = recommendation.title, recommendation.text
-    else:
-        raise ValueError("give a theme or a recommendation")
     return (
         render_template(
             "workspace/response.html",
@@ -383,6 +387,7 @@ def _response_page(
             errors=errors,
             statuses=RESPONSE_STATUSES,
             back=_subject_url(subject),
+            publish_refusal=refusal,
         ),
         status,
     )

@@ -143,3 +143,40 @@ def test_resident_responds_by_keyboard_on_a_phone_and_survives_a_refresh(
     assert_accessible(page)
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the receipt scrolls sideways ({width}px)"
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("width", [390, 1366])
+def test_asking_for_updates_reveals_the_email_field_and_needs_an_address(
+    page: Page, live_server, make_consultation, width
+):
+    make_consultation(
+        slug="parks", title="Parks", questions=[{"kind": "free_text", "prompt": "Ideas?"}]
+    )
+    page.set_viewport_size({"width": width, "height": 800})
+    page.goto(f"{live_server}/consultations/parks")
+    page.get_by_role("button", name=re.compile("Start")).click()
+    page.get_by_role("textbox").fill("More benches")
+    page.get_by_role("button", name=re.compile("continue", re.I)).first.click()
+    expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible()
+
+    email = page.get_by_label("Email address", exact=True)
+    expect(email).to_be_hidden()  # revealed only when asked for
+    page.get_by_label("Yes, email me").check()
+    expect(email).to_be_visible()
+    page.get_by_label(re.compile("Also email me when the council publishes")).check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save and continue").click()
+
+    summary = page.locator(".govuk-error-summary")
+    expect(summary).to_contain_text("Enter your email address, so that we can tell you")
+    expect(email).to_be_visible()  # still revealed, with the error beside it
+    assert_accessible(page)
+    summary.get_by_role("link").click()
+    expect(email).to_be_focused()
+    email.fill("sam@example.com")
+    page.get_by_role("button", name="Save and continue").click()
+    expect(page.locator("main")).to_contain_text("Email me when the council publishes")
+    row = page.locator(".govuk-summary-list__row", has_text="Email me when the council")
+    expect(row.locator(".govuk-summary-list__value")).to_have_text("Yes")
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
