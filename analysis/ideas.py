@@ -81,18 +81,18 @@ def cluster_ideas(
     # One thread: on a busy server, OpenMP threads spinning against each other cost far
     # more than they save on a thousand ideas.
     with threadpool_limits(limits=1):
-        return _cluster_ideas(texts, ids, previous, n_themes, random_state, max_themes)
+        keys = [str(value) for value in ids]
+        return _cluster_ideas(texts, keys, previous, n_themes, random_state, max_themes)
 
 
 def _cluster_ideas(
     texts: Sequence[str],
-    ids: Sequence[str | int],
+    ids: list[str],
     previous: IdeaClusters | None,
     n_themes: int | Literal["auto"],
     random_state: int,
     max_themes: int,
 ) -> IdeaClusters:
-    ids = [str(value) for value in ids]
     texts = ["" if text is None else str(text) for text in texts]
     if len(ids) != len(texts):
         raise ValueError(f"Got {len(texts)} texts but {len(ids)} ids.")

@@ -213,13 +213,14 @@ def _opinion_groups(
     if n_groups is not None and n_groups in clusterings:
         chosen_k = n_groups
     if chosen_k is None:
-        labels = np.zeros(len(members), dtype=int)
+        raw_labels: np.ndarray = np.zeros(len(members), dtype=int)
     else:
-        labels = clusterings[chosen_k][0][base_labels]
-    labels = _fold_small_groups(labels, points, min_group_size)
-    if labels is None:  # no group is large enough to report
+        raw_labels = clusterings[chosen_k][0][base_labels]
+    folded = _fold_small_groups(raw_labels, points, min_group_size)
+    if folded is None:  # no group is large enough to report
         new_state = OpinionState(**new_state_base)
         return OpinionGroups([], {}, [], [], coordinates, new_state)
+    labels = folded
     labels = _stable_ids(labels, member_names, points, previous)
 
     group_ids = sorted(set(labels.tolist()))

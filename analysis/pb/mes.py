@@ -373,7 +373,7 @@ def _count(counting: Counting, share: Fraction, *, exact: bool, report: bool) ->
             raise _Unsure
         winner = min(best, key=profile.tie_key)
         q = best_q[winner]
-        paid_all = money.fund(winner, q)
+        paid_all = money.fund(winner, q)  # type: ignore[arg-type]  # exact or float, as money is
         del bound[winner]
         selected.append(winner)
         if report:

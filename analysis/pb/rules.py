@@ -385,14 +385,14 @@ def _explain_projects(
             extra = {"round": r.round, "payment": r.payment, "paid_all": r.paid_all}
             results.append(_result(base, True, "equal-shares", "funded", words, extra))
             continue
-        step = top.get(p)
-        if step is not None and step.outcome == "funded":
+        topped = top.get(p)
+        if topped is not None and topped.outcome == "funded":
             words = (
-                f"Funded in the top-up after equal shares: {explain.ordinal(step.position)} by "
+                f"Funded in the top-up after equal shares: {explain.ordinal(topped.position)} by "
                 f"score ({votes}), and its cost of {cost_text} fitted the "
-                f"{explain.money(step.money_left, currency)} left."
+                f"{explain.money(topped.money_left, currency)} left."
             )
-            extra = {"position": step.position, "money_left": step.money_left}
+            extra = {"position": topped.position, "money_left": topped.money_left}
             results.append(_result(base, True, "top-up", "funded", words, extra))
             continue
         if profile.supporters[p] == 0:
@@ -419,9 +419,9 @@ def _explain_projects(
                 "passed_over_round": when,
                 "more_supporters": needed,
             }
-            if step is not None and step.outcome == "did-not-fit":
+            if topped is not None and topped.outcome == "did-not-fit":
                 words += (
-                    f" It did not fit the {explain.money(step.money_left, currency)} left "
+                    f" It did not fit the {explain.money(topped.money_left, currency)} left "
                     "for the top-up either."
                 )
         results.append(_result(base, False, None, reason, words, extra))

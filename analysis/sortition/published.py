@@ -54,6 +54,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from fractions import Fraction
+from typing import TypeVar
 
 import numpy as np
 
@@ -149,7 +150,7 @@ def freeze_inputs(
     if not isinstance(panel_size, int) or panel_size <= 0:
         raise SelectionInputError(f"the panel size must be a positive whole number: {panel_size}")
     keys = {p.id: household_of(p, household_column) for p in people}
-    counts = defaultdict(int)
+    counts: defaultdict[str, int] = defaultdict(int)
     for key in keys.values():
         if key is not None:
             counts[key] += 1
@@ -546,7 +547,10 @@ def _checksum(name: str, data: bytes, published: str) -> Check:
     return Check(name, actual == wanted, detail)
 
 
-def _attempt(action: Callable[[], object]) -> object:
+_T = TypeVar("_T")
+
+
+def _attempt(action: Callable[[], _T]) -> _T | str:
     """The action's result, or the error's message as text."""
     try:
         return action()
