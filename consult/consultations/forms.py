@@ -3,14 +3,13 @@ The resident journey's questions are built from the consultation, not from these
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    DateTimeLocalField,
     IntegerField,
     RadioField,
     StringField,
@@ -20,6 +19,7 @@ from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from consult.consultations.kinds import KINDS
+from consult.dates import DateTimeField
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -52,15 +52,12 @@ class ConsultationForm(FlaskForm):
     )
     background = TextAreaField("Background (Markdown)", validators=[Optional()])
     documents = TextAreaField("Linked documents", validators=[Optional()])
-    opens_at = DateTimeLocalField(
-        "Opens (UK time)",
-        format="%Y-%m-%dT%H:%M",
-        validators=[Optional()],
-    )
-    closes_at = DateTimeLocalField(
+    opens_at = DateTimeField("Opens (UK time)", what="Opening date")
+    closes_at = DateTimeField(
         "Closes (UK time)",
-        format="%Y-%m-%dT%H:%M",
-        validators=[DataRequired("Enter the date and time it closes, like 31/01/2027 17:00")],
+        what="Closing date",
+        default_time=time(23, 59),
+        required="Enter the date it closes",
     )
 
 

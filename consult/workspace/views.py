@@ -21,6 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
 from consult.auth.access import staff_required
+from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
 from consult.models import (
@@ -297,16 +298,12 @@ def publish_themes(run_id: int) -> ResponseReturnValue:
 # --------------------------------------------------------------------------- council responses
 
 
-def _parse_date(value: str | None) -> date | None:
-    value = (value or "").strip()
-    if not value:
-        return None
+def _due_date(form: Any, prefix: str) -> date | None:
+    """The due date typed in the GOV.UK date boxes (or one ISO date, from scripts)."""
     try:
-        return date.fromisoformat(value)
-    except ValueError as error:
-        raise Invalid(
-            "Enter a real date.", fields={"due_date": "Enter a real date, like 2027-03-31"}
-        ) from error
+        return date_from_form(form, f"{prefix}due_date", what="Due date")
+    except DateProblem as problem:
+        raise Invalid(str(problem), fields={f"{prefix}due_date": str(problem)}) from problem
 
 
 def _response_input(form: Any, prefix: str = "") -> ResponseInput:
@@ -315,7 +312,7 @@ def _response_input(form: Any, prefix: str = "") -> ResponseInput:
         text=form.get(f"{prefix}text", ""),
         reasons=form.get(f"{prefix}reasons", ""),
         owner=form.get(f"{prefix}owner", ""),
-        due_date=_parse_date(form.get(f"{prefix}due_date")),
+        due_date=_due_date(form, prefix),
     )
 
 
@@ -460,7 +457,7 @@ def _register(subject: Consultation | Jury) -> ResponseReturnValue:
                 data = _response_input(request.form, prefix=f"row-{number}-")
                 entries.append((number, (row.response, row.recommendation, row.theme, data)))
         except Invalid as error:
-            errors = {"row-0-due_date": error.message}
+            errors = dict(error.fields or {"row-0-due_date": error.message})
         if not errors:
             saved, raw_errors = services.bulk_record([e for _, e in entries], actor=current_user)
             # errors come back keyed by position in `entries`: map to the row numbers
