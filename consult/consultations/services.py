@@ -645,6 +645,22 @@ def clean_about_you(
     return cleaned
 
 
+def answers_as_text(response: Response) -> str:
+    """The answers of a response as plain text, question by question (for the copy a
+    resident is emailed): what they wrote, as they wrote it."""
+    answers = {answer.question_id: answer for answer in response.answers}
+    blocks = []
+    for number, question in enumerate(response.consultation.questions, start=1):
+        answer = answers.get(question.id)
+        text = (
+            "Not answered"
+            if answer is None
+            else question_kind(question.kind).answer_text(question, answer, originals=True)
+        )
+        blocks.append(f"{number}. {question.prompt}\n{text}")
+    return "\n\n".join(blocks) + "\n"
+
+
 def check_updates_have_an_email(data: Mapping[str, Any]) -> None:
     """A resident who asks to hear when the council publishes its response must give an
     email address to hear it at (the form checks this on "Save and continue"; drafts saved

@@ -300,7 +300,8 @@ def check(slug: str) -> Any:
                     f"Your response to {consultation.title}: {response.reference}",
                     f"Thank you for responding to {consultation.title}.\n\n"
                     f"Your reference is {response.reference}. Quote it if you contact us "
-                    "about your response.\n",
+                    "about your response.\n\nA copy of your answers:\n\n"
+                    + services.answers_as_text(response),
                 )
             _remember_receipt(response.reference)
             return redirect(
@@ -324,9 +325,9 @@ def check(slug: str) -> Any:
     )
 
 
-@bp.route("/<slug>/receipt/<reference>")
-@public
-def receipt(slug: str, reference: str) -> Any:
+def _own_submitted(slug: str, reference: str) -> tuple[Consultation, Response]:
+    """The consultation and the response this browser sent (its receipt is remembered in
+    the session); 404 for anyone else's reference."""
     if reference not in (session.get("receipts") or []):
         abort(404)
     consultation = _published_or_404(slug)
@@ -337,9 +338,30 @@ def receipt(slug: str, reference: str) -> Any:
     )
     if response is None or response.status != "submitted":
         abort(404)
+    return consultation, response
+
+
+@bp.route("/<slug>/receipt/<reference>")
+@public
+def receipt(slug: str, reference: str) -> Any:
+    consultation, response = _own_submitted(slug, reference)
     return render_template(
         "consultations/receipt.html",
         consultation=consultation,
         response=response,
+        emailed=bool(response.profile and response.profile.email),
+    )
+
+
+@bp.route("/<slug>/receipt/<reference>/answers")
+@public
+def receipt_answers(slug: str, reference: str) -> Any:
+    """A copy of the answers sent, to keep or print (as Citizen Space offers)."""
+    consultation, response = _own_submitted(slug, reference)
+    return render_template(
+        "consultations/answers_copy.html",
+        consultation=consultation,
+        response=response,
+        answers={answer.question_id: answer for answer in response.answers},
         emailed=bool(response.profile and response.profile.email),
     )

@@ -144,6 +144,15 @@ def test_resident_responds_by_keyboard_on_a_phone_and_survives_a_refresh(
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= 375, f"the receipt scrolls sideways ({width}px)"
 
+    # a copy of the answers, to keep or print
+    page.get_by_role("link", name="View or print a copy of your answers").click()
+    expect(page.get_by_role("heading", name="Your answers")).to_be_visible()
+    expect(page.locator("main")).to_contain_text(reference)
+    expect(page.get_by_role("button", name="Print your answers")).to_be_visible()
+    assert_accessible(page)
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= 375, f"the copy of the answers scrolls sideways ({width}px)"
+
 
 @pytest.mark.browser
 @pytest.mark.parametrize("width", [390, 1366])
