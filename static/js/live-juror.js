@@ -113,14 +113,14 @@ function renderIdeas() {
     if (!items.length) continue;
     items.forEach((i) => themed.add(i.id));
     list.append(el("li", {}, [
-      el("h4", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
       el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i.text))),
     ]));
   }
   const rest = ideas.filter((i) => !themed.has(i.id));
   if (rest.length) {
     list.append(el("li", {}, [
-      el("h4", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? "Not grouped yet" : "Ideas so far"),
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? "Not grouped yet" : "Ideas so far"),
       el("ul", { class: "govuk-list govuk-list--bullet" }, rest.map((i) => el("li", {}, i.text))),
     ]));
   }
@@ -645,6 +645,7 @@ function applyEvent(name, p) {
       renderRound(state, timer);
       renderEnded();
       renderHands();
+      showHandError(null); // a refusal about the old state no longer holds
       if (state.session.status === "ended") say("This session has ended.");
       else if (p.round) say(`Now: ${p.round.title}.`);
       break;
