@@ -20,7 +20,6 @@ from sqlalchemy import select
 
 from consult.extensions import db
 from consult.live import decisions, floor, opinion_map, outbox
-from consult.live.views import govuk_time
 from consult.models import JurySession, Poll, PollStatement, Round, User
 from tests.conftest import DEFAULT_PASSWORD
 from tests.live.conftest import LiveSetup
@@ -312,6 +311,8 @@ def test_an_empty_speaking_queue_is_a_sentence_not_a_numbered_item(make_room):
 
 
 def test_chat_times_are_written_as_govuk_writes_them_in_the_councils_time_zone(make_room):
+    from consult.live.views import govuk_time
+
     london = "Europe/London"
     assert govuk_time(datetime(2026, 12, 5, 1, 16, tzinfo=UTC), london) == "1:16am"
     assert govuk_time(datetime(2026, 7, 5, 12, 16, tzinfo=UTC), london) == "1:16pm"  # BST
