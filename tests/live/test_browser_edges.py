@@ -289,3 +289,16 @@ def test_chat_times_idea_board_and_hide_read_plainly(room):
     expect(staff.locator("#queue")).to_be_hidden()
     expect(ada.locator("#queue-empty")).to_have_text("Nobody is waiting to speak.")
     assert_no_violations(ada)
+
+
+def test_console_and_juror_pages_fit_a_phone_and_a_desktop(room):
+    """Every live screen at both widths: nothing wider than the screen, no axe violation."""
+    r = room(jurors=1, start=True)
+    for viewport in (PHONE, DESKTOP):
+        staff = r.console()
+        staff.set_viewport_size(viewport)
+        assert_fits(staff)
+        assert_no_violations(staff)
+    ada = r.juror(0, DESKTOP)
+    assert_fits(ada)
+    assert_no_violations(ada)
