@@ -24,7 +24,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.auth import services as auth_services
 from consult.auth import sessions as auth_sessions
@@ -46,7 +46,7 @@ from consult.live import (
 from consult.live.blueprint import bp
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
 from consult.live.outbox import committed, unit_of_work
-from consult.models import Jury, JurySession, Poll, Round
+from consult.models import Jury, JurySession, Poll, Recommendation, Round
 
 STAFF = ("facilitator", "officer")
 
@@ -626,7 +626,21 @@ def end_session(session_id: int) -> Any:
     if jury_session.status == "ended":
         flash("The session has already ended.", "error")
         return redirect(url_for("live.console", session_id=session_id))
-    return render_template("live/end_session.html", jury_session=jury_session)
+    still_open = {
+        "polls": db.session.scalar(
+            select(func.count(Poll.id)).where(
+                Poll.session_id == jury_session.id, Poll.status == "open"
+            )
+        ),
+        "votes": db.session.scalar(
+            select(func.count(Recommendation.id)).where(
+                Recommendation.session_id == jury_session.id, Recommendation.status == "voting"
+            )
+        ),
+    }
+    return render_template(
+        "live/end_session.html", jury_session=jury_session, still_open=still_open
+    )
 
 
 @bp.route("/sessions/<int:session_id>/control", methods=["POST"])

@@ -92,6 +92,19 @@ def test_ending_a_session_asks_first_and_only_the_confirmation_ends_it(make_room
 
     page = room.html(room.staff, "/end")
     assert "Are you sure you want to end the session?" in page
+    assert "Still open" not in page
+    room.act(
+        lambda s, actor: decisions.set_recommendation_status(
+            s,
+            decisions.create_recommendation(
+                s, actor=actor, title="Buses", text="More.", client_id="r9", quorum=1
+            )[0].id,
+            "open_vote",
+            actor=actor,
+        )
+    )
+    page = room.html(room.staff, "/end")
+    assert "Still open:</strong> 1 final vote. Close it first if you want the result" in page
     assert "You cannot start it again." in page
     assert 'name="confirm" value="yes"' in page
 
