@@ -91,6 +91,14 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         # the round clock (consult/live/clock.py) moves sessions on when a round set to
         # end by itself runs out of time; wsgi.py starts one per server process
         "LIVE_ROUND_CLOCK": _flag("LIVE_ROUND_CLOCK", True),
+        # opinion groups of an agree/disagree poll are shown only from this many voters,
+        # and only groups of at least this many people (never below 3: a smaller group's
+        # figures would expose how its members voted)
+        "LIVE_OPINION_MIN_VOTERS": int(os.environ.get("LIVE_OPINION_MIN_VOTERS", "6")),
+        "LIVE_OPINION_MIN_GROUP_SIZE": int(os.environ.get("LIVE_OPINION_MIN_GROUP_SIZE", "3")),
+        # the council's time zone: times on live pages (chat) are shown in it, as GOV.UK
+        # writes them ("1:16pm")
+        "COUNCIL_TIME_ZONE": os.environ.get("COUNCIL_TIME_ZONE", "Europe/London"),
         "PUBLIC_ORIGINS": public_origins,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),

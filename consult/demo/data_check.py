@@ -103,8 +103,15 @@ def _juries() -> list[str]:
     for item in agenda:
         if item["kind"] not in ROUND_KINDS or item["minutes"] <= 0 or not item["instructions"]:
             problems.append(f"agenda round '{item['title']}': kind, minutes or instructions")
+        if not item.get("script") or item["script"] == item["instructions"]:
+            problems.append(f"agenda round '{item['title']}': a facilitator script of its own")
     if sum(item["kind"] == "poll" for item in agenda) != 1:
         problems.append("the transport agenda needs exactly one poll round")
+    days = [day["agenda"] for day in prose.TRANSPORT_JURY_SESSIONS]
+    if not all(days) or any(days[i] == days[j] for i in range(len(days)) for j in range(i)):
+        problems.append("each transport day needs an agenda of its own")
+    if any(item["kind"] == "final_vote" for day in days[:-1] for item in day):
+        problems.append("only the last transport day ends with a final vote")
     titles = {r["title"] for r in prose.CLIMATE_RECOMMENDATIONS}
     if prose.CLIMATE_MINORITY_REPORT["recommendation_title"] not in titles:
         problems.append("the minority report is on no recommendation")

@@ -219,7 +219,7 @@ def jury(seed: int = DEFAULT_SEED) -> dict:
         **plain(TRANSPORT_JURY),
         "panel_size": 24,
         "categories": [{**c, "values": [dict(v) for v in c["values"]]} for c in JURY_CATEGORIES],
-        "sessions": [dict(s) for s in TRANSPORT_JURY_SESSIONS],
+        "sessions": plain(TRANSPORT_JURY_SESSIONS),  # each day with its own agenda
         "registrants": registrants,
         "agenda": _transport_agenda(),
     }

@@ -371,6 +371,7 @@ def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
             title=spec["title"],
             planned_minutes=spec.get("minutes", 15),
             instructions=spec.get("instructions", ""),
+            script=spec.get("script", "") or "",
             materials=spec.get("materials", "") or "",
         )
         session.rounds.append(round_)
@@ -429,7 +430,7 @@ def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, 
             )
             db.session.add(session)
             db.session.flush()
-            _add_agenda(session, data["agenda"])
+            _add_agenda(session, spec.get("agenda") or data["agenda"])
         db.session.flush()
         _draw_demo_panel(jury)
     codes = []

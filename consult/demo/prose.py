@@ -129,8 +129,12 @@ _JURIES = read_data("juries")
 TRANSPORT_JURY: dict[str, str] = _JURIES["transport_jury"]  # title, question, description
 CLIMATE_JURY: dict[str, Any] = _JURIES["climate_jury"]  # also its sessions and dates
 JURY_CATEGORIES: tuple[dict, ...] = _JURIES["jury_categories"]
-TRANSPORT_JURY_SESSIONS: tuple[dict[str, str], ...] = _JURIES["transport_sessions"]
-TRANSPORT_AGENDA: tuple[dict[str, Any], ...] = _JURIES["transport_agenda"]
+# each of the three days with its own agenda (title, starts_at, date, agenda)
+TRANSPORT_JURY_SESSIONS: tuple[dict[str, Any], ...] = _JURIES["transport_sessions"]
+# every round of the three days, in order
+TRANSPORT_AGENDA: tuple[dict[str, Any], ...] = tuple(
+    item for day in TRANSPORT_JURY_SESSIONS for item in day["agenda"]
+)
 TRANSPORT_POLL_STATEMENTS: tuple[str, ...] = next(
     item["statements"] for item in TRANSPORT_AGENDA if item["kind"] == "poll"
 )

@@ -35,7 +35,16 @@ class RoundForm(FlaskForm):
             NumberRange(min=1, max=480, message="Enter a number of minutes from 1 to 480"),
         ],
     )
-    instructions = TextAreaField("Instructions for jurors", validators=[Length(max=5000)])
+    instructions = TextAreaField(
+        "Instructions for jurors",
+        description="What jurors see on their screens during this round.",
+        validators=[Length(max=5000)],
+    )
+    script = TextAreaField(
+        "Facilitator's script",
+        description="Your notes for running the round. Only facilitators see this.",
+        validators=[Length(max=5000)],
+    )
     materials = TextAreaField("Materials (links or notes)", validators=[Length(max=5000)])
     public = BooleanField("Show this round in the public gallery", default=True)
     auto_advance = BooleanField(

@@ -153,6 +153,26 @@ def people_in(r: Recommendation) -> set[int]:
     return {i for i in ids if i is not None}
 
 
+def decision(r: Recommendation) -> dict[str, Any] | None:
+    """Why a decided recommendation passed or not, from its stored count (the rule of
+    decisions.vote_outcome): the support share of those who supported or opposed against
+    the threshold, and the votes cast (abstentions too) against the quorum."""
+    if r.status not in ("passed", "failed"):
+        return None
+    support, oppose, abstain = r.votes_for or 0, r.votes_against or 0, r.votes_abstain or 0
+    cast = support + oppose + abstain
+    share = support / (support + oppose) if support + oppose else 0.0
+    quorate = cast >= r.quorum
+    return {
+        "votes_cast": cast,
+        "support_share": round(share, 4),
+        "threshold": r.threshold,
+        "quorum": r.quorum,
+        "quorate": quorate,
+        "threshold_met": support + oppose > 0 and share >= r.threshold - 1e-9,
+    }
+
+
 def recommendation(r: Recommendation, names: Mapping[int, str]) -> dict[str, Any]:
     """A recommendation with its amendments and minority reports; `names` maps the
     jurors of `people_in(r)` to their display names."""
@@ -169,6 +189,7 @@ def recommendation(r: Recommendation, names: Mapping[int, str]) -> dict[str, Any
         "votes_against": r.votes_against,
         "votes_abstain": r.votes_abstain,
         "decided_at": iso(r.decided_at),
+        "decision": decision(r),
         "amendments": [
             {
                 "id": a.id,

@@ -92,6 +92,7 @@ def save_round(
     instructions: str = "",
     materials: str = "",
     public: bool = True,
+    script: str = "",
     auto_advance: bool = False,
 ) -> Round:
     """Add a round at the end of the agenda, or change `round_`. Staff only. Flushes."""
@@ -109,6 +110,7 @@ def save_round(
         instructions, field="instructions", limit=MAX_LONG_TEXT, required=False
     )
     round_.materials = clean_text(materials, field="materials", limit=MAX_LONG_TEXT, required=False)
+    round_.script = clean_text(script, field="script", limit=MAX_LONG_TEXT, required=False)
     round_.public = bool(public)
     round_.auto_advance = bool(auto_advance)
     db.session.flush()

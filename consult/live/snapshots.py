@@ -187,6 +187,10 @@ def state(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
         )
     else:
         body["table_chat"] = []
+    # the jurors taking part: a decided recommendation's turnout is counted against them
+    body["jurors"] = len(session_members(jury_session))
+    if staff:  # the facilitator's script for each round: never in a juror's state
+        body["scripts"] = {str(r.id): r.script or "" for r in jury_session.rounds}
     body["ideas"] = _contributions(
         jury_session, [Contribution.kind == "idea"], staff=staff, limit=2000
     )

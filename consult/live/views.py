@@ -8,10 +8,13 @@ from __future__ import annotations
 import uuid
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from flask import (
     abort,
+    current_app,
     flash,
     jsonify,
     redirect,
@@ -21,7 +24,7 @@ from flask import (
 )
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from consult.auth import services as auth_services
 from consult.auth import sessions as auth_sessions
@@ -43,7 +46,7 @@ from consult.live import (
 from consult.live.blueprint import bp
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
 from consult.live.outbox import committed, unit_of_work
-from consult.models import Jury, JurySession, Poll, Round
+from consult.models import Jury, JurySession, Poll, Recommendation, Round
 
 STAFF = ("facilitator", "officer")
 
@@ -52,6 +55,26 @@ STAFF = ("facilitator", "officer")
 SAY_RATE = "120 per minute"
 VOTE_RATE = "240 per minute"
 HAND_RATE = "60 per minute"
+
+
+def govuk_time(moment: datetime, time_zone: str) -> str:
+    """A time as GOV.UK writes it, in the council's time zone: 9am, 1:16pm, midday,
+    midnight (static/js/live-common.js `timeOf` writes the same)."""
+    local = moment.astimezone(ZoneInfo(time_zone))
+    if local.minute == 0 and local.hour in (0, 12):
+        return "midnight" if local.hour == 0 else "midday"
+    hour = local.hour % 12 or 12
+    minutes = "" if local.minute == 0 else f":{local.minute:02d}"
+    return f"{hour}{minutes}{'am' if local.hour < 12 else 'pm'}"
+
+
+@bp.app_template_filter("chat_time")
+def chat_time(value: str | None) -> str:
+    """A message's time (an ISO string from the state) for the live pages."""
+    if not value:
+        return ""
+    moment = datetime.fromisoformat(value.replace("Z", "+00:00"))
+    return govuk_time(moment, current_app.config.get("COUNCIL_TIME_ZONE", "Europe/London"))
 
 
 def _session(session_id: int) -> JurySession:
@@ -514,6 +537,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
             title=form.title.data,
             planned_minutes=form.planned_minutes.data,
             instructions=form.instructions.data or "",
+            script=form.script.data or "",
             materials=form.materials.data or "",
             public=form.public.data,
             auto_advance=form.auto_advance.data,
@@ -563,12 +587,59 @@ def move_round(session_id: int, round_id: int) -> Any:
     return redirect(url_for("live.agenda", session_id=session_id))
 
 
+# The console's panels, the current round's kind first (static/js/live-console.js keeps
+# the same order as rounds change).
+CONSOLE_PANELS = ("queue", "room", "polls", "ideas", "recommendations")
+PANEL_FIRST = {
+    "open_discussion": "queue",
+    "table_discussion": "room",
+    "ideas": "ideas",
+    "poll": "polls",
+    "drafting": "recommendations",
+    "final_vote": "recommendations",
+}
+
+
+def panel_order(round_kind: str | None) -> list[str]:
+    first = PANEL_FIRST.get(round_kind or "")
+    return ([first] if first else []) + [p for p in CONSOLE_PANELS if p != first]
+
+
 @bp.route("/sessions/<int:session_id>/console")
 @staff_required(*STAFF)
 def console(session_id: int) -> Any:
     jury_session = _session(session_id)
+    current = jury_session.current_round
     return render_template(
-        "live/console.html", control_form=ControlForm(), **_page_context(jury_session, current_user)
+        "live/console.html",
+        control_form=ControlForm(),
+        panel_order=panel_order(current.kind if current is not None else None),
+        **_page_context(jury_session, current_user),
+    )
+
+
+@bp.route("/sessions/<int:session_id>/end")
+@staff_required(*STAFF)
+def end_session(session_id: int) -> Any:
+    """Ending a session cannot be undone: the console's "End the session" asks here first."""
+    jury_session = _session(session_id)
+    if jury_session.status == "ended":
+        flash("The session has already ended.", "error")
+        return redirect(url_for("live.console", session_id=session_id))
+    still_open = {
+        "polls": db.session.scalar(
+            select(func.count(Poll.id)).where(
+                Poll.session_id == jury_session.id, Poll.status == "open"
+            )
+        ),
+        "votes": db.session.scalar(
+            select(func.count(Recommendation.id)).where(
+                Recommendation.session_id == jury_session.id, Recommendation.status == "voting"
+            )
+        ),
+    }
+    return render_template(
+        "live/end_session.html", jury_session=jury_session, still_open=still_open
     )
 
 
@@ -580,14 +651,24 @@ def control(session_id: int) -> Any:
     jury_session = _session(session_id)
     form = ControlForm()
     action = form.action.data or ""
+    if action == "end" and request.form.get("confirm") != "yes":
+        # ending cannot be undone: only the confirmation page's button ends it
+        return redirect(url_for("live.end_session", session_id=session_id))
     try:
         with unit_of_work():
             if action in ("gallery_open", "gallery_close"):
                 rounds.set_gallery(jury_session, actor=current_user, open_=action == "gallery_open")
             else:
                 rounds.control(
-                    jury_session, action, actor=current_user, minutes=form.minutes.data or 5
+                    jury_session,
+                    action,
+                    actor=current_user,
+                    minutes=form.minutes.data or 5,
+                    round_id=request.form.get("round_id"),
                 )
     except ConsultError as error:
         flash(error.message, "error")
+    else:
+        if action == "end":
+            flash("The session has ended. Jurors now see that it is over.", "success")
     return redirect(url_for("live.console", session_id=session_id))

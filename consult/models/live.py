@@ -103,7 +103,9 @@ class Round(db.Model):
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
     planned_minutes: Mapped[int] = mapped_column(Integer, default=15)
-    instructions: Mapped[str] = mapped_column(Text, default="")
+    instructions: Mapped[str] = mapped_column(Text, default="")  # what jurors see
+    # the facilitator's own notes for running the round (never sent to jurors)
+    script: Mapped[str] = mapped_column(Text, default="", server_default="")
     materials: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="pending")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -52,9 +52,20 @@ export function formatClock(seconds) {
   return h ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
 }
 
+/** A time as GOV.UK writes it (9am, 1:16pm, midday, midnight) in the council's time
+ * zone (the page's data-time-zone), as the server's `chat_time` filter does. */
 export function timeOf(iso) {
   if (!iso) return "";
-  return new Date(iso).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  const root = document.getElementById("live-root");
+  const timeZone = (root && root.dataset.timeZone) || undefined;
+  const parts = Object.fromEntries(
+    new Intl.DateTimeFormat("en-GB", { hour: "numeric", minute: "2-digit", hourCycle: "h23", timeZone })
+      .formatToParts(new Date(iso)).map((p) => [p.type, p.value]),
+  );
+  const hour = Number(parts.hour);
+  const minute = Number(parts.minute);
+  if (minute === 0 && (hour === 0 || hour === 12)) return hour === 0 ? "midnight" : "midday";
+  return `${hour % 12 || 12}${minute ? `:${String(minute).padStart(2, "0")}` : ""}${hour < 12 ? "am" : "pm"}`;
 }
 
 /** A countdown in `node` to the round's server end time. */
@@ -294,17 +305,29 @@ export const ROUND_LABELS = {
   reflection: "Reflection",
 };
 
-/** Draw the round header: title, kind, instructions, materials and agenda. */
+/** Draw the round header: title, kind, instructions (and, for staff, the script),
+ * materials and agenda. An ended session shows "This session has ended" and what
+ * happens next instead of its last round, timer and announcement. */
 export function renderRound(state, timer) {
-  const round = state.round;
+  const ended = state.session.status === "ended";
+  const round = ended ? null : state.round;
   const set = (id, text) => {
     const node = document.getElementById(id);
     if (node && node.textContent !== text) node.textContent = text;
   };
-  set("round-title", round ? round.title : state.session.status === "ended" ? "The session has ended" : "Waiting to start");
+  const show = (id, visible) => {
+    const node = document.getElementById(id);
+    if (node && node.hidden === visible) node.hidden = !visible;
+  };
+  set("round-title", ended ? "This session has ended" : round ? round.title : "Waiting to start");
   set("round-kind", round ? ROUND_LABELS[round.kind] || round.kind : "");
   set("round-instructions", round ? round.instructions : "");
   set("round-materials", round ? round.materials : "");
+  const script = round && state.scripts ? state.scripts[String(round.id)] || "" : "";
+  set("round-script-text", script);
+  show("round-script", !!script);
+  show("session-ended", ended);
+  show("round-live", !ended);
   timer.set(round, state.server_now);
   const agenda = document.getElementById("agenda-list");
   if (agenda && state.rounds) {
@@ -321,7 +344,7 @@ export function renderRound(state, timer) {
   }
   const banner = document.getElementById("announcement");
   if (banner) {
-    const text = state.session.announcement || "";
+    const text = ended ? "" : state.session.announcement || "";
     banner.hidden = !text;
     set("announcement-text", text);
   }
@@ -335,7 +358,8 @@ const GROUP_COLOURS = ["#0b4f6c", "#d4351c", "#00703c", "#6f3c97", "#b58840", "#
 export function opinionMap(opinion) {
   const wrapper = el("div", { class: "live-opinion" });
   if (!opinion || !opinion.available) {
-    wrapper.append(el("p", { class: "govuk-body-s" }, "The opinion map appears once enough people have voted."));
+    const least = (opinion && opinion.min_voters) || 6;
+    wrapper.append(el("p", { class: "govuk-body-s" }, `Opinion groups are shown once at least ${least} people have voted and each group has at least 3 people, so that no one's votes can be worked out.`));
     return wrapper;
   }
   const points = opinion.points || [];
@@ -364,11 +388,13 @@ export function opinionMap(opinion) {
     svg.append(dot);
   }
   wrapper.append(svg);
+  wrapper.append(el("h4", { class: "govuk-heading-s" }, "Opinion groups"));
   const summary = el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" });
   for (const group of opinion.groups) {
     const top = group.representative[0];
+    const people = `${group.size} ${group.size === 1 ? "person" : "people"}`;
     summary.append(
-      el("li", {}, `Group ${group.id} (${group.size} people)${top ? `: stands out on “${top.text}”` : ""}`),
+      el("li", {}, `Group ${group.label} (${people})${top ? ` stands out: ${Math.round(top.share * 100)}% of them ${top.stance} with “${top.text}”` : ""}`),
     );
   }
   for (const item of opinion.consensus || []) {
@@ -381,30 +407,62 @@ export function opinionMap(opinion) {
   return wrapper;
 }
 
-/** Poll results as a table (and the opinion map for agree/disagree polls). */
+/** A bar of stacked parts [[class, count]] as SVG shapes (never a style= attribute),
+ * hidden from screen readers: the counts are written beside it. */
+export function bar(parts, total) {
+  const svg = document.createElementNS(SVG, "svg");
+  const attrs = (node, values) => { for (const [k, v] of Object.entries(values)) node.setAttribute(k, String(v)); return node; };
+  attrs(svg, { class: "consult-bar", viewBox: "0 0 100 10", preserveAspectRatio: "none", "aria-hidden": "true", focusable: "false" });
+  svg.append(attrs(document.createElementNS(SVG, "rect"), { class: "consult-bar__track", x: 0, y: 0, width: 100, height: 10 }));
+  let x = 0;
+  for (const [name, count] of parts) {
+    const width = total ? (count / total) * 100 : 0;
+    if (width > 0) svg.append(attrs(document.createElementNS(SVG, "rect"), { class: `consult-bar__${name}`, x: x.toFixed(2), y: 0, width: width.toFixed(2), height: 10 }));
+    x += width;
+  }
+  return svg;
+}
+
+const shareOf = (count, total) => `${total ? Math.round((count / total) * 100) : 0}%`;
+const RESULT_COLUMNS = { single_choice: ["count", "Votes"], ranking: ["score", "Points"], dots: ["total", "Dots"], budget: ["mean", "Average"] };
+
+/** Poll results as a bar per statement or option, with the counts written out (as
+ * templates/live/_poll_kinds.html draws them); they fit a 390 px phone. */
 export function pollResults(poll) {
   const results = poll.results;
   const box = el("div", { class: "live-results" });
   if (!results) return box;
   box.append(el("p", { class: "govuk-body-s" }, `${results.ballots} ballot${results.ballots === 1 ? "" : "s"}`));
-  const table = el("table", { class: "govuk-table" });
-  const head = el("tr", { class: "govuk-table__row" });
-  const row = (cells, header = false) =>
-    el("tr", { class: "govuk-table__row" }, cells.map((c, i) =>
-      el(header || i === 0 ? "th" : "td", { class: header ? "govuk-table__header" : i === 0 ? "govuk-table__header" : "govuk-table__cell", scope: header ? "col" : i === 0 ? "row" : null }, c)));
   if (poll.kind === "agree_disagree") {
-    table.append(el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Votes per statement"));
-    table.append(el("thead", { class: "govuk-table__head" }, [row(["Statement", "Agree", "Disagree", "Pass"], true)]));
-    table.append(el("tbody", { class: "govuk-table__body" }, results.statements.map((s) => row([s.text, s.agree, s.disagree, s.pass]))));
-  } else {
-    const columns = { single_choice: ["count", "Votes"], ranking: ["score", "Points"], dots: ["total", "Dots"], budget: ["mean", "Average"] }[poll.kind];
-    table.append(el("caption", { class: "govuk-table__caption govuk-table__caption--s" }, "Results"));
-    table.append(el("thead", { class: "govuk-table__head" }, [row(["Option", columns[1]], true)]));
-    table.append(el("tbody", { class: "govuk-table__body" }, results.options.map((o) => row([o.label, o[columns[0]]]))));
+    box.append(el("h4", { class: "govuk-heading-s" }, "Votes per statement"));
+    box.append(el("ul", { class: "consult-results" }, (results.statements || []).map((s) => {
+      const total = s.agree + s.disagree + s.pass;
+      return el("li", { class: "consult-results__item" }, [
+        el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, s.text),
+        bar([["agree", s.agree], ["disagree", s.disagree], ["pass", s.pass]], total),
+        el("p", { class: "govuk-body-s consult-results__counts" }, [
+          el("span", { class: "consult-key consult-key--agree" }, `Agree ${s.agree} (${shareOf(s.agree, total)})`),
+          document.createTextNode(" "),
+          el("span", { class: "consult-key consult-key--disagree" }, `Disagree ${s.disagree} (${shareOf(s.disagree, total)})`),
+          document.createTextNode(" "),
+          el("span", { class: "consult-key consult-key--pass" }, `Pass ${s.pass}`),
+        ]),
+      ]);
+    })));
+    box.append(opinionMap(results.opinion));
+    return box;
   }
-  void head;
-  box.append(table);
-  if (poll.kind === "agree_disagree") box.append(opinionMap(results.opinion));
+  const [key, heading] = RESULT_COLUMNS[poll.kind] || ["count", "Votes"];
+  const options = results.options || [];
+  const top = options.length ? Math.max(...options.map((o) => o[key])) : 0;
+  box.append(el("h4", { class: "govuk-heading-s" }, `${heading} per option`));
+  box.append(el("ul", { class: "consult-results" }, options.map((o) => el("li", { class: "consult-results__item" }, [
+    el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, [
+      document.createTextNode(`${o.label}: `), el("strong", {}, String(o[key])), document.createTextNode(" "),
+      el("span", { class: "govuk-visually-hidden" }, heading.toLowerCase()),
+    ]),
+    bar([["value", o[key]]], top),
+  ]))));
   return box;
 }
 

@@ -13,6 +13,7 @@ import {
 
 const root = document.getElementById("live-root");
 const sessionId = Number(root.dataset.sessionId);
+const csrfToken = root.dataset.csrfToken;
 const timer = new Timer(document.getElementById("timer"), document.getElementById("timer-status"));
 const byId = (id) => document.getElementById(id);
 let state = null;
@@ -41,8 +42,9 @@ function names() {
 
 function renderQueue() {
   const tables = new Map((state.tables || []).map((t) => [t.id, t.name]));
+  byId("queue").hidden = !state.hands.length;
+  byId("queue-empty").hidden = state.hands.length > 0;
   redraw(byId("queue"), (queue) => {
-    if (!state.hands.length) queue.append(el("li", {}, "Nobody is waiting."));
     for (const hand of state.hands) {
       queue.append(el("li", { id: `queue-hand-${hand.id}` }, [
         document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || "table"})` : ""} `),
@@ -81,7 +83,10 @@ function renderBalance() {
 function moderation(message) {
   const actions = el("span", { class: "consult-cluster" });
   if (!message.hidden) {
-    actions.append(button("Hide", () => run("hide_contribution", { contribution_id: message.id, reason: "facilitator" }), "govuk-button--warning"));
+    actions.append(el("button", { type: "button", class: "consult-link-button govuk-body-s", onclick: () => run("hide_contribution", { contribution_id: message.id, reason: "facilitator" }) }, [
+      document.createTextNode("Hide"),
+      el("span", { class: "govuk-visually-hidden" }, ` “${message.text}”`),
+    ]));
     actions.append(button(message.public ? "Remove from gallery" : "Show in gallery", () => run("set_public", { contribution_id: message.id, public: !message.public })));
   }
   return actions;
@@ -152,18 +157,29 @@ function renderConnected() {
   for (const who of people) list.append(el("li", {}, who.name));
 }
 
+const POLL_KINDS = { agree_disagree: "Agree or disagree", single_choice: "Single choice", ranking: "Ranking", dots: "Dot vote", budget: "Budget split" };
+const POLL_STATUS = { draft: "Not opened yet", open: "Open", closed: "Closed" };
+
+function ballotCount(poll) {
+  const count = poll.ballots ?? (poll.results ? poll.results.ballots : 0) ?? 0;
+  return `${count} ballot${count === 1 ? "" : "s"}`;
+}
+
 function drawPoll(poll) {
-  const box = el("section", { class: "consult-card" }, [
+  const box = el("section", { class: "consult-card", id: `console-poll-${poll.id}` }, [
     el("h3", { class: "consult-card__title" }, poll.question),
-    el("p", { class: "govuk-body-s" }, `${poll.kind.replace("_", " ")} · ${poll.status}${poll.revealed ? " · results shown" : ""}`),
+    el("p", { class: "govuk-body-s" }, `${POLL_KINDS[poll.kind] || poll.kind} · ${POLL_STATUS[poll.status] || poll.status}${poll.revealed ? " · results shown to jurors" : ""}`),
   ]);
+  if (poll.status === "open") {
+    box.append(el("p", { class: "govuk-body", id: `poll-${poll.id}-count` }, [el("strong", {}, ballotCount(poll)), document.createTextNode(" so far")]));
+  }
   const actions = el("div", { class: "consult-cluster" });
   if (poll.status === "draft") actions.append(button("Open poll", () => run("poll_action", { poll_id: poll.id, action: "open" }), ""));
   if (poll.status === "open") actions.append(button("Close poll", () => run("poll_action", { poll_id: poll.id, action: "close" })));
   if (poll.status !== "draft" && !poll.revealed) actions.append(button("Reveal results", () => run("poll_action", { poll_id: poll.id, action: "reveal" }), ""));
   box.append(actions);
   if (poll.kind === "agree_disagree") box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, poll.statements.map((s) => el("li", {}, s.text))));
-  if (poll.results) box.append(pollResults(poll));
+  if (poll.results && poll.status !== "open") box.append(pollResults(poll));
   return box;
 }
 
@@ -205,7 +221,7 @@ function drawRecommendation(rec) {
 function renderBoard() {
   const board = state.idea_board || { themes: [] };
   const ideas = new Map((state.ideas || []).map((i) => [i.id, i]));
-  byId("idea-engine").textContent = board.engine ? `Grouped by ${board.engine}.` : "Ideas are grouped as they arrive.";
+  byId("idea-engine").textContent = engineText(board.engine);
   const themes = board.themes || [];
   // the fields are read when a button is pressed (by id: a redraw keeps the same nodes)
   const field = (id) => byId(id).value;
@@ -234,6 +250,83 @@ function renderBoard() {
   });
 }
 
+/** How the board was grouped, in words (the engine's name is for the logs). */
+function engineText(engine) {
+  if (!engine) return "Ideas are grouped into themes as they arrive.";
+  if (String(engine).startsWith("unavailable")) return "Automatic grouping is not working at the moment: ideas are listed as they arrive.";
+  return "Ideas are grouped automatically by the words they share. Rename or merge themes as you see fit.";
+}
+
+/** The controls that apply now (the server draws the same: templates/live/_console.html). */
+function drawControls(box) {
+  const status = state.session.status;
+  const round = state.round;
+  const ids = (state.rounds || []).map((r) => r.id);
+  const index = round ? ids.indexOf(round.id) : -1;
+  const csrf = () => el("input", { type: "hidden", name: "csrf_token", value: csrfToken });
+  const submit = (action, label, id, style = "") => el("button", { type: "submit", name: "action", value: action, class: `govuk-button ${style}`.trim(), id }, label);
+  box.dataset.status = status;
+  if (status === "planned") {
+    box.append(el("form", { method: "post", action: root.dataset.controlUrl, id: "control-form", class: "consult-cluster" }, [
+      csrf(), submit("start", "Start session", "control-start"),
+    ]));
+  } else if (status === "live" || status === "paused") {
+    const form = el("form", { method: "post", action: root.dataset.controlUrl, id: "control-form", class: "consult-cluster" }, [
+      csrf(), el("input", { type: "hidden", name: "minutes", value: "5" }),
+    ]);
+    if (round && round.status === "paused") form.append(submit("resume", "Resume", "control-toggle"));
+    else if (round && round.status === "running") form.append(submit("pause", "Pause", "control-toggle", "govuk-button--secondary"));
+    if (round && (round.status === "running" || round.status === "paused")) form.append(submit("extend", "Add 5 minutes", "control-extend", "govuk-button--secondary"));
+    if (index > 0) form.append(submit("back", "Previous round", "control-back", "govuk-button--secondary"));
+    if (index + 1 < ids.length) form.append(submit("advance", "Next round", "control-advance"));
+    box.append(form);
+    if (ids.length > 1) {
+      box.append(el("form", { method: "post", action: root.dataset.controlUrl, id: "jump-form", class: "consult-cluster consult-cluster--end" }, [
+        csrf(),
+        el("input", { type: "hidden", name: "action", value: "go_to" }),
+        el("div", { class: "govuk-form-group govuk-!-margin-bottom-0" }, [
+          el("label", { class: "govuk-label", for: "jump-round" }, "Jump to round"),
+          el("select", { class: "govuk-select", id: "jump-round", name: "round_id" }, state.rounds.map((r, i) =>
+            el("option", { value: r.id, selected: !!round && r.id === round.id }, `${i + 1}. ${r.title}`))),
+        ]),
+        el("button", { type: "submit", class: "govuk-button govuk-button--secondary", id: "jump-button" }, "Go to round"),
+      ]));
+    }
+    box.append(el("p", { class: "govuk-body govuk-!-margin-top-4", id: "end-control" }, [
+      el("a", { class: "govuk-link consult-warning-link", href: root.dataset.endUrl, id: "end-link" }, "End the session"),
+    ]));
+  } else {
+    box.append(el("p", { class: "govuk-body", id: "ended-note" }, "The session has ended. Nothing more can be added to it."));
+  }
+}
+
+const PANEL_FIRST = { open_discussion: "queue", table_discussion: "room", ideas: "ideas", poll: "polls", drafting: "recommendations", final_vote: "recommendations" };
+const PANELS = ["queue", "room", "polls", "ideas", "recommendations"];
+
+/** The current round's kind of panel first (as views.panel_order draws it). */
+function orderPanels() {
+  const container = byId("console-panels");
+  const first = state.round && state.session.status !== "ended" ? PANEL_FIRST[state.round.kind] : null;
+  const order = (first ? [first] : []).concat(PANELS.filter((p) => p !== first));
+  const current = [...container.children].map((n) => n.dataset.panel);
+  if (current.join() === order.join()) return;
+  const active = document.activeElement;
+  for (const name of order) container.append(byId(`panel-${name}`));
+  if (active && active !== document.activeElement && active.isConnected) active.focus({ preventScroll: true });
+}
+
+function renderState() {
+  renderRound(state, timer);
+  byId("session-status").textContent = state.session.status;
+  redraw(byId("controls"), drawControls);
+  orderPanels();
+  const link = byId("gallery-link");
+  redraw(link, (span) => {
+    if (state.session.gallery_open) span.append(el("a", { class: "govuk-link", href: root.dataset.galleryUrl }, "public view"));
+    else span.append(document.createTextNode("closed (the public cannot follow the session until you open it)"));
+  });
+}
+
 function renderReflections() {
   const list = clear(byId("reflections"));
   for (const r of state.reflections || []) list.append(el("li", { class: "govuk-body-s" }, `${r.author}: ${r.text}`));
@@ -245,8 +338,7 @@ function renderTables() {
 }
 
 function renderAll() {
-  renderRound(state, timer);
-  byId("session-status").textContent = state.session.status;
+  renderState();
   renderQueue();
   renderBalance();
   renderChats();
@@ -268,8 +360,7 @@ function applyEvent(name, p) {
   switch (name) {
     case "round_changed":
       Object.assign(state, { round: p.round, rounds: p.rounds, session: p.session, server_now: p.server_now });
-      renderRound(state, timer);
-      byId("session-status").textContent = state.session.status;
+      renderState();
       break;
     case "contribution_added":
       if (p.kind === "idea") { upsert(state.ideas, p); renderBoard(); }
@@ -315,7 +406,11 @@ function applyEvent(name, p) {
     }
     case "poll_tally": {
       const poll = state.polls.find((x) => x.id === p.poll_id);
-      if (poll) { poll.results = { ...(poll.results || {}), ballots: p.ballots }; }
+      if (poll) {
+        poll.ballots = p.ballots;
+        poll.results = { ...(poll.results || {}), ballots: p.ballots };
+        syncList(byId("polls"), state.polls, "id", drawPoll);
+      }
       break;
     }
     case "recommendation_changed": upsert(state.recommendations, p); syncList(byId("recommendations"), state.recommendations, "id", drawRecommendation); break;
@@ -325,7 +420,7 @@ function applyEvent(name, p) {
       break;
     }
     case "idea_board": state.idea_board = p; renderBoard(); break;
-    case "agenda_changed": state.rounds = p.rounds; renderRound(state, timer); break;
+    case "agenda_changed": state.rounds = p.rounds; renderState(); break;
     default: break;
   }
 }
@@ -336,13 +431,21 @@ live = connectLive({
   handlers: { state: (s) => { state = s; renderAll(); }, event: applyEvent },
 });
 
-// The control buttons are a real form (it works without JavaScript); with it, they go
-// over the socket and the page stays put.
-byId("control-form").addEventListener("submit", async (event) => {
+// The control buttons are real forms (they work without JavaScript); with it, they go
+// over the socket and the page stays put. (Ending the session is a link to a page that
+// asks first.) The forms are redrawn as the state changes: one listener on their box.
+byId("controls").addEventListener("submit", async (event) => {
   event.preventDefault();
+  const form = event.target;
+  if (form.id === "jump-form") {
+    const ack = await run("control", { action: "go_to", round_id: Number(byId("jump-round").value) });
+    if (ack.ok) say("Moved to the chosen round.");
+    return;
+  }
+  const label = event.submitter ? event.submitter.textContent : "";
   const action = event.submitter ? event.submitter.value : "";
   const ack = await run("control", { action, minutes: 5 });
-  if (ack.ok) say(`Done: ${event.submitter.textContent}.`);
+  if (ack.ok) say(`Done: ${label}.`);
 });
 byId("gallery-form").addEventListener("submit", async (event) => {
   event.preventDefault();

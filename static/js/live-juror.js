@@ -61,7 +61,8 @@ function renderHands() {
   const queue = byId("queue");
   clear(queue);
   const hands = state.hands || [];
-  if (!hands.length) queue.append(el("li", {}, "Nobody is waiting to speak."));
+  queue.hidden = !hands.length;
+  byId("queue-empty").hidden = hands.length > 0;
   hands.forEach((h) => queue.append(el("li", {}, `${h.name}${h.table_id ? " (table)" : ""}`)));
   const floor = byId("floor");
   const speakers = state.floor || [];
@@ -69,6 +70,25 @@ function renderHands() {
     ? speakers.map((t) => `${t.member_id === me ? "You have" : `${t.name} has`} the floor${t.table_id ? " at your table" : ""}.`).join(" ")
     : "Nobody has the floor.";
   byId("muted-note").hidden = !state.viewer.muted;
+}
+
+/** An ended session: the header says so (renderRound) and every action is disabled,
+ * greyed out, by the fieldset around them. */
+function renderEnded() {
+  const ended = state.session.status === "ended";
+  root.dataset.sessionStatus = state.session.status;
+  const actions = byId("juror-actions");
+  if (actions.disabled !== ended) actions.disabled = ended;
+}
+
+/** A refusal shown on screen (beside the hand button), not only announced. */
+function showHandError(message) {
+  const node = byId("hand-error");
+  clear(node);
+  if (message) {
+    node.append(el("span", { class: "govuk-visually-hidden" }, "Error:"), document.createTextNode(` ${message}`));
+  }
+  node.hidden = !message;
 }
 
 function renderTable() {
@@ -93,14 +113,14 @@ function renderIdeas() {
     if (!items.length) continue;
     items.forEach((i) => themed.add(i.id));
     list.append(el("li", {}, [
-      el("h4", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
       el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i.text))),
     ]));
   }
   const rest = ideas.filter((i) => !themed.has(i.id));
   if (rest.length) {
     list.append(el("li", {}, [
-      el("h4", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? "Not grouped yet" : "Ideas so far"),
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? "Not grouped yet" : "Ideas so far"),
       el("ul", { class: "govuk-list govuk-list--bullet" }, rest.map((i) => el("li", {}, i.text))),
     ]));
   }
@@ -157,7 +177,7 @@ function formGroup(form, field) {
  * with none, clear any shown before. */
 function showProblem(form) {
   form.querySelectorAll("[data-form-error]").forEach((node) => {
-    const field = form.querySelector(`#${CSS.escape(node.dataset.fieldId)}`);
+    const field = node.dataset.fieldId ? form.querySelector(`#${CSS.escape(node.dataset.fieldId)}`) : null;
     if (field) {
       const described = (field.getAttribute("aria-describedby") || "").split(" ").filter((id) => id && id !== node.id);
       if (described.length) field.setAttribute("aria-describedby", described.join(" "));
@@ -168,13 +188,18 @@ function showProblem(form) {
   form.querySelectorAll(".govuk-form-group--error").forEach((n) => n.classList.remove("govuk-form-group--error"));
   form.querySelectorAll(".govuk-textarea--error, .govuk-input--error").forEach((n) => n.classList.remove("govuk-textarea--error", "govuk-input--error"));
   const problem = problems.get(form.id);
-  const field = problem && form.querySelector(`#${CSS.escape(problem.fieldId)}`);
-  if (!field) return;
-  const group = formGroup(form, field) || form;
-  const message = el("p", { class: "govuk-error-message", id: `${problem.fieldId}-error`, dataset: { formError: "", fieldId: problem.fieldId, message: problem.message } }, [
+  if (!problem) return;
+  const field = problem.fieldId ? form.querySelector(`#${CSS.escape(problem.fieldId)}`) : null;
+  const messageId = `${problem.fieldId || form.id}-error`;
+  const message = el("p", { class: "govuk-error-message", id: messageId, dataset: { formError: "", fieldId: problem.fieldId || "", message: problem.message } }, [
     el("span", { class: "govuk-visually-hidden" }, "Error:"),
     document.createTextNode(` ${problem.message}`),
   ]);
+  if (!field) { // a form with only a button (signing a report): the message above it
+    form.prepend(message);
+    return;
+  }
+  const group = formGroup(form, field) || form;
   group.classList.add("govuk-form-group--error");
   if (field.parentElement === group) group.insertBefore(message, field);
   else group.prepend(message);
@@ -420,6 +445,25 @@ function minorityForm(rec) {
   ]);
 }
 
+const CHOICES = { support: "Support", oppose: "Oppose", abstain: "Abstain" };
+const percent = (share) => `${Math.round(share * 100)}%`;
+
+/** Why it passed or not (as _juror_cards.html's decision_reason draws it). */
+function decisionReasons(rec) {
+  const d = rec.decision;
+  const jurors = state.jurors || 0;
+  const row = (key, value) => el("div", { class: "govuk-summary-list__row" }, [
+    el("dt", { class: "govuk-summary-list__key" }, key),
+    el("dd", { class: "govuk-summary-list__value" }, value),
+  ]);
+  return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border consult-decision", id: `rec-${rec.id}-decision` }, [
+    row("Support", `${percent(d.support_share)} of those who supported or opposed (${rec.votes_for} support, ${rec.votes_against} oppose). ${percent(d.threshold)} was needed: ${d.threshold_met ? "met" : "not met"}.`),
+    row("Quorum", `${d.quorum} vote${d.quorum === 1 ? "" : "s"} needed, ${d.votes_cast} cast (abstentions count): ${d.quorate ? "met" : "not met"}.`),
+    row("Turnout", `${d.votes_cast} of ${jurors} juror${jurors === 1 ? "" : "s"} voted.`),
+    row("Your vote", rec.my_vote ? CHOICES[rec.my_vote] : "You did not vote."),
+  ]);
+}
+
 function drawRecommendation(rec) {
   const id = `rec-${rec.id}`;
   const box = el("section", { class: "consult-card", id, "aria-labelledby": `${id}-title` }, [
@@ -436,6 +480,7 @@ function drawRecommendation(rec) {
   if (rec.status === "voting") box.append(voteForm(rec));
   if (rec.status === "passed" || rec.status === "failed") {
     box.append(el("p", { class: "govuk-body" }, `Support ${rec.votes_for}, oppose ${rec.votes_against}, abstain ${rec.votes_abstain}.`));
+    if (rec.decision) box.append(decisionReasons(rec));
   }
   if (rec.minority_reports.length) {
     box.append(el("h4", { class: "govuk-heading-s" }, "Minority reports"));
@@ -582,6 +627,7 @@ async function submitLive(event) {
 
 function renderAll() {
   renderRound(state, timer);
+  renderEnded();
   renderTable();
   renderChat(byId("room-chat"), state.room_chat || [], me);
   renderChat(byId("table-chat"), state.table_chat || [], me);
@@ -597,8 +643,11 @@ function applyEvent(name, p) {
     case "round_changed":
       state.round = p.round; state.rounds = p.rounds; state.session = p.session; state.server_now = p.server_now;
       renderRound(state, timer);
+      renderEnded();
       renderHands();
-      if (p.round) say(`Now: ${p.round.title}.`);
+      showHandError(null); // a refusal about the old state no longer holds
+      if (state.session.status === "ended") say("This session has ended.");
+      else if (p.round) say(`Now: ${p.round.title}.`);
       break;
     case "contribution_added":
       if (p.kind === "idea") { upsert(state.ideas, p); renderIdeas(); }
@@ -668,7 +717,7 @@ function wireChat(formId, scope) {
     event.preventDefault();
     const field = form.querySelector("textarea");
     const message = field.value.trim();
-    if (!message) { say("Write a message first."); field.focus(); return; }
+    if (!message) { chatProblem(form, field, "Write a message first."); field.focus(); return; }
     const clientIdField = form.elements.namedItem("client_id");
     const clientId = clientIdField.value;
     clientIdField.value = `form-${newClientId()}`;
@@ -680,9 +729,17 @@ function wireChat(formId, scope) {
       const shown = list.querySelector(`[data-client-id="${CSS.escape(clientId)}"]`);
       if (shown) shown.remove();
       field.value = message;
-      say(ack.error.message);
-    }
+      chatProblem(form, field, ack.error.message);
+    } else chatProblem(form, field, null);
   });
+}
+
+/** A chat form's refusal beside its box (as the server draws one), and announced. */
+function chatProblem(form, field, message) {
+  if (message) problems.set(form.id, { fieldId: field.id, message });
+  else problems.delete(form.id);
+  showProblem(form);
+  if (message) say(message);
 }
 wireChat("room-chat-form", "room");
 wireChat("table-chat-form", "table");
@@ -696,5 +753,6 @@ byId("hand-form").addEventListener("submit", async (event) => {
     ? await live.command("lower_hand", { hand_id: hand.id })
     : await live.contribute("raise_hand", { scope: handScope(), client_id: clientId.value });
   if (ack.ok && !hand) clientId.value = `form-${newClientId()}`;
+  showHandError(ack.ok ? null : ack.error.message);
   say(ack.ok ? (hand ? "Your hand is lowered." : "Your hand is raised.") : ack.error.message);
 });
