@@ -4,12 +4,12 @@ officer explicitly chooses, only the good rows). Flushes; the view commits once.
 
 from __future__ import annotations
 
-import csv
 import io
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from analysis.io import InputError, csv_records, decode_text
 from consult.consultations import services
 from consult.consultations.forms import LONDON
 from consult.consultations.kinds import normal, question_kind
@@ -58,13 +58,10 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
         workbook.close()
     else:
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid(
-                "The file could not be read.",
-                fields={"file": "Save the CSV file as UTF-8 and upload it again"},
-            ) from error
-        table = [row for row in csv.reader(io.StringIO(text))]
+            text, _ = decode_text(content, "The file")
+            table = [row for _, row in csv_records(text, "The file")]
+        except InputError as error:
+            raise Invalid("The file could not be read.", fields={"file": str(error)}) from None
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
         raise Invalid(
