@@ -5,6 +5,7 @@ and the single worker is not kept busy reading a file it will refuse."""
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from sqlalchemy import func, select
@@ -70,3 +71,68 @@ def test_a_utf16_file_without_its_mark_is_refused_saying_why(client, officer):
     response = _post(client, "paper.csv", (HEADER + "More buses,,,,\n").encode("utf-16-le"))
     assert response.status_code == 400
     assert "NUL character" in response.get_data(as_text=True)
+
+
+def _xlsx(rows: int) -> bytes:
+    from openpyxl import Workbook
+
+    book = Workbook()
+    book.active.append(["What would make buses better?", "How often"])
+    for number in range(rows):
+        book.active.append([f"Answer {number}", "weekly"])
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def _rezip(content: bytes, change) -> bytes:  # type: ignore[no-untyped-def]
+    import zipfile
+
+    out = io.BytesIO()
+    with (
+        zipfile.ZipFile(io.BytesIO(content)) as source,
+        zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target,
+    ):
+        for member in source.infolist():
+            target.writestr(member.filename, change(member.filename, source.read(member)))
+        if change("extra", None) is not None:
+            target.writestr("xl/media/padding.bin", change("extra", None))
+    return out.getvalue()
+
+
+def test_an_xlsx_that_unpacks_to_more_than_the_cap_is_refused_before_reading(app, client, officer):
+    bomb = _rezip(_xlsx(2), lambda name, data: b"\0" * 60_000_000 if name == "extra" else data)
+    assert len(bomb) < 200_000  # small on the wire, 60 MB unpacked
+    response = _post(client, "email.xlsx", bomb)
+    assert response.status_code == 400
+    assert "more than the 50 MB an import may hold" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.scalar(select(func.count(ResponseImport.id))) == 0
+
+
+def test_an_xlsx_with_too_many_rows_is_refused_without_reading_the_rest(client, officer):
+    """Rows after the 5,001st are never parsed: here they are not even well-formed XML,
+    so a reader that read every row before counting would call the file broken."""
+
+    def cut(name: str, data: bytes | None) -> bytes | None:
+        if name != "xl/worksheets/sheet1.xml" or data is None:
+            return None if name == "extra" else data
+        return data[: data.index(b'<row r="5010"')] + b'<row r="5010"><c r="A5010" t="'
+
+    response = _post(client, "email.xlsx", _rezip(_xlsx(6000), cut))
+    assert response.status_code == 400
+    assert "import at most 5,000 rows at a time" in response.get_data(as_text=True)
+
+
+def test_an_xlsx_sheet_with_far_too_many_rows_is_refused_by_a_byte_scan(client, officer):
+    """openpyxl parses the whole of a sheet that does not state its size before the first
+    row is read; such a sheet of 10,001+ rows is refused before openpyxl sees it."""
+
+    def without_dimension(name: str, data: bytes | None) -> bytes | None:
+        if name == "xl/worksheets/sheet1.xml" and data is not None:
+            return re.sub(rb"<dimension [^>]*/>", b"", data)
+        return None if name == "extra" else data
+
+    response = _post(client, "email.xlsx", _rezip(_xlsx(12_000), without_dimension))
+    assert response.status_code == 400
+    assert "A sheet in the file has 12,001 rows" in response.get_data(as_text=True)
