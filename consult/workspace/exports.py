@@ -32,6 +32,7 @@ from consult.workspace import charts, queries
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
 
+MAX_COLUMN_WIDTH = 60  # characters: a column of long answers still leaves the others on screen
 ANSWER_COLUMNS = [
     "response",
     "respondent_type",
@@ -123,12 +124,35 @@ def _append(sheet: Any, row: list[Any]) -> None:
     sheet.append(spreadsheet_row(row))
 
 
+def _finish(sheet: Any, *, header_row: int = 1, percentages: tuple[str, ...] = ()) -> None:
+    """Make a sheet easy to read: bold header row (and title above it), frozen, with
+    filters; columns as wide as their text (up to MAX_COLUMN_WIDTH); the `percentages`
+    columns (shares from 0 to 1) shown as percentages."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for row in sheet.iter_rows(max_row=header_row):
+        for cell in row:
+            cell.font = bold
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if sheet.max_column and sheet.max_row >= header_row:
+        last = get_column_letter(sheet.max_column)
+        sheet.auto_filter.ref = f"A{header_row}:{last}{sheet.max_row}"
+    headers = [cell.value for cell in sheet[header_row]]
+    for index, column in enumerate(sheet.iter_cols(min_row=header_row), start=1):
+        widest = max((len(str(c.value)) for c in column if c.value is not None), default=0)
+        width = min(MAX_COLUMN_WIDTH, max(8, widest + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        if index <= len(headers) and headers[index - 1] in percentages:
+            for cell in column[1:]:
+                cell.number_format = "0.0%"
+
+
 def xlsx(consultation: Consultation) -> bytes:
     """Answers (with theme codes), Themes, one sheet per closed question, Respondent profile."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    bold = Font(bold=True)
     book = Workbook()
     used: set[str] = set()
     sheet = book.active
@@ -136,9 +160,7 @@ def xlsx(consultation: Consultation) -> bytes:
     _append(sheet, ANSWER_COLUMNS)
     for row in _coded_answers(consultation):
         _append(sheet, [row[c] for c in ANSWER_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = bold
-    sheet.freeze_panes = "A2"
+    _finish(sheet)
 
     figures = charts.theme_figures(consultation)
     themes_sheet = book.create_sheet(_sheet_title("Themes", used))
@@ -185,8 +207,7 @@ def xlsx(consultation: Consultation) -> bytes:
                     (response.reasons or "") if response else "",
                 ],
             )
-    for cell in themes_sheet[1]:
-        cell.font = bold
+    _finish(themes_sheet, percentages=("share",))
 
     for number, question in enumerate(charts.closed_questions(consultation), start=1):
         closed = book.create_sheet(_sheet_title(f"Closed Q{number} {question['question']}", used))
@@ -195,7 +216,7 @@ def xlsx(consultation: Consultation) -> bytes:
         total = sum(o["count"] for o in question["options"]) or 1
         for option in question["options"]:
             _append(closed, [option["label"], option["count"], round(option["count"] / total, 4)])
-        closed["A1"].font = bold
+        _finish(closed, header_row=2, percentages=("share",))
 
     profile_sheet = book.create_sheet(_sheet_title("Respondent profile", used))
     _append(
@@ -218,8 +239,7 @@ def xlsx(consultation: Consultation) -> bytes:
         _append(
             profile_sheet, [field["label"], charts.NOT_SAID, field["not_said"], None, None, None]
         )
-    for cell in profile_sheet[1]:
-        cell.font = bold
+    _finish(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
