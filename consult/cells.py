@@ -14,11 +14,18 @@ echo (never re-implemented beside them):
   characters or lone surrogates, and one such character in one answer made the whole
   export fail. A vertical tab or form feed (Word's line and page breaks, pasted) becomes a
   line break; the others are dropped.
+
+A CSV file is written with `csv_text` (every cell through `spreadsheet_value`); a CSV text
+made elsewhere (the pure `analysis` library writes its own) is passed through `safe_csv`.
+`from_spreadsheet` undoes the apostrophe when a file Consult wrote is imported again.
 """
 
 from __future__ import annotations
 
+import csv
+import io
 import re
+from collections.abc import Iterable
 from typing import Any
 
 # Characters a spreadsheet takes as the start of a formula (OWASP's list, and the
@@ -50,3 +57,27 @@ def spreadsheet_value(value: Any) -> Any:
 def spreadsheet_row(values: list[Any]) -> list[Any]:
     """`spreadsheet_value` for every cell of a row."""
     return [spreadsheet_value(value) for value in values]
+
+
+def csv_text(rows: Iterable[Iterable[Any]]) -> str:
+    """A CSV file's text with every cell made safe by `spreadsheet_value`. Lines end in
+    CRLF (RFC 4180): with LF endings Python's writer leaves a cell holding a lone CR
+    unquoted, and that CR splits the row in two when the file is read."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    for row in rows:
+        writer.writerow(spreadsheet_row(list(row)))
+    return out.getvalue()
+
+
+def safe_csv(text: str) -> str:
+    """`text` (a CSV file written without the rule) with every cell made safe."""
+    return csv_text(csv.reader(io.StringIO(text, newline="")))
+
+
+def from_spreadsheet(text: str) -> str:
+    """A cell read from an imported file, without the apostrophe `spreadsheet_value` put
+    before a formula start (so a file Consult exported imports as what was typed)."""
+    if text.startswith("'") and text[1:].startswith(FORMULA_STARTS):
+        return text[1:]
+    return text

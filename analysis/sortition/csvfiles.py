@@ -26,6 +26,7 @@ import os
 from collections.abc import Iterable
 from pathlib import Path
 
+from ..io import InputError, csv_records
 from .model import (
     Categories,
     PoolLike,
@@ -60,10 +61,13 @@ def _norm(header: str) -> str:
 
 
 def _read_rows(text: str, what: str) -> tuple[list[str], list[tuple[int, list[str]]]]:
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        records = csv_records(text.lstrip("\ufeff"), f"The {what} file")
+    except InputError as error:
+        raise SelectionInputError(str(error)) from None
     header: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
-    for row in reader:
+    for line, row in records:
         if header is None:
             if not any(cell.strip() for cell in row):
                 continue
@@ -71,7 +75,7 @@ def _read_rows(text: str, what: str) -> tuple[list[str], list[tuple[int, list[st
             continue
         if not any(cell.strip() for cell in row):
             continue  # blank line
-        rows.append((reader.line_num, row))
+        rows.append((line, row))
     if header is None:
         raise SelectionInputError(f"The {what} file is empty (no header row).")
     return header, rows

@@ -3,10 +3,13 @@ runs schemathesis against it, so it must say what the server does)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from consult.consultations.kinds import KINDS, answer_schema
+from consult.consultations.kinds import KINDS, answer_schema, question_kind
 from consult.consultations.services import ABOUT_YOU_CHOICES
+from consult.models import Consultation
+from consult.workspace.services import STATUS_LABELS
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
@@ -55,8 +58,141 @@ ABOUT_YOU = {
 }
 
 
-def document(server_url: str) -> dict[str, Any]:
-    """The whole document, with the server's own /api/v1 address."""
+def _array_of(properties: dict[str, Any]) -> dict[str, Any]:
+    """An array of objects that all have `properties`."""
+    return {
+        "type": "array",
+        "items": {"type": "object", "required": list(properties), "properties": properties},
+    }
+
+
+OUTCOME = {
+    "type": "object",
+    "required": [
+        "id",
+        "kind",
+        "title",
+        "source",
+        "response",
+        "progress",
+        "progress_updates",
+        "published_at",
+        "updated_at",
+    ],
+    "properties": {
+        "id": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["theme", "recommendation"]},
+        "title": {"type": "string"},
+        "text": {"type": "string", "description": "The theme's summary or the recommendation"},
+        "size": {"type": "integer", "description": "Themes: how many answers"},
+        "share": {"type": "number", "description": "Themes: share of the question's answers"},
+        "source": {
+            "type": "object",
+            "required": ["kind", "slug", "title"],
+            "properties": {
+                "kind": {"type": "string", "enum": ["consultation", "jury"]},
+                "slug": {"type": "string"},
+                "title": {"type": "string"},
+            },
+        },
+        "response": {
+            "type": "object",
+            "required": ["status", "text", "reasons"],
+            "properties": {
+                "status": {"type": "string", "enum": list(STATUS_LABELS)},
+                "text": {"type": "string"},
+                "reasons": {"type": "string", "nullable": True},
+            },
+        },
+        "owner": {"type": "string", "nullable": True},
+        "due_date": {"type": "string", "format": "date", "nullable": True},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "progress_updates": _array_of(
+            {
+                "percent": {"type": "integer"},
+                "note": {"type": "string"},
+                "date": {"type": "string", "format": "date"},
+            }
+        ),
+        "published_at": {"type": "string", "format": "date-time"},
+        "updated_at": {"type": "string", "format": "date-time"},
+    },
+}
+
+
+def submission_schema(consultation: Consultation) -> dict[str, Any]:
+    """The body of a response to `consultation`: its own questions by id, the required
+    ones required (so `{"answers": {}}` is invalid wherever a question must be answered)."""
+    questions = list(consultation.questions)
+    answers: dict[str, Any] = {
+        "type": "object",
+        "description": "question id (as a string) -> answer",
+        "properties": {
+            str(q.id): {**question_kind(q.kind).schema, "description": q.prompt} for q in questions
+        },
+        "additionalProperties": False,
+    }
+    required = [str(q.id) for q in questions if q.required]
+    if required:
+        answers["required"] = required
+    return {
+        "type": "object",
+        "required": ["answers"],
+        "additionalProperties": False,
+        "properties": {"answers": answers, "about_you": ABOUT_YOU},
+    }
+
+
+def _submission_path(consultation: Consultation) -> dict[str, Any]:
+    return {
+        "post": {
+            "operationId": f"submitResponse_{consultation.id}",
+            "summary": f"Submit a response to “{consultation.title}”",
+            "description": "The same as POST /consultations/{slug}/responses for this open "
+            "consultation, with its questions in the schema.",
+            "parameters": [IDEMPOTENCY_KEY],
+            "requestBody": {
+                "required": True,
+                "content": {"application/json": {"schema": submission_schema(consultation)}},
+            },
+            "responses": SUBMISSION_RESPONSES,
+        }
+    }
+
+
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A unique value per response (a UUID, say); repeat it on retries.",
+    "schema": {
+        "type": "string",
+        "minLength": 1,
+        "maxLength": 64,
+        "pattern": "^[A-Za-z0-9._:-]+$",
+    },
+}
+SUBMISSION_RESPONSES = {
+    "201": _json({"$ref": "#/components/schemas/Receipt"}, "Stored"),
+    "200": _json(
+        {"$ref": "#/components/schemas/Receipt"},
+        "Already stored under this Idempotency-Key (a retry)",
+    ),
+    "400": _error("The body is not JSON, or holds text that cannot be stored"),
+    "404": _error("No published consultation has this slug"),
+    "409": _error("The consultation is not open"),
+    "422": _error("Some answers need fixing: `fields` has a message each"),
+    "429": _error("Too many submissions from this address; wait and retry"),
+}
+
+
+def document(server_url: str, open_consultations: Iterable[Consultation] = ()) -> dict[str, Any]:
+    """The whole document, with the server's own /api/v1 address. Each consultation in
+    `open_consultations` gets its own submission path, whose schema names its questions
+    and requires the required ones."""
+    own_paths = {
+        f"/consultations/{c.slug}/responses": _submission_path(c) for c in open_consultations
+    }
     return {
         "openapi": "3.0.3",
         "info": {
@@ -109,24 +245,12 @@ def document(server_url: str) -> dict[str, Any]:
                     "operationId": "submitResponse",
                     "summary": "Submit a response",
                     "description": "Answers are keyed by question id (from GET "
-                    "/consultations/{slug}). With an Idempotency-Key, a retry returns the "
-                    "first response (200) instead of making another.",
-                    "parameters": [
-                        SLUG,
-                        {
-                            "name": "Idempotency-Key",
-                            "in": "header",
-                            "required": False,
-                            "description": "A unique value per response (a UUID, say); "
-                            "repeat it on retries.",
-                            "schema": {
-                                "type": "string",
-                                "minLength": 1,
-                                "maxLength": 64,
-                                "pattern": "^[A-Za-z0-9._:-]+$",
-                            },
-                        },
-                    ],
+                    "/consultations/{slug}); every question with `required: true` must be "
+                    "answered (422 otherwise). Each open consultation also has its own path "
+                    "below whose schema names its questions and requires the required ones. "
+                    "With an Idempotency-Key, a retry returns the first response (200) "
+                    "instead of making another.",
+                    "parameters": [SLUG, IDEMPOTENCY_KEY],
                     "requestBody": {
                         "required": True,
                         "content": {
@@ -135,17 +259,7 @@ def document(server_url: str) -> dict[str, Any]:
                             }
                         },
                     },
-                    "responses": {
-                        "201": _json({"$ref": "#/components/schemas/Receipt"}, "Stored"),
-                        "200": _json(
-                            {"$ref": "#/components/schemas/Receipt"},
-                            "Already stored under this Idempotency-Key (a retry)",
-                        ),
-                        "404": _error("No published consultation has this slug"),
-                        "409": _error("The consultation is not open"),
-                        "422": _error("Some answers need fixing: `fields` has a message each"),
-                        "429": _error("Too many submissions from this address; wait and retry"),
-                    },
+                    "responses": SUBMISSION_RESPONSES,
                 },
                 "get": {
                     "operationId": "listResponses",
@@ -175,6 +289,35 @@ def document(server_url: str) -> dict[str, Any]:
                     },
                 },
             },
+            "/outcomes": {
+                "get": {
+                    "operationId": "listOutcomes",
+                    "summary": "You said, we did: every published council response",
+                    "description": "Open data (no personal data): each theme or jury "
+                    "recommendation the council has answered, its response and progress, "
+                    "oldest first. The same as CSV at /outcomes.csv.",
+                    "responses": {
+                        "200": _json(
+                            {"type": "array", "items": {"$ref": "#/components/schemas/Outcome"}},
+                            "The published outcomes",
+                        )
+                    },
+                }
+            },
+            "/outcomes.csv": {
+                "get": {
+                    "operationId": "listOutcomesCsv",
+                    "summary": "The published outcomes as CSV (one row each)",
+                    "responses": {
+                        "200": {
+                            "description": "CSV with a header row; text that a spreadsheet "
+                            "would run as a formula starts with an apostrophe",
+                            "content": {"text/csv": {"schema": {"type": "string"}}},
+                        }
+                    },
+                }
+            },
+            **own_paths,
         },
         "components": {
             "securitySchemes": {
@@ -272,8 +415,11 @@ def document(server_url: str) -> dict[str, Any]:
                         },
                     ]
                 },
+                "Outcome": OUTCOME,
                 "ResponseSubmission": {
                     "type": "object",
+                    "description": "Which questions must be answered depends on the "
+                    "consultation: see its own path.",
                     "required": ["answers"],
                     "additionalProperties": False,
                     "properties": {

@@ -84,7 +84,9 @@ def index() -> Any:
 @bp.route("/openapi.json")
 @public
 def openapi() -> Any:
-    return jsonify(document(url_for("api.index", _external=True).rstrip("/")))
+    open_now = [c for c in services.public_consultations() if c.status == "open"]
+    db.session.commit()
+    return jsonify(document(url_for("api.index", _external=True).rstrip("/"), open_now))
 
 
 @bp.route("/consultations")

@@ -4,12 +4,14 @@ officer explicitly chooses, only the good rows). Flushes; the view commits once.
 
 from __future__ import annotations
 
-import csv
 import io
+import re
+import zipfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from analysis.io import InputError, csv_records, decode_text
 from consult.consultations import services
 from consult.consultations.forms import LONDON
 from consult.consultations.kinds import normal, question_kind
@@ -18,6 +20,13 @@ from consult.extensions import db
 from consult.models import AuditEntry, Consultation, Question, ResponseImport, User, utcnow
 
 MAX_ROWS = 5000
+SPLIT = f"Split the file: import at most {MAX_ROWS:,} rows at a time"
+MAX_SHEET_ROWS = 2 * MAX_ROWS  # row elements in a sheet, blank (formatted) ones too
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
+MAX_COLUMNS = 200  # columns read from an XLSX sheet; a mapping never needs more
+# What an XLSX file's members may unpack to (a sheet of 5,000 rows of ten long answers is
+# about 25 MB; a small zip that unpacks to far more is a "zip bomb").
+MAX_UNPACKED_BYTES = 50 * 1000 * 1000
 DATE_PATTERNS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%Y %H:%M")
 PROFILE_FIELDS = (
     ("respondent_type", "Individual or organisation"),
@@ -39,32 +48,16 @@ class ImportResult:
 
 
 def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows (as strings) from a CSV (UTF-8, with or without BOM) or XLSX file.
-    Raises Invalid with a `file` message."""
+    """Headers and rows (as strings) from a CSV (decoded by `analysis.io.decode_text`) or
+    XLSX file (see `_xlsx_table`). Raises Invalid with a `file` message."""
     if filename.lower().endswith(".xlsx"):
-        from openpyxl import load_workbook
-
-        try:
-            workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-        except Exception as error:  # openpyxl raises many kinds for a broken file
-            raise Invalid(
-                "The file could not be read.", fields={"file": "The file is not a valid XLSX file"}
-            ) from error
-        sheet = workbook.worksheets[0]
-        table = [
-            ["" if cell is None else _cell_text(cell) for cell in row]
-            for row in sheet.iter_rows(values_only=True)
-        ]
-        workbook.close()
+        table = _xlsx_table(content)
     else:
         try:
-            text = content.decode("utf-8-sig")
-        except UnicodeDecodeError as error:
-            raise Invalid(
-                "The file could not be read.",
-                fields={"file": "Save the CSV file as UTF-8 and upload it again"},
-            ) from error
-        table = [row for row in csv.reader(io.StringIO(text))]
+            text, _ = decode_text(content, "The file")
+            table = [row for _, row in csv_records(text, "The file")]
+        except InputError as error:
+            raise Invalid("The file could not be read.", fields={"file": str(error)}) from None
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
         raise Invalid(
@@ -72,14 +65,80 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
             fields={"file": "The file needs a row of column names and at least one response"},
         )
     if len(table) - 1 > MAX_ROWS:
-        raise Invalid(
-            "The file is too big.",
-            fields={"file": f"Split the file: import at most {MAX_ROWS:,} rows at a time"},
-        )
+        raise _too_big(SPLIT)
     headers = [cell.strip() for cell in table[0]]
     width = len(headers)
     rows = [(row + [""] * width)[:width] for row in table[1:]]
     return headers, rows
+
+
+def _too_big(detail: str) -> Invalid:
+    return Invalid("The file is too big.", fields={"file": detail})
+
+
+def _row_elements(archive: zipfile.ZipFile, name: str) -> int:
+    """How many row elements (`<row ...>`, with or without a namespace prefix) the member
+    `name` holds: a byte scan while unpacking, far faster than parsing the XML."""
+    if not name.endswith(".xml"):
+        return 0
+    count, carry = 0, b""
+    with archive.open(name) as member:
+        while chunk := member.read(1 << 20):
+            data = carry + chunk
+            cut = data.rfind(b"<")  # a tag cut by the chunk's end is counted next time
+            cut = len(data) if cut < 0 else cut
+            count += len(_ROW_TAG.findall(data, 0, cut))
+            carry = data[cut:]
+    return count + len(_ROW_TAG.findall(carry))
+
+
+def _xlsx_table(content: bytes) -> list[list[str]]:
+    """The first sheet's rows, read as a stream; refused before any parsing when the
+    zip's members would unpack to more than MAX_UNPACKED_BYTES or a sheet has more than
+    MAX_SHEET_ROWS row elements (openpyxl parses a whole sheet that does not state its
+    size before giving its first row), and as soon as the sheet holds more than
+    MAX_ROWS rows after the header. So the worker never spends long on a file it will
+    refuse."""
+    from openpyxl import load_workbook
+
+    not_xlsx = Invalid(
+        "The file could not be read.", fields={"file": "The file is not a valid XLSX file"}
+    )
+    try:
+        with zipfile.ZipFile(io.BytesIO(content)) as archive:
+            unpacked = sum(member.file_size for member in archive.infolist())
+            if unpacked > MAX_UNPACKED_BYTES:
+                raise _too_big(
+                    f"The file unpacks to {unpacked / 1e6:,.0f} MB, more than the "
+                    f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB an import may hold: split it"
+                )
+            rows = max((_row_elements(archive, m.filename) for m in archive.infolist()), default=0)
+    except (zipfile.BadZipFile, ValueError, EOFError) as error:
+        raise not_xlsx from error
+    if rows > MAX_SHEET_ROWS:
+        raise _too_big(
+            f"A sheet in the file has {rows:,} rows (counting empty rows that have "
+            f"formatting): delete the empty rows, or split the file; import at most "
+            f"{MAX_ROWS:,} rows at a time"
+        )
+    table: list[list[str]] = []
+    try:
+        workbook = load_workbook(io.BytesIO(content), read_only=True, data_only=True)
+        try:
+            sheet_rows = workbook.worksheets[0].iter_rows(max_col=MAX_COLUMNS, values_only=True)
+            for row in sheet_rows:
+                cells = ["" if cell is None else _cell_text(cell) for cell in row]
+                if any(cell.strip() for cell in cells):
+                    table.append(cells)
+                    if len(table) - 1 > MAX_ROWS:
+                        raise _too_big(SPLIT)
+        finally:
+            workbook.close()
+    except Invalid:
+        raise
+    except Exception as error:  # openpyxl raises many kinds for a broken file
+        raise not_xlsx from error
+    return table
 
 
 def _cell_text(cell: Any) -> str:

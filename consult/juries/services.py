@@ -9,9 +9,7 @@ plain objects and stores what it returns.
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import re
 import unicodedata
 from collections.abc import Iterable, Sequence
@@ -37,6 +35,7 @@ from analysis.sortition import (
     select_panel,
 )
 from analysis.sortition import replace_member as choose_replacement
+from consult.cells import csv_text, from_spreadsheet, safe_csv
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
@@ -583,7 +582,7 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
 
 def categories_csv(jury: Jury) -> str:
     """The jury's quotas as a categories file."""
-    return categories_to_csv(jury_quotas(jury))
+    return safe_csv(categories_to_csv(jury_quotas(jury)))
 
 
 # --- the pool as the lottery sees it ----------------------------------------------------
@@ -676,7 +675,7 @@ def anonymised_pool_csv(jury: Jury) -> str:
     """The eligible pool as a respondents file: id, one column per category, household
     pseudonym. Enough to re-run the lottery; no names or contact details."""
     pool = build_pool(jury)
-    return respondents_to_csv(pool.respondents, pool.categories)
+    return safe_csv(respondents_to_csv(pool.respondents, pool.categories))
 
 
 FULL_EXPORT_COLUMNS = (
@@ -704,15 +703,13 @@ def export_full_pool(jury: Jury, *, actor: Any) -> str:
 def full_pool_csv(jury: Jury) -> str:
     """Every registrant, with contact details (personal data: officers only), as a
     respondents file that can be imported again."""
-    out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
     names = [category.name for category in jury.categories]
-    writer.writerow(["id", *names, *FULL_EXPORT_COLUMNS])
+    rows: list[list[Any]] = [["id", *names, *FULL_EXPORT_COLUMNS]]
     for registrant in db.session.scalars(
         select(Registrant).where(Registrant.jury_id == jury.id).order_by(Registrant.id)
     ):
         features = registrant.features or {}
-        writer.writerow(
+        rows.append(
             [
                 registrant.id,
                 *(features.get(name, "") for name in names),
@@ -728,7 +725,7 @@ def full_pool_csv(jury: Jury) -> str:
                 registrant.created_at.isoformat() if registrant.created_at else "",
             ]
         )
-    return out.getvalue()
+    return csv_text(rows)
 
 
 # column-name variants for contact details in a respondents file (compared normalised)
@@ -815,7 +812,7 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
 
         def get(name: str, extra: Any = extra) -> str:
             column = columns.get(name)
-            return _clean(extra.get(column, "")) if column else ""
+            return from_spreadsheet(_clean(extra.get(column, ""))) if column else ""
 
         first, last = get("first_name"), get("last_name")
         if not first and not last and get("full_name"):

@@ -18,6 +18,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
+from analysis.io import InputError, decode_text
 from consult import signals
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
@@ -217,15 +218,11 @@ def import_pool(slug: str) -> ResponseReturnValue:
 
 
 def _read_upload(form: Any) -> str | None:
-    raw = form.file.data.read()
     try:
-        return raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        try:
-            return raw.decode("cp1252")
-        except UnicodeDecodeError:
-            form.file.errors = ["The file must be a CSV file saved as UTF-8 text"]
-            return None
+        return decode_text(form.file.data.read(), "The file")[0]
+    except InputError as error:
+        form.file.errors = [str(error)]
+        return None
 
 
 @bp.route("/<slug>/pool/export.csv")

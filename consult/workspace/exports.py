@@ -1,6 +1,10 @@
 """Exports of a consultation's analysis: XLSX workbook, CSV of coded answers, a DOCX
 summary report a council can file (charts drawn with matplotlib's Agg backend), and
-anonymised JSON open data. Published text is always the redacted text."""
+anonymised JSON open data. Published text is always the redacted text.
+
+Every spreadsheet cell goes through `consult.cells.spreadsheet_value` (no formulas from
+residents' words) and every piece of text in the DOCX through `consult.cells.xml_text`
+(no control character can break the file)."""
 
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from consult.cells import spreadsheet_row, spreadsheet_value, xml_text
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -27,6 +32,7 @@ from consult.workspace import charts, queries
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
 
+MAX_COLUMN_WIDTH = 60  # characters: a column of long answers still leaves the others on screen
 ANSWER_COLUMNS = [
     "response",
     "respondent_type",
@@ -103,7 +109,8 @@ def _responses_for(themes: list[Theme]) -> dict[int, CouncilResponse]:
 
 
 def _sheet_title(text: str, used: set[str]) -> str:
-    title = re.sub(r"[\[\]\*\?/\\:]", " ", text).strip()[:31] or "Sheet"
+    title = re.sub(r"[\[\]\*\?/\\:]", " ", " ".join(xml_text(text).split()))
+    title = title.strip(" '")[:31].strip(" '") or "Sheet"
     base, number = title, 2
     while title in used:
         suffix = f" ({number})"
@@ -113,26 +120,52 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
+def _append(sheet: Any, row: list[Any]) -> None:
+    sheet.append(spreadsheet_row(row))
+
+
+def _finish(sheet: Any, *, header_row: int = 1, percentages: tuple[str, ...] = ()) -> None:
+    """Make a sheet easy to read: bold header row (and title above it), frozen, with
+    filters; columns as wide as their text (up to MAX_COLUMN_WIDTH); the `percentages`
+    columns (shares from 0 to 1) shown as percentages."""
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
+    bold = Font(bold=True)
+    for row in sheet.iter_rows(max_row=header_row):
+        for cell in row:
+            cell.font = bold
+    sheet.freeze_panes = f"A{header_row + 1}"
+    if sheet.max_column and sheet.max_row >= header_row:
+        last = get_column_letter(sheet.max_column)
+        sheet.auto_filter.ref = f"A{header_row}:{last}{sheet.max_row}"
+    headers = [cell.value for cell in sheet[header_row]]
+    for index, column in enumerate(sheet.iter_cols(min_row=header_row), start=1):
+        widest = max((len(str(c.value)) for c in column if c.value is not None), default=0)
+        width = min(MAX_COLUMN_WIDTH, max(8, widest + 2))
+        sheet.column_dimensions[get_column_letter(index)].width = width
+        if index <= len(headers) and headers[index - 1] in percentages:
+            for cell in column[1:]:
+                cell.number_format = "0.0%"
+
+
 def xlsx(consultation: Consultation) -> bytes:
     """Answers (with theme codes), Themes, one sheet per closed question, Respondent profile."""
     from openpyxl import Workbook
-    from openpyxl.styles import Font
 
-    bold = Font(bold=True)
     book = Workbook()
     used: set[str] = set()
     sheet = book.active
     sheet.title = _sheet_title("Answers", used)
-    sheet.append(ANSWER_COLUMNS)
+    _append(sheet, ANSWER_COLUMNS)
     for row in _coded_answers(consultation):
-        sheet.append([row[c] for c in ANSWER_COLUMNS])
-    for cell in sheet[1]:
-        cell.font = bold
-    sheet.freeze_panes = "A2"
+        _append(sheet, [row[c] for c in ANSWER_COLUMNS])
+    _finish(sheet)
 
     figures = charts.theme_figures(consultation)
     themes_sheet = book.create_sheet(_sheet_title("Themes", used))
-    themes_sheet.append(
+    _append(
+        themes_sheet,
         [
             "question",
             "theme",
@@ -145,7 +178,7 @@ def xlsx(consultation: Consultation) -> bytes:
             "summary",
             "council response",
             "reasons",
-        ]
+        ],
     )
     run = queries.current_run(consultation_id=consultation.id)
     themes = (
@@ -158,7 +191,8 @@ def xlsx(consultation: Consultation) -> bytes:
         for item in question["themes"]:
             theme = themes[item["id"]]
             response = responses.get(theme.id)
-            themes_sheet.append(
+            _append(
+                themes_sheet,
                 [
                     question["question"],
                     theme.label,
@@ -171,27 +205,28 @@ def xlsx(consultation: Consultation) -> bytes:
                     " ".join(s["sentence"] for s in theme.summary or []),
                     STATUS_LABELS[response.status] if response else "",
                     (response.reasons or "") if response else "",
-                ]
+                ],
             )
-    for cell in themes_sheet[1]:
-        cell.font = bold
+    _finish(themes_sheet, percentages=("share",))
 
     for number, question in enumerate(charts.closed_questions(consultation), start=1):
         closed = book.create_sheet(_sheet_title(f"Closed Q{number} {question['question']}", used))
-        closed.append([question["question"]])
-        closed.append(["option", "count", "share"])
+        _append(closed, [question["question"]])
+        _append(closed, ["option", "count", "share"])
         total = sum(o["count"] for o in question["options"]) or 1
         for option in question["options"]:
-            closed.append([option["label"], option["count"], round(option["count"] / total, 4)])
-        closed["A1"].font = bold
+            _append(closed, [option["label"], option["count"], round(option["count"] / total, 4)])
+        _finish(closed, header_row=2, percentages=("share",))
 
     profile_sheet = book.create_sheet(_sheet_title("Respondent profile", used))
-    profile_sheet.append(
-        ["field", "value", "respondents", "share of those who said", "reference share", "gap"]
+    _append(
+        profile_sheet,
+        ["field", "value", "respondents", "share of those who said", "reference share", "gap"],
     )
     for field in charts.profile(consultation):
         for value in field["values"]:
-            profile_sheet.append(
+            _append(
+                profile_sheet,
                 [
                     field["label"],
                     value["value"],
@@ -199,11 +234,12 @@ def xlsx(consultation: Consultation) -> bytes:
                     value["share"],
                     value["reference"],
                     value["gap"],
-                ]
+                ],
             )
-        profile_sheet.append([field["label"], charts.NOT_SAID, field["not_said"], None, None, None])
-    for cell in profile_sheet[1]:
-        cell.font = bold
+        _append(
+            profile_sheet, [field["label"], charts.NOT_SAID, field["not_said"], None, None, None]
+        )
+    _finish(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -214,15 +250,8 @@ def csv_answers(consultation: Consultation) -> bytes:
     writer = csv.DictWriter(buffer, fieldnames=ANSWER_COLUMNS)
     writer.writeheader()
     for row in _coded_answers(consultation):
-        writer.writerow({k: _csv_safe(v) for k, v in row.items()})
+        writer.writerow({k: spreadsheet_value(v) for k, v in row.items()})
     return ("\ufeff" + buffer.getvalue()).encode("utf-8")
-
-
-def _csv_safe(value: Any) -> Any:
-    """Stop spreadsheet formula injection: a text cell starting =, +, - or @ gets a quote."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
 
 
 # --------------------------------------------------------------------------- DOCX
@@ -237,6 +266,7 @@ def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) 
     height = max(2.0, 0.45 * len(labels) + 1)
     figure, axis = plt.subplots(figsize=(6.5, height), dpi=110)
     short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
+    short = [label.replace("$", r"\$") for label in short]  # "$" would start TeX maths
     axis.barh(short[::-1], values[::-1], color="#0b4f6c")
     axis.set_title(title)
     axis.set_xlabel(xlabel)
@@ -269,6 +299,17 @@ def _line_chart(points: list[dict[str, Any]]) -> io.BytesIO:
     return buffer
 
 
+def _xml_safe(value: Any) -> Any:
+    """`value` (plain JSON-like data) with every string cleaned by `xml_text`."""
+    if isinstance(value, str):
+        return xml_text(value)
+    if isinstance(value, dict):
+        return {key: _xml_safe(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_xml_safe(item) for item in value]
+    return value
+
+
 def docx_report(consultation: Consultation) -> bytes:
     """Title page, method, headline figures, a section per question with its themes (chart,
     summary, quotes, council response), closed questions and the respondent profile."""
@@ -278,11 +319,11 @@ def docx_report(consultation: Consultation) -> bytes:
 
     council = current_app.config.get("COUNCIL_NAME", "The council")
     run = queries.current_run(consultation_id=consultation.id)
-    figures = charts.consultation_charts(consultation)
+    figures = _xml_safe(charts.consultation_charts(consultation))
     submitted = consultation.responses.filter(Response.status == "submitted").count()
     document = Document()
-    document.add_heading(consultation.title, level=0)
-    document.add_paragraph(f"Consultation report – {council}")
+    document.add_heading(xml_text(consultation.title), level=0)
+    document.add_paragraph(xml_text(f"Consultation report – {council}"))
     dates = " to ".join(
         d.date().strftime("%-d %B %Y") for d in (consultation.opens_at, consultation.closes_at) if d
     )
@@ -340,28 +381,28 @@ def docx_report(consultation: Consultation) -> bytes:
         )
         for item in shown:
             theme = themes_by_id[item["id"]]
-            document.add_heading(theme.label, level=2)
+            document.add_heading(xml_text(theme.label), level=2)
             document.add_paragraph(
                 f"{theme.size} answers ({round(theme.share * 100)}%)."
                 + (" Approved by officers." if theme.approved_at else "")
             )
-            summary = " ".join(s["sentence"] for s in theme.summary or [])
+            summary = xml_text(" ".join(s["sentence"] for s in theme.summary or []))
             if summary:
                 document.add_paragraph(summary)
             for quote in (theme.quotes or [])[:3]:
-                document.add_paragraph(f"“{quote['text']}”", style="Intense Quote")
+                document.add_paragraph(xml_text(f"“{quote['text']}”"), style="Intense Quote")
             response = responses.get(theme.id)
             if response is not None:
                 paragraph = document.add_paragraph()
                 paragraph.add_run("Council response: ").bold = True
-                paragraph.add_run(f"{STATUS_LABELS[response.status]}. {response.text}")
+                paragraph.add_run(xml_text(f"{STATUS_LABELS[response.status]}. {response.text}"))
                 if response.reasons:
                     reasons = document.add_paragraph()
                     reasons.add_run("Reasons: ").bold = True
-                    reasons.add_run(response.reasons)
+                    reasons.add_run(xml_text(response.reasons))
                 if response.updates:
                     document.add_paragraph(
-                        f"Progress: {response.progress}% – {response.updates[-1].note}"
+                        xml_text(f"Progress: {response.progress}% – {response.updates[-1].note}")
                     )
     if figures["closed"]:
         document.add_heading("Closed questions", level=1)

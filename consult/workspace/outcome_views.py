@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 from flask import Response, abort, jsonify, render_template
@@ -11,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from consult.auth.access import public
+from consult.cells import csv_text
 from consult.consultations.kinds import question_kind
 from consult.extensions import db
 from consult.models import (
@@ -156,30 +155,27 @@ def feed() -> ResponseReturnValue:
 @bp.route("/api/v1/outcomes.csv")
 @public
 def feed_csv() -> ResponseReturnValue:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow(CSV_COLUMNS)
+    rows: list[list[Any]] = [list(CSV_COLUMNS)]
     for item in payloads.published_outcomes():
-        row = [
-            item["kind"],
-            item["title"],
-            item["source"]["kind"],
-            item["source"]["slug"],
-            item["source"]["title"],
-            item["response"]["status"],
-            item["response"]["text"],
-            item["response"]["reasons"] or "",
-            item["owner"],
-            item["due_date"] or "",
-            item["progress"],
-            item["published_at"],
-            item["updated_at"],
-        ]
-        writer.writerow(
-            ["'" + v if isinstance(v, str) and v[:1] in ("=", "+", "-", "@") else v for v in row]
+        rows.append(
+            [
+                item["kind"],
+                item["title"],
+                item["source"]["kind"],
+                item["source"]["slug"],
+                item["source"]["title"],
+                item["response"]["status"],
+                item["response"]["text"],
+                item["response"]["reasons"] or "",
+                item["owner"],
+                item["due_date"] or "",
+                item["progress"],
+                item["published_at"],
+                item["updated_at"],
+            ]
         )
     return Response(
-        buffer.getvalue(),
+        csv_text(rows),
         mimetype="text/csv",
         headers={"Content-Disposition": 'inline; filename="outcomes.csv"'},
     )

@@ -116,3 +116,29 @@ def test_csv_and_open_data_are_redacted_and_anonymous(app, officer_client, close
     assert all(t["council_response"] is None for t in data["themes"])  # none published yet
     with app.app_context():
         assert db.session.scalars(select(Theme)).first() is not None
+
+
+def test_xlsx_sheets_have_frozen_filtered_headers_fitted_widths_and_percentages(
+    app, officer_client, closed_consultation
+):
+    _analysed(app, officer_client, closed_consultation)
+    response = officer_client.get(
+        f"/workspace/consultations/{closed_consultation['id']}/export.xlsx"
+    )
+    book = load_workbook(io.BytesIO(response.data))
+    closed_name = next(n for n in book.sheetnames if n.startswith("Closed Q1"))
+    for name, header_row in (("Answers", 1), ("Themes", 1), (closed_name, 2)):
+        sheet = book[name]
+        assert sheet.freeze_panes == f"A{header_row + 1}", name
+        assert sheet.auto_filter.ref.startswith(f"A{header_row}:"), name
+        assert all(cell.font.bold for cell in sheet[header_row]), name
+    answers = book["Answers"]
+    assert 8 < answers.column_dimensions["E"].width <= 60  # the answers: wide, capped
+    assert answers.column_dimensions["A"].width < answers.column_dimensions["E"].width
+    themes = book["Themes"]
+    share = [c.value for c in themes[1]].index("share") + 1
+    assert all(row[share - 1].number_format == "0.0%" for row in themes.iter_rows(min_row=2))
+    closed = book[closed_name]
+    assert closed.cell(row=3, column=3).number_format == "0.0%"
+    profile = book["Respondent profile"]
+    assert profile.cell(row=2, column=4).number_format == "0.0%"
