@@ -5,8 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from consult.consultations.about_you import ABOUT_YOU_CHOICES
 from consult.consultations.kinds import KINDS, answer_schema
-from consult.consultations.services import ABOUT_YOU_CHOICES
 
 ERROR = {"$ref": "#/components/schemas/Error"}
 
