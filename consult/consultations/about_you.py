@@ -10,11 +10,10 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
+from flask import current_app
 
 from consult.errors import Invalid
 from consult.models import Consultation, RespondentProfile, Response, utcnow
-
-PROFILE_RETENTION = timedelta(days=365)  # personal data kept a year after closing
 
 PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
 ABOUT_YOU_CHOICES: dict[str, list[tuple[str, str]]] = {
@@ -172,8 +171,7 @@ def apply_about_you(response: Response, about: Mapping[str, Any], consultation: 
         setattr(profile, name, value)
     if about.get("consent"):
         profile.consented_at = profile.consented_at or _now()
-    closes = consultation.closes_at or _now()
-    profile.erase_after = closes + PROFILE_RETENTION
+    profile.erase_after = profile_erase_after(consultation)
     response.profile = profile
 
 
@@ -189,6 +187,14 @@ def about_you_of(response: Response) -> dict[str, Any]:
     for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district"):
         about[name] = getattr(profile, name) if profile else None
     return about
+
+
+def profile_erase_after(consultation: Consultation, now: datetime | None = None) -> datetime:
+    """When an "about you" profile given to `consultation` is due to be erased: the
+    RETAIN_ABOUT_YOU_DAYS setting after it closes (after `now` for one with no closing
+    date). The purge (consult/privacy/retention.py) reads this date."""
+    closes = consultation.closes_at or now or _now()
+    return closes + timedelta(days=int(current_app.config["RETAIN_ABOUT_YOU_DAYS"]))
 
 
 def _now() -> datetime:

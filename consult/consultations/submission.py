@@ -16,7 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
-from consult.consultations.about_you import PROFILE_RETENTION, apply_about_you, clean_about_you
+from consult.consultations.about_you import apply_about_you, clean_about_you, profile_erase_after
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import (
     clean_answer,
@@ -277,7 +277,7 @@ def submit_via_api(
                     "response_id": response_id,
                     **personal,
                     "consented_at": now,
-                    "erase_after": (consultation.closes_at or now) + PROFILE_RETENTION,
+                    "erase_after": profile_erase_after(consultation, now),
                 }
             ],
         )

@@ -336,9 +336,14 @@ def receipt(slug: str, reference: str) -> Any:
     )
     if response is None or response.status != "submitted":
         abort(404)
+    token = _draft_tokens().get(str(consultation.id))
+    own_link = token if submission.draft_for_token(consultation, token) is response else None
     return render_template(
         "consultations/receipt.html",
         consultation=consultation,
         response=response,
         emailed=bool(response.profile and response.profile.email),
+        delete_url=url_for("privacy.delete_own_response", slug=consultation.slug, token=own_link)
+        if own_link
+        else None,
     )
