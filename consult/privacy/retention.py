@@ -91,12 +91,8 @@ def purge(*, dry_run: bool = False, now: datetime | None = None) -> Purge:
     )
     draft_ids = list(db.session.scalars(drafts))
     done.drafts_deleted = len(draft_ids)
-    if draft_ids and not dry_run:
-        db.session.execute(
-            delete(Response)
-            .where(Response.id.in_(draft_ids))
-            .execution_options(synchronize_session=False)
-        )
+    if not dry_run:
+        _delete(Response, draft_ids)
 
     # a response's personal data: email, resume link, the unredacted original text
     emailed = select(RespondentProfile.response_id).where(RespondentProfile.email.is_not(None))
@@ -136,14 +132,12 @@ def purge(*, dry_run: bool = False, now: datetime | None = None) -> Purge:
             ),
         )
     )
+    if draft_ids:  # deleted with their drafts above (counted there, even in a dry run)
+        profiles = profiles.where(RespondentProfile.response_id.not_in(draft_ids))
     profile_ids = list(db.session.scalars(profiles))
     done.about_you_profiles = len(profile_ids)
-    if profile_ids and not dry_run:
-        db.session.execute(
-            delete(RespondentProfile)
-            .where(RespondentProfile.id.in_(profile_ids))
-            .execution_options(synchronize_session=False)
-        )
+    if not dry_run:
+        _delete(RespondentProfile, profile_ids)
 
     # registrants not selected, once the panel has been confirmed long enough ago
     drawn = select(SelectionDraw.jury_id).where(
@@ -185,6 +179,13 @@ def purge(*, dry_run: bool = False, now: datetime | None = None) -> Purge:
         AuditEntry.record(PURGED, **asdict(done))
     db.session.flush()
     return done
+
+
+def _delete(model: Any, ids: list[int]) -> None:
+    if ids:
+        db.session.execute(
+            delete(model).where(model.id.in_(ids)).execution_options(synchronize_session=False)
+        )
 
 
 def _drop_response_personal_data(response: Response) -> None:

@@ -31,6 +31,12 @@ QUESTIONS: list[dict[str, Any]] = [
 
 
 @pytest.fixture
+def free_text() -> str:
+    """What `make_response` writes as the resident's free-text answer."""
+    return FREE_TEXT
+
+
+@pytest.fixture
 def officer(app: Flask, make_user, sign_in) -> Callable[..., FlaskClient]:  # type: ignore[no-untyped-def]
     """A client signed in as staff with `role` (an officer by default)."""
     counter = iter(range(1, 1000))
