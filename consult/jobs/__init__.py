@@ -178,16 +178,12 @@ def execute_in_app(app: Flask, execute: Callable[[int], None], run_id: int) -> N
 
 def work(app: Flask | None = None, *, burst: bool = False) -> bool:
     """Process the job queue (every kind of job) until stopped (or, with `burst`, until
-        it is empty): `flask --app wsgi workspace worker [--burst]`. Each job runs in a forked
-        work horse that inherits this app; the database pool is emptied first so no horse
-        shares a connection with its parent. The daily jobs (`consult.jobs.daily`) run in a
-    thread of this process. Returns whether any job was processed."""
+    it is empty): `flask --app wsgi workspace worker [--burst]`. Each job runs in a forked
+    work horse that inherits this app; the database pool is emptied first so no horse
+    shares a connection with its parent. Returns whether any job was processed."""
     from rq import Worker
 
-    from consult.jobs import daily
-
     app = _app(app)
-    daily.start(app)  # the worker runs the daily jobs (the data purge) on RQ
     with app.app_context():
         db.engine.dispose()
         connection = redis_connection(app)

@@ -8,7 +8,7 @@ job runs in a work horse like every other job). The job decides itself whether i
 (the purge reads when it last ran from the database, so several processes share one day's
 run).
 
-Where the clock starts: with JOB_QUEUE `rq`, in the RQ worker (`consult.jobs.work`);
+Where the clock starts: with JOB_QUEUE `rq`, in the RQ worker (`flask --app wsgi workspace worker`);
 otherwise in the web process at its first request (`start_with_first_request`). Never in
 a command-line run or in tests (`TESTING`), which call the job themselves."""
 
