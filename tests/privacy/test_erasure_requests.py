@@ -247,3 +247,23 @@ def test_erasing_twice_says_it_was_already_erased(app, officer, make_response):
     assert "Already erased before: 1" in again.get_data(as_text=True)
     with app.app_context():
         assert db.session.scalar(select(func.count(Answer.id))) == 2
+
+
+def test_erased_records_still_show_on_the_officers_pages(
+    app, officer, make_registrant, make_response
+):
+    from consult.models import Jury
+
+    registrant_id = make_registrant()
+    made = make_response()
+    client = officer()
+    assert _erase(client, "registrant", str(registrant_id)).status_code == 200
+    assert _erase(client, "reference", made["reference"]).status_code == 200
+    with app.app_context():
+        slug = db.session.get(Jury, db.session.get(Registrant, registrant_id).jury_id).slug
+    pool = client.get(f"/juries/{slug}/pool")
+    assert pool.status_code == 200 and "sam.smith@example.org" not in pool.get_data(as_text=True)
+    assert client.get(f"/juries/{slug}/pool/{registrant_id}").status_code == 200
+    audit = officer("admin").get("/admin/audit")
+    assert audit.status_code == 200
+    assert audit.get_data(as_text=True).count("personal_data.erased") == 2
