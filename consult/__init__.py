@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         juries,
         live,
+        privacy,
         security,
         workspace,
     )
@@ -88,6 +89,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         workspace.outcomes_bp,
         admin.bp,
         api.bp,
+        privacy.bp,
     ):
         app.register_blueprint(blueprint)
     csrf.exempt(api.bp)
@@ -101,6 +103,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     errors.register(app, socketio)
     security.register(app)
     cli.register(app)
+    _register_daily_jobs(app)
     app.jinja_env.globals["council_name"] = app.config["COUNCIL_NAME"]
     return app
 
@@ -121,6 +124,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
     from consult.live import views as live_views
+    from consult.privacy import cli as privacy_cli
+    from consult.privacy import views as privacy_views
     from consult.workspace import cli as workspace_cli
     from consult.workspace import outcome_views as workspace_outcome_views
     from consult.workspace import views as workspace_views
@@ -138,10 +143,23 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_views,
         live_cli,
         live_views,
+        privacy_cli,
+        privacy_views,
         workspace_cli,
         workspace_outcome_views,
         workspace_views,
     )
+
+
+def _register_daily_jobs(app: Flask) -> None:
+    """The job runner's daily clock (consult/jobs/daily.py): the data purge, where
+    DATA_PURGE_DAILY is on; otherwise cron runs `flask --app wsgi data purge`."""
+    from consult.jobs import daily
+    from consult.privacy import retention
+
+    if app.config.get("DATA_PURGE_DAILY"):
+        daily.register(app, "data purge", retention.daily_purge)
+        daily.start_with_first_request(app)
 
 
 def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:

@@ -22,6 +22,17 @@ def _secret_key(instance_path: str) -> str:
     return path.read_text().strip()
 
 
+def _days(name: str, default: int) -> int:
+    """A whole number of days from the environment (at least 1: zero would erase at once)."""
+    value = os.environ.get(name)
+    if value is None or not value.strip():
+        return default
+    days = int(value)
+    if days < 1:
+        raise ValueError(f"{name} must be at least 1 (days), not {value!r}")
+    return days
+
+
 def _flag(name: str, default: bool) -> bool:
     value = os.environ.get(name)
     if value is None:
@@ -145,5 +156,18 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "DRAW_TIME_LIMIT": int(os.environ.get("DRAW_TIME_LIMIT", "3600")),
         "DRAW_NICENESS": int(os.environ.get("DRAW_NICENESS", "10")),
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
+        # How long each kind of personal data is kept (days), read by `flask --app wsgi
+        # data purge`, the daily purge and the /privacy page (consult/privacy,
+        # docs/privacy.md): a response's contact email, resume link and the unredacted
+        # original of its free text, counted from the consultation's close; the "about
+        # you" profile, from the close too; registrants not selected, from the confirmed
+        # draw; jurors (and their own words), from the day the jury was marked finished.
+        "RETAIN_RESPONSE_PERSONAL_DAYS": _days("RETAIN_RESPONSE_PERSONAL_DAYS", 365),
+        "RETAIN_ABOUT_YOU_DAYS": _days("RETAIN_ABOUT_YOU_DAYS", 365),
+        "RETAIN_REGISTRANTS_NOT_SELECTED_DAYS": _days("RETAIN_REGISTRANTS_NOT_SELECTED_DAYS", 180),
+        "RETAIN_JURORS_AFTER_JURY_DAYS": _days("RETAIN_JURORS_AFTER_JURY_DAYS", 365),
+        # the purge runs once a day by itself: in the web process (JOB_QUEUE thread) or
+        # the RQ worker (JOB_QUEUE rq); off, run the command from cron instead
+        "DATA_PURGE_DAILY": _flag("DATA_PURGE_DAILY", True),
         "MAX_CONTENT_LENGTH": 20 * 1024 * 1024,
     }

@@ -6,8 +6,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from consult.consultations.about_you import ABOUT_YOU_CHOICES
 from consult.consultations.kinds import KINDS, answer_schema, question_kind
-from consult.consultations.services import ABOUT_YOU_CHOICES
 from consult.models import Consultation
 from consult.workspace.services import STATUS_LABELS
 

@@ -18,7 +18,7 @@ from sqlalchemy.orm import selectinload
 from consult.api import bp
 from consult.api.openapi import document
 from consult.auth.access import public
-from consult.consultations import payloads, services
+from consult.consultations import payloads, services, submission
 from consult.consultations.limits import submit_rate_limit
 from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
@@ -125,16 +125,16 @@ def submit(slug: str) -> Any:
             fields={"body": 'Send a JSON object like {"answers": {"12": "text"}}'},
         )
     try:
-        response, created = services.submit_via_api(consultation, body, idempotency_key=key)
+        response, created = submission.submit_via_api(consultation, body, idempotency_key=key)
         db.session.commit()
     except IntegrityError:
         db.session.rollback()  # the same key raced in from a retry: answer with the first
         if key is None:
             raise
-        first = services.response_for_key(services.api_idempotency_key(consultation, key))
+        first = submission.response_for_key(submission.api_idempotency_key(consultation, key))
         if first is None:
             raise
-        response, created = services.replay(first, services.body_fingerprint(body)), False
+        response, created = submission.replay(first, submission.body_fingerprint(body)), False
     return jsonify(payloads.receipt(response)), 201 if created else 200
 
 

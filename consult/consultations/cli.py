@@ -10,7 +10,7 @@ from datetime import timedelta
 import click
 from sqlalchemy import func, select
 
-from consult.consultations import bp, services
+from consult.consultations import bp, services, submission
 from consult.extensions import db
 from consult.models import ApiToken, AuditEntry, Consultation, Question, User, utcnow
 
@@ -100,4 +100,4 @@ def count_command(slug: str) -> None:
     consultation = services.consultation_by_slug(slug, with_questions=False)
     if consultation is None:
         raise click.ClickException(f"There is no consultation {slug}.")
-    click.echo(services.count_submitted(consultation))
+    click.echo(submission.count_submitted(consultation))

@@ -10,9 +10,9 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from consult.consultations.about_you import ABOUT_YOU_CHOICES, ABOUT_YOU_LABELS
 from consult.consultations.forms import LONDON
 from consult.consultations.kinds import question_kind
-from consult.consultations.services import ABOUT_YOU_CHOICES, ABOUT_YOU_LABELS
 from consult.extensions import db
 from consult.models import Answer, Consultation, RespondentProfile, Response
 

@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from analysis.io import InputError, csv_records, decode_text
-from consult.consultations import services
+from consult.consultations import about_you, services, submission
 from consult.consultations.forms import LONDON
 from consult.consultations.kinds import normal, question_kind
 from consult.errors import Conflict, Invalid
@@ -253,7 +253,7 @@ def check_row(
             about_raw[name] = cell.lower() if name == "respondent_type" else cell
     about: dict[str, Any] = {}
     try:
-        about = services.clean_about_you(about_raw, consent_required=False)
+        about = about_you.clean_about_you(about_raw, consent_required=False)
     except Invalid as error:
         problems.extend(f"{dict(PROFILE_FIELDS)[k]}: {v}" for k, v in error.fields.items())
     submitted_at = None
@@ -301,7 +301,7 @@ def run_import(
         db.session.flush()
         return ImportResult(imported=0, failed=failed)
     for number, values, about, submitted_at in checked:
-        services.build_response(
+        submission.build_response(
             consultation,
             values,
             about,

@@ -12,7 +12,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.auth.access import staff_required
-from consult.consultations import bp, imports, services
+from consult.consultations import bp, imports, services, submission
 from consult.consultations import dashboard as dashboards
 from consult.consultations.forms import (
     ConsultationForm,
@@ -59,7 +59,7 @@ def manage_index() -> Any:
     ).all()
     if services.refresh_all(consultations):
         db.session.commit()
-    counts = {c.id: services.count_submitted(c) for c in consultations}
+    counts = {c.id: submission.count_submitted(c) for c in consultations}
     return render_template(
         "consultations/manage/index.html", consultations=consultations, counts=counts
     )
@@ -131,7 +131,7 @@ def manage_show(slug: str) -> Any:
     return render_template(
         "consultations/manage/show.html",
         consultation=consultation,
-        count=services.count_submitted(consultation),
+        count=submission.count_submitted(consultation),
         editable=consultation.status == "draft" and consultation.published_at is None,
     )
 

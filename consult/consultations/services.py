@@ -1,5 +1,6 @@
 """Consultation rules (the verbs): status by date, designing questions, checking answers,
-drafts and resume tokens, submission with idempotency, moderation and duplication.
+moderation and duplication. Sending a response lives in `submission`, the "about you"
+part in `about_you`.
 
 Services take `actor=` where a person acts, change rows, record audit entries and flush;
 the caller (a view, an API endpoint or a CLI command) commits."""
@@ -7,16 +8,14 @@ the caller (a view, an API endpoint or a CLI command) commits."""
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import secrets
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-from sqlalchemy import func, insert, select, update
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from consult.consultations.kinds import KINDS, AnswerError, question_kind
@@ -28,7 +27,6 @@ from consult.models import (
     Consultation,
     ConsultationDocument,
     Question,
-    RespondentProfile,
     Response,
     User,
     utcnow,
@@ -36,57 +34,6 @@ from consult.models import (
 
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L, U
 PUBLIC_STATUSES = ("open", "closed", "analysed", "responded")
-PROFILE_RETENTION = timedelta(days=365)  # personal data kept a year after closing
-
-PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
-ABOUT_YOU_CHOICES: dict[str, list[tuple[str, str]]] = {
-    "age_band": [
-        ("16-24", "16 to 24"),
-        ("25-34", "25 to 34"),
-        ("35-44", "35 to 44"),
-        ("45-54", "45 to 54"),
-        ("55-64", "55 to 64"),
-        ("65-74", "65 to 74"),
-        ("75+", "75 or over"),
-        PREFER_NOT,
-    ],
-    "gender": [
-        ("woman", "Woman"),
-        ("man", "Man"),
-        ("non_binary", "Non-binary"),
-        ("self_describe", "I describe myself another way"),
-        PREFER_NOT,
-    ],
-    "ethnicity": [
-        ("asian", "Asian or Asian British"),
-        ("black", "Black, Black British, Caribbean or African"),
-        ("mixed", "Mixed or multiple ethnic groups"),
-        ("white", "White"),
-        ("other", "Another ethnic group"),
-        PREFER_NOT,
-    ],
-    "disability": [("yes", "Yes"), ("no", "No"), PREFER_NOT],
-}
-ABOUT_YOU_LABELS = {
-    "age_band": "Your age",
-    "gender": "Your gender",
-    "ethnicity": "Your ethnic group",
-    "disability": "Do you have a disability or long-term health condition?",
-    "postcode_district": "The first part of your postcode",
-}
-POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
-ABOUT_YOU_FIELDS = (
-    "respondent_type",
-    "organisation_name",
-    "email",
-    "age_band",
-    "gender",
-    "ethnicity",
-    "disability",
-    "postcode_district",
-    "wants_updates",
-    "consent",
-)
 
 
 def _now() -> datetime:
@@ -513,7 +460,7 @@ def answer_from_form(question: Question, form: Any) -> Any:
     return question_kind(question.kind).from_form(question, form)
 
 
-def _store_answer(response: Response, question: Question, value: Any) -> Answer | None:
+def store_answer(response: Response, question: Question, value: Any) -> Answer | None:
     """Upsert (or remove, for None) a response's answer row, redacting free text."""
     existing = next((a for a in response.answers if a.question_id == question.id), None)
     if value is None:
@@ -557,424 +504,6 @@ def clean_answers(
     return values, errors
 
 
-def clean_about_you(
-    data: Mapping[str, Any] | None, *, consent_required: bool, strict: bool = False
-) -> dict[str, Any]:
-    """Check "about you" data. Returns cleaned values; raises Invalid with fields keyed by
-    name. `consent` must be true when any personal data is given and consent_required.
-    `strict` (the API): values must already be tidy (no spaces to trim, real booleans)."""
-    data = dict(data or {})
-    fields: dict[str, str] = {}
-    if strict:
-        for name, value in data.items():
-            if name in ("wants_updates", "consent") and not isinstance(value, bool):
-                fields[name] = "Send true or false"
-            elif isinstance(value, str) and value != value.strip():
-                fields[name] = "Remove the spaces at the start or end"
-    cleaned: dict[str, Any] = {}
-    unknown = set(data) - set(ABOUT_YOU_FIELDS)
-    for name in sorted(unknown):
-        fields[name] = "This is not one of the 'about you' questions"
-    respondent_type = data.get("respondent_type") or "individual"
-    if respondent_type not in ("individual", "organisation"):
-        fields["respondent_type"] = (
-            "Select whether you are responding as an individual or for an organisation"
-        )
-    cleaned["respondent_type"] = respondent_type
-    organisation = data.get("organisation_name")
-    if organisation is not None and not isinstance(organisation, str):
-        fields["organisation_name"] = "Enter the organisation's name as text"
-        organisation = None
-    organisation = (organisation or "").strip()
-    if respondent_type == "organisation" and not organisation:
-        fields["organisation_name"] = "Enter the name of the organisation you are responding for"
-    elif len(organisation) > 200:
-        fields["organisation_name"] = "The organisation's name must be 200 characters or fewer"
-    cleaned["organisation_name"] = (
-        (organisation or None) if respondent_type == "organisation" else None
-    )
-    email = data.get("email")
-    if email is not None and not isinstance(email, str):
-        fields["email"] = "Enter an email address like name@example.com"
-        email = None
-    email = (email or "").strip()
-    if email:
-        try:
-            email = validate_email(email, check_deliverability=False).normalized
-        except EmailNotValidError:
-            fields["email"] = "Enter an email address in the correct format, like name@example.com"
-    cleaned["email"] = email or None
-    for name, choices in ABOUT_YOU_CHOICES.items():
-        value = data.get(name)
-        if value in (None, ""):
-            cleaned[name] = None
-        elif value not in [v for v, _ in choices]:
-            fields[name] = f"Select one of the options for '{ABOUT_YOU_LABELS[name].lower()}'"
-        else:
-            cleaned[name] = value
-    district = data.get("postcode_district")
-    if district is not None and not isinstance(district, str):
-        district = "?"
-    district = (district or "").strip().upper()
-    if strict and district and data.get("postcode_district") not in (district, "prefer_not_to_say"):
-        fields["postcode_district"] = "Use capital letters, like RV2"
-    elif district and district != "PREFER_NOT_TO_SAY" and not POSTCODE_DISTRICT.match(district):
-        fields["postcode_district"] = (
-            "Enter only the first part of your postcode, like RV2 (not the whole postcode)"
-        )
-    cleaned["postcode_district"] = (
-        "prefer_not_to_say" if district == "PREFER_NOT_TO_SAY" else (district or None)
-    )
-    wants_updates = data.get("wants_updates", False)
-    cleaned["wants_updates"] = wants_updates in (True, "yes", "true", "on", "1")
-    consent = data.get("consent", False)
-    cleaned["consent"] = consent in (True, "yes", "true", "on", "1")
-    gives_personal_data = any(
-        cleaned.get(name) not in (None, "prefer_not_to_say")
-        for name in ("email", *ABOUT_YOU_CHOICES, "postcode_district")
-    )
-    if consent_required and gives_personal_data and not cleaned["consent"]:
-        fields["consent"] = (
-            "Confirm that you agree to us keeping the information about you, or leave those "
-            "questions blank"
-        )
-    if fields:
-        raise Invalid("Check the information about you.", fields=fields)
-    if strict and data.get("email") and len(data["email"]) > 254:
-        raise Invalid("Check the information about you.", fields={"email": "Too long"})
-    return cleaned
-
-
-def answers_as_text(response: Response) -> str:
-    """The answers of a response as plain text, question by question (for the copy a
-    resident is emailed): what they wrote, as they wrote it."""
-    answers = {answer.question_id: answer for answer in response.answers}
-    blocks = []
-    for number, question in enumerate(response.consultation.questions, start=1):
-        answer = answers.get(question.id)
-        text = (
-            "Not answered"
-            if answer is None
-            else question_kind(question.kind).answer_text(question, answer, originals=True)
-        )
-        blocks.append(f"{number}. {question.prompt}\n{text}")
-    return "\n\n".join(blocks) + "\n"
-
-
-def check_updates_have_an_email(data: Mapping[str, Any]) -> None:
-    """A resident who asks to hear when the council publishes its response must give an
-    email address to hear it at (the form checks this on "Save and continue"; drafts saved
-    as they type may be incomplete). Raises Invalid on the email field."""
-    wants = data.get("wants_updates") in (True, "yes", "true", "on", "1")
-    email = data.get("email")
-    if wants and not (isinstance(email, str) and email.strip()):
-        raise Invalid(
-            "Check the information about you.",
-            fields={
-                "email": "Enter your email address, so that we can tell you when the council "
-                "publishes its response"
-            },
-        )
-
-
-def _apply_about_you(response: Response, about: Mapping[str, Any], consultation: Consultation):
-    response.respondent_type = about.get("respondent_type") or "individual"
-    response.organisation_name = about.get("organisation_name")
-    response.wants_updates = bool(about.get("wants_updates")) and bool(about.get("email"))
-    personal = {
-        name: about.get(name)
-        for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district")
-    }
-    if not any(personal.values()):
-        if response.profile is not None:
-            response.profile = None
-        return
-    profile = response.profile or RespondentProfile()
-    for name, value in personal.items():
-        setattr(profile, name, value)
-    if about.get("consent"):
-        profile.consented_at = profile.consented_at or _now()
-    closes = consultation.closes_at or _now()
-    profile.erase_after = closes + PROFILE_RETENTION
-    response.profile = profile
-
-
-def about_you_of(response: Response) -> dict[str, Any]:
-    """The draft's "about you" values as the form and the check page show them."""
-    profile = response.profile
-    about: dict[str, Any] = {
-        "respondent_type": response.respondent_type,
-        "organisation_name": response.organisation_name or "",
-        "wants_updates": response.wants_updates,
-        "consent": bool(profile and profile.consented_at),
-    }
-    for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district"):
-        about[name] = getattr(profile, name) if profile else None
-    return about
-
-
-# --- drafts (the HTML journey) ------------------------------------------------------------
-
-
-def start_draft(consultation: Consultation) -> tuple[Response, str]:
-    """A new draft response and its resume token (only the token's hash is stored)."""
-    require_open(consultation)
-    token = secrets.token_urlsafe(24)
-    response = Response(
-        consultation=consultation,
-        reference=new_reference(),
-        status="draft",
-        channel="online",
-        respondent_type="individual",
-        resume_token_hash=hash_token(token),
-    )
-    db.session.add(response)
-    db.session.flush()
-    return response, token
-
-
-def draft_for_token(consultation: Consultation, token: str | None) -> Response | None:
-    """The response (draft or submitted) a resume token belongs to, for this consultation."""
-    if not token:
-        return None
-    return db.session.scalar(
-        select(Response)
-        .where(
-            Response.resume_token_hash == hash_token(token),
-            Response.consultation_id == consultation.id,
-        )
-        .options(selectinload(Response.answers), selectinload(Response.profile))
-    )
-
-
-def save_draft_answer(response: Response, question: Question, raw: Any) -> None:
-    """Save one answer to a draft (required questions may still be blank).
-    Raises AnswerError (nothing saved) or Conflict once submitted or closed."""
-    if response.status != "draft":
-        raise Conflict("This response has already been sent.")
-    require_open(response.consultation)
-    value = clean_answer(question, raw)
-    _store_answer(response, question, value)
-    response.updated_at = _now()
-    db.session.flush()
-
-
-def save_draft_about_you(response: Response, data: Mapping[str, Any]) -> None:
-    """Save the "about you" part of a draft. Raises Invalid (fields keyed by name)."""
-    if response.status != "draft":
-        raise Conflict("This response has already been sent.")
-    about = clean_about_you(data, consent_required=False)
-    _apply_about_you(response, about, response.consultation)
-    db.session.flush()
-
-
-def missing_required(response: Response) -> list[Question]:
-    answered = {a.question_id for a in response.answers}
-    return [q for q in response.consultation.questions if q.required and q.id not in answered]
-
-
-def submit_draft(response: Response, *, form_token: str, consent: bool) -> bool:
-    """Send a draft. Returns True if this call submitted it, False if it was already sent
-    (a double click or a retried POST: the caller shows the same receipt).
-    Raises Invalid listing required questions left blank or missing consent."""
-    if response.status == "submitted":
-        return False
-    require_open(response.consultation)
-    problems: dict[str, str] = {}
-    for question in missing_required(response):
-        problems[f"q{question.id}"] = f"Answer question {question.position + 1}: it is required"
-    profile = response.profile
-    if profile is not None and not consent:
-        problems["consent"] = (
-            "Confirm that you agree to us keeping the information about you, or remove it"
-        )
-    if problems:
-        raise Invalid("Your response is not ready to send.", fields=problems)
-    if profile is not None:
-        profile.consented_at = profile.consented_at or _now()
-    key = f"web:{form_token[:90]}" if form_token else None
-    result = db.session.execute(
-        update(Response)
-        .where(Response.id == response.id, Response.status == "draft")
-        .values(status="submitted", submitted_at=_now(), idempotency_key=key)
-        .execution_options(synchronize_session=False)
-    )
-    db.session.flush()
-    db.session.refresh(response)
-    return result.rowcount == 1
-
-
-# --- whole responses (the API, imports) ----------------------------------------------------
-
-
-def build_response(
-    consultation: Consultation,
-    values: Mapping[int, Any],
-    about: Mapping[str, Any],
-    *,
-    channel: str,
-    idempotency_key: str | None = None,
-    submitted_at: datetime | None = None,
-) -> Response:
-    """A submitted response with its answers and profile, added to the session (no flush)."""
-    questions = {q.id: q for q in consultation.questions}
-    response = Response(
-        consultation_id=consultation.id,
-        reference=new_reference(),
-        status="submitted",
-        channel=channel,
-        idempotency_key=idempotency_key,
-        submitted_at=submitted_at or _now(),
-        respondent_type="individual",
-        answers=[],
-    )
-    for question_id, value in values.items():
-        _store_answer(response, questions[question_id], value)
-    _apply_about_you(response, about, consultation)
-    db.session.add(response)
-    return response
-
-
-def api_idempotency_key(consultation: Consultation, key: str) -> str:
-    return f"api:{consultation.id}:{key}"
-
-
-def response_for_key(key: str) -> Response | None:
-    return db.session.scalar(select(Response).where(Response.idempotency_key == key))
-
-
-def body_fingerprint(body: Any) -> str:
-    """SHA-256 of a JSON body, independent of key order and spacing."""
-    canonical = json.dumps(body, sort_keys=True, separators=(",", ":"), ensure_ascii=False)
-    return hashlib.sha256(canonical.encode()).hexdigest()
-
-
-def replay(existing: Response, fingerprint: str | None) -> Receipt:
-    """The first response's receipt for a retried Idempotency-Key, provided the retry
-    sent the same body; a different body under a used key is a client error (IETF
-    idempotency-key draft: 422), and nothing is stored."""
-    if fingerprint and existing.request_fingerprint not in (None, fingerprint):
-        raise Invalid(
-            "This Idempotency-Key was already used with a different response. "
-            "Use a new key for a new response.",
-            fields={"Idempotency-Key": "Already used with a different body"},
-        )
-    return _receipt(existing)
-
-
-@dataclass(frozen=True)
-class Receipt:
-    reference: str
-    status: str
-    submitted_at: datetime | None
-
-
-def _receipt(response: Response) -> Receipt:
-    return Receipt(response.reference, response.status, response.submitted_at)
-
-
-def submit_via_api(
-    consultation: Consultation, body: Any, *, idempotency_key: str | None
-) -> tuple[Receipt, bool]:
-    """Store a submitted response from an API body. Returns (receipt, created); with an
-    Idempotency-Key seen before, returns the first response's receipt and created False.
-    Raises Invalid (fields per answer), Conflict (not open). A unique-key race raises
-    IntegrityError: the caller rolls back and looks the first up with `response_for_key`.
-
-    This is the hot path of the load bench, so it checks against cached question specs and
-    writes with three bulk INSERTs rather than through the unit of work. Flushes only."""
-    key = api_idempotency_key(consultation, idempotency_key) if idempotency_key else None
-    fingerprint = body_fingerprint(body) if key else None
-    if key:
-        existing = response_for_key(key)
-        if existing is not None:
-            return replay(existing, fingerprint), False
-    require_open(consultation)
-    if not isinstance(body, dict):
-        raise Invalid("Send a JSON object with 'answers'.", fields={"body": "Send a JSON object"})
-    fields: dict[str, str] = {}
-    unknown = set(body) - {"answers", "about_you"}
-    for name in sorted(unknown):
-        fields[name] = "Unexpected field; send only 'answers' and 'about_you'"
-    answers = body.get("answers")
-    if not isinstance(answers, dict):
-        fields["answers"] = "Send 'answers' as an object keyed by question id"
-        answers = {}
-    specs = question_specs(consultation)
-    values, answer_errors = clean_answers(specs, answers)
-    fields.update(answer_errors)
-    about_raw = body.get("about_you") or {}
-    about: dict[str, Any] = {}
-    if not isinstance(about_raw, dict):
-        fields["about_you"] = "Send 'about_you' as an object"
-    else:
-        try:
-            about = clean_about_you(about_raw, consent_required=True, strict=True)
-        except Invalid as error:
-            fields.update({f"about_you.{k}": v for k, v in error.fields.items()})
-    if fields:
-        raise Invalid("Some answers need to be fixed.", fields=fields)
-    now = _now()
-    reference = new_reference()
-    response_id = db.session.execute(
-        insert(Response).returning(Response.id),
-        [
-            {
-                "consultation_id": consultation.id,
-                "reference": reference,
-                "status": "submitted",
-                "channel": "api",
-                "idempotency_key": key,
-                "request_fingerprint": fingerprint,
-                "submitted_at": now,
-                "respondent_type": about.get("respondent_type") or "individual",
-                "organisation_name": about.get("organisation_name"),
-                "wants_updates": bool(about.get("wants_updates")) and bool(about.get("email")),
-            }
-        ],
-    ).scalar_one()
-    kinds = {spec.id: question_kind(spec.kind) for spec in specs}
-    rows = [
-        {
-            "response_id": response_id,
-            "question_id": question_id,
-            **kinds[question_id].columns(value),
-            "moderation": "visible",
-        }
-        for question_id, value in values.items()
-    ]
-    if rows:
-        db.session.execute(insert(Answer), rows)
-    personal = {
-        name: about.get(name)
-        for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district")
-    }
-    if any(personal.values()):
-        db.session.execute(
-            insert(RespondentProfile),
-            [
-                {
-                    "response_id": response_id,
-                    **personal,
-                    "consented_at": now,
-                    "erase_after": (consultation.closes_at or now) + PROFILE_RETENTION,
-                }
-            ],
-        )
-    return Receipt(reference, "submitted", now), True
-
-
-def count_submitted(consultation: Consultation) -> int:
-    return (
-        db.session.scalar(
-            select(func.count(Response.id)).where(
-                Response.consultation_id == consultation.id, Response.status == "submitted"
-            )
-        )
-        or 0
-    )
-
-
 # --- moderation ---------------------------------------------------------------------------
 
 
@@ -1006,3 +535,19 @@ def shown_text(answer: Answer, *, originals: bool) -> str | None:
     if answer.moderation == "hidden":
         return None
     return answer.redacted_text
+
+
+def answers_as_text(response: Response) -> str:
+    """The answers of a response as plain text, question by question (for the copy a
+    resident is emailed): what they wrote, as they wrote it."""
+    answers = {answer.question_id: answer for answer in response.answers}
+    blocks = []
+    for number, question in enumerate(response.consultation.questions, start=1):
+        answer = answers.get(question.id)
+        text = (
+            "Not answered"
+            if answer is None
+            else question_kind(question.kind).answer_text(question, answer, originals=True)
+        )
+        blocks.append(f"{number}. {question.prompt}\n{text}")
+    return "\n\n".join(blocks) + "\n"

@@ -19,7 +19,8 @@ from flask import (
 )
 
 from consult.auth.access import public
-from consult.consultations import bp, services
+from consult.consultations import about_you as about_you_rules
+from consult.consultations import bp, services, submission
 from consult.consultations.kinds import question_kind
 from consult.consultations.limits import submit_rate_limit
 from consult.consultations.lookup import consultation_or_404
@@ -72,7 +73,7 @@ def _remember_receipt(reference: str) -> None:
 
 def _current_draft(consultation: Consultation) -> tuple[Response | None, str | None]:
     token = _draft_tokens().get(str(consultation.id))
-    return services.draft_for_token(consultation, token), token
+    return submission.draft_for_token(consultation, token), token
 
 
 def _resume_url(consultation: Consultation, token: str) -> str:
@@ -109,7 +110,7 @@ def show(slug: str) -> Any:
         "consultations/show.html",
         consultation=consultation,
         draft=response if response is not None and response.status == "draft" else None,
-        count=services.count_submitted(consultation),
+        count=submission.count_submitted(consultation),
     )
 
 
@@ -120,7 +121,7 @@ def start(slug: str) -> Any:
     consultation = _published_or_404(slug)
     response, _token = _current_draft(consultation)
     if response is None or response.status != "draft" or request.form.get("fresh"):
-        response, token = services.start_draft(consultation)
+        response, token = submission.start_draft(consultation)
         db.session.commit()
         _remember_draft(consultation, token)
     return redirect(url_for("consultations.question", slug=slug, step=1))
@@ -130,7 +131,7 @@ def start(slug: str) -> Any:
 @public
 def resume(slug: str, token: str) -> Any:
     consultation = _published_or_404(slug)
-    response = services.draft_for_token(consultation, token)
+    response = submission.draft_for_token(consultation, token)
     if response is None:
         abort(404)
     _remember_draft(consultation, token)
@@ -170,7 +171,7 @@ def question(slug: str, step: int) -> Any:
         try:
             raw = services.answer_from_form(question, request.form)
             value = raw
-            services.save_draft_answer(response, question, raw)
+            submission.save_draft_answer(response, question, raw)
         except services.AnswerError as problem:
             db.session.rollback()
             error = str(problem)
@@ -214,19 +215,19 @@ def about_you(slug: str) -> Any:
     if not isinstance(found, tuple):
         return found
     consultation, response, token = found
-    about = services.about_you_of(response)
+    about = about_you_rules.about_you_of(response)
     errors: dict[str, str] = {}
     if request.method == "POST":
         data = {
             name: request.form.get(name)
-            for name in services.ABOUT_YOU_FIELDS
+            for name in about_you_rules.ABOUT_YOU_FIELDS
             if name not in ("consent",)
         }
         had_email = bool(about.get("email"))
         try:
             if request.headers.get("X-Autosave") != "1":
-                services.check_updates_have_an_email(data)
-            services.save_draft_about_you(response, data)
+                about_you_rules.check_updates_have_an_email(data)
+            submission.save_draft_about_you(response, data)
         except Invalid as problem:
             db.session.rollback()
             errors = problem.fields
@@ -253,8 +254,8 @@ def about_you(slug: str) -> Any:
             consultation=consultation,
             about=about,
             errors=errors,
-            choices=services.ABOUT_YOU_CHOICES,
-            labels=services.ABOUT_YOU_LABELS,
+            choices=about_you_rules.ABOUT_YOU_CHOICES,
+            labels=about_you_rules.ABOUT_YOU_LABELS,
             back=url_for("consultations.question", slug=slug, step=len(consultation.questions)),
             resume_url=_resume_url(consultation, token),
         ),
@@ -269,7 +270,7 @@ def check(slug: str) -> Any:
     if request.method == "POST":
         form_token = request.form.get("submit_token", "")
         if form_token:
-            earlier = services.response_for_key(f"web:{form_token[:90]}")
+            earlier = submission.response_for_key(f"web:{form_token[:90]}")
             if earlier is not None and earlier.consultation.slug == slug:
                 _remember_receipt(earlier.reference)
                 return redirect(
@@ -282,7 +283,7 @@ def check(slug: str) -> Any:
     errors: dict[str, str] = {}
     if request.method == "POST":
         try:
-            sent = services.submit_draft(
+            sent = submission.submit_draft(
                 response,
                 form_token=request.form.get("submit_token", ""),
                 consent=request.form.get("consent") == "yes",
@@ -314,9 +315,9 @@ def check(slug: str) -> Any:
             consultation=consultation,
             response=response,
             answers=answers,
-            about=services.about_you_of(response),
-            choices=services.ABOUT_YOU_CHOICES,
-            labels=services.ABOUT_YOU_LABELS,
+            about=about_you_rules.about_you_of(response),
+            choices=about_you_rules.ABOUT_YOU_CHOICES,
+            labels=about_you_rules.ABOUT_YOU_LABELS,
             errors=errors,
             submit_token=secrets.token_urlsafe(16),
             resume_url=_resume_url(consultation, token),
@@ -345,11 +346,16 @@ def _own_submitted(slug: str, reference: str) -> tuple[Consultation, Response]:
 @public
 def receipt(slug: str, reference: str) -> Any:
     consultation, response = _own_submitted(slug, reference)
+    token = _draft_tokens().get(str(consultation.id))
+    own_link = token if submission.draft_for_token(consultation, token) is response else None
     return render_template(
         "consultations/receipt.html",
         consultation=consultation,
         response=response,
         emailed=bool(response.profile and response.profile.email),
+        delete_url=url_for("privacy.delete_own_response", slug=consultation.slug, token=own_link)
+        if own_link
+        else None,
     )
 
 

@@ -13,6 +13,7 @@ from consult.auth.access import public, staff_required
 from consult.extensions import db, limiter
 from consult.home import bp
 from consult.models import Consultation, Jury
+from consult.privacy.services import retention_periods
 from consult.workspace.services import overdue_responses
 
 
@@ -45,7 +46,7 @@ def dashboard() -> Any:
 @bp.route("/privacy")
 @public
 def privacy() -> Any:
-    return render_template("home/privacy.html")
+    return render_template("home/privacy.html", days=retention_periods())
 
 
 @bp.route("/accessibility")

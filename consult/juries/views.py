@@ -23,7 +23,7 @@ from consult import signals
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.juries import draw_jobs, forms, invitations, queries, services
+from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.live import outbox
 from consult.live import seating as live_seating
@@ -178,6 +178,20 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
         withdraw=forms.WithdrawForm(),
         prefer_not_to_say=services.PREFER_NOT_TO_SAY,
     ), status
+
+
+@bp.route("/<slug>/finish", methods=["POST"])
+@staff_required(*OFFICER)
+def finish(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    lifecycle.finish_jury(jury, actor=current_user)
+    db.session.commit()
+    flash(
+        "The jury is marked as finished. Its jurors' personal data will be erased "
+        "when the retention period ends (see the privacy notice).",
+        "success",
+    )
+    return redirect(url_for("juries.manage", slug=jury.slug))
 
 
 @bp.route("/<slug>/pool/<int:registrant_id>/withdraw", methods=["POST"])

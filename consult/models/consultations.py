@@ -160,6 +160,9 @@ class Response(TimestampMixin, db.Model):
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: when its personal data was erased (on request or by retention, consult/privacy):
+    #: the row stays, so counts and anonymised closed answers stay true
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     consultation: Mapped[Consultation] = relationship(back_populates="responses")
     answers: Mapped[list[Answer]] = relationship(

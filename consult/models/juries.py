@@ -48,6 +48,8 @@ class Jury(TimestampMixin, db.Model):
     registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
     lottery_seed: Mapped[str | None] = mapped_column(String(200))
     seed_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    #: when an officer marked the jury finished: its jurors' retention counts from here
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
     categories: Mapped[list[JuryCategory]] = relationship(
@@ -129,6 +131,8 @@ class Registrant(TimestampMixin, db.Model):
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_id: Mapped[str | None] = mapped_column(String(60))
+    #: when the contact details were erased (on request or by retention, consult/privacy)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     jury: Mapped[Jury] = relationship(back_populates="registrants")
 
@@ -227,6 +231,8 @@ class PanelMember(CreatedMixin, db.Model):
     )
     muted: Mapped[bool] = mapped_column(Boolean, default=False)
     session_version: Mapped[int] = mapped_column(Integer, default=0)
+    #: when this juror's personal data and own words were erased (consult/privacy)
+    erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     jury: Mapped[Jury] = relationship(back_populates="members")
     registrant: Mapped[Registrant | None] = relationship()
