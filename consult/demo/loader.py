@@ -345,7 +345,7 @@ def _household_key(address: str | None, postcode: str | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
+def add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
     for position, spec in enumerate(categories):
         category = JuryCategory(
             name=spec["category"], label=spec.get("label", spec["category"]), position=position
@@ -398,27 +398,10 @@ def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, 
             panel_size=data["panel_size"],
             registration_open=True,
         )
-        _add_categories(jury, data["categories"])
+        add_categories(jury, data["categories"])
         db.session.add(jury)
         db.session.flush()
-        for number, person in enumerate(data["registrants"]):
-            db.session.add(
-                Registrant(
-                    jury_id=jury.id,
-                    first_name=person["first_name"],
-                    last_name=person["last_name"],
-                    email=person["email"],
-                    phone=person["phone"],
-                    address_line=person["address_line"],
-                    postcode=person["postcode"],
-                    household_key=_household_key(person["address_line"], person["postcode"]),
-                    features=person["features"],
-                    availability=person.get("availability", []),
-                    consented_at=_when(person.get("registered_at")),
-                    created_at=_when(person.get("registered_at")) or utcnow(),
-                    external_id=f"R{number + 1:04d}",
-                )
-            )
+        add_registrants(jury, data["registrants"])
         sessions = data.get("sessions") or [{"title": "Jury day 1", "starts_at": None}]
         for spec in sessions:
             session = JurySession(
@@ -441,6 +424,28 @@ def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, 
                 member.join_code_expires_at = utcnow() + timedelta(days=365)
             codes.append((member.display_name, code))
     return jury, codes
+
+
+def add_registrants(jury: Jury, registrants: Iterable[dict[str, Any]]) -> None:
+    """The demo jury's pool (`content.jury()["registrants"]`) added to `jury`."""
+    for number, person in enumerate(registrants):
+        db.session.add(
+            Registrant(
+                jury_id=jury.id,
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                email=person["email"],
+                phone=person["phone"],
+                address_line=person["address_line"],
+                postcode=person["postcode"],
+                household_key=_household_key(person["address_line"], person["postcode"]),
+                features=person["features"],
+                availability=person.get("availability", []),
+                consented_at=_when(person.get("registered_at")),
+                created_at=_when(person.get("registered_at")) or utcnow(),
+                external_id=f"R{number + 1:04d}",
+            )
+        )
 
 
 def _draw_demo_panel(jury: Jury) -> None:

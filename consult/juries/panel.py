@@ -28,11 +28,13 @@ from consult.juries.rules import (
     HOUSEHOLD_COLUMN,
     _clean,
     _require_staff,
+    active_draw_run,
     confirmed_draw,
+    current_plan,
 )
 from consult.models import (
     AuditEntry,
-    DrawRun,
+    DrawPlan,
     Jury,
     JurySession,
     PanelMember,
@@ -51,13 +53,6 @@ def draws(jury: Jury) -> list[SelectionDraw]:
             .where(SelectionDraw.jury_id == jury.id)
             .order_by(SelectionDraw.id.desc())
         )
-    )
-
-
-def active_draw_run(jury: Jury) -> DrawRun | None:
-    """The jury's draw being computed (queued or running), if any."""
-    return db.session.scalar(
-        select(DrawRun).where(DrawRun.jury_id == jury.id, DrawRun.status.in_(("queued", "running")))
     )
 
 
@@ -93,6 +88,12 @@ def check_can_draw(jury: Jury, *, algorithm: str, actor: Any) -> None:
         raise Conflict("Publish the lottery seed before the draw.")
     if confirmed_draw(jury) is not None:
         raise Conflict("The panel has already been drawn and confirmed.")
+    plan = current_plan(jury)
+    if plan is not None:
+        raise Conflict(
+            f"Draw plan {plan.number} is published: this jury's panel comes from its published "
+            "lottery and random value. To draw differently, start over with a new draw plan."
+        )
 
 
 def draw_inputs(pool: Pool) -> dict[str, Any]:
@@ -258,6 +259,16 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
     assert jury is not None
     if draw.confirmed or confirmed_draw(jury) is not None:
         raise Conflict("The panel has already been confirmed.")
+    plan = current_plan(jury)
+    if plan is not None and plan.draw_id != draw.id:
+        raise Conflict(
+            f"Draw plan {plan.number} is published: only the panel its random value draws "
+            "can be confirmed."
+        )
+    if db.session.scalar(
+        select(DrawPlan.id).where(DrawPlan.draw_id == draw.id, DrawPlan.status == "abandoned")
+    ):
+        raise Conflict("This draw's plan was abandoned: its panel cannot be confirmed.")
     registrants = {
         str(r.id): r
         for r in db.session.scalars(

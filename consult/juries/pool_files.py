@@ -20,7 +20,7 @@ from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.juries.quotas import build_pool, jury_quotas
 from consult.juries.registrants import find_duplicate
-from consult.juries.rules import _clean, _require_staff, household_key
+from consult.juries.rules import _clean, _require_staff, household_key, refuse_if_frozen
 from consult.models import (
     AuditEntry,
     Jury,
@@ -135,6 +135,7 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
     _require_staff(actor, "officer")
     if jury.status != "recruiting":
         raise Conflict("The panel has been drawn: the pool can no longer grow.")
+    refuse_if_frozen(jury, "the pool")
     categories = jury_quotas(jury)
     if not categories.quotas:
         raise Invalid(

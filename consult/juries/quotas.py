@@ -56,7 +56,7 @@ def add_category(
     """A demographic category with its values (quotas 0 until set). `values` are labels;
     a "Prefer not to say" value is added (quota 0 to 1) unless asked not to."""
     _require_staff(actor, "officer")
-    _refuse_after_panel(jury, "the categories")
+    _refuse_after_panel(jury, "the categories", field="label")
     label = _clean(label)
     name = value_name(name or label)
     if not name:

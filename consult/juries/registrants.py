@@ -15,9 +15,10 @@ from consult.juries.rules import (
     RESERVED_SLUGS,
     _clean,
     _require_staff,
-    confirmed_draw,
+    current_plan,
     household_key,
     normalise_postcode,
+    refuse_if_frozen,
     slugify,
 )
 from consult.models import (
@@ -80,11 +81,8 @@ def update_jury(
 ) -> Jury:
     """Change the remit and settings; the panel size is fixed once a panel is confirmed."""
     _require_staff(actor, "officer")
-    if panel_size != jury.panel_size and confirmed_draw(jury) is not None:
-        raise Invalid(
-            "The panel has been drawn: its size can no longer change.",
-            fields={"panel_size": "The panel has been drawn: its size can no longer change"},
-        )
+    if panel_size != jury.panel_size:
+        refuse_if_frozen(jury, "the panel size", field="panel_size")
     if panel_size < 2:
         raise Invalid("A panel needs at least 2 people.", fields={"panel_size": "At least 2"})
     jury.title = title.strip()
@@ -181,7 +179,7 @@ def register_interest(
 ) -> Registrant:
     """A resident registers interest (no account). Raises Conflict when registration is
     closed or they are already registered, Invalid for missing answers. Flushes."""
-    if not jury.registration_open or jury.status != "recruiting":
+    if not jury.registration_open or jury.status != "recruiting" or current_plan(jury):
         raise Conflict("Registration for this jury has closed.")
     if not consent:
         raise Invalid(
@@ -232,6 +230,12 @@ def update_registrant(
     _require_staff(actor, "officer")
     jury = registrant.jury
     clean = _check_features(jury, features, allow_missing=True)
+    old = registrant.features or {}
+    changed = [f"feature-{k}" for k in sorted(set(clean) | set(old)) if clean.get(k) != old.get(k)]
+    if household_key(address_line, postcode) != registrant.household_key:
+        changed.append("address_line")
+    if changed:  # names, emails and phone numbers are not in the draw: they may change
+        refuse_if_frozen(jury, "a person's answers or address", field=changed[0])
     email = (email or "").strip() or None
     duplicate = find_duplicate(
         jury,
@@ -264,6 +268,7 @@ def withdraw_registrant(registrant: Registrant, *, actor: Any, reason: str = "")
     _require_staff(actor, "officer")
     if registrant.status == "selected":
         raise Conflict("This person is on the panel: mark them as dropped out on the panel page.")
+    refuse_if_frozen(registrant.jury, "who is in the pool")
     registrant.status = "withdrawn"
     AuditEntry.record("registrant.withdrawn", actor=actor, subject=registrant, reason=reason)
     db.session.flush()
@@ -275,6 +280,7 @@ def restore_registrant(registrant: Registrant, *, actor: Any) -> Registrant:
     _require_staff(actor, "officer")
     if registrant.status != "withdrawn":
         raise Conflict("Only a withdrawn person can be put back in the pool.")
+    refuse_if_frozen(registrant.jury, "who is in the pool")
     registrant.status = "registered"
     AuditEntry.record("registrant.restored", actor=actor, subject=registrant)
     db.session.flush()

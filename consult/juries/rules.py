@@ -13,6 +13,8 @@ from sqlalchemy import select
 from consult.errors import Conflict, NotPermitted
 from consult.extensions import db
 from consult.models import (
+    DrawPlan,
+    DrawRun,
     Jury,
     SelectionDraw,
 )
@@ -82,6 +84,44 @@ def confirmed_draw(jury: Jury) -> SelectionDraw | None:
     )
 
 
-def _refuse_after_panel(jury: Jury, what: str) -> None:
+def current_plan(jury: Jury) -> DrawPlan | None:
+    """The jury's published draw plan that has not been abandoned, if any: while there is
+    one, the draw's inputs are frozen."""
+    return db.session.scalar(
+        select(DrawPlan)
+        .where(DrawPlan.jury_id == jury.id, DrawPlan.status != "abandoned")
+        .order_by(DrawPlan.number.desc())
+    )
+
+
+def frozen_message(plan: DrawPlan, what: str) -> str:
+    """What an officer is told when an edit would change a published draw."""
+    return (
+        f"Draw plan {plan.number} is published, so the draw's inputs are frozen: {what} "
+        "cannot change now (the published checksum "
+        f"{plan.inputs_checksum[:12]}… must stay true). To change them, start over with a "
+        "new draw plan on the draw page; the public page lists every plan."
+    )
+
+
+def refuse_if_frozen(jury: Jury, what: str, *, field: str | None = None) -> None:
+    """Raise Conflict when a panel is confirmed or a published draw plan has frozen the
+    inputs: nothing that would change the draw (`what`) may change then."""
     if confirmed_draw(jury) is not None:
-        raise Conflict(f"The panel has been drawn: {what} can no longer change.")
+        message = f"The panel has been drawn: {what} can no longer change."
+        raise Conflict(message, fields={field: message} if field else None)
+    plan = current_plan(jury)
+    if plan is not None:
+        message = frozen_message(plan, what)
+        raise Conflict(message, fields={field: message} if field else None)
+
+
+def _refuse_after_panel(jury: Jury, what: str, *, field: str | None = None) -> None:
+    refuse_if_frozen(jury, what, field=field)
+
+
+def active_draw_run(jury: Jury) -> DrawRun | None:
+    """The jury's draw being computed (queued or running), if any."""
+    return db.session.scalar(
+        select(DrawRun).where(DrawRun.jury_id == jury.id, DrawRun.status.in_(("queued", "running")))
+    )

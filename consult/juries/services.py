@@ -9,7 +9,6 @@ the plain pool), `pool_files` (imports and exports) and `panel` (the lottery and
 
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.juries.panel import (
-    active_draw_run,
     check_can_draw,
     confirm_draw,
     display_name,
@@ -67,10 +66,13 @@ from consult.juries.rules import (
     PREFER_NOT_TO_SAY,
     PREFER_NOT_TO_SAY_LABEL,
     RESERVED_SLUGS,
+    active_draw_run,
     confirmed_draw,
+    current_plan,
     household_key,
     normalise_address,
     normalise_postcode,
+    refuse_if_frozen,
     slugify,
     value_name,
 )
@@ -102,6 +104,7 @@ __all__ = [
     "confirm_draw",
     "confirmed_draw",
     "create_jury",
+    "current_plan",
     "delete_category",
     "display_name",
     "draw_inputs",
@@ -125,6 +128,7 @@ __all__ = [
     "publish_seed",
     "record_draw",
     "record_response",
+    "refuse_if_frozen",
     "register_interest",
     "replace_member",
     "replacement_for",

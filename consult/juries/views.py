@@ -511,11 +511,19 @@ def draw_result(slug: str, draw_id: int) -> ResponseReturnValue:
     )
 
 
-@bp.route("/<slug>/draws/<int:draw_id>/confirm", methods=["POST"])
+@bp.route("/<slug>/draws/<int:draw_id>/confirm", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
+    """Confirming cannot be undone, so the page asks first (GET); the form confirms."""
     jury = queries.jury(slug)
     selection = queries.selection_draw(jury, draw_id)
+    if request.method == "GET":
+        return render_template(
+            "juries/confirm_draw.html",
+            jury=jury,
+            draw=selection,
+            confirmed=services.confirmed_draw(jury),
+        )
     members = services.confirm_draw(selection, actor=current_user)
     db.session.commit()
     flash(f"The panel of {len(members)} is confirmed. Next, send the invitations.", "success")
