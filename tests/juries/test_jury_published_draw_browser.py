@@ -69,8 +69,10 @@ def test_officer_runs_the_published_draw(
     assert page.get_by_text("The panel of 8 is confirmed").is_visible()
 
     page.goto(f"{live_server}/juries/{slug}")
-    assert page.locator(".verify-command").inner_text().startswith(
-        "python -m analysis.sortition verify"
+    assert (
+        page.locator(".verify-command")
+        .inner_text()
+        .startswith("python -m analysis.sortition verify")
     )
     for name in ("inputs", "lottery", "panel"):
         assert page.get_by_role("link", name=f"Download the {name} of draw plan 1").is_visible()
