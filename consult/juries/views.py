@@ -422,6 +422,7 @@ def _draw_page(
         seed_form=seed_form or forms.SeedForm(formdata=None, seed=jury.lottery_seed or ""),
         draw_form=draw_form or forms.DrawForm(formdata=None),
         draws=draws,
+        numbers=queries.draw_numbers(jury),
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
         problem=problem,
@@ -508,6 +509,7 @@ def draw_result(slug: str, draw_id: int) -> ResponseReturnValue:
         probabilities=probabilities,
         panel=set(result.get("panel", [])),
         confirmed=services.confirmed_draw(jury),
+        numbers=queries.draw_numbers(jury),
     )
 
 
@@ -522,6 +524,7 @@ def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
             "juries/confirm_draw.html",
             jury=jury,
             draw=selection,
+            numbers=queries.draw_numbers(jury),
             confirmed=services.confirmed_draw(jury),
         )
     members = services.confirm_draw(selection, actor=current_user)

@@ -419,3 +419,39 @@ def test_only_officers_run_the_published_draw(
     # the published files are public
     assert anonymous.get(f"/juries/{slug}/plans/1/inputs.json").status_code == 200
     assert anonymous.get(f"/juries/{slug}/plans/1/lottery.csv").status_code == 200
+
+
+def test_draws_are_numbered_per_jury_and_public_states_match_the_stage(
+    app: Flask,
+    officer_client: Any,
+    make_pool_jury: Callable[..., int],
+    make_jury: Callable[..., int],
+    slug_of: Any,
+    officer: dict[str, Any],
+) -> None:
+    from consult.juries import services
+    from consult.models import Jury, User
+
+    with app.app_context():
+        actor = db.session.get(User, officer["id"])
+        for jury_id in (make_pool_jury(seed="first jury"), make_pool_jury(seed="second jury")):
+            jury = db.session.get(Jury, jury_id)
+            services.draw_panel(jury, algorithm="legacy", actor=actor)
+            services.draw_panel(jury, algorithm="legacy", actor=actor)
+        db.session.commit()
+        draw_ids = [d.id for d in services.draws(jury)]  # the second jury's, newest first
+    slug = slug_of(jury_id)
+    page = officer_client.get(f"/juries/{slug}/draw").get_data(as_text=True)
+    assert ">Draw 1</a>" in page and ">Draw 2</a>" in page and ">Draw 3</a>" not in page
+    newest = officer_client.get(f"/juries/{slug}/draws/{draw_ids[0]}").get_data(as_text=True)
+    assert "Draw 2: a proposal" in newest
+    asks = officer_client.get(f"/juries/{slug}/draws/{draw_ids[0]}/confirm")
+    assert "Confirm the panel of draw 2?" in asks.get_data(as_text=True)
+
+    finished = slug_of(make_jury(status="finished"))
+    public = officer_client.get(f"/juries/{finished}").get_data(as_text=True)
+    assert "It will appear here before the draw" not in public
+    assert "No seed was published on this site for this jury" in public
+    recruiting = slug_of(make_jury())
+    public = officer_client.get(f"/juries/{recruiting}").get_data(as_text=True)
+    assert "It will appear here before the draw" in public
