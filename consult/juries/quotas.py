@@ -14,6 +14,7 @@ from analysis.sortition import (
     Categories,
     FeasibilityReport,
     Quota,
+    Relaxation,
     Respondent,
     Respondents,
     SelectionInputError,
@@ -21,7 +22,7 @@ from analysis.sortition import (
     check_feasibility,
     parse_categories,
 )
-from consult.errors import Invalid
+from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.juries.rules import (
     ELIGIBLE_STATUSES,
@@ -311,3 +312,57 @@ def check_quotas(jury: Jury, pool: Pool | None = None) -> FeasibilityReport | No
         )
     except SelectionInputError as error:
         return FeasibilityReport(False, [str(error)], [])
+
+
+def relaxation_choices(report: FeasibilityReport | None) -> list[list[Relaxation]]:
+    """The changes an officer may apply with one button: every smallest relaxation the
+    report found (only its first when there are countless equally small ones)."""
+    if report is None or report.feasible:
+        return []
+    return [list(choice) for choice in (report.alternatives or [report.relaxation]) if choice]
+
+
+def offered(choices: list[list[Relaxation]]) -> str:
+    """The choices as one line of text, so a form can say which it showed."""
+    return " | ".join("; ".join(str(change) for change in choice) for choice in choices)
+
+
+def apply_relaxation(
+    jury: Jury, *, choice: int, actor: Any, shown: str | None = None
+) -> list[Relaxation]:
+    """Apply the `choice`-th smallest relaxation of the quotas the current pool cannot meet
+    (as the quotas page lists them), audited as `jury.relaxation_applied`. Raises Conflict
+    when the quotas can be met already, are frozen, or changed since the page was shown;
+    Invalid for a choice that is not offered."""
+    _require_staff(actor, "officer")
+    _refuse_after_panel(jury, "the quotas")
+    choices = relaxation_choices(check_quotas(jury))
+    if not choices:
+        raise Conflict(
+            "There is no change to apply: the quotas can be met, or no quota change helps."
+        )
+    if shown is not None and shown != offered(choices):
+        raise Conflict("The pool or quotas changed meanwhile: look at the changes offered again.")
+    if not 0 <= choice < len(choices):
+        raise Invalid("Choose one of the changes offered.", fields={"choice": "Choose a change"})
+    values = {
+        (category.name, value.value): value
+        for category in jury.categories
+        for value in category.values
+    }
+    for change in choices[choice]:
+        value = values[(change.category, change.value)]
+        if change.bound == "min":
+            value.min_count = change.suggested
+        else:
+            value.max_count = change.suggested
+    AuditEntry.record(
+        "jury.relaxation_applied",
+        actor=actor,
+        subject=jury,
+        choice=choice + 1,
+        of=len(choices),
+        changes=[str(change) for change in choices[choice]],
+    )
+    db.session.flush()
+    return choices[choice]

@@ -258,6 +258,7 @@ def _quota_page(
 ) -> ResponseReturnValue:
     pool = services.build_pool(jury)
     report = services.check_quotas(jury, pool)
+    choices = services.relaxation_choices(report)
     counts: dict[tuple[str, str], int] = {}
     for person in pool.people:
         for name, value in person.features.items():
@@ -268,12 +269,15 @@ def _quota_page(
         errors=errors or {},
         submitted=request.form if errors else {},
         report=report,
+        choices=choices,
+        offered=services.offered(choices),
         pool=pool,
         counts=counts,
         category_form=category_form or forms.CategoryForm(formdata=None),
         upload_form=upload or forms.UploadForm(formdata=None),
         warnings=warnings or [],
-        locked=services.confirmed_draw(jury) is not None,
+        locked=bool(services.confirmed_draw(jury) or services.current_plan(jury)),
+        plan=services.current_plan(jury),
         labels=queries.category_labels(jury),
     ), status
 
@@ -305,6 +309,29 @@ def quotas(slug: str) -> ResponseReturnValue:
         flash("Quotas saved.", "success")
         return redirect(url_for("juries.quotas", slug=jury.slug))
     return _quota_page(jury)
+
+
+@bp.route("/<slug>/quotas/relax", methods=["POST"])
+@staff_required(*OFFICER)
+def relax_quotas(slug: str) -> ResponseReturnValue:
+    """Apply the suggested smallest change of the quotas (the one chosen, when several)."""
+    jury = queries.jury(slug)
+    try:
+        choice = int(request.form.get("choice", "0"))
+    except ValueError:
+        choice = -1
+    try:
+        changes = services.apply_relaxation(
+            jury, choice=choice, actor=current_user, shown=request.form.get("offered")
+        )
+    except ConsultError as error:
+        db.session.rollback()
+        return _quota_page(
+            queries.jury(slug), errors={"relaxation": error.message}, status=error.status
+        )
+    db.session.commit()
+    flash("Quotas changed: " + "; ".join(str(change) for change in changes) + ".", "success")
+    return redirect(url_for("juries.quotas", slug=jury.slug))
 
 
 @bp.route("/<slug>/quotas/categories", methods=["POST"])
