@@ -408,7 +408,9 @@ def replace_member(member: PanelMember, *, actor: Any) -> PanelMember:
     pool = build_pool(jury, statuses=ELIGIBLE_STATUSES, include_ids=[int(i) for i in panel_ids])
     if str(member.registrant_id) not in pool.registrants:
         raise Conflict("This member's answers no longer match the quota table.")
-    seed = f"{jury.lottery_seed or ''}|replace|{member.registrant_id}"
+    drawn = confirmed_draw(jury)  # its seed is the published seed, or a plan's random value
+    base = drawn.seed if drawn is not None else (jury.lottery_seed or "")
+    seed = f"{base}|replace|{member.registrant_id}"
     try:
         new_id = choose_replacement(
             pool.respondents,

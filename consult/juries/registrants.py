@@ -83,6 +83,8 @@ def update_jury(
     _require_staff(actor, "officer")
     if panel_size != jury.panel_size:
         refuse_if_frozen(jury, "the panel size", field="panel_size")
+    if registration_open and not jury.registration_open and current_plan(jury) is not None:
+        refuse_if_frozen(jury, "who is in the pool (registration)", field="registration_open")
     if panel_size < 2:
         raise Invalid("A panel needs at least 2 people.", fields={"panel_size": "At least 2"})
     jury.title = title.strip()

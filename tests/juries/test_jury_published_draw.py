@@ -455,3 +455,29 @@ def test_draws_are_numbered_per_jury_and_public_states_match_the_stage(
     recruiting = slug_of(make_jury())
     public = officer_client.get(f"/juries/{recruiting}").get_data(as_text=True)
     assert "It will appear here before the draw" in public
+
+
+def test_a_published_draw_panel_is_confirmed_and_replaced_from_its_random_value(
+    app: Flask, officer_client: Any, drawn_plan: dict[str, Any], officer: dict[str, Any]
+) -> None:
+    from consult.juries import services
+    from consult.models import AuditEntry, DrawPlan, PanelMember, User
+
+    slug = drawn_plan["slug"]
+    with app.app_context():
+        draw_id = db.session.query(DrawPlan).one().draw_id
+    assert officer_client.post(f"/juries/{slug}/draws/{draw_id}/confirm").status_code == 302
+    assert (
+        officer_client.post(
+            f"/juries/{slug}/plan/1/start-over", data={"reason": "too late"}
+        ).status_code
+        == 409
+    )  # a confirmed panel cannot start over
+    with app.app_context():
+        actor = db.session.get(User, officer["id"])
+        member = db.session.query(PanelMember).order_by(PanelMember.id).first()
+        services.drop_member(member, reason="moved away", actor=actor)
+        services.replace_member(member, actor=actor)
+        db.session.commit()
+        entry = db.session.query(AuditEntry).filter_by(action="member.replaced").one()
+        assert entry.details["seed"] == f"42 17 5|replace|{member.registrant_id}"
