@@ -449,13 +449,21 @@ def add_registrants(jury: Jury, registrants: Iterable[dict[str, Any]]) -> None:
 
 
 def _draw_demo_panel(jury: Jury) -> None:
-    """Draw the demo jury's panel with the same LEXIMIN lottery officers use."""
+    """Draw the demo jury's panel by the published sequence officers follow: freeze the
+    inputs, publish the lottery, enter the value drawn at the (imagined) public meeting,
+    confirm. Its public page then links the three files and the `verify` command."""
+    from consult.juries import plans
     from consult.juries import services as jury_services
 
     officer = db.session.scalar(select(User).where(User.role == "officer"))
-    jury.lottery_seed = "Demo lottery: 03 11 24 38 45 52"
-    jury.seed_published_at = utcnow()
-    draw = jury_services.draw_panel(jury, actor=officer, algorithm="leximin")
+    plan = plans.publish_plan(jury, actor=officer, pseudonym_key=f"demo {jury.slug}")
+    plans.publish_lottery(plan, actor=officer)
+    draw = plans.enter_random_value(
+        plan,
+        value="03 11 24 38 45 52",
+        source="numbered balls drawn on camera at the council's public meeting (demo)",
+        actor=officer,
+    )
     jury_services.confirm_draw(draw, actor=officer)
 
 

@@ -84,10 +84,12 @@ def plan_of_draw(draw: SelectionDraw) -> DrawPlan | None:
     return db.session.scalar(select(DrawPlan).where(DrawPlan.draw_id == draw.id))
 
 
-def publish_plan(jury: Jury, *, actor: Any) -> DrawPlan:
-    """Freeze and publish the draw's inputs as a new draw plan. Raises Conflict when a plan
-    is already published (start over first), a panel is confirmed or an older-style draw
-    is being computed; Invalid when there are no quotas or they cannot be met."""
+def publish_plan(jury: Jury, *, actor: Any, pseudonym_key: str | None = None) -> DrawPlan:
+    """Freeze and publish the draw's inputs as a new draw plan. People's published codes
+    are made with a random key that is not kept (`pseudonym_key` fixes it, for the demo's
+    repeatable draw). Raises Conflict when a plan is already published (start over first),
+    a panel is confirmed or an older-style draw is being computed; Invalid when there are
+    no quotas or they cannot be met."""
     _require_staff(actor, "officer")
     if confirmed_draw(jury) is not None:
         raise Conflict("The panel has already been drawn and confirmed.")
@@ -106,7 +108,7 @@ def publish_plan(jury: Jury, *, actor: Any) -> DrawPlan:
     if report is None or not report.feasible:
         reasons = report.conflicts if report else ["the pool is empty"]
         raise Invalid("The quotas cannot be met: " + "; ".join(reasons))
-    names = pseudonyms(pool.registrants, secrets.token_hex(16))
+    names = pseudonyms(pool.registrants, pseudonym_key or secrets.token_hex(16))
     try:
         inputs = freeze_inputs(
             pool.categories,
