@@ -452,6 +452,7 @@ def _draw_page(
         numbers=queries.draw_numbers(jury),
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
+        plan=services.current_plan(jury),
         problem=problem,
         active=active if active is not None and not stalled else None,
         stalled=active if stalled else None,

@@ -369,6 +369,8 @@ def test_the_sequence_keeps_its_order(
     slug = slug_of(make_pool_jury(people=30))
     publish(officer_client, slug)
     assert publish(officer_client, slug).status_code == 409  # one live plan at a time
+    draw_page = officer_client.get(f"/juries/{slug}/draw").get_data(as_text=True)
+    assert 'id="plan-notice"' in draw_page and "Compute a draw" not in draw_page
     early = officer_client.post(
         f"/juries/{slug}/plan/1/value", data={"value": "1 2 3", "source": "dice"}
     )
