@@ -44,6 +44,12 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         assert transport is not None and len(transport.members) == transport.panel_size
         households = [m.registrant.household_key for m in transport.members]
         assert len(households) == len(set(households)), "two panel members share a household"
+        # drawn by the published sequence, which `verify` accepts from its files alone
+        from consult.juries import plans
+
+        (plan,) = plans.plans(transport)
+        assert plan.status == "drawn" and plan.random_value == "03 11 24 38 45 52"
+        assert plans.verify_plan(plan, recompute=False).ok
         not_accepted = db.session.scalar(
             select(CouncilResponse).where(CouncilResponse.status == "not_accepted")
         )

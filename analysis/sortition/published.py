@@ -164,9 +164,10 @@ def freeze_inputs(
         frozen.append(Respondent(pid, dict(person.features), extra))
     frozen.sort(key=lambda person: person.id)
     plain = Categories(tuple(Quota(q.category, q.value, q.min, q.max) for q in cats.quotas))
-    return FrozenInputs(
-        plain, tuple(frozen), int(panel_size), algorithm, households=bool(household_column)
-    )
+    # households count only when two people share one: a file saying "households" with no
+    # household in it could not be read back
+    shared = any(HOUSEHOLD in person.extra for person in frozen)
+    return FrozenInputs(plain, tuple(frozen), int(panel_size), algorithm, households=shared)
 
 
 def inputs_to_json(inputs: FrozenInputs) -> str:

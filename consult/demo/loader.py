@@ -345,7 +345,7 @@ def _household_key(address: str | None, postcode: str | None) -> str | None:
     return hashlib.sha256(text.encode()).hexdigest()[:32]
 
 
-def _add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
+def add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
     for position, spec in enumerate(categories):
         category = JuryCategory(
             name=spec["category"], label=spec.get("label", spec["category"]), position=position
@@ -399,27 +399,10 @@ def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, 
             panel_size=data["panel_size"],
             registration_open=True,
         )
-        _add_categories(jury, data["categories"])
+        add_categories(jury, data["categories"])
         db.session.add(jury)
         db.session.flush()
-        for number, person in enumerate(data["registrants"]):
-            db.session.add(
-                Registrant(
-                    jury_id=jury.id,
-                    first_name=person["first_name"],
-                    last_name=person["last_name"],
-                    email=person["email"],
-                    phone=person["phone"],
-                    address_line=person["address_line"],
-                    postcode=person["postcode"],
-                    household_key=_household_key(person["address_line"], person["postcode"]),
-                    features=person["features"],
-                    availability=person.get("availability", []),
-                    consented_at=_when(person.get("registered_at")),
-                    created_at=_when(person.get("registered_at")) or utcnow(),
-                    external_id=f"R{number + 1:04d}",
-                )
-            )
+        add_registrants(jury, data["registrants"])
         sessions = data.get("sessions") or [{"title": "Jury day 1", "starts_at": None}]
         for spec in sessions:
             session = JurySession(
@@ -444,14 +427,44 @@ def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, 
     return jury, codes
 
 
+def add_registrants(jury: Jury, registrants: Iterable[dict[str, Any]]) -> None:
+    """The demo jury's pool (`content.jury()["registrants"]`) added to `jury`."""
+    for number, person in enumerate(registrants):
+        db.session.add(
+            Registrant(
+                jury_id=jury.id,
+                first_name=person["first_name"],
+                last_name=person["last_name"],
+                email=person["email"],
+                phone=person["phone"],
+                address_line=person["address_line"],
+                postcode=person["postcode"],
+                household_key=_household_key(person["address_line"], person["postcode"]),
+                features=person["features"],
+                availability=person.get("availability", []),
+                consented_at=_when(person.get("registered_at")),
+                created_at=_when(person.get("registered_at")) or utcnow(),
+                external_id=f"R{number + 1:04d}",
+            )
+        )
+
+
 def _draw_demo_panel(jury: Jury) -> None:
-    """Draw the demo jury's panel with the same LEXIMIN lottery officers use."""
+    """Draw the demo jury's panel by the published sequence officers follow: freeze the
+    inputs, publish the lottery, enter the value drawn at the (imagined) public meeting,
+    confirm. Its public page then links the three files and the `verify` command."""
+    from consult.juries import plans
     from consult.juries import services as jury_services
 
     officer = db.session.scalar(select(User).where(User.role == "officer"))
-    jury.lottery_seed = "Demo lottery: 03 11 24 38 45 52"
-    jury.seed_published_at = utcnow()
-    draw = jury_services.draw_panel(jury, actor=officer, algorithm="leximin")
+    plan = plans.publish_plan(jury, actor=officer, pseudonym_key=f"demo {jury.slug}")
+    plans.publish_lottery(plan, actor=officer)
+    draw = plans.enter_random_value(
+        plan,
+        value="03 11 24 38 45 52",
+        source="numbered balls drawn on camera at the council's public meeting (demo)",
+        actor=officer,
+    )
     jury_services.confirm_draw(draw, actor=officer)
 
 

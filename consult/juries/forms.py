@@ -258,3 +258,34 @@ class InvitationAnswerForm(FlaskForm):
         ),
         validators=[InputRequired("Choose yes or no")],
     )
+
+
+# --- the published draw plan ------------------------------------------------------------------
+
+
+class PublishPlanForm(FlaskForm):
+    understood = BooleanField(
+        "I understand that the pool, quotas, households and panel size will be frozen",
+        validators=[DataRequired("Tick the box to freeze the inputs")],
+    )
+
+
+class RandomValueForm(FlaskForm):
+    value = StringField(
+        "Random value",
+        validators=[DataRequired("Enter the random value"), Length(max=300, message="Too long")],
+    )
+    source = StringField(
+        "Where the value came from",
+        validators=[
+            DataRequired("Say where the value came from"),
+            Length(max=300, message="Use under 300 characters"),
+        ],
+    )
+
+
+class StartOverForm(FlaskForm):
+    reason = TextAreaField(
+        "Why the draw is starting over",
+        validators=[DataRequired("Give a reason"), Length(max=2000, message="Too long")],
+    )

@@ -11,7 +11,7 @@ from flask_login import current_user, logout_user
 from consult.auth.access import juror_required, public
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.juries import forms, queries, services
+from consult.juries import forms, plans, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.models import SelectionDraw
 
@@ -21,7 +21,15 @@ from consult.models import SelectionDraw
 def show(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     draw = services.confirmed_draw(jury)
-    return render_template("juries/public.html", jury=jury, draw=draw)
+    published = plans.plans(jury)
+    return render_template(
+        "juries/public.html",
+        jury=jury,
+        draw=draw,
+        plans=published,
+        stages=plans.STAGES,
+        commands={p.number: plans.verify_command(jury, p) for p in published if p.panel_file},
+    )
 
 
 @bp.route("/<slug>/register", methods=["GET", "POST"])

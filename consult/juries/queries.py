@@ -60,6 +60,15 @@ def selection_draw(jury: Jury, draw_id: int) -> SelectionDraw:
     return of_jury(SelectionDraw, draw_id, jury, "There is no such draw for this jury.")
 
 
+def draw_numbers(jury: Jury) -> dict[int, int]:
+    """Each of the jury's draws' number within the jury (1, 2, ... in the order they were
+    made), for pages: a draw's row id counts across every jury."""
+    ids = db.session.scalars(
+        select(SelectionDraw.id).where(SelectionDraw.jury_id == jury.id).order_by(SelectionDraw.id)
+    ).all()
+    return {draw_id: number for number, draw_id in enumerate(ids, start=1)}
+
+
 def draw_run(jury: Jury, run_id: int) -> DrawRun:
     return of_jury(DrawRun, run_id, jury, "There is no such draw for this jury.")
 

@@ -269,6 +269,7 @@ def _quota_page(
 ) -> ResponseReturnValue:
     pool = services.build_pool(jury)
     report = services.check_quotas(jury, pool)
+    choices = services.relaxation_choices(report)
     counts: dict[tuple[str, str], int] = {}
     for person in pool.people:
         for name, value in person.features.items():
@@ -279,12 +280,15 @@ def _quota_page(
         errors=errors or {},
         submitted=request.form if errors else {},
         report=report,
+        choices=choices,
+        offered=services.offered(choices),
         pool=pool,
         counts=counts,
         category_form=category_form or forms.CategoryForm(formdata=None),
         upload_form=upload or forms.UploadForm(formdata=None),
         warnings=warnings or [],
-        locked=services.confirmed_draw(jury) is not None,
+        locked=bool(services.confirmed_draw(jury) or services.current_plan(jury)),
+        plan=services.current_plan(jury),
         labels=queries.category_labels(jury),
     ), status
 
@@ -316,6 +320,29 @@ def quotas(slug: str) -> ResponseReturnValue:
         flash("Quotas saved.", "success")
         return redirect(url_for("juries.quotas", slug=jury.slug))
     return _quota_page(jury)
+
+
+@bp.route("/<slug>/quotas/relax", methods=["POST"])
+@staff_required(*OFFICER)
+def relax_quotas(slug: str) -> ResponseReturnValue:
+    """Apply the suggested smallest change of the quotas (the one chosen, when several)."""
+    jury = queries.jury(slug)
+    try:
+        choice = int(request.form.get("choice", "0"))
+    except ValueError:
+        choice = -1
+    try:
+        changes = services.apply_relaxation(
+            jury, choice=choice, actor=current_user, shown=request.form.get("offered")
+        )
+    except ConsultError as error:
+        db.session.rollback()
+        return _quota_page(
+            queries.jury(slug), errors={"relaxation": error.message}, status=error.status
+        )
+    db.session.commit()
+    flash("Quotas changed: " + "; ".join(str(change) for change in changes) + ".", "success")
+    return redirect(url_for("juries.quotas", slug=jury.slug))
 
 
 @bp.route("/<slug>/quotas/categories", methods=["POST"])
@@ -433,8 +460,10 @@ def _draw_page(
         seed_form=seed_form or forms.SeedForm(formdata=None, seed=jury.lottery_seed or ""),
         draw_form=draw_form or forms.DrawForm(formdata=None),
         draws=draws,
+        numbers=queries.draw_numbers(jury),
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
+        plan=services.current_plan(jury),
         problem=problem,
         active=active if active is not None and not stalled else None,
         stalled=active if stalled else None,
@@ -519,14 +548,24 @@ def draw_result(slug: str, draw_id: int) -> ResponseReturnValue:
         probabilities=probabilities,
         panel=set(result.get("panel", [])),
         confirmed=services.confirmed_draw(jury),
+        numbers=queries.draw_numbers(jury),
     )
 
 
-@bp.route("/<slug>/draws/<int:draw_id>/confirm", methods=["POST"])
+@bp.route("/<slug>/draws/<int:draw_id>/confirm", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
+    """Confirming cannot be undone, so the page asks first (GET); the form confirms."""
     jury = queries.jury(slug)
     selection = queries.selection_draw(jury, draw_id)
+    if request.method == "GET":
+        return render_template(
+            "juries/confirm_draw.html",
+            jury=jury,
+            draw=selection,
+            numbers=queries.draw_numbers(jury),
+            confirmed=services.confirmed_draw(jury),
+        )
     members = services.confirm_draw(selection, actor=current_user)
     db.session.commit()
     flash(f"The panel of {len(members)} is confirmed. Next, send the invitations.", "success")

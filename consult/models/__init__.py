@@ -14,6 +14,7 @@ from consult.models.consultations import (
 from consult.models.insights import AnalysisRun, DuplicateGroupRecord, Theme, ThemeAssignment
 from consult.models.juries import (
     CategoryValue,
+    DrawPlan,
     DrawRun,
     Jury,
     JuryCategory,
@@ -56,6 +57,7 @@ __all__ = [
     "ConsultationDocument",
     "Contribution",
     "CouncilResponse",
+    "DrawPlan",
     "DrawRun",
     "DuplicateGroupRecord",
     "HandRaise",

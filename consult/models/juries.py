@@ -158,6 +158,62 @@ class SelectionDraw(CreatedMixin, db.Model):
     created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
 
 
+PLAN_STATUSES = ("frozen", "lottery", "drawn", "abandoned")
+
+
+class DrawPlan(CreatedMixin, db.Model):
+    """A published draw: each file is fixed before the next exists (see
+    `analysis.sortition.published`). Publishing it (`created_at`, `published_by_id`)
+    freezes the inputs: `inputs_file` (the anonymised pool, quotas, households, panel size
+    and algorithm) and its SHA-256; then the lottery (`lottery_file`, every panel with its
+    probability) is published before the random value exists; then an officer enters the
+    random value from a public event, and the panel (`panel_file`, `panel_number`) is the
+    pure function's result, stored as a proposal (`draw_id`) to confirm. `pseudonyms`
+    (private) maps each published id to its registrant. Starting over abandons the plan
+    (who, when, why) and publishes a new one with the next `number`: both stay public."""
+
+    __tablename__ = "draw_plans"
+    __table_args__ = (
+        UniqueConstraint("jury_id", "number"),
+        CheckConstraint("status IN ('frozen', 'lottery', 'drawn', 'abandoned')", name="status"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(10), default="frozen")
+    algorithm: Mapped[str] = mapped_column(String(20))
+    panel_size: Mapped[int] = mapped_column(Integer)
+    households: Mapped[bool] = mapped_column(Boolean, default=True)
+    pool_size: Mapped[int] = mapped_column(Integer, default=0)
+    inputs_file: Mapped[str] = mapped_column(Text)
+    inputs_checksum: Mapped[str] = mapped_column(String(64))
+    pseudonyms: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
+    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lottery_file: Mapped[str | None] = mapped_column(Text)
+    lottery_checksum: Mapped[str | None] = mapped_column(String(64))
+    lottery_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    lottery_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    random_value: Mapped[str | None] = mapped_column(String(300))
+    random_source: Mapped[str] = mapped_column(String(300), default="")
+    value_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    value_entered_by_id: Mapped[int | None] = mapped_column(
+        ForeignKey("users.id", ondelete="SET NULL")
+    )
+    panel_file: Mapped[str | None] = mapped_column(Text)
+    panel_number: Mapped[int | None] = mapped_column(Integer)
+    draw_id: Mapped[int | None] = mapped_column(
+        ForeignKey("selection_draws.id", ondelete="SET NULL")
+    )
+    abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    abandoned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    abandon_reason: Mapped[str] = mapped_column(Text, default="")
+
+    @property
+    def active(self) -> bool:
+        return self.status != "abandoned"
+
+
 ACTIVE_DRAW_RUN = "status IN ('queued', 'running')"
 
 

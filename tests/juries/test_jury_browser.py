@@ -153,6 +153,7 @@ def test_officer_goes_from_an_empty_jury_to_tables(live_server, page, browser, m
     assert page.locator("#panel tbody tr").count() == 8
     assert_accessible(page)
     page.get_by_role("button", name="Confirm this panel").click()
+    page.get_by_role("button", name="Yes, confirm the panel").click()
     page.wait_for_url("**/panel")
     assert page.get_by_text("The panel of 8 is confirmed").is_visible()
     assert_accessible(page)

@@ -1,0 +1,179 @@
+"""The published draw's pages: the officer's sequence (freeze the inputs, publish the
+lottery, enter the random value, start over) and the published files anyone may download.
+The rules are in plans.py; the confirmation of the drawn panel is the usual draw page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Response, flash, redirect, render_template, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import select
+
+from consult.auth.access import public, staff_required
+from consult.errors import ConsultError, NotFound
+from consult.extensions import db
+from consult.juries import forms, plans, queries, services
+from consult.juries.blueprint import bp, field_errors
+from consult.models import Jury, User
+
+OFFICER = ("officer",)
+FILES = {
+    "inputs.json": ("inputs_file", "application/json"),
+    "lottery.csv": ("lottery_file", "text/csv"),
+    "panel.csv": ("panel_file", "text/csv"),
+}
+
+
+def _plan_page(
+    jury: Jury,
+    *,
+    publish_form: Any = None,
+    value_form: Any = None,
+    start_over_form: Any = None,
+    problem: str | None = None,
+    status: int = 200,
+) -> ResponseReturnValue:
+    plan = services.current_plan(jury)
+    people = {
+        user.id: user.name
+        for user in db.session.scalars(
+            select(User).where(
+                User.id.in_(
+                    [
+                        i
+                        for p in plans.plans(jury)
+                        for i in (p.published_by_id, p.value_entered_by_id, p.abandoned_by_id)
+                        if i
+                    ]
+                )
+            )
+        )
+    }
+    return render_template(
+        "juries/plan.html",
+        jury=jury,
+        plan=plan,
+        plans=plans.plans(jury),
+        stages=plans.STAGES,
+        people=people,
+        confirmed=services.confirmed_draw(jury),
+        counts=services.pool_counts(jury),
+        publish_form=publish_form or forms.PublishPlanForm(formdata=None),
+        value_form=value_form or forms.RandomValueForm(formdata=None),
+        start_over_form=start_over_form or forms.StartOverForm(formdata=None),
+        command=plans.verify_command(jury, plan) if plan and plan.panel_file else None,
+        problem=problem,
+    ), status
+
+
+@bp.route("/<slug>/plan")
+@staff_required(*OFFICER)
+def plan(slug: str) -> ResponseReturnValue:
+    """The published draw: where the sequence stands and its next step."""
+    return _plan_page(queries.jury(slug))
+
+
+@bp.route("/<slug>/plan/publish", methods=["POST"])
+@staff_required(*OFFICER)
+def publish_plan(slug: str) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    form = forms.PublishPlanForm()
+    if not form.validate_on_submit():
+        return _plan_page(jury, publish_form=form, status=400)
+    try:
+        published = plans.publish_plan(jury, actor=current_user)
+    except ConsultError as error:
+        db.session.rollback()
+        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
+    db.session.commit()
+    flash(
+        f"Draw plan {published.number} is published and its inputs are frozen. "
+        "Next, publish the lottery.",
+        "success",
+    )
+    return redirect(url_for("juries.plan", slug=jury.slug))
+
+
+@bp.route("/<slug>/plan/<int:number>/lottery", methods=["POST"])
+@staff_required(*OFFICER)
+def publish_lottery(slug: str, number: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    try:
+        plans.publish_lottery(plans.plan_by_number(jury, number), actor=current_user)
+    except ConsultError as error:
+        db.session.rollback()
+        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
+    db.session.commit()
+    flash("The lottery is published. Next, hold the public draw of the random value.", "success")
+    return redirect(url_for("juries.plan", slug=jury.slug))
+
+
+@bp.route("/<slug>/plan/<int:number>/value", methods=["POST"])
+@staff_required(*OFFICER)
+def enter_random_value(slug: str, number: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    form = forms.RandomValueForm()
+    if not form.validate_on_submit():
+        return _plan_page(jury, value_form=form, status=400)
+    try:
+        draw = plans.enter_random_value(
+            plans.plan_by_number(jury, number),
+            value=form.value.data or "",
+            source=form.source.data or "",
+            actor=current_user,
+        )
+    except ConsultError as error:
+        db.session.rollback()
+        field_errors(form, error)
+        return _plan_page(
+            queries.jury(slug),
+            value_form=form,
+            problem=None if error.fields else error.message,
+            status=error.status,
+        )
+    db.session.commit()
+    flash("The panel is drawn. Check it, then confirm it.", "success")
+    return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=draw.id))
+
+
+@bp.route("/<slug>/plan/<int:number>/start-over", methods=["POST"])
+@staff_required(*OFFICER)
+def start_over(slug: str, number: int) -> ResponseReturnValue:
+    jury = queries.jury(slug)
+    form = forms.StartOverForm()
+    if not form.validate_on_submit():
+        return _plan_page(jury, start_over_form=form, status=400)
+    try:
+        plans.start_over(
+            plans.plan_by_number(jury, number), reason=form.reason.data or "", actor=current_user
+        )
+    except ConsultError as error:
+        db.session.rollback()
+        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
+    db.session.commit()
+    flash(
+        f"Draw plan {number} is abandoned (the public page still lists it). The inputs can "
+        "change again; publish a new draw plan when they are ready.",
+        "success",
+    )
+    return redirect(url_for("juries.plan", slug=jury.slug))
+
+
+@bp.route("/<slug>/plans/<int:number>/<any('inputs.json', 'lottery.csv', 'panel.csv'):name>")
+@public
+def plan_file(slug: str, number: int, name: str) -> ResponseReturnValue:
+    """A published file of a draw plan, byte for byte as its checksum was taken."""
+    jury = queries.jury(slug)
+    plan = plans.plan_by_number(jury, number)
+    column, mimetype = FILES[name]
+    text = getattr(plan, column)
+    if text is None:
+        raise NotFound("This file is not published yet.")
+    filename = f"{jury.slug}-plan-{plan.number}-{name}"
+    return Response(
+        text.encode("utf-8"),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}"'},
+    )
