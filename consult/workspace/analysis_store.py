@@ -478,6 +478,15 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
     return count
 
 
+def backend_used(run: AnalysisRun, plans: list[Plan]) -> str:
+    """What represented the answers: "embeddings" only where the engine could use them
+    (it falls back to "light" where they are not installed)."""
+    used = {str(p.result.get("backend", "light")) for p in plans if p.result is not None}
+    if used:
+        return "embeddings" if used == {"embeddings"} else "light"
+    return str((run.parameters or {}).get("backend", "light"))
+
+
 def analyse_consultation(
     run: AnalysisRun, progress: Progress, compute: Compute = compute_here
 ) -> dict[str, Any]:
@@ -524,6 +533,7 @@ def analyse_consultation(
         "answers": sum(p.total for p in plans),
         "themes": sum(q["themes"] for q in questions_summary),
         "previous_run_id": previous.id if previous else None,
+        "backend": backend_used(run, plans),
     }
 
 
@@ -551,4 +561,5 @@ def analyse_jury(
         "kept_themes": len(plan.carried),
         "needs_review": len(plan.needs_review),
         "previous_run_id": previous.id if previous else None,
+        "backend": backend_used(run, [plan]),
     }

@@ -225,11 +225,6 @@ def theme_context(theme: Theme) -> ThemeContext:
     return ThemeContext(run, subject, question)
 
 
-def sibling_themes(theme: Theme, run: AnalysisRun) -> list[Theme]:
-    """The other live themes of the same run and question (where answers may move)."""
-    return [t for t in live_themes(run, theme.question_id) if t.id != theme.id]
-
-
 def move_targets(theme: Theme, run: AnalysisRun) -> list[tuple[Theme, list[Theme]]]:
     """Every live theme of the theme's question with its sub-themes: where an answer can
     go (two queries)."""
