@@ -345,3 +345,48 @@ def test_backend_is_chosen_per_run_recorded_and_the_fallback_said(
         follow_redirects=True,
     )
     assert "Choose the light analysis or sentence embeddings" in refused.get_data(as_text=True)
+
+
+def test_exports_and_the_public_page_carry_titles_descriptions_and_the_tree(
+    app, officer_client, tree_consultation
+):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    consultation_id = tree_consultation["id"]
+    run_id = _run(officer_client, consultation_id)
+    top, subs = next((t, s) for t, s in _tree(app, run_id, tree_consultation["question"]) if s)
+    book = load_workbook(
+        io.BytesIO(
+            officer_client.get(f"/workspace/consultations/{consultation_id}/export.xlsx").data
+        )
+    )
+    rows = list(book["Themes"].iter_rows(values_only=True))
+    assert rows[0][:4] == ("question", "theme", "sub-theme", "description")
+    assert (top["label"], None, top["description"]) in [r[1:4] for r in rows]
+    assert {s["label"] for s in subs} <= {r[2] for r in rows if r[1] == top["label"]}
+    answers = list(book["Answers"].iter_rows(values_only=True))
+    column = answers[0].index("subtheme")
+    assert {s["label"] for s in subs} <= {r[column] for r in answers[1:]}
+
+    report = Document(
+        io.BytesIO(
+            officer_client.get(f"/workspace/consultations/{consultation_id}/export.docx").data
+        )
+    )
+    paragraphs = [p.text for p in report.paragraphs]
+    method = paragraphs[paragraphs.index("Method") + 2]
+    assert "TF-IDF" not in method and "k-means" not in method
+    assert "chosen automatically" in method or "asked for 2 themes" in method
+    assert top["description"] in paragraphs
+    assert {s["label"] for s in subs} <= set(paragraphs)
+
+    officer_client.post(f"/workspace/themes/{top['id']}/approve", data={"approved": "yes"})
+    officer_client.post(f"/workspace/runs/{run_id}/publish")
+    public = officer_client.get("/you-said-we-did/consultations/town-plan").get_data(as_text=True)
+    assert f"You said: {top['label']}" in public
+    assert top["description"] in public
+    for sub in subs:
+        assert sub["label"] in public
