@@ -47,10 +47,18 @@ def fell_back(run: AnalysisRun) -> bool:
     )
 
 
+def _fixed(value: Any) -> int | None:
+    """The number of themes an officer fixed, or None for automatic (or unreadable: a run
+    refused for its parameters keeps what was asked)."""
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
 def number_of_themes(value: Any) -> str:
-    if value in (None, "auto"):
-        return "Chosen automatically"
-    return f"{value}, chosen by an officer"
+    fixed = _fixed(value)
+    return "Chosen automatically" if fixed is None else f"{fixed}, chosen by an officer"
 
 
 def run_settings(run: AnalysisRun) -> list[tuple[str, str]]:
@@ -96,11 +104,11 @@ def run_technical(run: AnalysisRun) -> list[tuple[str, str]]:
 def run_summary_line(run: AnalysisRun) -> str:
     """ "Themes chosen automatically, word patterns" for a runs table."""
     parameters = run.parameters or {}
-    n_themes = parameters.get("n_themes", "auto")
+    n_themes = _fixed(parameters.get("n_themes", "auto"))
     themes = (
         "Number of themes chosen automatically"
-        if n_themes in (None, "auto")
-        else f"{plural(int(n_themes), 'theme')} asked for"
+        if n_themes is None
+        else f"{plural(n_themes, 'theme')} asked for"
     )
     method = "sentence meaning" if backend_used(run) == "embeddings" else "word patterns"
     return f"{themes}; compared by {method}"
@@ -111,12 +119,12 @@ def method_paragraph(run: AnalysisRun | None) -> str:
     if run is None:
         return "The free-text answers have not been analysed yet."
     parameters = run.parameters or {}
-    n_themes = parameters.get("n_themes", "auto")
+    n_themes = _fixed(parameters.get("n_themes", "auto"))
     how_many = (
         "The number of themes was chosen automatically, from how clearly the answers "
         "separate into groups"
-        if n_themes in (None, "auto")
-        else f"Officers asked for {plural(int(n_themes), 'theme')} per question"
+        if n_themes is None
+        else f"Officers asked for {plural(n_themes, 'theme')} per question"
     )
     compared = (
         "by the meaning of their sentences"

@@ -228,7 +228,8 @@ def test_merge_recomputes_sentiment_key_phrases_and_chart_order(
     app, officer_client, closed_consultation
 ):
     """#15 item 11: a merge kept the target's sentiment and key phrases, and the charts
-    were not re-sorted."""
+    were not re-sorted. (Written against what main already has, so it fails there for
+    the behaviour, not for a missing helper.)"""
     from analysis.sentiment import sentiment_scores, sentiment_summary
 
     question_id = closed_consultation["questions"][0]
@@ -236,29 +237,47 @@ def test_merge_recomputes_sentiment_key_phrases_and_chart_order(
         f"/workspace/consultations/{closed_consultation['id']}/runs", data={"n_themes": "3"}
     )
     run_id = int(re.search(r"/runs/(\d+)", response.headers["Location"]).group(1))
-    tops = [t for t, _ in _tree(app, run_id, question_id)]
-    smallest, second = sorted(tops, key=lambda t: t["size"])[:2]
     with app.app_context():
-        source_phrases = set(db.session.get(Theme, second["id"]).keyphrases)
-    officer_client.post(
-        f"/workspace/themes/{smallest['id']}/merge", data={"sources": [second["id"]]}
-    )
-    members = _members(app, smallest["id"])
+        run = db.session.get(AnalysisRun, run_id)
+        tops = [
+            (t.id, t.size, set(t.keyphrases))
+            for t in queries.live_themes(run, question_id)
+            if not t.no_substantive_comment
+        ]
+    (smallest, small_size, _), (second, second_size, source_phrases) = sorted(
+        tops, key=lambda t: t[1]
+    )[:2]
+    officer_client.post(f"/workspace/themes/{smallest}/merge", data={"sources": [second]})
     with app.app_context():
-        merged = db.session.get(Theme, smallest["id"])
-        texts = _texts(app, members)
-        expected = sentiment_summary(list(sentiment_scores(texts)))
-        assert merged.size == len(members) == smallest["size"] + second["size"]
+        members = db.session.scalars(
+            select(ThemeAssignment.answer_id).where(
+                ThemeAssignment.theme_id == smallest,
+                ThemeAssignment.primary.is_(True),
+                ThemeAssignment.not_relevant.is_(False),
+            )
+        ).all()
+        merged = db.session.get(Theme, smallest)
+        expected = sentiment_summary(list(sentiment_scores(_texts(app, members))))
+        assert merged.size == len(members) == small_size + second_size
         assert merged.sentiment["mean"] == pytest.approx(expected["mean"], abs=1e-3)
         assert set(merged.keyphrases) & source_phrases  # the merged answers' words count
-        run = db.session.get(AnalysisRun, run_id)
         order = [
-            t.id for t in queries.live_themes(run, question_id) if not t.no_substantive_comment
+            t.size
+            for t in queries.live_themes(db.session.get(AnalysisRun, run_id), question_id)
+            if not t.no_substantive_comment
         ]
-        sizes = [db.session.get(Theme, i).size for i in order]
-        assert sizes == sorted(sizes, reverse=True)  # lists and charts follow the new sizes
-    charts = officer_client.get(f"/workspace/consultations/{closed_consultation['id']}/charts")
-    assert charts.status_code == 200
+        assert order == sorted(order, reverse=True)  # lists and charts follow the new sizes
+    charts = officer_client.get(
+        f"/workspace/consultations/{closed_consultation['id']}/charts.json"
+    ).get_json()
+    sizes = [
+        t["size"]
+        for q in charts["questions"]
+        if q["question_id"] == question_id
+        for t in q["themes"]
+        if not t["no_comment"]
+    ]
+    assert sizes == sorted(sizes, reverse=True)
 
 
 def test_splitting_a_sub_theme_makes_siblings_under_the_same_theme(
@@ -318,6 +337,11 @@ def test_plural_filter(app):
     assert plural(2, "theme") == "2 themes"
     assert plural(1, "person", "people") == "1 person"
     assert plural(0, "person", "people") == "0 people"
+    from consult.workspace.wording import number_of_themes
+
+    assert number_of_themes("auto") == "Chosen automatically"
+    assert number_of_themes(6) == "6, chosen by an officer"
+    assert number_of_themes("lots") == "Chosen automatically"  # a refused run's input
 
 
 def test_backend_is_chosen_per_run_recorded_and_the_fallback_said(
