@@ -322,7 +322,7 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     result = find_themes(
         [text for _, text in items],
         ids,
-        n_themes=n_parts,
+        n_themes=n_parts,  # type: ignore[arg-type]  # "auto" or a checked whole number
         detect_duplicates=False,
         subthemes=top_level,
     )
@@ -395,8 +395,8 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
                 children[sub.id] = child
             db.session.flush()
             for row in (by_row[i] for i in part.response_ids):
-                child = children.get(subtheme_of.get(str(getattr(row, field_name)), -1))
-                row.subtheme_id = child.id if child is not None else None
+                found = children.get(subtheme_of.get(str(getattr(row, field_name)), -1))
+                row.subtheme_id = found.id if found is not None else None
             db.session.flush()
             for child in children.values():
                 recount(child)

@@ -474,7 +474,11 @@ def publish_response(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     sent = services.publish_response(item, actor=current_user)
     db.session.commit()
-    flash(f"Published. {sent} resident(s) who asked for updates were e-mailed.", "success")
+    flash(
+        f"Published. {plural(sent, 'resident')} who asked for updates "
+        f"{'was' if sent == 1 else 'were'} e-mailed.",
+        "success",
+    )
     return redirect(_response_back(item))
 
 
@@ -504,7 +508,7 @@ def _register(subject: Consultation | Jury) -> ResponseReturnValue:
                 errors[f"row-{entries[int(index)][0]}-{name}"] = message
             if not errors:
                 db.session.commit()
-                flash(f"Saved {len(saved)} response(s).", "success")
+                flash(f"Saved {plural(len(saved), 'response')}.", "success")
                 return redirect(request.path)
         db.session.rollback()
         status = 422
@@ -570,7 +574,7 @@ def save_reference(consultation_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(url_for("workspace.consultation_charts", consultation_id=item.id))
     db.session.commit()
-    flash(f"Saved {count} reference share(s).", "success")
+    flash(f"Saved {plural(count, 'reference share')}.", "success")
     return redirect(url_for("workspace.consultation_charts", consultation_id=item.id) + "#profile")
 
 
