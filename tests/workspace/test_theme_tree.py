@@ -414,3 +414,10 @@ def test_exports_and_the_public_page_carry_titles_descriptions_and_the_tree(
     assert top["description"] in public
     for sub in subs:
         assert sub["label"] in public
+    officer_client.post(
+        f"/workspace/themes/{top['id']}/response",
+        data={"status": "accepted", "text": "We will.", "publish": "yes"},
+    )
+    feed = officer_client.get("/api/v1/outcomes").get_json()
+    item = next(i for i in feed if i["kind"] == "theme")
+    assert item["title"] == top["label"] and item["description"] == top["description"]
