@@ -45,15 +45,25 @@ def test_an_officer_reads_and_edits_the_tree(
     width,
 ):
     # the run itself goes through the request client (inline), the pages through Chromium
-    officer_client.post(
+    started = officer_client.post(
         f"/workspace/consultations/{tree_consultation['id']}/runs", data={"n_themes": "2"}
     )
+    run_path = started.headers["Location"]
     page.set_viewport_size({"width": width, "height": 900})
     page.goto(live_server + "/sign-in")
     page.get_by_label("Email address").fill("officer@council.example")
     page.get_by_label("Password").fill(DEFAULT_PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.wait_for_url("**/dashboard")
+
+    page.goto(live_server + run_path)
+    assert page.get_by_text("2, chosen by an officer").is_visible()
+    technical = page.get_by_text("n_themes", exact=False).first
+    assert not technical.is_visible()  # behind "How this was worked out"
+    page.get_by_text("How this was worked out").click()
+    assert technical.is_visible()
+    assert_no_violations(page)
+    no_sideways_scroll(page)
 
     page.goto(live_server + f"/workspace/consultations/{tree_consultation['id']}")
     tree = page.locator("details.consult-subthemes").first
