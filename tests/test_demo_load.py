@@ -63,6 +63,9 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         park_runs = db.session.scalars(select(AnalysisRun)).all()
         assert len(park_runs) == 1 and park_runs[0].status == "done"
         assert _count(Theme, Theme.approved_at.is_not(None)) >= 4
+        # the workspace, the report and the public page show a tree with descriptions
+        assert _count(Theme, Theme.parent_id.is_not(None)) >= 2
+        assert _count(Theme, Theme.parent_id.is_(None), Theme.description.is_not(None)) >= 4
         refused = db.session.scalar(
             select(CouncilResponse).where(
                 CouncilResponse.theme_id.is_not(None), CouncilResponse.status == "not_accepted"
@@ -81,6 +84,7 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
     )
     page = public.get("/you-said-we-did/consultations/millbrook-park-masterplan")
     assert page.status_code == 200 and "Not accepted" in page.get_data(as_text=True)
+    assert "Within this, people said" in page.get_data(as_text=True)
     jury_slug = next(i["source"]["slug"] for i in feed if i["kind"] == "recommendation")
     assert public.get(f"/you-said-we-did/juries/{jury_slug}").status_code == 200
 

@@ -136,6 +136,8 @@ def load() -> list[str]:
 # --- the officer workspace's complete example: analysed, approved, answered, published ----
 
 PARK_SLUG = "millbrook-park-masterplan"
+#: Top-level themes a question the demo's officer asks for (see `_ensure_park_outcomes`).
+DEMO_THEMES = 4
 PARK_RESPONSES = (
     # (words to look for in a theme label, status, text, reasons, owner, due, progress)
     (
@@ -186,9 +188,13 @@ def _ensure_park_outcomes() -> list[str]:
         consultation_id=consultation.id,
         status="running",
         parameters={
-            "n_themes": "auto",
+            # An officer's choice: with about 110 answers a question, "auto" finds five or
+            # six themes under 40 answers each, too small to hold sub-themes; four themes a
+            # question let the larger ones show the tree.
+            "n_themes": DEMO_THEMES,
             "random_state": 0,
             "coding_threshold": 0.5,
+            "backend": "light",
             "engine": "analysis.themes",
         },
         started_by_id=officer.id,
@@ -247,8 +253,10 @@ def _ensure_park_outcomes() -> list[str]:
         db.session.add(response)
         answered += 1
     db.session.flush()
+    subthemes = sum(len(children) for children in queries.subthemes_of(themes).values())
     return [
-        f"Consultation '{consultation.title}': analysed into {len(themes)} themes, all approved; "
+        f"Consultation '{consultation.title}': analysed into {len(themes)} themes "
+        f"({subthemes} sub-themes inside them), all approved; "
         f"{answered} council responses published (see /you-said-we-did/)"
     ]
 

@@ -55,7 +55,10 @@ class AnalysisRun(CreatedMixin, db.Model):
 
 
 class Theme(CreatedMixin, db.Model):
-    """A theme found in one question's answers (or a jury's ideas). `summary` is a list of
+    """A theme found in one question's answers (or a jury's ideas), or a sub-theme of one
+    (`parent_id` set: the tree has two levels). `label` is its title (an officer may edit
+    it), `description` one sentence saying what its answers say (`description_ids` are the
+    answers it cites; empty once an officer rewrites it). `summary` is a list of
     {"sentence", "response_ids"}; `quotes` a list of {"id", "text"} (redacted text only)."""
 
     __tablename__ = "themes"
@@ -70,6 +73,11 @@ class Theme(CreatedMixin, db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     engine_key: Mapped[str] = mapped_column(String(40), default="")
     label: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str | None] = mapped_column(Text)
+    description_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
+    parent_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="CASCADE"), index=True
+    )
     keyphrases: Mapped[list[str]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
     share: Mapped[float] = mapped_column(Float, default=0.0)
@@ -84,10 +92,21 @@ class Theme(CreatedMixin, db.Model):
 
     run: Mapped[AnalysisRun] = relationship(back_populates="themes")
 
+    @property
+    def title(self) -> str:
+        """The heading officers and residents read (stored as `label`)."""
+        return self.label
+
+    @property
+    def is_subtheme(self) -> bool:
+        return self.parent_id is not None
+
 
 class ThemeAssignment(db.Model):
     """An answer (or contribution) in a theme, with the engine's confidence. `manual` marks
-    an officer's move; `not_relevant` an officer's exclusion."""
+    an officer's move; `not_relevant` an officer's exclusion. `subtheme_id` is the
+    sub-theme of `theme_id` the answer sits in (None where the theme has none, or for a
+    secondary theme)."""
 
     __tablename__ = "theme_assignments"
     __table_args__ = (
@@ -97,6 +116,9 @@ class ThemeAssignment(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
+    subtheme_id: Mapped[int | None] = mapped_column(
+        ForeignKey("themes.id", ondelete="SET NULL"), index=True
+    )
     answer_id: Mapped[int | None] = mapped_column(
         ForeignKey("answers.id", ondelete="CASCADE"), index=True
     )

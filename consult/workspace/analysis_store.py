@@ -58,6 +58,8 @@ class Carried:
     manual: set[int] = field(default_factory=set)
     not_relevant: set[int] = field(default_factory=set)
     confidence: dict[int, float] = field(default_factory=dict)
+    subthemes: list[Theme] = field(default_factory=list)  # its live sub-themes
+    subtheme_of: dict[int, int] = field(default_factory=dict)  # item -> old sub-theme id
 
 
 @dataclass
@@ -171,6 +173,7 @@ def _approved(previous: AnalysisRun | None, question_id: int | None) -> list[The
                 Theme.question_id.is_(None)
                 if question_id is None
                 else (Theme.question_id == question_id),
+                Theme.parent_id.is_(None),
                 Theme.merged_into_id.is_(None),
                 Theme.approved_at.is_not(None),
                 Theme.no_substantive_comment.is_(False),
@@ -210,8 +213,9 @@ def prepare_items(
     """Read what computing needs besides the items: the approved themes' assignments.
     An officer's own decisions (an answer placed by hand or marked not relevant) are kept
     as they were; the other answers of approved themes train the coding frame, which then
-    codes every item not placed by an officer. `field_name` is "answer_id" or
-    "contribution_id"."""
+    codes every item not placed by an officer: into the approved theme's sub-themes where it
+    has them (the frame learns sub-theme ids), so coded answers keep their place in the
+    tree. `field_name` is "answer_id" or "contribution_id"."""
     by_id = {item.id: item for item in items}
     carried = [Carried(old=theme) for theme in approved]
     placed: set[int] = set()
@@ -220,6 +224,13 @@ def prepare_items(
         train_texts: list[str] = []
         train_labels: list[int] = []
         index = {c.old.id: c for c in carried}
+        for child in db.session.scalars(
+            select(Theme)
+            .where(Theme.parent_id.in_(list(index)), Theme.merged_into_id.is_(None))
+            .order_by(Theme.position, Theme.id)
+        ):
+            index[child.parent_id].subthemes.append(child)  # type: ignore[index]
+        live_subthemes = {child.id for c in carried for child in c.subthemes}
         rows = db.session.scalars(
             select(ThemeAssignment).where(
                 ThemeAssignment.theme_id.in_(list(index)), ThemeAssignment.primary.is_(True)
@@ -230,18 +241,21 @@ def prepare_items(
             if item_id not in by_id:
                 continue
             target = index[row.theme_id]
+            subtheme = row.subtheme_id if row.subtheme_id in live_subthemes else None
             if row.not_relevant:
                 target.not_relevant.add(item_id)
             if row.manual or row.not_relevant:
                 # An officer's decision is kept as it was.
                 target.items.append(item_id)
                 target.confidence[item_id] = row.confidence
+                if subtheme is not None:
+                    target.subtheme_of[item_id] = subtheme
                 if row.manual:
                     target.manual.add(item_id)
                 placed.add(item_id)
                 continue
             train_texts.append(by_id[item_id].text)
-            train_labels.append(row.theme_id)
+            train_labels.append(row.theme_id if subtheme is None else subtheme)
         frame = (train_texts, train_labels)
     to_code = [item for item in items if item.id not in placed]
     return Task(question_id, label, len(items), carried, to_code, frame)
@@ -251,10 +265,14 @@ def finish_plan(task: Task, outcome: dict[str, Any]) -> Plan:
     """A task's plan from what `analysis.job` computed for it: the items the coding frame
     placed join their approved themes; the rest come as new themes."""
     index = {c.old.id: c for c in task.carried}
+    parent_of = {child.id: c for c in task.carried for child in c.subthemes}
     for item_id, theme_id, confidence in outcome["coded"]:
-        target = index[int(theme_id)]
+        label = int(theme_id)
+        target = index.get(label) or parent_of[label]
         target.items.append(int(item_id))
         target.confidence[int(item_id)] = float(confidence)
+        if label in parent_of:
+            target.subtheme_of[int(item_id)] = label
     needs_review = [int(item_id) for item_id in outcome["needs_review"]]
     return Plan(task.question_id, task.total, task.carried, outcome["themes"], needs_review)
 
@@ -270,78 +288,126 @@ def compute_plans(
     return [finish_plan(task, result) for task, result in zip(tasks, results, strict=True)]
 
 
-def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int, str]) -> int:
-    """Write a plan's themes, assignments and duplicate groups; returns the theme count."""
-    position = 0
+def _cited(ids: Any) -> list[int]:
+    return [int(i) for i in ids or []]
+
+
+def _found_theme(
+    found: dict[str, Any], run: AnalysisRun, plan: Plan, texts: dict[int, str], **extra: Any
+) -> Theme:
+    """A Theme row for one theme or sub-theme of `ThemeResult.as_dict()`."""
     total = max(1, plan.total)
-    count = 0
-    for carried in plan.carried:
-        old = carried.old
-        theme = Theme(
+    return Theme(
+        run_id=run.id,
+        question_id=plan.question_id,
+        engine_key=str(found["id"]),
+        label=found.get("title") or found["label"],
+        description=found.get("description") or None,
+        description_ids=_cited(found.get("description_response_ids")),
+        keyphrases=list(found["keyphrases"]),
+        size=found["size"],
+        share=round(found["size"] / total, 4),
+        sentiment=dict(found["sentiment"]),
+        summary=[
+            {"sentence": s["sentence"], "response_ids": _cited(s["response_ids"])}
+            for s in found["summary"]
+        ],
+        quotes=[
+            {"id": int(q["id"]), "text": texts.get(int(q["id"]), q["text"])}
+            for q in found["quotes"]
+        ],
+        **extra,
+    )
+
+
+def _store_carried(
+    run: AnalysisRun, plan: Plan, carried: Carried, position: int, field_name: str
+) -> None:
+    """An approved theme of the previous run, its sub-themes and the items it keeps."""
+    old = carried.old
+    total = max(1, plan.total)
+    kept = set(carried.items)
+
+    def copy(source: Theme, **extra: Any) -> Theme:
+        return Theme(
             run_id=run.id,
             question_id=plan.question_id,
-            position=position,
-            engine_key=f"kept:{old.id}",
-            label=old.label,
-            keyphrases=list(old.keyphrases or []),
-            summary=list(old.summary or []),
-            quotes=[q for q in (old.quotes or []) if int(q.get("id", 0)) in set(carried.items)],
-            sentiment=dict(old.sentiment or {}),
-            approved_by_id=old.approved_by_id,
-            approved_at=old.approved_at,
-            published=old.published,
+            engine_key=f"kept:{source.id}",
+            label=source.label,
+            description=source.description,
+            description_ids=[i for i in (source.description_ids or []) if i in kept],
+            keyphrases=list(source.keyphrases or []),
+            summary=list(source.summary or []),
+            quotes=[q for q in (source.quotes or []) if int(q.get("id", 0)) in kept],
+            sentiment=dict(source.sentiment or {}),
+            approved_by_id=source.approved_by_id,
+            approved_at=source.approved_at,
+            published=source.published,
+            **extra,
         )
-        db.session.add(theme)
-        db.session.flush()
-        for item_id in carried.items:
-            db.session.add(
-                ThemeAssignment(
-                    theme_id=theme.id,
-                    confidence=carried.confidence.get(item_id, 1.0),
-                    primary=True,
-                    manual=item_id in carried.manual,
-                    not_relevant=item_id in carried.not_relevant,
-                    **{field_name: item_id},
-                )
-            )
-        size = len(set(carried.items) - carried.not_relevant)
-        theme.size, theme.share = size, round(size / total, 4)
-        response = db.session.scalar(
-            select(CouncilResponse).where(CouncilResponse.theme_id == old.id)
+
+    theme = copy(old, position=position)
+    db.session.add(theme)
+    db.session.flush()
+    children = {}
+    for number, child in enumerate(carried.subthemes):
+        children[child.id] = copy(child, position=number, parent_id=theme.id)
+        db.session.add(children[child.id])
+    db.session.flush()
+    rows = []
+    for item_id in carried.items:
+        sub = children.get(carried.subtheme_of.get(item_id, 0))
+        rows.append(
+            {
+                "theme_id": theme.id,
+                "subtheme_id": sub.id if sub is not None else None,
+                "confidence": carried.confidence.get(item_id, 1.0),
+                "primary": True,
+                "manual": item_id in carried.manual,
+                "not_relevant": item_id in carried.not_relevant,
+                field_name: item_id,
+            }
         )
-        if response is not None:
-            response.theme_id = theme.id
+    if rows:
+        db.session.execute(ThemeAssignment.__table__.insert(), rows)
+    relevant = kept - carried.not_relevant
+    theme.size, theme.share = len(relevant), round(len(relevant) / total, 4)
+    for child in carried.subthemes:
+        members = {i for i in relevant if carried.subtheme_of.get(i) == child.id}
+        new = children[child.id]
+        new.size, new.share = len(members), round(len(members) / total, 4)
+    response = db.session.scalar(select(CouncilResponse).where(CouncilResponse.theme_id == old.id))
+    if response is not None:
+        response.theme_id = theme.id
+
+
+def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int, str]) -> int:
+    """Write a plan's themes (with their sub-themes), assignments and duplicate groups;
+    returns the number of top-level themes."""
+    position = 0
+    total = max(1, plan.total)
+    for carried in plan.carried:
+        _store_carried(run, plan, carried, position, field_name)
         position += 1
-        count += 1
+    count = position
     result = plan.result
     if result is None:
         db.session.flush()
         return count
     engine_to_row: dict[int, Theme] = {}
     for found in result["themes"]:
-        theme = Theme(
-            run_id=run.id,
-            question_id=plan.question_id,
-            position=position,
-            engine_key=str(found["id"]),
-            label=found["label"],
-            keyphrases=list(found["keyphrases"]),
-            size=found["size"],
-            share=round(found["size"] / total, 4),
-            sentiment=dict(found["sentiment"]),
-            summary=[
-                {"sentence": s["sentence"], "response_ids": [int(i) for i in s["response_ids"]]}
-                for s in found["summary"]
-            ],
-            quotes=[
-                {"id": int(q["id"]), "text": texts.get(int(q["id"]), q["text"])}
-                for q in found["quotes"]
-            ],
-        )
+        theme = _found_theme(found, run, plan, texts, position=position)
         db.session.add(theme)
         engine_to_row[int(found["id"])] = theme
         position += 1
         count += 1
+    db.session.flush()
+    for found in result["themes"]:
+        parent = engine_to_row[int(found["id"])]
+        for number, sub in enumerate(found.get("subthemes") or []):
+            child = _found_theme(sub, run, plan, texts, position=number, parent_id=parent.id)
+            db.session.add(child)
+            engine_to_row[int(sub["id"])] = child
     no_comment_ids = result["no_comment"]["response_ids"]
     if no_comment_ids:
         size = len(no_comment_ids)
@@ -363,9 +429,11 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
         main = engine_to_row.get(int(assignment["theme"]))
         if main is None:
             continue
+        sub = engine_to_row.get(int(assignment.get("subtheme") or 0))
         rows.append(
             {
                 "theme_id": main.id,
+                "subtheme_id": sub.id if sub is not None and sub.parent_id == main.id else None,
                 field_name: item_id,
                 "confidence": float(assignment["confidence"]),
                 "primary": True,
@@ -380,6 +448,7 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
             rows.append(
                 {
                     "theme_id": secondary.id,
+                    "subtheme_id": None,
                     field_name: item_id,
                     "confidence": float(other["confidence"]),
                     "primary": False,
@@ -407,6 +476,15 @@ def store_plan(run: AnalysisRun, plan: Plan, *, field_name: str, texts: dict[int
             )
     db.session.flush()
     return count
+
+
+def backend_used(run: AnalysisRun, plans: list[Plan]) -> str:
+    """What represented the answers: "embeddings" only where the engine could use them
+    (it falls back to "light" where they are not installed)."""
+    used = {str(p.result.get("backend", "light")) for p in plans if p.result is not None}
+    if used:
+        return "embeddings" if used == {"embeddings"} else "light"
+    return str((run.parameters or {}).get("backend", "light"))
 
 
 def analyse_consultation(
@@ -455,6 +533,7 @@ def analyse_consultation(
         "answers": sum(p.total for p in plans),
         "themes": sum(q["themes"] for q in questions_summary),
         "previous_run_id": previous.id if previous else None,
+        "backend": backend_used(run, plans),
     }
 
 
@@ -482,4 +561,5 @@ def analyse_jury(
         "kept_themes": len(plan.carried),
         "needs_review": len(plan.needs_review),
         "previous_run_id": previous.id if previous else None,
+        "backend": backend_used(run, [plan]),
     }

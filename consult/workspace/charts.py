@@ -50,7 +50,8 @@ def responses_over_time(consultation: Consultation) -> list[dict[str, Any]]:
 
 
 def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
-    """Per free-text question: themes with size, share, sentiment and respondent groups."""
+    """Per free-text question: themes (largest first) with size, share, sentiment,
+    respondent groups, description and sub-themes."""
     run = queries.current_run(consultation_id=consultation.id)
     out = []
     if run is None:
@@ -72,6 +73,7 @@ def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
         ).all()
         for theme_id, respondent_type in rows:
             groups[theme_id][respondent_type] += 1
+        children = queries.subthemes_of(themes)
         out.append(
             {
                 "question_id": question.id,
@@ -80,6 +82,17 @@ def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
                     {
                         "id": t.id,
                         "label": t.label,
+                        "description": t.description or "",
+                        "subthemes": [
+                            {
+                                "id": c.id,
+                                "label": c.label,
+                                "description": c.description or "",
+                                "size": c.size,
+                                "share": c.share,
+                            }
+                            for c in children[t.id]
+                        ],
                         "size": t.size,
                         "share": t.share,
                         "approved": t.approved_at is not None,

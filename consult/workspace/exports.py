@@ -28,7 +28,7 @@ from consult.models import (
     ThemeAssignment,
     utcnow,
 )
-from consult.workspace import charts, queries
+from consult.workspace import charts, queries, wording
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
 
@@ -40,6 +40,7 @@ ANSWER_COLUMNS = [
     "question",
     "answer",
     "theme",
+    "subtheme",
     "confidence",
     "other_themes",
     "not_relevant",
@@ -89,6 +90,7 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
                 "answer": publishable_text(answer),
                 "theme": labels.get(primary.theme_id, "") if primary else "",
+                "subtheme": labels.get(primary.subtheme_id or 0, "") if primary else "",
                 "confidence": round(primary.confidence, 3) if primary else None,
                 "other_themes": "; ".join(o for o in others if o),
                 "not_relevant": bool(primary and primary.not_relevant),
@@ -169,6 +171,8 @@ def xlsx(consultation: Consultation) -> bytes:
         [
             "question",
             "theme",
+            "sub-theme",
+            "description",
             "size",
             "share",
             "sentiment (mean)",
@@ -196,6 +200,8 @@ def xlsx(consultation: Consultation) -> bytes:
                 [
                     question["question"],
                     theme.label,
+                    "",
+                    theme.description or "",
                     theme.size,
                     theme.share,
                     item["sentiment"]["mean"],
@@ -207,6 +213,26 @@ def xlsx(consultation: Consultation) -> bytes:
                     (response.reasons or "") if response else "",
                 ],
             )
+            for sub in item["subthemes"]:
+                child = themes[sub["id"]]
+                _append(
+                    themes_sheet,
+                    [
+                        question["question"],
+                        theme.label,
+                        child.label,
+                        child.description or "",
+                        child.size,
+                        child.share,
+                        round(float((child.sentiment or {}).get("mean", 0.0)), 3),
+                        round(float((child.sentiment or {}).get("positive", 0.0)), 3),
+                        round(float((child.sentiment or {}).get("negative", 0.0)), 3),
+                        "yes" if child.approved_at or theme.approved_at else "no",
+                        " ".join(s["sentence"] for s in child.summary or []),
+                        "",
+                        "",
+                    ],
+                )
     _finish(themes_sheet, percentages=("share",))
 
     for number, question in enumerate(charts.closed_questions(consultation), start=1):
@@ -332,20 +358,12 @@ def docx_report(consultation: Consultation) -> bytes:
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
     document.add_heading("Method", level=1)
-    parameters = run.parameters if run else {}
     document.add_paragraph(
         f"Residents and organisations answered online and on paper. {submitted} responses were "
         "received. Answers hidden by moderation are not included, and personal details "
         "(e-mail addresses, phone numbers, postcodes) were removed from every quotation."
     )
-    document.add_paragraph(
-        "Free-text answers were grouped into themes by Consult's analysis engine (TF-IDF "
-        "features, latent semantic analysis and k-means refined by a mixture model; number "
-        f"of themes: {parameters.get('n_themes', 'automatic')}; seed "
-        f"{parameters.get('random_state', 0)}). Officers then reviewed every theme: they "
-        "renamed, merged and split themes, moved answers, and approved the result. Exact and "
-        "near-identical answers and organised campaigns were detected and counted."
-    )
+    document.add_paragraph(wording.method_paragraph(run))
 
     document.add_heading("Headline figures", level=1)
     document.add_paragraph(f"{submitted} responses", style="List Bullet")
@@ -354,8 +372,9 @@ def docx_report(consultation: Consultation) -> bytes:
         if real:
             top = max(real, key=lambda t: t["size"])
             document.add_paragraph(
-                f"{question['question']}: {len(real)} themes; the most common was "
-                f"“{top['label']}” ({top['size']} answers, {round(top['share'] * 100)}%).",
+                f"{question['question']}: {wording.plural(len(real), 'theme')}; the most "
+                f"common was “{top['label']}” ({wording.plural(top['size'], 'answer')}, "
+                f"{round(top['share'] * 100)}%).",
                 style="List Bullet",
             )
     if figures["over_time"]:
@@ -382,8 +401,10 @@ def docx_report(consultation: Consultation) -> bytes:
         for item in shown:
             theme = themes_by_id[item["id"]]
             document.add_heading(xml_text(theme.label), level=2)
+            if theme.description:
+                document.add_paragraph(xml_text(theme.description))
             document.add_paragraph(
-                f"{theme.size} answers ({round(theme.share * 100)}%)."
+                f"{wording.plural(theme.size, 'answer')} ({round(theme.share * 100)}%)."
                 + (" Approved by officers." if theme.approved_at else "")
             )
             summary = xml_text(" ".join(s["sentence"] for s in theme.summary or []))
@@ -391,6 +412,18 @@ def docx_report(consultation: Consultation) -> bytes:
                 document.add_paragraph(summary)
             for quote in (theme.quotes or [])[:3]:
                 document.add_paragraph(xml_text(f"“{quote['text']}”"), style="Intense Quote")
+            if item["subthemes"]:
+                document.add_paragraph(
+                    f"Within this theme, {wording.plural(len(item['subthemes']), 'sub-theme')}:"
+                )
+                for sub in item["subthemes"]:
+                    document.add_heading(xml_text(sub["label"]), level=3)
+                    document.add_paragraph(
+                        xml_text(
+                            (f"{sub['description']} " if sub["description"] else "")
+                            + f"({wording.plural(sub['size'], 'answer')})"
+                        )
+                    )
             response = responses.get(theme.id)
             if response is not None:
                 paragraph = document.add_paragraph()
@@ -453,6 +486,7 @@ def open_data(consultation: Consultation) -> dict[str, Any]:
                 "question": row["question"],
                 "text": row["answer"],
                 "theme": row["theme"] or None,
+                "subtheme": row["subtheme"] or None,
                 "other_themes": [t for t in row["other_themes"].split("; ") if t],
             }
         )
@@ -470,6 +504,12 @@ def open_data(consultation: Consultation) -> dict[str, Any]:
                     {
                         "question": question["question"],
                         "label": theme.label,
+                        "title": theme.label,
+                        "description": theme.description or "",
+                        "subthemes": [
+                            {k: sub[k] for k in ("label", "description", "size", "share")}
+                            for sub in item["subthemes"]
+                        ],
                         "size": theme.size,
                         "share": theme.share,
                         "sentiment": item["sentiment"],

@@ -110,6 +110,8 @@ def consultation(slug: str) -> ResponseReturnValue:
                             (t, _published_response(CouncilResponse.theme_id == t.id))
                             for t in sorted(themes, key=lambda t: -t.size)
                         ],
+                        # a published theme shows its sub-themes: approving it approves its tree
+                        "subthemes": queries.subthemes_of(themes),
                     }
                 )
     if not sections:

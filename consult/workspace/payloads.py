@@ -58,6 +58,7 @@ def outcome(response: CouncilResponse) -> dict[str, Any]:
     elif response.theme is not None:
         theme: Theme = response.theme
         item["text"] = " ".join(s["sentence"] for s in (theme.summary or []))
+        item["description"] = theme.description or ""
         item["size"] = theme.size
         item["share"] = theme.share
     return item

@@ -56,12 +56,39 @@ def current_run(
 
 
 def live_themes(run: AnalysisRun, question_id: int | None = None) -> list[Theme]:
-    """A run's themes that have not been merged away, in order (no-comment last)."""
-    query = select(Theme).where(Theme.run_id == run.id, Theme.merged_into_id.is_(None))
+    """A run's top-level themes that have not been merged away, largest first (the order
+    every list, chart and export shows; no-comment last)."""
+    query = select(Theme).where(
+        Theme.run_id == run.id, Theme.merged_into_id.is_(None), Theme.parent_id.is_(None)
+    )
     if question_id is not None:
         query = query.where(Theme.question_id == question_id)
     rows = db.session.scalars(query.order_by(Theme.position, Theme.id)).all()
-    return sorted(rows, key=lambda t: (t.no_substantive_comment, t.position, t.id))
+    return sorted(rows, key=lambda t: (t.no_substantive_comment, -t.size, t.position, t.id))
+
+
+def subthemes_of(themes: Sequence[Theme]) -> dict[int, list[Theme]]:
+    """The live sub-themes of `themes`, by parent id, largest first (one query)."""
+    out: dict[int, list[Theme]] = {theme.id: [] for theme in themes}
+    if not out:
+        return out
+    for child in db.session.scalars(
+        select(Theme)
+        .where(Theme.parent_id.in_(list(out)), Theme.merged_into_id.is_(None))
+        .order_by(Theme.position, Theme.id)
+    ):
+        out[child.parent_id].append(child)  # type: ignore[index]
+    for children in out.values():
+        children.sort(key=lambda t: (-t.size, t.position, t.id))
+    return out
+
+
+def members(theme: Theme) -> Any:
+    """The condition on ThemeAssignment for the answers in `theme` (its sub-theme column
+    for a sub-theme)."""
+    if theme.parent_id is not None:
+        return ThemeAssignment.subtheme_id == theme.id
+    return ThemeAssignment.theme_id == theme.id
 
 
 def open_consultations() -> Sequence[Consultation]:
@@ -198,9 +225,12 @@ def theme_context(theme: Theme) -> ThemeContext:
     return ThemeContext(run, subject, question)
 
 
-def sibling_themes(theme: Theme, run: AnalysisRun) -> list[Theme]:
-    """The other live themes of the same run and question (where answers may move)."""
-    return [t for t in live_themes(run, theme.question_id) if t.id != theme.id]
+def move_targets(theme: Theme, run: AnalysisRun) -> list[tuple[Theme, list[Theme]]]:
+    """Every live theme of the theme's question with its sub-themes: where an answer can
+    go (two queries)."""
+    tops = live_themes(run, theme.question_id)
+    children = subthemes_of(tops)
+    return [(top, children[top.id]) for top in tops]
 
 
 def approver(theme: Theme) -> User | None:
@@ -256,9 +286,7 @@ def theme_page(
     when `original`); `cited` keeps the items behind that summary sentence. The text is
     the stored redacted text unless `original`: nothing is redacted again here."""
     is_answer = theme.question_id is not None
-    query = select(ThemeAssignment).where(
-        ThemeAssignment.theme_id == theme.id, ThemeAssignment.primary.is_(True)
-    )
+    query = select(ThemeAssignment).where(members(theme), ThemeAssignment.primary.is_(True))
     needle = term.lower()
     if is_answer:
         query = query.join(Answer, ThemeAssignment.answer_id == Answer.id)

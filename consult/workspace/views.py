@@ -33,13 +33,26 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace import bp, charts, exports, jobs, payloads, queries, services
+from consult.workspace import bp, charts, exports, jobs, payloads, queries, services, wording
 from consult.workspace.services import STATUS_LABELS, ResponseInput
+from consult.workspace.wording import plural
 
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
     return {"response_status_labels": STATUS_LABELS}
+
+
+@bp.record_once
+def _globals(state: Any) -> None:
+    # a global, not a context variable: the macros of _macros.html read it too
+    state.app.jinja_env.globals["wording"] = wording
+
+
+@bp.app_template_filter("plural")
+def _plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """`{{ n|plural("answer") }}` → "1 answer" / "2 answers"."""
+    return plural(int(count or 0), singular, plural_form)
 
 
 # --------------------------------------------------------------------------- index
@@ -73,6 +86,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
         runs=queries.subject_runs(item),
         questions=questions,
         themes=themes,
+        subthemes=queries.subthemes_of([t for ts in themes.values() for t in ts]),
         duplicates=queries.duplicate_groups(run),
         responses=queries.responses_by_theme([t for ts in themes.values() for t in ts]),
         answer_count=queries.submitted_count(item),
@@ -86,12 +100,14 @@ def jury(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
     run = queries.current_run(jury_id=item.id)
     recommendations = queries.passed_recommendations(item)
+    themes = queries.live_themes(run) if run else []
     return render_template(
         "workspace/jury.html",
         jury=item,
         run=run,
         runs=queries.subject_runs(item),
-        themes=queries.live_themes(run) if run else [],
+        themes=themes,
+        subthemes=queries.subthemes_of(themes),
         recommendations=recommendations,
         responses=queries.responses_by_recommendation(recommendations),
         opinion=charts.jury_opinion_maps(item),
@@ -110,6 +126,7 @@ def _start(subject: Consultation | Jury, back: str) -> ResponseReturnValue:
             actor=current_user,
             n_themes=n_themes,
             random_state=seed,
+            backend=(request.form.get("backend") or "").strip() or None,
         )
     except ConsultError as error:
         db.session.rollback()
@@ -143,6 +160,8 @@ def run(run_id: int) -> ResponseReturnValue:
         run=item,
         subject=queries.run_subject(item),
         state=payloads.run_progress(item),
+        settings=wording.run_settings(item),
+        technical=wording.run_technical(item),
     )
 
 
@@ -173,9 +192,16 @@ def theme(theme_id: int) -> ResponseReturnValue:
         cited=cited,
         page=request.args.get("page", 1, type=int),
     )
+    tree = queries.move_targets(item, where.run)
+    level = [sub for _, subs in tree for sub in subs] if item.parent_id else [t for t, _ in tree]
     return render_template(
         "workspace/theme.html",
         theme=item,
+        tree=tree,
+        parent=next((top for top, _ in tree if top.id == item.parent_id), None),
+        children=next((subs for top, subs in tree if top.id == item.id), []),
+        merge_candidates=[t for t in level if t.id != item.id and not t.no_substantive_comment],
+        kind="sub-theme" if item.parent_id else "theme",
         run=where.run,
         subject=where.subject,
         question=where.question,
@@ -184,7 +210,6 @@ def theme(theme_id: int) -> ResponseReturnValue:
         term=term,
         original=original,
         cited=cited,
-        siblings=queries.sibling_themes(item, where.run),
         response=queries.council_response(theme=item),
         approver=queries.approver(item),
         errors=request.args.getlist("error"),
@@ -215,7 +240,17 @@ def _edit(theme_id: int, action: Callable[[Theme], str]) -> ResponseReturnValue:
 def rename_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         services.rename_theme(item, request.form.get("label", ""), actor=current_user)
-        return f"Renamed the theme to “{item.label}”."
+        return f"Renamed the {'sub-theme' if item.parent_id else 'theme'} to “{item.label}”."
+
+    return _edit(theme_id, act)
+
+
+@bp.route("/themes/<int:theme_id>/describe", methods=["POST"])
+@staff_required("officer")
+def describe_theme(theme_id: int) -> ResponseReturnValue:
+    def act(item: Theme) -> str:
+        services.describe_theme(item, request.form.get("description", ""), actor=current_user)
+        return "Description saved."
 
     return _edit(theme_id, act)
 
@@ -227,7 +262,8 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
         ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
-        return f"Merged {len(ids)} theme(s) into “{item.label}”."
+        kind = "sub-theme" if item.parent_id else "theme"
+        return f"Merged {plural(len(ids), kind)} into “{item.label}”."
 
     return _edit(theme_id, act)
 
@@ -237,7 +273,8 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
 def split_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         parts = services.split_theme(item, request.form.get("parts") or "auto", actor=current_user)
-        return f"Split into {len(parts)} themes: " + "; ".join(p.label for p in parts)
+        kind = "sub-theme" if item.parent_id else "theme"
+        return f"Split into {plural(len(parts), kind)}: " + "; ".join(p.label for p in parts)
 
     return _edit(theme_id, act)
 
@@ -289,7 +326,7 @@ def publish_themes(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
     count = services.publish_themes(item, actor=current_user)
     db.session.commit()
-    flash(f"Published {count} approved theme(s).", "success")
+    flash(f"Published {plural(count, 'approved theme')}.", "success")
     if item.consultation_id:
         return redirect(url_for("workspace.consultation", consultation_id=item.consultation_id))
     return redirect(url_for("workspace.jury", jury_id=item.jury_id))
@@ -354,7 +391,10 @@ def _response_page(
             )
             if request.form.get("publish") == "yes":
                 sent = services.publish_response(saved, actor=current_user)
-                flash(f"Response saved and published; {sent} resident(s) e-mailed.", "success")
+                flash(
+                    f"Response saved and published; {plural(sent, 'resident')} e-mailed.",
+                    "success",
+                )
             else:
                 flash("Response saved.", "success")
             db.session.commit()
@@ -436,7 +476,11 @@ def publish_response(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     sent = services.publish_response(item, actor=current_user)
     db.session.commit()
-    flash(f"Published. {sent} resident(s) who asked for updates were e-mailed.", "success")
+    flash(
+        f"Published. {plural(sent, 'resident')} who asked for updates "
+        f"{'was' if sent == 1 else 'were'} e-mailed.",
+        "success",
+    )
     return redirect(_response_back(item))
 
 
@@ -466,7 +510,7 @@ def _register(subject: Consultation | Jury) -> ResponseReturnValue:
                 errors[f"row-{entries[int(index)][0]}-{name}"] = message
             if not errors:
                 db.session.commit()
-                flash(f"Saved {len(saved)} response(s).", "success")
+                flash(f"Saved {plural(len(saved), 'response')}.", "success")
                 return redirect(request.path)
         db.session.rollback()
         status = 422
@@ -532,7 +576,7 @@ def save_reference(consultation_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(url_for("workspace.consultation_charts", consultation_id=item.id))
     db.session.commit()
-    flash(f"Saved {count} reference share(s).", "success")
+    flash(f"Saved {plural(count, 'reference share')}.", "success")
     return redirect(url_for("workspace.consultation_charts", consultation_id=item.id) + "#profile")
 
 

@@ -60,7 +60,7 @@ def test_xlsx_has_answers_themes_closed_questions_and_profile(
     assert not any("07700" in str(row[4]) for row in answers[1:])
     themes = list(book["Themes"].iter_rows(values_only=True))
     row = next(r for r in themes if r[1] == label)
-    assert row[9] == "Not accepted" and row[10] == "No budget left."
+    assert row[11] == "Not accepted" and row[12] == "No budget left."
     closed = next(book[n] for n in book.sheetnames if n.startswith("Closed Q1"))
     assert [c.value for c in closed[2]] == ["option", "count", "share"]
     profile = list(book["Respondent profile"].iter_rows(values_only=True))

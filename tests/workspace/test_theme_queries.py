@@ -143,3 +143,56 @@ def test_theme_page_shows_contributions_redacted(app, officer_client, make_jury)
     with app.app_context():
         stored = db.session.scalars(select(Contribution.redacted_text)).all()
     assert stored and all(text and "[phone]" in text for text in stored)
+
+
+def _with_subthemes(app: Flask, theme_id: int, count: int) -> None:
+    """Give the theme `count` sub-themes and spread its answers over them."""
+    with app.app_context():
+        theme = db.session.get(Theme, theme_id)
+        children = [
+            Theme(
+                run_id=theme.run_id,
+                question_id=theme.question_id,
+                parent_id=theme.id,
+                position=number,
+                label=f"Route {number}",
+                description=f"Answers about route {number}.",
+            )
+            for number in range(count)
+        ]
+        db.session.add_all(children)
+        db.session.flush()
+        rows = db.session.scalars(
+            select(ThemeAssignment).where(ThemeAssignment.theme_id == theme.id)
+        ).all()
+        for number, row in enumerate(rows):
+            row.subtheme_id = children[number % count].id
+        db.session.commit()
+
+
+def test_tree_pages_queries_do_not_grow_with_sub_themes(app, officer_client, make_consultation):
+    """The theme page and the overview read every sub-theme in one query."""
+    small, large = (
+        _consultation_theme(app, make_consultation, 20),
+        _consultation_theme(app, make_consultation, 20),
+    )
+    _with_subthemes(app, small, 1)
+    _with_subthemes(app, large, 8)
+    few, many = _queries(app, officer_client, small), _queries(app, officer_client, large)
+    assert few == many, f"{few} queries for 1 sub-theme, {many} for 8"
+    assert many <= QUERY_BOUND, many
+    page = officer_client.get(f"/workspace/themes/{large}").get_data(as_text=True)
+    assert "Sub-themes (8)" in page and "Answers about route 7." in page
+    with app.app_context():
+        consultations = [
+            db.session.get(AnalysisRun, db.session.get(Theme, t).run_id).consultation_id
+            for t in (small, large)
+        ]
+    counts = []
+    for consultation_id in consultations:
+        with counting_queries(app) as statements:
+            assert (
+                officer_client.get(f"/workspace/consultations/{consultation_id}").status_code == 200
+            )
+        counts.append(len(statements))
+    assert counts[0] == counts[1], counts
