@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         juries,
         live,
+        pb,
         security,
         workspace,
     )
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         live.bp,
         workspace.bp,
         workspace.outcomes_bp,
+        pb.bp,
         admin.bp,
         api.bp,
     ):
@@ -121,6 +123,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
     from consult.live import views as live_views
+    from consult.pb import manage_views as pb_manage_views
+    from consult.pb import views as pb_views
     from consult.workspace import cli as workspace_cli
     from consult.workspace import outcome_views as workspace_outcome_views
     from consult.workspace import views as workspace_views
@@ -138,6 +142,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_views,
         live_cli,
         live_views,
+        pb_manage_views,
+        pb_views,
         workspace_cli,
         workspace_outcome_views,
         workspace_views,
