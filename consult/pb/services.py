@@ -448,7 +448,7 @@ def voter_code(pb_round: PBRound, code: str) -> PBVoterCode:
     if found is None:
         raise Invalid(
             "That voting code is not right. Check it against your card and try again.",
-            fields={"code": "Enter the voting code from your card"},
+            fields={"code": "That voting code is not right: check it against your card"},
         )
     return found
 
