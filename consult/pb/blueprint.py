@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from flask import Blueprint
@@ -29,3 +30,12 @@ def pounds(value: Any, currency: str = "GBP") -> str:
 @bp.app_template_filter("money")
 def money_filter(value: Any, currency: str = "GBP") -> str:
     return pounds(value, currency)
+
+
+_CURRENCY_AFTER = re.compile(r"(\d[\d,]*(?:\.\d+)?) GBP\b")
+
+
+@bp.app_template_filter("money_words")
+def money_words(text: str) -> str:
+    """analysis.pb writes sums as "3,000 GBP"; pages in pounds read "£3,000"."""
+    return _CURRENCY_AFTER.sub(lambda match: f"£{match.group(1)}", text)

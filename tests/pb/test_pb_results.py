@@ -11,6 +11,7 @@ from pathlib import Path
 
 from consult.extensions import db
 from consult.models import PBRound
+from consult.pb.blueprint import money_words
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -72,7 +73,8 @@ def test_count_publishes_results_with_explanations_and_fairness(
     assert f"£{result['spent']:,}" in page and f"£{result['left']:,}" in page
     for project in result["projects"]:
         assert project["explanation"].split(":")[0] in ("Funded", "Not funded")
-        assert project["explanation"] in page.replace("&#39;", "'")
+        shown = money_words(project["explanation"])
+        assert "GBP" not in shown and shown in page.replace("&#39;", "'")
     assert "of voters have at least one funded project they voted for" in page
     assert "By age" in page
     assert f"python -m analysis pb {slug}.pb" in page
