@@ -4,6 +4,8 @@ printable voting codes, enter paper ballots twice, count, and compare the rules.
 
 from __future__ import annotations
 
+from datetime import date
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -12,7 +14,7 @@ from sqlalchemy import func, select
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.models import PBBallot, PBProposal, PBRound, PBVoterCode
+from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
 from consult.pb import forms, services
 from consult.pb.blueprint import bp, field_errors
 
@@ -285,3 +287,37 @@ def compare(slug: str) -> ResponseReturnValue:
         p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {}).get("projects", [])
     }
     return render_template("pb/manage/compare.html", pb_round=pb_round, rows=rows, titles=titles)
+
+
+@bp.route("/<slug>/manage/delivery", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def delivery(slug: str) -> ResponseReturnValue:
+    """Funded projects on the response register: owner, due date, and progress (recorded
+    through the register's own progress form)."""
+    pb_round = services.find_round(slug)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        response = db.get_or_404(CouncilResponse, request.form.get("response_id", type=int) or 0)
+        raw_due = request.form.get("due_date", "").strip()
+        try:
+            due = date.fromisoformat(raw_due) if raw_due else None
+        except ValueError:
+            errors = {"due_date": "Enter the due date as a date, like 2027-03-31"}
+        else:
+            try:
+                services.update_delivery(
+                    response, owner=request.form.get("owner", ""), due_date=due, actor=current_user
+                )
+            except ConsultError as error:
+                db.session.rollback()
+                errors = error.fields or {"owner": error.message}
+            else:
+                db.session.commit()
+                flash("Saved.", "success")
+                return redirect(url_for("pb.delivery", slug=slug))
+    return render_template(
+        "pb/manage/delivery.html",
+        pb_round=pb_round,
+        rows=services.delivery(pb_round),
+        errors=errors,
+    ), (400 if errors else 200)

@@ -32,6 +32,7 @@ from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
 from consult.models import (
     AuditEntry,
+    CouncilResponse,
     PBBallot,
     PBPaperEntry,
     PBProposal,
@@ -730,9 +731,50 @@ def count_round(pb_round: PBRound, *, actor: Any) -> dict[str, Any]:
     pb_round.result = outcome.as_dict()
     pb_round.counted_at = utcnow()
     pb_round.status = "results"
+    explanations = {p.id: p.explanation for p in outcome.projects}
+    for project_id in outcome.selected:
+        db.session.add(
+            CouncilResponse(
+                pb_proposal_id=int(project_id),
+                status="accepted",
+                text=f"Funded by the residents' vote. {explanations[project_id]}",
+                due_date=pb_round.delivery_ends_on,
+                published_at=utcnow(),
+                created_by_id=actor.id,
+            )
+        )
     AuditEntry.record("pb.counted", actor=actor, subject=pb_round, selected=list(outcome.selected))
     db.session.flush()
     return pb_round.result
+
+
+def delivery(pb_round: PBRound) -> list[tuple[PBProposal, CouncilResponse]]:
+    """The funded projects and their entries on the council's response register."""
+    rows = db.session.execute(
+        select(PBProposal, CouncilResponse)
+        .join(CouncilResponse, CouncilResponse.pb_proposal_id == PBProposal.id)
+        .where(PBProposal.round_id == pb_round.id)
+        .order_by(PBProposal.id)
+    ).all()
+    return [(proposal, response) for proposal, response in rows]
+
+
+def update_delivery(
+    response: CouncilResponse, *, owner: str, due_date: date | None, actor: Any
+) -> CouncilResponse:
+    """Who delivers a funded project and by when (shown on the public pages)."""
+    _require_officer(actor)
+    if response.pb_proposal_id is None:
+        raise NotFound("That is not a participatory budgeting project.")
+    if len(owner.strip()) > 200:
+        raise Invalid(
+            "Use 200 characters or fewer.", fields={"owner": "Use 200 characters or fewer"}
+        )
+    response.owner = owner.strip()
+    response.due_date = due_date
+    AuditEntry.record("pb.delivery_updated", actor=actor, subject=response)
+    db.session.flush()
+    return response
 
 
 def compare_rules(pb_round: PBRound) -> list[dict[str, Any]]:

@@ -189,6 +189,7 @@ def results(slug: str) -> ResponseReturnValue:
         not_funded=[p for p in result["projects"] if not p["funded"]],
         channels=channels,
         filename=f"{pb_round.slug}.pb",
+        delivery={p.project_id: r for p, r in services.delivery(pb_round) if r.published_at},
     )
 
 

@@ -120,3 +120,59 @@ def test_officers_compare_the_rules_on_the_same_ballots(app, officer_client, mak
     page = officer_client.get(f"/pb/{made['slug']}/manage/compare").get_data(as_text=True)
     assert "Method of Equal Shares with Add1 (recommended)" in page
     assert "Most votes first (greedy)" in page
+
+
+def test_funded_projects_go_onto_the_register_you_said_we_did_and_the_feed(
+    app, client, officer_client, make_pb_round
+):
+    from consult.models import CouncilResponse
+
+    made = make_pb_round("voting")
+    slug = made["slug"]
+    _cast(app, made, BALLOTS)
+    officer_client.post(f"/pb/{slug}/manage/phase")
+    officer_client.post(f"/pb/{slug}/manage/count")
+    with app.app_context():
+        responses = db.session.scalars(db.select(CouncilResponse)).all()
+        assert sorted(r.pb_proposal.title for r in responses) == [
+            "Pitch drainage",
+            "Youth music studio",
+        ]
+        assert all(r.status == "accepted" and r.published_at for r in responses)
+        studio = next(r.id for r in responses if r.pb_proposal.title == "Youth music studio")
+    feed = client.get("/api/v1/outcomes").get_json()
+    projects = [item for item in feed if item["kind"] == "project"]
+    assert {p["title"] for p in projects} == {"Pitch drainage", "Youth music studio"}
+    assert projects[0]["source"] == {
+        "kind": "participatory_budgeting",
+        "slug": slug,
+        "title": projects[0]["source"]["title"],
+    }
+    assert "Funded by the residents' vote" in projects[0]["response"]["text"]
+    assert slug in client.get("/you-said-we-did/").get_data(as_text=True)
+    with client.get("/api/v1/outcomes.csv") as response:
+        assert "participatory_budgeting" in response.get_data(as_text=True)
+
+    # officers record who delivers it, by when, and progress
+    url = f"/pb/{slug}/manage/delivery"
+    response = officer_client.post(
+        url, data={"response_id": studio, "owner": "Youth Service", "due_date": "soon"}
+    )
+    assert response.status_code == 400 and "Enter the due date as a date" in response.get_data(
+        as_text=True
+    )
+    response = officer_client.post(
+        url, data={"response_id": studio, "owner": "Youth Service", "due_date": "2027-02-28"}
+    )
+    assert response.status_code == 302
+    response = officer_client.post(
+        f"/workspace/council-responses/{studio}/progress",
+        data={"percent": "40", "note": "Room booked."},
+    )
+    assert response.status_code == 302 and response.headers["Location"].endswith(url)
+    page = client.get(f"/pb/{slug}/results").get_data(as_text=True)
+    assert "40% done · Youth Service · due 28 February 2027. Room booked." in page
+    studio_item = next(
+        i for i in client.get("/api/v1/outcomes").get_json() if i["title"] == "Youth music studio"
+    )
+    assert studio_item["progress"] == 40 and studio_item["owner"] == "Youth Service"
