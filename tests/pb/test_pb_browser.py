@@ -117,3 +117,38 @@ def test_resident_proposes_votes_on_a_phone_and_reads_the_results(
         page.get_by_role("link", name="Download the ballots").click()
     assert download.value.suggested_filename == f"{slug}.pb"
     context.close()
+
+
+def test_officer_pages_are_accessible(live_server, page, app, make_pb_round, officers):
+    from tests.conftest import DEFAULT_PASSWORD
+
+    made = make_pb_round("voting")
+    slug = made["slug"]
+    page.goto(live_server + "/sign-in")
+    page.get_by_label("Email address").fill(officers[0]["email"])
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard")
+    for path in (
+        "/pb/manage",
+        "/pb/manage/new",
+        f"/pb/{slug}/manage",
+        f"/pb/{slug}/manage/proposals",
+        f"/pb/{slug}/manage/proposals/{made['proposals']['Youth music studio']}",
+        f"/pb/{slug}/manage/codes",
+        f"/pb/{slug}/manage/paper",
+        f"/pb/{slug}/manage/compare",
+        f"/pb/{slug}/manage/delivery",
+    ):
+        page.goto(live_server + path)
+        assert_accessible(page)
+    page.goto(f"{live_server}/pb/{slug}/manage/codes")
+    page.get_by_label("How many codes").fill("4")
+    page.get_by_role("button", name="Make the codes").click()
+    expect(page.locator(".pb-code")).to_have_count(4)
+    assert_accessible(page)
+    page.goto(f"{live_server}/pb/{slug}/manage/paper")
+    page.get_by_label("Serial number on the ballot paper").fill("P-1")
+    page.get_by_role("button", name="Save this entry").click()
+    expect(page.locator(".govuk-error-summary")).to_contain_text("Choose at least 1 project")
+    assert_accessible(page)
