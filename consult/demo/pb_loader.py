@@ -7,15 +7,13 @@ Idempotent: a round whose slug exists is left alone. Called by loader.load()."""
 
 from __future__ import annotations
 
-import hmac
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 
-from consult.auth.services import JOIN_CODE_ALPHABET
 from consult.demo import pb as demo_pb
+from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import PBProposal, PBRound, PBVoterCode, User
 from consult.pb import services
@@ -24,11 +22,7 @@ from consult.workspace import services as workspace_services
 
 def demo_voting_code(slug: str, number: int) -> str:
     """A demo voting code, derived from the secret key (the same code every run)."""
-    digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), f"demo-vote:{slug}:{number}".encode(), "sha256"
-    ).digest()
-    raw = "".join(JOIN_CODE_ALPHABET[byte % len(JOIN_CODE_ALPHABET)] for byte in digest[:10])
-    return f"{raw[:5]}-{raw[5:]}"
+    return derived_code(f"demo-vote:{slug}:{number}", (5, 5))
 
 
 def ensure_rounds() -> list[str]:

@@ -10,7 +10,7 @@ from wtforms import DateField, EmailField, IntegerField, RadioField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
-from consult.pb.services import ASSESSMENT_LABELS, RULE_LABELS
+from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
@@ -85,18 +85,7 @@ class RoundForm(FlaskForm):
             "min_choices": self.min_choices.data,
             "max_choices": self.max_choices.data,
             "tie_seed": (self.tie_seed.data or "").strip(),
-            **{
-                name: getattr(self, name).data
-                for name in (
-                    "proposals_open_on",
-                    "proposals_close_on",
-                    "assessment_ends_on",
-                    "voting_opens_on",
-                    "voting_closes_on",
-                    "results_on",
-                    "delivery_ends_on",
-                )
-            },
+            **{name: getattr(self, name).data for name in DATE_ORDER},
         }
 
 

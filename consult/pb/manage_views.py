@@ -302,7 +302,7 @@ def delivery(slug: str) -> ResponseReturnValue:
         try:
             due = date.fromisoformat(raw_due) if raw_due else None
         except ValueError:
-            errors = {"due_date": "Enter the due date as a date, like 2027-03-31"}
+            errors = {f"due_date-{response.id}": "Enter the due date as a date, like 2027-03-31"}
         else:
             try:
                 services.update_delivery(
@@ -310,7 +310,8 @@ def delivery(slug: str) -> ResponseReturnValue:
                 )
             except ConsultError as error:
                 db.session.rollback()
-                errors = error.fields or {"owner": error.message}
+                errors = {f"{name}-{response.id}": text for name, text in error.fields.items()}
+                errors = errors or {f"owner-{response.id}": error.message}
             else:
                 db.session.commit()
                 flash("Saved.", "success")

@@ -95,19 +95,7 @@ def slugify(text: str) -> str:
 
 # --- the round ---------------------------------------------------------------------------
 
-SETTINGS = (
-    "title",
-    "summary",
-    "area",
-    "wards",
-    "min_age",
-    "max_age",
-    "budget",
-    "currency",
-    "rule",
-    "min_choices",
-    "max_choices",
-    "tie_seed",
+DATE_ORDER = (
     "proposals_open_on",
     "proposals_close_on",
     "assessment_ends_on",
@@ -117,14 +105,15 @@ SETTINGS = (
     "delivery_ends_on",
 )
 FROZEN_SETTINGS = ("budget", "currency", "rule", "min_choices", "max_choices", "tie_seed")
-DATE_ORDER = (
-    "proposals_open_on",
-    "proposals_close_on",
-    "assessment_ends_on",
-    "voting_opens_on",
-    "voting_closes_on",
-    "results_on",
-    "delivery_ends_on",
+SETTINGS = (
+    "title",
+    "summary",
+    "area",
+    "wards",
+    "min_age",
+    "max_age",
+    *FROZEN_SETTINGS,
+    *DATE_ORDER,
 )
 
 

@@ -28,6 +28,13 @@ ROUND_FORM = {
 }
 
 
+def _refused(client, url: str, data: dict, message: str, status: int = 400) -> None:  # type: ignore[no-untyped-def]
+    """POST `data` and check it is refused with `message` on the page."""
+    response = client.post(url, data=data)
+    assert response.status_code == status
+    assert message in response.get_data(as_text=True)
+
+
 def _count(app, model) -> int:  # type: ignore[no-untyped-def]
     with app.app_context():
         return db.session.scalar(select(func.count()).select_from(model))
@@ -174,11 +181,12 @@ def test_spam_proposal_is_held_until_an_officer_publishes_it(
         held_id = held.id
     assert "Click here" not in client.get(f"/pb/{made['slug']}").get_data(as_text=True)
     url = f"/pb/{made['slug']}/manage/proposals/{held_id}"
-    response = officer_client.post(
-        url, data={"action": "moderate", "moderation-decision": "rejected"}
+    _refused(
+        officer_client,
+        url,
+        {"action": "moderate", "moderation-decision": "rejected"},
+        "Give the reason for rejecting it",
     )
-    assert response.status_code == 400
-    assert "Give the reason for rejecting it" in response.get_data(as_text=True)
     response = officer_client.post(
         url,
         data={
@@ -198,21 +206,22 @@ def test_assessment_needs_reasons_unless_feasible_and_publishes_them(
     made = make_pb_round("proposals")
     pid = made["proposals"]["Climbing wall"]
     url = f"/pb/{made['slug']}/manage/proposals/{pid}"
-    response = officer_client.post(
-        url, data={"action": "assess", "assessment-assessment": "not_feasible"}
-    )
-    assert response.status_code == 400
-    assert "Give the reasons: they are published" in response.get_data(as_text=True)
-    response = officer_client.post(
+    _refused(
+        officer_client,
         url,
-        data={
+        {"action": "assess", "assessment-assessment": "not_feasible"},
+        "Give the reasons: they are published",
+    )
+    _refused(
+        officer_client,
+        url,
+        {
             "action": "assess",
             "assessment-assessment": "feasible_with_changes",
             "assessment-reasons": "Smaller.",
         },
+        "Enter the revised cost in whole pounds",
     )
-    assert response.status_code == 400
-    assert "Enter the revised cost in whole pounds" in response.get_data(as_text=True)
     with app.app_context():
         assert db.session.get(PBProposal, pid).assessment is None
     response = officer_client.post(
