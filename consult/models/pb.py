@@ -98,13 +98,13 @@ class PBRound(TimestampMixin, db.Model):
         """Who may take part, in words."""
         parts = []
         if self.area:
-            parts.append(f"live, work or study in {self.area}")
+            parts.append(f"lives, works or studies in {self.area}")
         if self.min_age is not None and self.max_age is not None:
-            parts.append(f"are aged {self.min_age} to {self.max_age}")
+            parts.append(f"is aged {self.min_age} to {self.max_age}")
         elif self.min_age is not None:
-            parts.append(f"are aged {self.min_age} or over")
+            parts.append(f"is aged {self.min_age} or over")
         elif self.max_age is not None:
-            parts.append(f"are aged {self.max_age} or under")
+            parts.append(f"is aged {self.max_age} or under")
         return "Anyone who " + " and ".join(parts) if parts else "Anyone"
 
 

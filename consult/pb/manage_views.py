@@ -298,6 +298,8 @@ def delivery(slug: str) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     if request.method == "POST":
         response = db.get_or_404(CouncilResponse, request.form.get("response_id", type=int) or 0)
+        if response.pb_proposal is None or response.pb_proposal.round_id != pb_round.id:
+            return redirect(url_for("pb.delivery", slug=slug))
         raw_due = request.form.get("due_date", "").strip()
         try:
             due = date.fromisoformat(raw_due) if raw_due else None

@@ -51,6 +51,7 @@ def show(slug: str) -> ResponseReturnValue:
 
 
 @bp.route("/<slug>/propose", methods=["GET", "POST"])
+@limiter.limit("10 per minute", methods=["POST"])
 @public
 def propose(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)

@@ -54,7 +54,7 @@ def test_officer_sets_up_a_round_and_it_is_audited(app, officer_client):
         assert pb_round.tie_seed  # made at random when left empty
         assert (
             pb_round.eligibility
-            == "Anyone who live, work or study in Riverside borough and are aged 11 to 25"
+            == "Anyone who lives, works or studies in Riverside borough and is aged 11 to 25"
         )
         assert db.session.scalar(
             select(AuditEntry.action).where(AuditEntry.action == "pb.round_created")
