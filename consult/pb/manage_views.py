@@ -118,6 +118,7 @@ def proposals(slug: str) -> ResponseReturnValue:
         "pb/manage/proposals.html",
         pb_round=pb_round,
         assessments=services.ASSESSMENT_LABELS,
+        duplicates=services.possible_duplicates(pb_round),
     )
 
 

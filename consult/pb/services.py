@@ -24,6 +24,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from analysis.duplicates import find_duplicates
 from analysis.pb import RULES, Ballot, Election, Project, choose_winners, write_pabulib
 from analysis.pb.explain import RULE_DESCRIPTIONS
 from consult.auth.services import JOIN_CODE_ALPHABET
@@ -321,6 +322,19 @@ def submit_proposal(
     db.session.add(proposal)
     db.session.flush()
     return proposal
+
+
+def possible_duplicates(pb_round: PBRound) -> list[list[PBProposal]]:
+    """Groups of proposals that say (nearly) the same thing, for officers to look at before
+    assessing (the analysis library's near-duplicate finder on title and description)."""
+    candidates = [p for p in pb_round.proposals if p.moderation != "rejected"]
+    by_id = {str(p.id): p for p in candidates}
+    groups = find_duplicates(
+        [f"{p.title_original}. {p.description_original}" for p in candidates],
+        list(by_id),
+        near_threshold=0.6,
+    )
+    return [[by_id[i] for i in group.ids] for group in groups]
 
 
 def moderate_proposal(

@@ -327,3 +327,32 @@ def test_officer_pages_render(officer_client, make_pb_round):
         f"/pb/{made['slug']}/manage/proposals/{made['proposals']['Climbing wall']}",
     ):
         assert officer_client.get(path).status_code == 200, path
+
+
+def test_officers_see_near_duplicate_proposals_flagged(app, client, officer_client, make_pb_round):
+    made = make_pb_round("proposals")
+    slug = made["slug"]
+    for title, text in (  # two residents with the same idea
+        (
+            "Floodlights for the skatepark",
+            "Put floodlights at Millbrook skatepark so we can skate after 4pm in winter.",
+        ),
+        (
+            "Skatepark floodlights",
+            "Put floodlights at Millbrook skatepark so we can skate after 4pm in the winter!",
+        ),
+    ):
+        client.post(
+            f"/pb/{slug}/propose",
+            data={
+                "title": title,
+                "description": text,
+                "ward": "Hillside",
+                "estimated_cost": "5000",
+            },
+        )
+    page = officer_client.get(f"/pb/{slug}/manage/proposals").get_data(as_text=True)
+    assert "Possible duplicates" in page
+    listed = page.split('id="possible-duplicates"')[1].split("</ul>")[0]
+    assert "Floodlights for the skatepark" in listed and "Skatepark floodlights" in listed
+    assert "Climbing wall" not in listed
