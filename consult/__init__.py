@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         juries,
         live,
+        pb,
         privacy,
         security,
         workspace,
@@ -87,6 +88,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         live.bp,
         workspace.bp,
         workspace.outcomes_bp,
+        pb.bp,
         admin.bp,
         api.bp,
         privacy.bp,
@@ -125,6 +127,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
     from consult.live import views as live_views
+    from consult.pb import manage_views as pb_manage_views
+    from consult.pb import views as pb_views
     from consult.privacy import cli as privacy_cli
     from consult.privacy import views as privacy_views
     from consult.workspace import cli as workspace_cli
@@ -145,6 +149,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_views,
         live_cli,
         live_views,
+        pb_manage_views,
+        pb_views,
         privacy_cli,
         privacy_views,
         workspace_cli,

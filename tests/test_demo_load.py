@@ -74,7 +74,7 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         assert refused is not None and refused.reasons and refused.published_at
     public = app.test_client()
     feed = public.get("/api/v1/outcomes").get_json()
-    assert {item["kind"] for item in feed} == {"theme", "recommendation"}
+    assert {item["kind"] for item in feed} == {"theme", "recommendation", "project"}
     assert any(
         item["kind"] == "theme"
         and item["response"]["status"] == "not_accepted"

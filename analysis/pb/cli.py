@@ -28,7 +28,10 @@ def add_parser(commands: Any) -> None:
     pb.add_argument("file", help="Pabulib .pb file (META, PROJECTS, VOTES)")
     pb.add_argument("--rule", help=f"one of: {_RULE_NAMES} (default: the file's META rule)")
     pb.add_argument("--format", choices=("json", "text"), default="json")
-    pb.add_argument("--seed", default="0", help="published lottery seed for exact ties")
+    pb.add_argument(
+        "--seed",
+        help="published lottery seed for exact ties (default: META tie_break_seed, else 0)",
+    )
     pb.add_argument("--threshold", help="minimum score for greedy-threshold (default: META)")
     pb.add_argument("--out", help="write here instead of standard output")
 
@@ -48,7 +51,10 @@ def run(arguments: argparse.Namespace) -> str:
         except ValueError:
             raise PBInputError(f"--threshold {arguments.threshold!r} is not a number") from None
     election = read_pabulib(arguments.file)
-    outcome = choose_winners(election, arguments.rule, seed=arguments.seed, threshold=threshold)
+    seed = arguments.seed
+    if seed is None:
+        seed = election.meta.get("tie_break_seed", "").strip() or "0"
+    outcome = choose_winners(election, arguments.rule, seed=seed, threshold=threshold)
     data = outcome.as_dict()
     if arguments.format == "json":
         return json.dumps(data, ensure_ascii=False, indent=2) + "\n"

@@ -172,7 +172,49 @@ def problems() -> list[str]:
         "password" in s for s in staff
     ):
         found.append("staff: one admin, officer and facilitator each, and no passwords")
-    return found + _juries()
+    return found + _juries() + _pb_rounds()
+
+
+def _pb_rounds() -> list[str]:
+    """participatory_budgeting.yaml: what the app would refuse (an assessment without its
+    reasons or revised cost, a ballot naming a project not on it, more choices than
+    allowed, a project dearer than the budget), caught before loading."""
+    found = []
+    data = prose.read_data("participatory_budgeting")
+    for name in ("finished", "open"):
+        item = data[name]
+        on_ballot = set()
+        for key, proposal in item["proposals"].items():
+            where = f"participatory_budgeting {name} proposal '{key}'"
+            dear = proposal["cost"] > item["budget"]
+            if (
+                dear
+                and not proposal.get("rejected")
+                and proposal.get("assessment") != "not_feasible"
+            ):
+                found.append(f"{where}: costs more than the whole budget")
+            if proposal.get("rejected"):
+                continue
+            assessment = proposal.get("assessment")
+            if assessment not in ("feasible", "feasible_with_changes", "not_feasible"):
+                found.append(
+                    f"{where}: assessment must be feasible, feasible_with_changes or not_feasible"
+                )
+            elif assessment != "feasible" and not str(proposal.get("reasons", "")).strip():
+                found.append(f"{where}: {assessment} needs published reasons")
+            if assessment == "feasible_with_changes" and not proposal.get("revised_cost"):
+                found.append(f"{where}: feasible_with_changes needs a revised_cost")
+            if proposal.get("ward") not in data["wards"]:
+                found.append(f"{where}: ward is not one of the wards")
+            if assessment in ("feasible", "feasible_with_changes"):
+                on_ballot.add(key)
+        for number, bloc in enumerate(item["ballots"], start=1):
+            bloc_name = f"participatory_budgeting {name} ballot bloc {number}"
+            if not set(bloc["choices"]) <= on_ballot:
+                found.append(f"{bloc_name}: names a project not on the ballot")
+            if not item["min_choices"] <= len(bloc["choices"]) <= item["max_choices"]:
+                found.append(f"{bloc_name}: too few or too many choices")
+    return found
 
 
 def check() -> None:

@@ -7,7 +7,6 @@ the instance's secret key, so a second run prints the same."""
 from __future__ import annotations
 
 import hashlib
-import hmac
 import os
 import secrets
 from collections.abc import Iterable
@@ -19,10 +18,10 @@ from zoneinfo import ZoneInfo
 from flask import current_app
 from sqlalchemy import func, select
 
-from consult.auth.services import JOIN_CODE_ALPHABET
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content, data_check
+from consult.demo import content, data_check, pb_loader
+from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -91,11 +90,7 @@ def demo_password() -> str:
 
 def demo_join_code(member_id: int) -> str:
     """A join code for a demo juror, derived from the secret key (same code every run)."""
-    digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), f"demo-juror:{member_id}".encode(), "sha256"
-    ).digest()
-    raw = "".join(JOIN_CODE_ALPHABET[byte % len(JOIN_CODE_ALPHABET)] for byte in digest[:12])
-    return f"{raw[:4]}-{raw[4:8]}-{raw[8:]}"
+    return derived_code(f"demo-juror:{member_id}", (4, 4, 4))
 
 
 def load() -> list[str]:
@@ -129,6 +124,7 @@ def load() -> list[str]:
     )
     report.append(f"Jury '{finished.title}' ({finished.status}): {recommendations} recommendations")
     report += _ensure_park_outcomes()
+    report += pb_loader.ensure_rounds()
     db.session.flush()
     return report
 

@@ -42,6 +42,7 @@ from consult.models.live import (
     TableSeat,
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
+from consult.models.pb import PBBallot, PBPaperEntry, PBProposal, PBRound, PBVoterCode
 from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User
 
 __all__ = [
@@ -68,6 +69,11 @@ __all__ = [
     "LiveEvent",
     "MinorityReport",
     "MinorityReportSignature",
+    "PBBallot",
+    "PBPaperEntry",
+    "PBProposal",
+    "PBRound",
+    "PBVoterCode",
     "PanelMember",
     "Poll",
     "PollStatement",

@@ -1,5 +1,5 @@
-"""The council's response to each jury recommendation and consultation theme, and the
-progress updates that follow it ("You said, we did")."""
+"""The council's response to each jury recommendation, consultation theme and funded PB
+project, and the progress updates that follow it ("You said, we did")."""
 
 from __future__ import annotations
 
@@ -12,12 +12,14 @@ from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
 from consult.models.insights import Theme
 from consult.models.live import Recommendation
+from consult.models.pb import PBProposal
 
 RESPONSE_STATUSES = ("accepted", "accepted_in_part", "not_accepted", "under_consideration")
 
 
 class CouncilResponse(TimestampMixin, db.Model):
-    """The council's answer to one recommendation or theme. Reasons are required unless
+    """The council's answer to one recommendation, theme or funded participatory budgeting
+    project (exactly one of the three). Reasons are required unless
     it is accepted; the database holds that rule too, so no path can skip it."""
 
     __tablename__ = "council_responses"
@@ -30,7 +32,12 @@ class CouncilResponse(TimestampMixin, db.Model):
             "status = 'accepted' OR (reasons IS NOT NULL AND length(trim(reasons)) > 0)",
             name="reasons_required",
         ),
-        CheckConstraint("(recommendation_id IS NULL) <> (theme_id IS NULL)", name="one_subject"),
+        CheckConstraint(
+            "(CASE WHEN recommendation_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN theme_id IS NULL THEN 0 ELSE 1 END)"
+            " + (CASE WHEN pb_proposal_id IS NULL THEN 0 ELSE 1 END) = 1",
+            name="one_subject",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -39,6 +46,9 @@ class CouncilResponse(TimestampMixin, db.Model):
     )
     theme_id: Mapped[int | None] = mapped_column(
         ForeignKey("themes.id", ondelete="CASCADE"), unique=True
+    )
+    pb_proposal_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pb_proposals.id", ondelete="CASCADE"), unique=True
     )
     status: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
@@ -50,6 +60,7 @@ class CouncilResponse(TimestampMixin, db.Model):
 
     recommendation: Mapped[Recommendation | None] = relationship()
     theme: Mapped[Theme | None] = relationship()
+    pb_proposal: Mapped[PBProposal | None] = relationship()
     updates: Mapped[list[ProgressUpdate]] = relationship(
         back_populates="council_response",
         cascade="all, delete-orphan",

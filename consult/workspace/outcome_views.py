@@ -18,6 +18,7 @@ from consult.models import (
     CouncilResponse,
     Jury,
     MinorityReport,
+    PBRound,
     Recommendation,
     Theme,
 )
@@ -76,7 +77,12 @@ def _sources() -> tuple[list[Consultation], list[Jury]]:
 @public
 def index() -> ResponseReturnValue:
     consultations, juries = _sources()
-    return render_template("outcomes/index.html", consultations=consultations, juries=juries)
+    budgets = db.session.scalars(
+        select(PBRound).where(PBRound.status == "results").order_by(PBRound.counted_at.desc())
+    ).all()
+    return render_template(
+        "outcomes/index.html", consultations=consultations, juries=juries, budgets=budgets
+    )
 
 
 def _published_response(where: Any) -> CouncilResponse | None:

@@ -24,12 +24,18 @@ def run_progress(run: AnalysisRun) -> dict[str, Any]:
 
 
 def outcome(response: CouncilResponse) -> dict[str, Any]:
-    """One published item of the open-data feed: a recommendation or a theme, its source,
-    the council's response and progress. No personal data."""
+    """One published item of the open-data feed: a recommendation, a theme or a funded PB
+    project, its source, the council's response and progress. No personal data."""
     kind, source = response_source(response)
     item: dict[str, Any] = {
         "id": response.id,
-        "kind": "recommendation" if response.recommendation_id is not None else "theme",
+        "kind": (
+            "recommendation"
+            if response.recommendation_id is not None
+            else "project"
+            if response.pb_proposal_id is not None
+            else "theme"
+        ),
         "title": response_title(response),
         "source": {
             "kind": kind,
@@ -55,6 +61,10 @@ def outcome(response: CouncilResponse) -> dict[str, Any]:
     }
     if response.recommendation is not None:
         item["text"] = response.recommendation.text
+    elif response.pb_proposal is not None:
+        item["text"] = response.pb_proposal.description
+        item["cost"] = response.pb_proposal.cost
+        item["ward"] = response.pb_proposal.ward
     elif response.theme is not None:
         theme: Theme = response.theme
         item["text"] = " ".join(s["sentence"] for s in (theme.summary or []))

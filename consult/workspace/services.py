@@ -157,7 +157,10 @@ def add_progress(
 
 
 def response_source(response: CouncilResponse) -> tuple[str, Any]:
-    """("jury", Jury) or ("consultation", Consultation) the response answers."""
+    """("jury", Jury), ("consultation", Consultation) or ("participatory_budgeting",
+    PBRound) the response answers."""
+    if response.pb_proposal is not None:
+        return "participatory_budgeting", response.pb_proposal.pb_round
     if response.recommendation_id is not None:
         return "jury", db.session.get(Jury, response.recommendation.jury_id)  # type: ignore[union-attr]
     theme = response.theme
@@ -170,6 +173,8 @@ def response_source(response: CouncilResponse) -> tuple[str, Any]:
 def response_title(response: CouncilResponse) -> str:
     if response.recommendation is not None:
         return response.recommendation.title
+    if response.pb_proposal is not None:
+        return response.pb_proposal.title
     return response.theme.label if response.theme else ""
 
 

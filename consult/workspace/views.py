@@ -446,6 +446,8 @@ def recommendation_response(recommendation_id: int) -> ResponseReturnValue:
 
 
 def _response_back(response: CouncilResponse) -> str:
+    if response.pb_proposal is not None:
+        return url_for("pb.delivery", slug=response.pb_proposal.pb_round.slug)
     if response.theme_id:
         return url_for("workspace.theme_response", theme_id=response.theme_id)
     return url_for(

@@ -79,3 +79,31 @@ def test_runs_as_a_module(wieliczka):
         check=True,
     )
     assert json.loads(completed.stdout)["selected"] == ["4"]
+
+
+def test_the_files_tie_break_seed_is_used_unless_seed_is_given(tmp_path, capsys):
+    """Two equal projects (same cost, same supporters) and room for one: the lottery with
+    the seed decides, so a file carrying its round's published seed recounts the same."""
+    from fractions import Fraction
+
+    from analysis.pb import Ballot, Election, Project, choose_winners, write_pabulib
+
+    def winner(seed: str) -> str:
+        election = Election(
+            meta={"budget": "100", "rule": "greedy", "tie_break_seed": seed},
+            projects=(Project("a", Fraction(100)), Project("b", Fraction(100))),
+            ballots=(Ballot("1", ("a",)), Ballot("2", ("b",))),
+            budget=Fraction(100),
+        )
+        path = tmp_path / f"{seed}.pb"
+        write_pabulib(election, path)
+        assert main(["pb", str(path)]) == 0
+        chosen = json.loads(capsys.readouterr().out)["selected"]
+        assert chosen == list(choose_winners(election, seed=seed).selected)
+        assert main(["pb", str(path), "--seed", "0"]) == 0
+        assert json.loads(capsys.readouterr().out)["selected"] == list(
+            choose_winners(election, seed="0").selected
+        )
+        return chosen[0]
+
+    assert {winner(f"seed-{n}") for n in range(8)} == {"a", "b"}

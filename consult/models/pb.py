@@ -1,0 +1,257 @@
+"""Participatory budgeting: a round (budget, eligibility, phases, the rule frozen before
+voting), residents' proposals with the officers' assessment, one-time voting codes, and
+the ballots (online and paper, each kept as a ballot; paper ones entered twice)."""
+
+from __future__ import annotations
+
+import hashlib
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from consult.extensions import db
+from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+from consult.models.users import User
+
+PB_STATUSES = ("draft", "proposals", "assessment", "voting", "closed", "results")
+ASSESSMENTS = ("feasible", "feasible_with_changes", "not_feasible")
+MODERATION = ("published", "held", "rejected")
+BALLOT_CHANNELS = ("online", "paper")
+
+
+def _text_present(column: str) -> str:
+    return f"({column} IS NOT NULL AND length(trim({column})) > 0)"
+
+
+class PBRound(TimestampMixin, db.Model):
+    """One participatory budget: money, who may take part, the phases and their dates, and
+    the counting rule and ballot. Once voting opens `frozen_rules` holds them as published
+    (with the SHA-256 in `rules_checksum`) and nothing that would change the count can be
+    edited; `result` keeps the counted outcome (analysis.pb's `Outcome.as_dict()`)."""
+
+    __tablename__ = "pb_rounds"
+    __table_args__ = (
+        CheckConstraint(
+            "status IN ('draft', 'proposals', 'assessment', 'voting', 'closed', 'results')",
+            name="status",
+        ),
+        CheckConstraint("budget > 0", name="budget_positive"),
+        CheckConstraint("ballot_type IN ('approval')", name="ballot_type"),
+        CheckConstraint("min_choices >= 1 AND max_choices >= min_choices", name="choices"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(100), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    area: Mapped[str] = mapped_column(String(200), default="")
+    wards: Mapped[list[str]] = mapped_column(JSON, default=list)
+    min_age: Mapped[int | None] = mapped_column(Integer)
+    max_age: Mapped[int | None] = mapped_column(Integer)
+    budget: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(3), default="GBP")
+    rule: Mapped[str] = mapped_column(String(60), default="equalshares/add1")
+    ballot_type: Mapped[str] = mapped_column(String(20), default="approval")
+    min_choices: Mapped[int] = mapped_column(Integer, default=1)
+    max_choices: Mapped[int] = mapped_column(Integer, default=5)
+    tie_seed: Mapped[str] = mapped_column(String(64), default="")
+    status: Mapped[str] = mapped_column(String(20), default="draft")
+    proposals_open_on: Mapped[date | None] = mapped_column(Date)
+    proposals_close_on: Mapped[date | None] = mapped_column(Date)
+    assessment_ends_on: Mapped[date | None] = mapped_column(Date)
+    voting_opens_on: Mapped[date | None] = mapped_column(Date)
+    voting_closes_on: Mapped[date | None] = mapped_column(Date)
+    results_on: Mapped[date | None] = mapped_column(Date)
+    delivery_ends_on: Mapped[date | None] = mapped_column(Date)
+    frozen_rules: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    rules_checksum: Mapped[str | None] = mapped_column(String(64))
+    frozen_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    result: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    counted_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    proposals: Mapped[list[PBProposal]] = relationship(
+        back_populates="pb_round", cascade="all, delete-orphan", order_by="PBProposal.id"
+    )
+
+    @property
+    def is_frozen(self) -> bool:
+        return self.rules_checksum is not None
+
+    @property
+    def ballot_projects(self) -> list[PBProposal]:
+        """The proposals on the ballot, in the order voters see them (by id)."""
+        return [proposal for proposal in self.proposals if proposal.on_ballot]
+
+    @property
+    def eligibility(self) -> str:
+        """Who may take part, in words."""
+        parts = []
+        if self.area:
+            parts.append(f"lives, works or studies in {self.area}")
+        if self.min_age is not None and self.max_age is not None:
+            parts.append(f"is aged {self.min_age} to {self.max_age}")
+        elif self.min_age is not None:
+            parts.append(f"is aged {self.min_age} or over")
+        elif self.max_age is not None:
+            parts.append(f"is aged {self.max_age} or under")
+        return "Anyone who " + " and ".join(parts) if parts else "Anyone"
+
+
+class PBProposal(CreatedMixin, db.Model):
+    """A resident's project idea. `title` and `description` are the redacted texts (all
+    that is ever shown); the originals and the proposer's contact details are for officers.
+    The database holds the assessment rules: reasons are required for "not feasible" and
+    for "feasible with changes" (which also needs the revised cost), and for a rejection
+    in moderation, because all of these are published."""
+
+    __tablename__ = "pb_proposals"
+    __table_args__ = (
+        CheckConstraint("moderation IN ('published', 'held', 'rejected')", name="moderation"),
+        CheckConstraint(
+            "assessment IS NULL OR assessment IN "
+            "('feasible', 'feasible_with_changes', 'not_feasible')",
+            name="assessment",
+        ),
+        CheckConstraint(
+            "assessment IS NULL OR assessment = 'feasible' OR "
+            + _text_present("assessment_reasons"),
+            name="reasons_required",
+        ),
+        CheckConstraint(
+            "assessment IS NULL OR assessment <> 'feasible_with_changes' OR "
+            "assessed_cost IS NOT NULL",
+            name="revised_cost_required",
+        ),
+        CheckConstraint(
+            "moderation <> 'rejected' OR " + _text_present("moderation_reason"),
+            name="rejection_reason_required",
+        ),
+        CheckConstraint("estimated_cost > 0", name="cost_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
+    )
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    title_original: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text)
+    description_original: Mapped[str] = mapped_column(Text)
+    ward: Mapped[str] = mapped_column(String(100), default="")
+    estimated_cost: Mapped[int] = mapped_column(Integer)
+    proposer_name: Mapped[str] = mapped_column(String(200), default="")
+    proposer_email: Mapped[str] = mapped_column(String(254), default="")
+    flags: Mapped[list[str]] = mapped_column(JSON, default=list)
+    moderation: Mapped[str] = mapped_column(String(20), default="published")
+    moderation_reason: Mapped[str | None] = mapped_column(Text)
+    assessment: Mapped[str | None] = mapped_column(String(30))
+    assessed_cost: Mapped[int | None] = mapped_column(Integer)
+    assessment_reasons: Mapped[str | None] = mapped_column(Text)
+    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    pb_round: Mapped[PBRound] = relationship(back_populates="proposals")
+    assessed_by: Mapped[User | None] = relationship()
+
+    @property
+    def on_ballot(self) -> bool:
+        return self.moderation == "published" and self.assessment in (
+            "feasible",
+            "feasible_with_changes",
+        )
+
+    @property
+    def cost(self) -> int:
+        """What it would cost if funded: the officers' revised cost where they gave one."""
+        return self.assessed_cost if self.assessed_cost is not None else self.estimated_cost
+
+    @property
+    def project_id(self) -> str:
+        """Its id in the ballots file (Pabulib `project_id`)."""
+        return str(self.id)
+
+
+class PBVoterCode(CreatedMixin, db.Model):
+    """A one-time voting code, printed and handed out or posted. Only its SHA-256 is kept
+    (so it is shown once, when made); it names at most one ballot, which its holder may
+    change until voting closes."""
+
+    __tablename__ = "pb_voter_codes"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
+    )
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    batch: Mapped[str] = mapped_column(String(100), default="")
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+
+    @staticmethod
+    def hash_code(code: str) -> str:
+        cleaned = "".join(ch for ch in code.upper() if ch.isalnum())
+        return hashlib.sha256(cleaned.encode()).hexdigest()
+
+
+class PBBallot(TimestampMixin, db.Model):
+    """One voter's ballot, kept as a ballot (the Method of Equal Shares needs each one,
+    not totals): the proposal ids chosen, and the ward and age band the voter gave (both
+    optional; they give the fairness figures by group). Online ballots belong to a voting
+    code; paper ballots carry the serial number written on the paper and become a ballot
+    only when two staff members' entries of it agree (`PBPaperEntry`)."""
+
+    __tablename__ = "pb_ballots"
+    __table_args__ = (
+        CheckConstraint("channel IN ('online', 'paper')", name="channel"),
+        CheckConstraint(
+            "(channel = 'online' AND voter_code_id IS NOT NULL AND paper_serial IS NULL) OR "
+            "(channel = 'paper' AND voter_code_id IS NULL AND paper_serial IS NOT NULL)",
+            name="channel_identity",
+        ),
+        UniqueConstraint("round_id", "paper_serial", name="paper_serial"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
+    )
+    channel: Mapped[str] = mapped_column(String(10))
+    voter_code_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pb_voter_codes.id", ondelete="CASCADE"), unique=True
+    )
+    paper_serial: Mapped[str | None] = mapped_column(String(40))
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    choices: Mapped[list[int]] = mapped_column(JSON, default=list)
+    voter_ward: Mapped[str | None] = mapped_column(String(100))
+    voter_age_band: Mapped[str | None] = mapped_column(String(20))
+
+
+class PBPaperEntry(CreatedMixin, db.Model):
+    """One staff member's reading of one paper ballot (double entry: a ballot counts when
+    two different people's entries of the same serial number agree)."""
+
+    __tablename__ = "pb_paper_entries"
+    __table_args__ = (
+        UniqueConstraint("round_id", "serial", "entered_by_id", name="one_per_person"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    round_id: Mapped[int] = mapped_column(
+        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
+    )
+    serial: Mapped[str] = mapped_column(String(40))
+    choices: Mapped[list[int]] = mapped_column(JSON, default=list)
+    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+
+    entered_by: Mapped[User] = relationship()

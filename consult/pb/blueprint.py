@@ -1,0 +1,41 @@
+"""The participatory budgeting blueprint, and what its public and officer pages share."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from flask import Blueprint
+
+from consult.errors import ConsultError
+
+bp = Blueprint("pb", __name__, url_prefix="/pb")
+
+
+def field_errors(form: Any, error: ConsultError) -> None:
+    """Put a service's field errors on the form's fields."""
+    for name, message in error.fields.items():
+        field = form._fields.get(name)
+        if field is not None:
+            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
+
+
+def pounds(value: Any, currency: str = "GBP") -> str:
+    """Money for reading: £12,000 (or 12,000 EUR for another currency)."""
+    number = float(value or 0)
+    text = f"{number:,.0f}" if abs(number - round(number)) < 0.005 else f"{number:,.2f}"
+    return f"£{text}" if currency == "GBP" else f"{text} {currency}"
+
+
+@bp.app_template_filter("money")
+def money_filter(value: Any, currency: str = "GBP") -> str:
+    return pounds(value, currency)
+
+
+_CURRENCY_AFTER = re.compile(r"(\d[\d,]*(?:\.\d+)?) GBP\b")
+
+
+@bp.app_template_filter("money_words")
+def money_words(text: str) -> str:
+    """analysis.pb writes sums as "3,000 GBP"; pages in pounds read "£3,000"."""
+    return _CURRENCY_AFTER.sub(lambda match: f"£{match.group(1)}", text)

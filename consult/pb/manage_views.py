@@ -1,0 +1,327 @@
+"""Participatory budgeting, officers' pages: set up a round, move it through its phases
+(opening voting freezes the rule and ballot), moderate and assess proposals, make
+printable voting codes, enter paper ballots twice, count, and compare the rules."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_login import current_user
+from sqlalchemy import func, select
+
+from consult.auth.access import staff_required
+from consult.errors import ConsultError
+from consult.extensions import db
+from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
+from consult.pb import forms, services
+from consult.pb.blueprint import bp, field_errors
+
+OFFICER = ("officer",)
+
+
+@bp.route("/manage")
+@staff_required(*OFFICER)
+def manage_index() -> ResponseReturnValue:
+    rounds = db.session.scalars(select(PBRound).order_by(PBRound.id.desc())).all()
+    return render_template("pb/manage/index.html", rounds=rounds, phases=services.PHASE_LABELS)
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def new() -> ResponseReturnValue:
+    form = forms.RoundForm()
+    if request.method == "GET":
+        form.rule.data = "equalshares/add1"
+    if form.validate_on_submit():
+        try:
+            pb_round = services.create_round(
+                actor=current_user, slug=form.slug.data or None, **form.settings()
+            )
+        except ConsultError as error:
+            db.session.rollback()
+            field_errors(form, error)
+        else:
+            db.session.commit()
+            flash(f"{pb_round.title} is set up. Open it for ideas when you are ready.", "success")
+            return redirect(url_for("pb.manage", slug=pb_round.slug))
+    return render_template("pb/manage/new.html", form=form), (400 if form.errors else 200)
+
+
+def _counts(pb_round: PBRound) -> dict[str, int]:
+    ballots = dict(
+        db.session.execute(
+            select(PBBallot.channel, func.count())
+            .where(PBBallot.round_id == pb_round.id)
+            .group_by(PBBallot.channel)
+        ).all()
+    )
+    codes = db.session.scalar(
+        select(func.count()).select_from(PBVoterCode).where(PBVoterCode.round_id == pb_round.id)
+    )
+    return {
+        "online": ballots.get("online", 0),
+        "paper": ballots.get("paper", 0),
+        "codes": codes or 0,
+    }
+
+
+@bp.route("/<slug>/manage", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def manage(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    form = forms.RoundForm(obj=pb_round)
+    if request.method == "GET":
+        form.wards.data = "\n".join(pb_round.wards or [])
+    if form.validate_on_submit():
+        try:
+            services.update_round(pb_round, actor=current_user, **form.settings())
+        except ConsultError as error:
+            db.session.rollback()
+            pb_round = services.find_round(slug)
+            field_errors(form, error)
+            if not error.fields:
+                form.title.errors = [*form.title.errors, error.message]
+        else:
+            db.session.commit()
+            flash("Saved.", "success")
+            return redirect(url_for("pb.manage", slug=slug))
+    return render_template(
+        "pb/manage/round.html",
+        pb_round=pb_round,
+        form=form,
+        counts=_counts(pb_round),
+        phases=services.PHASE_LABELS,
+        next_phase=services.NEXT_PHASE.get(pb_round.status),
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/<slug>/manage/phase", methods=["POST"])
+@staff_required(*OFFICER)
+def advance(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    status = services.advance_phase(pb_round, actor=current_user)
+    db.session.commit()
+    message = f"The round is now: {services.PHASE_LABELS[status].lower()}."
+    if status == "voting":
+        message += f" Rules frozen with checksum {pb_round.rules_checksum}."
+    flash(message, "success")
+    return redirect(url_for("pb.manage", slug=slug))
+
+
+@bp.route("/<slug>/manage/proposals")
+@staff_required(*OFFICER)
+def proposals(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    return render_template(
+        "pb/manage/proposals.html",
+        pb_round=pb_round,
+        assessments=services.ASSESSMENT_LABELS,
+        duplicates=services.possible_duplicates(pb_round),
+    )
+
+
+@bp.route("/<slug>/manage/proposals/<int:proposal_id>", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    item = db.get_or_404(PBProposal, proposal_id)
+    if item.round_id != pb_round.id:
+        return redirect(url_for("pb.proposals", slug=slug))
+    moderation = forms.ModerationForm(prefix="moderation")
+    assessment = forms.AssessmentForm(prefix="assessment", obj=None)
+    if request.method == "GET":
+        assessment.assessment.data = item.assessment
+        assessment.assessed_cost.data = item.assessed_cost
+        assessment.reasons.data = item.assessment_reasons or ""
+    action = request.form.get("action")
+    if action == "moderate" and moderation.validate_on_submit():
+        try:
+            services.moderate_proposal(
+                item,
+                decision=moderation.decision.data or "",
+                reason=moderation.reason.data or "",
+                actor=current_user,
+            )
+        except ConsultError as error:
+            db.session.rollback()
+            field_errors(moderation, error)
+            if not error.fields:
+                moderation.decision.errors = [error.message]
+        else:
+            db.session.commit()
+            flash("Moderation saved.", "success")
+            return redirect(url_for("pb.proposals", slug=slug))
+    elif action == "assess" and assessment.validate_on_submit():
+        try:
+            services.assess_proposal(
+                item,
+                assessment=assessment.assessment.data or "",
+                reasons=assessment.reasons.data or "",
+                assessed_cost=assessment.assessed_cost.data,
+                actor=current_user,
+            )
+        except ConsultError as error:
+            db.session.rollback()
+            field_errors(assessment, error)
+            if not error.fields:
+                assessment.assessment.errors = [error.message]
+        else:
+            db.session.commit()
+            flash(f"Assessment of {item.reference} saved.", "success")
+            return redirect(url_for("pb.proposals", slug=slug))
+    item = db.get_or_404(PBProposal, proposal_id)  # reloaded after any rollback
+    failed = bool(moderation.errors or assessment.errors)
+    return render_template(
+        "pb/manage/proposal.html",
+        pb_round=pb_round,
+        proposal=item,
+        moderation=moderation,
+        assessment=assessment,
+        assessments=services.ASSESSMENT_LABELS,
+    ), (400 if failed else 200)
+
+
+@bp.route("/<slug>/manage/codes", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def codes(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    form = forms.CodesForm()
+    if form.validate_on_submit():
+        try:
+            made = services.generate_codes(
+                pb_round,
+                count=form.count.data or 0,
+                batch=form.batch.data or "",
+                actor=current_user,
+            )
+        except ConsultError as error:
+            db.session.rollback()
+            field_errors(form, error)
+            if not error.fields:
+                form.count.errors = [error.message]
+        else:
+            db.session.commit()
+            return render_template(
+                "pb/manage/codes_print.html",
+                pb_round=pb_round,
+                codes=made,
+                batch=form.batch.data or "",
+                vote_url=url_for("pb.vote", slug=slug, _external=True),
+            )
+    return render_template(
+        "pb/manage/codes.html", pb_round=pb_round, form=form, counts=_counts(pb_round)
+    ), (400 if form.errors else 200)
+
+
+@bp.route("/<slug>/manage/paper", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def paper(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    errors: dict[str, str] = {}
+    values = {"serial": "", "choices": [], "ward": "", "age_band": ""}
+    if request.method == "POST":
+        values = {
+            "serial": request.form.get("serial", ""),
+            "choices": request.form.getlist("choices"),
+            "ward": request.form.get("ward", ""),
+            "age_band": request.form.get("age_band", ""),
+        }
+        try:
+            outcome = services.enter_paper_ballot(
+                pb_round,
+                serial=str(values["serial"]),
+                choices=list(values["choices"]),
+                ward=str(values["ward"]),
+                age_band=str(values["age_band"]),
+                actor=current_user,
+            )
+        except ConsultError as error:
+            db.session.rollback()
+            errors = error.fields or {"serial": error.message}
+        else:
+            db.session.commit()
+            serial = str(values["serial"]).strip().upper()
+            if outcome.state == "first":
+                flash(
+                    f"First entry of paper ballot {serial} saved. A colleague must enter it again.",
+                    "success",
+                )
+            elif outcome.state == "counted":
+                flash(f"Paper ballot {serial}: both entries agree. It is counted.", "success")
+            else:
+                flash(
+                    f"Paper ballot {serial}: this entry does not match the earlier one. Check "
+                    "the paper; a third person's entry that matches either settles it.",
+                    "important",
+                )
+            return redirect(url_for("pb.paper", slug=slug))
+    return render_template(
+        "pb/manage/paper.html",
+        pb_round=pb_round,
+        projects=(pb_round.frozen_rules or {}).get("projects", []),
+        values=values,
+        errors=errors,
+        waiting=services.paper_entries_waiting(pb_round),
+        counts=_counts(pb_round),
+        age_bands=services.AGE_BANDS,
+    ), (400 if errors else 200)
+
+
+@bp.route("/<slug>/manage/count", methods=["POST"])
+@staff_required(*OFFICER)
+def count(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    services.count_round(pb_round, actor=current_user)
+    db.session.commit()
+    flash("Counted. The results are published.", "success")
+    return redirect(url_for("pb.results", slug=slug))
+
+
+@bp.route("/<slug>/manage/compare")
+@staff_required(*OFFICER)
+def compare(slug: str) -> ResponseReturnValue:
+    pb_round = services.find_round(slug)
+    rows = services.compare_rules(pb_round) if pb_round.frozen_rules else []
+    titles = {
+        p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {}).get("projects", [])
+    }
+    return render_template("pb/manage/compare.html", pb_round=pb_round, rows=rows, titles=titles)
+
+
+@bp.route("/<slug>/manage/delivery", methods=["GET", "POST"])
+@staff_required(*OFFICER)
+def delivery(slug: str) -> ResponseReturnValue:
+    """Funded projects on the response register: owner, due date, and progress (recorded
+    through the register's own progress form)."""
+    pb_round = services.find_round(slug)
+    errors: dict[str, str] = {}
+    if request.method == "POST":
+        response = db.get_or_404(CouncilResponse, request.form.get("response_id", type=int) or 0)
+        if response.pb_proposal is None or response.pb_proposal.round_id != pb_round.id:
+            return redirect(url_for("pb.delivery", slug=slug))
+        raw_due = request.form.get("due_date", "").strip()
+        try:
+            due = date.fromisoformat(raw_due) if raw_due else None
+        except ValueError:
+            errors = {f"due_date-{response.id}": "Enter the due date as a date, like 2027-03-31"}
+        else:
+            try:
+                services.update_delivery(
+                    response, owner=request.form.get("owner", ""), due_date=due, actor=current_user
+                )
+            except ConsultError as error:
+                db.session.rollback()
+                errors = {f"{name}-{response.id}": text for name, text in error.fields.items()}
+                errors = errors or {f"owner-{response.id}": error.message}
+            else:
+                db.session.commit()
+                flash("Saved.", "success")
+                return redirect(url_for("pb.delivery", slug=slug))
+    return render_template(
+        "pb/manage/delivery.html",
+        pb_round=pb_round,
+        rows=services.delivery(pb_round),
+        errors=errors,
+    ), (400 if errors else 200)

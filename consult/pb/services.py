@@ -1,0 +1,819 @@
+"""Participatory budgeting: the rules for a round's phases, proposals and their moderation
+and assessment, freezing the rule before voting, voting codes, online and paper ballots,
+and counting with `analysis.pb`.
+
+Every verb that staff use takes `actor=`, checks the role, writes the audit entry and
+flushes; the caller commits. Residents' verbs (propose, vote) take no actor: their right
+to act is the phase (and for voting, the code). The counting itself is the pure
+`analysis.pb` library; this module turns rows into its `Election` and stores the outcome.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import itertools
+import json
+import re
+import secrets
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from analysis.duplicates import find_duplicates
+from analysis.pb import RULES, Ballot, Election, Project, choose_winners, write_pabulib
+from analysis.pb.explain import RULE_DESCRIPTIONS
+from consult.auth.services import JOIN_CODE_ALPHABET
+from consult.consultations.redaction import moderate
+from consult.errors import Conflict, Invalid, NotFound, NotPermitted
+from consult.extensions import db
+from consult.models import (
+    AuditEntry,
+    CouncilResponse,
+    PBBallot,
+    PBPaperEntry,
+    PBProposal,
+    PBRound,
+    PBVoterCode,
+    utcnow,
+)
+from consult.models.pb import ASSESSMENTS, PB_STATUSES
+
+# The rules a round may use (the completions of MES that pick a whole outcome, and greedy).
+ROUND_RULES = (
+    "equalshares/add1",
+    "equalshares/add1-comparison",
+    "equalshares/add1-greedy",
+    "equalshares",
+    "greedy",
+)
+assert set(ROUND_RULES) <= set(RULES)
+RULE_LABELS = {
+    "equalshares/add1": "Method of Equal Shares with Add1 (recommended)",
+    "equalshares/add1-comparison": "Method of Equal Shares with Add1, then the comparison step",
+    "equalshares/add1-greedy": "Method of Equal Shares with Add1, then most votes for money left",
+    "equalshares": "Method of Equal Shares without completion",
+    "greedy": "Most votes first (greedy)",
+}
+PHASE_LABELS = {
+    "draft": "Not yet open",
+    "proposals": "Collecting ideas",
+    "assessment": "Ideas being assessed",
+    "voting": "Voting open",
+    "closed": "Voting closed, counting",
+    "results": "Results published",
+}
+# The officer moves a round on one phase at a time; closed -> results is `count_round`.
+NEXT_PHASE = dict(itertools.pairwise(PB_STATUSES[:-1]))
+ASSESSMENT_LABELS = {
+    "feasible": "Feasible",
+    "feasible_with_changes": "Feasible with changes",
+    "not_feasible": "Not feasible",
+}
+AGE_BANDS = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65 and over")
+REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
+MAX_CODES_AT_ONCE = 2000
+SERIAL = re.compile(r"^[A-Za-z0-9-]{1,40}$")
+
+
+def _require_officer(actor: Any) -> None:
+    if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
+        raise NotPermitted("Only officers can do this.")
+
+
+def _reference(prefix: str) -> str:
+    chars = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+    return f"{prefix}-{chars[:4]}-{chars[4:]}"
+
+
+def slugify(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")[:100]
+
+
+# --- the round ---------------------------------------------------------------------------
+
+DATE_ORDER = (
+    "proposals_open_on",
+    "proposals_close_on",
+    "assessment_ends_on",
+    "voting_opens_on",
+    "voting_closes_on",
+    "results_on",
+    "delivery_ends_on",
+)
+FROZEN_SETTINGS = ("budget", "currency", "rule", "min_choices", "max_choices", "tie_seed")
+SETTINGS = (
+    "title",
+    "summary",
+    "area",
+    "wards",
+    "min_age",
+    "max_age",
+    *FROZEN_SETTINGS,
+    *DATE_ORDER,
+)
+
+
+def _check_settings(values: dict[str, Any]) -> None:
+    """Raise Invalid (with fields) for settings that cannot work together."""
+    fields: dict[str, str] = {}
+    if not (values.get("title") or "").strip():
+        fields["title"] = "Enter a title"
+    budget = values.get("budget")
+    if not isinstance(budget, int) or budget <= 0:
+        fields["budget"] = "Enter the budget in whole pounds, more than 0"
+    if values.get("rule") not in ROUND_RULES:
+        fields["rule"] = "Choose a counting rule"
+    low, high = values.get("min_choices"), values.get("max_choices")
+    if not isinstance(low, int) or low < 1:
+        fields["min_choices"] = "Voters must choose at least 1 project"
+    elif not isinstance(high, int) or high < low:
+        fields["max_choices"] = "The most projects must be at least the fewest"
+    min_age, max_age = values.get("min_age"), values.get("max_age")
+    if min_age is not None and max_age is not None and max_age < min_age:
+        fields["max_age"] = "The oldest age must be at least the youngest"
+    previous: tuple[str, date] | None = None
+    for name in DATE_ORDER:
+        value = values.get(name)
+        if value is None:
+            continue
+        if previous is not None and value < previous[1]:
+            fields[name] = "This date must not be before the phase before it"
+        previous = (name, value)
+    if fields:
+        raise Invalid(next(iter(fields.values())) + ".", fields=fields)
+
+
+def create_round(*, actor: Any, slug: str | None = None, **values: Any) -> PBRound:
+    """A new round in draft. Raises Invalid (with fields) for bad settings or a slug in use."""
+    _require_officer(actor)
+    values.setdefault("rule", "equalshares/add1")
+    values.setdefault("min_choices", 1)
+    values.setdefault("max_choices", 5)
+    _check_settings(values)
+    slug = slugify(slug or values["title"])
+    if not slug or slug == "manage":
+        raise Invalid("Choose another web address.", fields={"slug": "Choose another web address"})
+    if db.session.scalar(select(PBRound.id).where(PBRound.slug == slug)):
+        raise Invalid(
+            "Another round already uses that web address.",
+            fields={"slug": "Another round already uses that web address"},
+        )
+    pb_round = PBRound(slug=slug, status="draft")
+    for name in SETTINGS:
+        if name in values:
+            setattr(pb_round, name, values[name])
+    if not pb_round.tie_seed:
+        pb_round.tie_seed = secrets.token_hex(8)
+    pb_round.title = pb_round.title.strip()
+    db.session.add(pb_round)
+    db.session.flush()
+    AuditEntry.record("pb.round_created", actor=actor, subject=pb_round, slug=slug)
+    db.session.flush()
+    return pb_round
+
+
+def update_round(pb_round: PBRound, *, actor: Any, **values: Any) -> PBRound:
+    """Change a round's settings. Once voting has opened, the budget, rule, ballot limits
+    and tie seed are frozen: changing them raises Conflict."""
+    _require_officer(actor)
+    merged = {name: getattr(pb_round, name) for name in SETTINGS} | values
+    _check_settings(merged)
+    if pb_round.is_frozen:
+        changed = [n for n in FROZEN_SETTINGS if n in values and values[n] != getattr(pb_round, n)]
+        if changed:
+            raise Conflict(
+                "Voting has opened, so the budget, rule, ballot limits and tie seed are "
+                "frozen as published. Nothing was changed.",
+                fields={name: "Frozen since voting opened" for name in changed},
+            )
+    for name, value in values.items():
+        if name in SETTINGS:
+            setattr(pb_round, name, value)
+    AuditEntry.record("pb.round_updated", actor=actor, subject=pb_round)
+    db.session.flush()
+    return pb_round
+
+
+def frozen_rules(pb_round: PBRound) -> dict[str, Any]:
+    """What is published before voting opens: everything that decides the count."""
+    return {
+        "round": pb_round.slug,
+        "title": pb_round.title,
+        "budget": pb_round.budget,
+        "currency": pb_round.currency,
+        "rule": pb_round.rule,
+        "ballot_type": pb_round.ballot_type,
+        "min_choices": pb_round.min_choices,
+        "max_choices": pb_round.max_choices,
+        "tie_breaking_seed": pb_round.tie_seed,
+        "eligibility": pb_round.eligibility,
+        "projects": [
+            {"project_id": p.project_id, "title": p.title, "cost": p.cost}
+            for p in pb_round.ballot_projects
+        ],
+    }
+
+
+def rules_json(rules: dict[str, Any]) -> str:
+    """The canonical text whose SHA-256 is the published checksum."""
+    return json.dumps(rules, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
+def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
+    """Move to the next phase. Opening voting needs a workable ballot, and freezes the rule,
+    ballot and projects with a published checksum. Counting is `count_round`."""
+    _require_officer(actor)
+    following = NEXT_PHASE.get(pb_round.status)
+    if following is None:
+        raise Conflict("Count the votes to publish the results.")
+    if following == "voting":
+        projects = pb_round.ballot_projects
+        unassessed = [
+            p for p in pb_round.proposals if p.moderation == "published" and p.assessment is None
+        ]
+        if unassessed:
+            raise Conflict(
+                f"{len(unassessed)} published proposal(s) still need an assessment before "
+                "voting can open."
+            )
+        if len(projects) < 2:
+            raise Conflict("At least 2 projects must be on the ballot before voting can open.")
+        if pb_round.min_choices > len(projects):
+            raise Conflict(
+                f"The ballot asks for at least {pb_round.min_choices} choices but has only "
+                f"{len(projects)} projects."
+            )
+        rules = frozen_rules(pb_round)
+        pb_round.frozen_rules = rules
+        pb_round.rules_checksum = hashlib.sha256(rules_json(rules).encode()).hexdigest()
+        pb_round.frozen_at = utcnow()
+    pb_round.status = following
+    AuditEntry.record(
+        "pb.phase_changed",
+        actor=actor,
+        subject=pb_round,
+        status=following,
+        checksum=pb_round.rules_checksum,
+    )
+    db.session.flush()
+    return following
+
+
+# --- proposals ---------------------------------------------------------------------------
+
+
+def submit_proposal(
+    pb_round: PBRound,
+    *,
+    title: str,
+    description: str,
+    ward: str,
+    estimated_cost: int | None,
+    proposer_name: str = "",
+    proposer_email: str = "",
+) -> PBProposal:
+    """A resident's idea, while the round collects them. Personal data is redacted from what
+    is shown; a proposal flagged as spam or abusive waits for an officer. Raises Invalid."""
+    if pb_round.status != "proposals":
+        raise Conflict("This round is not collecting ideas just now.")
+    fields: dict[str, str] = {}
+    if not title.strip():
+        fields["title"] = "Enter a name for your project"
+    elif len(title.strip()) > 120:
+        fields["title"] = "Use 120 characters or fewer for the name"
+    if not description.strip():
+        fields["description"] = "Describe your project"
+    elif len(description) > 3000:
+        fields["description"] = "Use 3,000 characters or fewer"
+    if pb_round.wards and ward not in pb_round.wards:
+        fields["ward"] = "Choose the ward where the project would happen"
+    if estimated_cost is None or estimated_cost <= 0:
+        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
+    elif estimated_cost > pb_round.budget:
+        fields["estimated_cost"] = (
+            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
+        )
+    if fields:
+        raise Invalid(next(iter(fields.values())) + ".", fields=fields)
+    assert estimated_cost is not None
+    title_shown, title_flags = moderate(title.strip())
+    description_shown, description_flags = moderate(description.strip())
+    flags = sorted(set(title_flags + description_flags))
+    held = any(flag in ("spam", "abusive") for flag in flags)
+    proposal = PBProposal(
+        pb_round=pb_round,
+        reference=_reference("PBP"),
+        title=title_shown,
+        title_original=title.strip(),
+        description=description_shown,
+        description_original=description.strip(),
+        ward=ward.strip(),
+        estimated_cost=estimated_cost,
+        proposer_name=proposer_name.strip()[:200],
+        proposer_email=proposer_email.strip()[:254],
+        flags=flags,
+        moderation="held" if held else "published",
+    )
+    db.session.add(proposal)
+    db.session.flush()
+    return proposal
+
+
+def possible_duplicates(pb_round: PBRound) -> list[list[PBProposal]]:
+    """Groups of proposals that say (nearly) the same thing, for officers to look at before
+    assessing (the analysis library's near-duplicate finder on title and description)."""
+    candidates = [p for p in pb_round.proposals if p.moderation != "rejected"]
+    by_id = {str(p.id): p for p in candidates}
+    groups = find_duplicates(
+        [f"{p.title_original}. {p.description_original}" for p in candidates],
+        list(by_id),
+        near_threshold=0.6,
+    )
+    return [[by_id[i] for i in group.ids] for group in groups]
+
+
+def moderate_proposal(
+    proposal: PBProposal, *, decision: str, reason: str = "", actor: Any
+) -> PBProposal:
+    """Publish a held proposal or reject it (a rejection's reason is published)."""
+    _require_officer(actor)
+    if proposal.pb_round.is_frozen:
+        raise Conflict("Voting has opened: the ballot is frozen.")
+    if decision not in ("published", "rejected"):
+        raise Invalid("Choose publish or reject.", fields={"decision": "Choose publish or reject"})
+    if decision == "rejected" and not reason.strip():
+        raise Invalid(
+            "Give the reason for rejecting it: the reason is published.",
+            fields={"reason": "Give the reason for rejecting it"},
+        )
+    proposal.moderation = decision
+    proposal.moderation_reason = reason.strip() or None
+    if decision == "rejected":
+        proposal.assessment = None
+        proposal.assessed_cost = None
+        proposal.assessment_reasons = None
+    AuditEntry.record("pb.proposal_moderated", actor=actor, subject=proposal, decision=decision)
+    db.session.flush()
+    return proposal
+
+
+def assess_proposal(
+    proposal: PBProposal,
+    *,
+    assessment: str,
+    reasons: str = "",
+    assessed_cost: int | None = None,
+    actor: Any,
+) -> PBProposal:
+    """Record the officers' assessment. Reasons are required (and published) for "not
+    feasible" and for "feasible with changes", which also needs the revised cost."""
+    _require_officer(actor)
+    pb_round = proposal.pb_round
+    if pb_round.is_frozen:
+        raise Conflict("Voting has opened: the ballot is frozen, so assessments cannot change.")
+    if pb_round.status not in ("proposals", "assessment"):
+        raise Conflict("Proposals are assessed once the round has started collecting them.")
+    if proposal.moderation != "published":
+        raise Conflict("Publish the proposal before assessing it.")
+    fields: dict[str, str] = {}
+    if assessment not in ASSESSMENTS:
+        fields["assessment"] = "Choose an assessment"
+    elif assessment != "feasible" and not reasons.strip():
+        fields["reasons"] = "Give the reasons: they are published"
+    if assessment == "feasible_with_changes":
+        if assessed_cost is None or assessed_cost <= 0:
+            fields["assessed_cost"] = "Enter the revised cost in whole pounds"
+        elif assessed_cost > pb_round.budget:
+            fields["assessed_cost"] = "The revised cost cannot be more than the whole budget"
+    if fields:
+        raise Invalid(next(iter(fields.values())) + ".", fields=fields)
+    proposal.assessment = assessment
+    proposal.assessment_reasons = reasons.strip() or None
+    proposal.assessed_cost = assessed_cost if assessment == "feasible_with_changes" else None
+    proposal.assessed_by_id = actor.id
+    proposal.assessed_at = utcnow()
+    AuditEntry.record("pb.proposal_assessed", actor=actor, subject=proposal, assessment=assessment)
+    db.session.flush()
+    return proposal
+
+
+# --- voting codes and ballots ------------------------------------------------------------
+
+
+def new_code() -> str:
+    raw = "".join(secrets.choice(JOIN_CODE_ALPHABET) for _ in range(10))
+    return f"{raw[:5]}-{raw[5:]}"
+
+
+def generate_codes(pb_round: PBRound, *, count: int, batch: str = "", actor: Any) -> list[str]:
+    """`count` fresh one-time voting codes; only their hashes are kept, so the list returned
+    is the only copy (the officer prints it). Raises Invalid for a count out of range."""
+    _require_officer(actor)
+    if pb_round.status in ("closed", "results"):
+        raise Conflict("Voting has closed: no more codes can be made.")
+    if count < 1 or count > MAX_CODES_AT_ONCE:
+        raise Invalid(
+            f"Make from 1 to {MAX_CODES_AT_ONCE:,} codes at a time.",
+            fields={"count": f"Enter a number from 1 to {MAX_CODES_AT_ONCE:,}"},
+        )
+    codes = []
+    for _ in range(count):
+        code = new_code()
+        codes.append(code)
+        db.session.add(
+            PBVoterCode(
+                round_id=pb_round.id,
+                code_hash=PBVoterCode.hash_code(code),
+                batch=batch.strip()[:100],
+                created_by_id=actor.id,
+            )
+        )
+    AuditEntry.record("pb.codes_made", actor=actor, subject=pb_round, count=count, batch=batch)
+    db.session.flush()
+    return codes
+
+
+def voter_code(pb_round: PBRound, code: str) -> PBVoterCode:
+    """The code's row, or Invalid saying the code is not right (the same for every miss)."""
+    cleaned = code.strip()
+    found = None
+    if cleaned:
+        found = db.session.scalar(
+            select(PBVoterCode).where(
+                PBVoterCode.round_id == pb_round.id,
+                PBVoterCode.code_hash == PBVoterCode.hash_code(cleaned),
+            )
+        )
+    if found is None:
+        raise Invalid(
+            "That voting code is not right. Check it against your card and try again.",
+            fields={"code": "That voting code is not right: check it against your card"},
+        )
+    return found
+
+
+def ballot_for_code(code: PBVoterCode) -> PBBallot | None:
+    return db.session.scalar(select(PBBallot).where(PBBallot.voter_code_id == code.id))
+
+
+def require_voting_open(pb_round: PBRound) -> None:
+    if pb_round.status != "voting":
+        raise Conflict(
+            "Voting has closed: ballots can no longer be cast or changed."
+            if pb_round.status in ("closed", "results")
+            else "Voting has not opened yet."
+        )
+
+
+def check_choices(pb_round: PBRound, raw: Iterable[Any], *, field: str = "choices") -> list[int]:
+    """The chosen proposal ids as a sorted list, checked against the frozen ballot and its
+    limits. Raises Invalid with a message a voter can act on."""
+    allowed = {int(p["project_id"]) for p in (pb_round.frozen_rules or {}).get("projects", [])}
+    chosen: list[int] = []
+    for value in raw:
+        try:
+            number = int(str(value))
+        except ValueError:
+            number = -1
+        if number not in allowed:
+            raise Invalid(
+                "One of the choices is not a project on this ballot.",
+                fields={field: "Choose only projects on this ballot"},
+            )
+        if number in chosen:
+            raise Invalid(
+                "A project was chosen twice.", fields={field: "Choose each project only once"}
+            )
+        chosen.append(number)
+    low, high = pb_round.min_choices, pb_round.max_choices
+    if len(chosen) < low:
+        message = f"Choose at least {low} project{'s' if low != 1 else ''}"
+        raise Invalid(message + f" (you chose {len(chosen)}).", fields={field: message})
+    if len(chosen) > high:
+        message = f"Choose no more than {high} project{'s' if high != 1 else ''}"
+        raise Invalid(message + f" (you chose {len(chosen)}).", fields={field: message})
+    return sorted(chosen)
+
+
+def _check_about_you(pb_round: PBRound, ward: str, age_band: str) -> tuple[str | None, str | None]:
+    if ward and ward not in pb_round.wards:
+        raise Invalid(
+            "Choose a ward from the list.", fields={"ward": "Choose a ward from the list"}
+        )
+    if age_band and age_band not in AGE_BANDS:
+        raise Invalid(
+            "Choose an age band from the list.", fields={"age_band": "Choose an age band"}
+        )
+    return ward or None, age_band or None
+
+
+def cast_ballot(
+    pb_round: PBRound,
+    code: PBVoterCode,
+    choices: Iterable[Any],
+    *,
+    ward: str = "",
+    age_band: str = "",
+) -> PBBallot:
+    """Cast or change the ballot of `code` while voting is open (one code, one ballot).
+    Raises Conflict when voting is not open, Invalid for choices the ballot does not allow;
+    either way nothing changes."""
+    require_voting_open(pb_round)
+    if code.round_id != pb_round.id:
+        raise NotPermitted("That voting code is for another round.")
+    chosen = check_choices(pb_round, choices)
+    voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
+    ballot = ballot_for_code(code)
+    if ballot is None:
+        ballot = PBBallot(
+            round_id=pb_round.id,
+            channel="online",
+            voter_code_id=code.id,
+            reference=_reference("PBV"),
+        )
+        db.session.add(ballot)
+    ballot.choices = chosen
+    ballot.voter_ward, ballot.voter_age_band = voter_ward, voter_age
+    db.session.flush()
+    return ballot
+
+
+@dataclass(frozen=True)
+class PaperResult:
+    """What one paper entry did: `state` is "first" (waiting for the second entry),
+    "counted" (two entries agree: the ballot counts) or "mismatch" (they differ)."""
+
+    state: str
+    ballot: PBBallot | None = None
+
+
+def enter_paper_ballot(
+    pb_round: PBRound,
+    *,
+    serial: str,
+    choices: Sequence[Any],
+    actor: Any,
+    ward: str = "",
+    age_band: str = "",
+) -> PaperResult:
+    """Enter one paper ballot (double entry). The first entry waits; a second entry by a
+    different person that agrees makes the ballot count; one that disagrees is kept and
+    reported, and a further person's entry that agrees with either settles it. Spoilt
+    choices (outside the ballot's limits) are refused, so a spoilt paper is not entered."""
+    _require_officer(actor)
+    if pb_round.status not in ("voting", "closed"):
+        raise Conflict("Paper ballots are entered while voting is open or before counting.")
+    serial = serial.strip().upper()
+    if not SERIAL.match(serial):
+        raise Invalid(
+            "Enter the serial number printed on the paper ballot (letters, digits, hyphens).",
+            fields={"serial": "Enter the serial number printed on the ballot"},
+        )
+    chosen = check_choices(pb_round, choices)
+    voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
+    existing = db.session.scalar(
+        select(PBBallot).where(PBBallot.round_id == pb_round.id, PBBallot.paper_serial == serial)
+    )
+    if existing is not None:
+        raise Conflict(f"Paper ballot {serial} has already been entered twice and counted.")
+    entries = list(
+        db.session.scalars(
+            select(PBPaperEntry).where(
+                PBPaperEntry.round_id == pb_round.id, PBPaperEntry.serial == serial
+            )
+        )
+    )
+    if any(entry.entered_by_id == actor.id for entry in entries):
+        raise Conflict(
+            f"You have already entered paper ballot {serial}: a different person must make "
+            "the second entry."
+        )
+    db.session.add(
+        PBPaperEntry(round_id=pb_round.id, serial=serial, choices=chosen, entered_by_id=actor.id)
+    )
+    AuditEntry.record("pb.paper_entered", actor=actor, subject=pb_round, serial=serial)
+    if not entries:
+        db.session.flush()
+        return PaperResult("first")
+    if any(sorted(entry.choices) == chosen for entry in entries):
+        ballot = PBBallot(
+            round_id=pb_round.id,
+            channel="paper",
+            paper_serial=serial,
+            reference=_reference("PBV"),
+            choices=chosen,
+            voter_ward=voter_ward,
+            voter_age_band=voter_age,
+        )
+        db.session.add(ballot)
+        db.session.flush()
+        return PaperResult("counted", ballot)
+    db.session.flush()
+    return PaperResult("mismatch")
+
+
+def paper_entries_waiting(pb_round: PBRound) -> list[tuple[str, int]]:
+    """Serial numbers entered but not yet counted, with how many entries each has."""
+    counted = set(
+        db.session.scalars(
+            select(PBBallot.paper_serial).where(
+                PBBallot.round_id == pb_round.id, PBBallot.channel == "paper"
+            )
+        )
+    )
+    counts: dict[str, int] = {}
+    for serial in db.session.scalars(
+        select(PBPaperEntry.serial)
+        .where(PBPaperEntry.round_id == pb_round.id)
+        .order_by(PBPaperEntry.id)
+    ):
+        if serial not in counted:
+            counts[serial] = counts.get(serial, 0) + 1
+    return sorted(counts.items())
+
+
+def ballots(pb_round: PBRound) -> list[PBBallot]:
+    return list(
+        db.session.scalars(
+            select(PBBallot).where(PBBallot.round_id == pb_round.id).order_by(PBBallot.id)
+        )
+    )
+
+
+# --- counting ----------------------------------------------------------------------------
+
+
+def election_for(pb_round: PBRound) -> Election:
+    """The round as an `analysis.pb` Election, from the frozen rules and the ballots.
+
+    Anonymised: voters are numbered after sorting the ballots by their choices (so the
+    numbering says nothing about who voted when or how), and only the ward and age band
+    voters chose to give are kept."""
+    rules = pb_round.frozen_rules
+    if not rules:
+        raise Conflict("Voting has not opened, so there is no ballot to count.")
+    wards = {p.project_id: p.ward for p in pb_round.proposals}
+    projects = tuple(
+        Project(
+            id=entry["project_id"],
+            cost=Fraction(entry["cost"]),
+            name=entry["title"],
+            fields={
+                "name": entry["title"],
+                **({"ward": wards[entry["project_id"]]} if wards.get(entry["project_id"]) else {}),
+            },
+        )
+        for entry in rules["projects"]
+    )
+    rows = sorted(
+        ballots(pb_round),
+        key=lambda b: (sorted(b.choices), b.voter_ward or "", b.voter_age_band or ""),
+    )
+    voters = []
+    for number, ballot in enumerate(rows, start=1):
+        attributes = {}
+        if ballot.voter_ward:
+            attributes["district"] = ballot.voter_ward
+        if ballot.voter_age_band:
+            attributes["age_band"] = ballot.voter_age_band
+        voters.append(
+            Ballot(
+                voter_id=str(number),
+                projects=tuple(str(p) for p in sorted(ballot.choices)),
+                attributes=attributes,
+            )
+        )
+    meta = {
+        "description": rules["title"],
+        "country": "United Kingdom",
+        "unit": current_app.config.get("COUNCIL_NAME", ""),
+        "instance": rules["round"],
+        "budget": str(rules["budget"]),
+        "currency": rules["currency"],
+        "vote_type": "approval",
+        "rule": rules["rule"],
+        "min_length": str(rules["min_choices"]),
+        "max_length": str(rules["max_choices"]),
+        "tie_break_seed": rules["tie_breaking_seed"],
+        "rules_checksum": pb_round.rules_checksum or "",
+    }
+    if pb_round.voting_opens_on:
+        meta["date_begin"] = pb_round.voting_opens_on.isoformat()
+    if pb_round.voting_closes_on:
+        meta["date_end"] = pb_round.voting_closes_on.isoformat()
+    return Election(
+        meta=meta,
+        projects=projects,
+        ballots=tuple(voters),
+        vote_type="approval",
+        budget=Fraction(rules["budget"]),
+        project_columns=("project_id", "cost", "name", "ward"),
+        vote_columns=("voter_id", "district", "age_band", "vote"),
+    )
+
+
+def pabulib_text(pb_round: PBRound) -> str:
+    """The anonymised ballots file anyone can recompute with `python -m analysis pb`."""
+    return write_pabulib(election_for(pb_round))
+
+
+def count_round(pb_round: PBRound, *, actor: Any) -> dict[str, Any]:
+    """Count the closed round by its frozen rule and publish the result."""
+    _require_officer(actor)
+    if pb_round.status != "closed":
+        raise Conflict("Close voting before counting.")
+    election = election_for(pb_round)
+    if not election.ballots:
+        raise Conflict("There are no ballots to count.")
+    outcome = choose_winners(election, seed=pb_round.tie_seed)
+    pb_round.result = outcome.as_dict()
+    pb_round.counted_at = utcnow()
+    pb_round.status = "results"
+    explanations = {p.id: p.explanation for p in outcome.projects}
+    for project_id in outcome.selected:
+        db.session.add(
+            CouncilResponse(
+                pb_proposal_id=int(project_id),
+                status="accepted",
+                text=f"Funded by the residents' vote. {explanations[project_id]}",
+                due_date=pb_round.delivery_ends_on,
+                published_at=utcnow(),
+                created_by_id=actor.id,
+            )
+        )
+    AuditEntry.record("pb.counted", actor=actor, subject=pb_round, selected=list(outcome.selected))
+    db.session.flush()
+    return pb_round.result
+
+
+def delivery(pb_round: PBRound) -> list[tuple[PBProposal, CouncilResponse]]:
+    """The funded projects and their entries on the council's response register."""
+    rows = db.session.execute(
+        select(PBProposal, CouncilResponse)
+        .join(CouncilResponse, CouncilResponse.pb_proposal_id == PBProposal.id)
+        .where(PBProposal.round_id == pb_round.id)
+        .order_by(PBProposal.id)
+    ).all()
+    return [(proposal, response) for proposal, response in rows]
+
+
+def update_delivery(
+    response: CouncilResponse, *, owner: str, due_date: date | None, actor: Any
+) -> CouncilResponse:
+    """Who delivers a funded project and by when (shown on the public pages)."""
+    _require_officer(actor)
+    if response.pb_proposal_id is None:
+        raise NotFound("That is not a participatory budgeting project.")
+    if len(owner.strip()) > 200:
+        raise Invalid(
+            "Use 200 characters or fewer.", fields={"owner": "Use 200 characters or fewer"}
+        )
+    response.owner = owner.strip()
+    response.due_date = due_date
+    AuditEntry.record("pb.delivery_updated", actor=actor, subject=response)
+    db.session.flush()
+    return response
+
+
+def compare_rules(pb_round: PBRound) -> list[dict[str, Any]]:
+    """The outcome under each rule a round may use (for officers): funded, spent, and the
+    share of voters with at least one funded project they voted for."""
+    election = election_for(pb_round)
+    if not election.ballots:
+        return []
+    rows = []
+    for rule in ROUND_RULES:
+        outcome = choose_winners(election, rule, seed=pb_round.tie_seed)
+        rows.append(
+            {
+                "rule": rule,
+                "label": RULE_LABELS[rule],
+                "selected": list(outcome.selected),
+                "spent": int(outcome.spent),
+                "coverage": outcome.fairness.overall,
+            }
+        )
+    return rows
+
+
+def rule_in_words(rule: str) -> str:
+    base = RULE_DESCRIPTIONS["equalshares" if rule.startswith("equalshares") else rule]
+    if "add1" in rule:
+        base += RULE_DESCRIPTIONS["add1"]
+    if "greedy" in rule and rule.startswith("equalshares"):
+        base += RULE_DESCRIPTIONS["greedy-top-up"]
+    if "comparison" in rule:
+        base += RULE_DESCRIPTIONS["comparison"]
+    return base
+
+
+def find_round(slug: str, *, public: bool = False) -> PBRound:
+    pb_round = db.session.scalar(select(PBRound).where(PBRound.slug == slug))
+    if pb_round is None or (public and pb_round.status == "draft"):
+        raise NotFound("There is no participatory budgeting round at this address.")
+    return pb_round
