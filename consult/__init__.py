@@ -72,6 +72,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         home,
         juries,
         live,
+        representation,
         security,
         workspace,
     )
@@ -86,6 +87,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         live.bp,
         workspace.bp,
         workspace.outcomes_bp,
+        representation.bp,
         admin.bp,
         api.bp,
     ):
@@ -121,6 +123,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
     from consult.live import views as live_views
+    from consult.representation import views as representation_views
     from consult.workspace import cli as workspace_cli
     from consult.workspace import outcome_views as workspace_outcome_views
     from consult.workspace import views as workspace_views
@@ -138,6 +141,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_views,
         live_cli,
         live_views,
+        representation_views,
         workspace_cli,
         workspace_outcome_views,
         workspace_views,

@@ -41,6 +41,12 @@ from consult.models.live import (
     TableSeat,
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
+from consult.models.population import (
+    ConsultationWeighting,
+    JuryQuestion,
+    JuryQuestionAnswer,
+    PopulationMargins,
+)
 from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User
 
 __all__ = [
@@ -54,6 +60,7 @@ __all__ = [
     "CategoryValue",
     "Consultation",
     "ConsultationDocument",
+    "ConsultationWeighting",
     "Contribution",
     "CouncilResponse",
     "DrawRun",
@@ -61,6 +68,8 @@ __all__ = [
     "HandRaise",
     "Jury",
     "JuryCategory",
+    "JuryQuestion",
+    "JuryQuestionAnswer",
     "JurySession",
     "JuryTable",
     "LiveEvent",
@@ -69,6 +78,7 @@ __all__ = [
     "PanelMember",
     "Poll",
     "PollStatement",
+    "PopulationMargins",
     "ProgressUpdate",
     "Question",
     "Recommendation",
