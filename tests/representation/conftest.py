@@ -58,7 +58,7 @@ def council_margins(app: Flask) -> int:
 
 @pytest.fixture
 def skewed_consultation(app: Flask, make_consultation: Callable[..., int]) -> dict[str, Any]:
-    """60 respondents: 40 aged 65-74 (30 say 'yes'), 20 aged 25-34 (5 say 'yes'), 4 who
+    """70 respondents: 40 aged 65-74 (30 say 'yes'), 20 aged 25-34 (5 say 'yes'), 4 who
     preferred not to say their age and 6 who gave nothing about themselves."""
     from consult.models import Answer, Consultation, RespondentProfile, Response, utcnow
 
