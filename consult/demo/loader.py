@@ -22,7 +22,7 @@ from sqlalchemy import func, select
 from consult.auth.services import JOIN_CODE_ALPHABET
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content, data_check
+from consult.demo import content, data_check, representation
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -129,6 +129,7 @@ def load() -> list[str]:
     )
     report.append(f"Jury '{finished.title}' ({finished.status}): {recommendations} recommendations")
     report += _ensure_park_outcomes()
+    report += representation.ensure()
     db.session.flush()
     return report
 

@@ -86,6 +86,7 @@ def _consultation_page(item: Consultation, errors: dict[str, str], status: int) 
         areas=margins.all_margins(),
         dimensions=margins.DIMENSIONS,
         errors=errors,
+        form=request.form if errors else None,
     ), status
 
 
