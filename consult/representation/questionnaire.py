@@ -169,6 +169,8 @@ def record_answers(
 
 
 def p_in_words(p: float) -> str:
+    if p < 0.001:
+        return "very unlikely to be chance (p < 0.001)"
     if p < 0.01:
         return f"very unlikely to be chance (p = {p:.3f})"
     if p < 0.05:
@@ -179,17 +181,45 @@ def p_in_words(p: float) -> str:
 def _sentence(question: JuryQuestion, change: PairedChange) -> str:
     if not change.pairs:
         return "Nobody has answered this question both before and after yet."
-    if question.kind == "agreement":
-        more, less = "agreed more strongly", "agreed less strongly"
-        subject = f"that “{question.prompt}”"
-    else:
-        last = change.scale[-1]
-        more, less = f"moved towards “{last}”", "moved the other way"
-        subject = f"on “{question.prompt}”"
     return (
         f"After the jury, {change.up} of {change.pairs} members who answered both times "
-        f"{more} {subject}; {change.down} {less} and {change.unchanged} did not change. "
-        f"A shift this size is {p_in_words(change.sign_test_p)} (sign test)."
+        f"agreed more strongly that “{question.prompt}”; {change.down} agreed less strongly "
+        f"and {change.unchanged} did not change. A shift this size is "
+        f"{p_in_words(change.sign_test_p)} (sign test)."
+    )
+
+
+def _choice_change(
+    question: JuryQuestion, before: Mapping[str, str], after: Mapping[str, str]
+) -> tuple[str, PairedChange | None]:
+    """Choices have no order: the answer that gained most, with McNemar's exact test (the
+    sign test on those who moved to it against those who moved away from it)."""
+    values = [point["value"] for point in scale(question)]
+    best: tuple[int, str, PairedChange] | None = None
+    for value in values:
+        change = paired_change(
+            {p: "yes" if a == value else "no" for p, a in before.items() if a in values},
+            {p: "yes" if a == value else "no" for p, a in after.items() if a in values},
+            ["no", "yes"],
+        )
+        if best is None or change.up - change.down > best[0]:
+            best = (change.up - change.down, value, change)
+    if best is None:
+        return "", None
+    _, value, change = best
+    pairs = sorted(set(before) & set(after))
+    moved = sum(
+        1 for p in pairs if before[p] != after[p] and before[p] in values and after[p] in values
+    )
+    if not change.pairs:
+        return "Nobody has answered this question both before and after yet.", change
+    label = dict((point["value"], point["label"]) for point in scale(question))[value]
+    return (
+        f"After the jury, {moved} of {change.pairs} members who answered both times changed "
+        f"their answer to “{question.prompt}”: {change.up} moved to “{label}” and "
+        f"{change.down} moved away from it. A shift this size is "
+        f"{p_in_words(change.sign_test_p)} (McNemar's exact test).",
+        change,
     )
 
 
@@ -209,6 +239,12 @@ def report(jury: Jury) -> list[dict[str, Any]]:
         points = scale(question)
         stages = by_question.get(question.id, {"before": {}, "after": {}})
         change = paired_change(stages["before"], stages["after"], [p["value"] for p in points])
+        moved, test_p, sentence = change.moved, change.sign_test_p, _sentence(question, change)
+        if question.kind == "choice":
+            sentence, choice = _choice_change(question, stages["before"], stages["after"])
+            paired = set(stages["before"]) & set(stages["after"])
+            moved = sum(1 for p in paired if stages["before"][p] != stages["after"][p])
+            test_p = choice.sign_test_p if choice else 1.0
         total_before = sum(change.before.values()) or 1
         total_after = sum(change.after.values()) or 1
         out.append(
@@ -225,9 +261,11 @@ def report(jury: Jury) -> list[dict[str, Any]]:
                     }
                     for point in points
                 ],
-                "sentence": _sentence(question, change),
-                "moved_share": change.moved / change.pairs if change.pairs else 0.0,
+                "sentence": sentence,
+                "moved_share": moved / change.pairs if change.pairs else 0.0,
                 **change.as_dict(),
+                "moved": moved,
+                "sign_test_p": test_p,
             }
         )
     return out

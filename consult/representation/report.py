@@ -152,8 +152,9 @@ def consultation_representation(consultation: Consultation) -> dict[str, Any]:
 
 def jury_representation(jury: Jury) -> dict[str, Any]:
     """The jury's pool and its selected panel against the council's margins, on each jury
-    category that is an about-you dimension with the same categories; the others are named
-    in `not_compared` with the reason."""
+    category that is an about-you dimension whose groups include every group the population
+    figures give a share (extra jury groups count as "another answer"); the others are
+    named in `not_compared` with the reason."""
     margins = council_margins()
     if margins is None:
         return {"margins": None, "groups": [], "not_compared": []}
@@ -166,7 +167,7 @@ def jury_representation(jury: Jury) -> dict[str, Any]:
             not_compared.append(
                 {"label": category.label, "reason": "the population figures have no such dimension"}
             )
-        elif not values <= set(margins.shares[dimension]) | {"prefer_not_to_say"}:
+        elif not {c for c, share in margins.shares[dimension].items() if share > 0} <= values:
             not_compared.append(
                 {
                     "label": category.label,

@@ -16,8 +16,7 @@ def _jury_with_categories(app, make_jury):  # type: ignore[no-untyped-def]
         jury = db.session.get(Jury, jury_id)
         gender = JuryCategory(jury_id=jury.id, name="gender", label="Gender")
         gender.values = [
-            CategoryValue(value="woman", label="Woman"),
-            CategoryValue(value="man", label="Man"),
+            CategoryValue(value=v, label=v) for v in ("woman", "man", "non_binary", "self_describe")
         ]
         cars = JuryCategory(jury_id=jury.id, name="car_access", label="Has a car", position=1)
         cars.values = [CategoryValue(value="yes", label="Yes")]
@@ -218,4 +217,37 @@ def test_public_jury_page_shows_what_changed(app, client, make_jury, make_panel_
     assert response.status_code == 200, response.status_code
     page = response.get_data(as_text=True)
     assert "What deliberation changed" in page
-    assert "3 of 3 members who answered both times moved towards “Bikes”" in page
+    assert (
+        "3 of 3 members who answered both times changed their answer to “Best first step”: "
+        "3 moved to “Bikes” and 0 moved away from it"
+    ) in page
+
+
+def test_jury_groups_must_cover_the_population_groups_to_be_compared(
+    app, officer_client, make_jury, council_margins
+):
+    """Gender with an extra jury group (non-binary) is compared, the extra counted apart;
+    age in other bands is not compared."""
+    from consult.models import CategoryValue, JuryCategory, PanelMember
+
+    jury_id = make_jury()
+    with app.app_context():
+        gender = JuryCategory(jury_id=jury_id, name="gender", label="Gender")
+        gender.values = [
+            CategoryValue(value=v, label=v) for v in ("woman", "man", "non_binary", "self_describe")
+        ]
+        age = JuryCategory(jury_id=jury_id, name="age", label="Age", position=1)
+        age.values = [CategoryValue(value=v, label=v) for v in ("16-29", "30+")]
+        db.session.add_all([gender, age])
+        db.session.add(
+            PanelMember(
+                jury_id=jury_id,
+                display_name="A",
+                status="confirmed",
+                features={"gender": "non_binary", "age": "16-29"},
+            )
+        )
+        db.session.commit()
+    page = officer_client.get(f"/workspace/juries/{jury_id}/representation").get_data(as_text=True)
+    assert "Age is not compared: the jury&#39;s groups are not the population figures" in page
+    assert "Gender is not compared" not in page
