@@ -17,6 +17,13 @@ from consult.models import Consultation, Jury, JuryQuestion, PanelMember, Popula
 from consult.representation import bp, margins, questionnaire, report
 
 
+@bp.app_context_processor
+def _questionnaire_helpers() -> dict[str, Any]:
+    """`questionnaire_size(jury)` for the juror's home page (links only when there are
+    questions to answer)."""
+    return {"questionnaire_size": lambda jury: len(questionnaire.questions(jury))}
+
+
 def _invalid(error: Invalid) -> dict[str, str]:
     db.session.rollback()
     return error.fields or {"form": error.message}

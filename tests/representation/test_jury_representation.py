@@ -143,6 +143,8 @@ def test_juror_answers_online_and_cannot_answer_for_another_jury(
     question_id = _questionnaire(app, staff, jury_id)
     member, code = make_panel_member(jury_id=jury_id)
     sign_in(client, code=code)
+    home = client.get("/live/").get_data(as_text=True)
+    assert f"/juries/{jury_id}/questionnaire/after" in home
     url = f"/juries/{jury_id}/questionnaire/before"
     assert "Buses should come first" in client.get(url).get_data(as_text=True)
     assert client.post(url, data={f"q{question_id}": "5"}).status_code == 302
