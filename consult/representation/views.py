@@ -20,8 +20,11 @@ from consult.representation import bp, margins, questionnaire, report
 @bp.app_context_processor
 def _questionnaire_helpers() -> dict[str, Any]:
     """`questionnaire_size(jury)` for the juror's home page (links only when there are
-    questions to answer)."""
-    return {"questionnaire_size": lambda jury: len(questionnaire.questions(jury))}
+    questions to answer) and `who_answered(consultation)` for the workspace dashboard."""
+    return {
+        "questionnaire_size": lambda jury: len(questionnaire.questions(jury)),
+        "who_answered": report.consultation_representation,
+    }
 
 
 def _invalid(error: Invalid) -> dict[str, str]:

@@ -152,3 +152,12 @@ def test_weighting_to_an_area_gives_each_age_group_its_share(
     assert "Weights run from 0.60 to 1.80" in page
     assert "39%" in page  # 27/70 weighted, beside 50% raw
     assert "People aged 65 to 74 are 40% of residents and 67% of respondents." in page
+
+
+def test_workspace_dashboard_shows_the_flags(officer_client, council_margins, skewed_consultation):
+    page = officer_client.get(f"/workspace/consultations/{skewed_consultation['id']}").get_data(
+        as_text=True
+    )
+    assert "Who answered, against who lives here" in page
+    assert "People aged 16 to 24 are 14% of residents and 0% of respondents." in page
+    assert "See every group and the weighted results" in page
