@@ -267,14 +267,18 @@ def weighted_results(consultation: Consultation) -> dict[str, Any]:
     position = {response_id: index for index, response_id in enumerate(people.ids)}
     result: RakingResult | None = None
     error = ""
-    if setting is not None and setting.dimensions and margins is not None and people.ids:
+    chosen = [d for d in (setting.dimensions if setting else []) if margins and d in margins.shares]
+    dropped = [
+        DIMENSIONS[d].label for d in (setting.dimensions if setting else []) if d not in chosen
+    ]
+    if setting is not None and chosen and margins is not None and people.ids:
         try:
             result = rake(
-                {d: people.columns[d] for d in setting.dimensions},
-                Margins.from_mapping({d: margins.shares[d] for d in setting.dimensions}),
+                {d: people.columns[d] for d in chosen},
+                Margins.from_mapping({d: margins.shares[d] for d in chosen}),
                 trim=(setting.trim_low, setting.trim_high),
             )
-        except (MarginsError, KeyError) as problem:
+        except MarginsError as problem:
             error = str(problem)
     weights = list(result.weights) if result and result.dimensions else None
 
@@ -303,12 +307,13 @@ def weighted_results(consultation: Consultation) -> dict[str, Any]:
         members = sorted(r for r in given if r in position)
         options = []
         for value, label in option_labels(question).items():
-            chosen = {
+            picked = {
                 r
                 for r in members
-                if value in (given[r] if isinstance(given[r], list) else [str(given[r])])
+                if value
+                in [str(v) for v in (given[r] if isinstance(given[r], list) else [given[r]])]
             }
-            options.append({"label": label, **estimates(members, chosen)})
+            options.append({"label": label, **estimates(members, picked)})
         questions.append(
             {
                 "number": question.position + 1,
@@ -334,6 +339,7 @@ def weighted_results(consultation: Consultation) -> dict[str, Any]:
             "margins": margins.name if margins else "",
         },
         "error": error,
+        "dropped": dropped,
         "respondents": len(people.ids),
         "questions": questions,
         "themes": themes,

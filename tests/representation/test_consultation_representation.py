@@ -161,3 +161,26 @@ def test_workspace_dashboard_shows_the_flags(officer_client, council_margins, sk
     assert "Who answered, against who lives here" in page
     assert "People aged 16 to 24 are 14% of residents and 0% of respondents." in page
     assert "See every group and the weighted results" in page
+
+
+def test_weighting_on_figures_that_were_replaced_says_what_is_missing(
+    app, officer_client, council_margins, skewed_consultation
+):
+    consultation_id = skewed_consultation["id"]
+    officer_client.post(
+        f"/workspace/consultations/{consultation_id}/representation/weighting",
+        data={"dimensions": ["gender"], "trim_low": "0.2", "trim_high": "5"},
+    )
+    replaced = officer_client.post(
+        "/workspace/population",
+        data={
+            "action": "enter",
+            "source": "Census",
+            "year": "2021",
+            "share-disability-yes": "20",
+            "share-disability-no": "80",
+        },
+    )
+    assert replaced.status_code == 302
+    page = _page(officer_client, consultation_id)
+    assert "Not weighted: the population figures no longer have Gender." in page
