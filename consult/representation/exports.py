@@ -3,10 +3,13 @@ section for the workspace's exports (cells through `consult.cells.spreadsheet_ro
 
 from __future__ import annotations
 
+import csv
+import io
 from typing import Any
 
 from consult.cells import spreadsheet_row
-from consult.models import Consultation
+from consult.models import Consultation, Jury
+from consult.representation import questionnaire
 from consult.representation.report import consultation_representation, weighted_results
 
 SHEET_COLUMNS = [
@@ -160,3 +163,48 @@ def docx_section(document: Any, consultation: Consultation) -> None:
                 + (f", {round(weighted['share'] * 100)}% weighted" if weighted else ""),
                 style="List Bullet 2",
             )
+
+
+QUESTIONNAIRE_COLUMNS = [
+    "question",
+    "answer",
+    "before",
+    "after",
+    "answered both times",
+    "changed answer",
+    "towards the end",
+    "towards the start",
+    "answered only before",
+    "answered only after",
+    "test",
+    "p",
+]
+
+
+def questionnaire_csv(jury: Jury) -> bytes:
+    """The before/after report as CSV: one row per question and answer."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow(QUESTIONNAIRE_COLUMNS)
+    for change in questionnaire.report(jury):
+        test = "sign test" if change["kind"] == "agreement" else "McNemar exact test"
+        for point in change["distribution"]:
+            writer.writerow(
+                spreadsheet_row(
+                    [
+                        change["prompt"],
+                        point["label"],
+                        point["before"],
+                        point["after"],
+                        change["pairs"],
+                        change["moved"],
+                        change["up"],
+                        change["down"],
+                        change["only_before"],
+                        change["only_after"],
+                        test,
+                        round(change["sign_test_p"], 6),
+                    ]
+                )
+            )
+    return buffer.getvalue().encode("utf-8-sig")

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import abort, flash, redirect, render_template, request, url_for
+from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 
@@ -14,7 +14,7 @@ from consult.auth.access import juror_required, staff_required
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Consultation, Jury, JuryQuestion, PanelMember, PopulationMargins
-from consult.representation import bp, margins, questionnaire, report
+from consult.representation import bp, exports, margins, questionnaire, report
 
 
 @bp.app_context_processor
@@ -158,6 +158,17 @@ def _questionnaire_page(item: Jury, errors: dict[str, str], status: int) -> Any:
 @staff_required("officer", "facilitator")
 def jury_questionnaire(jury_id: int) -> ResponseReturnValue:
     return _questionnaire_page(db.get_or_404(Jury, jury_id), {}, 200)
+
+
+@bp.route("/workspace/juries/<int:jury_id>/questionnaire.csv")
+@staff_required("officer", "facilitator")
+def questionnaire_csv(jury_id: int) -> ResponseReturnValue:
+    item = db.get_or_404(Jury, jury_id)
+    return Response(
+        exports.questionnaire_csv(item),
+        mimetype="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{item.slug}-before-after.csv"'},
+    )
 
 
 @bp.route("/workspace/juries/<int:jury_id>/questionnaire/questions", methods=["POST"])

@@ -98,6 +98,10 @@ def test_facilitator_types_in_paper_answers_and_the_report_counts_who_moved(
     ) in page
     assert "very unlikely to be chance (p = 0.002)" in page
     assert "Answered only before: 1; only after: 0" in page
+    with client.get(f"/workspace/juries/{jury_id}/questionnaire.csv") as download:
+        rows = download.get_data(as_text=True).lstrip("\ufeff").splitlines()
+    assert rows[0].startswith("question,answer,before,after,answered both times")
+    assert rows[2] == "Buses should come first,Disagree,12,1,11,10,10,0,1,0,sign test,0.001953"
     with app.app_context():
         row = db.session.scalar(select(JuryQuestionAnswer).limit(1))
         assert row.entered_by_id is not None
