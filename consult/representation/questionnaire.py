@@ -168,6 +168,11 @@ def record_answers(
     return len(chosen)
 
 
+def p_text(p: float) -> str:
+    """'p = 0.012', or 'p < 0.001' (never 'p = 0.000')."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
 def p_in_words(p: float) -> str:
     if p < 0.001:
         return "very unlikely to be chance (p < 0.001)"
@@ -183,8 +188,8 @@ def _sentence(question: JuryQuestion, change: PairedChange) -> str:
         return "Nobody has answered this question both before and after yet."
     return (
         f"After the jury, {change.up} of {change.pairs} members who answered both times "
-        f"agreed more strongly that “{question.prompt}”; {change.down} agreed less strongly "
-        f"and {change.unchanged} did not change. A shift this size is "
+        f"agreed more strongly that “{question.prompt.rstrip('.')}”; {change.down} agreed less "
+        f"strongly and {change.unchanged} did not change. A shift this size is "
         f"{p_in_words(change.sign_test_p)} (sign test)."
     )
 
@@ -216,7 +221,7 @@ def _choice_change(
     label = dict((point["value"], point["label"]) for point in scale(question))[value]
     return (
         f"After the jury, {moved} of {change.pairs} members who answered both times changed "
-        f"their answer to “{question.prompt}”: {change.up} moved to “{label}” and "
+        f"their answer to “{question.prompt.rstrip('.')}”: {change.up} moved to “{label}” and "
         f"{change.down} moved away from it. A shift this size is "
         f"{p_in_words(change.sign_test_p)} (McNemar's exact test).",
         change,
@@ -266,6 +271,8 @@ def report(jury: Jury) -> list[dict[str, Any]]:
                 **change.as_dict(),
                 "moved": moved,
                 "sign_test_p": test_p,
+                "sign_test_p_text": p_text(test_p),
+                "wilcoxon_p_text": p_text(change.wilcoxon_p),
             }
         )
     return out
