@@ -74,6 +74,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         live,
         pb,
         privacy,
+        representation,
         security,
         workspace,
     )
@@ -89,6 +90,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
         workspace.bp,
         workspace.outcomes_bp,
         pb.bp,
+        representation.bp,
         admin.bp,
         api.bp,
         privacy.bp,
@@ -131,6 +133,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.pb import views as pb_views
     from consult.privacy import cli as privacy_cli
     from consult.privacy import views as privacy_views
+    from consult.representation import views as representation_views
     from consult.workspace import cli as workspace_cli
     from consult.workspace import outcome_views as workspace_outcome_views
     from consult.workspace import views as workspace_views
@@ -153,6 +156,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         pb_views,
         privacy_cli,
         privacy_views,
+        representation_views,
         workspace_cli,
         workspace_outcome_views,
         workspace_views,

@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content, data_check, pb_loader
+from consult.demo import content, data_check, pb_loader, representation
 from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import (
@@ -125,6 +125,7 @@ def load() -> list[str]:
     report.append(f"Jury '{finished.title}' ({finished.status}): {recommendations} recommendations")
     report += _ensure_park_outcomes()
     report += pb_loader.ensure_rounds()
+    report += representation.ensure()
     db.session.flush()
     return report
 

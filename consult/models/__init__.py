@@ -43,6 +43,12 @@ from consult.models.live import (
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
 from consult.models.pb import PBBallot, PBPaperEntry, PBProposal, PBRound, PBVoterCode
+from consult.models.population import (
+    ConsultationWeighting,
+    JuryQuestion,
+    JuryQuestionAnswer,
+    PopulationMargins,
+)
 from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User
 
 __all__ = [
@@ -56,6 +62,7 @@ __all__ = [
     "CategoryValue",
     "Consultation",
     "ConsultationDocument",
+    "ConsultationWeighting",
     "Contribution",
     "CouncilResponse",
     "DrawPlan",
@@ -64,6 +71,8 @@ __all__ = [
     "HandRaise",
     "Jury",
     "JuryCategory",
+    "JuryQuestion",
+    "JuryQuestionAnswer",
     "JurySession",
     "JuryTable",
     "LiveEvent",
@@ -77,6 +86,7 @@ __all__ = [
     "PanelMember",
     "Poll",
     "PollStatement",
+    "PopulationMargins",
     "ProgressUpdate",
     "Question",
     "Recommendation",

@@ -28,6 +28,7 @@ from consult.models import (
     ThemeAssignment,
     utcnow,
 )
+from consult.representation import exports as representation_exports
 from consult.workspace import charts, queries, wording
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
@@ -266,6 +267,9 @@ def xlsx(consultation: Consultation) -> bytes:
             profile_sheet, [field["label"], charts.NOT_SAID, field["not_said"], None, None, None]
         )
     _finish(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
+    representation_exports.xlsx_sheet(
+        book, consultation, _sheet_title("Who answered", used), book.index(profile_sheet)
+    )
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -462,6 +466,7 @@ def docx_report(consultation: Consultation) -> bytes:
                 cells[2].text = (
                     f"{round(value['reference'] * 100)}%" if value["reference"] is not None else ""
                 )
+    representation_exports.docx_section(document, consultation)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -22,6 +22,8 @@ from consult.models import (
     Recommendation,
     Theme,
 )
+from consult.representation import questionnaire
+from consult.representation import report as representation_report
 from consult.workspace import outcomes_bp as bp
 from consult.workspace import payloads, queries
 
@@ -124,7 +126,11 @@ def consultation(slug: str) -> ResponseReturnValue:
         abort(404)
     submitted = item.responses.filter_by(status="submitted").count()
     return render_template(
-        "outcomes/consultation.html", consultation=item, sections=sections, submitted=submitted
+        "outcomes/consultation.html",
+        consultation=item,
+        sections=sections,
+        submitted=submitted,
+        representation=representation_report.consultation_representation(item),
     )
 
 
@@ -151,7 +157,9 @@ def jury(slug: str) -> ResponseReturnValue:
     ]
     if not any(response for _, response, _ in rows):
         abort(404)
-    return render_template("outcomes/jury.html", jury=item, rows=rows)
+    return render_template(
+        "outcomes/jury.html", jury=item, rows=rows, changes=questionnaire.report(item)
+    )
 
 
 @bp.route("/api/v1/outcomes")

@@ -1,0 +1,278 @@
+"""A jury's before/after questionnaire: its questions, jurors' answers (online, or typed
+in from paper by a facilitator), and the report of how views moved
+(`analysis.opinion_change` does the figures)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from sqlalchemy import func, select
+
+from analysis.opinion_change import PairedChange, paired_change
+from consult.errors import Invalid, NotPermitted
+from consult.extensions import db
+from consult.models import (
+    AuditEntry,
+    Jury,
+    JuryQuestion,
+    JuryQuestionAnswer,
+    PanelMember,
+)
+
+STAGES = {"before": "Before the first session", "after": "After the last session"}
+AGREEMENT = (
+    {"value": "1", "label": "Strongly disagree"},
+    {"value": "2", "label": "Disagree"},
+    {"value": "3", "label": "Neither agree nor disagree"},
+    {"value": "4", "label": "Agree"},
+    {"value": "5", "label": "Strongly agree"},
+)
+MAX_QUESTIONS = 20
+
+
+def scale(question: JuryQuestion) -> list[dict[str, str]]:
+    """The question's points in order (first to last)."""
+    return list(AGREEMENT) if question.kind == "agreement" else list(question.options or [])
+
+
+def questions(jury: Jury) -> list[JuryQuestion]:
+    return list(
+        db.session.scalars(
+            select(JuryQuestion)
+            .where(JuryQuestion.jury_id == jury.id)
+            .order_by(JuryQuestion.position, JuryQuestion.id)
+        )
+    )
+
+
+def _staff(actor: Any) -> bool:
+    return bool(getattr(actor, "is_staff", False)) and actor.has_role("officer", "facilitator")
+
+
+def add_question(jury: Jury, *, prompt: str, kind: str, options: str, actor: Any) -> JuryQuestion:
+    """Add a question (officers and facilitators). `options` lists a choice question's
+    answers one a line, in order. Raises Invalid (nothing added). Flushes."""
+    if not _staff(actor):
+        raise NotPermitted("Only officers and facilitators can change the questionnaire.")
+    fields: dict[str, str] = {}
+    prompt = (prompt or "").strip()
+    if not prompt:
+        fields["prompt"] = "Enter the statement or question"
+    elif len(prompt) > 500:
+        fields["prompt"] = "The question must be 500 characters or fewer"
+    if kind not in ("agreement", "choice"):
+        fields["kind"] = "Choose an agreement scale or choices"
+    labels = [line.strip() for line in (options or "").splitlines() if line.strip()]
+    if kind == "choice":
+        if len(labels) < 2:
+            fields["options"] = "List at least two choices, one on each line"
+        elif len(set(labels)) != len(labels):
+            fields["options"] = "Each choice must be different"
+        elif any(len(label) > 60 for label in labels):
+            fields["options"] = "Each choice must be 60 characters or fewer"
+    existing = questions(jury)
+    if len(existing) >= MAX_QUESTIONS:
+        fields["prompt"] = f"A questionnaire has at most {MAX_QUESTIONS} questions"
+    if fields:
+        raise Invalid("The question was not added.", fields=fields)
+    question = JuryQuestion(
+        jury_id=jury.id,
+        position=len(existing),
+        kind=kind,
+        prompt=prompt,
+        options=[{"value": label, "label": label} for label in labels] if kind == "choice" else [],
+    )
+    db.session.add(question)
+    AuditEntry.record("questionnaire.question_added", actor=actor, subject=jury, prompt=prompt)
+    db.session.flush()
+    return question
+
+
+def delete_question(question: JuryQuestion, *, actor: Any) -> None:
+    """Remove a question; refused once anyone has answered it (their answers would go)."""
+    if not _staff(actor):
+        raise NotPermitted("Only officers and facilitators can change the questionnaire.")
+    answered = db.session.scalar(
+        select(func.count(JuryQuestionAnswer.id)).where(
+            JuryQuestionAnswer.question_id == question.id
+        )
+    )
+    if answered:
+        raise Invalid(
+            "This question has answers, so it cannot be removed.",
+            fields={"question": "Jurors have answered this question"},
+        )
+    AuditEntry.record("questionnaire.question_removed", actor=actor, subject=question)
+    db.session.delete(question)
+    db.session.flush()
+
+
+def answers_of(member: PanelMember, stage: str) -> dict[int, str]:
+    return {
+        row.question_id: row.value
+        for row in db.session.scalars(
+            select(JuryQuestionAnswer).where(
+                JuryQuestionAnswer.member_id == member.id, JuryQuestionAnswer.stage == stage
+            )
+        )
+    }
+
+
+def record_answers(
+    jury: Jury, member: PanelMember, stage: str, values: Mapping[str, str], *, actor: Any
+) -> int:
+    """Save `member`'s answers for `stage` (``{"q<id>": value}``; blank: not answered).
+
+    The juror themselves, or an officer or facilitator typing in a paper form. Raises
+    NotPermitted for anyone else, Invalid (nothing saved) for an answer not on the question's
+    scale or a juror of another jury. Returns how many answers were saved. Flushes."""
+    is_self = getattr(actor, "kind", None) == "member" and actor.id == member.id
+    if not is_self and not _staff(actor):
+        raise NotPermitted("Only the juror or a facilitator can record these answers.")
+    if member.jury_id != jury.id:
+        raise Invalid("That person is not on this jury.", fields={"member": "Choose a juror"})
+    if stage not in STAGES:
+        raise Invalid("Choose before or after.", fields={"stage": "Choose before or after"})
+    fields: dict[str, str] = {}
+    chosen: dict[JuryQuestion, str] = {}
+    for question in questions(jury):
+        value = (values.get(f"q{question.id}") or "").strip()
+        if not value:
+            continue
+        if value not in {point["value"] for point in scale(question)}:
+            fields[f"q{question.id}"] = "Choose one of the answers given"
+        else:
+            chosen[question] = value
+    if fields:
+        raise Invalid("Nothing was saved: check the answers.", fields=fields)
+    existing = {
+        row.question_id: row
+        for row in db.session.scalars(
+            select(JuryQuestionAnswer).where(
+                JuryQuestionAnswer.member_id == member.id, JuryQuestionAnswer.stage == stage
+            )
+        )
+    }
+    for question, value in chosen.items():
+        row = existing.get(question.id)
+        if row is None:
+            row = JuryQuestionAnswer(question_id=question.id, member_id=member.id, stage=stage)
+            db.session.add(row)
+        row.value = value
+        row.entered_by_id = None if is_self else actor.id
+    AuditEntry.record(
+        "questionnaire.answered", actor=actor, subject=member, stage=stage, count=len(chosen)
+    )
+    db.session.flush()
+    return len(chosen)
+
+
+def p_text(p: float) -> str:
+    """'p = 0.012', or 'p < 0.001' (never 'p = 0.000')."""
+    return "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+
+
+def p_in_words(p: float) -> str:
+    if p < 0.001:
+        return "very unlikely to be chance (p < 0.001)"
+    if p < 0.01:
+        return f"very unlikely to be chance (p = {p:.3f})"
+    if p < 0.05:
+        return f"unlikely to be chance (p = {p:.3f})"
+    return f"could well be chance (p = {p:.2f})"
+
+
+def _sentence(question: JuryQuestion, change: PairedChange) -> str:
+    if not change.pairs:
+        return "Nobody has answered this question both before and after yet."
+    return (
+        f"After the jury, {change.up} of {change.pairs} members who answered both times "
+        f"agreed more strongly that “{question.prompt.rstrip('.')}”; {change.down} agreed less "
+        f"strongly and {change.unchanged} did not change. A shift this size is "
+        f"{p_in_words(change.sign_test_p)} (sign test)."
+    )
+
+
+def _choice_change(
+    question: JuryQuestion, before: Mapping[str, str], after: Mapping[str, str]
+) -> tuple[str, PairedChange | None]:
+    """Choices have no order: the answer that gained most, with McNemar's exact test (the
+    sign test on those who moved to it against those who moved away from it)."""
+    values = [point["value"] for point in scale(question)]
+    best: tuple[int, str, PairedChange] | None = None
+    for value in values:
+        change = paired_change(
+            {p: "yes" if a == value else "no" for p, a in before.items() if a in values},
+            {p: "yes" if a == value else "no" for p, a in after.items() if a in values},
+            ["no", "yes"],
+        )
+        if best is None or change.up - change.down > best[0]:
+            best = (change.up - change.down, value, change)
+    if best is None:
+        return "", None
+    _, value, change = best
+    pairs = sorted(set(before) & set(after))
+    moved = sum(
+        1 for p in pairs if before[p] != after[p] and before[p] in values and after[p] in values
+    )
+    if not change.pairs:
+        return "Nobody has answered this question both before and after yet.", change
+    label = dict((point["value"], point["label"]) for point in scale(question))[value]
+    return (
+        f"After the jury, {moved} of {change.pairs} members who answered both times changed "
+        f"their answer to “{question.prompt.rstrip('.')}”: {change.up} moved to “{label}” and "
+        f"{change.down} moved away from it. A shift this size is "
+        f"{p_in_words(change.sign_test_p)} (McNemar's exact test).",
+        change,
+    )
+
+
+def report(jury: Jury) -> list[dict[str, Any]]:
+    """Per question: distribution before and after, who moved and which way, the paired
+    tests' p-values and a sentence; those who answered only once counted apart."""
+    out = []
+    rows = db.session.scalars(
+        select(JuryQuestionAnswer).join(JuryQuestion).where(JuryQuestion.jury_id == jury.id)
+    ).all()
+    by_question: dict[int, dict[str, dict[str, str]]] = {}
+    for row in rows:
+        by_question.setdefault(row.question_id, {"before": {}, "after": {}})[row.stage][
+            str(row.member_id)
+        ] = row.value
+    for question in questions(jury):
+        points = scale(question)
+        stages = by_question.get(question.id, {"before": {}, "after": {}})
+        change = paired_change(stages["before"], stages["after"], [p["value"] for p in points])
+        moved, test_p, sentence = change.moved, change.sign_test_p, _sentence(question, change)
+        if question.kind == "choice":
+            sentence, choice = _choice_change(question, stages["before"], stages["after"])
+            paired = set(stages["before"]) & set(stages["after"])
+            moved = sum(1 for p in paired if stages["before"][p] != stages["after"][p])
+            test_p = choice.sign_test_p if choice else 1.0
+        total_before = sum(change.before.values()) or 1
+        total_after = sum(change.after.values()) or 1
+        out.append(
+            {
+                "prompt": question.prompt,
+                "kind": question.kind,
+                "distribution": [
+                    {
+                        "label": point["label"],
+                        "before": change.before[point["value"]],
+                        "after": change.after[point["value"]],
+                        "before_share": change.before[point["value"]] / total_before,
+                        "after_share": change.after[point["value"]] / total_after,
+                    }
+                    for point in points
+                ],
+                "sentence": sentence,
+                "moved_share": moved / change.pairs if change.pairs else 0.0,
+                **change.as_dict(),
+                "moved": moved,
+                "sign_test_p": test_p,
+                "sign_test_p_text": p_text(test_p),
+                "wilcoxon_p_text": p_text(change.wilcoxon_p),
+            }
+        )
+    return out
