@@ -16,7 +16,7 @@ from consult.demo import pb as demo_pb
 from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import PBProposal, PBRound, PBVoterCode, User
-from consult.pb import services
+from consult.pb import counting, services
 from consult.workspace import services as workspace_services
 
 
@@ -132,13 +132,13 @@ def _ensure_round(data: dict[str, Any], officer: User, admin: User, *, finish: b
             )
     if finish:
         services.advance_phase(pb_round, actor=officer)  # voting closed
-        services.count_round(pb_round, actor=officer)
-        registered = {proposal.id: response for proposal, response in services.delivery(pb_round)}
+        counting.count_round(pb_round, actor=officer)
+        registered = {proposal.id: response for proposal, response in counting.delivery(pb_round)}
         for key, plan in data.get("delivery", {}).items():
             response = registered.get(proposals[key].id)
             if response is None:  # the count did not fund it: nothing to deliver
                 continue
-            services.update_delivery(
+            counting.update_delivery(
                 response,
                 owner=plan["owner"],
                 due_date=date.fromisoformat(plan["due"]),

@@ -15,7 +15,7 @@ from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
-from consult.pb import forms, services
+from consult.pb import counting, forms, services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
@@ -273,7 +273,7 @@ def paper(slug: str) -> ResponseReturnValue:
 @staff_required(*OFFICER)
 def count(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
-    services.count_round(pb_round, actor=current_user)
+    counting.count_round(pb_round, actor=current_user)
     db.session.commit()
     flash("Counted. The results are published.", "success")
     return redirect(url_for("pb.results", slug=slug))
@@ -283,7 +283,7 @@ def count(slug: str) -> ResponseReturnValue:
 @staff_required(*OFFICER)
 def compare(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
-    rows = services.compare_rules(pb_round) if pb_round.frozen_rules else []
+    rows = counting.compare_rules(pb_round) if pb_round.frozen_rules else []
     titles = {
         p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {}).get("projects", [])
     }
@@ -308,7 +308,7 @@ def delivery(slug: str) -> ResponseReturnValue:
             errors = {f"due_date-{response.id}": "Enter the due date as a date, like 2027-03-31"}
         else:
             try:
-                services.update_delivery(
+                counting.update_delivery(
                     response, owner=request.form.get("owner", ""), due_date=due, actor=current_user
                 )
             except ConsultError as error:
@@ -322,6 +322,6 @@ def delivery(slug: str) -> ResponseReturnValue:
     return render_template(
         "pb/manage/delivery.html",
         pb_round=pb_round,
-        rows=services.delivery(pb_round),
+        rows=counting.delivery(pb_round),
         errors=errors,
     ), (400 if errors else 200)

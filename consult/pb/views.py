@@ -13,7 +13,7 @@ from consult.auth.access import public
 from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.models import PBBallot, PBRound, PBVoterCode
-from consult.pb import forms, services
+from consult.pb import counting, forms, services
 from consult.pb.blueprint import bp, field_errors
 
 SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
@@ -46,7 +46,7 @@ def show(slug: str) -> ResponseReturnValue:
         phases=services.PHASE_LABELS,
         assessments=services.ASSESSMENT_LABELS,
         rule_label=services.RULE_LABELS.get(pb_round.rule, pb_round.rule),
-        rule_words=services.rule_in_words(pb_round.rule),
+        rule_words=counting.rule_in_words(pb_round.rule),
     )
 
 
@@ -190,7 +190,7 @@ def results(slug: str) -> ResponseReturnValue:
         not_funded=[p for p in result["projects"] if not p["funded"]],
         channels=channels,
         filename=f"{pb_round.slug}.pb",
-        delivery={p.project_id: r for p, r in services.delivery(pb_round) if r.published_at},
+        delivery={p.project_id: r for p, r in counting.delivery(pb_round) if r.published_at},
     )
 
 
@@ -201,7 +201,7 @@ def ballots_file(slug: str) -> ResponseReturnValue:
     if pb_round.result is None:
         raise NotFound("The ballots are published with the results.")
     return Response(
-        services.pabulib_text(pb_round),
+        counting.pabulib_text(pb_round),
         mimetype="text/plain",
         headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}.pb"'},
     )

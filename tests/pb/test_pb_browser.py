@@ -27,7 +27,7 @@ def _officer_steps(app, round_id: int, *steps: str) -> list[str]:  # type: ignor
     """Do the officers' part through the services: assess new proposals, open or close
     voting, make a code, count. Returns any codes made."""
     from consult.models import PBRound, User
-    from consult.pb import services
+    from consult.pb import counting, services
 
     codes: list[str] = []
     with app.app_context():
@@ -43,7 +43,7 @@ def _officer_steps(app, round_id: int, *steps: str) -> list[str]:  # type: ignor
             elif step == "code":
                 codes += services.generate_codes(pb_round, count=1, actor=officer)
             elif step == "count":
-                services.count_round(pb_round, actor=officer)
+                counting.count_round(pb_round, actor=officer)
         db.session.commit()
     return codes
 

@@ -36,9 +36,9 @@ def test_demo_rounds_load_once_and_tell_their_story(app, make_user):
         assert paper > 0
         entries = db.session.scalar(select(func.count()).select_from(PBPaperEntry))
         assert entries >= 2 * paper  # every paper ballot entered twice
-        from consult.pb import services
+        from consult.pb import counting
 
-        in_delivery = [r for _, r in services.delivery(finished) if r.progress > 0]
+        in_delivery = [r for _, r in counting.delivery(finished) if r.progress > 0]
         assert len(in_delivery) == 2 and all(r.owner and r.due_date for r in in_delivery)
         opened = db.session.scalar(select(PBRound).where(PBRound.status == "voting"))
         slug, open_slug = finished.slug, opened.slug
