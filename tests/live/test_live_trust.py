@@ -38,7 +38,7 @@ def _counts(app):
 
 @pytest.mark.parametrize("number", HUGE, ids=repr)
 def test_ids_beyond_a_database_id_are_invalid_not_a_server_error(app, room, number):
-    setup, staff, ada = room
+    setup, _staff, ada = room
     before = _counts(app)
     joined = emit(ada, "join", session_id=number)
     assert joined["ok"] is False and joined["error"]["code"] == "invalid", joined
@@ -95,9 +95,7 @@ def _tables(app, session_id):
         return seating.seating(jury_session), sorted(t.id for t in jury_session.tables)
 
 
-def test_a_juror_moved_to_another_table_hears_only_the_new_table(
-    app, make_live_session, connect
-):
+def test_a_juror_moved_to_another_table_hears_only_the_new_table(app, make_live_session, connect):
     setup = make_live_session(jurors=4, start=True)
     staff = connect(setup.session_id, email=setup.facilitator_email)
     assert emit(staff, "allocate_tables", session_id=setup.session_id, table_size=2, seed=3)["ok"]
@@ -116,14 +114,12 @@ def test_a_juror_moved_to_another_table_hears_only_the_new_table(
     for socket in jurors.values():
         socket.get_received("/live")
     # no join from the moved juror's client: the server moved its connection
-    said = emit(jurors[old_mate], "send_message", session_id=setup.session_id, client_id="o",
-                text="Old table")  # fmt: skip
-    assert said["ok"]
-    assert received(jurors[mover], "contribution_added") == []
-    said = emit(jurors[new_mate], "send_message", session_id=setup.session_id, client_id="n",
-                text="New table")  # fmt: skip
-    assert said["ok"]
-    assert [e["text"] for e in received(jurors[mover], "contribution_added")] == ["New table"]
+    for speaker, text, heard in ((old_mate, "Old table", []), (new_mate, "New table", True)):
+        said = emit(jurors[speaker], "send_message", session_id=setup.session_id,
+                    client_id=text, text=text)  # fmt: skip
+        assert said["ok"]
+        got = [e["text"] for e in received(jurors[mover], "contribution_added")]
+        assert got == ([text] if heard else [])
 
 
 def test_a_new_allocation_moves_connected_jurors_and_staff_without_a_join(
@@ -141,8 +137,13 @@ def test_a_new_allocation_moves_connected_jurors_and_staff_without_a_join(
     for socket in [staff, *jurors.values()]:
         socket.get_received("/live")
     for speaker, table in seats.items():
-        ack = emit(jurors[speaker], "send_message", session_id=setup.session_id,
-                   client_id=f"m{speaker}", text=f"from {speaker}")  # fmt: skip
+        ack = emit(
+            jurors[speaker],
+            "send_message",
+            session_id=setup.session_id,
+            client_id=f"m{speaker}",
+            text=f"from {speaker}",
+        )
         assert ack["ok"], ack
         for listener, socket in jurors.items():
             got = [e["text"] for e in received(socket, "contribution_added")]
@@ -208,8 +209,9 @@ def test_closing_the_gallery_disconnects_its_viewers(app, make_live_session, con
     assert emit(staff, "set_gallery", session_id=setup.session_id, open=False)["ok"]
     assert not viewer.is_connected("/live")
     said = emit(ada, "send_message", session_id=setup.session_id, client_id="p", text="Later")
-    assert emit(staff, "set_public", session_id=setup.session_id, contribution_id=said["id"],
-                public=True)["ok"]  # fmt: skip
+    assert emit(
+        staff, "set_public", session_id=setup.session_id, contribution_id=said["id"], public=True
+    )["ok"]
     assert ada.is_connected("/live")
 
 
@@ -236,8 +238,9 @@ def test_the_gallery_shows_juror_text_redacted(app, make_live_session, connect):
     viewer = _gallery_viewer(app, setup.session_id)
     said = emit(ada, "send_message", session_id=setup.session_id, client_id="pii", text=PERSONAL)
     assert said["ok"]
-    assert emit(staff, "set_public", session_id=setup.session_id, contribution_id=said["id"],
-                public=True)["ok"]  # fmt: skip
+    assert emit(
+        staff, "set_public", session_id=setup.session_id, contribution_id=said["id"], public=True
+    )["ok"]
     [live] = received(viewer, "contribution_added")
     state = emit(viewer, "join", session_id=setup.session_id)["state"]
     page = app.test_client().get(f"/live/sessions/{setup.session_id}/gallery")
@@ -259,20 +262,33 @@ def test_the_gallery_sees_a_decided_recommendation_redacted_and_without_names(
     staff = connect(sid, email=setup.facilitator_email)
     ada = connect(sid, code=setup.members[0][1])
     viewer = _gallery_viewer(app, sid)
-    rec = emit(staff, "create_recommendation", session_id=sid, client_id="r", title="Buses",
-               text=f"Ask Sam: {PERSONAL}", quorum=1)  # fmt: skip
+    rec = emit(
+        staff,
+        "create_recommendation",
+        session_id=sid,
+        client_id="r",
+        title="Buses",
+        text=f"Ask Sam: {PERSONAL}",
+        quorum=1,
+    )
     assert rec["ok"]
-    amendment = emit(ada, "propose_amendment", session_id=sid, recommendation_id=rec["id"],
-                     client_id="a", text="Add evening buses")  # fmt: skip
+    amendment = emit(
+        ada,
+        "propose_amendment",
+        session_id=sid,
+        recommendation_id=rec["id"],
+        client_id="a",
+        text="Add evening buses",
+    )
     assert amendment["ok"]
-    for action in ("open_vote",):
-        assert emit(staff, "recommendation_action", session_id=sid, recommendation_id=rec["id"],
-                    action=action)["ok"]  # fmt: skip
-    assert emit(ada, "cast_vote", session_id=sid, recommendation_id=rec["id"], choice="support",
-                client_id="v")["ok"]  # fmt: skip
-    closed = emit(staff, "recommendation_action", session_id=sid, recommendation_id=rec["id"],
-                  action="close_vote")  # fmt: skip
-    assert closed["ok"], closed
+    steps = [
+        (staff, "recommendation_action", {"action": "open_vote"}),
+        (ada, "cast_vote", {"choice": "support", "client_id": "v"}),
+        (staff, "recommendation_action", {"action": "close_vote"}),
+    ]
+    for socket, event, data in steps:
+        ack = emit(socket, event, session_id=sid, recommendation_id=rec["id"], **data)
+        assert ack["ok"], ack
     decided = received(viewer, "recommendation_changed")
     assert decided
     state = emit(viewer, "join", session_id=sid)["state"]
@@ -298,8 +314,9 @@ def test_join_code_guesses_by_script_are_limited_like_the_join_page(app_config):
 
 
 def _drafting(emit_to, staff, setup):
-    emit_to(staff, "control", session_id=setup.session_id, action="go_to",
-            round_id=setup.round_ids[5])  # fmt: skip
+    emit_to(
+        staff, "control", session_id=setup.session_id, action="go_to", round_id=setup.round_ids[5]
+    )
 
 
 def test_a_client_id_from_another_session_gets_the_same_answer_as_anyone_elses(
@@ -312,20 +329,19 @@ def test_a_client_id_from_another_session_gets_the_same_answer_as_anyone_elses(
     ada = connect(here.session_id, code=here.members[0][1])
     ben = connect(here.session_id, code=here.members[1][1])
     _drafting(emit, staff_here, here)
-    elsewhere = emit(staff_there, "create_recommendation", session_id=there.session_id,
-                     client_id="taken-there", title="T", text="Secret")  # fmt: skip
-    assert elsewhere["ok"]
-    by_ben = emit(ben, "create_recommendation", session_id=here.session_id,
-                  client_id="taken-here", title="T", text="Ben's")  # fmt: skip
+
+    def draft(socket, session_id, client_id, text):
+        return emit(socket, "create_recommendation", session_id=session_id,
+                    client_id=client_id, title="T", text=text)  # fmt: skip
+
+    assert draft(staff_there, there.session_id, "taken-there", "Secret")["ok"]
+    by_ben = draft(ben, here.session_id, "taken-here", "Ben's")
     assert by_ben["ok"]
     answers = [
-        emit(ada, "create_recommendation", session_id=here.session_id, client_id=client_id,
-             title="T", text="Mine")  # fmt: skip
-        for client_id in ("taken-there", "taken-here")
+        draft(ada, here.session_id, taken, "Mine") for taken in ("taken-there", "taken-here")
     ]
     assert answers[0] == answers[1]
     assert answers[0]["ok"] is False and "Secret" not in str(answers[0])
     # the author's own retry still returns their row
-    again = emit(ben, "create_recommendation", session_id=here.session_id,
-                 client_id="taken-here", title="T", text="Ben's")  # fmt: skip
+    again = draft(ben, here.session_id, "taken-here", "Ben's")
     assert again["ok"] and again["replayed"] and again["id"] == by_ben["id"]
