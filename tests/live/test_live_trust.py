@@ -345,3 +345,45 @@ def test_a_client_id_from_another_session_gets_the_same_answer_as_anyone_elses(
     # the author's own retry still returns their row
     again = draft(ben, here.session_id, "taken-here", "Ben's")
     assert again["ok"] and again["replayed"] and again["id"] == by_ben["id"]
+
+
+# --------------------------------------------------------------------- the juror's ballot form
+
+HUGE_NUMBER = "9" * 5000  # int("9" * 5000) is over Python's digit limit; float() of it is inf
+
+
+@pytest.mark.parametrize(
+    ("kind", "field"), [("ranking", "rank-o1"), ("dots", "amount-o1"), ("budget", "amount-o1")]
+)
+def test_a_ballot_form_with_a_5000_digit_number_is_refused_not_a_500(
+    app, make_live_session, sign_in, kind, field
+):
+    from consult.live import outbox, polls
+    from consult.models import Ballot, User
+
+    setup = make_live_session(jurors=1, start=True)
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
+        jury_session = db.session.get(JurySession, setup.session_id)
+        poll = polls.create_poll(
+            jury_session,
+            actor=actor,
+            kind=kind,
+            question="Which?",
+            options=["Buses", "Trams", "Bikes"],
+            dots_per_member=5,
+            budget_total=100,
+        )
+        polls.set_poll_status(jury_session, poll.id, "open", actor=actor)
+        db.session.commit()
+        outbox.discard_outbox()
+        poll_id, values = poll.id, [o["value"] for o in poll.options]
+    juror = app.test_client()
+    sign_in(juror, code=setup.members[0][1])
+    field = field.replace("o1", values[0])
+    response = juror.post(
+        f"/live/sessions/{setup.session_id}/polls/{poll_id}/ballot", data={field: HUGE_NUMBER}
+    )
+    assert response.status_code == 422
+    with app.app_context():
+        assert db.session.scalar(select(func.count(Ballot.id))) == 0
