@@ -397,11 +397,21 @@ def test_no_socket_event_fails_on_hostile_payloads(app, make_live_session, sign_
 
 # --------------------------------------------------------------------------- forms
 
+numbers_as_text = st.one_of(
+    st.sampled_from(["9" * 5000, "9" * 400, "1" + "0" * 30, "1e308", "-1", "0.001", "12.50"]),
+    st.integers().map(str),
+    st.floats().map(str),
+)
 form_value = st.one_of(
+    numbers_as_text,  # what a number field may be sent
     hostile_scalar.map(lambda v: v if isinstance(v, str) else str(v)),
     st.lists(hostile_scalar.map(str), min_size=2, max_size=3),  # a field repeated
 )
-TARGETS = ["step", "about_you", "check", "register", "join", "api_join"]
+TARGETS = [
+    "step", "about_you", "check", "register", "join", "api_join",
+    "ballot", "message", "idea", "hand",  # a juror's forms in a live session
+]  # fmt: skip
+LIVE_FORMS = {"message": "messages", "idea": "ideas", "hand": "hand"}
 FORM_FIELDS = {
     "about_you": [
         "respondent_type", "organisation_name", "email", "age_band", "gender",
@@ -413,6 +423,9 @@ FORM_FIELDS = {
         "feature-gender", "availability", "consent",
     ],
     "join": ["code"],
+    "message": ["text", "client_id", "scope"],
+    "idea": ["text", "client_id"],
+    "hand": ["client_id", "scope"],
 }  # fmt: skip
 
 
@@ -438,6 +451,9 @@ def _form_property(target: str, step: int, fields: Any, *, world: dict[str, Any]
     names = list(FORM_FIELDS.get(target, []))
     if target == "step":
         names = world["step_fields"][step - 1] + ["then"]
+    poll_id, poll_fields = world["polls"][step % len(world["polls"])]
+    if target == "ballot":
+        names = [*poll_fields, "client_id"]
     if target == "api_join":
         body: Any = fields.draw(
             st.one_of(
@@ -451,7 +467,8 @@ def _form_property(target: str, step: int, fields: Any, *, world: dict[str, Any]
                 {}, optional={name: form_value for name in [*names, "unexpected"]}
             )
         )
-    client = world["client"]
+    live = f"/live/sessions/{world['session_id']}"
+    client = world["juror"] if target in ("ballot", *LIVE_FORMS) else world["client"]
     with app.app_context():
         before = fingerprint()
     if target == "api_join":
@@ -466,6 +483,8 @@ def _form_property(target: str, step: int, fields: Any, *, world: dict[str, Any]
             "check": f"/consultations/{world['slug']}/respond/check",
             "register": f"/juries/{world['jury_slug']}/register",
             "join": "/join",
+            "ballot": f"{live}/polls/{poll_id}/ballot",
+            **{name: f"{live}/{path}" for name, path in LIVE_FORMS.items()},
         }[target]
         response = client.post(
             url, data=_encode(body), content_type="application/x-www-form-urlencoded"
@@ -498,8 +517,36 @@ def _step_fields(app: Flask, consultation_id: int) -> list[list[str]]:
         return steps
 
 
+def _open_polls(app: Flask, setup: Any) -> list[tuple[int, list[str]]]:
+    """One open poll of every kind in the live session: (id, its form's field names)."""
+    from consult.live import outbox, poll_kinds, polls
+    from consult.live.payloads import poll as poll_payload
+    from consult.models import JurySession, User
+
+    made = []
+    with app.app_context():
+        actor = db.session.scalar(select(User).where(User.email == setup.facilitator_email))
+        jury_session = db.session.get(JurySession, setup.session_id)
+        for kind in poll_kinds.KINDS:
+            poll = polls.create_poll(
+                jury_session,
+                actor=actor,
+                kind=kind,
+                question=f"About {kind}?",
+                options=["Buses", "Trams", "Bikes"] if kind != "agree_disagree" else [],
+                statements=["More buses", "Fewer cars"] if kind == "agree_disagree" else [],
+                dots_per_member=5,
+                budget_total=100,
+            )
+            polls.set_poll_status(jury_session, poll.id, "open", actor=actor)
+            made.append((poll.id, poll_kinds.kind_of(poll).field_names(poll_payload(poll))))
+        db.session.commit()
+        outbox.discard_outbox()
+    return made
+
+
 def test_no_public_form_fails_on_hostile_values(
-    app, make_consultation, make_jury, tally: Callable[[str], Tally]
+    app, make_consultation, make_jury, make_live_session, sign_in, tally: Callable[[str], Tally]
 ):
     from consult.models import CategoryValue, Consultation, Jury, JuryCategory
 
@@ -518,11 +565,17 @@ def test_no_public_form_fails_on_hostile_values(
         jury_slug = jury.slug
     client = app.test_client()
     assert client.post(f"/consultations/{slug}/start").status_code == 302  # a draft
-    counted = tally("public forms")
+    setup = make_live_session(jurors=2, start=True)
+    juror = app.test_client()
+    sign_in(juror, code=setup.members[0][1])
+    counted = tally("public and juror forms")
     world = {
         "app": app,
         "tally": counted,
         "client": client,
+        "juror": juror,
+        "session_id": setup.session_id,
+        "polls": _open_polls(app, setup),
         "slug": slug,
         "jury_slug": jury_slug,
         "step_fields": _step_fields(app, consultation_id),
