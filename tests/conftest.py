@@ -38,22 +38,6 @@ def pytest_configure(config: pytest.Config) -> None:
             )
 
 
-def record_figure(config: pytest.Config, line: str) -> None:
-    """Keep a figure a test measured (e.g. how many hostile inputs it tried), printed at
-    the end of the run under "figures" so a report can quote it."""
-    figures = getattr(config, "consult_figures", [])
-    figures.append(line)
-    config.consult_figures = figures  # type: ignore[attr-defined]
-
-
-def pytest_terminal_summary(terminalreporter: Any) -> None:
-    figures = getattr(terminalreporter.config, "consult_figures", [])
-    if figures:
-        terminalreporter.section("figures")
-        for line in figures:
-            terminalreporter.write_line(line)
-
-
 def _base_config(tmp: Path) -> dict[str, Any]:
     return {
         "TESTING": True,
@@ -440,3 +424,19 @@ def _redis_answers(port: int) -> bool:
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def record_figure(config: pytest.Config, line: str) -> None:
+    """Keep a figure a test measured (e.g. how many hostile inputs it tried), printed at
+    the end of the run under "figures" so a report can quote it."""
+    figures = getattr(config, "consult_figures", [])
+    figures.append(line)
+    config.consult_figures = figures  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    figures = getattr(terminalreporter.config, "consult_figures", [])
+    if figures:
+        terminalreporter.section("figures")
+        for line in figures:
+            terminalreporter.write_line(line)
