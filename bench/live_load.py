@@ -2,6 +2,8 @@
 
     # a server, as `make run` starts it, on a database that has the schema:
     DATABASE_URL=sqlite:////tmp/live.db .venv/bin/flask --app wsgi db upgrade
+    # (it signs every juror in from one address: lift the join-code limit of 20 a minute)
+    LIVE_JOIN_RATE_LIMIT="100000 per minute" \\
     DATABASE_URL=sqlite:////tmp/live.db .venv/bin/gunicorn -k gevent -w 1 \\
         --worker-connections 10000 --bind 127.0.0.1:5000 wsgi:app &
     # the bench, with the same DATABASE_URL (it runs `flask --app wsgi live bench-setup`):

@@ -113,7 +113,14 @@ def settings_from_environment(instance_path: str) -> dict[str, Any]:
         "PUBLIC_ORIGINS": public_origins,
         "RATELIMIT_STORAGE_URI": os.environ.get("RATELIMIT_STORAGE_URI", "memory://"),
         "RATELIMIT_ENABLED": _flag("RATELIMIT_ENABLED", True),
+        # with RATELIMIT_STORAGE_URI on Redis and Redis down, limit in this process's
+        # memory (logged once: "Rate limit storage unreachable") instead of answering 500,
+        # and go back to Redis when it answers again (as the live rate limits do)
+        "RATELIMIT_IN_MEMORY_FALLBACK_ENABLED": _flag("RATELIMIT_IN_MEMORY_FALLBACK_ENABLED", True),
         "SUBMIT_RATE_LIMIT": os.environ.get("SUBMIT_RATE_LIMIT", "30 per minute"),
+        # join-code guesses per client address on POST /live/api/join (as on /join);
+        # the load bench signs its jurors in from one address: raise it there
+        "LIVE_JOIN_RATE_LIMIT": os.environ.get("LIVE_JOIN_RATE_LIMIT", "20 per minute"),
         "RATELIMIT_HEADERS_ENABLED": True,
         "COUNCIL_NAME": os.environ.get("COUNCIL_NAME", "Riverside Borough Council"),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,

@@ -18,3 +18,7 @@ staff_access_revoked = _signals.signal("staff-access-revoked")
 
 #: A juror dropped out of their jury (committed). Sender: the `PanelMember`.
 juror_dropped_out = _signals.signal("juror-dropped-out")
+
+#: A juror declined their place, or an officer recorded that they did (committed).
+#: Sender: the `PanelMember`.
+juror_declined = _signals.signal("juror-declined")

@@ -375,20 +375,16 @@ def assert_accessible(page: Any) -> None:
     assert not serious, f"{page.url}: {serious}"
 
 
-@pytest.fixture(scope="session")
-def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A redis-server of the test session's own, on a free port, with nothing written to
-    disk (`--save "" --appendonly no`), stopped at the end: the suite never touches the
-    machine's Redis, so flushing a database here harms no one. Yields its base URL
-    (`redis://127.0.0.1:PORT`; append `/N` for database N). Skips, saying why, where
-    `redis-server` is not installed."""
+def _start_redis(folder: Path) -> tuple[Any, int]:
+    """A redis-server on a free port of 127.0.0.1 writing nothing to disk (`--save ""
+    --appendonly no`), logging to `folder`: (its process, its port). Skips, saying why,
+    where `redis-server` is not installed."""
     import subprocess
     import time
 
     binary = shutil.which("redis-server")
     if binary is None:
         pytest.skip("redis-server is not installed (apt-get install redis-server)")
-    folder = tmp_path_factory.mktemp("redis")
     for _attempt in range(3):  # another process may take the free port before Redis does
         port = free_port()
         process = subprocess.Popen(
@@ -410,24 +406,58 @@ def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
                 break
             time.sleep(0.05)  # polling for the server to come up, not a fixed wait
         if process.poll() is None and _redis_answers(port):
-            break
+            return process, port
         process.kill()
         process.wait()
-    else:
-        log = (folder / "redis.log").read_text(errors="replace")[-2000:]
-        pytest.fail(f"redis-server did not start:\n{log}")
+    log = (folder / "redis.log").read_text(errors="replace")[-2000:]
+    pytest.fail(f"redis-server did not start:\n{log}")
+
+
+def _stop_redis(process: Any) -> None:
+    import subprocess
+
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+
+
+@pytest.fixture(scope="session")
+def redis_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A redis-server of the test session's own, on a free port, with nothing written to
+    disk (`--save "" --appendonly no`), stopped at the end: the suite never touches the
+    machine's Redis, so flushing a database here harms no one. Yields its base URL
+    (`redis://127.0.0.1:PORT`; append `/N` for database N). Skips, saying why, where
+    `redis-server` is not installed."""
+    process, port = _start_redis(tmp_path_factory.mktemp("redis"))
     try:
         yield f"redis://127.0.0.1:{port}"
     finally:
         # Presence stores a test left behind keep their daemon threads until the
         # interpreter exits; once this server is gone they would only log that it is.
         logging.getLogger("consult.live.presence").disabled = True
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+        _stop_redis(process)
+
+
+@pytest.fixture
+def doomed_redis(tmp_path: Path) -> Iterator[tuple[str, Callable[[], None]]]:
+    """A redis-server of this test's own that the test may stop: (its URL, a function
+    that kills it at once, as a crash would). Stopped at the end either way."""
+    folder = tmp_path / "redis"
+    folder.mkdir()
+    process, port = _start_redis(folder)
+
+    def kill() -> None:
+        process.kill()
+        process.wait()
+
+    try:
+        yield f"redis://127.0.0.1:{port}", kill
+    finally:
+        if process.poll() is None:
+            _stop_redis(process)
 
 
 def _redis_answers(port: int) -> bool:
@@ -438,3 +468,19 @@ def _redis_answers(port: int) -> bool:
             return connection.recv(16).startswith(b"+PONG")
     except OSError:
         return False
+
+
+def record_figure(config: pytest.Config, line: str) -> None:
+    """Keep a figure a test measured (e.g. how many hostile inputs it tried), printed at
+    the end of the run under "figures" so a report can quote it."""
+    figures = getattr(config, "consult_figures", [])
+    figures.append(line)
+    config.consult_figures = figures  # type: ignore[attr-defined]
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    figures = getattr(terminalreporter.config, "consult_figures", [])
+    if figures:
+        terminalreporter.section("figures")
+        for line in figures:
+            terminalreporter.write_line(line)

@@ -8,6 +8,7 @@ from flask import flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user, logout_user
 
+from consult import signals
 from consult.auth.access import juror_required, public
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
@@ -108,6 +109,7 @@ def invitation() -> ResponseReturnValue:
         services.respond_to_invitation(member, accept=accept)
         db.session.commit()
         if not accept:
+            signals.juror_declined.send(member)  # out of the live room now
             logout_user()
             return render_template("juries/declined.html", jury=member.jury)
         flash("Thank you: you have confirmed your place.", "success")

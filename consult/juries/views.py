@@ -648,6 +648,8 @@ def record_response(slug: str, member_id: int) -> ResponseReturnValue:
         return redirect(url_for("juries.panel", slug=jury.slug))
     services.record_response(member, response=form.response.data or "", actor=current_user)
     db.session.commit()
+    if member.status == "declined":
+        signals.juror_declined.send(member)  # out of the live room now
     flash(f"Recorded: {member.display_name} {form.response.data}.", "success")
     return redirect(url_for("juries.panel", slug=jury.slug))
 

@@ -13,12 +13,14 @@ from sqlalchemy import select
 
 from consult.errors import Conflict, ConsultError, Invalid, NotFound, NotPermitted
 from consult.extensions import db
+from consult.inputs import LARGEST_ID
 from consult.models import Amendment, JurySession, MinorityReport, PanelMember
 
 STAFF_ROLES = ("facilitator", "officer")  # admins always pass has_role
 MAX_TEXT = 1000
 MAX_LONG_TEXT = 5000
 MAX_CLIENT_ID = 64
+MAX_DIGITS = 20  # longer text is no number we keep (and int() of it is slow)
 
 
 class RateLimited(ConsultError):
@@ -124,19 +126,37 @@ def clean_client_id(value: Any) -> str:
     return value.strip()
 
 
+def client_id_taken() -> Conflict:
+    """The one answer to a client_id that is not the sender's to reuse, whoever used it
+    and in whichever session (the answer must not tell a juror that another session
+    exists or what was said there)."""
+    return Conflict("That client_id is already taken.", fields={"client_id": "Use a new one"})
+
+
 def clean_int(value: Any, *, field: str, low: int | None = None, high: int | None = None) -> int:
-    if isinstance(value, bool):
-        raise Invalid(f"{field} must be a whole number.", fields={field: "Enter a whole number"})
+    """A whole number (an int, a float with no fractional part, or its digits as text)
+    within `low`..`high`, and never beyond what a database id can hold (consult/inputs.py's
+    LARGEST_ID, either sign): anything else, however large, infinite or not a number, is
+    Invalid naming the field, so no value reaches the database driver to overflow it."""
+    message = f"{field} must be a whole number."
+    if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
+        raise Invalid(message, fields={field: "Enter a whole number"})
+    if isinstance(value, str) and len(value.strip()) > MAX_DIGITS:
+        raise Invalid(message, fields={field: "Enter a whole number"})
     try:
         number = int(value)
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
+        raise Invalid(message, fields={field: "Enter a whole number"}) from None
+    if (
+        (low is not None and number < low)
+        or (high is not None and number > high)
+        or abs(number) > LARGEST_ID
+    ):
+        low_shown = low if low is not None else -LARGEST_ID
+        high_shown = min(high, LARGEST_ID) if high is not None else LARGEST_ID
         raise Invalid(
-            f"{field} must be a whole number.", fields={field: "Enter a whole number"}
-        ) from None
-    if (low is not None and number < low) or (high is not None and number > high):
-        raise Invalid(
-            f"{field} must be between {low} and {high}.",
-            fields={field: f"Enter a number from {low} to {high}"},
+            f"{field} must be between {low_shown} and {high_shown}.",
+            fields={field: f"Enter a number from {low_shown} to {high_shown}"},
         )
     return number
 

@@ -22,6 +22,7 @@ from consult.live.checks import (
     clean_client_id,
     clean_int,
     clean_text,
+    client_id_taken,
     get_in_session,
     is_staff,
     member_names,
@@ -58,8 +59,13 @@ def create_recommendation(
         select(Recommendation).where(Recommendation.client_id == client_id)
     )
     if existing is not None:
-        if existing.session_id != jury_session.id:
-            raise Conflict("That client_id is already taken.")
+        mine = existing.session_id == jury_session.id and (
+            existing.author_member_id is None
+            if is_staff(actor)
+            else existing.author_member_id == getattr(actor, "id", None)
+        )
+        if not mine:  # the same answer wherever the id was used, this session or another
+            raise client_id_taken()
         return existing, True
     if not is_staff(actor):
         require_member(actor, jury_session, speaking=True)
@@ -110,16 +116,25 @@ def _publish_recommendation(jury_session: JurySession, recommendation: Recommend
     body = recommendation_payload(recommendation)
     seq = publish(jury_session, session_room(jury_session), "recommendation_changed", body)
     if jury_session.gallery_open and recommendation.status in ("passed", "failed"):
-        publish(jury_session, gallery_room(jury_session), "recommendation_changed", body)
+        public = payloads.public_recommendation(recommendation)  # no names, redacted
+        publish(jury_session, gallery_room(jury_session), "recommendation_changed", public)
     return seq
 
 
-def _written_before(model: type, author: Any, client_id: str, actor: Any) -> Any:
-    """The `model` row a juror already wrote with `client_id` (a retry), or None; a
-    client_id someone else used is a Conflict."""
+def _written_before(
+    model: type, author: Any, client_id: str, actor: Any, jury_session: JurySession
+) -> Any:
+    """The `model` row (an amendment or minority report) this juror already wrote with
+    `client_id` in this session (a retry), or None. A client_id used by anyone else, or
+    in another session, gets one answer (`client_id_taken`), so it tells nobody where."""
     existing = db.session.scalar(select(model).where(model.client_id == client_id))
-    if existing is not None and getattr(existing, author.key) != getattr(actor, "id", None):
-        raise Conflict("That client_id is already taken.")
+    if existing is None:
+        return None
+    if (
+        getattr(existing, author.key) != getattr(actor, "id", None)
+        or existing.recommendation.session_id != jury_session.id
+    ):
+        raise client_id_taken()
     return existing
 
 
@@ -142,7 +157,7 @@ def propose_amendment(
 ) -> tuple[Amendment, bool]:
     """A juror proposes new wording for a draft recommendation."""
     client_id = clean_client_id(client_id)
-    existing = _written_before(Amendment, Amendment.member_id, client_id, actor)
+    existing = _written_before(Amendment, Amendment.member_id, client_id, actor, jury_session)
     if existing is not None:
         return existing, True
     recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)
@@ -312,7 +327,9 @@ def write_minority_report(
 ) -> tuple[MinorityReport, bool]:
     """A juror who disagrees attaches a minority report (and signs it)."""
     client_id = clean_client_id(client_id)
-    existing = _written_before(MinorityReport, MinorityReport.author_member_id, client_id, actor)
+    existing = _written_before(
+        MinorityReport, MinorityReport.author_member_id, client_id, actor, jury_session
+    )
     if existing is not None:
         return existing, True
     recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)

@@ -16,9 +16,11 @@ from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_r
 from consult import signals
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db, socketio
+from consult.inputs import unstorable_text
 from consult.live import (
     checks,
     clock,
+    connections,
     decisions,
     floor,
     ideas,
@@ -65,9 +67,25 @@ class LiveNamespace(Namespace):
             raise NotPermitted("Sign in to take part.")
         return current_user._get_current_object()
 
+    def trigger_event(self, event: str, *args: Any) -> Any:
+        """Hand every event handler exactly one payload after the connection's sid: none
+        (a bare `emit("join")`) is passed as None and several as a tuple, both refused by
+        `_check` as `invalid` rather than failing in the call itself (a TypeError,
+        answered `server_error`)."""
+        if event not in ("connect", "disconnect") and args and len(args) != 2:
+            sid, payloads = args[0], args[1:]
+            args = (sid, payloads or None)
+        return super().trigger_event(event, *args)
+
     def _check(self, data: Any, bucket: str, actor: Any) -> dict[str, Any]:
+        """The payload as an object of storable text (no lone surrogates, no NUL, nested
+        at most MAX_JSON_DEPTH deep, as consult/inputs.py asks of HTTP requests) within
+        MAX_EVENT_BYTES, and the sender within their rate limit; else a ConsultError."""
         if not isinstance(data, dict):
             raise Invalid("Send an object.", fields={"data": "Expected an object"})
+        problem = unstorable_text(data)
+        if problem:
+            raise Invalid(problem, fields={"data": problem})
         if len(json.dumps(data, default=str)) > MAX_EVENT_BYTES:
             raise Invalid("That is too large to send.", fields={"data": "Too large"})
         if current_app.config.get("LIVE_RATE_LIMITS", True) and not self.limiter.take(
@@ -570,16 +588,10 @@ def _board(board: dict[str, Any]) -> dict[str, Any]:
 def close_connections(kind: str, person_id: int) -> int:
     """Close every live connection of one person ("staff" or "member"), on every server
     process (a connection on another process is closed through the message queue): their
-    sessions have ended (an admin deactivated them), so they must stop receiving the
-    room's broadcasts now, not at their next action. Returns how many were found."""
-    server = socketio.server
-    handler = server.namespace_handlers.get(outbox.NAMESPACE) if server is not None else None
-    if not isinstance(handler, LiveNamespace):
-        return 0
-    sids = handler.presence.sids_of(kind, person_id)
-    for sid in sids:
-        server.disconnect(sid, namespace=outbox.NAMESPACE)
-    return len(sids)
+    sessions have ended (an admin deactivated them, they declined or dropped out), so
+    they must stop receiving the room's broadcasts now, not at their next action.
+    Returns how many were found."""
+    return connections.close(kind, person_id)
 
 
 def _close_staff_connections(user: Any, **_: Any) -> None:
@@ -592,7 +604,8 @@ def _close_member_connections(member: Any, **_: Any) -> None:
 
 def connect_receivers() -> None:
     """Listen to what other features announce (consult/signals.py): a deactivated staff
-    account and a juror who dropped out leave the live rooms at once. Called when the
+    account and a juror who dropped out or declined leave the live rooms at once. Called when the
     live feature is set up; connecting twice changes nothing."""
     signals.staff_access_revoked.connect(_close_staff_connections)
     signals.juror_dropped_out.connect(_close_member_connections)
+    signals.juror_declined.connect(_close_member_connections)

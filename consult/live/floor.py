@@ -23,6 +23,7 @@ from consult.live.checks import (
     clean_client_id,
     clean_int,
     clean_text,
+    client_id_taken,
     get_in_session,
     get_juror,
     is_staff,
@@ -84,7 +85,7 @@ def add_contribution(
             else existing.user_id == actor.id
         )
         if not same:
-            raise Conflict("That client_id is already taken.")
+            raise client_id_taken()
         return existing, True
     text = clean_text(text, limit=MAX_TEXT if kind != "announcement" else MAX_LONG_TEXT)
     staff = is_staff(actor)
@@ -239,7 +240,7 @@ def raise_hand(
     )
     if existing is not None:
         if existing.member_id != actor.id:
-            raise Conflict("That client_id is already taken.")
+            raise client_id_taken()
         return existing, True
     require_running(jury_session)
     if scope not in ("table", "room"):

@@ -33,7 +33,11 @@ def staff_room(jury_session: JurySession) -> str:
 
 
 def gallery_room(jury_session: JurySession) -> str:
-    return f"gallery:{jury_session.id}"
+    return gallery_room_of(jury_session.id)
+
+
+def gallery_room_of(session_id: int) -> str:
+    return f"gallery:{session_id}"
 
 
 def table_room(table_id: int) -> str:
@@ -129,12 +133,28 @@ def outbox() -> list[tuple[str, dict[str, Any], str]]:
     return g.live_outbox
 
 
+def after_commit(work: Callable[[], Any]) -> None:
+    """Queue `work` (moving people's connections between rooms, consult/live/connections.py)
+    to run after commit, before the queued broadcasts go out; dropped on rollback."""
+    if "live_after_commit" not in g:
+        g.live_after_commit = []
+    g.live_after_commit.append(work)
+
+
 def discard_outbox() -> None:
     g.pop("live_outbox", None)
+    g.pop("live_after_commit", None)
 
 
 def flush_outbox() -> int:
-    """Broadcast everything queued since the last flush; call after `db.session.commit()`."""
+    """Run the after-commit work, then broadcast everything queued since the last flush;
+    call after `db.session.commit()`. The work is best effort: what it changes the
+    client also gets at its next `join`, so a failure is logged, not raised."""
+    for work in g.pop("live_after_commit", []):
+        try:
+            work()
+        except Exception:
+            current_app.logger.exception("live after-commit work failed")
     items = g.pop("live_outbox", [])
     for event, payload, room in items:
         socketio.emit(event, payload, to=room, namespace=NAMESPACE)

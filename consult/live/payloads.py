@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
 
+from consult.consultations.redaction import redact
 from consult.models import (
     Contribution,
     HandRaise,
@@ -97,8 +98,29 @@ def contribution(
 
 
 def public_contribution(c: Contribution) -> dict[str, Any]:
-    """What the gallery sees: no author, no ids of people."""
-    return {"id": c.id, "kind": c.kind, "text": c.text, "created_at": iso(c.created_at)}
+    """What the gallery sees: no author, no ids of people, and the text with personal
+    details redacted (the copy kept when the text was written)."""
+    return {"id": c.id, "kind": c.kind, "text": c.redacted, "created_at": iso(c.created_at)}
+
+
+def public_recommendation(r: Recommendation) -> dict[str, Any]:
+    """A decided recommendation as the gallery sees it: the outcome and its counts, the
+    title and text with personal details redacted, no amendments and no names (only
+    how many minority reports it has)."""
+    return {
+        "id": r.id,
+        "position": r.position,
+        "title": redact(r.title or "")[0],
+        "text": redact(r.text or "")[0],
+        "status": r.status,
+        "threshold": r.threshold,
+        "quorum": r.quorum,
+        "votes_for": r.votes_for,
+        "votes_against": r.votes_against,
+        "votes_abstain": r.votes_abstain,
+        "decided_at": iso(r.decided_at),
+        "minority_reports": len(r.minority_reports),
+    }
 
 
 def hand(h: HandRaise, name: str) -> dict[str, Any]:

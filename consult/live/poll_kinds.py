@@ -28,8 +28,10 @@ from consult.live.opinion_map import opinion_map
 from consult.models import Ballot, Poll
 from consult.models.live import POLL_KINDS
 
-WHOLE_NUMBER = re.compile(r"^[0-9]+$")
-AMOUNT = re.compile(r"^[0-9]+(\.[0-9]{1,2})?$")
+# at most 12 digits: more than any ballot holds, and never a number that int() refuses
+# (over 4,300 digits) or that float() turns into infinity
+WHOLE_NUMBER = re.compile(r"^[0-9]{1,12}$")
+AMOUNT = re.compile(r"^[0-9]{1,12}(\.[0-9]{1,2})?$")
 
 Shape = Mapping[str, Any]  # a `payloads.poll` dict
 Form = Mapping[str, str]

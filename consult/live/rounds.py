@@ -9,16 +9,17 @@ from __future__ import annotations
 
 import math
 from datetime import datetime, timedelta
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select, update
 
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.live import payloads
+from consult.live import connections, payloads
 from consult.live.checks import MAX_LONG_TEXT, clean_int, clean_text, get_in_session, require_staff
 from consult.live.floor import end_open_turns
-from consult.live.outbox import gallery_room, publish, session_room, staff_room
+from consult.live.outbox import after_commit, gallery_room, publish, session_room, staff_room
 from consult.models import AuditEntry, Jury, JurySession, Round, utcnow
 from consult.models.live import ROUND_KINDS
 
@@ -343,6 +344,8 @@ def set_gallery(jury_session: JurySession, *, actor: Any, open_: bool) -> int:
     jury_session.gallery_open = bool(open_)
     AuditEntry.record("session.gallery", actor=actor, subject=jury_session, open=bool(open_))
     db.session.flush()
+    if not open_:  # viewers still connected stop receiving anything, on every process
+        after_commit(partial(connections.close_gallery, jury_session.id))
     return publish(
         jury_session,
         staff_room(jury_session),

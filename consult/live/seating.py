@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import asdict, is_dataclass
+from functools import partial
 from typing import Any
 
 from sqlalchemy import select
@@ -19,8 +20,16 @@ from analysis.sortition import table_report
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.juries.services import PREFER_NOT_TO_SAY
+from consult.live import connections
 from consult.live.checks import clean_int, get_in_session, get_juror, require_staff
-from consult.live.outbox import member_room, publish, session_room, staff_room, table_room
+from consult.live.outbox import (
+    after_commit,
+    member_room,
+    publish,
+    session_room,
+    staff_room,
+    table_room,
+)
 from consult.models import (
     AuditEntry,
     JurySession,
@@ -179,7 +188,15 @@ def allocate_tables(
     )
     db.session.flush()
     publish(jury_session, session_room(jury_session), "tables_changed", {})
+    _reseat_connections(jury_session, {m: tables[n].id for m, n in plan.items()})
     return allocation
+
+
+def _reseat_connections(jury_session: JurySession, seats: dict[int, int]) -> None:
+    """After commit, move the connected jurors of `seats` (member id -> table id) into
+    their table's room and out of the others, and staff into every table's room."""
+    table_ids = [table.id for table in jury_session.tables]
+    after_commit(partial(connections.reseat, jury_session.id, dict(seats), table_ids))
 
 
 def _jsonable(value: Any) -> Any:
@@ -239,6 +256,7 @@ def move_member(
     body = {"member_id": member.id, "table_id": table.id, "table_name": table.name}
     publish(jury_session, member_room(member.id), "table_changed", body)
     publish(jury_session, staff_room(jury_session), "table_changed", body)
+    _reseat_connections(jury_session, {member.id: table.id})
     return seat
 
 

@@ -23,6 +23,7 @@ from consult.live.payloads import (
     hand,
     poll,
     public_contribution,
+    public_recommendation,
     session_header,
     turn,
 )
@@ -348,13 +349,5 @@ def gallery_state(jury_session: JurySession) -> dict[str, Any]:
         "contributions": [public_contribution(c) for c in rows],
         "announcement": announcements[0].text if announcements else None,
         "polls": [poll(p, results=poll_results(p)) for p in polls],
-        "recommendations": [
-            {
-                k: v
-                for k, v in recommendation_payload(r).items()
-                if k not in ("amendments", "minority_reports")
-            }
-            | {"minority_reports": len(r.minority_reports)}
-            for r in recommendations
-        ],
+        "recommendations": [public_recommendation(r) for r in recommendations],
     }

@@ -467,9 +467,14 @@ def post_signature(session_id: int, report_id: int) -> Any:
     )
 
 
+def _join_rate() -> str:
+    """Join-code guesses allowed per client address (LIVE_JOIN_RATE_LIMIT): as on /join."""
+    return str(current_app.config.get("LIVE_JOIN_RATE_LIMIT") or "20 per minute")
+
+
 @bp.route("/api/join", methods=["POST"])
 @csrf.exempt
-@limiter.limit("2000 per minute")
+@limiter.limit(_join_rate)
 @public
 def api_join() -> Any:
     """Sign a juror in with their join code from a script (the load bench, kiosk apps):

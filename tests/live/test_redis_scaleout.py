@@ -258,3 +258,68 @@ def test_a_console_on_one_server_sees_jurors_connected_to_the_other(two_servers)
     assert [who["name"] for who in connected if who["kind"] == "member"] == ["Ada"], connected
     assert outcome["came"]["online"] is True and outcome["came"]["who"]["name"] == "Ben"
     assert outcome["went"]["online"] is False and outcome["went"]["who"]["name"] == "Ben"
+
+
+async def _moved_on_another_server(app, urls, setup) -> dict:
+    """A facilitator on one server moves a juror connected to the other: the juror's
+    connection changes table room there, with no `join` from the juror's client."""
+    from consult.extensions import db
+    from consult.live import seating
+    from consult.models import JurySession
+
+    staff = await _signed_in_staff(urls[1], setup.facilitator_email)
+    ack = await staff.call(
+        "allocate_tables",
+        {"session_id": setup.session_id, "table_size": 2, "seed": 1},
+        namespace="/live",
+    )
+    assert ack["ok"], ack
+    with app.app_context():
+        seats = seating.seating(db.session.get(JurySession, setup.session_id))
+    codes = dict(setup.members)
+    mover = next(m for m, t in seats.items() if list(seats.values()).count(t) == 2)
+    old_mate = next(m for m, t in seats.items() if t == seats[mover] and m != mover)
+    new_mate = next(m for m, t in seats.items() if t != seats[mover])
+    clients = {
+        mover: await _juror(urls[0], codes[mover], setup.session_id),
+        old_mate: await _juror(urls[0], codes[old_mate], setup.session_id),
+        new_mate: await _juror(urls[1], codes[new_mate], setup.session_id),
+    }
+    heard: asyncio.Queue = asyncio.Queue()
+    clients[mover].on("contribution_added", heard.put_nowait, namespace="/live")
+    await _join_until(  # the console's server knows of the mover's connection
+        staff,
+        setup.session_id,
+        lambda state: any(w["id"] == mover for w in state["connected"] if w["kind"] == "member"),
+    )
+    moved = await staff.call(
+        "move_member",
+        {"session_id": setup.session_id, "member_id": mover, "table_id": seats[new_mate]},
+        namespace="/live",
+    )
+    assert moved["ok"], moved
+    for speaker in (old_mate, new_mate):
+        said = await clients[speaker].call(
+            "send_message",
+            {
+                "session_id": setup.session_id,
+                "client_id": f"t{speaker}",
+                "text": f"from {speaker}",
+                "scope": "table",
+            },
+            namespace="/live",
+        )
+        assert said["ok"], said
+    texts = [(await asyncio.wait_for(heard.get(), timeout=10))["text"]]
+    await asyncio.sleep(1)  # anything more (the old table's message) would have come by now
+    while not heard.empty():
+        texts.append(heard.get_nowait()["text"])
+    for client in [staff, *clients.values()]:
+        await client.disconnect()
+    return {"texts": texts, "new_mate": new_mate}
+
+
+def test_a_juror_moved_by_a_console_on_another_server_hears_only_the_new_table(app, two_servers):
+    urls, setup = two_servers
+    outcome = _in_a_thread(_moved_on_another_server(app, urls, setup))
+    assert outcome["texts"] == [f"from {outcome['new_mate']}"], outcome
