@@ -111,7 +111,7 @@ def _responses_for(themes: list[Theme]) -> dict[int, CouncilResponse]:
     }
 
 
-def _sheet_title(text: str, used: set[str]) -> str:
+def sheet_title(text: str, used: set[str]) -> str:
     title = re.sub(r"[\[\]\*\?/\\:]", " ", " ".join(xml_text(text).split()))
     title = title.strip(" '")[:31].strip(" '") or "Sheet"
     base, number = title, 2
@@ -123,11 +123,11 @@ def _sheet_title(text: str, used: set[str]) -> str:
     return title
 
 
-def _append(sheet: Any, row: list[Any]) -> None:
+def append_row(sheet: Any, row: list[Any]) -> None:
     sheet.append(spreadsheet_row(row))
 
 
-def _finish(sheet: Any, *, header_row: int = 1, percentages: tuple[str, ...] = ()) -> None:
+def finish_sheet(sheet: Any, *, header_row: int = 1, percentages: tuple[str, ...] = ()) -> None:
     """Make a sheet easy to read: bold header row (and title above it), frozen, with
     filters; columns as wide as their text (up to MAX_COLUMN_WIDTH); the `percentages`
     columns (shares from 0 to 1) shown as percentages."""
@@ -159,15 +159,15 @@ def xlsx(consultation: Consultation) -> bytes:
     book = Workbook()
     used: set[str] = set()
     sheet = book.active
-    sheet.title = _sheet_title("Answers", used)
-    _append(sheet, ANSWER_COLUMNS)
+    sheet.title = sheet_title("Answers", used)
+    append_row(sheet, ANSWER_COLUMNS)
     for row in _coded_answers(consultation):
-        _append(sheet, [row[c] for c in ANSWER_COLUMNS])
-    _finish(sheet)
+        append_row(sheet, [row[c] for c in ANSWER_COLUMNS])
+    finish_sheet(sheet)
 
     figures = charts.theme_figures(consultation)
-    themes_sheet = book.create_sheet(_sheet_title("Themes", used))
-    _append(
+    themes_sheet = book.create_sheet(sheet_title("Themes", used))
+    append_row(
         themes_sheet,
         [
             "question",
@@ -196,7 +196,7 @@ def xlsx(consultation: Consultation) -> bytes:
         for item in question["themes"]:
             theme = themes[item["id"]]
             response = responses.get(theme.id)
-            _append(
+            append_row(
                 themes_sheet,
                 [
                     question["question"],
@@ -216,7 +216,7 @@ def xlsx(consultation: Consultation) -> bytes:
             )
             for sub in item["subthemes"]:
                 child = themes[sub["id"]]
-                _append(
+                append_row(
                     themes_sheet,
                     [
                         question["question"],
@@ -234,25 +234,27 @@ def xlsx(consultation: Consultation) -> bytes:
                         "",
                     ],
                 )
-    _finish(themes_sheet, percentages=("share",))
+    finish_sheet(themes_sheet, percentages=("share",))
 
     for number, question in enumerate(charts.closed_questions(consultation), start=1):
-        closed = book.create_sheet(_sheet_title(f"Closed Q{number} {question['question']}", used))
-        _append(closed, [question["question"]])
-        _append(closed, ["option", "count", "share"])
+        closed = book.create_sheet(sheet_title(f"Closed Q{number} {question['question']}", used))
+        append_row(closed, [question["question"]])
+        append_row(closed, ["option", "count", "share"])
         total = sum(o["count"] for o in question["options"]) or 1
         for option in question["options"]:
-            _append(closed, [option["label"], option["count"], round(option["count"] / total, 4)])
-        _finish(closed, header_row=2, percentages=("share",))
+            append_row(
+                closed, [option["label"], option["count"], round(option["count"] / total, 4)]
+            )
+        finish_sheet(closed, header_row=2, percentages=("share",))
 
-    profile_sheet = book.create_sheet(_sheet_title("Respondent profile", used))
-    _append(
+    profile_sheet = book.create_sheet(sheet_title("Respondent profile", used))
+    append_row(
         profile_sheet,
         ["field", "value", "respondents", "share of those who said", "reference share", "gap"],
     )
     for field in charts.profile(consultation):
         for value in field["values"]:
-            _append(
+            append_row(
                 profile_sheet,
                 [
                     field["label"],
@@ -263,12 +265,12 @@ def xlsx(consultation: Consultation) -> bytes:
                     value["gap"],
                 ],
             )
-        _append(
+        append_row(
             profile_sheet, [field["label"], charts.NOT_SAID, field["not_said"], None, None, None]
         )
-    _finish(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
+    finish_sheet(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
     representation_exports.xlsx_sheet(
-        book, consultation, _sheet_title("Who answered", used), book.index(profile_sheet)
+        book, consultation, sheet_title("Who answered", used), book.index(profile_sheet)
     )
     buffer = io.BytesIO()
     book.save(buffer)

@@ -33,7 +33,17 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.workspace import bp, charts, exports, jobs, payloads, queries, services, wording
+from consult.workspace import (
+    bp,
+    charts,
+    exports,
+    jobs,
+    jury_exports,
+    payloads,
+    queries,
+    services,
+    wording,
+)
 from consult.workspace.services import STATUS_LABELS, ResponseInput
 from consult.workspace.wording import plural
 
@@ -593,6 +603,27 @@ EXPORTS: dict[str, tuple[Callable[[Consultation], Any], str]] = {
     ),
     "json": (exports.open_data_json, "application/json"),
 }
+
+
+JURY_EXPORTS: dict[str, tuple[Callable[[Jury], Any], str]] = {
+    "xlsx": (jury_exports.jury_xlsx, EXPORTS["xlsx"][1]),
+    "docx": (jury_exports.jury_docx, EXPORTS["docx"][1]),
+}
+
+
+@bp.route("/juries/<int:jury_id>/export.<fmt>")
+@staff_required("officer")
+def jury_export(jury_id: int, fmt: str) -> ResponseReturnValue:
+    """The jury's report: recommendations and responses, who took part, what changed."""
+    item = db.get_or_404(Jury, jury_id)
+    if fmt not in JURY_EXPORTS:
+        abort(404)
+    maker, mimetype = JURY_EXPORTS[fmt]
+    return Response(
+        maker(item),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{item.slug}-jury-report.{fmt}"'},
+    )
 
 
 @bp.route("/consultations/<int:consultation_id>/export.<fmt>")

@@ -1,0 +1,183 @@
+"""A citizens' jury's report for officers: its passed recommendations with the council's
+responses, who was in the pool and on the panel against who lives in the area, and what
+deliberation changed (the before/after questionnaire), as an XLSX workbook and a DOCX
+report. Every spreadsheet cell goes through `consult.cells`' rule and every piece of DOCX
+text through its XML cleaning, as the consultation exports do."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+from flask import current_app
+
+from consult.cells import xml_text
+from consult.models import Jury, utcnow
+from consult.representation import questionnaire
+from consult.representation.report import jury_representation
+from consult.workspace import queries
+from consult.workspace.exports import append_row, finish_sheet, sheet_title
+from consult.workspace.services import STATUS_LABELS
+from consult.workspace.wording import plural
+
+
+def _recommendation_rows(jury: Jury) -> list[dict[str, Any]]:
+    recommendations = queries.passed_recommendations(jury)
+    responses = queries.responses_by_recommendation(recommendations)
+    rows = []
+    for number, recommendation in enumerate(recommendations, start=1):
+        response = responses.get(recommendation.id)
+        votes = [
+            recommendation.votes_for,
+            recommendation.votes_against,
+            recommendation.votes_abstain,
+        ]
+        rows.append(
+            {
+                "number": number,
+                "title": recommendation.title,
+                "text": recommendation.text,
+                "votes": votes if all(v is not None for v in votes) else None,
+                "response": STATUS_LABELS[response.status] if response else "No response yet",
+                "response_text": response.text if response else "",
+                "reasons": (response.reasons or "") if response else "",
+                "published": bool(response and response.published_at),
+            }
+        )
+    return rows
+
+
+def jury_xlsx(jury: Jury) -> bytes:
+    """Sheets: Recommendations, Pool and panel, Before and after."""
+    from openpyxl import Workbook
+
+    book = Workbook()
+    used: set[str] = set()
+    sheet = book.active
+    sheet.title = sheet_title("Recommendations", used)
+    append_row(
+        sheet,
+        ["number", "recommendation", "text", "for", "against", "abstain", "council response",
+         "what the council will do", "reasons", "published"],
+    )  # fmt: skip
+    for row in _recommendation_rows(jury):
+        votes = row["votes"] or [None, None, None]
+        append_row(
+            sheet,
+            [row["number"], row["title"], row["text"], *votes, row["response"],
+             row["response_text"], row["reasons"], "yes" if row["published"] else "no"],
+        )  # fmt: skip
+    finish_sheet(sheet)
+
+    represented = jury_representation(jury)
+    sheet = book.create_sheet(sheet_title("Pool and panel", used))
+    append_row(
+        sheet,
+        ["group", "dimension", "category", "share of residents", "people", "share of group",
+         "ratio"],
+    )  # fmt: skip
+    for group in represented["groups"]:
+        for dimension in group["dimensions"]:
+            for row in dimension["rows"]:
+                append_row(
+                    sheet,
+                    [group["title"], dimension["label"], row["label"], row["population_share"],
+                     row["respondents"], row["respondent_share"], row["ratio"]],
+                )  # fmt: skip
+    for item in represented["not_compared"]:
+        append_row(sheet, ["not compared", item["label"], item["reason"], None, None, None, None])
+    finish_sheet(sheet, percentages=("share of residents", "share of group"))
+
+    sheet = book.create_sheet(sheet_title("Before and after", used))
+    append_row(
+        sheet,
+        ["question", "answer", "before", "after", "share before", "share after", "in words"],
+    )
+    for item in questionnaire.report(jury):
+        for point in item["distribution"]:
+            append_row(
+                sheet,
+                [item["prompt"], point["label"], point["before"], point["after"],
+                 point["before_share"], point["after_share"], item["sentence"]],
+            )  # fmt: skip
+    finish_sheet(sheet, percentages=("share before", "share after"))
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+def jury_docx(jury: Jury) -> bytes:
+    """Title, the recommendations and the council's responses, who took part, and what
+    deliberation changed, in words first and figures after."""
+    from docx import Document
+
+    council = current_app.config.get("COUNCIL_NAME", "The council")
+    document = Document()
+    document.add_heading(xml_text(jury.title), level=0)
+    document.add_paragraph(xml_text(f"Citizens' jury report – {council}"))
+    document.add_paragraph(f"Report produced {utcnow().strftime('%-d %B %Y')}")
+
+    rows = _recommendation_rows(jury)
+    document.add_heading("Recommendations", level=1)
+    if not rows:
+        document.add_paragraph("The jury has not passed any recommendation yet.")
+    for row in rows:
+        document.add_heading(xml_text(f"{row['number']}. {row['title']}"), level=2)
+        document.add_paragraph(xml_text(row["text"]))
+        if row["votes"]:
+            for_, against, abstain = row["votes"]
+            document.add_paragraph(
+                f"Passed with {plural(for_, 'vote')} for, {against} against and "
+                f"{abstain} abstaining."
+            )
+        response = f"Council response: {row['response']}."
+        if row["response_text"]:
+            response += f" {row['response_text']}"
+        if row["reasons"]:
+            response += f" Why: {row['reasons']}"
+        document.add_paragraph(xml_text(response))
+
+    represented = jury_representation(jury)
+    document.add_heading("Who took part, against who lives here", level=1)
+    if represented["margins"] is None:
+        document.add_paragraph("No population figures have been entered for the area.")
+    else:
+        margins = represented["margins"]
+        document.add_paragraph(
+            xml_text(
+                f"Population figures: {margins['name']}, {margins['source']} ({margins['year']})."
+            )
+        )
+        for group in represented["groups"]:
+            people = plural(group["count"], "person", "people")
+            document.add_heading(f"{group['title']} ({people})", level=2)
+            flags = [s for d in group["dimensions"] for s in d["flags"]]
+            for sentence in flags or ["No group differs markedly from the area."]:
+                document.add_paragraph(xml_text(sentence), style="List Bullet")
+        for item in represented["not_compared"]:
+            document.add_paragraph(xml_text(f"{item['label']}: not compared ({item['reason']})."))
+
+    document.add_heading("What deliberation changed", level=1)
+    changes = questionnaire.report(jury)
+    if not changes:
+        document.add_paragraph("The jury had no before-and-after questionnaire.")
+    for item in changes:
+        document.add_heading(xml_text(item["prompt"]), level=2)
+        document.add_paragraph(xml_text(item["sentence"]))
+        table = document.add_table(rows=1, cols=3)
+        table.style = "Light Grid Accent 1"
+        for cell, text in zip(table.rows[0].cells, ("Answer", "Before", "After"), strict=True):
+            cell.text = text
+        for point in item["distribution"]:
+            cells = table.add_row().cells
+            cells[0].text = xml_text(point["label"])
+            cells[1].text = str(point["before"])
+            cells[2].text = str(point["after"])
+        once = (item.get("only_before") or 0) + (item.get("only_after") or 0)
+        if once:
+            document.add_paragraph(
+                f"{plural(once, 'member')} answered only once and are counted apart."
+            )
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
