@@ -302,6 +302,8 @@ def finished_jury(seed: int = DEFAULT_SEED) -> dict:
         "panel_size": panel,
         "threshold": threshold,
         "members": _climate_members(rng),
+        # the quotas the panel was drawn to, so its make-up can be set against the area
+        "categories": [{**c, "values": [dict(v) for v in c["values"]]} for c in JURY_CATEGORIES],
         "recommendations": recommendations,
         "minority_report": dict(CLIMATE_MINORITY_REPORT),
         "council_responses": [

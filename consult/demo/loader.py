@@ -486,6 +486,7 @@ def _ensure_finished_jury(data: dict[str, Any]) -> Jury:
         panel_size=data["panel_size"],
         registration_open=False,
     )
+    add_categories(jury, data.get("categories", []))
     db.session.add(jury)
     db.session.flush()
     members = []

@@ -34,6 +34,11 @@ def test_demo_council_shows_representation_weighting_and_what_changed(
     assert "Weighted on" in page and "Design effect" in page
     jury_page = client.get(f"/workspace/juries/{climate_id}/questionnaire").get_data(as_text=True)
     assert "members who answered both times agreed more strongly" in jury_page
+    panel = client.get(f"/workspace/juries/{climate_id}/representation").get_data(as_text=True)
+    assert "Panel (20 people)" in panel and "Woman" in panel  # its gender set against the area
+    assert "Gender is not compared" not in panel
+    report = client.get(f"/workspace/juries/{climate_id}/export.docx")
+    assert report.status_code == 200 and report.data[:2] == b"PK"
     public = client.get(f"/you-said-we-did/juries/{climate_slug}").get_data(as_text=True)
     assert "What deliberation changed" in public
     summary = client.get(f"/you-said-we-did/consultations/{park_slug}").get_data(as_text=True)
