@@ -117,11 +117,15 @@ class DateTimeField(Field):
         self.parts: dict[str, str] = dict.fromkeys(PARTS, "")
         self.time_text = ""
 
+    with_time = True
+
     def process(self, formdata: Any, data: Any = None, extra_filters: Any = None) -> None:
         self.process_errors = []
         if callable(data):
             data = data()
-        self.object_data = self.data = data if isinstance(data, datetime) else None
+        kind = datetime if self.with_time else date
+        self.object_data = self.data = data if isinstance(data, kind) else None
+        self.raw_data: list[str] = []  # what was typed, for validators such as Optional
         if formdata is not None and (
             self.name in formdata or any(f"{self.name}-{p}" in formdata for p in PARTS)
         ):
@@ -132,13 +136,17 @@ class DateTimeField(Field):
         if self.name in formdata:  # one ISO value (scripts, older clients)
             self.time_text = ""
             raw = str(formdata.get(self.name) or "").strip()
+            self.raw_data = [raw] if raw else []
+            parse = datetime.fromisoformat if self.with_time else date.fromisoformat
             try:
-                self.data = datetime.fromisoformat(raw) if raw else None
+                self.data = parse(raw) if raw else None
             except ValueError:
                 self.process_errors.append(f"{self.what} must be a real date")
             return
         self.parts = {p: str(formdata.get(f"{self.name}-{p}") or "") for p in PARTS}
         self.time_text = str(formdata.get(f"{self.name}-time") or "")
+        typed = " ".join([*self.parts.values(), self.time_text]).strip()
+        self.raw_data = [typed] if typed else []
         try:
             day = parse_date(*(self.parts[p] for p in PARTS), what=self.what)
             at = parse_time(self.time_text)
@@ -149,7 +157,7 @@ class DateTimeField(Field):
             if at is not None:
                 self.process_errors.append(f"Enter the {self.what.lower()} as well as the time")
             return
-        self.data = datetime.combine(day, at or self.default_time)
+        self.data = datetime.combine(day, at or self.default_time) if self.with_time else day
 
     @property
     def shown_parts(self) -> dict[str, str]:
@@ -160,7 +168,7 @@ class DateTimeField(Field):
 
     @property
     def shown_time(self) -> str:
-        if self.time_text or self.data is None:
+        if self.time_text or not isinstance(self.data, datetime):
             return self.time_text
         return "" if self.data.time() == self.default_time else f"{self.data:%H:%M}"
 
@@ -170,3 +178,9 @@ class DateTimeField(Field):
 
     def _value(self) -> str:
         return self.data.isoformat() if self.data else ""
+
+
+class DateField(DateTimeField):
+    """The same three boxes for a date alone (no time box); `data` is a `date`."""
+
+    with_time = False

@@ -58,6 +58,13 @@ def test_no_page_uses_the_browsers_date_picker():
     assert offenders == []
 
 
+def test_budgeting_rounds_take_their_timetable_in_boxes_too(client, make_user, sign_in):
+    _officer(client, make_user, sign_in)
+    page = client.get("/pb/manage/new").get_data(as_text=True)
+    assert 'type="date"' not in page
+    assert 'id="voting_opens_on-year"' in page and 'id="voting_opens_on-time"' not in page
+
+
 def _officer(client, make_user, sign_in):  # type: ignore[no-untyped-def]
     make_user("officer", email="olu@council.example")
     sign_in(client, email="olu@council.example")

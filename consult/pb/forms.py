@@ -6,10 +6,11 @@ by `services.check_choices`, which gives the messages."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, EmailField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
+from consult.dates import DateField
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
 

@@ -4,14 +4,13 @@ printable voting codes, enter paper ballots twice, count, and compare the rules.
 
 from __future__ import annotations
 
-from datetime import date
-
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
 from sqlalchemy import func, select
 
 from consult.auth.access import staff_required
+from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
@@ -301,11 +300,10 @@ def delivery(slug: str) -> ResponseReturnValue:
         response = db.get_or_404(CouncilResponse, request.form.get("response_id", type=int) or 0)
         if response.pb_proposal is None or response.pb_proposal.round_id != pb_round.id:
             return redirect(url_for("pb.delivery", slug=slug))
-        raw_due = request.form.get("due_date", "").strip()
         try:
-            due = date.fromisoformat(raw_due) if raw_due else None
-        except ValueError:
-            errors = {f"due_date-{response.id}": "Enter the due date as a date, like 2027-03-31"}
+            due = date_from_form(request.form, "due_date", what="Due date")
+        except DateProblem as problem:
+            errors = {f"due_date-{response.id}": str(problem)}
         else:
             try:
                 counting.update_delivery(

@@ -158,7 +158,7 @@ def test_funded_projects_go_onto_the_register_you_said_we_did_and_the_feed(
     response = officer_client.post(
         url, data={"response_id": studio, "owner": "Youth Service", "due_date": "soon"}
     )
-    assert response.status_code == 400 and "Enter the due date as a date" in response.get_data(
+    assert response.status_code == 400 and "Due date must be a real date" in response.get_data(
         as_text=True
     )
     response = officer_client.post(
