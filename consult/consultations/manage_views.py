@@ -26,6 +26,7 @@ from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
+from consult.wording import plural
 
 
 def _consultation(slug: str) -> Consultation:
@@ -383,7 +384,7 @@ def manage_import(slug: str, import_id: int) -> Any:
         )
         db.session.commit()
         if result.imported:
-            flash(f"Imported {result.imported} responses.", "success")
+            flash(f"Imported {plural(result.imported, 'response')}.", "success")
         return redirect(url_for("consultations.manage_import", slug=slug, import_id=record.id))
     return render_template(
         "consultations/manage/import.html",

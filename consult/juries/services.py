@@ -30,8 +30,10 @@ from analysis.sortition import (
     SelectionInputError,
     categories_to_csv,
     check_feasibility,
+    extra_columns_warning,
     inputs_checksum,
     parse_categories,
+    parse_category_labels,
     parse_respondents,
     respondents_to_csv,
     select_panel,
@@ -531,7 +533,9 @@ def jury_quotas(jury: Jury) -> Categories:
 
 def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
     """Replace the jury's categories with a categories file (`category,name,min,max` and
-    its variants). Returns warnings (columns not understood). Raises Invalid naming the
+    its variants). Display labels come from the file's `category_label` and `name_label`
+    columns (as `categories_csv` writes them), else from the jury's present labels, else
+    from the names. Returns warnings (columns not understood). Raises Invalid naming the
     line for a bad file, Conflict once the panel is drawn."""
     _require_staff(actor, "officer")
     _refuse_after_panel(jury, "the categories")
@@ -544,11 +548,14 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
         for category in jury.categories
         for value in category.values
     }
+    for (name, value), (category_label, value_label) in parse_category_labels(text).items():
+        old = existing_labels.get((name, value), ("", ""))
+        existing_labels[(name, value)] = (category_label or old[0], value_label or old[1])
     jury.categories.clear()
     db.session.flush()
     for position, name in enumerate(parsed.names):
         category_label = next(
-            (labels[0] for (c, _), labels in existing_labels.items() if c == name),
+            (labels[0] for (c, _), labels in existing_labels.items() if c == name and labels[0]),
             name.replace("_", " ").capitalize(),
         )
         category = JuryCategory(name=name[:60], label=category_label, position=position)
@@ -582,8 +589,14 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
 
 
 def categories_csv(jury: Jury) -> str:
-    """The jury's quotas as a categories file."""
-    return categories_to_csv(jury_quotas(jury))
+    """The jury's quotas as a categories file, with each category's and value's display
+    label (so a jury set up from it shows residents the same words)."""
+    labels = {
+        (category.name, value.value): (category.label, value.label)
+        for category in jury.categories
+        for value in category.values
+    }
+    return categories_to_csv(jury_quotas(jury), labels)
 
 
 # --- the pool as the lottery sees it ----------------------------------------------------
@@ -800,7 +813,9 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
             summary.understood[column] = "ignored (set by Consult)"
         else:
             summary.not_understood.append(column)
-    summary.warnings = [w for w in summary.warnings if not w.startswith("column(s) not used")]
+    # the page lists the extra columns one by one, so their warning would say it twice
+    not_categories = extra_columns_warning(parsed.extra_columns) if parsed.extra_columns else ""
+    summary.warnings = [w for w in summary.warnings if w != not_categories]
     existing_ids = set(
         db.session.scalars(
             select(Registrant.external_id).where(

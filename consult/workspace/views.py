@@ -32,6 +32,7 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
+from consult.wording import noun, plural
 from consult.workspace import bp, charts, exports, jobs, payloads, queries, services
 from consult.workspace.services import STATUS_LABELS, ResponseInput
 
@@ -226,7 +227,7 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
         ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
-        return f"Merged {len(ids)} theme(s) into “{item.label}”."
+        return f"Merged {plural(len(ids), 'theme')} into “{item.label}”."
 
     return _edit(theme_id, act)
 
@@ -288,7 +289,7 @@ def publish_themes(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
     count = services.publish_themes(item, actor=current_user)
     db.session.commit()
-    flash(f"Published {count} approved theme(s).", "success")
+    flash(f"Published {plural(count, 'approved theme')}.", "success")
     if item.consultation_id:
         return redirect(url_for("workspace.consultation", consultation_id=item.consultation_id))
     return redirect(url_for("workspace.jury", jury_id=item.jury_id))
@@ -357,7 +358,9 @@ def _response_page(
             )
             if request.form.get("publish") == "yes":
                 sent = services.publish_response(saved, actor=current_user)
-                flash(f"Response saved and published; {sent} resident(s) e-mailed.", "success")
+                flash(
+                    f"Response saved and published; {plural(sent, 'resident')} emailed.", "success"
+                )
             else:
                 flash("Response saved.", "success")
             db.session.commit()
@@ -439,7 +442,11 @@ def publish_response(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     sent = services.publish_response(item, actor=current_user)
     db.session.commit()
-    flash(f"Published. {sent} resident(s) who asked for updates were e-mailed.", "success")
+    flash(
+        f"Published. {plural(sent, 'resident')} who asked for updates "
+        f"{noun(sent, 'was', 'were')} emailed.",
+        "success",
+    )
     return redirect(_response_back(item))
 
 
@@ -469,7 +476,7 @@ def _register(subject: Consultation | Jury) -> ResponseReturnValue:
                 errors[f"row-{entries[int(index)][0]}-{name}"] = message
             if not errors:
                 db.session.commit()
-                flash(f"Saved {len(saved)} response(s).", "success")
+                flash(f"Saved {plural(len(saved), 'response')}.", "success")
                 return redirect(request.path)
         db.session.rollback()
         status = 422
@@ -535,7 +542,7 @@ def save_reference(consultation_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(url_for("workspace.consultation_charts", consultation_id=item.id))
     db.session.commit()
-    flash(f"Saved {count} reference share(s).", "success")
+    flash(f"Saved {plural(count, 'reference share')}.", "success")
     return redirect(url_for("workspace.consultation_charts", consultation_id=item.id) + "#profile")
 
 
