@@ -223,8 +223,15 @@ def rename_theme(theme_id: int) -> ResponseReturnValue:
 @bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
 @staff_required("officer")
 def merge_theme(theme_id: int) -> ResponseReturnValue:
+    """A merge cannot be undone, so the chosen themes go to a confirmation page first;
+    only a POST with confirm=yes merges."""
+    ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
+    if ids and request.form.get("confirm") != "yes":
+        target = db.get_or_404(Theme, theme_id)
+        chosen = [t for t in (db.session.get(Theme, i) for i in ids) if t and t.id != target.id]
+        return render_template("workspace/merge.html", theme=target, sources=chosen)
+
     def act(item: Theme) -> str:
-        ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
         return f"Merged {plural(len(ids), 'theme')} into “{item.label}”."
