@@ -68,6 +68,7 @@ def test_panel_states_are_true_and_its_buttons_do_not_overlap(
     assert "0 invited and waiting for an answer, 8 not invited yet" in page.inner_text(
         "#panel-counts"
     )
+    assert first.get_by_role("button", name="Make a code").is_visible()  # none to renew yet
     confirmed = first.get_by_role("button", name="Confirmed")
     declined = first.get_by_role("button", name="Declined")
     assert not _overlap(confirmed.bounding_box(), declined.bounding_box())
@@ -94,6 +95,7 @@ def test_panel_states_are_true_and_its_buttons_do_not_overlap(
     page.goto(live_server + f"/juries/{slug}/panel")
     assert rows.first.locator(".govuk-tag").inner_text() == "Invited"
     assert "Sent" in rows.first.inner_text()
+    assert rows.first.get_by_role("button", name="New code").is_visible()
     assert "8 invited and waiting for an answer, 0 not invited yet" in page.inner_text(
         "#panel-counts"
     )
