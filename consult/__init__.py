@@ -12,7 +12,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 
-from consult import inputs
+from consult import inputs, wording
 from consult.config import renamed_settings, settings_from_environment
 from consult.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from consult.paths import INSTANCE, MIGRATIONS, STATIC, TEMPLATES
@@ -109,6 +109,8 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
     cli.register(app)
     _register_daily_jobs(app)
     app.jinja_env.globals["council_name"] = app.config["COUNCIL_NAME"]
+    app.jinja_env.filters["plural"] = wording.plural
+    app.jinja_env.filters["noun"] = wording.noun
     return app
 
 

@@ -12,7 +12,9 @@ No Flask, database or `consult` imports: the app turns rows into `Respondent`s a
 
 from .csvfiles import (
     categories_to_csv,
+    extra_columns_warning,
     parse_categories,
+    parse_category_labels,
     parse_respondents,
     read_categories,
     read_respondents,
@@ -81,6 +83,7 @@ __all__ = [
     "check_feasibility",
     "compute_lottery",
     "draw_panel",
+    "extra_columns_warning",
     "freeze_inputs",
     "gini",
     "inputs_checksum",
@@ -89,6 +92,7 @@ __all__ = [
     "lottery_to_csv",
     "panel_to_csv",
     "parse_categories",
+    "parse_category_labels",
     "parse_inputs",
     "parse_lottery",
     "parse_respondents",

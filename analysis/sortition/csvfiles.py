@@ -51,8 +51,28 @@ ID_COLUMNS = (
     "unique_id",
 )
 FLEX_COLUMNS = ("min_flex", "max_flex")
+#: Optional columns of the categories file with the words people see for a category and a
+#: value ("Access to a car", "16 to 29"); Consult writes them so a round trip keeps them.
+LABEL_COLUMNS = ("category_label", "name_label")
 #: `Respondents.id_column` when the file has no id column and row numbers are used.
 ROW_NUMBER_ID = "(row number)"
+
+
+def _columns(names: Iterable[str]) -> str:
+    """Column names in plain words: 'the column “max”', 'the columns “a”, “b” and “c”'."""
+    quoted = [f"“{name}”" for name in names]
+    if len(quoted) == 1:
+        return f"the column {quoted[0]}"
+    return f"the columns {', '.join(quoted[:-1])} and {quoted[-1]}"
+
+
+def extra_columns_warning(names: Iterable[str]) -> str:
+    """The warning for respondents-file columns that are not quota categories (kept as
+    extra information about each person, such as an address for households)."""
+    names = list(names)
+    verb = "is not a quota category" if len(names) == 1 else "are not quota categories"
+    kept = "it is" if len(names) == 1 else "they are"
+    return f"{_columns(names)} {verb}, so {kept} kept as extra information about each person"
 
 
 def _norm(header: str) -> str:
@@ -119,8 +139,7 @@ def parse_categories(text: str) -> Categories:
     ]
     if missing:
         raise SelectionInputError(
-            f"The categories file is missing column(s): {', '.join(missing)}; "
-            f"found: {', '.join(header)}."
+            f"The categories file is missing {_columns(missing)}; found: {', '.join(header)}."
         )
     assert value_key is not None
     used = {category_key, value_key, "min", "max"}
@@ -128,8 +147,8 @@ def parse_categories(text: str) -> Categories:
     for i, (original, key) in enumerate(zip(header, keys, strict=True)):
         if key in used and index[key] == i:
             continue
-        if key not in FLEX_COLUMNS:
-            warnings.append(f"column {original!r} not understood and ignored")
+        if key not in FLEX_COLUMNS and key not in LABEL_COLUMNS:
+            warnings.append(f"{_columns([original])} is not one we read, so it was ignored")
     quotas: list[Quota] = []
     seen: dict[tuple[str, str], int] = {}
     for line, row in rows:
@@ -174,6 +193,37 @@ def parse_categories(text: str) -> Categories:
     return Categories(tuple(quotas), tuple(warnings))
 
 
+def parse_category_labels(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The display labels a categories file gives (its `category_label` and `name_label`
+    columns), by (category, value) as written in the
+    file: {(category, value): (category label, value label)}, a label left blank as "".
+    Empty when the file has no label columns. Read after `parse_categories` accepted the
+    file, so it raises nothing of its own."""
+    header, rows = _read_rows(text, "categories")
+    keys = [_norm(h) for h in header]
+    index = {key: i for i, key in reversed(list(enumerate(keys)))}
+    category_key = "category" if "category" in index else "feature"
+    value_key = next(
+        (k for k in ("name", "value", "feature") if k in index and k != category_key), None
+    )
+    category_label, value_label = (index.get(column) for column in LABEL_COLUMNS)
+    if (
+        category_key not in index
+        or value_key is None
+        or (category_label is None and value_label is None)
+    ):
+        return {}
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    for _, row in rows:
+        cells = row + [""] * (len(header) - len(row))
+        key = (cells[index[category_key]].strip(), cells[index[value_key]].strip())
+        labels[key] = (
+            cells[category_label].strip() if category_label is not None else "",
+            cells[value_label].strip() if value_label is not None else "",
+        )
+    return labels
+
+
 def parse_respondents(
     text: str, categories: Categories, *, id_column: str | None = None
 ) -> Respondents:
@@ -187,7 +237,7 @@ def parse_respondents(
     keys = [_norm(h) for h in header]
     if len(set(keys)) != len(keys):
         duplicates = sorted({h for h, k in zip(header, keys, strict=True) if keys.count(k) > 1})
-        raise SelectionInputError(f"The respondents file repeats column(s): {duplicates}.")
+        raise SelectionInputError(f"The respondents file repeats {_columns(duplicates)}.")
     if id_column is not None:
         if _norm(id_column) not in keys:
             raise SelectionInputError(f"The respondents file has no {id_column!r} column.")
@@ -203,21 +253,18 @@ def parse_respondents(
             missing.append(name)
     if missing:
         raise SelectionInputError(
-            f"The respondents file is missing the category column(s): {', '.join(missing)}."
+            f"The respondents file is missing the category {_columns(missing)[4:]}."
         )
     used = {id_index, *category_index.values()}
     extra = [(i, header[i]) for i in range(len(header)) if i not in used]
     warnings = []
     if id_index < 0:
         warnings.append(
-            "no id column (id, nationbuilder_id, pool_member_identifier, unique_id, ...): "
-            "people are numbered by their row, 1 = the first person after the header"
+            "there is no column of ids (such as id or nationbuilder_id), so people are "
+            "numbered by their row: 1 is the first person after the header"
         )
     if extra:
-        warnings.append(
-            "column(s) not used as quota categories (kept as extra data): "
-            + ", ".join(name for _, name in extra)
-        )
+        warnings.append(extra_columns_warning(name for _, name in extra))
     lookup = {name: {_norm(v): v for v in categories.values(name)} for name in categories.names}
     people: list[Respondent] = []
     ids: dict[str, int] = {}
@@ -277,18 +324,34 @@ def read_respondents(
     return parse_respondents(_read_text(path), categories, id_column=id_column)
 
 
-def categories_to_csv(categories: Categories | Iterable[Quota]) -> str:
-    """The categories file's text: `category,name,min,max`."""
+def categories_to_csv(
+    categories: Categories | Iterable[Quota],
+    labels: dict[tuple[str, str], tuple[str, str]] | None = None,
+) -> str:
+    """The categories file's text: `category,name,min,max`, then `min_flex,max_flex` when
+    a quota has them, then `category_label,name_label` when `labels` (by (category,
+    value), as `parse_category_labels` returns them) are given."""
     quotas = categories.quotas if isinstance(categories, Categories) else tuple(categories)
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     flex = any(q.min_flex is not None or q.max_flex is not None for q in quotas)
-    writer.writerow(["category", "name", "min", "max", *(FLEX_COLUMNS if flex else ())])
+    writer.writerow(
+        [
+            "category",
+            "name",
+            "min",
+            "max",
+            *(FLEX_COLUMNS if flex else ()),
+            *(LABEL_COLUMNS if labels else ()),
+        ]
+    )
     for q in quotas:
-        cells = [q.category, q.value, q.min, q.max]
+        cells: list[str | int] = [q.category, q.value, q.min, q.max]
         if flex:
             cells += ["" if q.min_flex is None else q.min_flex]
             cells += ["" if q.max_flex is None else q.max_flex]
+        if labels:
+            cells += list(labels.get((q.category, q.value), ("", "")))
         writer.writerow(cells)
     return out.getvalue()
 

@@ -74,11 +74,11 @@ class QuestionForm(FlaskForm):
     required = BooleanField("Residents must answer this question")
     options = TextAreaField("Options (one on each line)", validators=[Optional()])
     max_length = IntegerField(
-        "Most characters allowed (free text)",
+        "Most characters allowed",
         validators=[Optional(), NumberRange(min=10, max=20000, message="Use 10 to 20,000")],
     )
     budget_total = IntegerField(
-        "Total the amounts must add up to (budget)",
+        "Total the amounts must add up to",
         validators=[
             Optional(),
             NumberRange(min=1, max=1_000_000_000, message="Use a total above 0"),

@@ -101,8 +101,15 @@ class QuestionKind:
     has_options: ClassVar[bool] = False  # the officer lists the options (2 or more)
     is_text: ClassVar[bool] = False  # free text: redacted, moderated, analysed into themes
     tally_label: ClassVar[str] = "Count"  # the column heading of the tally's table
+    own_fields: ClassVar[tuple[str, ...]] = ()  # design-form fields only this kind uses
 
     # --- designing the question -------------------------------------------------------
+
+    @property
+    def design_fields(self) -> tuple[str, ...]:
+        """The question form's fields this kind uses besides the question, hint and
+        "required" (the form shows only these)."""
+        return (("options",) if self.has_options else ()) + self.own_fields
 
     def design_problems(self, data: Mapping[str, Any], options: list[Any]) -> dict[str, str]:
         """What the officer's design lacks, by form field."""
@@ -187,6 +194,7 @@ class FreeText(QuestionKind):
     field_template = "consultations/kinds/free_text.html"
     fieldset = False
     is_text = True
+    own_fields = ("max_length",)
 
     def configure(self, question: Any, data: Mapping[str, Any], options: list[Any]) -> None:
         super().configure(question, data, options)
@@ -375,6 +383,7 @@ class Budget(QuestionKind):
     field_template = "consultations/kinds/budget.html"
     has_options = True
     tally_label = "Total"
+    own_fields = ("budget_total",)
 
     def design_problems(self, data: Mapping[str, Any], options: list[Any]) -> dict[str, str]:
         problems = super().design_problems(data, options)

@@ -10,6 +10,7 @@ from flask import abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
+from werkzeug.datastructures import MultiDict
 
 from consult.auth.access import staff_required
 from consult.consultations import bp, imports, services, submission
@@ -21,11 +22,12 @@ from consult.consultations.forms import (
     to_local,
     to_utc,
 )
-from consult.consultations.kinds import TEXT_KINDS
+from consult.consultations.kinds import KINDS, TEXT_KINDS
 from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
+from consult.wording import plural
 
 
 def _consultation(slug: str) -> Consultation:
@@ -148,13 +150,34 @@ def _question_data(form: QuestionForm) -> dict[str, Any]:
     }
 
 
+COMMON_QUESTION_FIELDS = ("prompt", "hint", "required")
+KIND_FIELDS = ("options", "max_length", "budget_total")
+
+
 def _question_page(consultation: Consultation, question: Question | None) -> Any:
-    form = QuestionForm(obj=None if request.method == "POST" else question)
+    """The question form shows only the fields the chosen kind uses. With JavaScript the
+    page swaps them as the kind changes (static/js/question-form.js); without it the form
+    is two steps: choose the kind and Continue (a POST with step=kind, which saves
+    nothing), then that kind's fields. A field the kind does not use is neither checked
+    nor kept."""
+    chosen = request.form.get("kind") if request.method == "POST" else None
+    kind = KINDS.get(chosen or "") or (KINDS.get(question.kind) if question else None)
+    formdata = None
+    if request.method == "POST":
+        unused = set(KIND_FIELDS) - set(kind.design_fields if kind else KIND_FIELDS)
+        formdata = MultiDict(
+            (key, value) for key, value in request.form.items(multi=True) if key not in unused
+        )
+    form = QuestionForm(formdata=formdata, obj=None if request.method == "POST" else question)
     if request.method == "GET" and question is not None:
         form.options.data = "\n".join(
             f"{o['value']} | {o['label']}" for o in question.options or []
         )
-    if form.validate_on_submit():
+    choosing = request.method == "POST" and request.form.get("step") == "kind"
+    if choosing:
+        if kind is None:
+            form.kind.errors = ["Select the type of question"]
+    elif form.validate_on_submit():
         try:
             services.save_question(consultation, question, _question_data(form), actor=current_user)
         except Invalid as problem:
@@ -164,12 +187,16 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
             db.session.commit()
             flash("Question saved.", "success")
             return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+    fields = {name: [*COMMON_QUESTION_FIELDS, *each.design_fields] for name, each in KINDS.items()}
     return (
         render_template(
             "consultations/manage/question.html",
             form=form,
             consultation=consultation,
             question=question,
+            kind=kind,
+            shown=fields[kind.name] if kind else [],
+            fields_by_kind=fields,
         ),
         400 if form.errors else 200,
     )
@@ -214,10 +241,17 @@ def manage_preview(slug: str) -> Any:
     return render_template("consultations/manage/preview.html", consultation=_consultation(slug))
 
 
-@bp.route("/manage/<slug>/publish", methods=["POST"])
+@bp.route("/manage/<slug>/publish", methods=["GET", "POST"])
 @staff_required("officer")
 def manage_publish(slug: str) -> Any:
+    """Publishing locks the questions, so it asks first: GET (or a POST without
+    confirm=yes) shows what will happen and a 'Yes, publish' button."""
     consultation = _consultation(slug)
+    if consultation.published_at is not None or consultation.status != "draft":
+        flash("This consultation is already published.", "error")
+        return redirect(url_for("consultations.manage_show", slug=slug))
+    if request.method == "GET" or request.form.get("confirm") != "yes":
+        return render_template("consultations/manage/publish.html", consultation=consultation)
     try:
         services.publish(consultation, actor=current_user)
     except Invalid as problem:
@@ -383,7 +417,7 @@ def manage_import(slug: str, import_id: int) -> Any:
         )
         db.session.commit()
         if result.imported:
-            flash(f"Imported {result.imported} responses.", "success")
+            flash(f"Imported {plural(result.imported, 'response')}.", "success")
         return redirect(url_for("consultations.manage_import", slug=slug, import_id=record.id))
     return render_template(
         "consultations/manage/import.html",

@@ -11,6 +11,7 @@ from sqlalchemy import select
 
 from analysis.sortition import (
     SelectionInputError,
+    extra_columns_warning,
     parse_respondents,
     respondents_to_csv,
 )
@@ -155,7 +156,9 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
             summary.understood[column] = "ignored (set by Consult)"
         else:
             summary.not_understood.append(column)
-    summary.warnings = [w for w in summary.warnings if not w.startswith("column(s) not used")]
+    # the page lists the extra columns one by one, so their warning would say it twice
+    not_categories = extra_columns_warning(parsed.extra_columns) if parsed.extra_columns else ""
+    summary.warnings = [w for w in summary.warnings if w != not_categories]
     existing_ids = set(
         db.session.scalars(
             select(Registrant.external_id).where(

@@ -21,6 +21,7 @@ from analysis.sortition import (
     categories_to_csv,
     check_feasibility,
     parse_categories,
+    parse_category_labels,
 )
 from consult.cells import safe_csv
 from consult.errors import Conflict, Invalid
@@ -174,7 +175,9 @@ def jury_quotas(jury: Jury) -> Categories:
 
 def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
     """Replace the jury's categories with a categories file (`category,name,min,max` and
-    its variants). Returns warnings (columns not understood). Raises Invalid naming the
+    its variants). Display labels come from the file's `category_label` and `name_label`
+    columns (as `categories_csv` writes them), else from the jury's present labels, else
+    from the names. Returns warnings (columns not understood). Raises Invalid naming the
     line for a bad file, Conflict once the panel is drawn."""
     _require_staff(actor, "officer")
     _refuse_after_panel(jury, "the categories")
@@ -187,11 +190,14 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
         for category in jury.categories
         for value in category.values
     }
+    for (name, value), (category_label, value_label) in parse_category_labels(text).items():
+        old = existing_labels.get((name, value), ("", ""))
+        existing_labels[(name, value)] = (category_label or old[0], value_label or old[1])
     jury.categories.clear()
     db.session.flush()
     for position, name in enumerate(parsed.names):
         category_label = next(
-            (labels[0] for (c, _), labels in existing_labels.items() if c == name),
+            (labels[0] for (c, _), labels in existing_labels.items() if c == name and labels[0]),
             name.replace("_", " ").capitalize(),
         )
         category = JuryCategory(name=name[:60], label=category_label, position=position)
@@ -225,8 +231,14 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
 
 
 def categories_csv(jury: Jury) -> str:
-    """The jury's quotas as a categories file."""
-    return safe_csv(categories_to_csv(jury_quotas(jury)))
+    """The jury's quotas as a categories file, with each category's and value's display
+    label (so a jury set up from it shows residents the same words)."""
+    labels = {
+        (category.name, value.value): (category.label, value.label)
+        for category in jury.categories
+        for value in category.values
+    }
+    return safe_csv(categories_to_csv(jury_quotas(jury), labels))
 
 
 # --- the pool as the lottery sees it ----------------------------------------------------

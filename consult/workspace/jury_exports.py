@@ -15,10 +15,10 @@ from consult.cells import xml_text
 from consult.models import Jury, utcnow
 from consult.representation import questionnaire
 from consult.representation.report import jury_representation
+from consult.wording import plural
 from consult.workspace import queries
 from consult.workspace.exports import append_row, finish_sheet, sheet_title
 from consult.workspace.services import STATUS_LABELS
-from consult.workspace.wording import plural
 
 
 def _recommendation_rows(jury: Jury) -> list[dict[str, Any]]:

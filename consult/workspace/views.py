@@ -33,6 +33,7 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
+from consult.wording import noun, plural
 from consult.workspace import (
     bp,
     charts,
@@ -45,7 +46,6 @@ from consult.workspace import (
     wording,
 )
 from consult.workspace.services import STATUS_LABELS, ResponseInput
-from consult.workspace.wording import plural
 
 
 @bp.app_context_processor
@@ -57,12 +57,6 @@ def _labels() -> dict[str, Any]:
 def _globals(state: Any) -> None:
     # a global, not a context variable: the macros of _macros.html read it too
     state.app.jinja_env.globals["wording"] = wording
-
-
-@bp.app_template_filter("plural")
-def _plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """`{{ n|plural("answer") }}` → "1 answer" / "2 answers"."""
-    return plural(int(count or 0), singular, plural_form)
 
 
 # --------------------------------------------------------------------------- index
@@ -268,8 +262,15 @@ def describe_theme(theme_id: int) -> ResponseReturnValue:
 @bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
 @staff_required("officer")
 def merge_theme(theme_id: int) -> ResponseReturnValue:
+    """A merge cannot be undone, so the chosen themes go to a confirmation page first;
+    only a POST with confirm=yes merges."""
+    ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
+    if ids and request.form.get("confirm") != "yes":
+        target = db.get_or_404(Theme, theme_id)
+        chosen = [t for t in (db.session.get(Theme, i) for i in ids) if t and t.id != target.id]
+        return render_template("workspace/merge.html", theme=target, sources=chosen)
+
     def act(item: Theme) -> str:
-        ids = [int(v) for v in request.form.getlist("sources") if v.isdigit()]
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
         kind = "sub-theme" if item.parent_id else "theme"
@@ -402,8 +403,7 @@ def _response_page(
             if request.form.get("publish") == "yes":
                 sent = services.publish_response(saved, actor=current_user)
                 flash(
-                    f"Response saved and published; {plural(sent, 'resident')} e-mailed.",
-                    "success",
+                    f"Response saved and published; {plural(sent, 'resident')} emailed.", "success"
                 )
             else:
                 flash("Response saved.", "success")
@@ -490,7 +490,7 @@ def publish_response(response_id: int) -> ResponseReturnValue:
     db.session.commit()
     flash(
         f"Published. {plural(sent, 'resident')} who asked for updates "
-        f"{'was' if sent == 1 else 'were'} e-mailed.",
+        f"{noun(sent, 'was', 'were')} emailed.",
         "success",
     )
     return redirect(_response_back(item))

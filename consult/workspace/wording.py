@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from consult.models import AnalysisRun
+from consult.wording import plural
 
 BACKENDS = {
     "light": "Word patterns (the standard analysis)",
@@ -23,12 +24,6 @@ TECHNICAL = {
     "embeddings adds sentence embeddings)",
     "engine": "engine",
 }
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """ "1 answer", "2 answers", "1 person", "3 people"."""
-    word = singular if count == 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
 
 
 def backend_used(run: AnalysisRun) -> str:

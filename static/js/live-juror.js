@@ -372,7 +372,7 @@ function pollForm(poll) {
 
 function drawPoll(poll) {
   const statusText = poll.status === "open" ? "Open" : poll.revealed ? "Results" : "Closed";
-  const box = el("section", { class: "consult-card", id: `poll-${poll.id}`, "aria-labelledby": `poll-${poll.id}-title` }, [
+  const box = el("article", { class: "consult-card", id: `poll-${poll.id}`, "aria-labelledby": `poll-${poll.id}-title` }, [
     el("h3", { class: "consult-card__title", id: `poll-${poll.id}-title` }, poll.question),
     el("strong", { class: "govuk-tag" }, statusText),
   ]);
@@ -466,7 +466,7 @@ function decisionReasons(rec) {
 
 function drawRecommendation(rec) {
   const id = `rec-${rec.id}`;
-  const box = el("section", { class: "consult-card", id, "aria-labelledby": `${id}-title` }, [
+  const box = el("article", { class: "consult-card", id, "aria-labelledby": `${id}-title` }, [
     el("h3", { class: "consult-card__title", id: `${id}-title` }, rec.title),
     el("strong", { class: "govuk-tag" }, REC_STATUS[rec.status]),
     el("p", { class: "govuk-body govuk-!-margin-top-3" }, rec.text),

@@ -12,6 +12,7 @@ from analysis.sortition import (
     SelectionInputError,
     categories_to_csv,
     parse_categories,
+    parse_category_labels,
     parse_respondents,
     read_categories,
     read_respondents,
@@ -66,7 +67,7 @@ def test_reads_pgoelz_category_feature_columns():
 
 def test_unknown_columns_are_reported_not_fatal():
     categories = parse_categories("CATEGORY,NAME,MIN,MAX,notes\ngender,female,0,1\n")
-    assert categories.warnings == ("column 'notes' not understood and ignored",)
+    assert categories.warnings == ("the column “notes” is not one we read, so it was ignored",)
 
 
 @pytest.mark.parametrize(
@@ -113,7 +114,36 @@ def test_extra_respondent_columns_are_kept_and_reported():
     )
     assert people.extra_columns == ("email", "address")
     assert people.people[0].extra == {"email": "a@b.c", "address": "1 High St"}
-    assert "email, address" in people.warnings[0]
+    assert people.warnings[0] == (
+        "the columns “email” and “address” are not quota categories, so they are kept as "
+        "extra information about each person"
+    )
+    one = parse_respondents("id,gender,age,household\n1,male,old,H1\n", categories)
+    assert one.warnings == (
+        "the column “household” is not a quota category, so it is kept as extra "
+        "information about each person",
+    )
+    assert not any("(s)" in w for w in (*people.warnings, *one.warnings))
+
+
+def test_display_labels_survive_a_categories_file_round_trip():
+    labels = {
+        ("gender", "female"): ("Gender", "Woman"),
+        ("gender", "male"): ("Gender", "Man"),
+        ("age", "young"): ("Age", "16 to 29"),
+        ("age", "old"): ("Age", "30 and over"),
+    }
+    text = categories_to_csv(parse_categories(CATEGORIES), labels)
+    assert text.splitlines()[:2] == [
+        "category,name,min,max,category_label,name_label",
+        "gender,female,1,2,Gender,Woman",
+    ]
+    read_back = parse_categories(text)
+    assert read_back.warnings == ()  # the label columns are understood
+    assert read_back.quotas == parse_categories(CATEGORIES).quotas
+    assert parse_category_labels(text) == labels
+    assert parse_category_labels(CATEGORIES) == {}  # no label columns, no labels
+    assert categories_to_csv(read_back) == CATEGORIES  # without labels, the plain format
 
 
 @pytest.mark.parametrize(
@@ -122,7 +152,7 @@ def test_extra_respondent_columns_are_kept_and_reported():
         ("category,name,min,max\ngender,female,3,2\n", "larger than max", 2),
         ("category,name,min,max\ngender,female,1,2\ngender,male,x,2\n", "whole number", 3),
         ("category,name,min,max\ngender,female,1.5,2\n", "whole number", 2),
-        ("category,name,min\ngender,female,1\n", "missing column(s): max", None),
+        ("category,name,min\ngender,female,1\n", "missing the column “max”", None),
         ("name,min,max\nfemale,1,2\n", "'category' (or 'feature')", None),
         ("category,name,min,max\ngender,female,1,2\ngender,Female,1,2\n", "already has a quota", 3),
         ("", "empty", None),
@@ -140,7 +170,7 @@ def test_bad_categories_files_say_what_and_where(text, fragment, row):
     [
         ("id,gender,age\n1,female,young\n2,other,old\n", "gender = 'other'", 3),
         ("id,gender,age\n1,female,young\n1,male,old\n", "already appears on line 2", 3),
-        ("id,gender\n1,female\n", "missing the category column(s): age", None),
+        ("id,gender\n1,female\n", "missing the category column “age”", None),
         ("id,gender,age\n,female,young\n", "id is empty", 2),
         ("id,gender,age\n1,female,\n", "age = ''", 2),
     ],

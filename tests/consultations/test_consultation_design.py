@@ -57,7 +57,7 @@ def test_officer_builds_previews_and_publishes_a_consultation(app, client, make_
     preview = client.get("/consultations/manage/bins-2027/preview").get_data(as_text=True)
     assert "Split £100" in preview and "Strongly agree" in preview and "Options paper" in preview
     assert client.get("/consultations/bins-2027").status_code == 404  # a draft is not public
-    published = client.post("/consultations/manage/bins-2027/publish")
+    published = client.post("/consultations/manage/bins-2027/publish", data={"confirm": "yes"})
     assert published.status_code == 302
     with app.app_context():
         consultation = db.session.scalar(
@@ -108,7 +108,7 @@ def test_publishing_with_a_future_opening_waits_then_opens_and_closes_by_itself(
         consultation = db.session.scalar(select(Consultation))
         consultation.opens_at = utcnow() + timedelta(days=1)
         db.session.commit()
-    client.post("/consultations/manage/bins-2027/publish")
+    client.post("/consultations/manage/bins-2027/publish", data={"confirm": "yes"})
     with app.app_context():
         consultation = db.session.scalar(select(Consultation))
         assert consultation.status == "draft" and consultation.published_at is not None
@@ -122,7 +122,7 @@ def test_close_early_and_duplicate_as_a_template(app, client, make_user, sign_in
     _officer(client, make_user, sign_in)
     _create(client)
     _add(client, "bins-2027", kind="single_choice", prompt="Which?", options="A\nB")
-    client.post("/consultations/manage/bins-2027/publish")
+    client.post("/consultations/manage/bins-2027/publish", data={"confirm": "yes"})
     client.post("/consultations/manage/bins-2027/close")
     copied = client.post("/consultations/manage/bins-2027/duplicate")
     assert copied.headers["Location"].endswith("/consultations/manage/bins-2027-copy")
@@ -141,7 +141,7 @@ def test_questions_cannot_change_after_publishing(app, client, make_user, sign_i
     _officer(client, make_user, sign_in)
     _create(client)
     _add(client, "bins-2027", kind="free_text", prompt="Anything?")
-    client.post("/consultations/manage/bins-2027/publish")
+    client.post("/consultations/manage/bins-2027/publish", data={"confirm": "yes"})
     refused = _add(client, "bins-2027", kind="free_text", prompt="Sneaky")
     assert refused.status_code == 409
 

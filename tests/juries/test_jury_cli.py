@@ -118,7 +118,7 @@ def test_a_categories_file_without_min_exits_non_zero(runner, tmp_path):
     cats, people = _files(tmp_path, categories="category,name,maximum\ngender,woman,4\n")
     result = _select(runner, cats, people, "--seed", "1")
     assert result.exit_code == 1
-    assert "missing column(s): min" in result.stderr
+    assert "missing the columns “min” and “max”" in result.stderr
 
 
 def test_infeasible_quotas_exit_non_zero_with_the_relaxation(runner, tmp_path):

@@ -136,7 +136,7 @@ def test_import_categories_file_with_variants_and_warnings(app, officer_client, 
     html = response.get_data(as_text=True)
     # min_flex is understood by the library now (the relaxation it allows), so only the
     # unknown column is reported
-    assert "&#39;notes&#39; not understood" in html and "min_flex" not in html
+    assert "the column “notes” is not one we read" in html and "min_flex" not in html
     with app.app_context():
         assert db.session.scalars(
             db.select(JuryCategory.name).order_by(JuryCategory.position)
@@ -147,8 +147,8 @@ def test_import_categories_file_with_variants_and_warnings(app, officer_client, 
         ] == [("woman", 4, 6), ("man", 4, 6), ("young", 3, 5), ("old", 3, 7)]
     with officer_client.get(f"/juries/{slug}/quotas/categories.csv") as exported:
         assert exported.get_data(as_text=True).splitlines()[:2] == [
-            "category,name,min,max",
-            "gender,woman,4,6",
+            "category,name,min,max,category_label,name_label",
+            "gender,woman,4,6,Gender,Woman",
         ]
     bad = _upload(
         officer_client, f"/juries/{slug}/quotas/import", "category,name,min,max\ngender,woman,5,2\n"

@@ -98,7 +98,7 @@ def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, mak
         staff.get_by_role("button", name="Create poll").click()
         staff.get_by_role("button", name="Open poll").click()
         for page, choice in ((ada, "Agree"), (ben, "Disagree")):
-            poll = page.locator("#polls section").first
+            poll = page.locator("#polls article").first
             expect(poll).to_contain_text("Where do we stand?")
             for group in ("More buses", "Fewer cars"):
                 poll.get_by_role("group", name=group).get_by_label(choice, exact=True).check()
@@ -119,7 +119,7 @@ def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, mak
         staff.get_by_role("button", name="Add recommendation").click()
         staff.get_by_role("button", name="Open the final vote").click()
         for page in (ada, ben):
-            rec = page.locator("#recommendations section").first
+            rec = page.locator("#recommendations article").first
             expect(rec).to_contain_text("Evening buses")
             rec.get_by_label("Support", exact=True).check()
             rec.get_by_role("button", name="Vote").click()

@@ -61,6 +61,9 @@ def test_officer_takes_a_closed_consultation_to_a_published_response(
     merge_box = page.locator("input[name=sources]").first
     merge_box.check()
     page.get_by_role("button", name="Merge").click()
+    assert page.get_by_role("heading", name=re.compile("Merge 1 theme into")).is_visible()
+    assert_accessible(page)
+    page.get_by_role("button", name="Yes, merge").click()
     assert page.get_by_text("Merged 1 theme into").is_visible()
     size_after = int(
         re.search(r"(\d+) answers", page.locator(".govuk-summary-list").inner_text()).group(1)

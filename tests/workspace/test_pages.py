@@ -105,7 +105,9 @@ def test_rename_merge_split_move_exclude_and_approve(app, officer_client, closed
         )
         assert moved.theme_id == first and moved.manual and moved.not_relevant
     before = sum(size for _, _, size in _themes(app, run_id, closed_consultation["questions"][0]))
-    officer_client.post(f"/workspace/themes/{first}/merge", data={"sources": [second]})
+    officer_client.post(
+        f"/workspace/themes/{first}/merge", data={"sources": [second], "confirm": "yes"}
+    )
     after = _themes(app, run_id, closed_consultation["questions"][0])
     assert second not in [t[0] for t in after]
     assert sum(size for _, _, size in after) == before  # the excluded answer was never counted
