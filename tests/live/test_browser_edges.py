@@ -191,7 +191,7 @@ def test_ballots_count_live_and_results_are_bars_that_fit_a_phone(room):
     for count, (page, choice) in enumerate(
         zip(jurors, ("Agree", "Agree", "Disagree"), strict=True), 1
     ):
-        poll = page.locator("#polls section").first
+        poll = page.locator("#polls article").first
         poll.get_by_role("group", name="Fewer cars in the town centre").get_by_label(
             choice, exact=True
         ).check()
@@ -240,13 +240,13 @@ def test_jurors_see_why_a_recommendation_did_not_pass(app, room):
         db.session.commit()
         outbox.flush_outbox()
     for page, choice in ((ada, "Support"), (ben, "Oppose")):
-        card = page.locator("#recommendations section").first
+        card = page.locator("#recommendations article").first
         card.get_by_label(choice, exact=True).check()
         card.get_by_role("button", name="Vote").click()
         expect(page.locator("#live-notice")).to_contain_text("Your vote is recorded")
     expect(staff.locator("#recommendations")).to_contain_text("support 1, oppose 1")
     staff.get_by_role("button", name="Close the vote and record the result").click()
-    card = ada.locator("#recommendations section").first
+    card = ada.locator("#recommendations article").first
     expect(card).to_contain_text("Not passed")
     expect(card).to_contain_text("80% was needed: not met")
     expect(card).to_contain_text("2 votes needed, 2 cast (abstentions count): met")

@@ -42,7 +42,7 @@ def test_officer_answers_a_request_and_a_resident_deletes_their_response(
     page.get_by_role("button", name="Show everything held").click()
     expect(page.get_by_role("heading", name="Everything held")).to_be_visible()
     assert_accessible(page)
-    page.get_by_role("link", name="Data requests").click()
+    page.get_by_role("link", name="Find someone else").click()
     page.get_by_label("Receipt reference (for a consultation response)").check()
     page.get_by_label("What to search for").fill(first["reference"])
     page.get_by_role("button", name="Find").click()
