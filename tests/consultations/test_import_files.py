@@ -49,7 +49,7 @@ def test_a_five_thousand_digit_budget_amount_is_a_row_problem(app, client, offic
     checked = client.post(page_url, data={**_mapping(officer), "action": "check"})
     assert checked.status_code < 500
     report = client.get(page_url).get_data(as_text=True)
-    assert "1 of 1 rows have problems" in report
+    assert "1 of 1 row has problems" in report
     assert "Row 2: Question 6: Enter each amount as a whole number of pounds" in report
     with app.app_context():
         assert db.session.scalar(select(func.count(Response.id))) == 0

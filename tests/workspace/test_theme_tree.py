@@ -247,7 +247,9 @@ def test_merge_recomputes_sentiment_key_phrases_and_chart_order(
     (smallest, small_size, _), (second, second_size, source_phrases) = sorted(
         tops, key=lambda t: t[1]
     )[:2]
-    officer_client.post(f"/workspace/themes/{smallest}/merge", data={"sources": [second]})
+    officer_client.post(
+        f"/workspace/themes/{smallest}/merge", data={"sources": [second], "confirm": "yes"}
+    )
     with app.app_context():
         members = db.session.scalars(
             select(ThemeAssignment.answer_id).where(
@@ -293,7 +295,9 @@ def test_splitting_a_sub_theme_makes_siblings_under_the_same_theme(
     assert sum(s["size"] for s in after[top["id"]]) == top["size"]
     # merging the two halves back is a sub-theme merge under the same theme
     new = next(s for s in after[top["id"]] if s["id"] not in {x["id"] for x in subs})
-    officer_client.post(f"/workspace/themes/{biggest['id']}/merge", data={"sources": [new["id"]]})
+    officer_client.post(
+        f"/workspace/themes/{biggest['id']}/merge", data={"sources": [new["id"]], "confirm": "yes"}
+    )
     merged = dict((t["id"], s) for t, s in _tree(app, run_id, tree_consultation["question"]))
     assert next(s for s in merged[top["id"]] if s["id"] == biggest["id"])["size"] == biggest["size"]
 
