@@ -126,18 +126,28 @@ def levels_run(time_limit: float | None) -> None:
         flush=True,
     )
     cpu_started = time.process_time()
-    progress = stage_printer(
-        lambda line: print(
-            f"  {line}  ({time.process_time() - cpu_started:.1f}s CPU, load {load()})",
-            flush=True,
-        )
-    )
+    level_cpu: list[float] = []  # CPU seconds when each level's first line was printed
 
-    distribution = leximin_distribution(types, 150, time_limit=time_limit, progress=progress)
-    previous = 0.0
+    def line(text: str) -> None:
+        cpu = time.process_time() - cpu_started
+        if "(level " in text:
+            level_cpu.append(cpu)
+        print(f"  {text}  ({cpu:.1f}s CPU, load {load()})", flush=True)
+
+    distribution = leximin_distribution(
+        types, 150, time_limit=time_limit, progress=stage_printer(line)
+    )
+    cpu_total = time.process_time() - cpu_started
+    # a level ends when the next one starts (the last one with the run)
+    cpu_ends = [*level_cpu[1:], cpu_total]
+    previous = previous_cpu = 0.0
     for level, end in enumerate(distribution.level_seconds, start=1):
-        print(f"  level {level}: {end - previous:6.1f}s (ends at {end:6.1f}s)")
-        previous = end
+        cpu_end = cpu_ends[level - 1] if level - 1 < len(cpu_ends) else cpu_total
+        print(
+            f"  level {level}: {end - previous:6.1f}s wall, {cpu_end - previous_cpu:6.1f}s CPU "
+            f"(ends at {end:6.1f}s wall, {cpu_end:6.1f}s CPU)"
+        )
+        previous, previous_cpu = end, cpu_end
     print(
         f"complete={distribution.complete} levels={distribution.levels} "
         f"rounds={distribution.rounds} integer programs={distribution.pricing_calls} "

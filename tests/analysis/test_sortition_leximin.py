@@ -323,3 +323,33 @@ def test_several_household_columns_must_all_match():
     )
     # a and b share a household; c lives in another town
     assert result.probabilities == pytest.approx({"a": 0.5, "b": 0.5, "c": 1.0})
+
+
+def test_best_moves_are_the_best_pairs_without_forming_all_of_them():
+    """The local-move search ranks moves from a few hundred rank pairs instead of every
+    (add, remove) pair; it must return exactly the best gains, in order, ties broken by the
+    smaller type index (checked against the full pair matrix, with many ties)."""
+    from analysis.sortition.leximin import _best_moves
+
+    rng = np.random.default_rng(3)
+    for trial in range(60):
+        n = int(rng.integers(2, 400))
+        weights = np.round(rng.random(n), 1 if trial % 2 else 6)  # rounding: many ties
+        add_idx = np.flatnonzero(rng.random(n) < 0.8)
+        remove_idx = np.flatnonzero(rng.random(n) < 0.3)
+        candidates = int(rng.choice([1, 7, 64, 256]))
+        a, r = _best_moves(weights, add_idx, remove_idx, candidates)
+        pairs = [
+            (weights[x] - weights[y], x, y)
+            for x in add_idx
+            for y in remove_idx
+            if weights[x] - weights[y] > 1e-12
+        ]
+        pairs.sort(key=lambda p: (-p[0], p[1], p[2]))
+        expected = pairs[:candidates]
+        gains = weights[a] - weights[r]
+        assert len(a) == len(expected)
+        np.testing.assert_array_equal(gains, [p[0] for p in expected])
+        if len(pairs) <= candidates or pairs[candidates - 1][0] > pairs[candidates][0]:
+            got = list(zip(a.tolist(), r.tolist(), strict=True))
+            assert got == [(p[1], p[2]) for p in expected]
