@@ -37,9 +37,9 @@ def test_officer_weights_results_on_the_representation_page(
 
     page.goto(f"{live_server}/workspace/consultations/{skewed_consultation['id']}")
     page.get_by_role("link", name="Who answered, against who lives here").click()
-    expect(page.get_by_text(
-        "People aged 65 to 74 are 12% of residents and 67% of respondents."
-    ).first).to_be_visible()
+    expect(
+        page.get_by_text("People aged 65 to 74 are 12% of residents and 67% of respondents.").first
+    ).to_be_visible()
     assert_accessible(page)
 
     page.get_by_role("button", name="Save weighting").click()  # nothing chosen: raw only
