@@ -20,6 +20,7 @@ from consult.models import (
     AuditEntry,
     Consultation,
     ConsultationWeighting,
+    DuplicateGroupRecord,
     Jury,
     PopulationMargins,
     RespondentProfile,
@@ -257,13 +258,54 @@ def _estimate(selected: list[bool], weights: list[float] | None) -> dict[str, fl
     return share_estimate(selected, weights).as_dict()
 
 
+def _latest_run(consultation: Consultation) -> Any:
+    from consult.models import AnalysisRun
+
+    return db.session.scalar(
+        select(AnalysisRun)
+        .where(AnalysisRun.consultation_id == consultation.id, AnalysisRun.status == "done")
+        .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
+        .limit(1)
+    )
+
+
+def campaign_copies(consultation: Consultation) -> set[int]:
+    """Responses that repeat an organised campaign another response already stands for:
+    every response of a campaign group found by the latest analysis run but the first.
+    Weighted and raw results leave them out, so that a campaign counts once."""
+    run = _latest_run(consultation)
+    if run is None:
+        return set()
+    copies: set[int] = set()
+    for group in db.session.scalars(
+        select(DuplicateGroupRecord).where(
+            DuplicateGroupRecord.run_id == run.id, DuplicateGroupRecord.kind == "campaign"
+        )
+    ):
+        responses = sorted(
+            set(
+                db.session.scalars(
+                    select(Answer.response_id).where(Answer.id.in_(group.answer_ids or [0]))
+                )
+            )
+        )
+        copies.update(responses[1:])
+    return copies
+
+
 def weighted_results(consultation: Consultation) -> dict[str, Any]:
     """Every closed question's options and every theme's share, unweighted and weighted,
     each with a 95% interval, and how the weights were made. ``weighting`` is None when no
     dimensions are chosen or no figures exist (then only the raw shares are given)."""
     setting = weighting_of(consultation)
     margins = margins_for(consultation)
-    people = respondents(consultation)
+    everyone = respondents(consultation)
+    copies = campaign_copies(consultation)
+    keep = [i for i, response_id in enumerate(everyone.ids) if response_id not in copies]
+    people = Respondents(
+        ids=[everyone.ids[i] for i in keep],
+        columns={name: [column[i] for i in keep] for name, column in everyone.columns.items()},
+    )
     position = {response_id: index for index, response_id in enumerate(people.ids)}
     result: RakingResult | None = None
     error = ""
@@ -341,6 +383,7 @@ def weighted_results(consultation: Consultation) -> dict[str, Any]:
         "error": error,
         "dropped": dropped,
         "respondents": len(people.ids),
+        "campaign_copies": len(everyone.ids) - len(people.ids),
         "questions": questions,
         "themes": themes,
     }
@@ -352,14 +395,7 @@ def _theme_rows(
     answer_response: Mapping[int, int],
     estimates: Any,
 ) -> list[dict[str, Any]]:
-    from consult.models import AnalysisRun
-
-    run = db.session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.consultation_id == consultation.id, AnalysisRun.status == "done")
-        .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    run = _latest_run(consultation)
     if run is None:
         return []
     themes = db.session.scalars(

@@ -184,3 +184,38 @@ def test_weighting_on_figures_that_were_replaced_says_what_is_missing(
     assert replaced.status_code == 302
     page = _page(officer_client, consultation_id)
     assert "Not weighted: the population figures no longer have Gender." in page
+
+
+def test_a_campaign_counts_once_in_the_results(
+    app, officer_client, council_margins, skewed_consultation
+):
+    """Issue 18, section 3: "campaign responses stay counted once". Ten of the 'yes'
+    answers repeat one organised campaign (found by the analysis run): raw and weighted
+    shares count that campaign as one response, and the page says so."""
+    from consult.models import AnalysisRun, Answer, Consultation, DuplicateGroupRecord, utcnow
+    from consult.representation.report import weighted_results
+
+    consultation_id = skewed_consultation["id"]
+    with app.app_context():
+        consultation = db.session.get(Consultation, consultation_id)
+        before = weighted_results(consultation)
+        # the fixture's first 30 respondents answered 'yes'
+        yes_answers = db.session.scalars(select(Answer.id).order_by(Answer.id).limit(10)).all()
+        run = AnalysisRun(consultation_id=consultation_id, status="done", finished_at=utcnow())
+        db.session.add(run)
+        db.session.flush()
+        db.session.add(
+            DuplicateGroupRecord(
+                run_id=run.id, kind="campaign", count=10, answer_ids=list(yes_answers)
+            )
+        )
+        db.session.commit()
+        after = weighted_results(db.session.get(Consultation, consultation_id))
+    assert before["respondents"] == 70 and after["respondents"] == 61
+    assert after["campaign_copies"] == 9
+    yes_before = before["questions"][0]["options"][0]
+    yes_after = after["questions"][0]["options"][0]
+    assert yes_before["count"] == 35 and yes_after["count"] == 26
+    assert yes_after["raw"]["share"] < yes_before["raw"]["share"]
+    page = _page(officer_client, consultation_id)
+    assert "9 responses repeating an organised campaign are left out below" in page
