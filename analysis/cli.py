@@ -77,7 +77,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--min-votes",
         type=_positive,
         help="votes that bring a participant into the groups "
-        "(default: 7, or the number of statements when fewer)",
+        "(default: 3, or the number of statements when fewer)",
     )
     opinion.add_argument(
         "--min-group-size",

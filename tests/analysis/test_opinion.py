@@ -67,11 +67,12 @@ def test_consensus_and_divisive_statements_are_where_planted():
 
 def test_participants_under_the_vote_threshold_are_left_out():
     votes, _ = planted_votes()
-    votes += [("late", "s0", 1), ("late", "s1", 1), ("late", "s6", -1)]
-    result = opinion_groups(votes)
+    votes += [("late", "s0", 1), ("late", "s6", -1)]
+    result = opinion_groups(votes)  # default: 3 votes bring a participant in
     assert "late" not in result.assignments
     assert "late" in result.coordinates  # still placed on the map
-    assert "late" in opinion_groups(votes, min_votes=3).assignments
+    assert "late" in opinion_groups(votes, min_votes=2).assignments
+    assert "late" not in opinion_groups(votes, min_votes=7).assignments
 
 
 def test_warm_start_keeps_ids_and_people_in():
