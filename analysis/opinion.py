@@ -138,20 +138,18 @@ def opinion_groups(
 ) -> OpinionGroups:
     """Group participants by how they voted, as Pol.is does.
 
-    ``votes`` are ``(participant, statement, vote)`` with vote 1 = agree, -1 = disagree,
-    0 = pass; a later vote on the same pair replaces an earlier one. ``min_votes`` is
-    the number of votes that brings a participant into the conversation (default
-    ``min(3, number of statements)``: see DEFAULT_MIN_VOTES); ``moderated_out`` statements stay in the matrix
-    as zeros and never appear in the statement lists. ``previous`` is the last result
-    for the same conversation: it keeps participants in, group ids and the chosen number
-    of groups stable. A group with fewer than ``min_group_size`` members (default 3) is
-    never reported: its statistics would expose individual votes, so its members join
-    the nearest larger group (no groups at all when none is large enough). ``n_groups``
-    (2-5) fixes the number of groups instead of the silhouette's choice, where the data
-    allow that many. The result
-    depends only on the votes, ``previous`` and ``random_state``, not on their order.
-    Raises ValueError on a vote outside
-    {1, -1, 0}.
+    ``votes`` are ``(participant, statement, vote)`` with vote 1 = agree, -1 = disagree, 0 =
+    pass; a later vote on the same pair replaces an earlier one. ``min_votes`` is the number
+    of votes that brings a participant into the conversation (default ``min(3, number of
+    statements)``: see DEFAULT_MIN_VOTES); ``moderated_out`` statements stay in the matrix
+    as zeros and never appear in the statement lists. ``previous`` is the last result for
+    the same conversation: it keeps participants in, group ids and the chosen number of
+    groups stable. A group with fewer than ``min_group_size`` members (default 3) is never
+    reported: its statistics would expose individual votes, so its members join the nearest
+    larger group (no groups at all when none is large enough). ``n_groups`` (2-5) fixes the
+    number of groups instead of the silhouette's choice, where the data allow that many. The
+    result depends only on the votes, ``previous`` and ``random_state``, not on their order.
+    Raises ValueError on a vote outside {1, -1, 0}.
     """
     from threadpoolctl import threadpool_limits
 
