@@ -276,8 +276,12 @@ def test_chat_times_idea_board_and_hide_read_plainly(room):
     )
 
     for text in ("More buses at night", "Night buses on Fridays", "Cheaper bus fares"):
-        ada.get_by_label("Add an idea").fill(text)
+        box = ada.get_by_label("Add an idea")
+        box.fill(text)
         ada.get_by_role("button", name="Add idea").click()
+        # the box empties when the server acknowledges this idea; the notice alone says
+        # "Idea added." from the one before, so typing the next idea sooner would race
+        expect(box).to_have_value("", timeout=30_000)
         expect(ada.locator("#live-notice")).to_have_text("Idea added.", timeout=30_000)
         # the board regroups after each idea (clustering): allow for a loaded machine
         expect(staff.locator("#idea-board")).to_contain_text(text, timeout=30_000)
