@@ -167,7 +167,8 @@ def test_asking_for_updates_reveals_the_email_field_and_needs_an_address(
     page.get_by_role("button", name=re.compile("Start")).click()
     page.get_by_role("textbox").fill("More benches")
     page.get_by_role("button", name=re.compile("continue", re.I)).first.click()
-    expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible()
+    # the answer is saved and the next page loaded: allow for a loaded machine
+    expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible(timeout=20_000)
 
     email = page.get_by_label("Email address", exact=True)
     expect(email).to_be_hidden()  # revealed only when asked for

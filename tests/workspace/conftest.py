@@ -176,3 +176,31 @@ def finished_jury(app: Flask, make_jury: Callable[..., int]) -> dict[str, Any]:
             recommendations.append(rec)
         db.session.commit()
         return {"id": jury_id, "recommendations": [r.id for r in recommendations]}
+
+
+@pytest.fixture
+def tree_consultation(app: Flask, make_consultation: Callable[..., int]) -> dict[str, Any]:
+    """A closed consultation whose answers fall into two themes with sub-themes inside
+    (the texts of `test_theme_tree.tree_texts`) and one 'n/a'."""
+    from consult.models import Answer, Consultation, Response, utcnow
+    from tests.workspace.test_theme_tree import tree_texts
+
+    consultation_id = make_consultation(
+        status="closed",
+        slug="town-plan",
+        title="Town plan",
+        questions=[{"kind": "free_text", "prompt": "What should change?", "key": "change"}],
+    )
+    with app.app_context():
+        question = db.session.get(Consultation, consultation_id).questions[0]
+        for number, text in enumerate([*tree_texts(), "n/a"]):
+            response = Response(
+                consultation_id=consultation_id,
+                reference=f"RSP-TREE-{number:04d}",
+                status="submitted",
+                submitted_at=utcnow(),
+            )
+            response.answers.append(Answer(question_id=question.id, text=text, redacted_text=text))
+            db.session.add(response)
+        db.session.commit()
+        return {"id": consultation_id, "question": question.id}

@@ -9,7 +9,6 @@ import re
 import pytest
 
 from tests.conftest import AXE_SOURCE, DEFAULT_PASSWORD
-from tests.workspace.test_theme_tree import tree_consultation  # noqa: F401  (a fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -41,7 +40,7 @@ def test_an_officer_reads_and_edits_the_tree(
     live_server,
     page,
     officer_client,
-    tree_consultation,  # noqa: F811
+    tree_consultation,
     width,
 ):
     # the run itself goes through the request client (inline), the pages through Chromium

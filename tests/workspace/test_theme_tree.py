@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import itertools
 import re
-from typing import Any
 
 import pytest
 from sqlalchemy import select
@@ -54,31 +53,6 @@ def tree_texts() -> list[str]:
         for template, fill in itertools.product(templates, range(7)):
             out.append(template.format(t=TIMES[fill], p=PRICES[fill], w=PLACES[fill]))
     return out
-
-
-@pytest.fixture
-def tree_consultation(app, make_consultation) -> dict[str, Any]:  # type: ignore[no-untyped-def]
-    from consult.models import Answer, Consultation, Response, utcnow
-
-    consultation_id = make_consultation(
-        status="closed",
-        slug="town-plan",
-        title="Town plan",
-        questions=[{"kind": "free_text", "prompt": "What should change?", "key": "change"}],
-    )
-    with app.app_context():
-        question = db.session.get(Consultation, consultation_id).questions[0]
-        for number, text in enumerate([*tree_texts(), "n/a"]):
-            response = Response(
-                consultation_id=consultation_id,
-                reference=f"RSP-TREE-{number:04d}",
-                status="submitted",
-                submitted_at=utcnow(),
-            )
-            response.answers.append(Answer(question_id=question.id, text=text, redacted_text=text))
-            db.session.add(response)
-        db.session.commit()
-        return {"id": consultation_id, "question": question.id}
 
 
 def _run(client, consultation_id, **form):  # type: ignore[no-untyped-def]
