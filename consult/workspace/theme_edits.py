@@ -341,6 +341,7 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
         ).all()
         for sibling in siblings:
             sibling.position += len(parts) - 1
+        named = _officer_named_children(theme, by_row)
         for old_child in db.session.scalars(
             select(Theme).where(Theme.parent_id == theme.id, Theme.merged_into_id.is_(None))
         ):
@@ -378,6 +379,7 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     db.session.flush()
     if top_level:
         subtheme_of = result.subtheme_of()
+        new_subthemes: list[Theme] = []
         for target, part in zip(created, parts, strict=True):
             children = {}
             for number, sub in enumerate(part.subthemes):
@@ -400,6 +402,9 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
             db.session.flush()
             for child in children.values():
                 recount(child)
+            new_subthemes.extend(children.values())
+        # the theme split keeps its own name; its parts and their sub-themes are new
+        _carry_officer_names(named, created[1:] + new_subthemes, by_row)
     for target in created:
         recount(target)
     AuditEntry.record(
@@ -411,6 +416,56 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     )
     db.session.flush()
     return created
+
+
+def _officer_named_children(
+    theme: Theme, by_row: dict[str, ThemeAssignment]
+) -> list[tuple[Theme, set[str]]]:
+    """The sub-themes of `theme` an officer named or described, each with its members
+    (item ids as strings), read before a split retires them."""
+    named = []
+    for child in db.session.scalars(
+        select(Theme).where(Theme.parent_id == theme.id, Theme.merged_into_id.is_(None))
+    ):
+        if _keeps_title(child) or child.description_ids is None:
+            members = {key for key, row in by_row.items() if row.subtheme_id == child.id}
+            named.append((child, members))
+    return named
+
+
+def _carry_officer_names(
+    named: list[tuple[Theme, set[str]]],
+    children: list[Theme],
+    by_row: dict[str, ThemeAssignment],
+) -> None:
+    """A new theme or sub-theme that is mostly an old officer-named sub-theme (at least
+    half of the two together are shared: Jaccard 0.5 or more) takes that officer's name
+    and description, so a split does not undo an officer's words. Each old name is given
+    once, to the closest new theme."""
+    members = {
+        child.id: {
+            key
+            for key, row in by_row.items()
+            if (row.theme_id if child.parent_id is None else row.subtheme_id) == child.id
+        }
+        for child in children
+    }
+    pairs = []
+    for old, old_members in named:
+        for child in children:
+            union = old_members | members[child.id]
+            if union:
+                pairs.append((len(old_members & members[child.id]) / len(union), old, child))
+    taken: set[int] = set()
+    for score, old, child in sorted(pairs, key=lambda p: -p[0]):
+        if score < 0.5 or old.id in taken or child.id in taken:
+            continue
+        taken.update((old.id, child.id))
+        if _keeps_title(old):
+            child.label = old.label
+            child.engine_key = f"renamed:{child.engine_key}"[:40]
+        if old.description_ids is None:
+            child.description, child.description_ids = old.description, None
 
 
 def _assignment(theme: Theme, item_id: int) -> ThemeAssignment:

@@ -276,6 +276,46 @@ def test_splitting_a_sub_theme_makes_siblings_under_the_same_theme(
     assert next(s for s in merged[top["id"]] if s["id"] == biggest["id"])["size"] == biggest["size"]
 
 
+def test_splitting_a_theme_keeps_the_officers_names_of_its_sub_themes(
+    app, officer_client, tree_consultation
+):
+    """Two themes merged, renamed and described at sub-theme level, then split apart
+    again: the split finds the sub-themes afresh, and the one that is mostly the officer's
+    named sub-theme keeps the officer's name and description."""
+    run_id = _run(officer_client, tree_consultation["id"])
+    tree = _tree(app, run_id, tree_consultation["question"])
+    (first, _), (second, _) = tree
+    evening = {text.format(t=t) for text in SUBTOPICS["evening"] for t in TIMES}
+    named = max(
+        (sub for _, subs in tree for sub in subs),
+        key=lambda sub: (
+            all(text in evening for text in _texts(app, _members(app, sub["id"]))),
+            sub["size"],
+        ),
+    )
+    before = set(_members(app, named["id"]))
+    officer_client.post(f"/workspace/themes/{named['id']}/rename", data={"label": "Our words"})
+    officer_client.post(
+        f"/workspace/themes/{named['id']}/describe", data={"description": "Written by us."}
+    )
+    officer_client.post(
+        f"/workspace/themes/{first['id']}/merge", data={"sources": [second["id"]], "confirm": "yes"}
+    )
+    response = officer_client.post(f"/workspace/themes/{first['id']}/split", data={"parts": "2"})
+    assert response.status_code == 302
+    after = _tree(app, run_id, tree_consultation["question"])
+    subs_after = [sub for _, subs in after for sub in subs]
+    assert named["id"] not in {sub["id"] for sub in subs_after}  # found afresh
+    kept = [sub for sub in subs_after if sub["label"] == "Our words"]
+    assert len(kept) == 1
+    members = set(_members(app, kept[0]["id"]))
+    assert len(members & before) / len(members | before) >= 0.5
+    with app.app_context():
+        assert db.session.get(Theme, kept[0]["id"]).description == "Written by us."
+    # every other new sub-theme keeps the engine's name
+    assert all(sub["label"] != "Our words" for sub in subs_after if sub is not kept[0])
+
+
 def test_approved_sub_themes_are_kept_and_coded_into_by_the_next_run(
     app, officer_client, tree_consultation
 ):
