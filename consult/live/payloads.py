@@ -169,6 +169,27 @@ def poll(
     }
 
 
+def _redact_texts(value: Any) -> Any:
+    """`value` with every string under a "text" key redacted, at any depth."""
+    if isinstance(value, dict):
+        return {
+            key: redact(item)[0] if key == "text" and isinstance(item, str) else _redact_texts(item)
+            for key, item in value.items()
+        }
+    if isinstance(value, list):
+        return [_redact_texts(item) for item in value]
+    return value
+
+
+def public_poll(p: Poll, *, results: dict[str, Any] | None = None) -> dict[str, Any]:
+    """A revealed poll as the gallery sees it: jurors write statements, so the question,
+    the statements and every statement text in the results are redacted of personal
+    details, as the gallery's contributions and recommendations are."""
+    body = _redact_texts(poll(p, results=results))
+    body["question"] = redact(p.question or "")[0]
+    return body
+
+
 def people_in(r: Recommendation) -> set[int]:
     """The jurors `recommendation` names (authors of amendments and minority reports)."""
     ids = {a.member_id for a in r.amendments} | {m.author_member_id for m in r.minority_reports}

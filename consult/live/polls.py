@@ -112,7 +112,7 @@ def set_poll_status(jury_session: JurySession, poll_id: Any, action: str, *, act
             jury_session,
             gallery_room(jury_session),
             "poll_changed",
-            payloads.poll(poll, results=results),
+            payloads.public_poll(poll, results=results),
         )
     return poll
 

@@ -23,6 +23,7 @@ from consult.live.payloads import (
     hand,
     poll,
     public_contribution,
+    public_poll,
     public_recommendation,
     session_header,
     turn,
@@ -348,6 +349,6 @@ def gallery_state(jury_session: JurySession) -> dict[str, Any]:
         "viewer": {"kind": "gallery"},
         "contributions": [public_contribution(c) for c in rows],
         "announcement": announcements[0].text if announcements else None,
-        "polls": [poll(p, results=poll_results(p)) for p in polls],
+        "polls": [public_poll(p, results=poll_results(p)) for p in polls],
         "recommendations": [public_recommendation(r) for r in recommendations],
     }

@@ -297,6 +297,40 @@ def test_the_gallery_sees_a_decided_recommendation_redacted_and_without_names(
         assert "07700 900123" not in shown["text"] and "jane.doe" not in shown["text"]
 
 
+def test_the_gallery_sees_a_revealed_poll_redacted(app, make_live_session, connect):
+    """Statements are written in the room (jurors suggest them): the gallery's copy of a
+    revealed poll, live and in its state, has personal details redacted everywhere they
+    appear (statements and results); the room still sees the words as written."""
+    setup = make_live_session(jurors=1, start=True, gallery=True)
+    sid = setup.session_id
+    staff = connect(sid, email=setup.facilitator_email)
+    ada = connect(sid, code=setup.members[0][1])
+    viewer = _gallery_viewer(app, sid)
+    created = emit(
+        staff,
+        "create_poll",
+        session_id=sid,
+        kind="agree_disagree",
+        question=f"Sam asks: {PERSONAL}",
+        statements=[f"Buses, says {PERSONAL}", "Fewer cars"],
+    )
+    assert created["ok"], created
+    for action in ("open", "close", "reveal"):
+        assert emit(staff, "poll_action", session_id=sid, poll_id=created["id"], action=action)[
+            "ok"
+        ]
+    [live] = received(viewer, "poll_changed")
+    state = emit(viewer, "join", session_id=sid)["state"]
+    page = app.test_client().get(f"/live/sessions/{sid}/gallery").get_data(as_text=True)
+    for shown in (str(live), str(state["polls"]), page):
+        for detail in ("07700 900123", "jane.doe@example.com", "SW1A 1AA"):
+            assert detail not in shown
+    assert "Buses, says Call me on" in str(live["statements"])
+    assert any("Buses, says" in row["text"] for row in live["results"]["statements"])
+    room = received(ada, "poll_changed")[-1]
+    assert PERSONAL in room["statements"][0]["text"]
+
+
 # --------------------------------------------------------------------- L1, L3
 
 
