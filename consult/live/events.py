@@ -6,7 +6,6 @@ in docs/live-protocol.md."""
 from __future__ import annotations
 
 import json
-import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -39,9 +38,6 @@ from consult.models import JurySession
 MAX_EVENT_BYTES = 16_384
 
 __all__ = ["RATE_LIMITS", "LiveNamespace"]
-
-#: One idea-board regroup at a time per session, in this process.
-_BOARD_LOCKS: dict[int, threading.Lock] = {}
 
 
 def _identity(actor: Any) -> str:
@@ -238,16 +234,12 @@ class LiveNamespace(Namespace):
 
     def _refresh_board(self, session_id: int) -> None:
         """Regroup the idea board after a new idea, in a unit of work of its own: the idea
-        is committed and acknowledged whatever happens here. One regroup at a time per
-        session: two ideas sent together would otherwise race, and the regroup that read
-        the board before the second idea could publish last, leaving that idea off it.
-        Whoever waits reads the ideas after the other has finished, so the last board
-        published holds every idea."""
-        with _BOARD_LOCKS.setdefault(session_id, threading.Lock()):  # setdefault: atomic
+        is committed and acknowledged whatever happens here (`ideas.refresh_idea_board`
+        takes one regroup at a time per session)."""
+        with ideas.regrouping(session_id), outbox.best_effort("idea board refresh"):
             jury_session = db.session.get(JurySession, session_id)
             if jury_session is not None:
-                with outbox.best_effort("idea board refresh"):
-                    ideas.refresh_idea_board(jury_session)
+                ideas.refresh_idea_board(jury_session)
 
     def on_send_message(self, data: Any) -> dict[str, Any]:
         return self._contribute(data, "message")

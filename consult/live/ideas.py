@@ -6,16 +6,45 @@ flush; callers commit (after a new idea, in a unit of work of its own)."""
 
 from __future__ import annotations
 
+import threading
 from collections import defaultdict
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import select, text
 
 from consult.errors import Invalid, NotFound
 from consult.extensions import db
 from consult.live.checks import clean_int, clean_text, require_staff
 from consult.live.outbox import publish, session_room
 from consult.models import AuditEntry, Contribution, JurySession, LiveEvent
+
+#: One idea-board regroup at a time per session, in this process (a gevent-aware lock
+#: once gevent has patched threading).
+_BOARD_LOCKS: dict[int, threading.Lock] = {}
+#: The first key of PostgreSQL's two-key advisory locks that regroups take ("IDEA").
+_ADVISORY_KEY = 0x49444541
+
+
+@contextmanager
+def regrouping(session_id: int) -> Iterator[None]:
+    """Hold around a unit of work that regroups a session's board after a new idea: one
+    at a time per session in this process, until that unit of work has committed."""
+    with _BOARD_LOCKS.setdefault(session_id, threading.Lock()):  # setdefault: atomic
+        yield
+
+
+def _lock_board_across_processes(jury_session: JurySession) -> None:
+    """With several server processes on PostgreSQL, a transaction-scoped advisory lock on
+    (idea board, session): another process's regroup of the same session waits until this
+    unit of work commits; nothing else in the session waits. SQLite serves from one
+    process, where the in-process lock is the whole story."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(
+            text("SELECT pg_advisory_xact_lock(:board, :session)"),
+            {"board": _ADVISORY_KEY, "session": jury_session.id},
+        )
 
 
 def _last_board(jury_session: JurySession) -> dict[str, Any] | None:
@@ -47,7 +76,25 @@ def refresh_idea_board(
     """Group the session's visible ideas into themes (the analysis engine's
     `cluster_ideas`, warm-started from the last board so theme ids stay put), apply the
     facilitator's renames and merges, store each idea's group label and publish the board.
-    If the engine is missing or fails, ideas stay unthemed."""
+    If the engine is missing or fails, ideas stay unthemed.
+
+    One regroup at a time per session, in this process and across processes: two ideas
+    sent together would otherwise race, and the regroup that read the board before the
+    second idea could publish last, leaving that idea off it. Whoever waits reads the
+    ideas after the other has finished, so the last board published holds every idea.
+    Across processes (PostgreSQL) this takes a lock that the caller's commit ends; in
+    this process the caller holds `regrouping(session id)` around its unit of work."""
+    _lock_board_across_processes(jury_session)
+    return _regroup(jury_session, recluster, fresh, renames, merges)
+
+
+def _regroup(
+    jury_session: JurySession,
+    recluster: bool,
+    fresh: bool,
+    renames: dict[str, str] | None,
+    merges: dict[str, str] | None,
+) -> dict[str, Any]:
     ideas = list(
         db.session.scalars(
             select(Contribution)

@@ -307,7 +307,7 @@ def post_idea(session_id: int) -> Any:
     except ConsultError as error:
         return _refused(jury_session, error, "idea-form", {"text": "idea-text"})
     if not replayed:  # the idea is saved; regrouping the board may fail without losing it
-        with outbox.best_effort("idea board refresh"):
+        with ideas.regrouping(session_id), outbox.best_effort("idea board refresh"):
             ideas.refresh_idea_board(jury_session)
     return _back(jury_session, "ideas-heading", "Idea added.")
 

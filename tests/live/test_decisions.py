@@ -322,6 +322,33 @@ def test_juror_drafts_only_in_a_drafting_round(make_live_session, connect):
     )["ok"]
 
 
+def test_a_regroup_holds_the_sessions_board_against_other_processes(app, make_live_session):
+    """Several server processes share PostgreSQL: a regroup takes an advisory lock on its
+    session's board that another connection (another process) cannot take until the
+    regroup's unit of work ends, and that leaves other sessions' boards free."""
+    import pytest
+    from sqlalchemy import text
+
+    from consult.live import ideas
+    from consult.models import JurySession
+
+    one = make_live_session(jurors=1, start=True).session_id
+    other = make_live_session(jurors=1, start=True).session_id
+    with app.app_context():
+        if db.engine.dialect.name != "postgresql":
+            pytest.skip("one process serves SQLite; the in-process lock is the whole story")
+        ideas.refresh_idea_board(db.session.get(JurySession, one))
+        try_lock = text("SELECT pg_try_advisory_xact_lock(:board, :session)")
+        with db.engine.connect() as elsewhere:
+            for session_id, free in ((one, False), (other, True)):
+                taken = elsewhere.scalar(
+                    try_lock, {"board": ideas._ADVISORY_KEY, "session": session_id}
+                )
+                assert taken is free
+            elsewhere.rollback()
+        db.session.rollback()
+
+
 def test_idea_board_groups_ideas_and_facilitator_renames_and_merges(make_live_session, connect):
     setup, staff, people = _room(make_live_session, connect, jurors=2)
     sid = setup.session_id
