@@ -260,9 +260,13 @@ class LiveNamespace(Namespace):
 
     def on_control(self, data: Any) -> dict[str, Any]:
         def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
+            action = str(data.get("action", ""))
+            if action == "end" and data.get("confirm") is not True:
+                # as the console's confirmation page: ending cannot be undone
+                raise Invalid("Ending the session cannot be undone: send confirm: true.")
             seq = rounds.control(
                 jury_session,
-                str(data.get("action", "")),
+                action,
                 actor=actor,
                 minutes=data.get("minutes", 5),
                 round_id=data.get("round_id"),

@@ -188,6 +188,22 @@ def test_a_juror_who_declines_themselves_is_disconnected(app, make_live_session,
     assert staying.is_connected("/live")
 
 
+def test_ending_by_socket_needs_an_explicit_confirmation(app, room):
+    """Ending cannot be undone: over the socket, as on the console's confirmation page,
+    the session ends only when the request says so in as many words."""
+    setup, staff, _ = room
+    for confirm in (None, "yes", 1, "true"):
+        extra = {} if confirm is None else {"confirm": confirm}
+        ack = emit(staff, "control", session_id=setup.session_id, action="end", **extra)
+        assert ack["error"]["code"] == "invalid" and "confirm: true" in ack["error"]["message"]
+    with app.app_context():
+        assert db.session.get(JurySession, setup.session_id).status == "live"
+    ended = emit(staff, "control", session_id=setup.session_id, action="end", confirm=True)
+    assert ended["ok"], ended
+    with app.app_context():
+        assert db.session.get(JurySession, setup.session_id).status == "ended"
+
+
 # --------------------------------------------------------------------- L4 and the gallery
 
 
