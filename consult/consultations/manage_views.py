@@ -28,6 +28,7 @@ from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 from consult.wording import plural
+from consult.workspace import charts, queries
 
 
 def _consultation(slug: str) -> Consultation:
@@ -434,9 +435,12 @@ def manage_import(slug: str, import_id: int) -> Any:
 @bp.route("/<slug>/dashboard")
 @staff_required("officer")
 def dashboard(slug: str) -> Any:
+    """The consultation's one dashboard (the workspace's charts page redirects here)."""
     consultation = _consultation(slug)
     return render_template(
         "consultations/manage/dashboard.html",
         consultation=consultation,
         figures=dashboards.figures(consultation),
+        references=queries.reference_shares(consultation),
+        reference_fields=charts.PROFILE_FIELDS,
     )
