@@ -11,6 +11,7 @@ import shutil
 import socket
 import threading
 from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -20,7 +21,7 @@ from flask.testing import FlaskClient
 from sqlalchemy.engine import make_url
 
 from consult import create_app
-from consult.extensions import db
+from consult.extensions import db, socketio
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -337,6 +338,67 @@ def live_server(app: Flask) -> Iterator[str]:
         thread.join(timeout=5)
 
 
+# --- a live session: a jury, its facilitator and jurors, served for real browsers -------
+
+
+@dataclass
+class LiveSetup:
+    session_id: int
+    jury_id: int
+    facilitator_email: str
+    members: list[tuple[int, str]] = field(default_factory=list)  # (id, join code)
+    round_ids: list[int] = field(default_factory=list)
+
+
+@pytest.fixture
+def make_live_session(
+    app: Flask, make_user: Callable[..., int], make_jury: Callable[..., int], make_panel_member
+) -> Callable[..., LiveSetup]:
+    """A jury with `jurors` members and a planned session on the standard jury-day agenda
+    (created through the service, as a facilitator)."""
+    from consult.live import outbox, rounds
+    from consult.models import Jury, User
+
+    counter = iter(range(1, 10_000))
+
+    def make(*, jurors: int = 3, start: bool = False, gallery: bool = False) -> LiveSetup:
+        email = f"fran{next(counter)}@council.example"
+        user_id = make_user("facilitator", email=email, name="Fran")
+        jury_id = make_jury()
+        members = [
+            make_panel_member(jury_id=jury_id, name=name)
+            for name in ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hal"][:jurors]
+        ]
+        with app.app_context():
+            actor = db.session.get(User, user_id)
+            jury_session = rounds.create_session(
+                db.session.get(Jury, jury_id), actor=actor, title="Day one"
+            )
+            jury_session.gallery_open = gallery
+            if start:
+                rounds.control(jury_session, "start", actor=actor)
+            db.session.commit()
+            outbox.discard_outbox()
+            setup = LiveSetup(
+                session_id=jury_session.id,
+                jury_id=jury_id,
+                facilitator_email=email,
+                members=members,
+                round_ids=[r.id for r in jury_session.rounds],
+            )
+        return setup
+
+    return make
+
+
+@pytest.fixture
+def live_origin(app: Flask, live_server: str) -> str:
+    """The shared live_server fixture sets PUBLIC_ORIGINS after Socket.IO was bound with
+    the old list; tell the Engine.IO server about the server's real origin too."""
+    socketio.server.eio.cors_allowed_origins = list(app.config["PUBLIC_ORIGINS"])
+    return live_server
+
+
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 
 
@@ -358,6 +420,33 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
             "--disable-quic",
         ],
     }
+
+
+def browser_page(browser: Any, base: str, width: int) -> Any:
+    """A page in a new browser context (one person) `width` px wide, at `base`."""
+    context = browser.new_context(base_url=base, viewport={"width": width, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(20_000)
+    return page
+
+
+def signed_in_page(browser: Any, base: str, email: str, width: int) -> Any:
+    """`browser_page`, signed in as the staff member `email`."""
+    page = browser_page(browser, base, width)
+    page.goto(base + "/sign-in")
+    page.get_by_label("Email address").fill(email)
+    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_url("**/dashboard")
+    return page
+
+
+def assert_fits(page: Any) -> None:
+    """Nothing on the page is wider than the window: no sideways scrolling."""
+    wide, screen = page.evaluate(
+        "[document.documentElement.scrollWidth, document.documentElement.clientWidth]"
+    )
+    assert wide <= screen, f"{page.url}: {wide} px wide on a {screen} px screen"
 
 
 AXE_SOURCE = (ROOT / "tests" / "vendor" / "axe.min.js").read_text()

@@ -101,6 +101,8 @@ class QuestionKind:
     has_options: ClassVar[bool] = False  # the officer lists the options (2 or more)
     is_text: ClassVar[bool] = False  # free text: redacted, moderated, analysed into themes
     tally_label: ClassVar[str] = "Count"  # the column heading of the tally's table
+    # the dashboard chart's bars: "largest" first, "smallest" first, or "as_asked" (a scale)
+    chart_order: ClassVar[str] = "largest"
     own_fields: ClassVar[tuple[str, ...]] = ()  # design-form fields only this kind uses
 
     # --- designing the question -------------------------------------------------------
@@ -159,14 +161,18 @@ class QuestionKind:
             counts.update(str(v) for v in (value if isinstance(value, list) else [value]))
         return self._bar(question, "Responses", lambda option: counts.get(option, 0))
 
-    @staticmethod
-    def _bar(question: QuestionLike, label: str, figure: Any) -> dict[str, Any]:
-        labels = option_labels(question)
+    def _bar(self, question: QuestionLike, label: str, figure: Any) -> dict[str, Any]:
+        """A bar per option, in the kind's `chart_order` (options with no figure last)."""
+        bars = [(text, figure(option)) for option, text in option_labels(question).items()]
+        if self.chart_order == "largest":
+            bars.sort(key=lambda bar: -bar[1])
+        elif self.chart_order == "smallest":
+            bars.sort(key=lambda bar: (not bar[1], bar[1]))
         return {
             "type": "bar",
             "label": label,
-            "labels": list(labels.values()),
-            "values": [figure(option) for option in labels],
+            "labels": [text for text, _ in bars],
+            "values": [value for _, value in bars],
         }
 
 
@@ -296,6 +302,7 @@ class Likert(QuestionKind):
     value_type = "integer from 1 (strongly disagree) to 5 (strongly agree)"
     schema: ClassVar[dict[str, Any]] = {"type": "integer"}
     field_template = "consultations/kinds/radios.html"
+    chart_order = "as_asked"  # a scale reads from disagree to agree
 
     def from_cell(self, question: QuestionLike, cell: str) -> Any:
         return (
@@ -321,6 +328,7 @@ class Ranking(OptionList):
     label = "Ranking"
     value_type = "array of every option value once, most important first"
     field_template = "consultations/kinds/ranking.html"
+    chart_order = "smallest"  # average place: 1 is the most important
 
     def from_form(self, question: QuestionLike, form: Any) -> Any:
         """Raises AnswerError for a place left out or used twice."""

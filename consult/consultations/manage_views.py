@@ -28,6 +28,7 @@ from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 from consult.wording import plural
+from consult.workspace import charts, queries
 
 
 def _consultation(slug: str) -> Consultation:
@@ -79,26 +80,31 @@ def _consultation_data(form: ConsultationForm) -> dict[str, Any]:
     }
 
 
-@bp.route("/manage/new", methods=["GET", "POST"])
-@staff_required("officer")
-def manage_new() -> Any:
-    form = ConsultationForm()
+def _save_details(form: ConsultationForm, consultation: Consultation | None, saved: str) -> Any:
+    """Save the details form (a new consultation when `consultation` is None) and go to the
+    consultation's page, or show the form again with its problems (400)."""
     if form.validate_on_submit():
         try:
             consultation = services.save_consultation(
-                None, _consultation_data(form), actor=current_user
+                consultation, _consultation_data(form), actor=current_user
             )
         except Invalid as problem:
             db.session.rollback()
             _apply_errors(form, problem.fields)
         else:
             db.session.commit()
-            flash("Consultation created. Now add its questions.", "success")
+            flash(saved, "success")
             return redirect(url_for("consultations.manage_show", slug=consultation.slug))
     return (
-        render_template("consultations/manage/edit.html", form=form, consultation=None),
+        render_template("consultations/manage/edit.html", form=form, consultation=consultation),
         400 if form.errors else 200,
     )
+
+
+@bp.route("/manage/new", methods=["GET", "POST"])
+@staff_required("officer")
+def manage_new() -> Any:
+    return _save_details(ConsultationForm(), None, "Consultation created. Now add its questions.")
 
 
 @bp.route("/manage/<slug>/edit", methods=["GET", "POST"])
@@ -110,20 +116,7 @@ def manage_edit(slug: str) -> Any:
         form.opens_at.data = to_local(consultation.opens_at)
         form.closes_at.data = to_local(consultation.closes_at)
         form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
-    if form.validate_on_submit():
-        try:
-            services.save_consultation(consultation, _consultation_data(form), actor=current_user)
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
-        else:
-            db.session.commit()
-            flash("Details saved.", "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
-    return (
-        render_template("consultations/manage/edit.html", form=form, consultation=consultation),
-        400 if form.errors else 200,
-    )
+    return _save_details(form, consultation, "Details saved.")
 
 
 @bp.route("/manage/<slug>")
@@ -434,9 +427,12 @@ def manage_import(slug: str, import_id: int) -> Any:
 @bp.route("/<slug>/dashboard")
 @staff_required("officer")
 def dashboard(slug: str) -> Any:
+    """The consultation's one dashboard (the workspace's charts page redirects here)."""
     consultation = _consultation(slug)
     return render_template(
         "consultations/manage/dashboard.html",
         consultation=consultation,
         figures=dashboards.figures(consultation),
+        references=queries.reference_shares(consultation),
+        reference_fields=charts.PROFILE_FIELDS,
     )

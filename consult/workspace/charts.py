@@ -5,10 +5,13 @@ population, closed-question counts, and the opinion map of a jury's agree/disagr
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
 from typing import Any
 
 from sqlalchemy import select
 
+from consult.consultations.about_you import ABOUT_YOU_CHOICES
+from consult.consultations.forms import LONDON
 from consult.consultations.kinds import question_kind
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
@@ -35,18 +38,35 @@ PROFILE_FIELDS = {
     "postcode_district": "Postcode district",
 }
 NOT_SAID = "Not said"
+ORDERED_FIELDS = {"age_band"}  # shown in their own order; the others largest first
+
+
+def local_date(moment: datetime) -> date:
+    """The council's calendar day of an aware UTC moment."""
+    return moment.astimezone(LONDON).date()
+
+
+def by_size(items: list[Any], size: Any) -> list[Any]:
+    """`items` largest first (`size(item)`); equal sizes keep their order."""
+    return sorted(items, key=lambda item: -size(item))
 
 
 def responses_over_time(consultation: Consultation) -> list[dict[str, Any]]:
-    days: Counter[str] = Counter()
+    """Submitted responses per day (the council's local date), every day from the first to
+    the last, those with none as 0: a chart of it has a real time axis, with the gaps."""
+    days: Counter[date] = Counter()
     for moment in db.session.scalars(
         select(Response.submitted_at).where(
             Response.consultation_id == consultation.id, Response.status == "submitted"
         )
     ):
         if moment is not None:
-            days[moment.date().isoformat()] += 1
-    return [{"date": day, "count": days[day]} for day in sorted(days)]
+            days[local_date(moment)] += 1
+    if not days:
+        return []
+    first, last = min(days), max(days)
+    every = (first + timedelta(days=n) for n in range((last - first).days + 1))
+    return [{"date": day.isoformat(), "count": days[day]} for day in every]
 
 
 def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
@@ -59,7 +79,7 @@ def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
     for question in consultation.questions:
         if not question_kind(question.kind).is_text:
             continue
-        themes = queries.live_themes(run, question.id)
+        themes = by_size(queries.live_themes(run, question.id), lambda t: t.size)
         groups: dict[int, Counter[str]] = defaultdict(Counter)
         rows = db.session.execute(
             select(ThemeAssignment.theme_id, Response.respondent_type)
@@ -115,7 +135,7 @@ def theme_figures(consultation: Consultation) -> list[dict[str, Any]]:
 
 def closed_questions(consultation: Consultation) -> list[dict[str, Any]]:
     """Counts for every question with options (choice, scale, ranking first choice, budget
-    totals)."""
+    totals), largest first except on a scale."""
     out = []
     for question in consultation.questions:
         kind = question_kind(question.kind)
@@ -143,17 +163,21 @@ def closed_questions(consultation: Consultation) -> list[dict[str, Any]]:
                 "question": question.prompt,
                 "kind": question.kind,
                 "answers": len([v for v in values if v is not None]),
-                "options": [
-                    {"value": value, "label": label, "count": round(counts.get(value, 0), 2)}
-                    for value, label in options
-                ],
+                "options": by_size(
+                    [
+                        {"value": value, "label": label, "count": round(counts.get(value, 0), 2)}
+                        for value, label in options
+                    ],
+                    lambda o, scale=kind.chart_order == "as_asked": 0 if scale else o["count"],
+                ),
             }
         )
     return out
 
 
 def profile(consultation: Consultation) -> list[dict[str, Any]]:
-    """Respondent profile per field, with the reference share where the officer gave one."""
+    """Respondent profile per field, with the reference share where the officer gave one:
+    age bands in their order, the other fields' values largest first."""
     profiles = db.session.scalars(
         select(RespondentProfile)
         .join(Response, RespondentProfile.response_id == Response.id)
@@ -175,10 +199,16 @@ def profile(consultation: Consultation) -> list[dict[str, Any]]:
         said = sum(n for value, n in counts.items() if value != NOT_SAID)
         if not said and not references.get(field):
             continue
-        values = sorted(set(counts) | set(references.get(field, {})) - {NOT_SAID})
+        known = [value for value, _ in ABOUT_YOU_CHOICES.get(field, [])]
+        values = sorted(
+            (set(counts) | set(references.get(field, {}))) - {NOT_SAID},
+            key=lambda v: (known.index(v) if v in known else len(known), v),
+        )
+        labels = dict(ABOUT_YOU_CHOICES.get(field, []))
         rows = [
             {
                 "value": value,
+                "label": labels.get(value, value),
                 "count": counts.get(value, 0),
                 "share": round(counts.get(value, 0) / said, 4) if said else 0.0,
                 "reference": references.get(field, {}).get(value),
@@ -188,6 +218,8 @@ def profile(consultation: Consultation) -> list[dict[str, Any]]:
         for row in rows:
             ref = row["reference"]
             row["gap"] = round(row["share"] - ref, 4) if ref is not None else None
+        if field not in ORDERED_FIELDS:
+            rows = by_size(rows, lambda row: row["count"])
         out.append(
             {
                 "field": field,

@@ -558,14 +558,12 @@ def jury_register(jury_id: int) -> ResponseReturnValue:
 @bp.route("/consultations/<int:consultation_id>/charts")
 @staff_required("officer")
 def consultation_charts(consultation_id: int) -> ResponseReturnValue:
-    item = db.get_or_404(Consultation, consultation_id)
-    return render_template(
-        "workspace/charts.html",
-        consultation=item,
-        data=charts.consultation_charts(item),
-        references=queries.reference_shares(item),
-        fields=charts.PROFILE_FIELDS,
-    )
+    """The charts are on the consultation's one dashboard now: old links go there."""
+    return redirect(_dashboard_url(db.get_or_404(Consultation, consultation_id)), 301)
+
+
+def _dashboard_url(consultation: Consultation, part: str = "") -> str:
+    return url_for("consultations.dashboard", slug=consultation.slug) + part
 
 
 @bp.route("/consultations/<int:consultation_id>/charts.json")
@@ -586,10 +584,10 @@ def save_reference(consultation_id: int) -> ResponseReturnValue:
     except Invalid as error:
         db.session.rollback()
         flash(error.message, "error")
-        return redirect(url_for("workspace.consultation_charts", consultation_id=item.id))
+        return redirect(_dashboard_url(item, "#profile"))
     db.session.commit()
     flash(f"Saved {plural(count, 'reference share')}.", "success")
-    return redirect(url_for("workspace.consultation_charts", consultation_id=item.id) + "#profile")
+    return redirect(_dashboard_url(item, "#profile"))
 
 
 # --------------------------------------------------------------------------- exports
@@ -611,30 +609,28 @@ JURY_EXPORTS: dict[str, tuple[Callable[[Jury], Any], str]] = {
 }
 
 
+def _download(subject: Any, fmt: str, makers: dict[str, Any], filename: str) -> Response:
+    """`subject` exported by `makers[fmt]` as an attachment; 404 for a format not offered."""
+    if fmt not in makers:
+        abort(404)
+    maker, mimetype = makers[fmt]
+    return Response(
+        maker(subject),
+        mimetype=mimetype,
+        headers={"Content-Disposition": f'attachment; filename="{filename}.{fmt}"'},
+    )
+
+
 @bp.route("/juries/<int:jury_id>/export.<fmt>")
 @staff_required("officer")
 def jury_export(jury_id: int, fmt: str) -> ResponseReturnValue:
     """The jury's report: recommendations and responses, who took part, what changed."""
     item = db.get_or_404(Jury, jury_id)
-    if fmt not in JURY_EXPORTS:
-        abort(404)
-    maker, mimetype = JURY_EXPORTS[fmt]
-    return Response(
-        maker(item),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{item.slug}-jury-report.{fmt}"'},
-    )
+    return _download(item, fmt, JURY_EXPORTS, f"{item.slug}-jury-report")
 
 
 @bp.route("/consultations/<int:consultation_id>/export.<fmt>")
 @staff_required("officer")
 def export(consultation_id: int, fmt: str) -> ResponseReturnValue:
     item = db.get_or_404(Consultation, consultation_id)
-    if fmt not in EXPORTS:
-        abort(404)
-    maker, mimetype = EXPORTS[fmt]
-    return Response(
-        maker(item),
-        mimetype=mimetype,
-        headers={"Content-Disposition": f'attachment; filename="{item.slug}.{fmt}"'},
-    )
+    return _download(item, fmt, EXPORTS, item.slug)

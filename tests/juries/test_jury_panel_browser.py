@@ -7,26 +7,14 @@ of any impact."""
 from __future__ import annotations
 
 import re
-from typing import Any
 
 import pytest
 
-from tests.conftest import DEFAULT_PASSWORD, assert_accessible
+from tests.conftest import assert_accessible, signed_in_page
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1366)
-
-
-def _signed_in(browser: Any, live_server: str, email: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/dashboard")
-    return page
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -56,7 +44,7 @@ def test_panel_states_are_true_and_its_buttons_do_not_overlap(
         )
         db.session.commit()
         slug = jury.slug
-    page = _signed_in(browser, live_server, "panel.officer@council.example", width)
+    page = signed_in_page(browser, live_server, "panel.officer@council.example", width)
     page.goto(live_server + f"/juries/{slug}/panel")
     assert_accessible(page)
     rows = page.locator("#members tbody tr")

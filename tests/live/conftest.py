@@ -4,64 +4,13 @@ Socket.IO test clients that share a signed-in Flask test client's cookie."""
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
 
 import pytest
 from flask import Flask
 
-from consult.extensions import db, socketio
+from consult.extensions import socketio
 from tests.conftest import DEFAULT_PASSWORD
-
-
-@dataclass
-class LiveSetup:
-    session_id: int
-    jury_id: int
-    facilitator_email: str
-    members: list[tuple[int, str]] = field(default_factory=list)  # (id, join code)
-    round_ids: list[int] = field(default_factory=list)
-
-
-@pytest.fixture
-def make_live_session(
-    app: Flask, make_user: Callable[..., int], make_jury: Callable[..., int], make_panel_member
-) -> Callable[..., LiveSetup]:
-    """A jury with `jurors` members and a planned session on the standard jury-day agenda
-    (created through the service, as a facilitator)."""
-    from consult.live import outbox, rounds
-    from consult.models import Jury, User
-
-    counter = iter(range(1, 10_000))
-
-    def make(*, jurors: int = 3, start: bool = False, gallery: bool = False) -> LiveSetup:
-        email = f"fran{next(counter)}@council.example"
-        user_id = make_user("facilitator", email=email, name="Fran")
-        jury_id = make_jury()
-        members = [
-            make_panel_member(jury_id=jury_id, name=name)
-            for name in ["Ada", "Ben", "Cleo", "Dev", "Eli", "Fay", "Gus", "Hal"][:jurors]
-        ]
-        with app.app_context():
-            actor = db.session.get(User, user_id)
-            jury_session = rounds.create_session(
-                db.session.get(Jury, jury_id), actor=actor, title="Day one"
-            )
-            jury_session.gallery_open = gallery
-            if start:
-                rounds.control(jury_session, "start", actor=actor)
-            db.session.commit()
-            outbox.discard_outbox()
-            setup = LiveSetup(
-                session_id=jury_session.id,
-                jury_id=jury_id,
-                facilitator_email=email,
-                members=members,
-                round_ids=[r.id for r in jury_session.rounds],
-            )
-        return setup
-
-    return make
 
 
 @pytest.fixture
@@ -87,14 +36,6 @@ def connect(app: Flask, sign_in: Callable[..., None]) -> Callable[..., Any]:
         return socket
 
     return make
-
-
-@pytest.fixture
-def live_origin(app: Flask, live_server: str) -> str:
-    """The shared live_server fixture sets PUBLIC_ORIGINS after Socket.IO was bound with
-    the old list; tell the Engine.IO server about the server's real origin too."""
-    socketio.server.eio.cors_allowed_origins = list(app.config["PUBLIC_ORIGINS"])
-    return live_server
 
 
 def emit(socket: Any, event: str, **data: Any) -> dict[str, Any]:

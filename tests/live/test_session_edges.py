@@ -21,8 +21,7 @@ from sqlalchemy import select
 from consult.extensions import db
 from consult.live import decisions, floor, opinion_map, outbox
 from consult.models import JurySession, Poll, PollStatement, Round, User
-from tests.conftest import DEFAULT_PASSWORD
-from tests.live.conftest import LiveSetup
+from tests.conftest import DEFAULT_PASSWORD, LiveSetup
 
 
 class Room:

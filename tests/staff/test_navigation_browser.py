@@ -5,26 +5,13 @@ of any impact."""
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
-from tests.conftest import DEFAULT_PASSWORD, assert_accessible
+from tests.conftest import assert_accessible, signed_in_page
 
 pytestmark = pytest.mark.browser
 
 WIDTHS = (390, 1366)
-
-
-def _signed_in(browser: Any, live_server: str, email: str, width: int) -> Any:
-    context = browser.new_context(viewport={"width": width, "height": 900})
-    page = context.new_page()
-    page.goto(live_server + "/sign-in")
-    page.get_by_label("Email address").fill(email)
-    page.get_by_label("Password").fill(DEFAULT_PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.wait_for_url("**/dashboard")
-    return page
 
 
 def _overlap(a: dict[str, float], b: dict[str, float]) -> bool:
@@ -41,7 +28,7 @@ def test_staff_navigation_is_one_line_on_a_desktop_and_a_menu_on_a_phone(
     live_server, browser, make_user, width
 ):
     make_user("admin", email="admin@council.example")
-    page = _signed_in(browser, live_server, "admin@council.example", width)
+    page = signed_in_page(browser, live_server, "admin@council.example", width)
     for path in ("/dashboard", "/juries/", "/admin/users"):
         page.goto(live_server + path)
         assert page.evaluate("document.documentElement.scrollWidth") <= width

@@ -107,5 +107,6 @@ def test_officer_takes_a_closed_consultation_to_a_published_response(
     assert feed[0]["response"]["reasons"].startswith("The site floods")
 
     page.goto(live_server + f"/workspace/consultations/{closed_consultation['id']}/charts")
-    expect(page.locator("#chart-over-time")).to_have_attribute("style", re.compile("height"))
+    page.wait_for_url("**/consultations/park-plan/dashboard")
+    expect(page.locator("#over-time")).to_have_attribute("style", re.compile("height"))
     assert_accessible(page)

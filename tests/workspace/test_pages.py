@@ -269,7 +269,9 @@ def test_charts_page_shows_reference_population_gaps(app, officer_client, closed
     assert young["reference"] == 0.4 and young["gap"] < 0
     assert data["over_time"] and data["questions"][0]["themes"]
     assert data["closed"][0]["options"][0]["count"] > 0
-    page = officer_client.get(f"/workspace/consultations/{cid}/charts").get_data(as_text=True)
+    page = officer_client.get(
+        f"/workspace/consultations/{cid}/charts", follow_redirects=True
+    ).get_data(as_text=True)
     assert "Under-represented" in page
     bad = officer_client.post(
         f"/workspace/consultations/{cid}/reference",
