@@ -14,8 +14,9 @@ from sqlalchemy import select
 from consult.auth.access import public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
-from consult.juries import forms, plans, queries, services
+from consult.juries import draw_jobs, forms, plans, queries, services
 from consult.juries.blueprint import bp, field_errors
+from consult.juries.views import show_running
 from consult.models import Jury, User
 
 OFFICER = ("officer",)
@@ -35,7 +36,9 @@ def _plan_page(
     problem: str | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
+    draw_jobs.active_run(jury)  # a lottery whose process died is marked failed on the way
     plan = services.current_plan(jury)
+    runs = plans.lottery_runs(jury)
     people = {
         user.id: user.name
         for user in db.session.scalars(
@@ -56,7 +59,8 @@ def _plan_page(
         jury=jury,
         plan=plan,
         plans=plans.plans(jury),
-        stages=plans.STAGES,
+        stages=plans.stage_names(plans.plans(jury), runs),
+        lottery_run=runs.get(plan.id) if plan else None,
         people=people,
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
@@ -99,15 +103,19 @@ def publish_plan(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/plan/<int:number>/lottery", methods=["POST"])
 @staff_required(*OFFICER)
 def publish_lottery(slug: str, number: int) -> ResponseReturnValue:
+    """Queue the lottery's computation in the background and go to its progress page (or to
+    the computation already under way: one at a time per jury)."""
     jury = queries.jury(slug)
     try:
-        plans.publish_lottery(plans.plan_by_number(jury, number), actor=current_user)
+        run = draw_jobs.start_lottery(plans.plan_by_number(jury, number), actor=current_user)
+    except draw_jobs.DrawAlreadyRunning as busy:
+        return show_running(busy, slug, "The lottery", back="juries.plan")
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
     db.session.commit()
-    flash("The lottery is published. Next, hold the public draw of the random value.", "success")
-    return redirect(url_for("juries.plan", slug=jury.slug))
+    draw_jobs.dispatch(run.id)
+    return redirect(url_for("juries.draw_run", slug=slug, run_id=run.id))
 
 
 @bp.route("/<slug>/plan/<int:number>/value", methods=["POST"])

@@ -27,7 +27,7 @@ from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, se
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.live import outbox
 from consult.live import seating as live_seating
-from consult.models import Jury, JuryCategory, PanelMember, User
+from consult.models import DrawPlan, Jury, JuryCategory, PanelMember, User
 
 OFFICER = ("officer",)
 
@@ -471,6 +471,19 @@ def _draw_page(
     ), status
 
 
+def show_running(
+    busy: draw_jobs.DrawAlreadyRunning, slug: str, what: str, *, back: str
+) -> ResponseReturnValue:
+    """After a refused start (one computation at a time per jury): roll back and show the
+    computation under way, or the `back` page if it finished in the meantime."""
+    db.session.rollback()
+    running = busy.run or services.active_draw_run(queries.jury(slug))
+    flash(f"{what} is already being computed for this jury: here is its progress.", "info")
+    if running is None:
+        return redirect(url_for(back, slug=slug))
+    return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
+
+
 @bp.route("/<slug>/draw", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def draw(slug: str) -> ResponseReturnValue:
@@ -486,12 +499,7 @@ def draw(slug: str) -> ResponseReturnValue:
                 jury, algorithm=form.algorithm.data or "", actor=current_user
             )
         except draw_jobs.DrawAlreadyRunning as busy:
-            db.session.rollback()
-            running = busy.run or services.active_draw_run(queries.jury(slug))
-            flash("A draw is already being computed for this jury: here is its progress.", "info")
-            if running is None:  # it finished in the meantime
-                return redirect(url_for("juries.draw", slug=slug))
-            return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
+            return show_running(busy, slug, "A draw", back="juries.draw")
         except ConsultError as error:
             db.session.rollback()
             return _draw_page(
@@ -510,14 +518,16 @@ def draw_run(slug: str, run_id: int) -> ResponseReturnValue:
     polls `draw_run_progress`; without it, a refresh link). Once done, the proposal."""
     jury = queries.jury(slug)
     run = queries.draw_run(jury, run_id)
-    if run.status == "done" and run.draw_id:
-        return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=run.draw_id))
+    done = draw_jobs.result_url(run, jury.slug)
+    if done is not None:
+        return redirect(done)
     starter = db.session.get(User, run.started_by_id) if run.started_by_id else None
     return render_template(
         "juries/draw_run.html",
         jury=jury,
         run=run,
         starter=starter,
+        plan=db.session.get(DrawPlan, run.plan_id) if run.plan_id else None,
         state=draw_jobs.state(run, jury.slug),
     )
 

@@ -222,6 +222,8 @@ class DrawRun(TimestampMixin, db.Model):
     (`inputs`: the categories and respondents files, the pool's size and who was left
     out), live progress (`progress` 0..1, `message` the stage, `updated_at` the last news),
     then the proposal it made (`draw_id`) or why it failed (`error`, `error_details`).
+    With `plan_id` it is the lottery of a published draw plan instead (its inputs are the
+    plan's frozen file, `seed` is empty): done, the plan's lottery is published.
     At most one is queued or running per jury: a partial unique index says so to the
     database, so two officers pressing at once cannot start two."""
 
@@ -251,6 +253,9 @@ class DrawRun(TimestampMixin, db.Model):
     error_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     draw_id: Mapped[int | None] = mapped_column(
         ForeignKey("selection_draws.id", ondelete="SET NULL")
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draw_plans.id", ondelete="CASCADE"), index=True
     )
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -101,7 +101,11 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
     assert b"@" not in inputs.data and b"Street" not in inputs.data  # no contact details
     assert officer_client.get(f"/juries/{slug}/plans/1/lottery.csv").status_code == 404
 
-    assert officer_client.post(f"/juries/{slug}/plan/1/lottery").status_code == 302
+    # computed as a background job (inline in tests): its progress page, then the plan
+    computed = officer_client.post(f"/juries/{slug}/plan/1/lottery")
+    assert computed.status_code == 302 and "/draw-runs/" in computed.location
+    done = officer_client.get(computed.location)
+    assert done.status_code == 302 and done.location.endswith(f"/juries/{slug}/plan")
     with app.app_context():
         plan = db.session.query(DrawPlan).one()
         lottery_checksum = plan.lottery_checksum
@@ -123,8 +127,9 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
         assert plan.value_entered_by_id is not None and plan.value_entered_at is not None
         draw_id = plan.draw_id
         actions = [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
-        assert actions[-4:] == [
+        assert actions[-5:] == [
             "jury.plan_published",
+            "jury.lottery_started",
             "jury.lottery_published",
             "jury.drawn",
             "jury.random_value_entered",
