@@ -85,7 +85,8 @@ class JuryCategory(db.Model):
 
 
 class CategoryValue(db.Model):
-    """One value of a category with its quota: at least `min`, at most `max` on the panel."""
+    """One value of a category with its quota: at least `min`, at most `max` on the panel
+    (and, from an imported categories file, how far the organiser allows them to move)."""
 
     __tablename__ = "category_values"
     __table_args__ = (
@@ -102,6 +103,10 @@ class CategoryValue(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     min_count: Mapped[int] = mapped_column(Integer, default=0)
     max_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: How far the organiser allows the quota to be relaxed (a categories file's
+    #: `min_flex`/`max_flex`): the suggested relaxations keep within them. None: no limit.
+    min_flex: Mapped[int | None] = mapped_column(Integer)
+    max_flex: Mapped[int | None] = mapped_column(Integer)
 
     category: Mapped[JuryCategory] = relationship(back_populates="values")
 

@@ -1,4 +1,5 @@
-"""a draw plan's lottery is computed as a background job (draw_runs.plan_id)
+"""a draw plan's lottery is computed as a background job (draw_runs.plan_id); quotas keep
+the organiser's min_flex/max_flex
 
 Revision ID: b3d8f1a6c2e4
 Revises: e7a4c2b91d05
@@ -17,6 +18,9 @@ depends_on = None
 
 
 def upgrade():
+    with op.batch_alter_table("category_values", schema=None) as batch_op:
+        batch_op.add_column(sa.Column("min_flex", sa.Integer(), nullable=True))
+        batch_op.add_column(sa.Column("max_flex", sa.Integer(), nullable=True))
     with op.batch_alter_table("draw_runs", schema=None) as batch_op:
         batch_op.add_column(sa.Column("plan_id", sa.Integer(), nullable=True))
         batch_op.create_index(batch_op.f("ix_draw_runs_plan_id"), ["plan_id"], unique=False)
@@ -34,3 +38,6 @@ def downgrade():
         batch_op.drop_constraint(batch_op.f("fk_draw_runs_plan_id_draw_plans"), type_="foreignkey")
         batch_op.drop_index(batch_op.f("ix_draw_runs_plan_id"))
         batch_op.drop_column("plan_id")
+    with op.batch_alter_table("category_values", schema=None) as batch_op:
+        batch_op.drop_column("max_flex")
+        batch_op.drop_column("min_flex")
