@@ -4,6 +4,7 @@ The rules are in plans.py; the confirmation of the drawn panel is the usual draw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
@@ -15,7 +16,7 @@ from consult.auth.access import public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
 from consult.juries import draw_jobs, forms, plans, queries, services
-from consult.juries.blueprint import bp, field_errors
+from consult.juries.blueprint import bp, field_errors, saved
 from consult.juries.views import show_running
 from consult.models import Jury, User
 
@@ -79,25 +80,34 @@ def plan(slug: str) -> ResponseReturnValue:
     return _plan_page(queries.jury(slug))
 
 
-@bp.route("/<slug>/plan/publish", methods=["POST"])
-@staff_required(*OFFICER)
-def publish_plan(slug: str) -> ResponseReturnValue:
+def _form_step(
+    slug: str, form_name: str, form: Any, step: Callable[[Jury], str]
+) -> ResponseReturnValue:
+    """One form of the sequence: a form with errors shows the page again with them (400);
+    `step` (a service call, returning what to tell the officer) refused shows its reason,
+    with nothing kept; done, it is committed and the officer is back on the page."""
     jury = queries.jury(slug)
-    form = forms.PublishPlanForm()
     if not form.validate_on_submit():
-        return _plan_page(jury, publish_form=form, status=400)
+        return _plan_page(jury, status=400, **{form_name: form})
     try:
-        published = plans.publish_plan(jury, actor=current_user)
+        message = step(jury)
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    db.session.commit()
-    flash(
-        f"Draw plan {published.number} is published and its inputs are frozen. "
-        "Next, publish the lottery.",
-        "success",
-    )
-    return redirect(url_for("juries.plan", slug=jury.slug))
+    return saved(message, "juries.plan", slug)
+
+
+@bp.route("/<slug>/plan/publish", methods=["POST"])
+@staff_required(*OFFICER)
+def publish_plan(slug: str) -> ResponseReturnValue:
+    def step(jury: Jury) -> str:
+        published = plans.publish_plan(jury, actor=current_user)
+        return (
+            f"Draw plan {published.number} is published and its inputs are frozen. "
+            "Next, publish the lottery."
+        )
+
+    return _form_step(slug, "publish_form", forms.PublishPlanForm(), step)
 
 
 @bp.route("/<slug>/plan/<int:number>/lottery", methods=["POST"])
@@ -149,24 +159,17 @@ def enter_random_value(slug: str, number: int) -> ResponseReturnValue:
 @bp.route("/<slug>/plan/<int:number>/start-over", methods=["POST"])
 @staff_required(*OFFICER)
 def start_over(slug: str, number: int) -> ResponseReturnValue:
-    jury = queries.jury(slug)
     form = forms.StartOverForm()
-    if not form.validate_on_submit():
-        return _plan_page(jury, start_over_form=form, status=400)
-    try:
-        plans.start_over(
-            plans.plan_by_number(jury, number), reason=form.reason.data or "", actor=current_user
+
+    def step(jury: Jury) -> str:
+        plan = plans.plan_by_number(jury, number)
+        plans.start_over(plan, reason=form.reason.data or "", actor=current_user)
+        return (
+            f"Draw plan {number} is abandoned (the public page still lists it). The inputs "
+            "can change again; publish a new draw plan when they are ready."
         )
-    except ConsultError as error:
-        db.session.rollback()
-        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    db.session.commit()
-    flash(
-        f"Draw plan {number} is abandoned (the public page still lists it). The inputs can "
-        "change again; publish a new draw plan when they are ready.",
-        "success",
-    )
-    return redirect(url_for("juries.plan", slug=jury.slug))
+
+    return _form_step(slug, "start_over_form", form, step)
 
 
 @bp.route("/<slug>/plans/<int:number>/<any('inputs.json', 'lottery.csv', 'panel.csv'):name>")

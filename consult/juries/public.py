@@ -53,12 +53,7 @@ def register(slug: str) -> ResponseReturnValue:
         try:
             services.register_interest(
                 jury,
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                email=form.email.data,
-                phone=form.phone.data,
-                address_line=form.address_line.data,
-                postcode=form.postcode.data,
+                **forms.contact_details(form),
                 features=features,
                 availability=form.availability.data or [],
                 consent=bool(form.consent.data),

@@ -159,26 +159,39 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
 
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    result = runner.invoke(
-        args=[
-            "jury",
-            "verify",
-            "--inputs",
-            str(tmp_path / "inputs.json"),
-            "--inputs-checksum",
-            inputs_checksum,
-            "--lottery",
-            str(tmp_path / "lottery.csv"),
-            "--lottery-checksum",
-            lottery_checksum,
-            "--random-value",
-            "3 6 1 1 5 2 4 6 2 3",
-            "--panel",
-            str(tmp_path / "panel.csv"),
-            "--no-recompute",
-        ]
-    )
+
+    def cli_verify() -> Any:
+        return runner.invoke(
+            args=[
+                "jury",
+                "verify",
+                "--inputs",
+                str(tmp_path / "inputs.json"),
+                "--inputs-checksum",
+                inputs_checksum,
+                "--lottery",
+                str(tmp_path / "lottery.csv"),
+                "--lottery-checksum",
+                lottery_checksum,
+                "--random-value",
+                "3 6 1 1 5 2 4 6 2 3",
+                "--panel",
+                str(tmp_path / "panel.csv"),
+                "--no-recompute",
+            ]
+        )
+
+    result = cli_verify()
     assert result.exit_code == 0 and "The draw is verified." in result.output
+    # the demo's own downloads, each changed by one byte, are rejected
+    for name, data in files.items():
+        changed = bytearray(data)
+        changed[len(data) // 2] ^= 1
+        (tmp_path / name).write_bytes(bytes(changed))
+        rejected = cli_verify()
+        assert rejected.exit_code == 1 and "The draw is verified." not in rejected.output, name
+        (tmp_path / name).write_bytes(data)
+    assert cli_verify().exit_code == 0
 
 
 @pytest.fixture
