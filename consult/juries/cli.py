@@ -15,8 +15,9 @@ from __future__ import annotations
 import json
 import secrets
 import sys
+from collections.abc import Callable
 from pathlib import Path
-from typing import NoReturn
+from typing import Any, NoReturn, TypeVar
 
 import click
 
@@ -33,9 +34,33 @@ from analysis.sortition import (
 )
 from consult.juries.blueprint import bp
 
+F = TypeVar("F", bound=Callable[..., Any])
+
 EXIT_BAD_INPUT = 1
 EXIT_SOLVER = 2
 EXIT_INFEASIBLE = 3
+
+
+def input_file(option: str, name: str, help_text: str) -> Callable[[F], F]:
+    """A required option naming a file that must exist."""
+    return click.option(
+        option,
+        name,
+        required=True,
+        type=click.Path(exists=True, dir_okay=False),
+        help=help_text,
+    )
+
+
+def output_format(default: str) -> Callable[[F], F]:
+    """`--format json|text` (as `output_format`)."""
+    return click.option(
+        "--format",
+        "output_format",
+        type=click.Choice(["json", "text"]),
+        default=default,
+        show_default=True,
+    )
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -44,19 +69,13 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 @bp.cli.command("select")
-@click.option(
-    "--categories",
-    "categories_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Categories file: category,name,min,max (one row per value).",
+@input_file(
+    "--categories", "categories_path", "Categories file: category,name,min,max (one row per value)."
 )
-@click.option(
+@input_file(
     "--respondents",
     "respondents_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="Respondents file: an id column and one column per category.",
+    "Respondents file: an id column and one column per category.",
 )
 @click.option("--panel-size", required=True, type=click.IntRange(min=1), help="Panel size.")
 @click.option(
@@ -93,13 +112,7 @@ def _fail(message: str, code: int) -> NoReturn:
     help="Seconds LEXIMIN may take; the lowest levels stay exact and the JSON says "
     '"complete": false.',
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["json", "text"]),
-    default="json",
-    show_default=True,
-)
+@output_format("json")
 def select_command(
     categories_path: str,
     respondents_path: str,
@@ -182,40 +195,16 @@ def select_command(
 
 
 @bp.cli.command("verify")
-@click.option(
-    "--inputs",
-    "inputs_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The frozen inputs file (inputs.json).",
-)
+@input_file("--inputs", "inputs_path", "The frozen inputs file (inputs.json).")
 @click.option("--inputs-checksum", required=True, help="Its published SHA-256.")
-@click.option(
-    "--lottery",
-    "lottery_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The lottery file (lottery.csv).",
-)
+@input_file("--lottery", "lottery_path", "The lottery file (lottery.csv).")
 @click.option("--lottery-checksum", required=True, help="Its published SHA-256.")
 @click.option("--random-value", required=True, help="The published random value, exactly.")
-@click.option(
-    "--panel",
-    "panel_path",
-    required=True,
-    type=click.Path(exists=True, dir_okay=False),
-    help="The announced panel file (panel.csv).",
-)
+@input_file("--panel", "panel_path", "The announced panel file (panel.csv).")
 @click.option(
     "--no-recompute", is_flag=True, help="Skip recomputing LEXIMIN from the inputs (faster)."
 )
-@click.option(
-    "--format",
-    "output_format",
-    type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-)
+@output_format("text")
 def verify_command(
     inputs_path: str,
     inputs_checksum: str,

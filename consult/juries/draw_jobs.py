@@ -13,6 +13,12 @@ A finished draw becomes a proposal through `services.record_draw` (audited `jury
 with the inputs' checksum, in the name of the officer who started it); a failure keeps its
 reason (infeasible quotas with the smallest relaxation, the time limit, ...) on the run and
 changes nothing else, so earlier proposals stay as they were.
+
+A published draw plan's lottery is the other kind of run (`start_lottery`, a `DrawRun`
+with `plan_id`): `python -m consult.juries.lottery_job` computes it from the plan's frozen
+inputs file alone, and, done, it is published (`plans.record_lottery`); a failure leaves
+the plan waiting for its lottery, with the reason on the run. Both kinds share the one
+active run per jury, so an officer cannot start two computations at once.
 """
 
 from __future__ import annotations
@@ -30,8 +36,8 @@ from consult import jobs
 from consult.errors import Conflict, ConsultError
 from consult.extensions import db
 from consult.jobs.child import ChildJob, JobFailed
-from consult.juries import services
-from consult.models import AuditEntry, DrawRun, Jury, User, utcnow
+from consult.juries import plans, services
+from consult.models import AuditEntry, DrawPlan, DrawRun, Jury, User, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -76,6 +82,21 @@ LOTTERY = ChildJob(
 )
 
 
+#: A published draw plan's lottery in a child process (`consult.juries.lottery_job`).
+PLAN_LOTTERY = ChildJob(
+    module="consult.juries.lottery_job",
+    job="Computing the lottery",
+    engine="The lottery",
+    crashed="The lottery's solver failed",
+    time_limit_advice=(
+        "LEXIMIN takes longer the more types of people the pool has (people with the same "
+        "answer in every category are one type): start over with a new draw plan with fewer "
+        "category values, or ask your administrator for a longer DRAW_TIME_LIMIT."
+    ),
+    explain={"infeasible": _infeasible},
+)
+
+
 # --- starting ----------------------------------------------------------------------------
 
 
@@ -91,10 +112,11 @@ def active_run(jury: Jury) -> DrawRun | None:
     marked failed on the way, saying so, so it does not block every later draw. Flushes."""
     run = services.active_draw_run(jury)
     if run is not None and abandoned(run):
+        what = "lottery" if run.plan_id else "draw"
         jobs.mark_failed(
             run,
-            "This draw stopped without finishing (the server or worker computing it was "
-            "restarted). Compute the draw again.",
+            f"This {what} stopped without finishing (the server or worker computing it was "
+            f"restarted). Compute the {what} again.",
             message="Stopped",
             error_details={"kind": "abandoned"},
         )
@@ -111,9 +133,6 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
     request started one a moment ago (the database's unique index tells). Audited
     `jury.draw_started`. Flushes; the caller commits, then calls `dispatch(run.id)`."""
     services.check_can_draw(jury, algorithm=algorithm, actor=actor)
-    busy = active_run(jury)
-    if busy is not None:
-        raise DrawAlreadyRunning(busy)
     pool = services.build_pool(jury)
     if not pool.categories.quotas:
         raise Conflict("Set up the categories and quotas before the draw.")
@@ -125,25 +144,15 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
         jury.panel_size,
         household_column=services.HOUSEHOLD_COLUMN,
     )
-    run = DrawRun(
-        jury_id=jury.id,
+    run = _queue(
+        jury,
+        actor,
         algorithm=algorithm,
-        seed=jury.lottery_seed,
+        seed=jury.lottery_seed or "",
         panel_size=jury.panel_size,
         inputs_checksum=checksum,
         inputs=services.draw_inputs(pool),
-        status="queued",
-        progress=0.0,
-        message="Waiting to start",
-        error_details={},
-        started_by_id=actor.id,
     )
-    db.session.add(run)
-    try:
-        db.session.flush()
-    except IntegrityError as error:
-        # another request's draw won the race; the caller rolls back and finds it
-        raise DrawAlreadyRunning(None) from error
     AuditEntry.record(
         "jury.draw_started",
         actor=actor,
@@ -154,6 +163,62 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
         inputs_checksum=checksum,
         panel_size=jury.panel_size,
         pool_size=len(pool.people),
+    )
+    db.session.flush()
+    return run
+
+
+def _queue(jury: Jury, actor: User, **fields: Any) -> DrawRun:
+    """A new queued run of the jury (flushed): DrawAlreadyRunning when one is already
+    queued or running, even one another request started a moment ago (the database's
+    unique index tells)."""
+    busy = active_run(jury)
+    if busy is not None:
+        raise DrawAlreadyRunning(busy)
+    run = DrawRun(
+        jury_id=jury.id,
+        status="queued",
+        progress=0.0,
+        message="Waiting to start",
+        error_details={},
+        started_by_id=actor.id,
+        **fields,
+    )
+    db.session.add(run)
+    try:
+        db.session.flush()
+    except IntegrityError as error:
+        # another request's run won the race; the caller rolls back and finds it
+        raise DrawAlreadyRunning(None) from error
+    return run
+
+
+def start_lottery(plan: DrawPlan, *, actor: User) -> DrawRun:
+    """Queue the computation of a published draw plan's lottery from its frozen inputs
+    file. Officers only, while the plan waits for its lottery (`plans.check_can_compute_
+    lottery`); one computation at a time per jury, shared with the seeded draws: raises
+    DrawAlreadyRunning when one is queued or running. Audited `jury.lottery_started`.
+    Flushes; the caller commits, then calls `dispatch(run.id)`. Done, it publishes the
+    lottery (`plans.record_lottery`) in the name of `actor`."""
+    plans.check_can_compute_lottery(plan, actor=actor)
+    jury = db.session.get_one(Jury, plan.jury_id)
+    run = _queue(
+        jury,
+        actor,
+        plan_id=plan.id,
+        algorithm=plan.algorithm,
+        seed="",
+        panel_size=plan.panel_size,
+        inputs_checksum=plan.inputs_checksum,
+        inputs={"pool_size": plan.pool_size},
+    )
+    AuditEntry.record(
+        "jury.lottery_started",
+        actor=actor,
+        subject=run,
+        jury=jury.slug,
+        number=plan.number,
+        inputs_checksum=plan.inputs_checksum,
     )
     db.session.flush()
     return run
@@ -185,45 +250,18 @@ def _fail(run_id: int, failure: JobFailed) -> None:
 
 
 def execute(run_id: int) -> None:
-    """Do one queued draw: compute it in a child process, then store the proposal and its
-    audit entry in one go. On failure the run keeps the reason and nothing else changes."""
+    """Do one queued run: compute it in a child process, then store its result (a seeded
+    draw's proposal, or a draw plan's published lottery) and its audit entry in one go.
+    On failure the run keeps the reason and nothing else changes."""
     run = db.session.get(DrawRun, run_id)
     if run is None or run.status != "queued":
         return
     jobs.start(run)
-    request = {
-        "categories": run.inputs["categories"],
-        "respondents": run.inputs["respondents"],
-        "household_column": run.inputs["household_column"],
-        "panel_size": run.panel_size,
-        "algorithm": run.algorithm,
-        "seed": run.seed,
-        "niceness": int(current_app.config.get("DRAW_NICENESS", 10)),
-    }
     try:
         progress = jobs.Progress(run, interval=COMMIT_INTERVAL)
-        output = LOTTERY.run(request, progress, time_limit=_job_timeout())
-        if not jobs.still_running(DrawRun, run_id):
-            return  # presumed dead and failed meanwhile: a newer draw may be under way
-        if output.get("inputs_checksum") != run.inputs_checksum:
-            raise JobFailed(
-                "The lottery read different inputs from those frozen for it, so its result "
-                "was not kept.",
-                kind="internal",
-            )
-        jury = db.session.get_one(Jury, run.jury_id)
-        actor = db.session.get(User, run.started_by_id) if run.started_by_id else None
-        draw = services.record_draw(
-            jury,
-            algorithm=run.algorithm,
-            seed=run.seed,
-            panel_size=run.panel_size,
-            checksum=run.inputs_checksum,
-            inputs=run.inputs,
-            output=output,
-            actor=actor,
-            draw_run=run.id,
-        )
+        kept = _lottery(run, progress) if run.plan_id else _draw(run, progress)
+        if not kept:
+            return  # presumed dead and failed meanwhile: a newer run may be under way
     except JobFailed as failure:
         _fail(run_id, failure)
         return
@@ -237,16 +275,93 @@ def execute(run_id: int) -> None:
         )
         _fail(run_id, JobFailed(message, kind="internal", technical=traceback.format_exc(limit=6)))
         return
-    run.draw_id = draw.id
     jobs.finish(run)
+
+
+def _starter(run: DrawRun) -> User | None:
+    return db.session.get(User, run.started_by_id) if run.started_by_id else None
+
+
+def _draw(run: DrawRun, progress: jobs.Progress) -> bool:
+    """A seeded draw: its proposal (`services.record_draw`). False if the run was failed
+    by someone else meanwhile (presumed dead)."""
+    request = {
+        "categories": run.inputs["categories"],
+        "respondents": run.inputs["respondents"],
+        "household_column": run.inputs["household_column"],
+        "panel_size": run.panel_size,
+        "algorithm": run.algorithm,
+        "seed": run.seed,
+        "niceness": int(current_app.config.get("DRAW_NICENESS", 10)),
+    }
+    output = LOTTERY.run(request, progress, time_limit=_job_timeout())
+    if not jobs.still_running(DrawRun, run.id):
+        return False
+    if output.get("inputs_checksum") != run.inputs_checksum:
+        raise JobFailed(
+            "The lottery read different inputs from those frozen for it, so its result "
+            "was not kept.",
+            kind="internal",
+        )
+    draw = services.record_draw(
+        db.session.get_one(Jury, run.jury_id),
+        algorithm=run.algorithm,
+        seed=run.seed,
+        panel_size=run.panel_size,
+        checksum=run.inputs_checksum,
+        inputs=run.inputs,
+        output=output,
+        actor=_starter(run),
+        draw_run=run.id,
+    )
+    run.draw_id = draw.id
+    return True
+
+
+def _lottery(run: DrawRun, progress: jobs.Progress) -> bool:
+    """A draw plan's lottery, from its frozen inputs file: published
+    (`plans.record_lottery`). False if the run was failed by someone else meanwhile."""
+    plan = db.session.get_one(DrawPlan, run.plan_id)
+    request = {
+        "inputs": plan.inputs_file,
+        "niceness": int(current_app.config.get("DRAW_NICENESS", 10)),
+    }
+    output = PLAN_LOTTERY.run(request, progress, time_limit=_job_timeout())
+    if not jobs.still_running(DrawRun, run.id):
+        return False
+    db.session.refresh(plan)
+    if output.get("inputs_checksum") != plan.inputs_checksum:
+        raise JobFailed(
+            "The lottery read different inputs from the published ones, so it was not kept.",
+            kind="internal",
+        )
+    if not output.get("complete", False):
+        raise JobFailed(
+            "The lottery was not computed to the end, so it was not published.",
+            kind="time_limit",
+        )
+    plans.record_lottery(
+        plan,
+        str(output["lottery"]),
+        actor=_starter(run),
+        panels=int(output.get("panels", 0)),
+        seconds=float(output.get("seconds", 0.0)),
+        complete=True,
+        draw_run=run.id,
+    )
+    return True
 
 
 # --- reading ---------------------------------------------------------------------------------
 
 
 def latest_run(jury: Jury) -> DrawRun | None:
+    """The jury's latest seeded draw (not a draw plan's lottery)."""
     return db.session.scalar(
-        select(DrawRun).where(DrawRun.jury_id == jury.id).order_by(DrawRun.id.desc()).limit(1)
+        select(DrawRun)
+        .where(DrawRun.jury_id == jury.id, DrawRun.plan_id.is_(None))
+        .order_by(DrawRun.id.desc())
+        .limit(1)
     )
 
 
@@ -280,9 +395,14 @@ def state(run: DrawRun, slug: str) -> dict[str, Any]:
         "elapsed_text": duration_text(seconds),
         "error": run.error if run.status == "failed" else None,
         "stalled": abandoned(run),
-        "result_url": (
-            url_for("juries.draw_result", slug=slug, draw_id=run.draw_id)
-            if run.status == "done" and run.draw_id
-            else None
-        ),
+        "result_url": result_url(run, slug),
     }
+
+
+def result_url(run: DrawRun, slug: str) -> str | None:
+    """Where a finished run's result is: its proposal, or its draw plan's page."""
+    if run.status != "done":
+        return None
+    if run.plan_id is not None:
+        return url_for("juries.plan", slug=slug)
+    return url_for("juries.draw_result", slug=slug, draw_id=run.draw_id) if run.draw_id else None

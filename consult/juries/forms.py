@@ -143,6 +143,19 @@ def feature_fields(form: FlaskForm) -> list[Any]:
     return [field for field in form if field.name.startswith("feature-")]
 
 
+def contact_details(form: FlaskForm) -> dict[str, Any]:
+    """A registration's contact fields as the registrant services take them (the public
+    registration form and the officer's correction form name them alike)."""
+    return {
+        "first_name": form.first_name.data or "",
+        "last_name": form.last_name.data or "",
+        "email": form.email.data,
+        "phone": form.phone.data,
+        "address_line": form.address_line.data,
+        "postcode": form.postcode.data,
+    }
+
+
 class RegistrantForm(FlaskForm):
     first_name = StringField(
         "First name", validators=[DataRequired("Enter a first name"), Length(max=100)]

@@ -193,13 +193,39 @@ def record_draw(
     stored["pool_size"] = inputs["pool_size"]
     stored["left_out"] = list(inputs["left_out"])
     stored["inputs"] = {"categories": inputs["categories"], "respondents": inputs["respondents"]}
-    draw = SelectionDraw(
-        jury_id=jury.id,
+    return store_draw(
+        jury,
         algorithm=algorithm,
         seed=seed,
         panel_size=panel_size,
-        inputs_checksum=checksum,
         result=stored,
+        actor=actor,
+        **audit,
+    )
+
+
+def store_draw(
+    jury: Jury,
+    *,
+    algorithm: str,
+    seed: str,
+    panel_size: int,
+    result: dict[str, Any],
+    actor: Any,
+    **audit: Any,
+) -> SelectionDraw:
+    """Store a drawn panel (`result`: the panel, everyone's probability, the quota report,
+    `inputs_checksum`, `pool_size`, ...) as an unconfirmed proposal and audit it
+    (`jury.drawn`, with the checksum, seed, algorithm and panel; `audit` adds details).
+    The one place every kind of draw becomes a proposal: `record_draw` (seeded draws) and
+    `plans.enter_random_value` (the published draw). Flushes."""
+    draw = SelectionDraw(
+        jury_id=jury.id,
+        algorithm=algorithm,
+        seed=seed[:200],
+        panel_size=panel_size,
+        inputs_checksum=result["inputs_checksum"],
+        result=result,
         confirmed=False,
         created_by_id=actor.id if actor is not None else None,
     )
@@ -211,12 +237,12 @@ def record_draw(
         subject=draw,
         jury=jury.slug,
         algorithm=algorithm,
-        seed=seed,
-        inputs_checksum=checksum,
+        seed=draw.seed,
+        inputs_checksum=draw.inputs_checksum,
         panel_size=panel_size,
-        pool_size=stored["pool_size"],
-        min_probability=stored["min_probability"],
-        panel=stored["panel"],
+        pool_size=result["pool_size"],
+        min_probability=result["min_probability"],
+        panel=result["panel"],
         **audit,
     )
     db.session.flush()

@@ -4,6 +4,7 @@ The rules are in plans.py; the confirmation of the drawn panel is the usual draw
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
@@ -14,8 +15,9 @@ from sqlalchemy import select
 from consult.auth.access import public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
-from consult.juries import forms, plans, queries, services
-from consult.juries.blueprint import bp, field_errors
+from consult.juries import draw_jobs, forms, plans, queries, services
+from consult.juries.blueprint import bp, field_errors, saved
+from consult.juries.views import show_running
 from consult.models import Jury, User
 
 OFFICER = ("officer",)
@@ -35,7 +37,9 @@ def _plan_page(
     problem: str | None = None,
     status: int = 200,
 ) -> ResponseReturnValue:
+    draw_jobs.active_run(jury)  # a lottery whose process died is marked failed on the way
     plan = services.current_plan(jury)
+    runs = plans.lottery_runs(jury)
     people = {
         user.id: user.name
         for user in db.session.scalars(
@@ -56,7 +60,8 @@ def _plan_page(
         jury=jury,
         plan=plan,
         plans=plans.plans(jury),
-        stages=plans.STAGES,
+        stages=plans.stage_names(plans.plans(jury), runs),
+        lottery_run=runs.get(plan.id) if plan else None,
         people=people,
         confirmed=services.confirmed_draw(jury),
         counts=services.pool_counts(jury),
@@ -75,39 +80,52 @@ def plan(slug: str) -> ResponseReturnValue:
     return _plan_page(queries.jury(slug))
 
 
-@bp.route("/<slug>/plan/publish", methods=["POST"])
-@staff_required(*OFFICER)
-def publish_plan(slug: str) -> ResponseReturnValue:
+def _form_step(
+    slug: str, form_name: str, form: Any, step: Callable[[Jury], str]
+) -> ResponseReturnValue:
+    """One form of the sequence: a form with errors shows the page again with them (400);
+    `step` (a service call, returning what to tell the officer) refused shows its reason,
+    with nothing kept; done, it is committed and the officer is back on the page."""
     jury = queries.jury(slug)
-    form = forms.PublishPlanForm()
     if not form.validate_on_submit():
-        return _plan_page(jury, publish_form=form, status=400)
+        return _plan_page(jury, status=400, **{form_name: form})
     try:
-        published = plans.publish_plan(jury, actor=current_user)
+        message = step(jury)
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    db.session.commit()
-    flash(
-        f"Draw plan {published.number} is published and its inputs are frozen. "
-        "Next, publish the lottery.",
-        "success",
-    )
-    return redirect(url_for("juries.plan", slug=jury.slug))
+    return saved(message, "juries.plan", slug)
+
+
+@bp.route("/<slug>/plan/publish", methods=["POST"])
+@staff_required(*OFFICER)
+def publish_plan(slug: str) -> ResponseReturnValue:
+    def step(jury: Jury) -> str:
+        published = plans.publish_plan(jury, actor=current_user)
+        return (
+            f"Draw plan {published.number} is published and its inputs are frozen. "
+            "Next, publish the lottery."
+        )
+
+    return _form_step(slug, "publish_form", forms.PublishPlanForm(), step)
 
 
 @bp.route("/<slug>/plan/<int:number>/lottery", methods=["POST"])
 @staff_required(*OFFICER)
 def publish_lottery(slug: str, number: int) -> ResponseReturnValue:
+    """Queue the lottery's computation in the background and go to its progress page (or to
+    the computation already under way: one at a time per jury)."""
     jury = queries.jury(slug)
     try:
-        plans.publish_lottery(plans.plan_by_number(jury, number), actor=current_user)
+        run = draw_jobs.start_lottery(plans.plan_by_number(jury, number), actor=current_user)
+    except draw_jobs.DrawAlreadyRunning as busy:
+        return show_running(busy, slug, "The lottery", back="juries.plan")
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
     db.session.commit()
-    flash("The lottery is published. Next, hold the public draw of the random value.", "success")
-    return redirect(url_for("juries.plan", slug=jury.slug))
+    draw_jobs.dispatch(run.id)
+    return redirect(url_for("juries.draw_run", slug=slug, run_id=run.id))
 
 
 @bp.route("/<slug>/plan/<int:number>/value", methods=["POST"])
@@ -141,24 +159,17 @@ def enter_random_value(slug: str, number: int) -> ResponseReturnValue:
 @bp.route("/<slug>/plan/<int:number>/start-over", methods=["POST"])
 @staff_required(*OFFICER)
 def start_over(slug: str, number: int) -> ResponseReturnValue:
-    jury = queries.jury(slug)
     form = forms.StartOverForm()
-    if not form.validate_on_submit():
-        return _plan_page(jury, start_over_form=form, status=400)
-    try:
-        plans.start_over(
-            plans.plan_by_number(jury, number), reason=form.reason.data or "", actor=current_user
+
+    def step(jury: Jury) -> str:
+        plan = plans.plan_by_number(jury, number)
+        plans.start_over(plan, reason=form.reason.data or "", actor=current_user)
+        return (
+            f"Draw plan {number} is abandoned (the public page still lists it). The inputs "
+            "can change again; publish a new draw plan when they are ready."
         )
-    except ConsultError as error:
-        db.session.rollback()
-        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    db.session.commit()
-    flash(
-        f"Draw plan {number} is abandoned (the public page still lists it). The inputs can "
-        "change again; publish a new draw plan when they are ready.",
-        "success",
-    )
-    return redirect(url_for("juries.plan", slug=jury.slug))
+
+    return _form_step(slug, "start_over_form", form, step)
 
 
 @bp.route("/<slug>/plans/<int:number>/<any('inputs.json', 'lottery.csv', 'panel.csv'):name>")

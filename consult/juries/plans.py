@@ -43,6 +43,7 @@ from analysis.sortition.published import (
 )
 from consult.errors import Conflict, Invalid, NotFound
 from consult.extensions import db
+from consult.juries.panel import store_draw
 from consult.juries.quotas import build_pool, check_quotas
 from consult.juries.rules import (
     HOUSEHOLD_COLUMN,
@@ -51,11 +52,12 @@ from consult.juries.rules import (
     confirmed_draw,
     current_plan,
 )
-from consult.models import AuditEntry, DrawPlan, Jury, SelectionDraw, utcnow
+from consult.models import AuditEntry, DrawPlan, DrawRun, Jury, SelectionDraw, utcnow
 
 PLAN_ALGORITHM = "leximin"  # the only lottery that is a list of panels (LEGACY is a process)
 STAGES = {
     "frozen": "Inputs frozen",
+    "computing": "Inputs frozen, lottery being computed",
     "lottery": "Lottery published",
     "drawn": "Panel drawn",
     "abandoned": "Abandoned",
@@ -165,22 +167,46 @@ def _require_stage(plan: DrawPlan, stage: str, doing: str) -> None:
         )
 
 
-def publish_lottery(plan: DrawPlan, *, actor: Any) -> DrawPlan:
-    """Compute the LEXIMIN lottery from the frozen inputs file alone and publish it with its
-    checksum, before any random value exists. Raises Conflict at the wrong stage, Invalid
-    when the lottery cannot be computed."""
+def check_can_compute_lottery(plan: DrawPlan, *, actor: Any) -> None:
+    """Officers only, and only while the plan's inputs are frozen and its lottery is not
+    published. Raises NotPermitted or Conflict."""
     _require_staff(actor, "officer")
     _require_stage(plan, "frozen", "publishing the lottery")
+
+
+def publish_lottery(plan: DrawPlan, *, actor: Any) -> DrawPlan:
+    """Compute the LEXIMIN lottery here and now and publish it (`record_lottery`). For
+    scripts and the demo loader; the officer's page computes it in the background
+    (`draw_jobs.start_lottery`), because on a large pool it takes minutes. Raises
+    Conflict at the wrong stage, Invalid when the lottery cannot be computed."""
+    check_can_compute_lottery(plan, actor=actor)
     started = time.perf_counter()
     try:
         lottery, distribution = compute_lottery(parse_inputs(plan.inputs_file))
     except (InfeasibleQuotasError, SelectionInputError, RuntimeError) as error:
         raise Invalid(f"The lottery could not be computed: {error}") from error
-    text = lottery_to_csv(lottery)
+    return record_lottery(
+        plan,
+        lottery_to_csv(lottery),
+        actor=actor,
+        panels=len(lottery.panels),
+        seconds=time.perf_counter() - started,
+        complete=bool(getattr(distribution, "complete", True)),
+    )
+
+
+def record_lottery(
+    plan: DrawPlan, text: str, *, actor: Any, panels: int, seconds: float, **audit: Any
+) -> DrawPlan:
+    """Publish a computed lottery file (`text`) with its checksum, before any random value
+    exists; audited `jury.lottery_published` (`audit` adds details) in the name of `actor`,
+    the officer who asked for it. Raises Conflict when the plan is no longer waiting for
+    its lottery (abandoned meanwhile). Flushes."""
+    _require_stage(plan, "frozen", "publishing the lottery")
     plan.lottery_file = text
     plan.lottery_checksum = sha256_hex(text)
     plan.lottery_published_at = utcnow()
-    plan.lottery_by_id = actor.id
+    plan.lottery_by_id = actor.id if actor is not None else None
     plan.status = "lottery"
     AuditEntry.record(
         "jury.lottery_published",
@@ -188,12 +214,37 @@ def publish_lottery(plan: DrawPlan, *, actor: Any) -> DrawPlan:
         subject=plan,
         number=plan.number,
         lottery_checksum=plan.lottery_checksum,
-        panels=len(lottery.panels),
-        seconds=round(time.perf_counter() - started, 2),
-        complete=bool(getattr(distribution, "complete", True)),
+        panels=panels,
+        seconds=round(seconds, 2),
+        **audit,
     )
     db.session.flush()
     return plan
+
+
+def lottery_runs(jury: Jury) -> dict[int, DrawRun]:
+    """The latest computation of each draw plan's lottery, by plan id."""
+    runs = db.session.scalars(
+        select(DrawRun)
+        .where(DrawRun.jury_id == jury.id, DrawRun.plan_id.is_not(None))
+        .order_by(DrawRun.id)
+    )
+    return {run.plan_id: run for run in runs if run.plan_id is not None}
+
+
+def computing(run: DrawRun | None) -> bool:
+    return run is not None and run.status in ("queued", "running")
+
+
+def stage_names(published: list[DrawPlan], runs: dict[int, DrawRun]) -> dict[int, str]:
+    """Each plan's stage as the pages name it, by plan id: a plan whose lottery is being
+    computed says so (its status stays `frozen` until the lottery is published)."""
+    return {
+        plan.id: STAGES[
+            "computing" if plan.status == "frozen" and computing(runs.get(plan.id)) else plan.status
+        ]
+        for plan in published
+    }
 
 
 def enter_random_value(plan: DrawPlan, *, value: str, source: str, actor: Any) -> SelectionDraw:
@@ -268,32 +319,15 @@ def _proposal(
         "left_out": [],
         "plan": plan.number,
     }
-    draw = SelectionDraw(
-        jury_id=plan.jury_id,
+    return store_draw(
+        db.session.get_one(Jury, plan.jury_id),
         algorithm=plan.algorithm,
-        seed=(plan.random_value or "")[:200],
+        seed=plan.random_value or "",
         panel_size=plan.panel_size,
-        inputs_checksum=plan.inputs_checksum,
         result=result,
-        confirmed=False,
-        created_by_id=actor.id,
-    )
-    db.session.add(draw)
-    db.session.flush()
-    AuditEntry.record(
-        "jury.drawn",
         actor=actor,
-        subject=draw,
         plan=plan.number,
-        algorithm=plan.algorithm,
-        seed=draw.seed,
-        inputs_checksum=plan.inputs_checksum,
-        panel_size=plan.panel_size,
-        pool_size=plan.pool_size,
-        min_probability=result["min_probability"],
-        panel=panel,
     )
-    return draw
 
 
 def start_over(plan: DrawPlan, *, reason: str, actor: Any) -> DrawPlan:
@@ -306,6 +340,11 @@ def start_over(plan: DrawPlan, *, reason: str, actor: Any) -> DrawPlan:
         raise Invalid("Say why the draw is starting over.", fields={"reason": "Give a reason"})
     if plan.status == "abandoned":
         raise Conflict(f"Draw plan {plan.number} is already abandoned.")
+    if computing(lottery_runs(db.session.get_one(Jury, plan.jury_id)).get(plan.id)):
+        raise Conflict(
+            f"The lottery of draw plan {plan.number} is being computed: wait for it to finish "
+            "(or fail), then start over."
+        )
     draw = db.session.get(SelectionDraw, plan.draw_id) if plan.draw_id else None
     if draw is not None and draw.confirmed:
         raise Conflict(f"The panel of draw plan {plan.number} is confirmed: it cannot start over.")

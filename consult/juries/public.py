@@ -12,7 +12,7 @@ from consult import signals
 from consult.auth.access import juror_required, public
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.juries import forms, plans, queries, services
+from consult.juries import draw_jobs, forms, plans, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.models import SelectionDraw
 
@@ -23,12 +23,15 @@ def show(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     draw = services.confirmed_draw(jury)
     published = plans.plans(jury)
+    draw_jobs.active_run(jury)  # a lottery whose process died is not "being computed"
+    runs = plans.lottery_runs(jury)
     return render_template(
         "juries/public.html",
         jury=jury,
         draw=draw,
         plans=published,
-        stages=plans.STAGES,
+        stages=plans.stage_names(published, runs),
+        runs=runs,
         commands={p.number: plans.verify_command(jury, p) for p in published if p.panel_file},
     )
 
@@ -50,12 +53,7 @@ def register(slug: str) -> ResponseReturnValue:
         try:
             services.register_interest(
                 jury,
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                email=form.email.data,
-                phone=form.phone.data,
-                address_line=form.address_line.data,
-                postcode=form.postcode.data,
+                **forms.contact_details(form),
                 features=features,
                 availability=form.availability.data or [],
                 consent=bool(form.consent.data),

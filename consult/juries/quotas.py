@@ -166,7 +166,14 @@ def jury_quotas(jury: Jury) -> Categories:
     """The jury's quota table as the selection library's `Categories`."""
     return Categories(
         tuple(
-            Quota(category.name, value.value, value.min_count, value.max_count)
+            Quota(
+                category.name,
+                value.value,
+                value.min_count,
+                value.max_count,
+                value.min_flex,
+                value.max_flex,
+            )
             for category in jury.categories
             for value in category.values
         )
@@ -215,6 +222,8 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
                     position=value_position,
                     min_count=quota.min,
                     max_count=quota.max,
+                    min_flex=quota.min_flex,
+                    max_flex=quota.max_flex,
                 )
             )
         jury.categories.append(category)
@@ -346,10 +355,13 @@ def apply_relaxation(
     """Apply the `choice`-th smallest relaxation of the quotas the current pool cannot meet
     (as the quotas page lists them), audited as `jury.relaxation_applied`. Raises Conflict
     when the quotas can be met already, are frozen, or changed since the page was shown;
-    Invalid for a choice that is not offered."""
+    Invalid for a choice that is not offered. The choices keep within the imported
+    `min_flex`/`max_flex` when any change can; when none can (the page says so), applying
+    one widens the flexibility to it, audited `beyond_flex`."""
     _require_staff(actor, "officer")
     _refuse_after_panel(jury, "the quotas")
-    choices = relaxation_choices(check_quotas(jury))
+    report = check_quotas(jury)
+    choices = relaxation_choices(report)
     if not choices:
         raise Conflict(
             "There is no change to apply: the quotas can be met, or no quota change helps."
@@ -367,8 +379,12 @@ def apply_relaxation(
         value = values[(change.category, change.value)]
         if change.bound == "min":
             value.min_count = change.suggested
+            if value.min_flex is not None and value.min_flex > change.suggested:
+                value.min_flex = change.suggested  # the officer chose to go beyond it
         else:
             value.max_count = change.suggested
+            if value.max_flex is not None and value.max_flex < change.suggested:
+                value.max_flex = change.suggested
     AuditEntry.record(
         "jury.relaxation_applied",
         actor=actor,
@@ -376,6 +392,7 @@ def apply_relaxation(
         choice=choice + 1,
         of=len(choices),
         changes=[str(change) for change in choices[choice]],
+        beyond_flex=report.within_flex is False,
     )
     db.session.flush()
     return choices[choice]

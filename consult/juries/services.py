@@ -24,6 +24,7 @@ from consult.juries.panel import (
     replace_member,
     replacement_for,
     respond_to_invitation,
+    store_draw,
 )
 from consult.juries.pool_files import (
     CONTACT_COLUMNS,
@@ -142,6 +143,7 @@ __all__ = [
     "restore_registrant",
     "set_quotas",
     "slugify",
+    "store_draw",
     "update_jury",
     "update_registrant",
     "utcnow",

@@ -4,7 +4,8 @@ public.py, on the same blueprint; the `flask jury ...` commands in cli.py."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import (
     Response,
@@ -24,12 +25,13 @@ from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, services
-from consult.juries.blueprint import bp, csv_download, field_errors
+from consult.juries.blueprint import bp, csv_download, field_errors, saved
 from consult.live import outbox
 from consult.live import seating as live_seating
-from consult.models import Jury, JuryCategory, PanelMember, User
+from consult.models import DrawPlan, Jury, JuryCategory, PanelMember, User
 
 OFFICER = ("officer",)
+T = TypeVar("T")
 
 
 # --- index and a new jury -----------------------------------------------------------------
@@ -63,9 +65,11 @@ def new() -> ResponseReturnValue:
             db.session.rollback()
             field_errors(form, error)
         else:
-            db.session.commit()
-            flash(f"{jury.title} is set up. Next, add its categories and quotas.", "success")
-            return redirect(url_for("juries.quotas", slug=jury.slug))
+            return saved(
+                f"{jury.title} is set up. Next, add its categories and quotas.",
+                "juries.quotas",
+                jury.slug,
+            )
     status = 400 if form.errors else 200
     return render_template("juries/new.html", form=form), status
 
@@ -94,9 +98,7 @@ def manage(slug: str) -> ResponseReturnValue:
             jury = queries.jury(slug)
             field_errors(form, error)
         else:
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("juries.manage", slug=jury.slug))
+            return saved("Saved.", "juries.manage", jury.slug)
     status = 400 if form.errors else 200
     return render_template(
         "juries/manage.html",
@@ -151,12 +153,7 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
             services.update_registrant(
                 person,
                 actor=current_user,
-                first_name=form.first_name.data or "",
-                last_name=form.last_name.data or "",
-                email=form.email.data,
-                phone=form.phone.data,
-                address_line=form.address_line.data,
-                postcode=form.postcode.data,
+                **forms.contact_details(form),
                 features={k: v for k, v in features.items() if v},
             )
         except ConsultError as error:
@@ -165,9 +162,7 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
             field_errors(form, error)
             feature_errors = {k: v for k, v in error.fields.items() if k.startswith("feature-")}
         else:
-            db.session.commit()
-            flash(f"Saved {person.name}.", "success")
-            return redirect(url_for("juries.pool", slug=jury.slug))
+            return saved(f"Saved {person.name}.", "juries.pool", jury.slug)
     status = 400 if (form.errors or feature_errors) else 200
     return render_template(
         "juries/registrant.html",
@@ -185,13 +180,12 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
 def finish(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     lifecycle.finish_jury(jury, actor=current_user)
-    db.session.commit()
-    flash(
-        "The jury is marked as finished. Its jurors' personal data will be erased "
-        "when the retention period ends (see the privacy notice).",
-        "success",
+    return saved(
+        "The jury is marked as finished. Its jurors' personal data will be erased when the "
+        "retention period ends (see the privacy notice).",
+        "juries.manage",
+        jury.slug,
     )
-    return redirect(url_for("juries.manage", slug=jury.slug))
 
 
 @bp.route("/<slug>/pool/<int:registrant_id>/withdraw", methods=["POST"])
@@ -206,9 +200,7 @@ def withdraw(slug: str, registrant_id: int) -> ResponseReturnValue:
     else:
         services.withdraw_registrant(person, actor=current_user, reason=form.reason.data or "")
         message = f"{person.name} has been withdrawn from the pool."
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for("juries.pool", slug=jury.slug))
+    return saved(message, "juries.pool", jury.slug)
 
 
 @bp.route("/<slug>/pool/import", methods=["GET", "POST"])
@@ -218,15 +210,11 @@ def import_pool(slug: str) -> ResponseReturnValue:
     form = forms.UploadForm()
     summary = None
     if form.validate_on_submit():
-        text = _read_upload(form)
-        if text is not None:
-            try:
-                summary = services.import_respondents(jury, text, actor=current_user)
-            except ConsultError as error:
-                db.session.rollback()
-                form.file.errors = [error.fields.get("file", error.message)]
-            else:
-                db.session.commit()
+        summary = _import_upload(
+            form, lambda text: services.import_respondents(jury, text, actor=current_user)
+        )
+        if summary is None:
+            jury = queries.jury(slug)
     status = 400 if form.errors else 200
     return render_template("juries/import_pool.html", jury=jury, form=form, summary=summary), status
 
@@ -237,6 +225,23 @@ def _read_upload(form: Any) -> str | None:
     except InputError as error:
         form.file.errors = [str(error)]
         return None
+
+
+def _import_upload(form: Any, service: Callable[[str], T]) -> T | None:
+    """Read the uploaded file and hand its text to `service`: committed when it succeeds
+    (its result is returned); otherwise the reason goes on the file field, nothing is
+    kept, and None is returned (the caller reloads the jury and shows the form again)."""
+    text = _read_upload(form)
+    if text is None:
+        return None
+    try:
+        result = service(text)
+    except ConsultError as error:
+        db.session.rollback()
+        form.file.errors = [error.fields.get("file", error.message)]
+        return None
+    db.session.commit()
+    return result
 
 
 @bp.route("/<slug>/pool/export.csv")
@@ -316,9 +321,7 @@ def quotas(slug: str) -> ResponseReturnValue:
                 errors=error.fields or {"quotas": error.message},
                 status=error.status,
             )
-        db.session.commit()
-        flash("Quotas saved.", "success")
-        return redirect(url_for("juries.quotas", slug=jury.slug))
+        return saved("Quotas saved.", "juries.quotas", jury.slug)
     return _quota_page(jury)
 
 
@@ -340,9 +343,11 @@ def relax_quotas(slug: str) -> ResponseReturnValue:
         return _quota_page(
             queries.jury(slug), errors={"relaxation": error.message}, status=error.status
         )
-    db.session.commit()
-    flash("Quotas changed: " + "; ".join(str(change) for change in changes) + ".", "success")
-    return redirect(url_for("juries.quotas", slug=jury.slug))
+    return saved(
+        "Quotas changed: " + "; ".join(str(change) for change in changes) + ".",
+        "juries.quotas",
+        jury.slug,
+    )
 
 
 @bp.route("/<slug>/quotas/categories", methods=["POST"])
@@ -364,9 +369,9 @@ def add_category(slug: str) -> ResponseReturnValue:
             jury = queries.jury(slug)
             field_errors(form, error)
         else:
-            db.session.commit()
-            flash(f"Added {form.label.data}. Now set its quotas.", "success")
-            return redirect(url_for("juries.quotas", slug=jury.slug))
+            return saved(
+                f"Added {form.label.data}. Now set its quotas.", "juries.quotas", jury.slug
+            )
     return _quota_page(jury, category_form=form, status=400)
 
 
@@ -379,9 +384,7 @@ def delete_category(slug: str, category_id: int) -> ResponseReturnValue:
     )
     label = category.label
     services.delete_category(category, actor=current_user)
-    db.session.commit()
-    flash(f"Removed {label}.", "success")
-    return redirect(url_for("juries.quotas", slug=jury.slug))
+    return saved(f"Removed {label}.", "juries.quotas", jury.slug)
 
 
 @bp.route("/<slug>/quotas/import", methods=["POST"])
@@ -390,20 +393,15 @@ def import_quotas(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     form = forms.UploadForm()
     if form.validate_on_submit():
-        text = _read_upload(form)
-        if text is not None:
-            try:
-                warnings = services.import_categories(jury, text, actor=current_user)
-            except ConsultError as error:
-                db.session.rollback()
-                jury = queries.jury(slug)
-                form.file.errors = [error.fields.get("file", error.message)]
-            else:
-                db.session.commit()
-                flash("Categories and quotas imported.", "success")
-                if warnings:
-                    return _quota_page(jury, warnings=warnings)
-                return redirect(url_for("juries.quotas", slug=jury.slug))
+        warnings = _import_upload(
+            form, lambda text: services.import_categories(jury, text, actor=current_user)
+        )
+        if warnings is not None:
+            flash("Categories and quotas imported.", "success")
+            if warnings:
+                return _quota_page(jury, warnings=warnings)
+            return redirect(url_for("juries.quotas", slug=jury.slug))
+        jury = queries.jury(slug)
     return _quota_page(jury, upload=form, status=400)
 
 
@@ -429,9 +427,9 @@ def publish_seed(slug: str) -> ResponseReturnValue:
             db.session.rollback()
             form.seed.errors = [error.fields.get("seed", error.message)]
         else:
-            db.session.commit()
-            flash("The seed is published on the jury's public page.", "success")
-            return redirect(url_for("juries.draw", slug=jury.slug))
+            return saved(
+                "The seed is published on the jury's public page.", "juries.draw", jury.slug
+            )
     return _draw_page(queries.jury(slug), seed_form=form, status=400)
 
 
@@ -471,6 +469,19 @@ def _draw_page(
     ), status
 
 
+def show_running(
+    busy: draw_jobs.DrawAlreadyRunning, slug: str, what: str, *, back: str
+) -> ResponseReturnValue:
+    """After a refused start (one computation at a time per jury): roll back and show the
+    computation under way, or the `back` page if it finished in the meantime."""
+    db.session.rollback()
+    running = busy.run or services.active_draw_run(queries.jury(slug))
+    flash(f"{what} is already being computed for this jury: here is its progress.", "info")
+    if running is None:
+        return redirect(url_for(back, slug=slug))
+    return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
+
+
 @bp.route("/<slug>/draw", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def draw(slug: str) -> ResponseReturnValue:
@@ -486,12 +497,7 @@ def draw(slug: str) -> ResponseReturnValue:
                 jury, algorithm=form.algorithm.data or "", actor=current_user
             )
         except draw_jobs.DrawAlreadyRunning as busy:
-            db.session.rollback()
-            running = busy.run or services.active_draw_run(queries.jury(slug))
-            flash("A draw is already being computed for this jury: here is its progress.", "info")
-            if running is None:  # it finished in the meantime
-                return redirect(url_for("juries.draw", slug=slug))
-            return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
+            return show_running(busy, slug, "A draw", back="juries.draw")
         except ConsultError as error:
             db.session.rollback()
             return _draw_page(
@@ -510,14 +516,16 @@ def draw_run(slug: str, run_id: int) -> ResponseReturnValue:
     polls `draw_run_progress`; without it, a refresh link). Once done, the proposal."""
     jury = queries.jury(slug)
     run = queries.draw_run(jury, run_id)
-    if run.status == "done" and run.draw_id:
-        return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=run.draw_id))
+    done = draw_jobs.result_url(run, jury.slug)
+    if done is not None:
+        return redirect(done)
     starter = db.session.get(User, run.started_by_id) if run.started_by_id else None
     return render_template(
         "juries/draw_run.html",
         jury=jury,
         run=run,
         starter=starter,
+        plan=db.session.get(DrawPlan, run.plan_id) if run.plan_id else None,
         state=draw_jobs.state(run, jury.slug),
     )
 
@@ -567,9 +575,11 @@ def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
             confirmed=services.confirmed_draw(jury),
         )
     members = services.confirm_draw(selection, actor=current_user)
-    db.session.commit()
-    flash(f"The panel of {len(members)} is confirmed. Next, send the invitations.", "success")
-    return redirect(url_for("juries.panel", slug=jury.slug))
+    return saved(
+        f"The panel of {len(members)} is confirmed. Next, send the invitations.",
+        "juries.panel",
+        jury.slug,
+    )
 
 
 # --- the panel, invitations and replacements --------------------------------------------------
@@ -692,12 +702,11 @@ def replace(slug: str, member_id: int) -> ResponseReturnValue:
     jury = queries.jury(slug)
     member = queries.member(jury, member_id)
     replacement = services.replace_member(member, actor=current_user)
-    db.session.commit()
-    flash(
+    return saved(
         f"{replacement.display_name} replaces {member.display_name}: send their invitation.",
-        "success",
+        "juries.panel",
+        jury.slug,
     )
-    return redirect(url_for("juries.panel", slug=jury.slug))
 
 
 # --- tables ----------------------------------------------------------------------------------

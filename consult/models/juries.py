@@ -85,7 +85,8 @@ class JuryCategory(db.Model):
 
 
 class CategoryValue(db.Model):
-    """One value of a category with its quota: at least `min`, at most `max` on the panel."""
+    """One value of a category with its quota: at least `min`, at most `max` on the panel
+    (and, from an imported categories file, how far the organiser allows them to move)."""
 
     __tablename__ = "category_values"
     __table_args__ = (
@@ -102,6 +103,10 @@ class CategoryValue(db.Model):
     position: Mapped[int] = mapped_column(Integer, default=0)
     min_count: Mapped[int] = mapped_column(Integer, default=0)
     max_count: Mapped[int] = mapped_column(Integer, default=0)
+    #: How far the organiser allows the quota to be relaxed (a categories file's
+    #: `min_flex`/`max_flex`): the suggested relaxations keep within them. None: no limit.
+    min_flex: Mapped[int | None] = mapped_column(Integer)
+    max_flex: Mapped[int | None] = mapped_column(Integer)
 
     category: Mapped[JuryCategory] = relationship(back_populates="values")
 
@@ -222,6 +227,8 @@ class DrawRun(TimestampMixin, db.Model):
     (`inputs`: the categories and respondents files, the pool's size and who was left
     out), live progress (`progress` 0..1, `message` the stage, `updated_at` the last news),
     then the proposal it made (`draw_id`) or why it failed (`error`, `error_details`).
+    With `plan_id` it is the lottery of a published draw plan instead (its inputs are the
+    plan's frozen file, `seed` is empty): done, the plan's lottery is published.
     At most one is queued or running per jury: a partial unique index says so to the
     database, so two officers pressing at once cannot start two."""
 
@@ -251,6 +258,9 @@ class DrawRun(TimestampMixin, db.Model):
     error_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     draw_id: Mapped[int | None] = mapped_column(
         ForeignKey("selection_draws.id", ondelete="SET NULL")
+    )
+    plan_id: Mapped[int | None] = mapped_column(
+        ForeignKey("draw_plans.id", ondelete="CASCADE"), index=True
     )
     started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -132,6 +132,33 @@ def test_infeasible_quotas_exit_non_zero_with_the_relaxation(runner, tmp_path):
     assert "- option 2: lower min of gender = man from 3 to 2" in result.stderr
 
 
+# 1 person (a1, b2), 3 (a2, b1), 2 (a2, b2); a panel of 3 cannot hold 3 of b1 and 1 of b2:
+# the smallest fix ignoring flexibility lowers b1's minimum, which min_flex forbids here
+FLEX_PEOPLE = "id,A,B\nQ1,a1,b2\nQ2,a2,b1\nQ3,a2,b1\nQ4,a2,b1\nQ5,a2,b2\nQ6,a2,b2\n"
+
+
+def test_infeasible_quotas_are_relaxed_within_the_files_flexibility(runner, tmp_path):
+    rows = "A,a1,0,3,0,3\nA,a2,0,2,0,{a2}\nB,b1,3,3,3,3\nB,b2,1,3,{b2},3\n"
+    header = "category,name,min,max,min_flex,max_flex\n"
+    args = ("--seed", "1", "--panel-size", "3")
+    cats, people = _files(tmp_path, header + rows.format(a2=3, b2=0), FLEX_PEOPLE)
+    within = runner.invoke(
+        args=["jury", "select", "--categories", str(cats), "--respondents", str(people), *args]
+    )
+    assert within.exit_code == 3
+    assert "lower min of B = b1" not in within.stderr
+    assert "lower min of B = b2 from 1 to 0" in within.stderr
+    assert "raise max of A = a2 from 2 to 3" in within.stderr
+    cats, people = _files(tmp_path, header + rows.format(a2=2, b2=1), FLEX_PEOPLE)
+    beyond = runner.invoke(
+        args=["jury", "select", "--categories", str(cats), "--respondents", str(people), *args]
+    )
+    assert beyond.exit_code == 3
+    assert "this cannot be fixed within the flexibility you allowed" in beyond.stderr
+    assert "beyond the flexibility you allowed" in beyond.stderr
+    assert "lower min of B = b1 from 3 to 2" in beyond.stderr
+
+
 def test_an_unknown_household_column_is_refused(runner, tmp_path):
     cats, people = _files(tmp_path)
     result = _select(runner, cats, people, "--seed", "1", "--household-column", "address")

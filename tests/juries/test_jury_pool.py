@@ -134,21 +134,26 @@ def test_import_categories_file_with_variants_and_warnings(app, officer_client, 
     response = _upload(officer_client, f"/juries/{slug}/quotas/import", text)
     assert response.status_code == 200
     html = response.get_data(as_text=True)
-    # min_flex is understood by the library now (the relaxation it allows), so only the
-    # unknown column is reported
+    # min_flex is understood (the relaxation the organiser allows, kept with the quota and
+    # written back on export), so only the unknown column is reported
     assert "the column “notes” is not one we read" in html and "min_flex" not in html
     with app.app_context():
         assert db.session.scalars(
             db.select(JuryCategory.name).order_by(JuryCategory.position)
         ).all() == ["gender", "age"]
         assert [
-            (v.value, v.min_count, v.max_count)
+            (v.value, v.min_count, v.max_count, v.min_flex, v.max_flex)
             for v in db.session.scalars(db.select(CategoryValue).order_by(CategoryValue.id))
-        ] == [("woman", 4, 6), ("man", 4, 6), ("young", 3, 5), ("old", 3, 7)]
+        ] == [
+            ("woman", 4, 6, 0, None),
+            ("man", 4, 6, 0, None),
+            ("young", 3, 5, 0, None),
+            ("old", 3, 7, 0, None),
+        ]
     with officer_client.get(f"/juries/{slug}/quotas/categories.csv") as exported:
         assert exported.get_data(as_text=True).splitlines()[:2] == [
-            "category,name,min,max,category_label,name_label",
-            "gender,woman,4,6,Gender,Woman",
+            "category,name,min,max,min_flex,max_flex,category_label,name_label",
+            "gender,woman,4,6,0,,Gender,Woman",
         ]
     bad = _upload(
         officer_client, f"/juries/{slug}/quotas/import", "category,name,min,max\ngender,woman,5,2\n"

@@ -101,7 +101,11 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
     assert b"@" not in inputs.data and b"Street" not in inputs.data  # no contact details
     assert officer_client.get(f"/juries/{slug}/plans/1/lottery.csv").status_code == 404
 
-    assert officer_client.post(f"/juries/{slug}/plan/1/lottery").status_code == 302
+    # computed as a background job (inline in tests): its progress page, then the plan
+    computed = officer_client.post(f"/juries/{slug}/plan/1/lottery")
+    assert computed.status_code == 302 and "/draw-runs/" in computed.location
+    done = officer_client.get(computed.location)
+    assert done.status_code == 302 and done.location.endswith(f"/juries/{slug}/plan")
     with app.app_context():
         plan = db.session.query(DrawPlan).one()
         lottery_checksum = plan.lottery_checksum
@@ -123,8 +127,9 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
         assert plan.value_entered_by_id is not None and plan.value_entered_at is not None
         draw_id = plan.draw_id
         actions = [e.action for e in db.session.query(AuditEntry).order_by(AuditEntry.id)]
-        assert actions[-4:] == [
+        assert actions[-5:] == [
             "jury.plan_published",
+            "jury.lottery_started",
             "jury.lottery_published",
             "jury.drawn",
             "jury.random_value_entered",
@@ -154,26 +159,39 @@ def test_the_whole_published_sequence_on_the_demo_jury_verifies(
 
     for name, data in files.items():
         (tmp_path / name).write_bytes(data)
-    result = runner.invoke(
-        args=[
-            "jury",
-            "verify",
-            "--inputs",
-            str(tmp_path / "inputs.json"),
-            "--inputs-checksum",
-            inputs_checksum,
-            "--lottery",
-            str(tmp_path / "lottery.csv"),
-            "--lottery-checksum",
-            lottery_checksum,
-            "--random-value",
-            "3 6 1 1 5 2 4 6 2 3",
-            "--panel",
-            str(tmp_path / "panel.csv"),
-            "--no-recompute",
-        ]
-    )
+
+    def cli_verify() -> Any:
+        return runner.invoke(
+            args=[
+                "jury",
+                "verify",
+                "--inputs",
+                str(tmp_path / "inputs.json"),
+                "--inputs-checksum",
+                inputs_checksum,
+                "--lottery",
+                str(tmp_path / "lottery.csv"),
+                "--lottery-checksum",
+                lottery_checksum,
+                "--random-value",
+                "3 6 1 1 5 2 4 6 2 3",
+                "--panel",
+                str(tmp_path / "panel.csv"),
+                "--no-recompute",
+            ]
+        )
+
+    result = cli_verify()
     assert result.exit_code == 0 and "The draw is verified." in result.output
+    # the demo's own downloads, each changed by one byte, are rejected
+    for name, data in files.items():
+        changed = bytearray(data)
+        changed[len(data) // 2] ^= 1
+        (tmp_path / name).write_bytes(bytes(changed))
+        rejected = cli_verify()
+        assert rejected.exit_code == 1 and "The draw is verified." not in rejected.output, name
+        (tmp_path / name).write_bytes(data)
+    assert cli_verify().exit_code == 0
 
 
 @pytest.fixture

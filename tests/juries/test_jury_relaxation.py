@@ -108,3 +108,92 @@ def test_relaxation_is_refused_when_frozen_feasible_or_not_an_officer(
         db.session.commit()
     frozen = officer_client.post(f"/juries/{slug}/quotas/relax", data={"choice": "0"})
     assert frozen.status_code == 409 and "Draw plan 1 is published" in frozen.get_data(as_text=True)
+
+
+# 1 person (a1, b2), 3 (a2, b1), 2 (a2, b2); a panel of 3 cannot hold 3 of b1 and 1 of
+# b2: the smallest fix ignoring flexibility lowers b1's minimum to 2
+FLEX_PEOPLE = [
+    {"A": "a1", "B": "b2"},
+    *[{"A": "a2", "B": "b1"}] * 3,
+    *[{"A": "a2", "B": "b2"}] * 2,
+]
+FLEX_QUOTAS = (
+    ("A", "A", (("a1", "a1", 0, 3), ("a2", "a2", 0, 2))),
+    ("B", "B", (("b1", "b1", 3, 3), ("b2", "b2", 1, 3))),
+)
+
+
+def _import_quotas(client: Any, slug: str, rows: str) -> None:
+    import io
+
+    text = "category,name,min,max,min_flex,max_flex\n" + rows
+    response = client.post(
+        f"/juries/{slug}/quotas/import",
+        data={"file": (io.BytesIO(text.encode()), "categories.csv")},
+        content_type="multipart/form-data",
+    )
+    assert response.status_code in (200, 302), response.get_data(as_text=True)[:500]
+
+
+def test_relaxation_keeps_to_the_imported_flexibility_when_the_smallest_fix_breaks_it(
+    app: Flask, officer_client: Any, make_pool_jury: Callable[..., int], slug_of: Any
+) -> None:
+    from consult.models import AuditEntry
+
+    slug = slug_of(make_pool_jury(people=6, panel_size=3, quotas=FLEX_QUOTAS, features=FLEX_PEOPLE))
+    page = officer_client.get(f"/juries/{slug}/quotas").get_data(as_text=True)
+    assert "lower min of B = b1 from 3 to 2" in page  # without flexibility: the smallest fix
+    # the organiser's file says b1's minimum may not move (min_flex 3)
+    _import_quotas(officer_client, slug, "A,a1,0,3,0,3\nA,a2,0,2,0,3\nB,b1,3,3,3,3\nB,b2,1,3,0,3\n")
+    with app.app_context():
+        from consult.models import CategoryValue
+
+        flex = {v.value: (v.min_flex, v.max_flex) for v in db.session.query(CategoryValue)}
+        assert flex == {"a1": (0, 3), "a2": (0, 3), "b1": (3, 3), "b2": (0, 3)}
+    page = officer_client.get(f"/juries/{slug}/quotas").get_data(as_text=True)
+    assert "it keeps within the flexibility you allowed" in page
+    offered = page.split('name="offered" value="')[1].split('"')[0]
+    assert "b1" not in offered
+    assert sorted(offered.split("; ")) == [
+        "lower min of B = b2 from 1 to 0",
+        "raise max of A = a2 from 2 to 3",
+    ]
+    applied = officer_client.post(
+        f"/juries/{slug}/quotas/relax", data={"choice": "0", "offered": offered}
+    )
+    assert applied.status_code == 302
+    after = bounds(app, slug)
+    assert after == {"A=a1": (0, 3), "A=a2": (0, 3), "B=b1": (3, 3), "B=b2": (0, 3)}
+    page = officer_client.get(f"/juries/{slug}/quotas").get_data(as_text=True)
+    assert "can meet every quota" in page
+    with app.app_context():
+        entry = db.session.query(AuditEntry).filter_by(action="jury.relaxation_applied").one()
+        assert entry.details["beyond_flex"] is False
+    # the exported categories file carries the flexibility on
+    with officer_client.get(f"/juries/{slug}/quotas/categories.csv") as response:
+        exported = response.get_data(as_text=True)
+    assert exported.splitlines()[0].startswith("category,name,min,max,min_flex,max_flex")
+    assert exported.splitlines()[3].startswith("B,b1,3,3,3,3")
+
+
+def test_no_fix_within_the_flexibility_is_said_and_one_beyond_it_widens_it(
+    app: Flask, officer_client: Any, make_pool_jury: Callable[..., int], slug_of: Any
+) -> None:
+    from consult.models import AuditEntry, CategoryValue
+
+    slug = slug_of(make_pool_jury(people=6, panel_size=3, quotas=FLEX_QUOTAS, features=FLEX_PEOPLE))
+    _import_quotas(officer_client, slug, "A,a1,0,3,0,3\nA,a2,0,2,0,2\nB,b1,3,3,3,3\nB,b2,1,3,1,3\n")
+    page = officer_client.get(f"/juries/{slug}/quotas").get_data(as_text=True)
+    assert "this cannot be fixed within the flexibility you allowed" in page
+    assert "no change within the flexibility you allowed" in page
+    offered = page.split('name="offered" value="')[1].split('"')[0]
+    assert offered == "lower min of B = b1 from 3 to 2"
+    applied = officer_client.post(
+        f"/juries/{slug}/quotas/relax", data={"choice": "0", "offered": offered}
+    )
+    assert applied.status_code == 302 and bounds(app, slug)["B=b1"] == (2, 3)
+    with app.app_context():
+        b1 = db.session.query(CategoryValue).filter_by(value="b1").one()
+        assert (b1.min_flex, b1.max_flex) == (2, 3)
+        entry = db.session.query(AuditEntry).filter_by(action="jury.relaxation_applied").one()
+        assert entry.details["beyond_flex"] is True
