@@ -151,3 +151,11 @@ def test_welsh_answers_are_never_coded_into_english_approved_themes():
     outcome = analyse_task(items, welsh_frame, Parameters("auto", 0, 0.0), lambda f, m: None)
     coded = {item_id for item_id, _theme, _confidence in outcome["coded"]}
     assert coded and all(item_id.startswith("w") for item_id in coded)
+
+
+def test_a_consultation_answered_only_in_welsh_gets_welsh_themes():
+    result = themes(WELSH_TEXTS[:15])
+    assert len(result.themes) >= 2
+    assert {theme.language for theme in result.themes} == {WELSH}
+    assert WELSH_GROUP_TITLE not in {theme.title for theme in result.themes}
+    assert [theme.id for theme in result.themes] == list(range(1, len(result.themes) + 1))
