@@ -220,3 +220,16 @@ def tree_consultation(free_text_consultation: Callable[..., dict[str, Any]]) -> 
     return free_text_consultation(
         [*tree_texts(), "n/a"], "TREE", slug="town-plan", title="Town plan"
     )
+
+
+@pytest.fixture
+def bilingual_consultation(free_text_consultation: Any) -> dict[str, Any]:
+    """A closed consultation with one free-text question: 60 answers in English, then 30
+    in Welsh."""
+    from analysis.language import DATA as LANGUAGE_DATA
+    from analysis.language import read_sentences
+
+    english = read_sentences(LANGUAGE_DATA / "language_en.txt")[:60]
+    welsh = read_sentences(LANGUAGE_DATA / "language_cy.txt")[:30]
+    made = free_text_consultation(english + welsh, "CY")
+    return {"id": made["id"], "english": english, "welsh": welsh}

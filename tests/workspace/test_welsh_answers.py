@@ -7,29 +7,14 @@ from __future__ import annotations
 import csv
 import io
 import re
-from pathlib import Path
 from typing import Any
 
-import pytest
 from markupsafe import escape
 from openpyxl import load_workbook
 from sqlalchemy import select
 
-from analysis.language import read_sentences
 from consult.extensions import db
 from consult.models import Theme
-
-DATA = Path(__file__).resolve().parents[2] / "analysis" / "data"
-
-
-@pytest.fixture
-def bilingual_consultation(free_text_consultation: Any) -> dict[str, Any]:
-    """A closed consultation with one free-text question: 60 answers in English, then 30
-    in Welsh."""
-    english = read_sentences(DATA / "language_en.txt")[:60]
-    welsh = read_sentences(DATA / "language_cy.txt")[:30]
-    made = free_text_consultation(english + welsh, "CY")
-    return {"id": made["id"], "english": english, "welsh": welsh}
 
 
 def _run(officer_client: Any, consultation_id: int) -> int:
