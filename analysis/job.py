@@ -129,6 +129,32 @@ def _frame(task: dict[str, Any]) -> tuple[list[str], list[Any]] | None:
     return [str(text) for text in texts], list(labels)
 
 
+def _by_language(
+    items: list[tuple[Any, str]], frame: tuple[list[str], list[Any]]
+) -> list[tuple[list[tuple[Any, str]], tuple[list[str], list[Any]]]]:
+    """The items and the frame's examples split by language, so an answer in Welsh is
+    only ever coded into a theme whose approved answers are mostly in Welsh, and an
+    answer in English (or unknown) only into the others (see `analysis.bilingual`)."""
+    from analysis.language import WELSH, detect_all
+
+    texts, labels = frame
+    welsh_votes: dict[Any, list[bool]] = {}
+    for label, language in zip(labels, detect_all(texts), strict=True):
+        welsh_votes.setdefault(label, []).append(language == WELSH)
+    welsh_labels = {label for label, votes in welsh_votes.items() if 2 * sum(votes) > len(votes)}
+    item_welsh = [language == WELSH for language in detect_all([text for _, text in items])]
+    groups = []
+    for welsh in (False, True):
+        chosen = [i for i, label in enumerate(labels) if (label in welsh_labels) == welsh]
+        groups.append(
+            (
+                [item for item, flag in zip(items, item_welsh, strict=True) if flag == welsh],
+                ([texts[i] for i in chosen], [labels[i] for i in chosen]),
+            )
+        )
+    return groups
+
+
 def analyse_task(
     items: list[tuple[Any, str]],
     frame: tuple[list[str], list[Any]] | None,
@@ -138,6 +164,7 @@ def analyse_task(
     """One question's answers: code them into the approved themes where the coding frame
     is confident (when there is a frame), cluster the rest into new themes. Returns
     {"coded": [[id, theme, confidence]], "needs_review": [id], "themes": dict | None}:
+    Answers are coded only into themes of their own language (`_by_language`).
     `needs_review` are answers the frame was unsure of (clustered with the rest),
     `themes` the `ThemeResult.as_dict()` of the rest (None when nothing is left)."""
     coded_items: list[list[Any]] = []
@@ -145,17 +172,18 @@ def analyse_task(
     placed: set[Any] = set()
     if frame is not None:
         progress(0.0, "Coding answers into the approved themes")
-        train_texts, train_labels = frame
-        if train_texts and items:
+        for group, (train_texts, train_labels) in _by_language(items, frame):
+            if not (train_texts and group):
+                continue
             from analysis.coding import CodingFrame
 
             coding = CodingFrame(threshold=parameters.coding_threshold)
             try:
                 coding.fit(train_texts, train_labels)
-                coded = coding.code([text for _, text in items])
+                coded = coding.code([text for _, text in group])
             except ValueError:
                 coded = []
-            for (item_id, _), code in zip(items, coded, strict=False):
+            for (item_id, _), code in zip(group, coded, strict=False):
                 if code.theme is None:
                     continue  # nothing to code: the theme engine puts it with "no comment"
                 if code.needs_review:

@@ -109,7 +109,7 @@ class PhraseIndex:
         self.bigrams = {phrase for phrase in phrases if len(phrase) == 2}
         self.trigrams = {phrase for phrase in phrases if len(phrase) == 3}
         self._surface: dict[tuple[str, ...], Counter[str]] = {}
-        self._label_word = _LabelWords()
+        self._label_word = _LabelWords(stemmer.stop_words)
 
     def terms(self, tokens: Sequence[str], stems: Sequence[str]) -> list[tuple[str, ...]]:
         """Unigram content stems and phrases of one answer, each once per answer."""
@@ -144,13 +144,17 @@ class PhraseIndex:
         return forms.most_common(1)[0][0]
 
 
-class _LabelWords(dict):
+class _LabelWords(dict[str, bool]):
     """token → whether its stem is a one-word term; worked out once per distinct token."""
+
+    def __init__(self, stop_words: frozenset[str] = STOP_WORDS) -> None:
+        super().__init__()
+        self.stop_words = stop_words
 
     def __missing__(self, token: str) -> bool:
         flag = self[token] = (
             len(token) > 1
-            and token not in STOP_WORDS
+            and token not in self.stop_words
             and token not in WEAK_WORDS
             and not token.isdigit()
         )

@@ -2,7 +2,9 @@
 
 Everything here uses only the parts of NLTK that need no downloaded data: a regular
 expression tokeniser, the Snowball stemmer, collocation finders and a Punkt sentence
-splitter trained on the corpus itself. Stop words are scikit-learn's English list.
+splitter trained on the corpus itself. Stop words are scikit-learn's English list, or for
+answers in Welsh our own list (`analysis/data/welsh_stop_words.txt`), with no stemmer
+(`Stemmer(language="cy")`; see docs/analysis-languages.md).
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from itertools import chain, pairwise
+from pathlib import Path
 
 from nltk.collocations import BigramCollocationFinder, TrigramCollocationFinder
 from nltk.metrics import BigramAssocMeasures, TrigramAssocMeasures
@@ -22,6 +25,7 @@ from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
 __all__ = [
     "STOP_WORDS",
+    "WELSH_STOP_WORDS",
     "Stemmer",
     "content_tokens",
     "detect_phrases",
@@ -31,7 +35,10 @@ __all__ = [
     "normalise",
     "sentence_splitter",
     "split_sentences",
+    "stop_words_for",
     "tokenise",
+    "welsh_base",
+    "welsh_key",
 ]
 
 #: scikit-learn's English stop words plus the pieces contractions leave behind.
@@ -42,6 +49,26 @@ STOP_WORDS: frozenset[str] = frozenset(ENGLISH_STOP_WORDS) | frozenset(
     | {"we're", "they're", "you're", "that's", "there's", "let's", "we've", "they've"}
     | {"shouldn't", "couldn't", "wasn't", "weren't", "haven't", "hasn't", "hadn't", "lt", "gt"}
 )
+
+
+def _read_words(path: Path) -> frozenset[str]:
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(
+        word for line in lines if not line.startswith("#") for word in line.lower().split()
+    )
+
+
+#: Welsh function words (our own list, in analysis/data/welsh_stop_words.txt).
+WELSH_STOP_WORDS: frozenset[str] = _read_words(
+    Path(__file__).resolve().parent / "data" / "welsh_stop_words.txt"
+)
+
+
+def stop_words_for(language: str) -> frozenset[str]:
+    """The stop words of an answer's language: English, or for "cy" the Welsh list with
+    the keys its words are matched on (`welsh_key`: phrases are found on those)."""
+    return _WELSH_STOP_KEYS if language == "cy" else STOP_WORDS
+
 
 # Words with letters, digits, inner apostrophes or dots ("asp.net", "don't"), and the
 # "c#" / "c++" family, which matter in technical answers.
@@ -95,6 +122,27 @@ NO_COMMENT_PHRASES: frozenset[str] = frozenset(
         "ok",
         "yes",
         "test",
+        # Welsh: "nothing", "no comment(s)", "nothing to add", "don't know", "yes", "no"
+        "dim",
+        "dim byd",
+        "dim sylw",
+        "dim sylwadau",
+        "dim sylwadau pellach",
+        "dim i w ychwanegu",
+        "dim byd i w ychwanegu",
+        "dim byd arall",
+        "ddim yn gwybod",
+        "dim yn gwybod",
+        "dim syniad",
+        "amherthnasol",
+        "ddim yn siwr",
+        "ddim yn siŵr",
+        "ie",
+        "iawn",
+        "nac ydw",
+        "ydw",
+        "gweler uchod",
+        "fel uchod",
     }
 )
 
@@ -107,34 +155,72 @@ def normalise(text: str | None) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
-def tokenise(text: str) -> list[str]:
-    """Lower-cased word tokens of `text` (stop words kept; see `content_tokens`)."""
-    return _TOKEN.findall(normalise(text).lower())
+def tokenise(text: str, language: str = "en") -> list[str]:
+    """Lower-cased word tokens of `text` (stop words kept; see `content_tokens`). In Welsh
+    ("cy") the clitics come off the word they lean on: "mae'r" → "mae", "r";
+    "teimlo'n" → "teimlo", "n"; "i'w" → "i", "w"."""
+    tokens = _TOKEN.findall(normalise(text).lower())
+    if language == "cy":
+        return [part for token in tokens for part in token.split("'") if part]
+    return tokens
 
 
-def is_content_word(token: str) -> bool:
+def is_content_word(token: str, stop_words: frozenset[str] = STOP_WORDS) -> bool:
     """True for a token that carries meaning (see `content_tokens`)."""
-    return len(token) > 1 and token not in STOP_WORDS and not token.replace(".", "").isdigit()
+    return len(token) > 1 and token not in stop_words and not token.replace(".", "").isdigit()
 
 
-def content_tokens(tokens: Iterable[str]) -> list[str]:
+def content_tokens(tokens: Iterable[str], stop_words: frozenset[str] = STOP_WORDS) -> list[str]:
     """Tokens that carry meaning: not stop words, not bare numbers, longer than one letter."""
-    return [token for token in tokens if is_content_word(token)]
+    return [token for token in tokens if is_content_word(token, stop_words)]
 
 
 def is_no_comment(text: str | None) -> bool:
-    """True for an answer with nothing to theme: empty, "n/a", "none", "nothing to add"..."""
+    """True for an answer with nothing to theme: empty, "n/a", "none", "nothing to add"...
+    (or in Welsh "dim", "dim sylw"...)."""
     return is_no_comment_tokens(tokenise(text or ""))
 
 
-def is_no_comment_tokens(tokens: Sequence[str]) -> bool:
+def is_no_comment_tokens(tokens: Sequence[str], stop_words: frozenset[str] = STOP_WORDS) -> bool:
     """`is_no_comment` for an answer already tokenised with `tokenise`."""
     if len(tokens) <= 6:
         joined = " ".join(tokens)
-        if joined in NO_COMMENT_PHRASES or joined.replace("'", "") in NO_COMMENT_PHRASES:
+        if joined in NO_COMMENT_PHRASES or joined.replace("'", " ") in NO_COMMENT_PHRASES:
             return True
-    return not any(is_content_word(token) for token in tokens)
+        if joined.replace("'", "") in NO_COMMENT_PHRASES:
+            return True
+    return not any(is_content_word(token, stop_words) for token in tokens)
 
+
+# Welsh initial mutations folded to one key per family (longest prefix first): nasal
+# (ngh, mh, nh, ng), aspirate (ph, th), soft (b, f, g, d, dd, l, r) all meet their radical
+# (c, p, t, ll, rh): "nghyngor", "gyngor" and "cyngor" share "cyngor"; "fawr", "mawr"
+# share "pawr"; "ff" is a letter of its own and stays. Not folded: "ch" (also a common
+# radical, "chwarae"), h before a vowel, and the soft mutation that drops g ("ardd").
+_WELSH_INITIALS = (
+    *(("ngh", "c"), ("mh", "p"), ("nh", "t"), ("ng", "c"), ("ph", "p"), ("th", "t")),
+    *(("dd", "t"), ("ff", "ff"), ("ll", "l"), ("rh", "r"), ("b", "p"), ("m", "p")),
+    *(("f", "p"), ("g", "c"), ("d", "t")),
+)
+
+
+def welsh_base(token: str) -> str:
+    """A Welsh word without the clitic it leans on: "teimlo'n" → "teimlo", "i'r" → "i"."""
+    return token.split("'", 1)[0] or token
+
+
+def welsh_key(token: str) -> str:
+    """The key Welsh words are matched on (their "stem"): `welsh_base`, with the initial
+    mutation folded ("fysiau" and "bysiau" → "pysiau"; words of three letters or more)."""
+    word = welsh_base(token)
+    if len(word) >= 3 and word.isalpha():
+        for prefix, radical in _WELSH_INITIALS:
+            if word.startswith(prefix):
+                return radical + word[len(prefix) :]
+    return word
+
+
+_WELSH_STOP_KEYS = WELSH_STOP_WORDS | frozenset(map(welsh_key, WELSH_STOP_WORDS))
 
 _PLURAL_ES = ("uses", "xes", "zes", "ches", "shes")
 
@@ -143,20 +229,31 @@ class Stemmer:
     """Snowball (English) stems with a cache, remembering each stem's surface forms.
 
     `display(stem)` gives the surface form seen most often for that stem (first seen wins a
-    tie), so labels read "parking", not "park".
+    tie), so labels read "parking", not "park". With `language="cy"` (Welsh) there is no
+    stemming (an English stemmer would mangle Welsh words): the stem is `welsh_key`, the
+    word without a clitic and with its initial mutation folded away.
+    `stop_words` are that language's (`stop_words_for`).
     """
 
-    def __init__(self) -> None:
-        self._snowball = SnowballStemmer("english")
+    def __init__(self, language: str = "en") -> None:
+        self.language = language
+        self.stop_words = stop_words_for(language)
+        self._snowball = SnowballStemmer("english") if language != "cy" else None
         self._cache: dict[str, str] = {}
         self._counts: Counter[str] = Counter()
         self._display: dict[str, str] | None = None
+
+    def base(self, token: str) -> str:
+        """The word a stop-word list knows: in Welsh without its clitic ("mae'r" → "mae")."""
+        return token if self._snowball is not None else welsh_base(token)
 
     def stem(self, token: str) -> str:
         """The stem of one lower-case token (not counted as a surface form)."""
         stem = self._cache.get(token)
         if stem is None:
-            if not token.isalpha():
+            if self._snowball is None:  # Welsh: see `welsh_key`
+                stem = welsh_key(token)
+            elif not token.isalpha():
                 stem = token
             elif token.endswith(_PLURAL_ES) and len(token) > 4:
                 stem = self._snowball.stem(token[:-2])  # "buses" -> "bus", not "buse"
@@ -207,6 +304,7 @@ def detect_phrases(
     min_count: int = 3,
     max_phrases: int = 2000,
     trigrams: bool = True,
+    stop_words: frozenset[str] = STOP_WORDS,
 ) -> list[tuple[str, ...]]:
     """Frequent, cohesive two- and three-word phrases in tokenised `documents`.
 
@@ -228,7 +326,7 @@ def detect_phrases(
     def is_content(word: str) -> bool:
         flag = content.get(word)
         if flag is None:
-            flag = content[word] = is_content_word(word)
+            flag = content[word] = is_content_word(word, stop_words)
         return flag
 
     scored: list[tuple[float, tuple[str, ...]]] = []

@@ -24,6 +24,7 @@ board's fast path is `analysis.ideas.cluster_ideas`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
 from itertools import chain
@@ -43,6 +44,7 @@ from analysis.clustering import (  # noqa: F401  (re-exported: analysis.ideas, b
     theme_bounds,
 )
 from analysis.labels import PhraseIndex
+from analysis.language import WELSH, detect_all
 from analysis.summaries import Quote, SummarySentence, pick_quotes, summarise, text_key
 from analysis.text import (
     Stemmer,
@@ -50,6 +52,7 @@ from analysis.text import (
     is_content_word,
     is_no_comment_tokens,
     sentence_splitter,
+    stop_words_for,
     tokenise,
 )
 from analysis.titles import TitleSpans, choose_description, make_title
@@ -112,6 +115,7 @@ class Theme:
     quotes: tuple[Quote, ...]
     subthemes: tuple[Theme, ...] = ()
     parent: int | None = None
+    language: str = "en"  # "cy": a theme of answers in Welsh (never mixed with English)
 
     @property
     def label(self) -> str:
@@ -136,6 +140,7 @@ class Theme:
             "response_ids": list(self.response_ids),
             "parent": self.parent,
             "subthemes": [sub.as_dict() for sub in self.subthemes],
+            "language": self.language,
         }
 
 
@@ -143,7 +148,7 @@ class Theme:
 class Assignment:
     """An answer's main theme (0 = no substantive comment), its sub-theme, and any other
     themes it raises. `subtheme` is None (shown as the theme's id) when the theme has no
-    sub-themes."""
+    sub-themes. `language` is the answer's ("cy", "en" or "unknown": `analysis.language`)."""
 
     id: str
     theme: int
@@ -151,6 +156,7 @@ class Assignment:
     other_themes: tuple[tuple[int, float], ...] = ()
     sentiment: float = 0.0
     subtheme: int | None = None
+    language: str = "en"
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -160,6 +166,7 @@ class Assignment:
             "confidence": self.confidence,
             "other_themes": [{"theme": t, "confidence": c} for t, c in self.other_themes],
             "sentiment": self.sentiment,
+            "language": self.language,
         }
 
 
@@ -201,6 +208,7 @@ class ThemeResult:
             "n_themes": len(self.themes),
             "n_subthemes": sum(len(theme.subthemes) for theme in self.themes),
             "backend": self.backend,
+            "languages": dict(Counter(assignment.language for assignment in self.assignments)),
         }
 
 
@@ -230,8 +238,9 @@ def _prepare(
     tokens = [tokenise(text) for text in texts] if tokens is None else tokens
     stems = stemmer.stem_lists(tokens)
     # Content stems: decide once per distinct token (a dictionary look-up per token after).
+    stop_words = stemmer.stop_words
     content_stem: dict[str, str | None] = {
-        word: stemmer.stem(word) if is_content_word(word) else None
+        word: stemmer.stem(word) if is_content_word(word, stop_words) else None
         for word in dict.fromkeys(chain.from_iterable(tokens))
     }
     lookup = content_stem.__getitem__
@@ -286,28 +295,67 @@ def themes(
     points better on average in docs/analysis-embeddings.md, and far slower); where those
     packages are not installed it says so through `progress` and uses the light pipeline,
     and `ThemeResult.backend` says which ran.
+    Each answer's language is detected (`analysis.language`: "cy", "en" or "unknown",
+    in `Assignment.language`); answers in Welsh are themed apart from the others, never
+    mixed into English themes (`analysis.bilingual`): themes of their own, or one theme
+    "Answers in Welsh" when there are few, with `Theme.language == "cy"`.
     Raises ValueError when `ids` and `texts` differ in length or ids repeat, or for an
     unknown `backend`.
     """
     # One BLAS/OpenMP thread: measured on the shared 2-core server, threads spinning
     # against other processes made the SVD and k-means two to five times slower; with one
     # thread the result also does not depend on how many cores the machine has.
+    texts = ["" if text is None else str(text) for text in texts]
+    ids = _checked_ids(texts, ids, n_themes)
+    options: dict[str, Any] = {
+        "random_state": random_state,
+        "secondary_threshold": secondary_threshold,
+        "summary_sentences": summary_sentences,
+        "n_quotes": n_quotes,
+        "max_themes": max_themes,
+        "detect_duplicates": detect_duplicates,
+        "subthemes": subthemes,
+        "max_subthemes": max_subthemes,
+        "backend": backend,
+    }
+    languages = detect_all(texts)
     with threadpool_limits(limits=1):
-        return _themes(
+        if WELSH not in languages:
+            return _themes(
+                texts,
+                ids,
+                n_themes=n_themes,
+                progress=progress,
+                answer_languages=languages,
+                **options,
+            )
+        from analysis.bilingual import themes_by_language
+
+        return themes_by_language(
             texts,
             ids,
+            languages,
             n_themes=n_themes,
-            random_state=random_state,
-            secondary_threshold=secondary_threshold,
-            summary_sentences=summary_sentences,
-            n_quotes=n_quotes,
-            max_themes=max_themes,
-            detect_duplicates=detect_duplicates,
-            progress=progress,
-            subthemes=subthemes,
-            max_subthemes=max_subthemes,
-            backend=backend,
+            progress=progress or (lambda fraction, message: None),
+            run=lambda *args, **kwargs: _themes(*args, **{**options, **kwargs}),
         )
+
+
+def _checked_ids(
+    texts: Sequence[str], ids: Sequence[str | int] | None, n_themes: int | str
+) -> list[str]:
+    """The answers' ids as strings (row numbers by default); raises ValueError when they
+    differ in number from the texts or repeat, or for an `n_themes` neither "auto" nor a
+    number."""
+    n = len(texts)
+    checked = [str(i) for i in range(n)] if ids is None else [str(value) for value in ids]
+    if len(checked) != n:
+        raise ValueError(f"Got {n} texts but {len(checked)} ids.")
+    if len(set(checked)) != n:
+        raise ValueError("Answer ids must be unique.")
+    if isinstance(n_themes, str) and n_themes != "auto":
+        raise ValueError('n_themes must be "auto" or a whole number.')
+    return checked
 
 
 def _themes(
@@ -325,23 +373,23 @@ def _themes(
     subthemes: bool,
     max_subthemes: int,
     backend: str = "light",
+    language: str = "en",
+    answer_languages: Sequence[str] | None = None,
 ) -> ThemeResult:
+    """The pipeline on answers in one `language` ("cy": Welsh stop words, no stemmer, no
+    sentiment; else English); `answer_languages` are what each answer was detected as."""
     report = progress or (lambda fraction, message: None)
     if backend not in ("light", "embeddings"):
         raise ValueError(f'backend must be "light" or "embeddings", not {backend!r}')
     texts = ["" if text is None else str(text) for text in texts]
     n = len(texts)
-    ids = [str(i) for i in range(n)] if ids is None else [str(value) for value in ids]
-    if len(ids) != n:
-        raise ValueError(f"Got {n} texts but {len(ids)} ids.")
-    if len(set(ids)) != n:
-        raise ValueError("Answer ids must be unique.")
-    if isinstance(n_themes, str) and n_themes != "auto":
-        raise ValueError('n_themes must be "auto" or a whole number.')
+    ids = _checked_ids(texts, ids, n_themes)
     report(0.0, "Preparing answers")
 
-    all_tokens = [tokenise(text) for text in texts]
-    no_comment = [is_no_comment_tokens(tokens) for tokens in all_tokens]
+    stop_words = stop_words_for(language)
+    all_tokens = [tokenise(text, language) for text in texts]
+    no_comment = [is_no_comment_tokens(tokens, stop_words) for tokens in all_tokens]
+    spoken = [language] * n if answer_languages is None else list(answer_languages)
     substantive = [i for i in range(n) if not no_comment[i]]
 
     # Duplicates and campaigns: cluster one representative per group, weighted.
@@ -370,7 +418,7 @@ def _themes(
         members_of[u].append(i)
 
     report(0.15, "Reading words and phrases")
-    stemmer = Stemmer()
+    stemmer = Stemmer(language)
     unit_texts = [texts[i] for i in units]
     prepared = _prepare(unit_texts, stemmer, [all_tokens[i] for i in units])
     del all_tokens
@@ -413,7 +461,9 @@ def _themes(
     if clusters is not None:
         sample = _stable_sample(len(units), 30_000)
         phrases = detect_phrases(
-            [prepared.stems[u] for u in sample], min_count=max(3, len(sample) // 5000)
+            [prepared.stems[u] for u in sample],
+            min_count=max(3, len(sample) // 5000),
+            stop_words=stop_words,
         )
         index = PhraseIndex(phrases, stemmer)
         term_lists = [index.terms(prepared.tokens[u], prepared.stems[u]) for u in range(len(units))]
@@ -422,7 +472,10 @@ def _themes(
     report(0.6, "Measuring sentiment")
     from analysis.sentiment import sentiment_scores, sentiment_summary
 
-    unit_scores = list(sentiment_scores(unit_texts)) if units else []
+    # VADER reads English only: Welsh answers are not scored (0.0; their themes' figures
+    # are all 0, neutral too: "not measured").
+    unit_scores = list(sentiment_scores(unit_texts)) if units and language != "cy" else []
+    unit_scores = unit_scores or [0.0] * len(units)
     scores = [0.0] * n
     for u, members in enumerate(members_of):
         for i in members:
@@ -512,9 +565,12 @@ def _themes(
             response_ids=tuple(ids[i] for i in response_rows),
             size=len(response_rows),
             share=round(len(response_rows) / max(1, n), 4),
-            sentiment=sentiment_summary([scores[i] for i in response_rows]),
+            sentiment=sentiment_summary(
+                [scores[i] for i in response_rows] if language != "cy" else []
+            ),
             summary=summary,
             quotes=quotes,
+            language=language,
         )
 
     theme_list: list[Theme] = []
@@ -566,13 +622,19 @@ def _themes(
             sub = int(unit_subtheme[u]) if unit_subtheme[u] > 0 else None
             for i in members:
                 assignments[i] = Assignment(
-                    ids[i], main + 1, round(float(row[main]), 4), others, round(scores[i], 4), sub
+                    ids[i],
+                    main + 1,
+                    round(float(row[main]), 4),
+                    others,
+                    round(scores[i], 4),
+                    sub,
+                    spoken[i],
                 )
     for i in range(n):
         if no_comment[i]:
-            assignments[i] = Assignment(ids[i], NO_COMMENT_THEME, 1.0, (), 0.0)
+            assignments[i] = Assignment(ids[i], NO_COMMENT_THEME, 1.0, (), 0.0, None, spoken[i])
     report(1.0, "Done")
-    substantive_scores = [scores[i] for i in substantive]
+    substantive_scores = [scores[i] for i in substantive] if language != "cy" else []
     return ThemeResult(
         themes=tuple(theme_list),
         assignments=tuple(assignments),

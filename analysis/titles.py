@@ -88,14 +88,14 @@ _PUNCTUATION = frozenset(',;:.!?()[]{}"/|…')
 MIN_WORDS, MAX_WORDS = 2, 8
 
 
-def _is_edge_word(word: str) -> bool:
+def _is_edge_word(word: str, stop_words: frozenset[str] = STOP_WORDS) -> bool:
     """Whether a heading may start or end with `word` (lower case)."""
     if word in _OPENERS:
         return True
     return (
         len(word) > 1
         and word not in FUNCTION_WORDS
-        and word not in STOP_WORDS
+        and word not in stop_words
         and word not in WEAK_WORDS
         and not word.replace(".", "").isdigit()
     )
@@ -137,17 +137,28 @@ class TitleSpans:
             clauses = []
             for clause in _clauses(text):
                 lower = [word.lower() for word in clause]
-                clauses.append(
-                    _Clause(
-                        clause,
-                        lower,
-                        self.stemmer.stems(lower, count=False),
-                        [_is_edge_word(word) for word in lower],
-                        [word in FUNCTION_WORDS or word in STOP_WORDS for word in lower],
-                    )
-                )
+                stems = self.stemmer.stems(lower, count=False)
+                clauses.append(_Clause(clause, lower, stems, *self._flags(lower)))
             self._clauses[text] = clauses
         return clauses
+
+    def _flags(self, lower: list[str]) -> tuple[list[bool], list[bool]]:
+        """Which words may start or end a heading, and which are function words. In Welsh
+        a word's clitic comes off first ("mae'r" is "mae", a function word)."""
+        stop = self.stemmer.stop_words
+        if self.stemmer.language != "cy":
+            return (
+                [_is_edge_word(word, stop) for word in lower],
+                [word in FUNCTION_WORDS or word in stop for word in lower],
+            )
+        bases = [self.stemmer.base(word) for word in lower]
+        return (
+            [
+                _is_edge_word(w, stop) and _is_edge_word(b, stop)
+                for w, b in zip(lower, bases, strict=True)
+            ],
+            [w in FUNCTION_WORDS or b in stop for w, b in zip(lower, bases, strict=True)],
+        )
 
     def spans(self, text: str, focus: Collection[str] = ()) -> list[Span]:
         """Every acceptable span of `text` (with `focus`, only those holding one of these
@@ -338,7 +349,8 @@ def _words(text: str) -> list[str]:
 
 def _content_stems(text: str, stemmer: Stemmer) -> list[str]:
     words = _words(text)
-    return stemmer.stems([w for w in words if w not in STOP_WORDS and len(w) > 1], count=False)
+    stop = stemmer.stop_words
+    return stemmer.stems([w for w in words if w not in stop and len(w) > 1], count=False)
 
 
 @dataclass(frozen=True)

@@ -89,6 +89,8 @@ class Theme(CreatedMixin, db.Model):
     approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published: Mapped[bool] = mapped_column(Boolean, default=False)
+    #: "cy" for a theme of answers written in Welsh (analysis.bilingual), else "en".
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
 
     run: Mapped[AnalysisRun] = relationship(back_populates="themes")
 

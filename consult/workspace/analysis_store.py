@@ -316,6 +316,7 @@ def _found_theme(
             {"id": int(q["id"]), "text": texts.get(int(q["id"]), q["text"])}
             for q in found["quotes"]
         ],
+        language=found.get("language", "en"),
         **extra,
     )
 
@@ -343,6 +344,7 @@ def _store_carried(
             approved_by_id=source.approved_by_id,
             approved_at=source.approved_at,
             published=source.published,
+            language=source.language,
             **extra,
         )
 

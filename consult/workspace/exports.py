@@ -17,6 +17,7 @@ from typing import Any
 from flask import current_app
 from sqlalchemy import select
 
+from analysis.language import LANGUAGE_NAMES, default_identifier
 from consult.cells import spreadsheet_row, spreadsheet_value, xml_text
 from consult.extensions import db
 from consult.models import (
@@ -46,6 +47,7 @@ ANSWER_COLUMNS = [
     "other_themes",
     "not_relevant",
     "manual",
+    "language",  # the answer's, as detected by analysis.language (Welsh, English, Unknown)
 ]
 
 
@@ -77,8 +79,10 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
         .order_by(Response.submitted_at, Answer.question_id)
     ).all()
     out = []
+    detect = default_identifier().detect  # the language the analysis themed it as
     for answer, response in answers:
         rows = codes.get(answer.id, [])
+        text = publishable_text(answer)
         primary = next((r for r in rows if r.primary), None)
         others = [labels.get(r.theme_id, "") for r in rows if not r.primary]
         out.append(
@@ -89,7 +93,8 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 if response.submitted_at
                 else "",
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
-                "answer": publishable_text(answer),
+                "answer": text,
+                "language": LANGUAGE_NAMES[detect(text)],
                 "theme": labels.get(primary.theme_id, "") if primary else "",
                 "subtheme": labels.get(primary.subtheme_id or 0, "") if primary else "",
                 "confidence": round(primary.confidence, 3) if primary else None,
@@ -492,6 +497,7 @@ def open_data(consultation: Consultation) -> dict[str, Any]:
                 "respondent_type": row["respondent_type"],
                 "question": row["question"],
                 "text": row["answer"],
+                "language": row["language"],
                 "theme": row["theme"] or None,
                 "subtheme": row["subtheme"] or None,
                 "other_themes": [t for t in row["other_themes"].split("; ") if t],

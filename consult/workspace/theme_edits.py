@@ -142,7 +142,9 @@ def refresh(theme: Theme) -> None:
         theme.keyphrases, theme.summary, theme.quotes = [], [], []
         theme.sentiment = {}
         return
-    _copy_details(theme, result.themes[0], texts, retitle=not _keeps_title(theme))
+    # The largest: answers in Welsh and English come back as themes of their own.
+    found = max(result.themes, key=lambda part: part.size)
+    _copy_details(theme, found, texts, retitle=not _keeps_title(theme))
     if step > 1:
         theme.sentiment = dict(
             sentiment_summary(list(sentiment_scores([text for _, text in items])))
@@ -154,6 +156,7 @@ def _copy_details(theme: Theme, found: Any, texts: dict[str, str], *, retitle: b
     the item ids as strings, `texts` their shown text."""
     theme.keyphrases = list(found.keyphrases)
     theme.sentiment = dict(found.sentiment)
+    theme.language = found.language
     theme.summary = [
         {"sentence": s.sentence, "response_ids": [int(i) for i in s.response_ids]}
         for s in found.summary

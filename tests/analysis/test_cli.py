@@ -60,6 +60,7 @@ def test_themes_json_has_themes_assignments_and_duplicates(answers_csv, capsys):
         "confidence": 1.0,
         "other_themes": [],
         "sentiment": 0.0,
+        "language": "unknown",  # "n/a": too short to tell
     }
     assert set(data["assignments"][0]) >= {"id", "theme", "confidence", "other_themes"}
 

@@ -54,6 +54,7 @@ def tree():
 THEME_FIELDS = {
     "id", "title", "label", "description", "description_response_ids", "keyphrases",
     "size", "share", "sentiment", "summary", "quotes", "response_ids", "parent", "subthemes",
+    "language",
 }  # fmt: skip
 
 

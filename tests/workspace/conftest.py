@@ -179,28 +179,57 @@ def finished_jury(app: Flask, make_jury: Callable[..., int]) -> dict[str, Any]:
 
 
 @pytest.fixture
-def tree_consultation(app: Flask, make_consultation: Callable[..., int]) -> dict[str, Any]:
+def free_text_consultation(
+    app: Flask, make_consultation: Callable[..., int]
+) -> Callable[..., dict[str, Any]]:
+    """Makes a closed consultation with one free-text question, "What should change?",
+    and one submitted response per text (references `RSP-<prefix>-0000`...)."""
+    from consult.models import Answer, Consultation, Response, utcnow
+
+    def make(texts: list[str], prefix: str, **options: Any) -> dict[str, Any]:
+        consultation_id = make_consultation(
+            status="closed",
+            questions=[{"kind": "free_text", "prompt": "What should change?", "key": "change"}],
+            **options,
+        )
+        with app.app_context():
+            question = db.session.get(Consultation, consultation_id).questions[0]
+            for number, text in enumerate(texts):
+                response = Response(
+                    consultation_id=consultation_id,
+                    reference=f"RSP-{prefix}-{number:04d}",
+                    status="submitted",
+                    submitted_at=utcnow(),
+                )
+                response.answers.append(
+                    Answer(question_id=question.id, text=text, redacted_text=text)
+                )
+                db.session.add(response)
+            db.session.commit()
+            return {"id": consultation_id, "question": question.id}
+
+    return make
+
+
+@pytest.fixture
+def tree_consultation(free_text_consultation: Callable[..., dict[str, Any]]) -> dict[str, Any]:
     """A closed consultation whose answers fall into two themes with sub-themes inside
     (the texts of `test_theme_tree.tree_texts`) and one 'n/a'."""
-    from consult.models import Answer, Consultation, Response, utcnow
     from tests.workspace.test_theme_tree import tree_texts
 
-    consultation_id = make_consultation(
-        status="closed",
-        slug="town-plan",
-        title="Town plan",
-        questions=[{"kind": "free_text", "prompt": "What should change?", "key": "change"}],
+    return free_text_consultation(
+        [*tree_texts(), "n/a"], "TREE", slug="town-plan", title="Town plan"
     )
-    with app.app_context():
-        question = db.session.get(Consultation, consultation_id).questions[0]
-        for number, text in enumerate([*tree_texts(), "n/a"]):
-            response = Response(
-                consultation_id=consultation_id,
-                reference=f"RSP-TREE-{number:04d}",
-                status="submitted",
-                submitted_at=utcnow(),
-            )
-            response.answers.append(Answer(question_id=question.id, text=text, redacted_text=text))
-            db.session.add(response)
-        db.session.commit()
-        return {"id": consultation_id, "question": question.id}
+
+
+@pytest.fixture
+def bilingual_consultation(free_text_consultation: Any) -> dict[str, Any]:
+    """A closed consultation with one free-text question: 60 answers in English, then 30
+    in Welsh."""
+    from analysis.language import DATA as LANGUAGE_DATA
+    from analysis.language import read_sentences
+
+    english = read_sentences(LANGUAGE_DATA / "language_en.txt")[:60]
+    welsh = read_sentences(LANGUAGE_DATA / "language_cy.txt")[:30]
+    made = free_text_consultation(english + welsh, "CY")
+    return {"id": made["id"], "english": english, "welsh": welsh}
