@@ -1,7 +1,7 @@
 """themes have a language ("cy" for a theme of answers in Welsh)
 
 Revision ID: c3a9d5e1f7b2
-Revises: e7a4c2b91d05
+Revises: b3d8f1a6c2e4
 Create Date: 2026-12-05 11:00:00.000000
 
 """
@@ -11,7 +11,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "c3a9d5e1f7b2"
-down_revision = "e7a4c2b91d05"
+down_revision = "b3d8f1a6c2e4"
 branch_labels = None
 depends_on = None
 
