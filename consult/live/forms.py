@@ -8,14 +8,12 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from consult.forms_common import required_text
 from consult.live.rounds import ROUND_LABELS
 
 
 class SessionForm(FlaskForm):
-    title = StringField(
-        "Session title",
-        validators=[DataRequired("Enter a title for the session"), Length(max=200)],
-    )
+    title = required_text("Session title", "Enter a title for the session", 200)
     template = BooleanField("Start from the standard jury day agenda", default=True)
 
 
@@ -24,9 +22,7 @@ class RoundForm(FlaskForm):
         "Kind of round",
         choices=[SelectChoice(value, label) for value, label in ROUND_LABELS.items()],
     )
-    title = StringField(
-        "Title", validators=[DataRequired("Enter a title for the round"), Length(max=200)]
-    )
+    title = required_text("Title", "Enter a title for the round", 200)
     planned_minutes = IntegerField(
         "Planned minutes",
         default=15,
@@ -53,9 +49,7 @@ class RoundForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    text = TextAreaField(
-        "Your message", validators=[DataRequired("Enter a message"), Length(max=1000)]
-    )
+    text = required_text("Your message", "Enter a message", 1000, field=TextAreaField)
     scope = SelectField(
         "Send to",
         choices=[SelectChoice("room", "The whole room"), SelectChoice("table", "My table")],
