@@ -1,13 +1,22 @@
-"""Field builders shared by the features' forms (Flask-WTF): a filled-in text field with a
-length limit, an email address, and a new password typed twice. Each takes the wording of
-its messages, which stays with the form that asks."""
+"""What the features' forms (Flask-WTF) share: field builders (a filled-in text field with a
+length limit, an email address, a new password typed twice), each taking the wording of
+its messages, which stays with the form that asks; and saving a validated form through a
+service, with the service's refusal shown on the form's fields."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
 
+from flask import flash
 from wtforms import EmailField, Field, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from consult.errors import Invalid
+from consult.extensions import db
+
+P = ParamSpec("P")
+T = TypeVar("T")
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 EMAIL_MAX = 254
@@ -63,3 +72,32 @@ def new_password_fields(name: str, *rules: Any) -> tuple[Any, Any]:
         ],
     )
     return password, confirm
+
+
+def field_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
+    """Put a service's field messages on the form's fields; return those with no field."""
+    left = {}
+    for name, message in fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            left[name] = message
+    return left
+
+
+def save_form(form: Any, save: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """Call `save(*args, **kwargs)` (a service that flushes and gives back the row it saved)
+    for a form that validated, in one unit of work: committed, and the row given back; or,
+    when the service refuses with Invalid, rolled back, with its messages on the form's
+    fields (one for no field is flashed as an error) and None given back, so that the page
+    is shown again with them."""
+    try:
+        saved = save(*args, **kwargs)
+    except Invalid as refusal:
+        db.session.rollback()
+        for message in field_errors(form, refusal.fields).values():
+            flash(message, "error")
+        return None
+    db.session.commit()
+    return saved

@@ -26,6 +26,7 @@ from consult.consultations.kinds import KINDS, TEXT_KINDS
 from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
+from consult.forms_common import save_form
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 from consult.wording import plural
 
@@ -39,18 +40,6 @@ def _question(consultation: Consultation, question_id: int) -> Question:
     if question is None:
         abort(404)
     return question
-
-
-def _apply_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
-    """Put service field messages on the form's fields; return those with no field."""
-    left = {}
-    for name, message in fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            left[name] = message
-    return left
 
 
 @bp.route("/manage/")
@@ -83,18 +72,13 @@ def _consultation_data(form: ConsultationForm) -> dict[str, Any]:
 @staff_required("officer")
 def manage_new() -> Any:
     form = ConsultationForm()
-    if form.validate_on_submit():
-        try:
-            consultation = services.save_consultation(
-                None, _consultation_data(form), actor=current_user
-            )
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
-        else:
-            db.session.commit()
-            flash("Consultation created. Now add its questions.", "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+    if form.validate_on_submit() and (
+        created := save_form(
+            form, services.save_consultation, None, _consultation_data(form), actor=current_user
+        )
+    ):
+        flash("Consultation created. Now add its questions.", "success")
+        return redirect(url_for("consultations.manage_show", slug=created.slug))
     return (
         render_template("consultations/manage/edit.html", form=form, consultation=None),
         400 if form.errors else 200,
@@ -110,16 +94,11 @@ def manage_edit(slug: str) -> Any:
         form.opens_at.data = to_local(consultation.opens_at)
         form.closes_at.data = to_local(consultation.closes_at)
         form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
-    if form.validate_on_submit():
-        try:
-            services.save_consultation(consultation, _consultation_data(form), actor=current_user)
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
-        else:
-            db.session.commit()
-            flash("Details saved.", "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+    if form.validate_on_submit() and save_form(
+        form, services.save_consultation, consultation, _consultation_data(form), actor=current_user
+    ):
+        flash("Details saved.", "success")
+        return redirect(url_for("consultations.manage_show", slug=consultation.slug))
     return (
         render_template("consultations/manage/edit.html", form=form, consultation=consultation),
         400 if form.errors else 200,
@@ -177,16 +156,16 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
     if choosing:
         if kind is None:
             form.kind.errors = ["Select the type of question"]
-    elif form.validate_on_submit():
-        try:
-            services.save_question(consultation, question, _question_data(form), actor=current_user)
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
-        else:
-            db.session.commit()
-            flash("Question saved.", "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+    elif form.validate_on_submit() and save_form(
+        form,
+        services.save_question,
+        consultation,
+        question,
+        _question_data(form),
+        actor=current_user,
+    ):
+        flash("Question saved.", "success")
+        return redirect(url_for("consultations.manage_show", slug=consultation.slug))
     fields = {name: [*COMMON_QUESTION_FIELDS, *each.design_fields] for name, each in KINDS.items()}
     return (
         render_template(
