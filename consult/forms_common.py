@@ -1,7 +1,8 @@
-"""What the features' forms (Flask-WTF) share: field builders (a filled-in text field with a
-length limit, an email address, a new password typed twice), each taking the wording of
-its messages, which stays with the form that asks; and saving a validated form through a
-service, with the service's refusal shown on the form's fields."""
+"""What the features' forms (Flask-WTF) share: field builders (a filled-in text field
+with a length limit, a whole number in a range, an email address, a new password typed
+twice), each taking the wording of its messages, which stays with the form that asks; and
+saving a validated form through a service, with the service's refusal shown on the form's
+fields."""
 
 from __future__ import annotations
 
@@ -9,8 +10,8 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import flash
-from wtforms import EmailField, Field, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
 
 from consult.errors import Invalid
 from consult.extensions import db
@@ -41,6 +42,26 @@ def required_text(
     when None). `options` go to the field (filters, description, ...)."""
     return field(
         label, validators=[DataRequired(missing), Length(max=most, message=too_long)], **options
+    )
+
+
+def whole_number(
+    label: str,
+    missing: str,
+    low: int,
+    high: int,
+    *,
+    out_of_range: str,
+    required: type = InputRequired,
+    **options: Any,
+) -> Any:
+    """A whole number from `low` to `high` that must be given (`missing` says so; with
+    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so).
+    `options` go to the field (default, description, ...)."""
+    return IntegerField(
+        label,
+        validators=[required(missing), NumberRange(min=low, max=high, message=out_of_range)],
+        **options,
     )
 
 

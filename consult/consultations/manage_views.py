@@ -68,41 +68,43 @@ def _consultation_data(form: ConsultationForm) -> dict[str, Any]:
     }
 
 
+def _details_page(consultation: Consultation | None) -> Any:
+    """A new consultation's details (`consultation` None), or an existing one's to edit."""
+    form = ConsultationForm(obj=None if request.method == "POST" else consultation)
+    if request.method == "GET" and consultation is not None:
+        form.opens_at.data = to_local(consultation.opens_at)
+        form.closes_at.data = to_local(consultation.closes_at)
+        form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
+    if form.validate_on_submit() and (
+        saved := save_form(
+            form,
+            services.save_consultation,
+            consultation,
+            _consultation_data(form),
+            actor=current_user,
+        )
+    ):
+        if consultation is None:
+            flash("Consultation created. Now add its questions.", "success")
+        else:
+            flash("Details saved.", "success")
+        return redirect(url_for("consultations.manage_show", slug=saved.slug))
+    return (
+        render_template("consultations/manage/edit.html", form=form, consultation=consultation),
+        400 if form.errors else 200,
+    )
+
+
 @bp.route("/manage/new", methods=["GET", "POST"])
 @staff_required("officer")
 def manage_new() -> Any:
-    form = ConsultationForm()
-    if form.validate_on_submit() and (
-        created := save_form(
-            form, services.save_consultation, None, _consultation_data(form), actor=current_user
-        )
-    ):
-        flash("Consultation created. Now add its questions.", "success")
-        return redirect(url_for("consultations.manage_show", slug=created.slug))
-    return (
-        render_template("consultations/manage/edit.html", form=form, consultation=None),
-        400 if form.errors else 200,
-    )
+    return _details_page(None)
 
 
 @bp.route("/manage/<slug>/edit", methods=["GET", "POST"])
 @staff_required("officer")
 def manage_edit(slug: str) -> Any:
-    consultation = _consultation(slug)
-    form = ConsultationForm(obj=None if request.method == "POST" else consultation)
-    if request.method == "GET":
-        form.opens_at.data = to_local(consultation.opens_at)
-        form.closes_at.data = to_local(consultation.closes_at)
-        form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
-    if form.validate_on_submit() and save_form(
-        form, services.save_consultation, consultation, _consultation_data(form), actor=current_user
-    ):
-        flash("Details saved.", "success")
-        return redirect(url_for("consultations.manage_show", slug=consultation.slug))
-    return (
-        render_template("consultations/manage/edit.html", form=form, consultation=consultation),
-        400 if form.errors else 200,
-    )
+    return _details_page(_consultation(slug))
 
 
 @bp.route("/manage/<slug>")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -432,6 +433,23 @@ def _labels(**kwargs) -> dict:
     return {"themes": {}, "campaign": False, "handwritten": None, **kwargs}
 
 
+def _individual(
+    rng: random.Random,
+    persona: _Persona,
+    answers: dict,
+    keys: Sequence[str],
+    labels: dict,
+) -> dict:
+    """One resident's response as the demo loads it: their about-you answers, and their
+    `answers` in the order of the questions' `keys`."""
+    return {
+        "respondent_type": "individual",
+        "about_you": _about_you(rng, persona),
+        "answers": {key: answers[key] for key in keys if key in answers},
+        "_labels": labels,
+    }
+
+
 def _open_response(
     rng: random.Random,
     persona: _Persona,
@@ -480,13 +498,8 @@ def _open_response(
         answers["priorities"] = _ranking(rng, persona, wrote_about)
     if rng.random() < 0.64:
         answers["budget"] = _budget(rng, persona)
-    ordered = {q["key"]: answers[q["key"]] for q in _open_questions() if q["key"] in answers}
-    return {
-        "respondent_type": "individual",
-        "about_you": _about_you(rng, persona),
-        "answers": ordered,
-        "_labels": labels,
-    }
+    keys = [q["key"] for q in _open_questions()]
+    return _individual(rng, persona, answers, keys, labels)
 
 
 def open_consultation(seed: int = DEFAULT_SEED) -> dict:
@@ -601,13 +614,7 @@ def _park_response(
     if "support" not in answers:
         weights = [14, 18, 22, 30, 16]
     answers["overall_support"] = weighted(rng, range(1, 6), weights)
-    ordered = {k: answers[k] for k in ("support", "change", "overall_support") if k in answers}
-    return {
-        "respondent_type": "individual",
-        "about_you": _about_you(rng, persona),
-        "answers": ordered,
-        "_labels": labels,
-    }
+    return _individual(rng, persona, answers, ("support", "change", "overall_support"), labels)
 
 
 def closed_consultation(seed: int = DEFAULT_SEED) -> dict:

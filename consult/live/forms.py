@@ -8,7 +8,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
-from consult.forms_common import required_text
+from consult.forms_common import required_text, whole_number
 from consult.live.rounds import ROUND_LABELS
 
 
@@ -23,13 +23,14 @@ class RoundForm(FlaskForm):
         choices=[SelectChoice(value, label) for value, label in ROUND_LABELS.items()],
     )
     title = required_text("Title", "Enter a title for the round", 200)
-    planned_minutes = IntegerField(
+    planned_minutes = whole_number(
         "Planned minutes",
+        "Enter how many minutes the round should take",
+        1,
+        480,
+        out_of_range="Enter a number of minutes from 1 to 480",
+        required=DataRequired,  # 0 minutes is no round
         default=15,
-        validators=[
-            DataRequired("Enter how many minutes the round should take"),
-            NumberRange(min=1, max=480, message="Enter a number of minutes from 1 to 480"),
-        ],
     )
     instructions = TextAreaField(
         "Instructions for jurors",
