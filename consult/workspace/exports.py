@@ -12,7 +12,6 @@ import csv
 import io
 import json
 import re
-from collections.abc import Iterable, Sequence
 from typing import Any
 
 from flask import current_app
@@ -30,6 +29,7 @@ from consult.models import (
     utcnow,
 )
 from consult.representation import exports as representation_exports
+from consult.word_tables import docx_table
 from consult.workspace import charts, queries, wording
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
@@ -288,17 +288,6 @@ def csv_answers(consultation: Consultation) -> bytes:
 
 
 # --------------------------------------------------------------------------- DOCX
-
-
-def docx_table(document: Any, header: Sequence[str], rows: Iterable[Sequence[str]]) -> None:
-    """A table in the Word document: a header row, then one row a sequence of cell texts."""
-    table = document.add_table(rows=1, cols=len(header))
-    table.style = "Light Grid Accent 1"
-    for cell, text in zip(table.rows[0].cells, header, strict=True):
-        cell.text = text
-    for row in rows:
-        for cell, text in zip(table.add_row().cells, row, strict=True):
-            cell.text = text
 
 
 def _option_rows(question: dict[str, Any]) -> list[tuple[str, str]]:

@@ -16,9 +16,10 @@ from consult.cells import xml_text
 from consult.models import Jury, utcnow
 from consult.representation import questionnaire
 from consult.representation.report import jury_representation
+from consult.word_tables import docx_table
 from consult.wording import plural
 from consult.workspace import queries
-from consult.workspace.exports import append_row, docx_table, finish_sheet, sheet_title
+from consult.workspace.exports import append_row, finish_sheet, sheet_title
 from consult.workspace.services import STATUS_LABELS
 
 
