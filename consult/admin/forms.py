@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, RadioField, StringField
+from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, Length
+from wtforms.validators import DataRequired
 
+from consult.forms_common import email_field, required_text, strip
 from consult.models import ROLES
 
 ROLE_LABELS = {
@@ -23,31 +24,18 @@ ROLE_HINTS = {
 }
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in reversed(ROLES)]
 
 
 class StaffForm(FlaskForm):
-    name = StringField(
+    name = required_text(
         "Full name",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their name"),
-            Length(max=200, message="Name must be 200 characters or fewer"),
-        ],
+        "Enter their name",
+        200,
+        too_long="Name must be 200 characters or fewer",
+        filters=[strip],
     )
-    email = EmailField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter their email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = email_field("Enter their email address")
     role = RadioField(
         "Role",
         choices=ROLE_CHOICES,

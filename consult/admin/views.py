@@ -16,6 +16,7 @@ from consult.auth import passwords
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
+from consult.forms_common import save_form
 from consult.models import AuditEntry, User
 
 
@@ -43,28 +44,24 @@ def users() -> Any:
 @staff_required("admin")
 def new_user() -> Any:
     form = StaffForm()
-    if form.validate_on_submit():
-        try:
-            user = services.add_staff(
-                email=form.email.data or "",
-                name=form.name.data or "",
-                role=form.role.data or "",
-                actor=_actor(),
-            )
-        except ConsultError as refusal:
-            db.session.rollback()
-            for name, message in refusal.fields.items():
-                getattr(form, name).errors = [message]
-        else:
-            db.session.commit()
-            passwords.send_link(user, "set", invited=True)
-            flash(
-                f"{user.name} has been added as {role_label(user.role).lower()}. We have "
-                f"emailed {user.email} a link to set their password; it works for "
-                f"{passwords.describe_lifetime('set')}.",
-                "success",
-            )
-            return redirect(url_for("admin.staff_member", user_id=user.id))
+    if form.validate_on_submit() and (
+        user := save_form(
+            form,
+            services.add_staff,
+            email=form.email.data or "",
+            name=form.name.data or "",
+            role=form.role.data or "",
+            actor=_actor(),
+        )
+    ):
+        passwords.send_link(user, "set", invited=True)
+        flash(
+            f"{user.name} has been added as {role_label(user.role).lower()}. We have "
+            f"emailed {user.email} a link to set their password; it works for "
+            f"{passwords.describe_lifetime('set')}.",
+            "success",
+        )
+        return redirect(url_for("admin.staff_member", user_id=user.id))
     status = 400 if form.errors else 200
     return render_template("admin/new_user.html", form=form, hints=ROLE_HINTS), status
 

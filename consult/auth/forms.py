@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
+from wtforms import EmailField, PasswordField
+from wtforms.validators import DataRequired, Email, ValidationError
 
 from consult.auth.passwords import password_problem
+from consult.forms_common import EMAIL_FORMAT, email_field, new_password_fields, required_text
 
 
 class SignInForm(FlaskForm):
@@ -14,19 +15,18 @@ class SignInForm(FlaskForm):
         "Email address",
         validators=[
             DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
+            Email(EMAIL_FORMAT),
         ],
     )
     password = PasswordField("Password", validators=[DataRequired("Enter your password")])
 
 
 class JoinForm(FlaskForm):
-    code = StringField(
+    code = required_text(
         "Join code",
-        validators=[
-            DataRequired("Enter the join code from your invitation"),
-            Length(max=40, message="Join codes are shorter than that: check your invitation"),
-        ],
+        "Enter the join code from your invitation",
+        40,
+        too_long="Join codes are shorter than that: check your invitation",
     )
 
 
@@ -37,51 +37,21 @@ def _meets_password_rule(form: FlaskForm, field: PasswordField) -> None:
         raise ValidationError(problem.rstrip("."))
 
 
-def _strip(value: str | None) -> str | None:
-    return value.strip() if isinstance(value, str) else value
-
-
 class ForgotPasswordForm(FlaskForm):
-    email = EmailField(
-        "Email address",
-        filters=[_strip],
-        validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Email address must be 254 characters or fewer"),
-        ],
-    )
+    email = email_field("Enter your email address")
 
 
 class NewPasswordForm(FlaskForm):
     """Setting a password from an emailed link."""
 
-    password = PasswordField(
-        "New password", validators=[DataRequired("Enter a new password"), _meets_password_rule]
-    )
-    confirm = PasswordField(
-        "Confirm new password",
-        validators=[
-            DataRequired("Enter the new password again"),
-            EqualTo("password", "The passwords do not match"),
-        ],
-    )
+    password, confirm = new_password_fields("password", _meets_password_rule)
 
 
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(
         "Current password", validators=[DataRequired("Enter your current password")]
     )
-    new_password = PasswordField(
-        "New password", validators=[DataRequired("Enter a new password"), _meets_password_rule]
-    )
-    confirm = PasswordField(
-        "Confirm new password",
-        validators=[
-            DataRequired("Enter the new password again"),
-            EqualTo("new_password", "The passwords do not match"),
-        ],
-    )
+    new_password, confirm = new_password_fields("new_password", _meets_password_rule)
 
 
 class UnlockForm(FlaskForm):

@@ -26,6 +26,7 @@ from consult.consultations.kinds import KINDS, TEXT_KINDS
 from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
+from consult.forms_common import save_form
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 from consult.wording import plural
 from consult.workspace import charts, queries
@@ -40,18 +41,6 @@ def _question(consultation: Consultation, question_id: int) -> Question:
     if question is None:
         abort(404)
     return question
-
-
-def _apply_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
-    """Put service field messages on the form's fields; return those with no field."""
-    left = {}
-    for name, message in fields.items():
-        field = getattr(form, name, None)
-        if field is not None and hasattr(field, "errors"):
-            field.errors = [*field.errors, message]
-        else:
-            left[name] = message
-    return left
 
 
 @bp.route("/manage/")
@@ -80,21 +69,27 @@ def _consultation_data(form: ConsultationForm) -> dict[str, Any]:
     }
 
 
-def _save_details(form: ConsultationForm, consultation: Consultation | None, saved: str) -> Any:
-    """Save the details form (a new consultation when `consultation` is None) and go to the
-    consultation's page, or show the form again with its problems (400)."""
-    if form.validate_on_submit():
-        try:
-            consultation = services.save_consultation(
-                consultation, _consultation_data(form), actor=current_user
-            )
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
+def _details_page(consultation: Consultation | None) -> Any:
+    """A new consultation's details (`consultation` None), or an existing one's to edit."""
+    form = ConsultationForm(obj=None if request.method == "POST" else consultation)
+    if request.method == "GET" and consultation is not None:
+        form.opens_at.data = to_local(consultation.opens_at)
+        form.closes_at.data = to_local(consultation.closes_at)
+        form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
+    if form.validate_on_submit() and (
+        saved := save_form(
+            form,
+            services.save_consultation,
+            consultation,
+            _consultation_data(form),
+            actor=current_user,
+        )
+    ):
+        if consultation is None:
+            flash("Consultation created. Now add its questions.", "success")
         else:
-            db.session.commit()
-            flash(saved, "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+            flash("Details saved.", "success")
+        return redirect(url_for("consultations.manage_show", slug=saved.slug))
     return (
         render_template("consultations/manage/edit.html", form=form, consultation=consultation),
         400 if form.errors else 200,
@@ -104,19 +99,13 @@ def _save_details(form: ConsultationForm, consultation: Consultation | None, sav
 @bp.route("/manage/new", methods=["GET", "POST"])
 @staff_required("officer")
 def manage_new() -> Any:
-    return _save_details(ConsultationForm(), None, "Consultation created. Now add its questions.")
+    return _details_page(None)
 
 
 @bp.route("/manage/<slug>/edit", methods=["GET", "POST"])
 @staff_required("officer")
 def manage_edit(slug: str) -> Any:
-    consultation = _consultation(slug)
-    form = ConsultationForm(obj=None if request.method == "POST" else consultation)
-    if request.method == "GET":
-        form.opens_at.data = to_local(consultation.opens_at)
-        form.closes_at.data = to_local(consultation.closes_at)
-        form.documents.data = "\n".join(f"{d.title} | {d.url}" for d in consultation.documents)
-    return _save_details(form, consultation, "Details saved.")
+    return _details_page(_consultation(slug))
 
 
 @bp.route("/manage/<slug>")
@@ -170,16 +159,16 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
     if choosing:
         if kind is None:
             form.kind.errors = ["Select the type of question"]
-    elif form.validate_on_submit():
-        try:
-            services.save_question(consultation, question, _question_data(form), actor=current_user)
-        except Invalid as problem:
-            db.session.rollback()
-            _apply_errors(form, problem.fields)
-        else:
-            db.session.commit()
-            flash("Question saved.", "success")
-            return redirect(url_for("consultations.manage_show", slug=consultation.slug))
+    elif form.validate_on_submit() and save_form(
+        form,
+        services.save_question,
+        consultation,
+        question,
+        _question_data(form),
+        actor=current_user,
+    ):
+        flash("Question saved.", "success")
+        return redirect(url_for("consultations.manage_show", slug=consultation.slug))
     fields = {name: [*COMMON_QUESTION_FIELDS, *each.design_fields] for name, each in KINDS.items()}
     return (
         render_template(

@@ -347,6 +347,19 @@ def advance_status(consultation: Consultation, *, actor: User) -> str:
     return target
 
 
+#: What a copy of a question keeps (with a copy of its options): all its design.
+COPIED_QUESTION_FIELDS = (
+    "position",
+    "key",
+    "kind",
+    "prompt",
+    "hint",
+    "required",
+    "max_length",
+    "budget_total",
+)
+
+
 def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
     """A new draft with the same details, documents and questions (no responses, no dates)."""
     _require_officer(actor)
@@ -371,14 +384,7 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
     for question in consultation.questions:
         copy.questions.append(
             Question(
-                position=question.position,
-                key=question.key,
-                kind=question.kind,
-                prompt=question.prompt,
-                hint=question.hint,
-                required=question.required,
-                max_length=question.max_length,
-                budget_total=question.budget_total,
+                **{name: getattr(question, name) for name in COPIED_QUESTION_FIELDS},
                 options=[dict(option) for option in question.options or []],
             )
         )

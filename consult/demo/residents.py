@@ -9,6 +9,7 @@ from __future__ import annotations
 import math
 import random
 import re
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
@@ -432,6 +433,23 @@ def _labels(**kwargs) -> dict:
     return {"themes": {}, "campaign": False, "handwritten": None, **kwargs}
 
 
+def _individual(
+    rng: random.Random,
+    persona: _Persona,
+    answers: dict,
+    keys: Sequence[str],
+    labels: dict,
+) -> dict:
+    """One resident's response as the demo loads it: their about-you answers, and their
+    `answers` in the order of the questions' `keys`."""
+    return {
+        "respondent_type": "individual",
+        "about_you": _about_you(rng, persona),
+        "answers": {key: answers[key] for key in keys if key in answers},
+        "_labels": labels,
+    }
+
+
 def _open_response(
     rng: random.Random,
     persona: _Persona,
@@ -480,13 +498,32 @@ def _open_response(
         answers["priorities"] = _ranking(rng, persona, wrote_about)
     if rng.random() < 0.64:
         answers["budget"] = _budget(rng, persona)
-    ordered = {q["key"]: answers[q["key"]] for q in _open_questions() if q["key"] in answers}
-    return {
-        "respondent_type": "individual",
-        "about_you": _about_you(rng, persona),
-        "answers": ordered,
-        "_labels": labels,
-    }
+    keys = [q["key"] for q in _open_questions()]
+    return _individual(rng, persona, answers, keys, labels)
+
+
+def _ordinary_and_handwritten(
+    rng: random.Random,
+    state: _TextState,
+    respond: Callable[..., dict],
+    ordinary: int,
+    handwritten: Iterable[dict],
+    stamp: Callable[[], str],
+) -> list[dict]:
+    """`ordinary` responses from new residents, then one for each of the `handwritten`
+    answers (its resident and text fixed, labelled with its kind), each stamped with
+    when it came in; `respond(rng, persona, state, fixed)` writes one."""
+    responses = []
+    for _ in range(ordinary):
+        r = respond(rng, _make_persona(rng), state)
+        responses.append({"submitted_at": stamp(), **r})
+    for item in handwritten:
+        persona = _make_persona(rng, item["persona"])
+        r = respond(rng, persona, state, {item["question"]: item["text"]})
+        r["_labels"]["themes"][item["question"]] = [item["kind"]]
+        r["_labels"]["handwritten"] = item["kind"]
+        responses.append({"submitted_at": stamp(), **r})
+    return responses
 
 
 def open_consultation(seed: int = DEFAULT_SEED) -> dict:
@@ -501,17 +538,9 @@ def open_consultation(seed: int = DEFAULT_SEED) -> dict:
         d = rng.choice(days) if days else weighted(rng, range(OPEN_DAYS), day_weights)
         return moment(rng, start + timedelta(days=d), earliest=OPEN_OPENS)
 
-    responses = []
-    for _ in range(OPEN_ORDINARY):
-        r = _open_response(rng, _make_persona(rng), state)
-        responses.append({"submitted_at": stamp(), **r})
-
-    for item in HANDWRITTEN_ANSWERS:
-        persona = _make_persona(rng, item["persona"])
-        r = _open_response(rng, persona, state, fixed={item["question"]: item["text"]})
-        r["_labels"]["themes"][item["question"]] = [item["kind"]]
-        r["_labels"]["handwritten"] = item["kind"]
-        responses.append({"submitted_at": stamp(), **r})
+    responses = _ordinary_and_handwritten(
+        rng, state, _open_response, OPEN_ORDINARY, HANDWRITTEN_ANSWERS, stamp
+    )
 
     for _ in range(CAMPAIGN_SIZE):  # mostly the south of the borough, older or with kids
         persona = _make_persona(
@@ -601,13 +630,7 @@ def _park_response(
     if "support" not in answers:
         weights = [14, 18, 22, 30, 16]
     answers["overall_support"] = weighted(rng, range(1, 6), weights)
-    ordered = {k: answers[k] for k in ("support", "change", "overall_support") if k in answers}
-    return {
-        "respondent_type": "individual",
-        "about_you": _about_you(rng, persona),
-        "answers": ordered,
-        "_labels": labels,
-    }
+    return _individual(rng, persona, answers, ("support", "change", "overall_support"), labels)
 
 
 def closed_consultation(seed: int = DEFAULT_SEED) -> dict:
@@ -621,17 +644,9 @@ def closed_consultation(seed: int = DEFAULT_SEED) -> dict:
         d = weighted(rng, range(PARK_DAYS), day_weights)
         return moment(rng, start + timedelta(days=d), earliest=PARK_OPENS)
 
-    responses = []
-    for _ in range(PARK_ORDINARY):
-        r = _park_response(rng, _make_persona(rng), state)
-        responses.append({"submitted_at": stamp(), **r})
-    for item in MP_HANDWRITTEN:
-        r = _park_response(
-            rng, _make_persona(rng, item["persona"]), state, {item["question"]: item["text"]}
-        )
-        r["_labels"]["themes"][item["question"]] = [item["kind"]]
-        r["_labels"]["handwritten"] = item["kind"]
-        responses.append({"submitted_at": stamp(), **r})
+    responses = _ordinary_and_handwritten(
+        rng, state, _park_response, PARK_ORDINARY, MP_HANDWRITTEN, stamp
+    )
     friends = plain(PARK_ORGANISATION_RESPONSE)
     responses.append(
         {

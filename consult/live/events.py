@@ -5,6 +5,7 @@ in docs/live-protocol.md."""
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Callable
 from typing import Any
@@ -38,6 +39,36 @@ from consult.models import JurySession
 MAX_EVENT_BYTES = 16_384
 
 __all__ = ["RATE_LIMITS", "LiveNamespace"]
+
+Data = dict[str, Any]
+Ack = dict[str, Any]
+Work = Callable[[JurySession, Any, Data], Ack]
+
+
+def _event(bucket: str) -> Callable[[Work], Callable[[LiveNamespace, Any], Ack]]:
+    """Make `work(jury_session, actor, data)` the handler of an event: the payload checked
+    and the sender rate-limited in `bucket`, the work done in one unit of work (committed,
+    then broadcast) and acknowledged (`LiveNamespace._run`)."""
+
+    def handler(work: Work) -> Callable[[LiveNamespace, Any], Ack]:
+        @functools.wraps(work)
+        def on_event(namespace: LiveNamespace, data: Any) -> Ack:
+            return namespace._run(data, bucket, work)
+
+        return on_event
+
+    return handler
+
+
+def _ack(row: Any, replayed: bool, **extra: Any) -> Ack:
+    """The acknowledgement of a row written at most once per `client_id`."""
+    return {
+        "id": row.id,
+        "client_id": getattr(row, "client_id", None),
+        "seq": getattr(row, "seq", None),
+        "replayed": replayed,
+        **extra,
+    }
 
 
 def _identity(actor: Any) -> str:
@@ -98,8 +129,8 @@ class LiveNamespace(Namespace):
         self,
         data: Any,
         bucket: str,
-        work: Callable[[JurySession, Any, dict[str, Any]], dict[str, Any]],
-    ) -> dict[str, Any]:
+        work: Work,
+    ) -> Ack:
         """Check, do `work` in one unit of work (commit, then broadcast), acknowledge. A
         unique constraint race (the same client_id twice at once) is retried once, and the
         retry finds the first row."""
@@ -110,16 +141,6 @@ class LiveNamespace(Namespace):
             return work(checks.get_session(data.get("session_id")), actor, data)
 
         return {"ok": True, **outbox.committed(attempt)}
-
-    @staticmethod
-    def _ack(row: Any, replayed: bool, **extra: Any) -> dict[str, Any]:
-        return {
-            "id": row.id,
-            "client_id": getattr(row, "client_id", None),
-            "seq": getattr(row, "seq", None),
-            "replayed": replayed,
-            **extra,
-        }
 
     # ------------------------------------------------------------------ connection
 
@@ -225,7 +246,7 @@ class LiveNamespace(Namespace):
                 actor=actor,
                 scope=data.get("scope"),
             )
-            return self._ack(contribution, replayed)
+            return _ack(contribution, replayed)
 
         ack = self._run(data, "say", work)
         if kind == "idea" and not ack["replayed"]:
@@ -258,322 +279,274 @@ class LiveNamespace(Namespace):
 
     # ------------------------------------------------------------------ running the session
 
-    def on_control(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            action = str(data.get("action", ""))
-            if action == "end" and data.get("confirm") is not True:
-                # as the console's confirmation page: ending cannot be undone
-                raise Invalid("Ending the session cannot be undone: send confirm: true.")
-            seq = rounds.control(
+    @_event("control")
+    def on_control(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        action = str(data.get("action", ""))
+        if action == "end" and data.get("confirm") is not True:
+            # as the console's confirmation page: ending cannot be undone
+            raise Invalid("Ending the session cannot be undone: send confirm: true.")
+        seq = rounds.control(
+            jury_session,
+            action,
+            actor=actor,
+            minutes=data.get("minutes", 5),
+            round_id=data.get("round_id"),
+        )
+        return {"seq": seq, "round": payloads.round_(jury_session.current_round)}
+
+    @_event("control")
+    def on_set_gallery(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {"seq": rounds.set_gallery(jury_session, actor=actor, open_=bool(data.get("open")))}
+
+    @_event("control")
+    def on_hide_contribution(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.hide_contribution(
                 jury_session,
-                action,
+                data.get("contribution_id"),
                 actor=actor,
-                minutes=data.get("minutes", 5),
-                round_id=data.get("round_id"),
-            )
-            return {"seq": seq, "round": payloads.round_(jury_session.current_round)}
+                reason=data.get("reason", ""),
+            ).id
+        }
 
-        return self._run(data, "control", work)
+    @_event("control")
+    def on_set_public(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.set_contribution_public(
+                jury_session,
+                data.get("contribution_id"),
+                actor=actor,
+                public=bool(data.get("public")),
+            ).id
+        }
 
-    def on_set_gallery(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "seq": rounds.set_gallery(s, actor=actor, open_=bool(d.get("open")))
-            },
-        )
+    @_event("control")
+    def on_mute(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.mute_member(
+                jury_session,
+                data.get("member_id"),
+                actor=actor,
+                muted=bool(data.get("muted", True)),
+            ).id
+        }
 
-    def on_hide_contribution(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": floor.hide_contribution(
-                    s, d.get("contribution_id"), actor=actor, reason=d.get("reason", "")
-                ).id
-            },
-        )
+    @_event("control")
+    def on_allocate_tables(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": seating.allocate_tables(
+                jury_session,
+                actor=actor,
+                table_size=data.get("table_size", seating.DEFAULT_TABLE_SIZE),
+                seed=data.get("seed"),
+                remix=bool(data.get("remix")),
+            ).id
+        }
 
-    def on_set_public(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": floor.set_contribution_public(
-                    s, d.get("contribution_id"), actor=actor, public=bool(d.get("public"))
-                ).id
-            },
-        )
+    @_event("control")
+    def on_move_member(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": seating.move_member(
+                jury_session, data.get("member_id"), data.get("table_id"), actor=actor
+            ).id
+        }
 
-    def on_mute(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": floor.mute_member(
-                    s, d.get("member_id"), actor=actor, muted=bool(d.get("muted", True))
-                ).id
-            },
-        )
-
-    def on_allocate_tables(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": seating.allocate_tables(
-                    s,
-                    actor=actor,
-                    table_size=d.get("table_size", seating.DEFAULT_TABLE_SIZE),
-                    seed=d.get("seed"),
-                    remix=bool(d.get("remix")),
-                ).id
-            },
-        )
-
-    def on_move_member(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": seating.move_member(s, d.get("member_id"), d.get("table_id"), actor=actor).id
-            },
-        )
-
-    def on_set_scribe(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": seating.set_scribe(s, d.get("table_id"), d.get("member_id"), actor=actor).id
-            },
-        )
+    @_event("control")
+    def on_set_scribe(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": seating.set_scribe(
+                jury_session, data.get("table_id"), data.get("member_id"), actor=actor
+            ).id
+        }
 
     # ------------------------------------------------------------------ hands and the floor
 
-    def on_raise_hand(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            hand, replayed = floor.raise_hand(
+    @_event("hand")
+    def on_raise_hand(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        hand, replayed = floor.raise_hand(
+            jury_session,
+            actor=actor,
+            client_id=data.get("client_id"),
+            scope=data.get("scope", "room"),
+        )
+        return _ack(hand, replayed, seq=jury_session.last_seq)
+
+    @_event("hand")
+    def on_lower_hand(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.lower_hand(jury_session, data.get("hand_id"), actor=actor).id,
+            "seq": jury_session.last_seq,
+        }
+
+    @_event("control")
+    def on_give_floor(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.give_floor(
                 jury_session,
                 actor=actor,
-                client_id=data.get("client_id"),
-                scope=data.get("scope", "room"),
-            )
-            return self._ack(hand, replayed, seq=jury_session.last_seq)
+                hand_id=data.get("hand_id"),
+                member_id=data.get("member_id"),
+                table_id=data.get("table_id"),
+            ).id,
+            "seq": jury_session.last_seq,
+        }
 
-        return self._run(data, "hand", work)
-
-    def on_lower_hand(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "hand",
-            lambda s, actor, d: {
-                "id": floor.lower_hand(s, d.get("hand_id"), actor=actor).id,
-                "seq": s.last_seq,
-            },
-        )
-
-    def on_give_floor(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": floor.give_floor(
-                    s,
-                    actor=actor,
-                    hand_id=d.get("hand_id"),
-                    member_id=d.get("member_id"),
-                    table_id=d.get("table_id"),
-                ).id,
-                "seq": s.last_seq,
-            },
-        )
-
-    def on_end_floor(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": floor.end_floor(s, d.get("turn_id"), actor=actor).id,
-                "seq": s.last_seq,
-            },
-        )
+    @_event("control")
+    def on_end_floor(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": floor.end_floor(jury_session, data.get("turn_id"), actor=actor).id,
+            "seq": jury_session.last_seq,
+        }
 
     # ------------------------------------------------------------------ polls
 
-    def on_create_poll(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            poll = polls.create_poll(
-                jury_session,
-                actor=actor,
-                kind=str(data.get("kind", "")),
-                question=data.get("question"),
-                options=_list(data.get("options")),
-                statements=_list(data.get("statements")),
-                dots_per_member=data.get("dots_per_member"),
-                budget_total=data.get("budget_total"),
-                round_id=data.get("round_id"),
-            )
-            return {"id": poll.id, "seq": jury_session.last_seq}
-
-        return self._run(data, "control", work)
-
-    def on_poll_action(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": polls.set_poll_status(
-                    s, d.get("poll_id"), str(d.get("action", "")), actor=actor
-                ).id,
-                "seq": s.last_seq,
-            },
+    @_event("control")
+    def on_create_poll(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        poll = polls.create_poll(
+            jury_session,
+            actor=actor,
+            kind=str(data.get("kind", "")),
+            question=data.get("question"),
+            options=_list(data.get("options")),
+            statements=_list(data.get("statements")),
+            dots_per_member=data.get("dots_per_member"),
+            budget_total=data.get("budget_total"),
+            round_id=data.get("round_id"),
         )
+        return {"id": poll.id, "seq": jury_session.last_seq}
 
-    def on_cast_ballot(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            ballot, replayed = polls.cast_ballot(
-                jury_session,
-                data.get("poll_id"),
-                data.get("value"),
-                actor=actor,
-                client_id=data.get("client_id"),
-            )
-            return self._ack(ballot, replayed, value=ballot.value)
+    @_event("control")
+    def on_poll_action(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": polls.set_poll_status(
+                jury_session, data.get("poll_id"), str(data.get("action", "")), actor=actor
+            ).id,
+            "seq": jury_session.last_seq,
+        }
 
-        return self._run(data, "vote", work)
+    @_event("vote")
+    def on_cast_ballot(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        ballot, replayed = polls.cast_ballot(
+            jury_session,
+            data.get("poll_id"),
+            data.get("value"),
+            actor=actor,
+            client_id=data.get("client_id"),
+        )
+        return _ack(ballot, replayed, value=ballot.value)
 
     # ------------------------------------------------------------------ recommendations
 
-    def on_create_recommendation(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            recommendation, replayed = decisions.create_recommendation(
-                jury_session,
-                actor=actor,
-                title=data.get("title"),
-                text=data.get("text"),
-                client_id=data.get("client_id"),
-                threshold=data.get("threshold", 0.8),
-                quorum=data.get("quorum"),
-            )
-            return self._ack(recommendation, replayed, seq=jury_session.last_seq)
-
-        return self._run(data, "say", work)
-
-    def on_propose_amendment(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            amendment, replayed = decisions.propose_amendment(
-                jury_session,
-                data.get("recommendation_id"),
-                actor=actor,
-                text=data.get("text"),
-                rationale=data.get("rationale", ""),
-                client_id=data.get("client_id"),
-            )
-            return self._ack(amendment, replayed, seq=jury_session.last_seq)
-
-        return self._run(data, "say", work)
-
-    def on_decide_amendment(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "id": decisions.decide_amendment(
-                    s, d.get("amendment_id"), actor=actor, accept=bool(d.get("accept"))
-                ).id,
-                "seq": s.last_seq,
-            },
+    @_event("say")
+    def on_create_recommendation(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        recommendation, replayed = decisions.create_recommendation(
+            jury_session,
+            actor=actor,
+            title=data.get("title"),
+            text=data.get("text"),
+            client_id=data.get("client_id"),
+            threshold=data.get("threshold", 0.8),
+            quorum=data.get("quorum"),
         )
+        return _ack(recommendation, replayed, seq=jury_session.last_seq)
 
-    def on_recommendation_action(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            recommendation = decisions.set_recommendation_status(
-                jury_session,
-                data.get("recommendation_id"),
-                str(data.get("action", "")),
-                actor=actor,
-            )
-            return {
-                "id": recommendation.id,
-                "status": recommendation.status,
-                "seq": jury_session.last_seq,
-            }
-
-        return self._run(data, "control", work)
-
-    def on_cast_vote(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            vote, replayed = decisions.cast_vote(
-                jury_session,
-                data.get("recommendation_id"),
-                data.get("choice"),
-                actor=actor,
-                client_id=data.get("client_id"),
-            )
-            return self._ack(vote, replayed, choice=vote.choice)
-
-        return self._run(data, "vote", work)
-
-    def on_write_minority_report(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            report, replayed = decisions.write_minority_report(
-                jury_session,
-                data.get("recommendation_id"),
-                actor=actor,
-                text=data.get("text"),
-                client_id=data.get("client_id"),
-            )
-            return self._ack(report, replayed, seq=jury_session.last_seq)
-
-        return self._run(data, "say", work)
-
-    def on_sign_minority_report(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "vote",
-            lambda s, actor, d: {
-                "id": decisions.sign_minority_report(s, d.get("report_id"), actor=actor).id,
-                "seq": s.last_seq,
-            },
+    @_event("say")
+    def on_propose_amendment(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        amendment, replayed = decisions.propose_amendment(
+            jury_session,
+            data.get("recommendation_id"),
+            actor=actor,
+            text=data.get("text"),
+            rationale=data.get("rationale", ""),
+            client_id=data.get("client_id"),
         )
+        return _ack(amendment, replayed, seq=jury_session.last_seq)
+
+    @_event("control")
+    def on_decide_amendment(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": decisions.decide_amendment(
+                jury_session, data.get("amendment_id"), actor=actor, accept=bool(data.get("accept"))
+            ).id,
+            "seq": jury_session.last_seq,
+        }
+
+    @_event("control")
+    def on_recommendation_action(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        recommendation = decisions.set_recommendation_status(
+            jury_session,
+            data.get("recommendation_id"),
+            str(data.get("action", "")),
+            actor=actor,
+        )
+        return {
+            "id": recommendation.id,
+            "status": recommendation.status,
+            "seq": jury_session.last_seq,
+        }
+
+    @_event("vote")
+    def on_cast_vote(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        vote, replayed = decisions.cast_vote(
+            jury_session,
+            data.get("recommendation_id"),
+            data.get("choice"),
+            actor=actor,
+            client_id=data.get("client_id"),
+        )
+        return _ack(vote, replayed, choice=vote.choice)
+
+    @_event("say")
+    def on_write_minority_report(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        report, replayed = decisions.write_minority_report(
+            jury_session,
+            data.get("recommendation_id"),
+            actor=actor,
+            text=data.get("text"),
+            client_id=data.get("client_id"),
+        )
+        return _ack(report, replayed, seq=jury_session.last_seq)
+
+    @_event("vote")
+    def on_sign_minority_report(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "id": decisions.sign_minority_report(
+                jury_session, data.get("report_id"), actor=actor
+            ).id,
+            "seq": jury_session.last_seq,
+        }
 
     # ------------------------------------------------------------------ idea board
 
-    def on_rename_theme(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "board": _board(
-                    ideas.rename_theme(s, d.get("theme_id"), d.get("label"), actor=actor)
-                ),
-                "seq": s.last_seq,
-            },
-        )
+    @_event("control")
+    def on_rename_theme(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "board": _board(
+                ideas.rename_theme(
+                    jury_session, data.get("theme_id"), data.get("label"), actor=actor
+                )
+            ),
+            "seq": jury_session.last_seq,
+        }
 
-    def on_merge_themes(self, data: Any) -> dict[str, Any]:
-        return self._run(
-            data,
-            "control",
-            lambda s, actor, d: {
-                "board": _board(
-                    ideas.merge_themes(s, d.get("theme_id"), d.get("into_id"), actor=actor)
-                ),
-                "seq": s.last_seq,
-            },
-        )
+    @_event("control")
+    def on_merge_themes(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        return {
+            "board": _board(
+                ideas.merge_themes(
+                    jury_session, data.get("theme_id"), data.get("into_id"), actor=actor
+                )
+            ),
+            "seq": jury_session.last_seq,
+        }
 
-    def on_recluster(self, data: Any) -> dict[str, Any]:
-        def work(jury_session: JurySession, actor: Any, data: dict[str, Any]) -> dict[str, Any]:
-            checks.require_staff(actor, "Only the facilitator can regroup the ideas.")
-            return {
-                "board": _board(ideas.refresh_idea_board(jury_session, fresh=True)),
-                "seq": jury_session.last_seq,
-            }
-
-        return self._run(data, "control", work)
+    @_event("control")
+    def on_recluster(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        checks.require_staff(actor, "Only the facilitator can regroup the ideas.")
+        return {
+            "board": _board(ideas.refresh_idea_board(jury_session, fresh=True)),
+            "seq": jury_session.last_seq,
+        }
 
 
 def _list(value: Any) -> list[Any]:

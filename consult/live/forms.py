@@ -8,14 +8,12 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
+from consult.forms_common import required_text, whole_number
 from consult.live.rounds import ROUND_LABELS
 
 
 class SessionForm(FlaskForm):
-    title = StringField(
-        "Session title",
-        validators=[DataRequired("Enter a title for the session"), Length(max=200)],
-    )
+    title = required_text("Session title", "Enter a title for the session", 200)
     template = BooleanField("Start from the standard jury day agenda", default=True)
 
 
@@ -24,16 +22,15 @@ class RoundForm(FlaskForm):
         "Kind of round",
         choices=[SelectChoice(value, label) for value, label in ROUND_LABELS.items()],
     )
-    title = StringField(
-        "Title", validators=[DataRequired("Enter a title for the round"), Length(max=200)]
-    )
-    planned_minutes = IntegerField(
+    title = required_text("Title", "Enter a title for the round", 200)
+    planned_minutes = whole_number(
         "Planned minutes",
+        "Enter how many minutes the round should take",
+        1,
+        480,
+        out_of_range="Enter a number of minutes from 1 to 480",
+        required=DataRequired,  # 0 minutes is no round
         default=15,
-        validators=[
-            DataRequired("Enter how many minutes the round should take"),
-            NumberRange(min=1, max=480, message="Enter a number of minutes from 1 to 480"),
-        ],
     )
     instructions = TextAreaField(
         "Instructions for jurors",
@@ -53,9 +50,7 @@ class RoundForm(FlaskForm):
 
 
 class MessageForm(FlaskForm):
-    text = TextAreaField(
-        "Your message", validators=[DataRequired("Enter a message"), Length(max=1000)]
-    )
+    text = required_text("Your message", "Enter a message", 1000, field=TextAreaField)
     scope = SelectField(
         "Send to",
         choices=[SelectChoice("room", "The whole room"), SelectChoice("table", "My table")],

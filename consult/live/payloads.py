@@ -103,6 +103,20 @@ def public_contribution(c: Contribution) -> dict[str, Any]:
     return {"id": c.id, "kind": c.kind, "text": c.redacted, "created_at": iso(c.created_at)}
 
 
+def _outcome(r: Recommendation) -> dict[str, Any]:
+    """Where a recommendation stands: its status, the threshold and quorum it needs, the
+    votes so far and when it was decided."""
+    return {
+        "status": r.status,
+        "threshold": r.threshold,
+        "quorum": r.quorum,
+        "votes_for": r.votes_for,
+        "votes_against": r.votes_against,
+        "votes_abstain": r.votes_abstain,
+        "decided_at": iso(r.decided_at),
+    }
+
+
 def public_recommendation(r: Recommendation) -> dict[str, Any]:
     """A decided recommendation as the gallery sees it: the outcome and its counts, the
     title and text with personal details redacted, no amendments and no names (only
@@ -112,13 +126,7 @@ def public_recommendation(r: Recommendation) -> dict[str, Any]:
         "position": r.position,
         "title": redact(r.title or "")[0],
         "text": redact(r.text or "")[0],
-        "status": r.status,
-        "threshold": r.threshold,
-        "quorum": r.quorum,
-        "votes_for": r.votes_for,
-        "votes_against": r.votes_against,
-        "votes_abstain": r.votes_abstain,
-        "decided_at": iso(r.decided_at),
+        **_outcome(r),
         "minority_reports": len(r.minority_reports),
     }
 
@@ -225,13 +233,7 @@ def recommendation(r: Recommendation, names: Mapping[int, str]) -> dict[str, Any
         "position": r.position,
         "title": r.title,
         "text": r.text,
-        "status": r.status,
-        "threshold": r.threshold,
-        "quorum": r.quorum,
-        "votes_for": r.votes_for,
-        "votes_against": r.votes_against,
-        "votes_abstain": r.votes_abstain,
-        "decided_at": iso(r.decided_at),
+        **_outcome(r),
         "decision": decision(r),
         "amendments": [
             {

@@ -117,13 +117,17 @@ def _author(c: Contribution, members: dict[int, str], users: dict[int, str]) -> 
     return "Someone"
 
 
+def _in_session(model: Any, jury_session: JurySession, *where: Any) -> Any:
+    """A SELECT of the rows of `model` that belong to the session and meet `where`."""
+    return select(model).where(model.session_id == jury_session.id, *where)
+
+
 def _contributions(
     jury_session: JurySession, where: list[Any], *, staff: bool, limit: int = CHAT_HISTORY
 ) -> list[dict[str, Any]]:
     rows = list(
         db.session.scalars(
-            select(Contribution)
-            .where(Contribution.session_id == jury_session.id, *where)
+            _in_session(Contribution, jury_session, *where)
             .order_by(Contribution.id.desc())
             .limit(limit)
         )
@@ -311,37 +315,20 @@ def state(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
 def gallery_state(jury_session: JurySession) -> dict[str, Any]:
     """What the public gallery may show: public rounds, public contributions, revealed
     polls and decided recommendations; no names."""
+    shown = _in_session(Contribution, jury_session, Contribution.hidden.is_(False))
     rows = db.session.scalars(
-        select(Contribution)
-        .where(
-            Contribution.session_id == jury_session.id,
-            Contribution.public.is_(True),
-            Contribution.hidden.is_(False),
-        )
-        .order_by(Contribution.id)
+        shown.where(Contribution.public.is_(True)).order_by(Contribution.id)
     ).all()
     announcements = db.session.scalars(
-        select(Contribution)
-        .where(
-            Contribution.session_id == jury_session.id,
-            Contribution.kind == "announcement",
-            Contribution.hidden.is_(False),
-        )
-        .order_by(Contribution.id.desc())
-        .limit(1)
+        shown.where(Contribution.kind == "announcement").order_by(Contribution.id.desc()).limit(1)
     ).all()
     polls = db.session.scalars(
-        select(Poll)
-        .where(Poll.session_id == jury_session.id, Poll.revealed.is_(True))
-        .order_by(Poll.id)
+        _in_session(Poll, jury_session, Poll.revealed.is_(True)).order_by(Poll.id)
     ).all()
     recommendations = db.session.scalars(
-        select(Recommendation)
-        .where(
-            Recommendation.session_id == jury_session.id,
-            Recommendation.status.in_(("passed", "failed")),
-        )
-        .order_by(Recommendation.position, Recommendation.id)
+        _in_session(
+            Recommendation, jury_session, Recommendation.status.in_(("passed", "failed"))
+        ).order_by(Recommendation.position, Recommendation.id)
     ).all()
     return {
         **session_header(jury_session, public_only=True),

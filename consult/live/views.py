@@ -227,6 +227,34 @@ def _contribute(jury_session: JurySession, kind: str, scope: str | None = None) 
     )
 
 
+def _recommendation_form(
+    session_id: int,
+    recommendation_id: int,
+    service: Callable[..., Any],
+    *,
+    form: str,
+    fields: Mapping[str, str],
+    done: str,
+) -> Any:
+    """A juror's form on one recommendation without JavaScript (an amendment, the final
+    vote, a minority report): `service(session, recommendation_id, actor=..., client_id=...)`
+    given each of `fields` (the form's field -> its input's id after `rec-<id>-`) as typed.
+    The form is `rec-<id>-<form>-form`, and the page comes back at the recommendation."""
+    jury_session = _juror_session(session_id)
+    prefix = f"rec-{recommendation_id}"
+    typed = {name: request.form.get(name) for name in fields}
+    return _form_action(
+        jury_session,
+        lambda: service(
+            jury_session, recommendation_id, actor=current_user, client_id=_client_id(), **typed
+        ),
+        form_id=f"{prefix}-{form}-form",
+        field_ids={name: f"{prefix}-{suffix}" for name, suffix in fields.items()},
+        anchor=prefix,
+        done=done,
+    )
+
+
 @bp.route("/sessions/<int:session_id>")
 @juror_required
 def juror_view(session_id: int) -> Any:
@@ -380,21 +408,12 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
 @limiter.limit(SAY_RATE, key_func=_person)
 def post_amendment(session_id: int, recommendation_id: int) -> Any:
     """Propose new wording for a draft recommendation without JavaScript."""
-    jury_session = _juror_session(session_id)
-    prefix = f"rec-{recommendation_id}"
-    return _form_action(
-        jury_session,
-        lambda: decisions.propose_amendment(
-            jury_session,
-            recommendation_id,
-            actor=current_user,
-            text=request.form.get("text"),
-            rationale=request.form.get("rationale", ""),
-            client_id=_client_id(),
-        ),
-        form_id=f"{prefix}-amend-form",
-        field_ids={"text": f"{prefix}-amend", "rationale": f"{prefix}-why"},
-        anchor=prefix,
+    return _recommendation_form(
+        session_id,
+        recommendation_id,
+        decisions.propose_amendment,
+        form="amend",
+        fields={"text": "amend", "rationale": "why"},
         done="Amendment proposed.",
     )
 
@@ -407,20 +426,12 @@ def post_amendment(session_id: int, recommendation_id: int) -> Any:
 @limiter.limit(VOTE_RATE, key_func=_person)
 def post_vote(session_id: int, recommendation_id: int) -> Any:
     """The final vote on a recommendation without JavaScript; changeable while it is open."""
-    jury_session = _juror_session(session_id)
-    prefix = f"rec-{recommendation_id}"
-    return _form_action(
-        jury_session,
-        lambda: decisions.cast_vote(
-            jury_session,
-            recommendation_id,
-            request.form.get("choice"),
-            actor=current_user,
-            client_id=_client_id(),
-        ),
-        form_id=f"{prefix}-vote-form",
-        field_ids={"choice": f"{prefix}-vote-support"},
-        anchor=prefix,
+    return _recommendation_form(
+        session_id,
+        recommendation_id,
+        decisions.cast_vote,
+        form="vote",
+        fields={"choice": "vote-support"},
         done="Your vote is recorded.",
     )
 
@@ -433,20 +444,12 @@ def post_vote(session_id: int, recommendation_id: int) -> Any:
 @limiter.limit(SAY_RATE, key_func=_person)
 def post_minority_report(session_id: int, recommendation_id: int) -> Any:
     """Attach (and sign) a minority report without JavaScript."""
-    jury_session = _juror_session(session_id)
-    prefix = f"rec-{recommendation_id}"
-    return _form_action(
-        jury_session,
-        lambda: decisions.write_minority_report(
-            jury_session,
-            recommendation_id,
-            actor=current_user,
-            text=request.form.get("text"),
-            client_id=_client_id(),
-        ),
-        form_id=f"{prefix}-minority-form",
-        field_ids={"text": f"{prefix}-minority"},
-        anchor=prefix,
+    return _recommendation_form(
+        session_id,
+        recommendation_id,
+        decisions.write_minority_report,
+        form="minority",
+        fields={"text": "minority"},
         done="Your minority report is attached.",
     )
 

@@ -1,6 +1,7 @@
 """Every model, imported here so that Alembic and the app see all tables."""
 
 from consult.models.base import UTCDateTime, utcnow
+from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.consultations import (
     Answer,
     Consultation,
@@ -106,5 +107,7 @@ __all__ = [
     "ThemeAssignment",
     "UTCDateTime",
     "User",
+    "cascade_fk",
+    "set_null_fk",
     "utcnow",
 ]

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Float,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime, utcnow
+from consult.models.columns import cascade_fk, set_null_fk
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "analysed", "responded")
 QUESTION_KINDS = (
@@ -62,10 +62,8 @@ class Consultation(TimestampMixin, db.Model):
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    copied_from_id: Mapped[int | None] = mapped_column(
-        ForeignKey("consultations.id", ondelete="SET NULL")
-    )
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
+    copied_from_id: Mapped[int | None] = set_null_fk("consultations.id")
 
     questions: Mapped[list[Question]] = relationship(
         back_populates="consultation",
@@ -91,9 +89,7 @@ class ConsultationDocument(db.Model):
     __tablename__ = "consultation_documents"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
     url: Mapped[str] = mapped_column(String(500))
@@ -109,9 +105,7 @@ class Question(db.Model):
     __table_args__ = (CheckConstraint(_in("kind", QUESTION_KINDS), name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     key: Mapped[str] = mapped_column(String(60), default="")
     kind: Mapped[str] = mapped_column(String(20))
@@ -146,9 +140,7 @@ class Response(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
     channel: Mapped[str] = mapped_column(String(12), default="online")
@@ -185,12 +177,8 @@ class Answer(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), index=True
-    )
+    response_id: Mapped[int] = cascade_fk("responses.id", index=True)
+    question_id: Mapped[int] = cascade_fk("questions.id", index=True)
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
     text: Mapped[str | None] = mapped_column(Text)
     redacted_text: Mapped[str | None] = mapped_column(Text)
@@ -209,9 +197,7 @@ class RespondentProfile(CreatedMixin, db.Model):
     __tablename__ = "respondent_profiles"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    response_id: Mapped[int] = mapped_column(
-        ForeignKey("responses.id", ondelete="CASCADE"), unique=True
-    )
+    response_id: Mapped[int] = cascade_fk("responses.id", unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
     age_band: Mapped[str | None] = mapped_column(String(30))
     gender: Mapped[str | None] = mapped_column(String(30))
@@ -232,9 +218,7 @@ class ReferenceShare(db.Model):
     __table_args__ = (UniqueConstraint("consultation_id", "field", "value"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     field: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(40))
     share: Mapped[float] = mapped_column(Float)
@@ -246,11 +230,9 @@ class ResponseImport(CreatedMixin, db.Model):
     __tablename__ = "response_imports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     filename: Mapped[str] = mapped_column(String(255))
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
     mapping: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     imported_count: Mapped[int] = mapped_column(Integer, default=0)

@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Float,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -21,6 +20,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, UTCDateTime
+from consult.models.columns import cascade_fk, set_null_fk
 
 
 class AnalysisRun(CreatedMixin, db.Model):
@@ -33,19 +33,15 @@ class AnalysisRun(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), index=True
-    )
-    jury_id: Mapped[int | None] = mapped_column(
-        ForeignKey("juries.id", ondelete="CASCADE"), index=True
-    )
+    consultation_id: Mapped[int | None] = cascade_fk("consultations.id", index=True)
+    jury_id: Mapped[int | None] = cascade_fk("juries.id", index=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str] = mapped_column(String(300), default="")
     parameters: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     summary: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     error: Mapped[str | None] = mapped_column(Text)
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    started_by_id: Mapped[int | None] = set_null_fk("users.id")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -64,20 +60,14 @@ class Theme(CreatedMixin, db.Model):
     __tablename__ = "themes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("analysis_runs.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int | None] = mapped_column(
-        ForeignKey("questions.id", ondelete="CASCADE"), index=True
-    )
+    run_id: Mapped[int] = cascade_fk("analysis_runs.id", index=True)
+    question_id: Mapped[int | None] = cascade_fk("questions.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     engine_key: Mapped[str] = mapped_column(String(40), default="")
     label: Mapped[str] = mapped_column(String(200))
     description: Mapped[str | None] = mapped_column(Text)
     description_ids: Mapped[list[int] | None] = mapped_column(JSON, default=list)
-    parent_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), index=True
-    )
+    parent_id: Mapped[int | None] = cascade_fk("themes.id", index=True)
     keyphrases: Mapped[list[str]] = mapped_column(JSON, default=list)
     size: Mapped[int] = mapped_column(Integer, default=0)
     share: Mapped[float] = mapped_column(Float, default=0.0)
@@ -85,8 +75,8 @@ class Theme(CreatedMixin, db.Model):
     summary: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     quotes: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
     no_substantive_comment: Mapped[bool] = mapped_column(Boolean, default=False)
-    merged_into_id: Mapped[int | None] = mapped_column(ForeignKey("themes.id", ondelete="SET NULL"))
-    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    merged_into_id: Mapped[int | None] = set_null_fk("themes.id")
+    approved_by_id: Mapped[int | None] = set_null_fk("users.id")
     approved_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     published: Mapped[bool] = mapped_column(Boolean, default=False)
     #: "cy" for a theme of answers written in Welsh (analysis.bilingual), else "en".
@@ -117,16 +107,10 @@ class ThemeAssignment(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    theme_id: Mapped[int] = mapped_column(ForeignKey("themes.id", ondelete="CASCADE"), index=True)
-    subtheme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="SET NULL"), index=True
-    )
-    answer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("answers.id", ondelete="CASCADE"), index=True
-    )
-    contribution_id: Mapped[int | None] = mapped_column(
-        ForeignKey("contributions.id", ondelete="CASCADE"), index=True
-    )
+    theme_id: Mapped[int] = cascade_fk("themes.id", index=True)
+    subtheme_id: Mapped[int | None] = set_null_fk("themes.id", index=True)
+    answer_id: Mapped[int | None] = cascade_fk("answers.id", index=True)
+    contribution_id: Mapped[int | None] = cascade_fk("contributions.id", index=True)
     confidence: Mapped[float] = mapped_column(Float, default=1.0)
     primary: Mapped[bool] = mapped_column(Boolean, default=True)
     manual: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -140,14 +124,10 @@ class DuplicateGroupRecord(db.Model):
     __table_args__ = (CheckConstraint("kind IN ('exact', 'near', 'campaign')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    run_id: Mapped[int] = mapped_column(
-        ForeignKey("analysis_runs.id", ondelete="CASCADE"), index=True
-    )
-    question_id: Mapped[int | None] = mapped_column(ForeignKey("questions.id", ondelete="CASCADE"))
+    run_id: Mapped[int] = cascade_fk("analysis_runs.id", index=True)
+    question_id: Mapped[int | None] = cascade_fk("questions.id")
     kind: Mapped[str] = mapped_column(String(10))
     count: Mapped[int] = mapped_column(Integer)
     answer_ids: Mapped[list[int]] = mapped_column(JSON, default=list)
-    representative_answer_id: Mapped[int | None] = mapped_column(
-        ForeignKey("answers.id", ondelete="SET NULL")
-    )
+    representative_answer_id: Mapped[int | None] = set_null_fk("answers.id")
     representative_text: Mapped[str] = mapped_column(Text, default="")

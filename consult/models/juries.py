@@ -11,7 +11,6 @@ from sqlalchemy import (
     Boolean,
     CheckConstraint,
     Float,
-    ForeignKey,
     Index,
     Integer,
     String,
@@ -23,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+from consult.models.columns import cascade_fk, set_null_fk
 
 JURY_STATUSES = ("recruiting", "selected", "running", "finished")
 MEMBER_STATUSES = ("invited", "confirmed", "declined", "dropped")
@@ -50,7 +50,7 @@ class Jury(TimestampMixin, db.Model):
     seed_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     #: when an officer marked the jury finished: its jurors' retention counts from here
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     categories: Mapped[list[JuryCategory]] = relationship(
         back_populates="jury", order_by="JuryCategory.position", cascade="all, delete-orphan"
@@ -73,7 +73,7 @@ class JuryCategory(db.Model):
     __table_args__ = (UniqueConstraint("jury_id", "name"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     name: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -95,9 +95,7 @@ class CategoryValue(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    category_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_categories.id", ondelete="CASCADE"), index=True
-    )
+    category_id: Mapped[int] = cascade_fk("jury_categories.id", index=True)
     value: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -123,7 +121,7 @@ class Registrant(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     status: Mapped[str] = mapped_column(String(12), default="registered")
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(100))
@@ -146,21 +144,28 @@ class Registrant(TimestampMixin, db.Model):
         return f"{self.first_name} {self.last_name}".strip()
 
 
-class SelectionDraw(CreatedMixin, db.Model):
+class LotteryInputsMixin:
+    """What one lottery draw ran on, kept both by the draw run in the background and by
+    the draw it proposes: the jury, the algorithm, the published seed, the panel size and
+    the checksum of the frozen inputs."""
+
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
+    algorithm: Mapped[str] = mapped_column(String(20))
+    seed: Mapped[str] = mapped_column(String(200))
+    panel_size: Mapped[int] = mapped_column(Integer)
+    inputs_checksum: Mapped[str] = mapped_column(String(64))
+
+
+class SelectionDraw(LotteryInputsMixin, CreatedMixin, db.Model):
     """One run of the lottery: its algorithm, published seed, inputs' checksum and result
     (probabilities, minimum probability, Gini, quota report)."""
 
     __tablename__ = "selection_draws"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
-    algorithm: Mapped[str] = mapped_column(String(20))
-    seed: Mapped[str] = mapped_column(String(200))
-    panel_size: Mapped[int] = mapped_column(Integer)
-    inputs_checksum: Mapped[str] = mapped_column(String(64))
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
 
 PLAN_STATUSES = ("frozen", "lottery", "drawn", "abandoned")
@@ -184,7 +189,7 @@ class DrawPlan(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="frozen")
     algorithm: Mapped[str] = mapped_column(String(20))
@@ -194,24 +199,20 @@ class DrawPlan(CreatedMixin, db.Model):
     inputs_file: Mapped[str] = mapped_column(Text)
     inputs_checksum: Mapped[str] = mapped_column(String(64))
     pseudonyms: Mapped[dict[str, int]] = mapped_column(JSON, default=dict)
-    published_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    published_by_id: Mapped[int | None] = set_null_fk("users.id")
     lottery_file: Mapped[str | None] = mapped_column(Text)
     lottery_checksum: Mapped[str | None] = mapped_column(String(64))
     lottery_published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    lottery_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    lottery_by_id: Mapped[int | None] = set_null_fk("users.id")
     random_value: Mapped[str | None] = mapped_column(String(300))
     random_source: Mapped[str] = mapped_column(String(300), default="")
     value_entered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    value_entered_by_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="SET NULL")
-    )
+    value_entered_by_id: Mapped[int | None] = set_null_fk("users.id")
     panel_file: Mapped[str | None] = mapped_column(Text)
     panel_number: Mapped[int | None] = mapped_column(Integer)
-    draw_id: Mapped[int | None] = mapped_column(
-        ForeignKey("selection_draws.id", ondelete="SET NULL")
-    )
+    draw_id: Mapped[int | None] = set_null_fk("selection_draws.id")
     abandoned_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    abandoned_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    abandoned_by_id: Mapped[int | None] = set_null_fk("users.id")
     abandon_reason: Mapped[str] = mapped_column(Text, default="")
 
     @property
@@ -222,7 +223,7 @@ class DrawPlan(CreatedMixin, db.Model):
 ACTIVE_DRAW_RUN = "status IN ('queued', 'running')"
 
 
-class DrawRun(TimestampMixin, db.Model):
+class DrawRun(LotteryInputsMixin, TimestampMixin, db.Model):
     """A lottery draw computed in the background: the inputs frozen when the officer asked
     (`inputs`: the categories and respondents files, the pool's size and who was left
     out), live progress (`progress` 0..1, `message` the stage, `updated_at` the last news),
@@ -245,24 +246,15 @@ class DrawRun(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
-    algorithm: Mapped[str] = mapped_column(String(20))
-    seed: Mapped[str] = mapped_column(String(200))
-    panel_size: Mapped[int] = mapped_column(Integer)
-    inputs_checksum: Mapped[str] = mapped_column(String(64))
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
     message: Mapped[str] = mapped_column(String(300), default="")
     error: Mapped[str | None] = mapped_column(Text)
     error_details: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
-    draw_id: Mapped[int | None] = mapped_column(
-        ForeignKey("selection_draws.id", ondelete="SET NULL")
-    )
-    plan_id: Mapped[int | None] = mapped_column(
-        ForeignKey("draw_plans.id", ondelete="CASCADE"), index=True
-    )
-    started_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    draw_id: Mapped[int | None] = set_null_fk("selection_draws.id")
+    plan_id: Mapped[int | None] = cascade_fk("draw_plans.id", index=True)
+    started_by_id: Mapped[int | None] = set_null_fk("users.id")
     started_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -277,13 +269,9 @@ class PanelMember(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
-    registrant_id: Mapped[int | None] = mapped_column(
-        ForeignKey("registrants.id", ondelete="SET NULL")
-    )
-    draw_id: Mapped[int | None] = mapped_column(
-        ForeignKey("selection_draws.id", ondelete="SET NULL")
-    )
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
+    registrant_id: Mapped[int | None] = set_null_fk("registrants.id")
+    draw_id: Mapped[int | None] = set_null_fk("selection_draws.id")
     display_name: Mapped[str] = mapped_column(String(100))
     status: Mapped[str] = mapped_column(String(12), default="invited")
     features: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
@@ -292,9 +280,7 @@ class PanelMember(CreatedMixin, db.Model):
     join_code_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     invited_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    replaces_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    replaces_id: Mapped[int | None] = set_null_fk("panel_members.id")
     muted: Mapped[bool] = mapped_column(Boolean, default=False)
     session_version: Mapped[int] = mapped_column(Integer, default=0)
     #: when this juror's personal data and own words were erased (consult/privacy)

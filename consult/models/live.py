@@ -26,6 +26,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 from consult.consultations.redaction import moderate
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime, utcnow
+from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.juries import Jury, PanelMember
 
 ROUND_KINDS = (
@@ -55,7 +56,7 @@ class JurySession(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     status: Mapped[str] = mapped_column(String(10), default="planned")
@@ -65,7 +66,7 @@ class JurySession(TimestampMixin, db.Model):
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
     gallery_open: Mapped[bool] = mapped_column(Boolean, default=False)
     announcement: Mapped[str | None] = mapped_column(Text)
-    facilitator_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    facilitator_id: Mapped[int | None] = set_null_fk("users.id")
 
     jury: Mapped[Jury] = relationship(back_populates="sessions")
     rounds: Mapped[list[Round]] = relationship(
@@ -96,9 +97,7 @@ class Round(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
     title: Mapped[str] = mapped_column(String(200))
@@ -125,14 +124,10 @@ class JuryTable(db.Model):
     __table_args__ = (UniqueConstraint("session_id", "number"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(60))
-    scribe_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    scribe_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
 
     session: Mapped[JurySession] = relationship(back_populates="tables")
 
@@ -143,10 +138,8 @@ class TableAllocation(CreatedMixin, db.Model):
     __tablename__ = "table_allocations"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
-    from_round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
+    from_round_id: Mapped[int | None] = set_null_fk("rounds.id")
     method: Mapped[str] = mapped_column(String(20), default="balanced")
     report: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     active: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -163,11 +156,9 @@ class TableSeat(db.Model):
     __table_args__ = (UniqueConstraint("allocation_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    allocation_id: Mapped[int] = mapped_column(
-        ForeignKey("table_allocations.id", ondelete="CASCADE"), index=True
-    )
-    table_id: Mapped[int] = mapped_column(ForeignKey("jury_tables.id", ondelete="CASCADE"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    allocation_id: Mapped[int] = cascade_fk("table_allocations.id", index=True)
+    table_id: Mapped[int] = cascade_fk("jury_tables.id")
+    member_id: Mapped[int] = cascade_fk("panel_members.id")
 
     allocation: Mapped[TableAllocation] = relationship(back_populates="seats")
     table: Mapped[JuryTable] = relationship()
@@ -186,9 +177,7 @@ class LiveEvent(db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     seq: Mapped[int] = mapped_column(Integer)
     room: Mapped[str] = mapped_column(String(60))
     event: Mapped[str] = mapped_column(String(60))
@@ -209,17 +198,11 @@ class Contribution(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
-    round_id: Mapped[int | None] = mapped_column(
-        ForeignKey("rounds.id", ondelete="SET NULL"), index=True
-    )
-    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
-    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
+    round_id: Mapped[int | None] = set_null_fk("rounds.id", index=True)
+    table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
+    member_id: Mapped[int | None] = set_null_fk("panel_members.id")
+    user_id: Mapped[int | None] = set_null_fk("users.id")
     kind: Mapped[str] = mapped_column(String(14), default="message")
     text: Mapped[str] = mapped_column(Text)
     #: `text` with personal details redacted, worked out once when the text is set, so
@@ -256,12 +239,10 @@ class HandRaise(CreatedMixin, db.Model):
     __table_args__ = (UniqueConstraint("session_id", "client_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
-    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
+    round_id: Mapped[int | None] = set_null_fk("rounds.id")
+    table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
+    member_id: Mapped[int] = cascade_fk("panel_members.id")
     client_id: Mapped[str] = mapped_column(String(64))
     lowered_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     floor_given_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -275,13 +256,11 @@ class SpeakingTurn(db.Model):
     __tablename__ = "speaking_turns"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
-    table_id: Mapped[int | None] = mapped_column(ForeignKey("jury_tables.id", ondelete="SET NULL"))
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
-    hand_id: Mapped[int | None] = mapped_column(ForeignKey("hand_raises.id", ondelete="SET NULL"))
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
+    round_id: Mapped[int | None] = set_null_fk("rounds.id")
+    table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
+    member_id: Mapped[int] = cascade_fk("panel_members.id")
+    hand_id: Mapped[int | None] = set_null_fk("hand_raises.id")
     started_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -299,10 +278,8 @@ class Poll(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    session_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="CASCADE"), index=True
-    )
-    round_id: Mapped[int | None] = mapped_column(ForeignKey("rounds.id", ondelete="SET NULL"))
+    session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
+    round_id: Mapped[int | None] = set_null_fk("rounds.id")
     kind: Mapped[str] = mapped_column(String(20))
     question: Mapped[str] = mapped_column(Text)
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
@@ -324,12 +301,10 @@ class PollStatement(db.Model):
     __tablename__ = "poll_statements"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
+    poll_id: Mapped[int] = cascade_fk("polls.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
-    author_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    author_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     moderated_out: Mapped[bool] = mapped_column(Boolean, default=False)
 
     poll: Mapped[Poll] = relationship(back_populates="statements")
@@ -344,8 +319,8 @@ class Ballot(TimestampMixin, db.Model):
     __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    poll_id: Mapped[int] = mapped_column(ForeignKey("polls.id", ondelete="CASCADE"), index=True)
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    poll_id: Mapped[int] = cascade_fk("polls.id", index=True)
+    member_id: Mapped[int] = cascade_fk("panel_members.id")
     value: Mapped[Any] = mapped_column(JSON)
     client_id: Mapped[str] = mapped_column(String(64))
 
@@ -363,10 +338,8 @@ class Recommendation(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
-    session_id: Mapped[int | None] = mapped_column(
-        ForeignKey("jury_sessions.id", ondelete="SET NULL")
-    )
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
+    session_id: Mapped[int | None] = set_null_fk("jury_sessions.id")
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(300))
     text: Mapped[str] = mapped_column(Text)
@@ -377,9 +350,7 @@ class Recommendation(TimestampMixin, db.Model):
     votes_against: Mapped[int | None] = mapped_column(Integer)
     votes_abstain: Mapped[int | None] = mapped_column(Integer)
     decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    author_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    author_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
     jury: Mapped[Jury] = relationship()
@@ -400,12 +371,8 @@ class Amendment(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
+    member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     text: Mapped[str] = mapped_column(Text)
     rationale: Mapped[str] = mapped_column(Text, default="")
     status: Mapped[str] = mapped_column(String(10), default="proposed")
@@ -425,10 +392,8 @@ class RecommendationVote(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
+    member_id: Mapped[int] = cascade_fk("panel_members.id")
     choice: Mapped[str] = mapped_column(String(8))
     client_id: Mapped[str] = mapped_column(String(64))
 
@@ -439,12 +404,8 @@ class MinorityReport(CreatedMixin, db.Model):
     __tablename__ = "minority_reports"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), index=True
-    )
-    author_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
+    author_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     text: Mapped[str] = mapped_column(Text)
     client_id: Mapped[str | None] = mapped_column(String(64), unique=True)
 
@@ -459,7 +420,5 @@ class MinorityReportSignature(CreatedMixin, db.Model):
     __table_args__ = (UniqueConstraint("report_id", "member_id"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    report_id: Mapped[int] = mapped_column(
-        ForeignKey("minority_reports.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int] = mapped_column(ForeignKey("panel_members.id", ondelete="CASCADE"))
+    report_id: Mapped[int] = cascade_fk("minority_reports.id", index=True)
+    member_id: Mapped[int] = cascade_fk("panel_members.id")

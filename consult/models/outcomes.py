@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.insights import Theme
 from consult.models.live import Recommendation
 from consult.models.pb import PBProposal
@@ -41,22 +42,16 @@ class CouncilResponse(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    recommendation_id: Mapped[int | None] = mapped_column(
-        ForeignKey("recommendations.id", ondelete="CASCADE"), unique=True
-    )
-    theme_id: Mapped[int | None] = mapped_column(
-        ForeignKey("themes.id", ondelete="CASCADE"), unique=True
-    )
-    pb_proposal_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pb_proposals.id", ondelete="CASCADE"), unique=True
-    )
+    recommendation_id: Mapped[int | None] = cascade_fk("recommendations.id", unique=True)
+    theme_id: Mapped[int | None] = cascade_fk("themes.id", unique=True)
+    pb_proposal_id: Mapped[int | None] = cascade_fk("pb_proposals.id", unique=True)
     status: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     recommendation: Mapped[Recommendation | None] = relationship()
     theme: Mapped[Theme | None] = relationship()
@@ -79,11 +74,9 @@ class ProgressUpdate(CreatedMixin, db.Model):
     __table_args__ = (CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    council_response_id: Mapped[int] = mapped_column(
-        ForeignKey("council_responses.id", ondelete="CASCADE"), index=True
-    )
+    council_response_id: Mapped[int] = cascade_fk("council_responses.id", index=True)
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     council_response: Mapped[CouncilResponse] = relationship(back_populates="updates")

@@ -12,7 +12,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Date,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -22,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
+from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.users import User
 
 PB_STATUSES = ("draft", "proposals", "assessment", "voting", "closed", "results")
@@ -141,9 +141,7 @@ class PBProposal(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     title_original: Mapped[str] = mapped_column(String(200))
@@ -159,7 +157,7 @@ class PBProposal(CreatedMixin, db.Model):
     assessment: Mapped[str | None] = mapped_column(String(30))
     assessed_cost: Mapped[int | None] = mapped_column(Integer)
     assessment_reasons: Mapped[str | None] = mapped_column(Text)
-    assessed_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    assessed_by_id: Mapped[int | None] = set_null_fk("users.id")
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     pb_round: Mapped[PBRound] = relationship(back_populates="proposals")
@@ -191,12 +189,10 @@ class PBVoterCode(CreatedMixin, db.Model):
     __tablename__ = "pb_voter_codes"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     batch: Mapped[str] = mapped_column(String(100), default="")
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     @staticmethod
     def hash_code(code: str) -> str:
@@ -223,13 +219,9 @@ class PBBallot(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     channel: Mapped[str] = mapped_column(String(10))
-    voter_code_id: Mapped[int | None] = mapped_column(
-        ForeignKey("pb_voter_codes.id", ondelete="CASCADE"), unique=True
-    )
+    voter_code_id: Mapped[int | None] = cascade_fk("pb_voter_codes.id", unique=True)
     paper_serial: Mapped[str | None] = mapped_column(String(40))
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     choices: Mapped[list[int]] = mapped_column(JSON, default=list)
@@ -247,11 +239,9 @@ class PBPaperEntry(CreatedMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    round_id: Mapped[int] = mapped_column(
-        ForeignKey("pb_rounds.id", ondelete="CASCADE"), index=True
-    )
+    round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     serial: Mapped[str] = mapped_column(String(40))
     choices: Mapped[list[int]] = mapped_column(JSON, default=list)
-    entered_by_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"))
+    entered_by_id: Mapped[int] = cascade_fk("users.id")
 
     entered_by: Mapped[User] = relationship()

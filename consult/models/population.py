@@ -9,7 +9,6 @@ from sqlalchemy import (
     JSON,
     CheckConstraint,
     Float,
-    ForeignKey,
     Integer,
     String,
     Text,
@@ -19,6 +18,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from consult.extensions import db
 from consult.models.base import TimestampMixin
+from consult.models.columns import cascade_fk, set_null_fk
 
 
 class PopulationMargins(TimestampMixin, db.Model):
@@ -37,7 +37,7 @@ class PopulationMargins(TimestampMixin, db.Model):
     source: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
     shares: Mapped[dict[str, dict[str, float]]] = mapped_column(JSON, default=dict)
-    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     @property
     def name(self) -> str:
@@ -51,12 +51,8 @@ class ConsultationWeighting(TimestampMixin, db.Model):
     __tablename__ = "consultation_weightings"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    consultation_id: Mapped[int] = mapped_column(
-        ForeignKey("consultations.id", ondelete="CASCADE"), unique=True
-    )
-    margins_id: Mapped[int | None] = mapped_column(
-        ForeignKey("population_margins.id", ondelete="SET NULL")
-    )
+    consultation_id: Mapped[int] = cascade_fk("consultations.id", unique=True)
+    margins_id: Mapped[int | None] = set_null_fk("population_margins.id")
     dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
     trim_low: Mapped[float] = mapped_column(Float, default=0.2)
     trim_high: Mapped[float] = mapped_column(Float, default=5.0)
@@ -72,7 +68,7 @@ class JuryQuestion(db.Model):
     __table_args__ = (CheckConstraint("kind IN ('agreement', 'choice')", name="kind"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    jury_id: Mapped[int] = mapped_column(ForeignKey("juries.id", ondelete="CASCADE"), index=True)
+    jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(12), default="agreement")
     prompt: Mapped[str] = mapped_column(Text)
@@ -94,15 +90,11 @@ class JuryQuestionAnswer(TimestampMixin, db.Model):
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    question_id: Mapped[int] = mapped_column(
-        ForeignKey("jury_questions.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="CASCADE"), index=True
-    )
+    question_id: Mapped[int] = cascade_fk("jury_questions.id", index=True)
+    member_id: Mapped[int] = cascade_fk("panel_members.id", index=True)
     stage: Mapped[str] = mapped_column(String(8))
     value: Mapped[str] = mapped_column(String(60))
-    entered_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    entered_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     question: Mapped[JuryQuestion] = relationship(back_populates="answers")
 

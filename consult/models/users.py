@@ -8,12 +8,13 @@ from datetime import datetime
 from typing import Any
 
 from flask_login import UserMixin
-from sqlalchemy import JSON, Boolean, CheckConstraint, ForeignKey, Integer, String
+from sqlalchemy import JSON, Boolean, CheckConstraint, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from consult.extensions import db
 from consult.models.base import CreatedMixin, UTCDateTime, utcnow
+from consult.models.columns import cascade_fk, set_null_fk
 
 ROLES = ("admin", "officer", "facilitator")
 UNUSABLE_PASSWORD_PREFIX = "!"  # no hash werkzeug makes starts with it
@@ -100,7 +101,7 @@ class ApiToken(CreatedMixin, db.Model):
     __tablename__ = "api_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = cascade_fk("users.id", index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     can_see_originals: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -126,12 +127,8 @@ class SignInSession(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
-    user_id: Mapped[int | None] = mapped_column(
-        ForeignKey("users.id", ondelete="CASCADE"), index=True
-    )
-    member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="CASCADE"), index=True
-    )
+    user_id: Mapped[int | None] = cascade_fk("users.id", index=True)
+    member_id: Mapped[int | None] = cascade_fk("panel_members.id", index=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow)
     ended_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
@@ -147,10 +144,8 @@ class AuditEntry(db.Model):
 
     id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
-    actor_user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
-    actor_member_id: Mapped[int | None] = mapped_column(
-        ForeignKey("panel_members.id", ondelete="SET NULL")
-    )
+    actor_user_id: Mapped[int | None] = set_null_fk("users.id")
+    actor_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     action: Mapped[str] = mapped_column(String(80), index=True)
     subject_type: Mapped[str | None] = mapped_column(String(60))
     subject_id: Mapped[int | None] = mapped_column(Integer)

@@ -64,13 +64,20 @@ def _subject_from(form: SubjectForm) -> services.Subject:
     return services.find_subject(form.by.data or "", form.key.data or "", actor=_actor())
 
 
+def _subject_access(form: str) -> tuple[services.Subject, dict[str, Any]]:
+    """The person the request names and everything held about them, as `form` ("page" or
+    "json"); the access is audited and committed."""
+    subject = _subject_from(SubjectForm())
+    held = services.subject_access(subject, actor=_actor(), form=form)
+    db.session.commit()
+    return subject, held
+
+
 @bp.route("/data-requests/access", methods=["POST"])
 @staff_required("officer")
 def access() -> Any:
     """Everything held about the person, as a page (audited)."""
-    subject = _subject_from(SubjectForm())
-    held = services.subject_access(subject, actor=_actor(), form="page")
-    db.session.commit()
+    subject, held = _subject_access("page")
     access_form, _erase_form = _subject_forms(subject)
     return render_template("privacy/access.html", held=held, access_form=access_form)
 
@@ -79,9 +86,7 @@ def access() -> Any:
 @staff_required("officer")
 def access_json() -> Any:
     """Everything held about the person, as a JSON download (audited)."""
-    subject = _subject_from(SubjectForm())
-    held = services.subject_access(subject, actor=_actor(), form="json")
-    db.session.commit()
+    _subject, held = _subject_access("json")
     return Response(
         json.dumps(held, indent=2, ensure_ascii=False),
         mimetype="application/json",

@@ -11,6 +11,7 @@ from consult.cells import spreadsheet_row
 from consult.models import Consultation, Jury
 from consult.representation import questionnaire
 from consult.representation.report import consultation_representation, weighted_results
+from consult.word_tables import docx_table
 
 SHEET_COLUMNS = [
     "dimension",
@@ -126,18 +127,19 @@ def docx_section(document: Any, consultation: Consultation) -> None:
         document.add_heading(dimension["label"], level=2)
         for sentence in dimension["flags"]:
             document.add_paragraph(sentence, style="List Bullet")
-        table = document.add_table(rows=1, cols=4)
-        table.style = "Light Grid Accent 1"
-        for cell, text in zip(
-            table.rows[0].cells, ("Group", "Residents", "Respondents", "Ratio"), strict=True
-        ):
-            cell.text = text
-        for row in dimension["rows"]:
-            cells = table.add_row().cells
-            cells[0].text = row["label"]
-            cells[1].text = f"{round(row['population_share'] * 100)}%"
-            cells[2].text = f"{row['respondents']} ({round(row['respondent_share'] * 100)}%)"
-            cells[3].text = "" if row["ratio"] is None else f"{row['ratio']:.2f}"
+        docx_table(
+            document,
+            ("Group", "Residents", "Respondents", "Ratio"),
+            [
+                (
+                    row["label"],
+                    f"{round(row['population_share'] * 100)}%",
+                    f"{row['respondents']} ({round(row['respondent_share'] * 100)}%)",
+                    "" if row["ratio"] is None else f"{row['ratio']:.2f}",
+                )
+                for row in dimension["rows"]
+            ],
+        )
         document.add_paragraph(
             f"Prefer not to say: {dimension['prefer_not_to_say']}. "
             f"Not answered: {dimension['not_answered']}."

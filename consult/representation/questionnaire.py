@@ -19,15 +19,10 @@ from consult.models import (
     JuryQuestionAnswer,
     PanelMember,
 )
+from consult.models.consultations import LIKERT_OPTIONS
 
 STAGES = {"before": "Before the first session", "after": "After the last session"}
-AGREEMENT = (
-    {"value": "1", "label": "Strongly disagree"},
-    {"value": "2", "label": "Disagree"},
-    {"value": "3", "label": "Neither agree nor disagree"},
-    {"value": "4", "label": "Agree"},
-    {"value": "5", "label": "Strongly agree"},
-)
+AGREEMENT = LIKERT_OPTIONS  # the same five points as a consultation's agreement scale
 MAX_QUESTIONS = 20
 
 

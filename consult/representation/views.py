@@ -4,6 +4,7 @@ Views parse, call a service, commit, and render or redirect."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
@@ -154,6 +155,21 @@ def _questionnaire_page(item: Jury, errors: dict[str, str], status: int) -> Any:
     ), status
 
 
+def _questionnaire_change(
+    item: Jury, done: Callable[[Any], str], change: Callable[..., Any], *args: Any, **kwargs: Any
+) -> ResponseReturnValue:
+    """An officer's change to the questionnaire, `change(*args, **kwargs, actor=...)`: refused, the
+    page again with its messages (400); done, committed and back to the page with the
+    message `done(result)`."""
+    try:
+        result = change(*args, **kwargs, actor=current_user)
+    except Invalid as error:
+        return _questionnaire_page(item, _invalid(error), 400)
+    db.session.commit()
+    flash(done(result), "success")
+    return redirect(url_for("representation.jury_questionnaire", jury_id=item.id))
+
+
 @bp.route("/workspace/juries/<int:jury_id>/questionnaire")
 @staff_required("officer", "facilitator")
 def jury_questionnaire(jury_id: int) -> ResponseReturnValue:
@@ -175,19 +191,15 @@ def questionnaire_csv(jury_id: int) -> ResponseReturnValue:
 @staff_required("officer", "facilitator")
 def add_question(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
-    try:
-        questionnaire.add_question(
-            item,
-            prompt=request.form.get("prompt", ""),
-            kind=request.form.get("kind", ""),
-            options=request.form.get("options", ""),
-            actor=current_user,
-        )
-    except Invalid as error:
-        return _questionnaire_page(item, _invalid(error), 400)
-    db.session.commit()
-    flash("Question added.", "success")
-    return redirect(url_for("representation.jury_questionnaire", jury_id=item.id))
+    return _questionnaire_change(
+        item,
+        lambda _: "Question added.",
+        questionnaire.add_question,
+        item,
+        prompt=request.form.get("prompt", ""),
+        kind=request.form.get("kind", ""),
+        options=request.form.get("options", ""),
+    )
 
 
 @bp.route("/workspace/jury-questions/<int:question_id>/delete", methods=["POST"])
@@ -195,13 +207,9 @@ def add_question(jury_id: int) -> ResponseReturnValue:
 def delete_question(question_id: int) -> ResponseReturnValue:
     question = db.get_or_404(JuryQuestion, question_id)
     item = db.get_or_404(Jury, question.jury_id)
-    try:
-        questionnaire.delete_question(question, actor=current_user)
-    except Invalid as error:
-        return _questionnaire_page(item, _invalid(error), 400)
-    db.session.commit()
-    flash("Question removed.", "success")
-    return redirect(url_for("representation.jury_questionnaire", jury_id=item.id))
+    return _questionnaire_change(
+        item, lambda _: "Question removed.", questionnaire.delete_question, question
+    )
 
 
 @bp.route("/workspace/juries/<int:jury_id>/questionnaire/paper", methods=["POST"])
@@ -213,15 +221,15 @@ def enter_paper(jury_id: int) -> ResponseReturnValue:
     member = db.session.get(PanelMember, int(member_id)) if member_id.isdigit() else None
     if member is None or member.jury_id != item.id:
         return _questionnaire_page(item, {"member": "Choose the juror whose form this is"}, 400)
-    try:
-        count = questionnaire.record_answers(
-            item, member, request.form.get("stage", ""), request.form, actor=current_user
-        )
-    except Invalid as error:
-        return _questionnaire_page(item, _invalid(error), 400)
-    db.session.commit()
-    flash(f"{count} answer(s) saved for {member.display_name}.", "success")
-    return redirect(url_for("representation.jury_questionnaire", jury_id=item.id))
+    return _questionnaire_change(
+        item,
+        lambda count: f"{count} answer(s) saved for {member.display_name}.",
+        questionnaire.record_answers,
+        item,
+        member,
+        request.form.get("stage", ""),
+        request.form,
+    )
 
 
 @bp.route("/juries/<int:jury_id>/questionnaire/<stage>", methods=["GET", "POST"])

@@ -30,6 +30,7 @@ from consult.models import (
     utcnow,
 )
 from consult.representation import exports as representation_exports
+from consult.word_tables import docx_table
 from consult.workspace import charts, queries, wording
 from consult.workspace.analysis_store import publishable_text
 from consult.workspace.services import STATUS_LABELS
@@ -294,46 +295,64 @@ def csv_answers(consultation: Consultation) -> bytes:
 # --------------------------------------------------------------------------- DOCX
 
 
-def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> io.BytesIO:
+def _option_rows(question: dict[str, Any]) -> list[tuple[str, str]]:
+    """A closed question's table: each option and how many chose it."""
+    return [(option["label"], str(option["count"])) for option in question["options"]]
+
+
+def _group_rows(field: dict[str, Any]) -> list[tuple[str, str, str]]:
+    """A profile field's table: each group, its respondents (and share), and its share of
+    the reference population where known."""
+    return [
+        (
+            value["value"],
+            f"{value['count']} ({round(value['share'] * 100)}%)",
+            f"{round(value['reference'] * 100)}%" if value["reference"] is not None else "",
+        )
+        for value in field["values"]
+    ]
+
+
+def _pyplot() -> Any:
+    """matplotlib's pyplot drawing off screen (imported on first use: it is slow to load)."""
     import matplotlib
 
     matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
+    from matplotlib import pyplot
 
+    return pyplot
+
+
+def _png(figure: Any) -> io.BytesIO:
+    """The figure as a PNG, and the figure closed."""
+    figure.tight_layout()
+    buffer = io.BytesIO()
+    figure.savefig(buffer, format="png")
+    _pyplot().close(figure)
+    buffer.seek(0)
+    return buffer
+
+
+def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) -> io.BytesIO:
     height = max(2.0, 0.45 * len(labels) + 1)
-    figure, axis = plt.subplots(figsize=(6.5, height), dpi=110)
+    figure, axis = _pyplot().subplots(figsize=(6.5, height), dpi=110)
     short = [label if len(label) <= 40 else label[:39] + "…" for label in labels]
     short = [label.replace("$", r"\$") for label in short]  # "$" would start TeX maths
     axis.barh(short[::-1], values[::-1], color="#0b4f6c")
     axis.set_title(title)
     axis.set_xlabel(xlabel)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    buffer.seek(0)
-    return buffer
+    return _png(figure)
 
 
 def _line_chart(points: list[dict[str, Any]]) -> io.BytesIO:
-    import matplotlib
-
-    matplotlib.use("Agg")
-    from matplotlib import pyplot as plt
-
-    figure, axis = plt.subplots(figsize=(6.5, 2.6), dpi=110)
+    figure, axis = _pyplot().subplots(figsize=(6.5, 2.6), dpi=110)
     axis.plot([p["date"] for p in points], [p["count"] for p in points], color="#0b4f6c")
     axis.set_title("Responses per day")
     axis.set_ylabel("Responses")
     step = max(1, len(points) // 6)
     axis.set_xticks(range(0, len(points), step))
     axis.set_xticklabels([points[i]["date"] for i in range(0, len(points), step)], rotation=30)
-    figure.tight_layout()
-    buffer = io.BytesIO()
-    figure.savefig(buffer, format="png")
-    plt.close(figure)
-    buffer.seek(0)
-    return buffer
+    return _png(figure)
 
 
 def _xml_safe(value: Any) -> Any:
@@ -448,31 +467,15 @@ def docx_report(consultation: Consultation) -> bytes:
                     document.add_paragraph(
                         xml_text(f"Progress: {response.progress}% – {response.updates[-1].note}")
                     )
-    if figures["closed"]:
-        document.add_heading("Closed questions", level=1)
-        for question in figures["closed"]:
-            document.add_heading(question["question"], level=2)
-            table = document.add_table(rows=1, cols=2)
-            table.style = "Light Grid Accent 1"
-            table.rows[0].cells[0].text, table.rows[0].cells[1].text = "Answer", "Count"
-            for option in question["options"]:
-                cells = table.add_row().cells
-                cells[0].text, cells[1].text = option["label"], str(option["count"])
-    if figures["profile"]:
-        document.add_heading("Who responded", level=1)
-        for field in figures["profile"]:
-            document.add_heading(field["label"], level=2)
-            table = document.add_table(rows=1, cols=3)
-            table.style = "Light Grid Accent 1"
-            header = table.rows[0].cells
-            header[0].text, header[1].text, header[2].text = "Group", "Respondents", "Reference"
-            for value in field["values"]:
-                cells = table.add_row().cells
-                cells[0].text = value["value"]
-                cells[1].text = f"{value['count']} ({round(value['share'] * 100)}%)"
-                cells[2].text = (
-                    f"{round(value['reference'] * 100)}%" if value["reference"] is not None else ""
-                )
+    for key, title, name, header, rows in (
+        ("closed", "Closed questions", "question", ("Answer", "Count"), _option_rows),
+        ("profile", "Who responded", "label", ("Group", "Respondents", "Reference"), _group_rows),
+    ):
+        if figures[key]:
+            document.add_heading(title, level=1)
+            for item in figures[key]:
+                document.add_heading(item[name], level=2)
+                docx_table(document, header, rows(item))
     representation_exports.docx_section(document, consultation)
     buffer = io.BytesIO()
     document.save(buffer)

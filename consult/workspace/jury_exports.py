@@ -7,6 +7,7 @@ text through its XML cleaning, as the consultation exports do."""
 from __future__ import annotations
 
 import io
+from collections.abc import Iterator
 from typing import Any
 
 from flask import current_app
@@ -15,6 +16,7 @@ from consult.cells import xml_text
 from consult.models import Jury, utcnow
 from consult.representation import questionnaire
 from consult.representation.report import jury_representation
+from consult.word_tables import docx_table
 from consult.wording import plural
 from consult.workspace import queries
 from consult.workspace.exports import append_row, finish_sheet, sheet_title
@@ -47,60 +49,58 @@ def _recommendation_rows(jury: Jury) -> list[dict[str, Any]]:
     return rows
 
 
+def _vote_rows(jury: Jury) -> Iterator[list[Any]]:
+    for row in _recommendation_rows(jury):
+        votes = row["votes"] or [None, None, None]
+        published = "yes" if row["published"] else "no"
+        yield [row["number"], row["title"], row["text"], *votes, row["response"],
+               row["response_text"], row["reasons"], published]  # fmt: skip
+
+
+def _pool_rows(jury: Jury) -> Iterator[list[Any]]:
+    represented = jury_representation(jury)
+    for group in represented["groups"]:
+        for dimension in group["dimensions"]:
+            for row in dimension["rows"]:
+                yield [group["title"], dimension["label"], row["label"], row["population_share"],
+                       row["respondents"], row["respondent_share"], row["ratio"]]  # fmt: skip
+    for item in represented["not_compared"]:
+        yield ["not compared", item["label"], item["reason"], None, None, None, None]
+
+
+def _change_rows(jury: Jury) -> Iterator[list[Any]]:
+    for item in questionnaire.report(jury):
+        for point in item["distribution"]:
+            yield [item["prompt"], point["label"], point["before"], point["after"],
+                   point["before_share"], point["after_share"], item["sentence"]]  # fmt: skip
+
+
 def jury_xlsx(jury: Jury) -> bytes:
     """Sheets: Recommendations, Pool and panel, Before and after."""
     from openpyxl import Workbook
 
     book = Workbook()
     used: set[str] = set()
-    sheet = book.active
-    sheet.title = sheet_title("Recommendations", used)
-    append_row(
-        sheet,
-        ["number", "recommendation", "text", "for", "against", "abstain", "council response",
-         "what the council will do", "reasons", "published"],
-    )  # fmt: skip
-    for row in _recommendation_rows(jury):
-        votes = row["votes"] or [None, None, None]
-        append_row(
-            sheet,
-            [row["number"], row["title"], row["text"], *votes, row["response"],
-             row["response_text"], row["reasons"], "yes" if row["published"] else "no"],
-        )  # fmt: skip
-    finish_sheet(sheet)
-
-    represented = jury_representation(jury)
-    sheet = book.create_sheet(sheet_title("Pool and panel", used))
-    append_row(
-        sheet,
-        ["group", "dimension", "category", "share of residents", "people", "share of group",
-         "ratio"],
-    )  # fmt: skip
-    for group in represented["groups"]:
-        for dimension in group["dimensions"]:
-            for row in dimension["rows"]:
-                append_row(
-                    sheet,
-                    [group["title"], dimension["label"], row["label"], row["population_share"],
-                     row["respondents"], row["respondent_share"], row["ratio"]],
-                )  # fmt: skip
-    for item in represented["not_compared"]:
-        append_row(sheet, ["not compared", item["label"], item["reason"], None, None, None, None])
-    finish_sheet(sheet, percentages=("share of residents", "share of group"))
-
-    sheet = book.create_sheet(sheet_title("Before and after", used))
-    append_row(
-        sheet,
-        ["question", "answer", "before", "after", "share before", "share after", "in words"],
-    )
-    for item in questionnaire.report(jury):
-        for point in item["distribution"]:
-            append_row(
-                sheet,
-                [item["prompt"], point["label"], point["before"], point["after"],
-                 point["before_share"], point["after_share"], item["sentence"]],
-            )  # fmt: skip
-    finish_sheet(sheet, percentages=("share before", "share after"))
+    sheets: list[tuple[str, list[str], Iterator[list[Any]], tuple[str, ...]]] = [
+        ("Recommendations",
+         ["number", "recommendation", "text", "for", "against", "abstain", "council response",
+          "what the council will do", "reasons", "published"],
+         _vote_rows(jury), ()),
+        ("Pool and panel",
+         ["group", "dimension", "category", "share of residents", "people", "share of group",
+          "ratio"],
+         _pool_rows(jury), ("share of residents", "share of group")),
+        ("Before and after",
+         ["question", "answer", "before", "after", "share before", "share after", "in words"],
+         _change_rows(jury), ("share before", "share after")),
+    ]  # fmt: skip
+    for number, (title, header, rows, percentages) in enumerate(sheets):
+        sheet = book.active if number == 0 else book.create_sheet()
+        sheet.title = sheet_title(title, used)
+        append_row(sheet, header)
+        for row in rows:
+            append_row(sheet, row)
+        finish_sheet(sheet, percentages=percentages)
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
@@ -164,15 +164,14 @@ def jury_docx(jury: Jury) -> bytes:
     for item in changes:
         document.add_heading(xml_text(item["prompt"]), level=2)
         document.add_paragraph(xml_text(item["sentence"]))
-        table = document.add_table(rows=1, cols=3)
-        table.style = "Light Grid Accent 1"
-        for cell, text in zip(table.rows[0].cells, ("Answer", "Before", "After"), strict=True):
-            cell.text = text
-        for point in item["distribution"]:
-            cells = table.add_row().cells
-            cells[0].text = xml_text(point["label"])
-            cells[1].text = str(point["before"])
-            cells[2].text = str(point["after"])
+        docx_table(
+            document,
+            ("Answer", "Before", "After"),
+            [
+                (xml_text(point["label"]), str(point["before"]), str(point["after"]))
+                for point in item["distribution"]
+            ],
+        )
         once = (item.get("only_before") or 0) + (item.get("only_after") or 0)
         if once:
             document.add_paragraph(

@@ -96,9 +96,7 @@ def _published_response(where: Any) -> CouncilResponse | None:
 @bp.route("/you-said-we-did/consultations/<slug>")
 @public
 def consultation(slug: str) -> ResponseReturnValue:
-    item = db.session.scalar(select(Consultation).where(Consultation.slug == slug))
-    if item is None:
-        abort(404)
+    item = db.first_or_404(select(Consultation).where(Consultation.slug == slug))
     run = queries.current_run(consultation_id=item.id)
     sections = []
     if run is not None:
@@ -137,9 +135,7 @@ def consultation(slug: str) -> ResponseReturnValue:
 @bp.route("/you-said-we-did/juries/<slug>")
 @public
 def jury(slug: str) -> ResponseReturnValue:
-    item = db.session.scalar(select(Jury).where(Jury.slug == slug))
-    if item is None:
-        abort(404)
+    item = db.first_or_404(select(Jury).where(Jury.slug == slug))
     recommendations = db.session.scalars(
         select(Recommendation)
         .where(Recommendation.jury_id == item.id, Recommendation.status == "passed")

@@ -1,0 +1,124 @@
+"""What the features' forms (Flask-WTF) share: field builders (a filled-in text field
+with a length limit, a whole number in a range, an email address, a new password typed
+twice), each taking the wording of its messages, which stays with the form that asks; and
+saving a validated form through a service, with the service's refusal shown on the form's
+fields."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any, ParamSpec, TypeVar
+
+from flask import flash
+from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
+from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+
+from consult.errors import Invalid
+from consult.extensions import db
+
+P = ParamSpec("P")
+T = TypeVar("T")
+
+EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
+EMAIL_MAX = 254
+
+
+def strip(value: str | None) -> str | None:
+    """A filter: text without surrounding spaces (anything else as it came)."""
+    return value.strip() if isinstance(value, str) else value
+
+
+def required_text(
+    label: str,
+    missing: str,
+    most: int,
+    *,
+    too_long: str | None = None,
+    field: type[Field] = StringField,
+    **options: Any,
+) -> Any:
+    """A text field (`field`, StringField unless told) that must be filled in (`missing`
+    says so) and hold at most `most` characters (`too_long` says so; WTForms' own message
+    when None). `options` go to the field (filters, description, ...)."""
+    return field(
+        label, validators=[DataRequired(missing), Length(max=most, message=too_long)], **options
+    )
+
+
+def whole_number(
+    label: str,
+    missing: str,
+    low: int,
+    high: int,
+    *,
+    out_of_range: str,
+    required: type = InputRequired,
+    **options: Any,
+) -> Any:
+    """A whole number from `low` to `high` that must be given (`missing` says so; with
+    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so).
+    `options` go to the field (default, description, ...)."""
+    return IntegerField(
+        label,
+        validators=[required(missing), NumberRange(min=low, max=high, message=out_of_range)],
+        **options,
+    )
+
+
+def email_field(missing: str, label: str = "Email address") -> Any:
+    """An email address, trimmed, required (`missing` says so), well formed and at most
+    EMAIL_MAX characters."""
+    return EmailField(
+        label,
+        filters=[strip],
+        validators=[
+            DataRequired(missing),
+            Email(EMAIL_FORMAT),
+            Length(max=EMAIL_MAX, message=f"Email address must be {EMAIL_MAX} characters or fewer"),
+        ],
+    )
+
+
+def new_password_fields(name: str, *rules: Any) -> tuple[Any, Any]:
+    """A new password (the form's attribute `name`, checked by `rules` too) and the same
+    typed again: assign both, `password, confirm = new_password_fields("password", ...)`."""
+    password = PasswordField(
+        "New password", validators=[DataRequired("Enter a new password"), *rules]
+    )
+    confirm = PasswordField(
+        "Confirm new password",
+        validators=[
+            DataRequired("Enter the new password again"),
+            EqualTo(name, "The passwords do not match"),
+        ],
+    )
+    return password, confirm
+
+
+def field_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
+    """Put a service's field messages on the form's fields; return those with no field."""
+    left = {}
+    for name, message in fields.items():
+        field = getattr(form, name, None)
+        if field is not None and hasattr(field, "errors"):
+            field.errors = [*field.errors, message]
+        else:
+            left[name] = message
+    return left
+
+
+def save_form(form: Any, save: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
+    """Call `save(*args, **kwargs)` (a service that flushes and gives back the row it saved)
+    for a form that validated, in one unit of work: committed, and the row given back; or,
+    when the service refuses with Invalid, rolled back, with its messages on the form's
+    fields (one for no field is flashed as an error) and None given back, so that the page
+    is shown again with them."""
+    try:
+        saved = save(*args, **kwargs)
+    except Invalid as refusal:
+        db.session.rollback()
+        for message in field_errors(form, refusal.fields).values():
+            flash(message, "error")
+        return None
+    db.session.commit()
+    return saved
