@@ -17,7 +17,7 @@ from consult.errors import ConsultError, NotFound
 from consult.extensions import db
 from consult.juries import draw_jobs, forms, plans, queries, services
 from consult.juries.blueprint import bp, field_errors, saved
-from consult.juries.views import show_running
+from consult.juries.running import show_running
 from consult.models import Jury, User
 
 OFFICER = ("officer",)

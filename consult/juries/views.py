@@ -26,6 +26,7 @@ from consult.errors import ConsultError
 from consult.extensions import db
 from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors, saved
+from consult.juries.running import show_running
 from consult.live import outbox
 from consult.live import seating as live_seating
 from consult.models import DrawPlan, Jury, JuryCategory, PanelMember, User
@@ -467,19 +468,6 @@ def _draw_page(
         stalled=active if stalled else None,
         failed=failed,
     ), status
-
-
-def show_running(
-    busy: draw_jobs.DrawAlreadyRunning, slug: str, what: str, *, back: str
-) -> ResponseReturnValue:
-    """After a refused start (one computation at a time per jury): roll back and show the
-    computation under way, or the `back` page if it finished in the meantime."""
-    db.session.rollback()
-    running = busy.run or services.active_draw_run(queries.jury(slug))
-    flash(f"{what} is already being computed for this jury: here is its progress.", "info")
-    if running is None:
-        return redirect(url_for(back, slug=slug))
-    return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))
 
 
 @bp.route("/<slug>/draw", methods=["GET", "POST"])
