@@ -170,16 +170,15 @@ class Localised:
         return any(self.falls_back(field) for field in self.TEXT_FIELDS)
 
 
+def _translated(field: str) -> Any:
+    """A read-only attribute: `field` in the resident's language (see Localised.text)."""
+    return property(lambda self: self.text(field), doc=f"The {field} in the page's language.")
+
+
 class LocalisedQuestion(Localised):
     TEXT_FIELDS = ("prompt", "hint")
-
-    @property
-    def prompt(self) -> str:
-        return self.text("prompt")
-
-    @property
-    def hint(self) -> str:
-        return self.text("hint")
+    prompt = _translated("prompt")
+    hint = _translated("hint")
 
     @property
     def choices(self) -> list[dict[str, str]]:
@@ -212,18 +211,9 @@ class LocalisedQuestion(Localised):
 
 class LocalisedConsultation(Localised):
     TEXT_FIELDS = ("title", "summary", "background")
-
-    @property
-    def title(self) -> str:
-        return self.text("title")
-
-    @property
-    def summary(self) -> str:
-        return self.text("summary")
-
-    @property
-    def background(self) -> str:
-        return self.text("background")
+    title = _translated("title")
+    summary = _translated("summary")
+    background = _translated("background")
 
     @property
     def questions(self) -> list[LocalisedQuestion]:

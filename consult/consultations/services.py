@@ -166,6 +166,9 @@ def save_consultation(
     consultation.slug = slug
     consultation.summary = (data.get("summary") or "").strip()
     consultation.background = data.get("background") or ""
+    for field in ("title_cy", "summary_cy", "background_cy"):  # Welsh versions, optional
+        if field in data:
+            setattr(consultation, field, (data.get(field) or "").strip() or None)
     consultation.opens_at = opens_at
     consultation.closes_at = closes_at
     if "documents" in data:
@@ -243,6 +246,11 @@ def save_question(
     if kind is None:
         raise Invalid("Check the question.", fields={"kind": "Select the type of question"})
     fields = kind.design_problems(data, options)
+    welsh_options = [label for label in data.get("options_cy") or [] if label]
+    if welsh_options and kind.has_options and len(welsh_options) != len(options):
+        fields["options_cy"] = (
+            f"Give one Welsh label for each of the {len(options)} options, in the same order"
+        )
     if fields:
         raise Invalid("Check the question.", fields=fields)
     creating = question is None
@@ -253,6 +261,9 @@ def save_question(
     question.kind = kind.name
     question.prompt = data["prompt"].strip()
     question.hint = (data.get("hint") or "").strip()
+    question.prompt_cy = (data.get("prompt_cy") or "").strip() or None
+    question.hint_cy = (data.get("hint_cy") or "").strip() or None
+    question.options_cy = welsh_options if welsh_options and kind.has_options else None
     question.required = bool(data.get("required"))
     question.key = (data.get("key") or "").strip() or slugify(question.prompt)[:40]
     kind.configure(question, data, options)
@@ -360,6 +371,9 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
         title=f"{consultation.title} (copy)"[:200],
         summary=consultation.summary,
         background=consultation.background,
+        title_cy=consultation.title_cy,
+        summary_cy=consultation.summary_cy,
+        background_cy=consultation.background_cy,
         status="draft",
         created_by_id=actor.id,
         copied_from_id=consultation.id,
@@ -380,6 +394,9 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
                 max_length=question.max_length,
                 budget_total=question.budget_total,
                 options=[dict(option) for option in question.options or []],
+                prompt_cy=question.prompt_cy,
+                hint_cy=question.hint_cy,
+                options_cy=list(question.options_cy) if question.options_cy else None,
             )
         )
     db.session.add(copy)

@@ -38,6 +38,7 @@ ANSWER_COLUMNS = [
     "response",
     "respondent_type",
     "submitted",
+    "answered_in",  # the interface language the resident answered in (en, cy)
     "question",
     "answer",
     "theme",
@@ -88,6 +89,7 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 "submitted": response.submitted_at.date().isoformat()
                 if response.submitted_at
                 else "",
+                "answered_in": response.language,
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
                 "answer": publishable_text(answer),
                 "theme": labels.get(primary.theme_id, "") if primary else "",
@@ -490,6 +492,7 @@ def open_data(consultation: Consultation) -> dict[str, Any]:
             {
                 "respondent": respondent,
                 "respondent_type": row["respondent_type"],
+                "answered_in": row["answered_in"],
                 "question": row["question"],
                 "text": row["answer"],
                 "theme": row["theme"] or None,
