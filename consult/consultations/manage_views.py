@@ -156,7 +156,7 @@ def _question_data(form: QuestionForm) -> dict[str, Any]:
     }
 
 
-COMMON_QUESTION_FIELDS = ("prompt", "hint", "prompt_cy", "hint_cy", "required")
+COMMON_QUESTION_FIELDS = ("prompt", "hint", "required")  # each with its Welsh version
 KIND_FIELDS = ("options", "max_length", "budget_total")
 
 

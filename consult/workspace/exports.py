@@ -38,7 +38,6 @@ ANSWER_COLUMNS = [
     "response",
     "respondent_type",
     "submitted",
-    "answered_in",  # the interface language the resident answered in (en, cy)
     "question",
     "answer",
     "theme",
@@ -47,6 +46,7 @@ ANSWER_COLUMNS = [
     "other_themes",
     "not_relevant",
     "manual",
+    "answered_in",  # the interface language the resident answered in (en, cy)
 ]
 
 
