@@ -25,7 +25,7 @@ $(TRANSLATIONS)/%/LC_MESSAGES/messages.mo: $(TRANSLATIONS)/%/LC_MESSAGES/message
 translations: $(VENV)/.runtime
 	$(BIN)/pybabel extract -F babel.cfg -k N_ -k lazy_gettext --add-location=file --sort-by-file \
 		--project Consult --copyright-holder "Consult contributors" -o $(TRANSLATIONS)/messages.pot .
-	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap
+	$(BIN)/pybabel update -i $(TRANSLATIONS)/messages.pot -d $(TRANSLATIONS) --no-wrap --ignore-obsolete
 	$(BIN)/pybabel compile -d $(TRANSLATIONS) --statistics
 
 $(BIN)/python:

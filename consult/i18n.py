@@ -224,6 +224,19 @@ class LocalisedConsultation(Localised):
         return super().missing_translation or any(q.missing_translation for q in self.questions)
 
 
+def missing_welsh(consultation: Any) -> list[str]:
+    """The parts of a consultation with English text and no Welsh version, in the words
+    the officer's publish page lists them ("Question 2: hint")."""
+    shown = LocalisedConsultation(consultation, "cy")
+    missing = [field.capitalize() for field in shown.TEXT_FIELDS if shown.falls_back(field)]
+    for number, question in enumerate(shown.questions, start=1):
+        parts = [f for f in ("prompt", "hint") if question.falls_back(f)]
+        parts += ["options"] if question.options_fall_back else []
+        names = {"prompt": "question", "hint": "hint", "options": "options"}
+        missing += [f"Question {number}: {names[part]}" for part in parts]
+    return missing
+
+
 def localised(row: Any) -> Any:
     """A Consultation or Question in the current request's language (see Localised)."""
     from consult.models import Consultation
@@ -254,6 +267,7 @@ def register(app: Flask) -> None:
     app.jinja_env.globals["localised"] = localised
     app.jinja_env.globals["character_count_i18n"] = character_count_i18n
     app.jinja_env.filters["localised"] = localised
+    app.jinja_env.globals["missing_welsh"] = missing_welsh
 
 
 def compile_catalogues(directory: str | None = None) -> list[str]:

@@ -216,3 +216,26 @@ def test_officers_enter_welsh_versions_of_a_question_and_its_options(
         assert question.options_cy == ["Bob wythnos", "Bob pythefnos"]
     edit = client.get(f"/consultations/manage/bins/questions/{question.id}").text
     assert "Bob wythnos\nBob pythefnos" in edit
+
+
+def test_the_publish_page_lists_what_has_no_welsh_version(client, app, make_user, sign_in):
+    make_user("officer", email="olu@council.example")
+    sign_in(client, email="olu@council.example")
+    client.post(
+        "/consultations/manage/new",
+        data={
+            "title": "Bins",
+            "slug": "bins",
+            "summary": "How often?",
+            "title_cy": "Biniau",
+            "closes_at": "2099-01-31T17:00",
+        },
+    )
+    client.post(
+        "/consultations/manage/bins/questions/new",
+        data={"kind": "single_choice", "prompt": "How often?", "options": "Weekly\nMonthly"},
+    )
+    page = client.get("/consultations/manage/bins/publish").text
+    for part in ("Summary", "Question 1: question", "Question 1: options"):
+        assert f"<li>{part}</li>" in page
+    assert "<li>Title</li>" not in page
