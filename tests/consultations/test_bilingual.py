@@ -183,23 +183,22 @@ def test_the_character_count_speaks_welsh_on_welsh_pages(client, app, make_consu
     assert "Gallwch roi hyd at 2,000 nod" in page
 
 
+def _officer_creates_bins(client, make_user, sign_in, **welsh):  # type: ignore[no-untyped-def]
+    """An officer signs in and creates the "Bins" consultation, its title in Welsh."""
+    make_user("officer", email="olu@council.example")
+    sign_in(client, email="olu@council.example")
+    details = {"title": "Bins", "slug": "bins", "summary": "How often?", "title_cy": "Biniau"}
+    created = client.post(
+        "/consultations/manage/new",
+        data={**details, **welsh, "closes_at": "2099-01-31T17:00"},
+    )
+    assert created.status_code == 302
+
+
 def test_officers_enter_welsh_versions_of_a_question_and_its_options(
     client, app, make_user, sign_in
 ):
-    make_user("officer", email="olu@council.example")
-    sign_in(client, email="olu@council.example")
-    created = client.post(
-        "/consultations/manage/new",
-        data={
-            "title": "Bins",
-            "slug": "bins",
-            "summary": "How often?",
-            "title_cy": "Biniau",
-            "summary_cy": "Pa mor aml?",
-            "closes_at": "2099-01-31T17:00",
-        },
-    )
-    assert created.status_code == 302
+    _officer_creates_bins(client, make_user, sign_in, summary_cy="Pa mor aml?")
     url = "/consultations/manage/bins/questions/new"
     base = {"kind": "single_choice", "prompt": "How often?", "options": "Weekly\nFortnightly"}
     mismatched = client.post(url, data={**base, "options_cy": "Bob wythnos"})
@@ -219,18 +218,7 @@ def test_officers_enter_welsh_versions_of_a_question_and_its_options(
 
 
 def test_the_publish_page_lists_what_has_no_welsh_version(client, app, make_user, sign_in):
-    make_user("officer", email="olu@council.example")
-    sign_in(client, email="olu@council.example")
-    client.post(
-        "/consultations/manage/new",
-        data={
-            "title": "Bins",
-            "slug": "bins",
-            "summary": "How often?",
-            "title_cy": "Biniau",
-            "closes_at": "2099-01-31T17:00",
-        },
-    )
+    _officer_creates_bins(client, make_user, sign_in)
     client.post(
         "/consultations/manage/bins/questions/new",
         data={"kind": "single_choice", "prompt": "How often?", "options": "Weekly\nMonthly"},
