@@ -51,6 +51,7 @@ RESIDENT_TEMPLATES = (
 RESIDENT_MODULES = (
     "consult/consultations/about_you.py",
     "consult/consultations/kinds.py",
+    "consult/consultations/services.py",
     "consult/consultations/submission.py",
     "consult/consultations/views.py",
     "consult/i18n.py",

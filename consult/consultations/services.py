@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -110,7 +111,7 @@ def is_open(consultation: Consultation) -> bool:
 
 def require_open(consultation: Consultation) -> None:
     if not is_open(consultation):
-        raise Conflict("This consultation is not open for responses.")
+        raise Conflict(gettext("This consultation is not open for responses."))
 
 
 # --- designing (officers) -----------------------------------------------------------------

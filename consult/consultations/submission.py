@@ -72,7 +72,7 @@ def save_draft_answer(response: Response, question: Question, raw: Any) -> None:
     """Save one answer to a draft (required questions may still be blank).
     Raises AnswerError (nothing saved) or Conflict once submitted or closed."""
     if response.status != "draft":
-        raise Conflict("This response has already been sent.")
+        raise Conflict(gettext("This response has already been sent."))
     require_open(response.consultation)
     value = clean_answer(question, raw)
     store_answer(response, question, value)
@@ -83,7 +83,7 @@ def save_draft_answer(response: Response, question: Question, raw: Any) -> None:
 def save_draft_about_you(response: Response, data: Mapping[str, Any]) -> None:
     """Save the "about you" part of a draft. Raises Invalid (fields keyed by name)."""
     if response.status != "draft":
-        raise Conflict("This response has already been sent.")
+        raise Conflict(gettext("This response has already been sent."))
     about = clean_about_you(data, consent_required=False)
     apply_about_you(response, about, response.consultation)
     db.session.flush()
