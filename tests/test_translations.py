@@ -47,6 +47,8 @@ RESIDENT_TEMPLATES = (
     "home/accessibility.html",
     "home/index.html",
     "home/privacy.html",
+    "privacy/delete_response.html",
+    "privacy/response_deleted.html",
 )
 RESIDENT_MODULES = (
     "consult/consultations/about_you.py",

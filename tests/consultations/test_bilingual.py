@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from datetime import datetime
 
 from sqlalchemy import select
@@ -122,6 +123,11 @@ def test_a_resident_answers_in_welsh_and_the_response_and_export_say_so(
     assert "Gwiriwch eich atebion cyn anfon eich ymateb" in check and "Bob wythnos" in check
     sent = client.post("/consultations/libraries/respond/check", follow_redirects=True)
     assert "Ymateb wedi'i anfon" in sent.text
+    delete_url = re.search(r'href="([^"]+)" id="delete-response"', sent.text)
+    assert delete_url is not None
+    delete_page = client.get(delete_url.group(1)).text
+    assert "<title>Dileu eich ymateb – Llyfrgelloedd" in delete_page
+    assert "Anfonwyd eich ymateb" in delete_page and "<strong>Llyfrgelloedd</strong>" in delete_page
     with app.app_context():
         response = db.session.scalar(select(Response).where(Response.status == "submitted"))
         assert response is not None and response.language == "cy"
@@ -227,3 +233,12 @@ def test_the_publish_page_lists_what_has_no_welsh_version(client, app, make_user
     for part in ("Summary", "Question 1: question", "Question 1: options"):
         assert f"<li>{part}</li>" in page
     assert "<li>Title</li>" not in page
+
+
+def test_error_pages_are_in_the_visitor_s_language(client):
+    missing = client.get("/consultations/no-such-thing", headers=WELSH)
+    assert missing.status_code == 404
+    assert "Heb ddod o hyd i&#39;r dudalen" in missing.text or "Heb ddod o hyd i'r dudalen" in (
+        missing.text
+    )
+    assert "Page not found" in client.get("/consultations/no-such-thing").text
