@@ -12,7 +12,7 @@ from flask import Flask
 from jinja2 import ChoiceLoader, FileSystemLoader, PackageLoader, PrefixLoader
 from sqlalchemy import event
 
-from consult import inputs, wording
+from consult import i18n, inputs, wording
 from consult.config import renamed_settings, settings_from_environment
 from consult.extensions import csrf, db, limiter, login_manager, migrate, socketio
 from consult.paths import INSTANCE, MIGRATIONS, STATIC, TEMPLATES
@@ -104,6 +104,7 @@ def create_app(config: Mapping[str, Any] | None = None) -> Flask:
             channel=app.config["SOCKETIO_CHANNEL"],
         )
     )
+    i18n.register(app)
     errors.register(app, socketio)
     security.register(app)
     cli.register(app)

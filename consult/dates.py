@@ -18,11 +18,30 @@ from wtforms import Field
 from wtforms.validators import StopValidation
 
 PARTS = ("day", "month", "year")
+# Welsh month names and am/pm (Welsh Government style: 5:00yb, 5:00yh) for `local_strftime`;
+# English uses the C library's names, as before.
+WELSH_MONTHS = (
+    "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
+    "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
+)  # fmt: skip
+WELSH_AM_PM = ("yb", "yh")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
 
 class DateProblem(ValueError):
     """What is wrong with a typed date, in the words the page shows."""
+
+
+def local_strftime(value: date, pattern: str, language: str = "en") -> str:
+    """`value.strftime(pattern)` with the month's name (%B) and am/pm (%p) in `language`:
+    "10 December 2026, 5:00pm" in English, "10 Rhagfyr 2026, 5:00yh" in Welsh. The English
+    am/pm is lower case, as GOV.UK writes it."""
+    if language == "cy":
+        pattern = pattern.replace("%B", WELSH_MONTHS[value.month - 1])
+        if isinstance(value, datetime):
+            pattern = pattern.replace("%p", WELSH_AM_PM[value.hour >= 12])
+    text = value.strftime(pattern)
+    return text.replace("AM", "am").replace("PM", "pm")
 
 
 def parse_date(day: str, month: str, year: str, *, what: str = "Date") -> date | None:

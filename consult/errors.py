@@ -90,7 +90,7 @@ def register(app: Flask, socketio: Any) -> None:
                     response.headers[header] = error.get_response().headers[header]
             return response
         template = (
-            f"errors/{status}.html" if status in (401, 403, 404, 500) else "errors/error.html"
+            f"errors/{status}.html" if status in (401, 403, 404, 429, 500) else "errors/error.html"
         )
         return render_template(template, error=error, status=status), status
 

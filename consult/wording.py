@@ -5,6 +5,13 @@ as the Jinja filter `plural` by the app factory."""
 from __future__ import annotations
 
 
+def N_(text: str) -> str:
+    """Mark `text` for the translation catalogues without translating it here: for labels
+    kept in English in data structures (exports, staff pages) and translated where a
+    resident's page shows them, with `_(label)` in the template (docs/translations.md)."""
+    return text
+
+
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     """`count` and the noun that fits it: `plural(1, "answer")` is "1 answer",
     `plural(3, "person", "people")` is "3 people". Without `plural_form`, the plural adds

@@ -22,6 +22,7 @@ from sqlalchemy.engine import make_url
 
 from consult import create_app
 from consult.extensions import db, socketio
+from consult.i18n import compile_catalogues
 
 ROOT = Path(__file__).resolve().parent.parent
 TEST_DATABASE_URL = os.environ.get("TEST_DATABASE_URL")
@@ -29,6 +30,7 @@ DEFAULT_PASSWORD = "correct horse battery staple"
 
 
 def pytest_configure(config: pytest.Config) -> None:
+    compile_catalogues()  # the .mo files are built, not committed (docs/translations.md)
     if TEST_DATABASE_URL:
         name = make_url(TEST_DATABASE_URL).database or ""
         if not name.endswith("_test"):

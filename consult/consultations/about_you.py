@@ -1,6 +1,8 @@
 """The "about you" part of a response (consultations feature): the questions and their
 choices, checking what a resident gave, and storing it apart from the answers in a
-`RespondentProfile` with the date it is due to be erased."""
+`RespondentProfile` with the date it is due to be erased. Labels are English (exports and
+staff pages use them as they are); `N_` marks them for the catalogues and the resident's
+pages translate them where they are shown."""
 
 from __future__ import annotations
 
@@ -11,45 +13,47 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask import current_app
+from flask_babel import gettext
 
 from consult.errors import Invalid
 from consult.models import Consultation, RespondentProfile, Response, utcnow
+from consult.wording import N_
 
-PREFER_NOT = ("prefer_not_to_say", "Prefer not to say")
+PREFER_NOT = ("prefer_not_to_say", N_("Prefer not to say"))
 ABOUT_YOU_CHOICES: dict[str, list[tuple[str, str]]] = {
     "age_band": [
-        ("16-24", "16 to 24"),
-        ("25-34", "25 to 34"),
-        ("35-44", "35 to 44"),
-        ("45-54", "45 to 54"),
-        ("55-64", "55 to 64"),
-        ("65-74", "65 to 74"),
-        ("75+", "75 or over"),
+        ("16-24", N_("16 to 24")),
+        ("25-34", N_("25 to 34")),
+        ("35-44", N_("35 to 44")),
+        ("45-54", N_("45 to 54")),
+        ("55-64", N_("55 to 64")),
+        ("65-74", N_("65 to 74")),
+        ("75+", N_("75 or over")),
         PREFER_NOT,
     ],
     "gender": [
-        ("woman", "Woman"),
-        ("man", "Man"),
-        ("non_binary", "Non-binary"),
-        ("self_describe", "I describe myself another way"),
+        ("woman", N_("Woman")),
+        ("man", N_("Man")),
+        ("non_binary", N_("Non-binary")),
+        ("self_describe", N_("I describe myself another way")),
         PREFER_NOT,
     ],
     "ethnicity": [
-        ("asian", "Asian or Asian British"),
-        ("black", "Black, Black British, Caribbean or African"),
-        ("mixed", "Mixed or multiple ethnic groups"),
-        ("white", "White"),
-        ("other", "Another ethnic group"),
+        ("asian", N_("Asian or Asian British")),
+        ("black", N_("Black, Black British, Caribbean or African")),
+        ("mixed", N_("Mixed or multiple ethnic groups")),
+        ("white", N_("White")),
+        ("other", N_("Another ethnic group")),
         PREFER_NOT,
     ],
-    "disability": [("yes", "Yes"), ("no", "No"), PREFER_NOT],
+    "disability": [("yes", N_("Yes")), ("no", N_("No")), PREFER_NOT],
 }
 ABOUT_YOU_LABELS = {
-    "age_band": "Your age",
-    "gender": "Your gender",
-    "ethnicity": "Your ethnic group",
-    "disability": "Do you have a disability or long-term health condition?",
-    "postcode_district": "The first part of your postcode",
+    "age_band": N_("Your age"),
+    "gender": N_("Your gender"),
+    "ethnicity": N_("Your ethnic group"),
+    "disability": N_("Do you have a disability or long-term health condition?"),
+    "postcode_district": N_("The first part of your postcode"),
 }
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
 ABOUT_YOU_FIELDS = (
@@ -77,48 +81,57 @@ def clean_about_you(
     if strict:
         for name, value in data.items():
             if name in ("wants_updates", "consent") and not isinstance(value, bool):
-                fields[name] = "Send true or false"
+                fields[name] = gettext("Send true or false")
             elif isinstance(value, str) and value != value.strip():
-                fields[name] = "Remove the spaces at the start or end"
+                fields[name] = gettext("Remove the spaces at the start or end")
     cleaned: dict[str, Any] = {}
     unknown = set(data) - set(ABOUT_YOU_FIELDS)
     for name in sorted(unknown):
-        fields[name] = "This is not one of the 'about you' questions"
+        fields[name] = gettext("This is not one of the 'about you' questions")
     respondent_type = data.get("respondent_type") or "individual"
     if respondent_type not in ("individual", "organisation"):
-        fields["respondent_type"] = (
+        fields["respondent_type"] = gettext(
             "Select whether you are responding as an individual or for an organisation"
         )
     cleaned["respondent_type"] = respondent_type
     organisation = data.get("organisation_name")
     if organisation is not None and not isinstance(organisation, str):
-        fields["organisation_name"] = "Enter the organisation's name as text"
+        fields["organisation_name"] = gettext("Enter the organisation's name as text")
         organisation = None
     organisation = (organisation or "").strip()
     if respondent_type == "organisation" and not organisation:
-        fields["organisation_name"] = "Enter the name of the organisation you are responding for"
+        fields["organisation_name"] = gettext(
+            "Enter the name of the organisation you are responding for"
+        )
     elif len(organisation) > 200:
-        fields["organisation_name"] = "The organisation's name must be 200 characters or fewer"
+        fields["organisation_name"] = gettext(
+            "The organisation's name must be 200 characters or fewer"
+        )
     cleaned["organisation_name"] = (
         (organisation or None) if respondent_type == "organisation" else None
     )
     email = data.get("email")
     if email is not None and not isinstance(email, str):
-        fields["email"] = "Enter an email address like name@example.com"
+        fields["email"] = gettext("Enter an email address like name@example.com")
         email = None
     email = (email or "").strip()
     if email:
         try:
             email = validate_email(email, check_deliverability=False).normalized
         except EmailNotValidError:
-            fields["email"] = "Enter an email address in the correct format, like name@example.com"
+            fields["email"] = gettext(
+                "Enter an email address in the correct format, like name@example.com"
+            )
     cleaned["email"] = email or None
     for name, choices in ABOUT_YOU_CHOICES.items():
         value = data.get(name)
         if value in (None, ""):
             cleaned[name] = None
         elif value not in [v for v, _ in choices]:
-            fields[name] = f"Select one of the options for '{ABOUT_YOU_LABELS[name].lower()}'"
+            fields[name] = gettext(
+                "Select one of the options for '%(question)s'",
+                question=gettext(ABOUT_YOU_LABELS[name]).lower(),
+            )
         else:
             cleaned[name] = value
     district = data.get("postcode_district")
@@ -126,9 +139,9 @@ def clean_about_you(
         district = "?"
     district = (district or "").strip().upper()
     if strict and district and data.get("postcode_district") not in (district, "prefer_not_to_say"):
-        fields["postcode_district"] = "Use capital letters, like RV2"
+        fields["postcode_district"] = gettext("Use capital letters, like RV2")
     elif district and district != "PREFER_NOT_TO_SAY" and not POSTCODE_DISTRICT.match(district):
-        fields["postcode_district"] = (
+        fields["postcode_district"] = gettext(
             "Enter only the first part of your postcode, like RV2 (not the whole postcode)"
         )
     cleaned["postcode_district"] = (
@@ -143,7 +156,7 @@ def clean_about_you(
         for name in ("email", *ABOUT_YOU_CHOICES, "postcode_district")
     )
     if consent_required and gives_personal_data and not cleaned["consent"]:
-        fields["consent"] = (
+        fields["consent"] = gettext(
             "Confirm that you agree to us keeping the information about you, or leave those "
             "questions blank"
         )
@@ -164,8 +177,10 @@ def check_updates_have_an_email(data: Mapping[str, Any]) -> None:
         raise Invalid(
             "Check the information about you.",
             fields={
-                "email": "Enter your email address, so that we can tell you when the council "
-                "publishes its response"
+                "email": gettext(
+                    "Enter your email address, so that we can tell you when the council "
+                    "publishes its response"
+                )
             },
         )
 

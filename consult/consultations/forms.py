@@ -51,6 +51,13 @@ class ConsultationForm(FlaskForm):
         "Summary", validators=[DataRequired("Enter a one or two sentence summary")]
     )
     background = TextAreaField("Background (Markdown)", validators=[Optional()])
+    # Welsh versions (optional): residents reading in Welsh see the English where blank
+    title_cy = StringField(
+        "Teitl (Welsh version)",
+        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+    )
+    summary_cy = TextAreaField("Crynodeb (Welsh version)", validators=[Optional()])
+    background_cy = TextAreaField("Cefndir (Welsh version, Markdown)", validators=[Optional()])
     documents = TextAreaField("Linked documents", validators=[Optional()])
     opens_at = DateTimeField("Opens (UK time)", what="Opening date")
     closes_at = DateTimeField(
@@ -73,6 +80,9 @@ class QuestionForm(FlaskForm):
     hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)])
     required = BooleanField("Residents must answer this question")
     options = TextAreaField("Options (one on each line)", validators=[Optional()])
+    prompt_cy = TextAreaField("Cwestiwn (Welsh version)", validators=[Optional(), Length(max=1000)])
+    hint_cy = TextAreaField("Awgrym (Welsh version)", validators=[Optional(), Length(max=1000)])
+    options_cy = TextAreaField("Opsiynau (Welsh version)", validators=[Optional()])
     max_length = IntegerField(
         "Most characters allowed",
         validators=[Optional(), NumberRange(min=10, max=20000, message="Use 10 to 20,000")],

@@ -20,6 +20,8 @@ from collections import Counter, defaultdict
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar, Protocol, TypeVar
 
+from flask_babel import gettext
+
 from consult.consultations.redaction import moderate
 
 
@@ -81,7 +83,7 @@ def match_option(question: QuestionLike, text: str) -> str:
     for option in question.choices:
         if wanted in (normal(str(option["value"])), normal(option["label"])):
             return str(option["value"])
-    raise AnswerError(f"'{text}' is not one of the options")
+    raise AnswerError(gettext("'%(text)s' is not one of the options", text=text))
 
 
 def _split(text: str) -> list[str]:
@@ -137,7 +139,7 @@ class QuestionKind:
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         """The stored form of a non-empty answer, or None; raises AnswerError."""
-        raise AnswerError("This question cannot be answered")
+        raise AnswerError(gettext("This question cannot be answered"))
 
     def columns(self, value: Any) -> dict[str, Any]:
         """The Answer row's columns for a cleaned value."""
@@ -208,14 +210,18 @@ class FreeText(QuestionKind):
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         if not isinstance(raw, str):
-            raise AnswerError("Enter your answer as text")
+            raise AnswerError(gettext("Enter your answer as text"))
         text = raw.strip().replace("\r\n", "\n")
         if not text:
             return None
         limit = question.max_length or 2000
         if len(text) > limit:
             raise AnswerError(
-                f"Your answer must be {limit:,} characters or fewer; it is {len(text):,}"
+                gettext(
+                    "Your answer must be %(limit)s characters or fewer; it is %(length)s",
+                    limit=f"{limit:,}",
+                    length=f"{len(text):,}",
+                )
             )
         return text
 
@@ -245,7 +251,7 @@ class SingleChoice(QuestionKind):
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         if not isinstance(raw, str) or raw not in option_values(question):
-            raise AnswerError("Select one of the options")
+            raise AnswerError(gettext("Select one of the options"))
         return raw
 
 
@@ -277,11 +283,11 @@ class MultipleChoice(OptionList):
             raw = [raw]
         values = option_values(question)
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise AnswerError("Select the options that apply")
+            raise AnswerError(gettext("Select the options that apply"))
         if any(v not in values for v in raw):
-            raise AnswerError("Select only options from the list")
+            raise AnswerError(gettext("Select only options from the list"))
         if len(set(raw)) != len(raw):
-            raise AnswerError("Select each option only once")
+            raise AnswerError(gettext("Select each option only once"))
         return [v for v in values if v in raw]
 
     def answer_text(self, question: QuestionLike, answer: AnswerLike, *, originals: bool) -> Any:
@@ -313,12 +319,12 @@ class Likert(QuestionKind):
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         if isinstance(raw, bool):
-            raise AnswerError("Select how far you agree or disagree")
+            raise AnswerError(gettext("Select how far you agree or disagree"))
         number = (
             whole_number(raw) if isinstance(raw, str) else raw if isinstance(raw, int) else None
         )
         if number is None or not 1 <= number <= 5:
-            raise AnswerError("Select how far you agree or disagree")
+            raise AnswerError(gettext("Select how far you agree or disagree"))
         return number
 
 
@@ -341,19 +347,21 @@ class Ranking(OptionList):
         if not places:
             return None
         if len(places) != len(question.choices):
-            raise AnswerError("Give every option a place in the order")
+            raise AnswerError(gettext("Give every option a place in the order"))
         if len(set(places.values())) != len(places):
-            raise AnswerError("Give each option a different place in the order")
+            raise AnswerError(gettext("Give each option a different place in the order"))
         return sorted(places, key=places.__getitem__)
 
     def clean(self, question: QuestionLike, raw: Any) -> Any:
         values = option_values(question)
         if not isinstance(raw, list) or not all(isinstance(v, str) for v in raw):
-            raise AnswerError("Put the options in order")
+            raise AnswerError(gettext("Put the options in order"))
         if sorted(raw) != sorted(values):
             if len(set(raw)) != len(raw):
-                raise AnswerError("Give each option a different place in the order")
-            raise AnswerError(f"Put all {len(values)} options in order, each once")
+                raise AnswerError(gettext("Give each option a different place in the order"))
+            raise AnswerError(
+                gettext("Put all %(count)s options in order, each once", count=len(values))
+            )
         return list(raw)
 
     def answer_text(self, question: QuestionLike, answer: AnswerLike, *, originals: bool) -> Any:
@@ -416,7 +424,9 @@ class Budget(QuestionKind):
             name, _, amount = part.replace("=", ":").rpartition(":")
             if not name:
                 raise AnswerError(
-                    "Write amounts like 'Roads: 30; Parks: 70' (each area, a colon, an amount)"
+                    gettext(
+                        "Write amounts like 'Roads: 30; Parks: 70' (each area, a colon, an amount)"
+                    )
                 )
             amounts[match_option(question, name)] = amount.strip().lstrip("£")
         return amounts
@@ -425,7 +435,7 @@ class Budget(QuestionKind):
         values = option_values(question)
         total = question.budget_total or 0
         if not isinstance(raw, dict):
-            raise AnswerError("Enter an amount for each area")
+            raise AnswerError(gettext("Enter an amount for each area"))
         amounts: dict[str, int] = {}
         for value in values:
             amount = raw.get(value, 0)
@@ -434,15 +444,21 @@ class Budget(QuestionKind):
             if isinstance(amount, str) and whole_number(amount) is not None:
                 amount = whole_number(amount)
             if isinstance(amount, bool) or not isinstance(amount, int) or amount < 0:
-                raise AnswerError("Enter each amount as a whole number of pounds, like 25")
+                raise AnswerError(gettext("Enter each amount as a whole number of pounds, like 25"))
             amounts[value] = amount
         if set(raw) - set(values):
-            raise AnswerError("Enter amounts only for the areas listed")
+            raise AnswerError(gettext("Enter amounts only for the areas listed"))
         spent = sum(amounts.values())
         if spent == 0:
             return None
         if spent != total:
-            raise AnswerError(f"Your amounts must add up to £{total:,}; they add up to £{spent:,}")
+            raise AnswerError(
+                gettext(
+                    "Your amounts must add up to £%(total)s; they add up to £%(spent)s",
+                    total=f"{total:,}",
+                    spent=f"{spent:,}",
+                )
+            )
         return amounts
 
     def faulty_amounts(self, question: QuestionLike, value: Any) -> set[str]:

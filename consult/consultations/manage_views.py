@@ -63,6 +63,9 @@ def _consultation_data(form: ConsultationForm) -> dict[str, Any]:
         "slug": form.slug.data,
         "summary": form.summary.data,
         "background": form.background.data,
+        "title_cy": form.title_cy.data,
+        "summary_cy": form.summary_cy.data,
+        "background_cy": form.background_cy.data,
         "opens_at": to_utc(form.opens_at.data),
         "closes_at": to_utc(form.closes_at.data),
         "documents": services.parse_documents(form.documents.data or ""),
@@ -125,6 +128,9 @@ def _question_data(form: QuestionForm) -> dict[str, Any]:
         "kind": form.kind.data,
         "prompt": form.prompt.data,
         "hint": form.hint.data,
+        "prompt_cy": form.prompt_cy.data,
+        "hint_cy": form.hint_cy.data,
+        "options_cy": [line.strip() for line in (form.options_cy.data or "").splitlines()],
         "required": form.required.data,
         "options": services.parse_options(form.options.data or ""),
         "max_length": form.max_length.data,
@@ -132,7 +138,7 @@ def _question_data(form: QuestionForm) -> dict[str, Any]:
     }
 
 
-COMMON_QUESTION_FIELDS = ("prompt", "hint", "required")
+COMMON_QUESTION_FIELDS = ("prompt", "hint", "required")  # each with its Welsh version
 KIND_FIELDS = ("options", "max_length", "budget_total")
 
 
@@ -155,6 +161,7 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
         form.options.data = "\n".join(
             f"{o['value']} | {o['label']}" for o in question.options or []
         )
+        form.options_cy.data = "\n".join(question.options_cy or [])
     choosing = request.method == "POST" and request.form.get("step") == "kind"
     if choosing:
         if kind is None:

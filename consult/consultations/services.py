@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
@@ -110,7 +111,7 @@ def is_open(consultation: Consultation) -> bool:
 
 def require_open(consultation: Consultation) -> None:
     if not is_open(consultation):
-        raise Conflict("This consultation is not open for responses.")
+        raise Conflict(gettext("This consultation is not open for responses."))
 
 
 # --- designing (officers) -----------------------------------------------------------------
@@ -166,6 +167,9 @@ def save_consultation(
     consultation.slug = slug
     consultation.summary = (data.get("summary") or "").strip()
     consultation.background = data.get("background") or ""
+    for field in ("title_cy", "summary_cy", "background_cy"):  # Welsh versions, optional
+        if field in data:
+            setattr(consultation, field, (data.get(field) or "").strip() or None)
     consultation.opens_at = opens_at
     consultation.closes_at = closes_at
     if "documents" in data:
@@ -243,6 +247,11 @@ def save_question(
     if kind is None:
         raise Invalid("Check the question.", fields={"kind": "Select the type of question"})
     fields = kind.design_problems(data, options)
+    welsh_options = [label for label in data.get("options_cy") or [] if label]
+    if welsh_options and kind.has_options and len(welsh_options) != len(options):
+        fields["options_cy"] = (
+            f"Give one Welsh label for each of the {len(options)} options, in the same order"
+        )
     if fields:
         raise Invalid("Check the question.", fields=fields)
     creating = question is None
@@ -253,6 +262,9 @@ def save_question(
     question.kind = kind.name
     question.prompt = data["prompt"].strip()
     question.hint = (data.get("hint") or "").strip()
+    question.prompt_cy = (data.get("prompt_cy") or "").strip() or None
+    question.hint_cy = (data.get("hint_cy") or "").strip() or None
+    question.options_cy = welsh_options if welsh_options and kind.has_options else None
     question.required = bool(data.get("required"))
     question.key = (data.get("key") or "").strip() or slugify(question.prompt)[:40]
     kind.configure(question, data, options)
@@ -373,6 +385,9 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
         title=f"{consultation.title} (copy)"[:200],
         summary=consultation.summary,
         background=consultation.background,
+        title_cy=consultation.title_cy,
+        summary_cy=consultation.summary_cy,
+        background_cy=consultation.background_cy,
         status="draft",
         created_by_id=actor.id,
         copied_from_id=consultation.id,
@@ -386,6 +401,9 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
             Question(
                 **{name: getattr(question, name) for name in COPIED_QUESTION_FIELDS},
                 options=[dict(option) for option in question.options or []],
+                prompt_cy=question.prompt_cy,
+                hint_cy=question.hint_cy,
+                options_cy=list(question.options_cy) if question.options_cy else None,
             )
         )
     db.session.add(copy)

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import selectinload
 
@@ -71,7 +72,7 @@ def save_draft_answer(response: Response, question: Question, raw: Any) -> None:
     """Save one answer to a draft (required questions may still be blank).
     Raises AnswerError (nothing saved) or Conflict once submitted or closed."""
     if response.status != "draft":
-        raise Conflict("This response has already been sent.")
+        raise Conflict(gettext("This response has already been sent."))
     require_open(response.consultation)
     value = clean_answer(question, raw)
     store_answer(response, question, value)
@@ -82,7 +83,7 @@ def save_draft_answer(response: Response, question: Question, raw: Any) -> None:
 def save_draft_about_you(response: Response, data: Mapping[str, Any]) -> None:
     """Save the "about you" part of a draft. Raises Invalid (fields keyed by name)."""
     if response.status != "draft":
-        raise Conflict("This response has already been sent.")
+        raise Conflict(gettext("This response has already been sent."))
     about = clean_about_you(data, consent_required=False)
     apply_about_you(response, about, response.consultation)
     db.session.flush()
@@ -93,19 +94,24 @@ def missing_required(response: Response) -> list[Question]:
     return [q for q in response.consultation.questions if q.required and q.id not in answered]
 
 
-def submit_draft(response: Response, *, form_token: str, consent: bool) -> bool:
+def submit_draft(
+    response: Response, *, form_token: str, consent: bool, language: str = "en"
+) -> bool:
     """Send a draft. Returns True if this call submitted it, False if it was already sent
-    (a double click or a retried POST: the caller shows the same receipt).
+    (a double click or a retried POST: the caller shows the same receipt). `language` is
+    the interface language the resident answered in ("en", "cy"), kept on the response.
     Raises Invalid listing required questions left blank or missing consent."""
     if response.status == "submitted":
         return False
     require_open(response.consultation)
     problems: dict[str, str] = {}
     for question in missing_required(response):
-        problems[f"q{question.id}"] = f"Answer question {question.position + 1}: it is required"
+        problems[f"q{question.id}"] = gettext(
+            "Answer question %(number)s: it is required", number=question.position + 1
+        )
     profile = response.profile
     if profile is not None and not consent:
-        problems["consent"] = (
+        problems["consent"] = gettext(
             "Confirm that you agree to us keeping the information about you, or remove it"
         )
     if problems:
@@ -116,7 +122,7 @@ def submit_draft(response: Response, *, form_token: str, consent: bool) -> bool:
     result = db.session.execute(
         update(Response)
         .where(Response.id == response.id, Response.status == "draft")
-        .values(status="submitted", submitted_at=_now(), idempotency_key=key)
+        .values(status="submitted", submitted_at=_now(), idempotency_key=key, language=language)
         .execution_options(synchronize_session=False)
     )
     db.session.flush()

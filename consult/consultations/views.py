@@ -17,6 +17,7 @@ from flask import (
     session,
     url_for,
 )
+from flask_babel import gettext
 
 from consult.auth.access import public
 from consult.consultations import about_you as about_you_rules
@@ -25,8 +26,10 @@ from consult.consultations.kinds import question_kind
 from consult.consultations.limits import submit_rate_limit
 from consult.consultations.lookup import consultation_or_404
 from consult.consultations.markup import render_markdown
+from consult.dates import local_strftime
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db, limiter
+from consult.i18n import current_language, localised
 from consult.mail import send_mail
 from consult.models import Consultation, Response
 
@@ -38,13 +41,13 @@ def markdown_filter(text: str) -> Any:
 
 @bp.app_template_filter("london")
 def london_time(value: Any, pattern: str = "%-d %B %Y, %-I:%M%p") -> str:
-    """A UTC datetime as UK local time, in GOV.UK style (10 December 2026, 5:00pm)."""
+    """A UTC datetime as UK local time, in GOV.UK style (10 December 2026, 5:00pm), with the
+    month's name and am/pm in the page's language (10 Rhagfyr 2026, 5:00yh)."""
     from zoneinfo import ZoneInfo
 
     if value is None:
         return ""
-    text = value.astimezone(ZoneInfo("Europe/London")).strftime(pattern)
-    return text.replace("AM", "am").replace("PM", "pm")
+    return local_strftime(value.astimezone(ZoneInfo("Europe/London")), pattern, current_language())
 
 
 # Templates draw and read answers through the question's kind (see kinds.py).
@@ -108,7 +111,7 @@ def show(slug: str) -> Any:
     response, _token = _current_draft(consultation)
     return render_template(
         "consultations/show.html",
-        consultation=consultation,
+        consultation=localised(consultation),
         draft=response if response is not None and response.status == "draft" else None,
         count=submission.count_submitted(consultation),
     )
@@ -194,8 +197,8 @@ def question(slug: str, step: int) -> Any:
     return (
         render_template(
             "consultations/question.html",
-            consultation=consultation,
-            question=question,
+            consultation=localised(consultation),
+            question=localised(question),
             step=step,
             total=len(questions),
             value=value,
@@ -238,10 +241,13 @@ def about_you(slug: str) -> Any:
             if email and not had_email:
                 send_mail(
                     email,
-                    f"Your saved response: {consultation.title}",
-                    "You can come back to your response at any time before the consultation "
-                    f"closes, using this link:\n\n{_resume_url(consultation, token)}\n\n"
-                    "Keep this link private: anyone with it can see and change your answers.",
+                    gettext("Your saved response: %(title)s", title=localised(consultation).title),
+                    gettext(
+                        "You can come back to your response at any time before the "
+                        "consultation closes, using this link:\n\n%(url)s\n\n"
+                        "Keep this link private: anyone with it can see and change your answers.",
+                        url=_resume_url(consultation, token),
+                    ),
                 )
             if request.headers.get("X-Autosave") == "1":
                 return jsonify(saved=True)
@@ -251,7 +257,7 @@ def about_you(slug: str) -> Any:
     return (
         render_template(
             "consultations/about_you.html",
-            consultation=consultation,
+            consultation=localised(consultation),
             about=about,
             errors=errors,
             choices=about_you_rules.ABOUT_YOU_CHOICES,
@@ -287,6 +293,7 @@ def check(slug: str) -> Any:
                 response,
                 form_token=request.form.get("submit_token", ""),
                 consent=request.form.get("consent") == "yes",
+                language=current_language(),
             )
         except ConsultError as problem:
             db.session.rollback()
@@ -296,12 +303,21 @@ def check(slug: str) -> Any:
         else:
             db.session.commit()
             if sent and response.profile is not None and response.profile.email:
+                title = localised(consultation).title
                 send_mail(
                     response.profile.email,
-                    f"Your response to {consultation.title}: {response.reference}",
-                    f"Thank you for responding to {consultation.title}.\n\n"
-                    f"Your reference is {response.reference}. Quote it if you contact us "
-                    "about your response.\n\nA copy of your answers:\n\n"
+                    gettext(
+                        "Your response to %(title)s: %(reference)s",
+                        title=title,
+                        reference=response.reference,
+                    ),
+                    gettext(
+                        "Thank you for responding to %(title)s.\n\n"
+                        "Your reference is %(reference)s. Quote it if you contact us "
+                        "about your response.\n\nA copy of your answers:\n\n",
+                        title=title,
+                        reference=response.reference,
+                    )
                     + services.answers_as_text(response),
                 )
             _remember_receipt(response.reference)
@@ -312,7 +328,7 @@ def check(slug: str) -> Any:
     return (
         render_template(
             "consultations/check.html",
-            consultation=consultation,
+            consultation=localised(consultation),
             response=response,
             answers=answers,
             about=about_you_rules.about_you_of(response),
@@ -350,7 +366,7 @@ def receipt(slug: str, reference: str) -> Any:
     own_link = token if submission.draft_for_token(consultation, token) is response else None
     return render_template(
         "consultations/receipt.html",
-        consultation=consultation,
+        consultation=localised(consultation),
         response=response,
         emailed=bool(response.profile and response.profile.email),
         delete_url=url_for("privacy.delete_own_response", slug=consultation.slug, token=own_link)
@@ -366,7 +382,7 @@ def receipt_answers(slug: str, reference: str) -> Any:
     consultation, response = _own_submitted(slug, reference)
     return render_template(
         "consultations/answers_copy.html",
-        consultation=consultation,
+        consultation=localised(consultation),
         response=response,
         answers={answer.question_id: answer for answer in response.answers},
         emailed=bool(response.profile and response.profile.email),

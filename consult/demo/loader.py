@@ -20,7 +20,7 @@ from sqlalchemy import func, select
 
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import new_reference
-from consult.demo import content, data_check, pb_loader, representation
+from consult.demo import bilingual, content, data_check, pb_loader, representation
 from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import (
@@ -103,7 +103,11 @@ def load() -> list[str]:
         _ensure_staff(person, password)
     report.append("Demo staff sign-ins (password from DEMO_PASSWORD or instance/demo_password):")
     report += [f"  {p['role']:<12} {p['email']}  password: {password}" for p in content.staff()]
-    for build in (content.open_consultation, content.closed_consultation):
+    for build in (
+        content.open_consultation,
+        content.closed_consultation,
+        bilingual.bilingual_consultation,
+    ):
         data = build()
         consultation = _ensure_consultation(data)
         count = consultation.responses.filter(Response.status == "submitted").count()
@@ -268,6 +272,11 @@ def _ensure_staff(person: dict[str, str], password: str) -> User:
     return user
 
 
+def ensure_bilingual_consultation() -> Consultation:
+    """The bilingual demo consultation alone (browser tests load it without the rest)."""
+    return _ensure_consultation(bilingual.bilingual_consultation())
+
+
 def _ensure_consultation(data: dict[str, Any]) -> Consultation:
     existing = db.session.scalar(select(Consultation).where(Consultation.slug == data["slug"]))
     if existing is not None:
@@ -277,6 +286,9 @@ def _ensure_consultation(data: dict[str, Any]) -> Consultation:
         title=data["title"],
         summary=data["summary"],
         background=data["background"],
+        title_cy=data.get("title_cy"),
+        summary_cy=data.get("summary_cy"),
+        background_cy=data.get("background_cy"),
         status=data.get("status", "open"),
         opens_at=_when(data.get("opens_at")),
         closes_at=_when(data.get("closes_at")),
@@ -299,6 +311,9 @@ def _ensure_consultation(data: dict[str, Any]) -> Consultation:
             max_length=spec.get("max_length"),
             budget_total=spec.get("total"),
             options=spec.get("options", []) if question_kind(spec["type"]).has_options else [],
+            prompt_cy=spec.get("prompt_cy"),
+            hint_cy=spec.get("hint_cy"),
+            options_cy=spec.get("options_cy"),
         )
         consultation.questions.append(question)
         questions[spec["key"]] = question
@@ -321,6 +336,7 @@ def _add_response(
         channel="demo",
         respondent_type=item.get("respondent_type", "individual"),
         organisation_name=item.get("organisation_name"),
+        language=item.get("language", "en"),
         submitted_at=submitted,
         created_at=submitted,
     )

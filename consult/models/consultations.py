@@ -21,6 +21,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from consult.extensions import db
 from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime, utcnow
 from consult.models.columns import cascade_fk, set_null_fk
+from consult.wording import N_
 
 CONSULTATION_STATUSES = ("draft", "open", "closed", "analysed", "responded")
 QUESTION_KINDS = (
@@ -32,11 +33,11 @@ QUESTION_KINDS = (
     "budget",
 )
 LIKERT_OPTIONS = (
-    {"value": "1", "label": "Strongly disagree"},
-    {"value": "2", "label": "Disagree"},
-    {"value": "3", "label": "Neither agree nor disagree"},
-    {"value": "4", "label": "Agree"},
-    {"value": "5", "label": "Strongly agree"},
+    {"value": "1", "label": N_("Strongly disagree")},
+    {"value": "2", "label": N_("Disagree")},
+    {"value": "3", "label": N_("Neither agree nor disagree")},
+    {"value": "4", "label": N_("Agree")},
+    {"value": "5", "label": N_("Strongly agree")},
 )
 FIXED_CHOICES = {"likert": LIKERT_OPTIONS}  # kinds whose options are not the officer's
 
@@ -57,6 +58,10 @@ class Consultation(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     background: Mapped[str] = mapped_column(Text, default="")
+    # Welsh versions (blank: residents reading in Welsh see the English, with a note)
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    background_cy: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(20), default="draft")
     opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -115,6 +120,10 @@ class Question(db.Model):
     max_length: Mapped[int | None] = mapped_column(Integer)
     budget_total: Mapped[int | None] = mapped_column(Integer)
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    # Welsh versions: the prompt, the hint, and the options' labels in the options' order
+    prompt_cy: Mapped[str | None] = mapped_column(Text)
+    hint_cy: Mapped[str | None] = mapped_column(Text)
+    options_cy: Mapped[list[str] | None] = mapped_column(JSON)
 
     consultation: Mapped[Consultation] = relationship(back_populates="questions")
 
@@ -152,6 +161,8 @@ class Response(TimestampMixin, db.Model):
     request_fingerprint: Mapped[str | None] = mapped_column(String(64))
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime(), index=True)
     wants_updates: Mapped[bool] = mapped_column(Boolean, default=False)
+    # the interface language the resident answered in ("en" or "cy"; imports: "en")
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     #: when its personal data was erased (on request or by retention, consult/privacy):
     #: the row stays, so counts and anonymised closed answers stay true
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())

@@ -49,6 +49,7 @@ ANSWER_COLUMNS = [
     "not_relevant",
     "manual",
     "language",  # the answer's, as detected by analysis.language (Welsh, English, Unknown)
+    "answered_in",  # the interface language the resident answered in (en, cy)
 ]
 
 
@@ -93,6 +94,7 @@ def _coded_answers(consultation: Consultation) -> list[dict[str, Any]]:
                 "submitted": response.submitted_at.date().isoformat()
                 if response.submitted_at
                 else "",
+                "answered_in": response.language,
                 "question": f"Q{prompts[answer.question_id][0]}. {prompts[answer.question_id][1]}",
                 "answer": text,
                 "language": LANGUAGE_NAMES[detect(text)],
@@ -498,6 +500,7 @@ def open_data(consultation: Consultation) -> dict[str, Any]:
             {
                 "respondent": respondent,
                 "respondent_type": row["respondent_type"],
+                "answered_in": row["answered_in"],
                 "question": row["question"],
                 "text": row["answer"],
                 "language": row["language"],

@@ -1,8 +1,11 @@
 /**
  * The response journey: saves the form to the server as the resident types (so a refresh,
  * a lost connection or a closed tab loses nothing), and shows a running total on budget
- * questions. The page works without it: every page's button saves too.
+ * questions. The page works without it: every page's button saves too. Its words come
+ * from the page's language catalogue (i18n.js).
  */
+import { t } from "/static/js/i18n.js";
+
 const form = document.querySelector("form[data-autosave]");
 const status = document.querySelector("[data-autosave-status]");
 // getAttribute: a control named "action" would shadow form.action
@@ -27,14 +30,14 @@ async function save() {
     });
     const response = await inFlight;
     if (response.ok) {
-      say("Saved");
+      say(t("saved"));
     } else if (response.status === 422) {
-      say("Not saved yet: check your answer");
+      say(t("notSavedCheck"));
     } else {
       say("");
     }
   } catch (error) {
-    say("Not saved: you seem to be offline. Your answer will be saved when you continue.");
+    say(t("offline"));
   } finally {
     inFlight = null;
   }
@@ -42,7 +45,7 @@ async function save() {
 
 function schedule() {
   if (timer) clearTimeout(timer);
-  say("Saving…");
+  say(t("saving"));
   timer = setTimeout(save, 600);
 }
 
@@ -67,10 +70,10 @@ if (total) {
     const left = target - spent;
     total.textContent =
       left === 0
-        ? `Your amounts add up to £${target}.`
+        ? t("budgetExact", { target })
         : left > 0
-          ? `You have £${left} of £${target} left to allocate.`
-          : `You have allocated £${-left} more than £${target}.`;
+          ? t("budgetLeft", { left, target })
+          : t("budgetOver", { over: -left, target });
   };
   inputs.forEach((input) => input.addEventListener("input", update));
   update();
