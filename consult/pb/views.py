@@ -12,11 +12,13 @@ from sqlalchemy import select
 from consult.auth.access import public
 from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.models import PBBallot, PBRound, PBVoterCode
+from consult.models import PBBallot, PBEligibleVoter, PBRound, PBVoterCode
+from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, services
 from consult.pb.blueprint import bp, field_errors
 
 SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
+ELIGIBLE_KEY = "pb_voters"  # round id -> eligible voter id (the eligibility check)
 
 
 @bp.route("/")
@@ -99,10 +101,38 @@ def vote(slug: str) -> ResponseReturnValue:
     return render_template("pb/vote.html", pb_round=pb_round, form=form), status
 
 
-def _session_code(pb_round: PBRound) -> PBVoterCode | None:
-    code_id = session.get(SESSION_KEY, {}).get(str(pb_round.id))
-    code = db.session.get(PBVoterCode, code_id) if isinstance(code_id, int) else None
-    return code if code is not None and code.round_id == pb_round.id else None
+def _session_code(pb_round: PBRound) -> services.Voter | None:
+    """The voting code, or the voter who passed the eligibility check, on this browser."""
+    for key, model in ((SESSION_KEY, PBVoterCode), (ELIGIBLE_KEY, PBEligibleVoter)):
+        voter_id = session.get(key, {}).get(str(pb_round.id))
+        voter = db.session.get(model, voter_id) if isinstance(voter_id, int) else None
+        if voter is not None and voter.round_id == pb_round.id:
+            return voter
+    return None
+
+
+def ballot_page(
+    pb_round: PBRound,
+    *,
+    values: object,
+    errors: dict[str, str],
+    changing: bool,
+    **extra: object,
+) -> str:
+    """The ballot of the round's kind (for the ballot page, and the kiosk's)."""
+    kind = ballot_kinds.kind_of(pb_round)
+    return render_template(
+        extra.pop("template", "pb/ballot.html"),  # type: ignore[arg-type]
+        pb_round=pb_round,
+        kind=kind,
+        projects=ballot_kinds.ballot_projects(pb_round),
+        proposals={p.project_id: p for p in pb_round.proposals},
+        values=values,
+        age_bands=services.AGE_BANDS,
+        errors=errors,
+        changing=changing,
+        **extra,
+    )
 
 
 @bp.route("/<slug>/ballot", methods=["GET", "POST"])
@@ -114,37 +144,41 @@ def ballot(slug: str) -> ResponseReturnValue:
         return redirect(url_for("pb.vote", slug=slug))
     services.require_voting_open(pb_round)
     existing = services.ballot_for_code(code)
-    chosen = list(existing.choices) if existing else []
+    kind = ballot_kinds.kind_of(pb_round)
+    values = (
+        kind.form_values(existing.choices, existing.points)
+        if existing
+        else kind.form_values([], None)
+    )
     ward = (existing.voter_ward or "") if existing else ""
     age_band = (existing.voter_age_band or "") if existing else ""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        chosen_raw = request.form.getlist("choices")
+        choices, points = kind.read_form(request.form, pb_round)
         ward = request.form.get("ward", "")
         age_band = request.form.get("age_band", "")
         try:
-            services.cast_ballot(pb_round, code, chosen_raw, ward=ward, age_band=age_band)
+            services.cast_ballot(
+                pb_round, code, choices, points=points, ward=ward, age_band=age_band
+            )
         except ConsultError as error:
             db.session.rollback()
             if error.status != 422:
                 raise
             errors = error.fields or {"choices": error.message}
-            chosen = [int(v) for v in chosen_raw if v.isdigit()]
+            values = kind.form_values(choices, points)
         else:
             db.session.commit()
             return redirect(url_for("pb.counted", slug=slug))
-    return render_template(
-        "pb/ballot.html",
-        pb_round=pb_round,
-        projects=pb_round.frozen_rules["projects"] if pb_round.frozen_rules else [],
-        proposals={p.project_id: p for p in pb_round.proposals},
-        chosen=chosen,
-        ward=ward,
-        age_band=age_band,
-        age_bands=services.AGE_BANDS,
+    page = ballot_page(
+        pb_round,
+        values=values,
         errors=errors,
         changing=existing is not None,
-    ), (400 if errors else 200)
+        ward=ward,
+        age_band=age_band,
+    )
+    return page, (400 if errors else 200)
 
 
 @bp.route("/<slug>/ballot/counted")
@@ -155,15 +189,15 @@ def counted(slug: str) -> ResponseReturnValue:
     cast = services.ballot_for_code(code) if code else None
     if cast is None:
         return redirect(url_for("pb.vote", slug=slug))
-    titles = {
-        p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {}).get("projects", [])
-    }
     return render_template(
-        "pb/counted.html",
-        pb_round=pb_round,
-        ballot=cast,
-        titles=[titles.get(str(pid), str(pid)) for pid in cast.choices],
+        "pb/counted.html", pb_round=pb_round, ballot=cast, titles=ballot_lines(pb_round, cast)
     )
+
+
+def ballot_lines(pb_round: PBRound, cast: PBBallot) -> list[str]:
+    """The ballot in words (each project, with its points or rank), for its owner."""
+    titles = {str(p["project_id"]): p["title"] for p in ballot_kinds.ballot_projects(pb_round)}
+    return ballot_kinds.kind_of(pb_round).describe(ballot_kinds.vote_of(cast), titles)
 
 
 @bp.route("/<slug>/results")
@@ -218,3 +252,7 @@ def rules_file(slug: str) -> ResponseReturnValue:
         mimetype="application/json",
         headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}-rules.json"'},
     )
+
+
+# The other ways in to vote register their routes on the same blueprint.
+from consult.pb import kiosk_views, voter_views  # noqa: E402, F401
