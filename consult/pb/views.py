@@ -96,6 +96,9 @@ def vote(slug: str) -> ResponseReturnValue:
             votes = dict(session.get(SESSION_KEY, {}))
             votes[str(pb_round.id)] = code.id
             session[SESSION_KEY] = votes
+            others = dict(session.get(ELIGIBLE_KEY, {}))
+            others.pop(str(pb_round.id), None)  # this browser now votes with this code
+            session[ELIGIBLE_KEY] = others
             return redirect(url_for("pb.ballot", slug=slug))
     status = 400 if form.errors else 200
     return render_template("pb/vote.html", pb_round=pb_round, form=form), status

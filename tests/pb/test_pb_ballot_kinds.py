@@ -134,7 +134,7 @@ def test_cumulative_ballot_checked_confirmed_and_exported_with_points(
     assert _ballots(app) == [(sorted([skate, wall]), [6, 4] if skate < wall else [4, 6])]
     # change it with the same code: the points are replaced, not added
     page = client.get(f"/pb/{slug}/ballot").get_data(as_text=True)
-    assert "Change your vote" in page and f'value="6"' in page
+    assert "Change your vote" in page and 'value="6"' in page
     client.post(f"/pb/{slug}/ballot", data={f"points-{studio}": "5", f"points-{wall}": "5"})
     for code, data in zip(
         made["codes"][1:],
