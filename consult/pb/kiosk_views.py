@@ -108,7 +108,7 @@ def kiosk_ready(slug: str) -> ResponseReturnValue:
             services.require_voting_open(pb_round)
             if device.mode == "code":
                 code: PBVoterCode = services.voter_code(pb_round, request.form.get("code", ""))
-                slot = {"opened": time.time(), "code": code.id}
+                slot: dict[str, Any] = {"opened": time.time(), "code": code.id}
             else:
                 kiosk.check_pin(device, state["token"], request.form.get("pin", ""))
                 slot = {"opened": time.time(), "code": None}
