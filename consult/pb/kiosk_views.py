@@ -8,6 +8,7 @@ cannot bring a previous voter's page back; static/js/pb-kiosk.js clears the page
 from __future__ import annotations
 
 import time
+from functools import partial
 from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
@@ -22,7 +23,7 @@ from consult.models import PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
 from consult.pb import kiosk, services
 from consult.pb.blueprint import bp
-from consult.pb.views import ballot_page
+from consult.pb.views import ballot_page, submit_ballot
 
 KIOSK_KEY = "pb_kiosk"  # {"round": id, "token": device token, "slot": None | {...}}
 
@@ -139,24 +140,15 @@ def kiosk_ballot(slug: str) -> ResponseReturnValue:
     errors: dict[str, str] = {}
     ward = age_band = ""
     if request.method == "POST":
-        choices, points = kind.read_form(request.form, pb_round)
-        ward, age_band = request.form.get("ward", ""), request.form.get("age_band", "")
         code = db.session.get(PBVoterCode, slot["code"]) if slot.get("code") else None
-        try:
-            cast = kiosk.cast_kiosk_ballot(
-                pb_round, device, choices, points=points, code=code, ward=ward, age_band=age_band
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            if error.status != 422:
-                raise
-            errors = error.fields or {"choices": error.message}
-            values = kind.form_values(choices, points)
-        else:
-            db.session.commit()
+        cast, typed, errors, ward, age_band = submit_ballot(
+            pb_round, partial(kiosk.cast_kiosk_ballot, pb_round, device, code=code)
+        )
+        if cast is not None:
             _set_slot(state, None)
             session["pb_kiosk_done"] = cast.reference
             return redirect(url_for("pb.kiosk_done", slug=slug))
+        values = typed
     body = ballot_page(
         pb_round,
         template="pb/kiosk/ballot.html",

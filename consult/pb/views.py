@@ -5,6 +5,9 @@ results, and the downloads anyone can recompute from."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
+
 from flask import Response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
@@ -93,15 +96,43 @@ def vote(slug: str) -> ResponseReturnValue:
         except ConsultError as error:
             field_errors(form, error)
         else:
-            votes = dict(session.get(SESSION_KEY, {}))
-            votes[str(pb_round.id)] = code.id
-            session[SESSION_KEY] = votes
-            others = dict(session.get(ELIGIBLE_KEY, {}))
-            others.pop(str(pb_round.id), None)  # this browser now votes with this code
-            session[ELIGIBLE_KEY] = others
+            remember_voter(pb_round, SESSION_KEY, code.id)
             return redirect(url_for("pb.ballot", slug=slug))
     status = 400 if form.errors else 200
     return render_template("pb/vote.html", pb_round=pb_round, form=form), status
+
+
+def remember_voter(pb_round: PBRound, key: str, voter_id: int) -> None:
+    """This browser now votes in the round as this code (`SESSION_KEY`) or this person
+    (`ELIGIBLE_KEY`), and no longer as the other."""
+    for name in (SESSION_KEY, ELIGIBLE_KEY):
+        voters = dict(session.get(name, {}))
+        voters.pop(str(pb_round.id), None)
+        if name == key:
+            voters[str(pb_round.id)] = voter_id
+        session[name] = voters
+
+
+def submit_ballot(
+    pb_round: PBRound, cast: Callable[..., PBBallot]
+) -> tuple[PBBallot | None, object, dict[str, str], str, str]:
+    """Read the ballot page's fields for the round's kind and `cast(choices, points=,
+    ward=, age_band=)` them: (ballot, values, errors, ward, age_band), the ballot None and
+    the session rolled back when the ballot was refused (what was typed comes back in
+    `values` to show again). Refusals other than a bad ballot propagate."""
+    kind = ballot_kinds.kind_of(pb_round)
+    choices, points = kind.read_form(request.form, pb_round)
+    ward, age_band = request.form.get("ward", ""), request.form.get("age_band", "")
+    try:
+        ballot = cast(choices, points=points, ward=ward, age_band=age_band)
+    except ConsultError as error:
+        db.session.rollback()
+        if error.status != 422:
+            raise
+        errors = error.fields or {"choices": error.message}
+        return None, kind.form_values(choices, points), errors, ward, age_band
+    db.session.commit()
+    return ballot, None, {}, ward, age_band
 
 
 def _session_code(pb_round: PBRound) -> services.Voter | None:
@@ -157,22 +188,12 @@ def ballot(slug: str) -> ResponseReturnValue:
     age_band = (existing.voter_age_band or "") if existing else ""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        choices, points = kind.read_form(request.form, pb_round)
-        ward = request.form.get("ward", "")
-        age_band = request.form.get("age_band", "")
-        try:
-            services.cast_ballot(
-                pb_round, code, choices, points=points, ward=ward, age_band=age_band
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            if error.status != 422:
-                raise
-            errors = error.fields or {"choices": error.message}
-            values = kind.form_values(choices, points)
-        else:
-            db.session.commit()
+        cast, typed, errors, ward, age_band = submit_ballot(
+            pb_round, partial(services.cast_ballot, pb_round, code)
+        )
+        if cast is not None:
             return redirect(url_for("pb.counted", slug=slug))
+        values = typed
     page = ballot_page(
         pb_round,
         values=values,

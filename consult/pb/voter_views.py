@@ -5,7 +5,7 @@ until voting closes."""
 
 from __future__ import annotations
 
-from flask import redirect, render_template, request, session, url_for
+from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 
 from consult.auth.access import public
@@ -14,7 +14,7 @@ from consult.errors import Conflict, ConsultError
 from consult.extensions import db, limiter
 from consult.pb import eligibility, forms, services
 from consult.pb.blueprint import bp
-from consult.pb.views import ELIGIBLE_KEY, SESSION_KEY
+from consult.pb.views import ELIGIBLE_KEY, remember_voter
 
 
 @bp.route("/<slug>/vote/check", methods=["GET", "POST"])
@@ -48,12 +48,7 @@ def eligibility_check(slug: str) -> ResponseReturnValue:
         else:
             if not errors:
                 db.session.commit()
-                votes = dict(session.get(ELIGIBLE_KEY, {}))
-                votes[str(pb_round.id)] = voter.id
-                session[ELIGIBLE_KEY] = votes
-                codes = dict(session.get(SESSION_KEY, {}))
-                codes.pop(str(pb_round.id), None)  # this browser now votes as this person
-                session[SESSION_KEY] = codes
+                remember_voter(pb_round, ELIGIBLE_KEY, voter.id)
                 return redirect(url_for("pb.ballot", slug=slug))
     errors = {name: text for name, text in errors.items()} or {
         name: messages[0] for name, messages in form.errors.items() if messages

@@ -45,6 +45,15 @@ def _exported(client, slug: str):  # type: ignore[no-untyped-def]
         return parse_pabulib(response.get_data(as_text=True))
 
 
+def _recounts_to(app, made, election, funded: list[int]) -> None:  # type: ignore[no-untyped-def]
+    """The published result funds `funded`, and the exported file recounts to it."""
+    with app.app_context():
+        stored = db.session.get(PBRound, made["id"]).result
+    assert stored["selected"] == [str(pid) for pid in funded]
+    recount = choose_winners(election, seed=election.meta["tie_break_seed"])
+    assert list(recount.selected) == stored["selected"]
+
+
 def test_setup_refuses_a_rule_that_does_not_suit_the_ballot(app, officer_client):
     page = officer_client.post(
         "/pb/manage/new",
@@ -161,13 +170,7 @@ def test_cumulative_ballot_checked_confirmed_and_exported_with_points(
     )
     # points: skate 11, wall 6, studio 5: greedy funds skate (6,000), wall (3,000); studio
     # (8,000) no longer fits the 6,000 left
-    with app.app_context():
-        stored = db.session.get(PBRound, made["id"]).result
-    assert stored["selected"] == [str(skate), str(wall)]
-    assert (
-        choose_winners(election, seed=election.meta["tie_break_seed"]).as_dict()["selected"]
-        == stored["selected"]
-    )
+    _recounts_to(app, made, election, [skate, wall])
 
 
 def test_ranking_ballot_in_order_refuses_gaps_and_repeats_and_scores_by_rank(
@@ -213,13 +216,7 @@ def test_ranking_ballot_in_order_refuses_gaps_and_repeats_and_scores_by_rank(
     # wall (3,000), then skate (6,000) does not fit the 4,000 left
     scores = election.scores()
     assert (scores[str(studio)], scores[str(wall)], scores[str(skate)]) == (6, 5, 2)
-    with app.app_context():
-        stored = db.session.get(PBRound, made["id"]).result
-    assert stored["selected"] == [str(studio), str(wall)]
-    assert (
-        choose_winners(election, seed=election.meta["tie_break_seed"]).as_dict()["selected"]
-        == stored["selected"]
-    )
+    _recounts_to(app, made, election, [studio, wall])
 
 
 def test_spend_the_budget_ballot_refuses_choices_over_the_budget(
