@@ -39,6 +39,18 @@ def _close_and_count(officer_client, slug: str) -> None:  # type: ignore[no-unty
     assert officer_client.post(f"/pb/{slug}/manage/count").status_code == 302
 
 
+def _others_vote_then_count(app, client, officer_client, made, ballots):  # type: ignore[no-untyped-def]
+    """The round's other codes cast `ballots` (form data), one each from its own device;
+    voting closes, the votes are counted, and the ballots file is read back."""
+    slug = made["slug"]
+    for code, data in zip(made["codes"][1:], ballots, strict=True):
+        other = app.test_client()
+        _sign_in_code(other, slug, code)
+        assert other.post(f"/pb/{slug}/ballot", data=data).status_code == 302
+    _close_and_count(officer_client, slug)
+    return _exported(client, slug)
+
+
 def _exported(client, slug: str):  # type: ignore[no-untyped-def]
     with client.get(f"/pb/{slug}/ballots.pb") as response:
         assert response.status_code == 200
@@ -145,16 +157,13 @@ def test_cumulative_ballot_checked_confirmed_and_exported_with_points(
     page = client.get(f"/pb/{slug}/ballot").get_data(as_text=True)
     assert "Change your vote" in page and 'value="6"' in page
     client.post(f"/pb/{slug}/ballot", data={f"points-{studio}": "5", f"points-{wall}": "5"})
-    for code, data in zip(
-        made["codes"][1:],
+    election = _others_vote_then_count(
+        app,
+        client,
+        officer_client,
+        made,
         ({f"points-{skate}": "6", f"points-{wall}": "1"}, {f"points-{skate}": "5"}),
-        strict=True,
-    ):
-        other = app.test_client()
-        _sign_in_code(other, slug, code)
-        assert other.post(f"/pb/{slug}/ballot", data=data).status_code == 302
-    _close_and_count(officer_client, slug)
-    election = _exported(client, slug)
+    )
     assert election.vote_type == "cumulative"
     assert (election.meta["max_sum_points"], election.meta["max_points"]) == ("10", "6")
     given = sorted(
@@ -198,16 +207,13 @@ def test_ranking_ballot_in_order_refuses_gaps_and_repeats_and_scores_by_rank(
     page = client.get(f"/pb/{slug}/ballot/counted").get_data(as_text=True)
     assert "First choice: Climbing wall" in page and "Second choice: Skate park lights" in page
     assert _ballots(app) == [([wall, skate], None)]  # kept in rank order
-    for code, data in zip(
-        made["codes"][1:],
+    election = _others_vote_then_count(
+        app,
+        client,
+        officer_client,
+        made,
         ({"rank-1": str(studio), "rank-2": str(wall)}, {"rank-1": str(studio)}),
-        strict=True,
-    ):
-        other = app.test_client()
-        _sign_in_code(other, slug, code)
-        assert other.post(f"/pb/{slug}/ballot", data=data).status_code == 302
-    _close_and_count(officer_client, slug)
-    election = _exported(client, slug)
+    )
     assert (election.vote_type, election.meta["max_length"]) == ("ordinal", "3")
     assert sorted(b.projects for b in election.ballots) == sorted(
         [(str(wall), str(skate)), (str(studio), str(wall)), (str(studio),)]
