@@ -21,7 +21,7 @@ class PBEligibleVoter(CreatedMixin, db.Model):
     closes by passing the check again with the same answers."""
 
     __tablename__ = "pb_eligible_voters"
-    __table_args__ = (UniqueConstraint("round_id", "key_hash", name="one_per_person"),)
+    __table_args__ = (UniqueConstraint("round_id", "key_hash", name="eligible_voter_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = mapped_column(

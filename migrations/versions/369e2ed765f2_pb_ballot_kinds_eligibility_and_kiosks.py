@@ -51,7 +51,7 @@ def upgrade():
             ondelete="CASCADE",
         ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_pb_eligible_voters")),
-        sa.UniqueConstraint("round_id", "key_hash", name="one_per_person"),
+        sa.UniqueConstraint("round_id", "key_hash", name="eligible_voter_key"),
     )
     with op.batch_alter_table("pb_eligible_voters", schema=None) as batch_op:
         batch_op.create_index(
