@@ -162,10 +162,7 @@ class KnapsackKind(BallotKind):
     template = "pb/ballots/knapsack.html"
 
     def hint(self, pb_round: Any) -> str:
-        return (
-            f"Choose projects whose costs add up to no more than the budget of "
-            f"{money(pb_round.budget)}."
-        )
+        return "Choose projects whose costs add up to no more than the budget."
 
     def check(self, pb_round: Any, choices: Sequence[Any], points: Sequence[Any] | None) -> Vote:
         vote = super().check(pb_round, choices, points)

@@ -65,6 +65,7 @@ def _counts(pb_round: PBRound) -> dict[str, int]:
     return {
         "online": ballots.get("online", 0),
         "paper": ballots.get("paper", 0),
+        "kiosk": ballots.get("kiosk", 0),
         "codes": codes or 0,
     }
 

@@ -137,12 +137,14 @@ def submit_ballot(
 
 def _session_code(pb_round: PBRound) -> services.Voter | None:
     """The voting code, or the voter who passed the eligibility check, on this browser."""
-    for key, model in ((SESSION_KEY, PBVoterCode), (ELIGIBLE_KEY, PBEligibleVoter)):
-        voter_id = session.get(key, {}).get(str(pb_round.id))
-        voter = db.session.get(model, voter_id) if isinstance(voter_id, int) else None
-        if voter is not None and voter.round_id == pb_round.id:
-            return voter
-    return None
+    code_id = session.get(SESSION_KEY, {}).get(str(pb_round.id))
+    person_id = session.get(ELIGIBLE_KEY, {}).get(str(pb_round.id))
+    voter: services.Voter | None = None
+    if isinstance(code_id, int):
+        voter = db.session.get(PBVoterCode, code_id)
+    elif isinstance(person_id, int):
+        voter = db.session.get(PBEligibleVoter, person_id)
+    return voter if voter is not None and voter.round_id == pb_round.id else None
 
 
 def ballot_page(

@@ -7,6 +7,8 @@ ballot are refused when the round is set up, before voting can open."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import func, select
 
@@ -233,7 +235,7 @@ def test_spend_the_budget_ballot_refuses_choices_over_the_budget(
     skate, studio, wall = ids["Skate park lights"], ids["Youth music studio"], ids["Climbing wall"]
     _sign_in_code(client, slug, made["codes"][0])
     page = client.get(f"/pb/{slug}/ballot").get_data(as_text=True)
-    assert "add up to no more than the budget of £15,000" in page
+    assert re.search(r"add up to no more than the budget\.\s+The budget is £15,000\.", page)
     assert "Chosen so far: £0 of £15,000, £15,000 left." in page and 'data-cost="6000"' in page
     over = {"choices": [str(skate), str(studio), str(wall)]}  # 6,000 + 8,000 + 3,000
     response = client.post(f"/pb/{slug}/ballot", data=over)

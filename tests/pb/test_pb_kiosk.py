@@ -30,7 +30,7 @@ def _ballots(app) -> list[tuple[str, list[int], int | None, int | None]]:  # typ
 
 
 def test_staff_kiosk_takes_one_ballot_per_let_in_and_never_shows_the_last_one(
-    app, officer_client, make_pb_round
+    app, officer_client, second_officer_client, make_pb_round
 ):
     made = make_pb_round("voting")
     slug, ids = made["slug"], made["proposals"]
@@ -87,6 +87,8 @@ def test_staff_kiosk_takes_one_ballot_per_let_in_and_never_shows_the_last_one(
         ("kiosk", sorted([ids["Climbing wall"], ids["Skate park lights"]]), kiosk_id, None),
         ("kiosk", [ids["Pitch drainage"]], kiosk_id, None),
     ]
+    page = second_officer_client.get(f"/pb/{slug}/manage").get_data(as_text=True)
+    assert "0 online, 2 at kiosks, 0 on paper" in page
     # cancelling clears the slot
     tablet.post(f"/pb/{slug}/kiosk", data={"pin": pin})
     tablet.post(f"/pb/{slug}/kiosk/cancel")
