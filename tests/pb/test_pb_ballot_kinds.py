@@ -299,3 +299,19 @@ def test_kinds_check_ballots_the_same_way_for_services(app, make_pb_round):
         assert refused.value.fields == {
             "rank-2": "You ranked a project twice: choose a different second choice"
         }
+
+
+def test_voting_does_not_open_on_a_rule_that_does_not_suit_the_ballot(
+    app, officer_client, make_pb_round
+):
+    made = make_pb_round("assessment")
+    with app.app_context():  # as if written around the services (an old row, a script)
+        pb_round = db.session.get(PBRound, made["id"])
+        pb_round.ballot_type, pb_round.max_sum_points = "cumulative", 10
+        db.session.commit()
+    response = officer_client.post(f"/pb/{made['slug']}/manage/phase")
+    assert response.status_code == 409
+    assert "counted by most points first" in response.get_data(as_text=True)
+    with app.app_context():
+        pb_round = db.session.get(PBRound, made["id"])
+        assert (pb_round.status, pb_round.rules_checksum) == ("assessment", None)
