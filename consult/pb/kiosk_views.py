@@ -22,8 +22,8 @@ from consult.extensions import db, limiter
 from consult.models import PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
 from consult.pb import kiosk, services
+from consult.pb.ballot_pages import ballot_page, submit_ballot
 from consult.pb.blueprint import bp
-from consult.pb.views import ballot_page, submit_ballot
 
 KIOSK_KEY = "pb_kiosk"  # {"round": id, "token": device token, "slot": None | {...}}
 

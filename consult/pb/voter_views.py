@@ -13,8 +13,8 @@ from consult.dates import DateProblem, date_from_form, typed_parts
 from consult.errors import Conflict, ConsultError
 from consult.extensions import db, limiter
 from consult.pb import eligibility, forms, services
+from consult.pb.ballot_pages import ELIGIBLE_KEY, remember_voter
 from consult.pb.blueprint import bp
-from consult.pb.views import ELIGIBLE_KEY, remember_voter
 
 
 @bp.route("/<slug>/vote/check", methods=["GET", "POST"])
