@@ -132,8 +132,10 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
     from consult.live import views as live_views
+    from consult.pb import kiosk_views as pb_kiosk_views
     from consult.pb import manage_views as pb_manage_views
     from consult.pb import views as pb_views
+    from consult.pb import voter_views as pb_voter_views
     from consult.privacy import cli as privacy_cli
     from consult.privacy import views as privacy_views
     from consult.representation import views as representation_views
@@ -155,8 +157,10 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_views,
         live_cli,
         live_views,
+        pb_kiosk_views,
         pb_manage_views,
         pb_views,
+        pb_voter_views,
         privacy_cli,
         privacy_views,
         representation_views,

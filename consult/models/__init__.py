@@ -44,6 +44,7 @@ from consult.models.live import (
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
 from consult.models.pb import PBBallot, PBPaperEntry, PBProposal, PBRound, PBVoterCode
+from consult.models.pb_voting import PBEligibleVoter, PBKiosk
 from consult.models.population import (
     ConsultationWeighting,
     JuryQuestion,
@@ -80,6 +81,8 @@ __all__ = [
     "MinorityReport",
     "MinorityReportSignature",
     "PBBallot",
+    "PBEligibleVoter",
+    "PBKiosk",
     "PBPaperEntry",
     "PBProposal",
     "PBRound",

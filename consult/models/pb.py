@@ -10,12 +10,15 @@ from typing import Any
 
 from sqlalchemy import (
     JSON,
+    Boolean,
     CheckConstraint,
     Date,
+    ForeignKey,
     Integer,
     String,
     Text,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -27,7 +30,8 @@ from consult.models.users import User
 PB_STATUSES = ("draft", "proposals", "assessment", "voting", "closed", "results")
 ASSESSMENTS = ("feasible", "feasible_with_changes", "not_feasible")
 MODERATION = ("published", "held", "rejected")
-BALLOT_CHANNELS = ("online", "paper")
+BALLOT_CHANNELS = ("online", "paper", "kiosk")
+BALLOT_TYPES = ("approval", "cumulative", "ranking", "knapsack")
 
 
 def _text_present(column: str) -> str:
@@ -47,7 +51,9 @@ class PBRound(TimestampMixin, db.Model):
             name="status",
         ),
         CheckConstraint("budget > 0", name="budget_positive"),
-        CheckConstraint("ballot_type IN ('approval')", name="ballot_type"),
+        CheckConstraint(
+            "ballot_type IN ('approval', 'cumulative', 'ranking', 'knapsack')", name="ballot_type"
+        ),
         CheckConstraint("min_choices >= 1 AND max_choices >= min_choices", name="choices"),
     )
 
@@ -66,6 +72,13 @@ class PBRound(TimestampMixin, db.Model):
     min_choices: Mapped[int] = mapped_column(Integer, default=1)
     max_choices: Mapped[int] = mapped_column(Integer, default=5)
     tie_seed: Mapped[str] = mapped_column(String(64), default="")
+    # cumulative ballots (consult/pb/ballots.py): points a voter shares out, and the most
+    # one project may get; the eligibility check (consult/pb/eligibility.py)
+    max_sum_points: Mapped[int | None] = mapped_column(Integer)
+    max_points: Mapped[int | None] = mapped_column(Integer)
+    eligibility_check: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    postcode_areas: Mapped[list[str]] = mapped_column(JSON, default=list, server_default="[]")
+    eligibility_salt: Mapped[str] = mapped_column(String(64), default="", server_default="")
     status: Mapped[str] = mapped_column(String(20), default="draft")
     proposals_open_on: Mapped[date | None] = mapped_column(Date)
     proposals_close_on: Mapped[date | None] = mapped_column(Date)
@@ -200,6 +213,18 @@ class PBVoterCode(CreatedMixin, db.Model):
         return hashlib.sha256(cleaned.encode()).hexdigest()
 
 
+# Who a ballot belongs to: online, a voting code or an eligibility check (one of them);
+# paper, its serial number; kiosk, the kiosk it was cast on (and the code, if one was used).
+CHANNEL_IDENTITY = (
+    "(channel = 'online' AND paper_serial IS NULL AND kiosk_id IS NULL AND "
+    "(voter_code_id IS NULL) <> (eligible_voter_id IS NULL)) OR "
+    "(channel = 'paper' AND voter_code_id IS NULL AND eligible_voter_id IS NULL AND "
+    "kiosk_id IS NULL AND paper_serial IS NOT NULL) OR "
+    "(channel = 'kiosk' AND kiosk_id IS NOT NULL AND paper_serial IS NULL AND "
+    "eligible_voter_id IS NULL)"
+)
+
+
 class PBBallot(TimestampMixin, db.Model):
     """One voter's ballot, kept as a ballot (the Method of Equal Shares needs each one,
     not totals): the proposal ids chosen, and the ward and age band the voter gave (both
@@ -209,12 +234,8 @@ class PBBallot(TimestampMixin, db.Model):
 
     __tablename__ = "pb_ballots"
     __table_args__ = (
-        CheckConstraint("channel IN ('online', 'paper')", name="channel"),
-        CheckConstraint(
-            "(channel = 'online' AND voter_code_id IS NOT NULL AND paper_serial IS NULL) OR "
-            "(channel = 'paper' AND voter_code_id IS NULL AND paper_serial IS NOT NULL)",
-            name="channel_identity",
-        ),
+        CheckConstraint("channel IN ('online', 'paper', 'kiosk')", name="channel"),
+        CheckConstraint(CHANNEL_IDENTITY, name="channel_identity"),
         UniqueConstraint("round_id", "paper_serial", name="paper_serial"),
     )
 
@@ -225,6 +246,11 @@ class PBBallot(TimestampMixin, db.Model):
     paper_serial: Mapped[str | None] = mapped_column(String(40))
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     choices: Mapped[list[int]] = mapped_column(JSON, default=list)
+    # cumulative ballots: the points given to each of `choices`, in the same order (ranking
+    # ballots keep `choices` in rank order, first choice first)
+    points: Mapped[list[int] | None] = mapped_column(JSON)
+    eligible_voter_id: Mapped[int | None] = cascade_fk("pb_eligible_voters.id", unique=True)
+    kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("pb_kiosks.id"), index=True)
     voter_ward: Mapped[str | None] = mapped_column(String(100))
     voter_age_band: Mapped[str | None] = mapped_column(String(20))
 
@@ -242,6 +268,7 @@ class PBPaperEntry(CreatedMixin, db.Model):
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     serial: Mapped[str] = mapped_column(String(40))
     choices: Mapped[list[int]] = mapped_column(JSON, default=list)
+    points: Mapped[list[int] | None] = mapped_column(JSON)
     entered_by_id: Mapped[int] = cascade_fk("users.id")
 
     entered_by: Mapped[User] = relationship()

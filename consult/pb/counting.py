@@ -24,7 +24,8 @@ from consult.models import (
     PBRound,
     utcnow,
 )
-from consult.pb.services import ROUND_RULES, RULE_LABELS, ballots, require_officer
+from consult.pb import ballots as ballot_kinds
+from consult.pb.services import RULE_LABELS, ballots, require_officer
 
 # --- counting ----------------------------------------------------------------------------
 
@@ -51,22 +52,28 @@ def election_for(pb_round: PBRound) -> Election:
         )
         for entry in rules["projects"]
     )
+    kind = ballot_kinds.kind_of(pb_round)
+    votes = [(ballot_kinds.vote_of(b), b) for b in ballots(pb_round)]
     rows = sorted(
-        ballots(pb_round),
-        key=lambda b: (sorted(b.choices), b.voter_ward or "", b.voter_age_band or ""),
+        votes,
+        key=lambda pair: (
+            pair[0].choices,
+            pair[0].points or (),
+            pair[1].voter_ward or "",
+            pair[1].voter_age_band or "",
+        ),
     )
     voters = []
-    for number, ballot in enumerate(rows, start=1):
+    for number, (vote, ballot) in enumerate(rows, start=1):
         attributes = {}
         if ballot.voter_ward:
             attributes["district"] = ballot.voter_ward
         if ballot.voter_age_band:
             attributes["age_band"] = ballot.voter_age_band
+        projects_named, points = kind.analysis_ballot(vote)
         voters.append(
             Ballot(
-                voter_id=str(number),
-                projects=tuple(str(p) for p in sorted(ballot.choices)),
-                attributes=attributes,
+                voter_id=str(number), projects=projects_named, points=points, attributes=attributes
             )
         )
     meta = {
@@ -76,10 +83,9 @@ def election_for(pb_round: PBRound) -> Election:
         "instance": rules["round"],
         "budget": str(rules["budget"]),
         "currency": rules["currency"],
-        "vote_type": "approval",
+        "vote_type": kind.vote_type,
         "rule": rules["rule"],
-        "min_length": str(rules["min_choices"]),
-        "max_length": str(rules["max_choices"]),
+        **kind.meta(rules),
         "tie_break_seed": rules["tie_breaking_seed"],
         "rules_checksum": pb_round.rules_checksum or "",
     }
@@ -91,7 +97,7 @@ def election_for(pb_round: PBRound) -> Election:
         meta=meta,
         projects=projects,
         ballots=tuple(voters),
-        vote_type="approval",
+        vote_type=kind.vote_type,
         budget=Fraction(rules["budget"]),
         project_columns=("project_id", "cost", "name", "ward"),
         vote_columns=("voter_id", "district", "age_band", "vote"),
@@ -168,7 +174,7 @@ def compare_rules(pb_round: PBRound) -> list[dict[str, Any]]:
     if not election.ballots:
         return []
     rows = []
-    for rule in ROUND_RULES:
+    for rule in ballot_kinds.kind_of(pb_round).rules:
         outcome = choose_winners(election, rule, seed=pb_round.tie_seed)
         rows.append(
             {

@@ -6,11 +6,19 @@ by `services.check_choices`, which gives the messages."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, RadioField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    EmailField,
+    IntegerField,
+    RadioField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from consult.dates import DateField
+from consult.pb.ballots import KIND_LABELS
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
 
@@ -45,6 +53,19 @@ class RoundForm(FlaskForm):
         ],
     )
     rule = RadioField("How the winners are chosen", choices=_choices(RULE_LABELS))
+    ballot_type = RadioField("Kind of ballot", choices=_choices(KIND_LABELS), default="approval")
+    max_sum_points = IntegerField(
+        "Points each voter shares out (cumulative ballots)",
+        validators=[Optional(), NumberRange(min=1, max=1000, message="Enter from 1 to 1,000")],
+    )
+    max_points = IntegerField(
+        "Most points for one project (cumulative ballots, optional)",
+        validators=[Optional(), NumberRange(min=1, max=1000, message="Enter from 1 to 1,000")],
+    )
+    eligibility_check = BooleanField(
+        "Residents without a code can vote by giving their postcode and date of birth"
+    )
+    postcode_areas = TextAreaField("Postcode areas, one a line (optional)")
     min_choices = IntegerField(
         "Fewest projects a voter must choose",
         default=1,
@@ -83,6 +104,13 @@ class RoundForm(FlaskForm):
             "max_age": self.max_age.data,
             "budget": self.budget.data,
             "rule": self.rule.data,
+            "ballot_type": self.ballot_type.data or "approval",
+            "max_sum_points": self.max_sum_points.data,
+            "max_points": self.max_points.data,
+            "eligibility_check": bool(self.eligibility_check.data),
+            "postcode_areas": [
+                a.strip() for a in (self.postcode_areas.data or "").splitlines() if a.strip()
+            ],
             "min_choices": self.min_choices.data,
             "max_choices": self.max_choices.data,
             "tie_seed": (self.tie_seed.data or "").strip(),
@@ -169,4 +197,17 @@ class VoterCodeForm(FlaskForm):
             DataRequired("Enter the voting code from your card"),
             Length(max=40, message="Enter the voting code from your card"),
         ],
+    )
+
+
+class EligibilityForm(FlaskForm):
+    """The eligibility check (consult/pb/eligibility.py); the date of birth is read from its
+    three boxes by `consult.dates.date_from_form`, and nothing typed here is stored."""
+
+    postcode = StringField(
+        "Your postcode", validators=[Length(max=10, message="Enter a real postcode, like RV1 2AB")]
+    )
+    identity = StringField(
+        "Your full name or email address",
+        validators=[Length(max=254, message="Use 254 characters or fewer")],
     )

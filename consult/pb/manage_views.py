@@ -4,6 +4,8 @@ printable voting codes, enter paper ballots twice, count, and compare the rules.
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import current_user
@@ -14,6 +16,7 @@ from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
+from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, services
 from consult.pb.blueprint import bp, field_errors
 
@@ -62,6 +65,7 @@ def _counts(pb_round: PBRound) -> dict[str, int]:
     return {
         "online": ballots.get("online", 0),
         "paper": ballots.get("paper", 0),
+        "kiosk": ballots.get("kiosk", 0),
         "codes": codes or 0,
     }
 
@@ -73,6 +77,7 @@ def manage(slug: str) -> ResponseReturnValue:
     form = forms.RoundForm(obj=pb_round)
     if request.method == "GET":
         form.wards.data = "\n".join(pb_round.wards or [])
+        form.postcode_areas.data = "\n".join(pb_round.postcode_areas or [])
     if form.validate_on_submit():
         try:
             services.update_round(pb_round, actor=current_user, **form.settings())
@@ -219,19 +224,23 @@ def codes(slug: str) -> ResponseReturnValue:
 def paper(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     errors: dict[str, str] = {}
-    values = {"serial": "", "choices": [], "ward": "", "age_band": ""}
+    kind = ballot_kinds.kind_of(pb_round)
+    values: dict[str, Any] = {"serial": "", "ward": "", "age_band": ""}
+    choices: list[str] = []
+    points: list[str] | None = None
     if request.method == "POST":
         values = {
             "serial": request.form.get("serial", ""),
-            "choices": request.form.getlist("choices"),
             "ward": request.form.get("ward", ""),
             "age_band": request.form.get("age_band", ""),
         }
+        choices, points = kind.read_form(request.form, pb_round)
         try:
             outcome = services.enter_paper_ballot(
                 pb_round,
                 serial=str(values["serial"]),
-                choices=list(values["choices"]),
+                choices=choices,
+                points=points,
                 ward=str(values["ward"]),
                 age_band=str(values["age_band"]),
                 actor=current_user,
@@ -260,6 +269,8 @@ def paper(slug: str) -> ResponseReturnValue:
         "pb/manage/paper.html",
         pb_round=pb_round,
         projects=(pb_round.frozen_rules or {}).get("projects", []),
+        kind=kind,
+        ballot_values=kind.form_values(choices, points),
         values=values,
         errors=errors,
         waiting=services.paper_entries_waiting(pb_round),

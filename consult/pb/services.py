@@ -31,6 +31,7 @@ from consult.extensions import db
 from consult.models import (
     AuditEntry,
     PBBallot,
+    PBEligibleVoter,
     PBPaperEntry,
     PBProposal,
     PBRound,
@@ -38,6 +39,8 @@ from consult.models import (
     utcnow,
 )
 from consult.models.pb import ASSESSMENTS, PB_STATUSES
+from consult.pb import ballots as ballot_kinds
+from consult.pb import eligibility
 
 # The rules a round may use (the completions of MES that pick a whole outcome, and greedy).
 ROUND_RULES = (
@@ -101,7 +104,17 @@ DATE_ORDER = (
     "results_on",
     "delivery_ends_on",
 )
-FROZEN_SETTINGS = ("budget", "currency", "rule", "min_choices", "max_choices", "tie_seed")
+FROZEN_SETTINGS = (
+    "budget",
+    "currency",
+    "rule",
+    "min_choices",
+    "max_choices",
+    "tie_seed",
+    "ballot_type",
+    "max_sum_points",
+    "max_points",
+)
 SETTINGS = (
     "title",
     "summary",
@@ -109,6 +122,8 @@ SETTINGS = (
     "wards",
     "min_age",
     "max_age",
+    "eligibility_check",
+    "postcode_areas",
     *FROZEN_SETTINGS,
     *DATE_ORDER,
 )
@@ -129,6 +144,12 @@ def _check_settings(values: dict[str, Any]) -> None:
         fields["min_choices"] = "Voters must choose at least 1 project"
     elif not isinstance(high, int) or high < low:
         fields["max_choices"] = "The most projects must be at least the fewest"
+    kind = ballot_kinds.kind_named(values.get("ballot_type"))
+    if kind is None:
+        fields["ballot_type"] = "Choose a kind of ballot"
+    else:  # the rule must suit the ballot: refused here, before voting can open
+        fields |= {k: v for k, v in kind.settings_problems(values).items() if k not in fields}
+    fields |= eligibility.settings_problems(values)
     min_age, max_age = values.get("min_age"), values.get("max_age")
     if min_age is not None and max_age is not None and max_age < min_age:
         fields["max_age"] = "The oldest age must be at least the youngest"
@@ -150,6 +171,7 @@ def create_round(*, actor: Any, slug: str | None = None, **values: Any) -> PBRou
     values.setdefault("rule", "equalshares/add1")
     values.setdefault("min_choices", 1)
     values.setdefault("max_choices", 5)
+    values.setdefault("ballot_type", "approval")
     _check_settings(values)
     slug = slugify(slug or values["title"])
     if not slug or slug == "manage":
@@ -165,6 +187,7 @@ def create_round(*, actor: Any, slug: str | None = None, **values: Any) -> PBRou
             setattr(pb_round, name, values[name])
     if not pb_round.tie_seed:
         pb_round.tie_seed = secrets.token_hex(8)
+    pb_round.eligibility_salt = secrets.token_hex(16)
     pb_round.title = pb_round.title.strip()
     db.session.add(pb_round)
     db.session.flush()
@@ -207,6 +230,7 @@ def frozen_rules(pb_round: PBRound) -> dict[str, Any]:
         "min_choices": pb_round.min_choices,
         "max_choices": pb_round.max_choices,
         "tie_breaking_seed": pb_round.tie_seed,
+        **ballot_kinds.kind_of(pb_round).frozen_extra(pb_round),
         "eligibility": pb_round.eligibility,
         "projects": [
             {"project_id": p.project_id, "title": p.title, "cost": p.cost}
@@ -239,6 +263,10 @@ def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
             )
         if len(projects) < 2:
             raise Conflict("At least 2 projects must be on the ballot before voting can open.")
+        kind = ballot_kinds.kind_of(pb_round)
+        problems = kind.settings_problems(pb_round)
+        if problems:
+            raise Conflict(next(iter(problems.values())) + " before voting opens.")
         if pb_round.min_choices > len(projects):
             raise Conflict(
                 f"The ballot asks for at least {pb_round.min_choices} choices but has only "
@@ -453,7 +481,13 @@ def voter_code(pb_round: PBRound, code: str) -> PBVoterCode:
     return found
 
 
-def ballot_for_code(code: PBVoterCode) -> PBBallot | None:
+Voter = PBVoterCode | PBEligibleVoter
+
+
+def ballot_for_code(code: Voter) -> PBBallot | None:
+    """The ballot of a voting code, or of a voter who passed the eligibility check."""
+    if isinstance(code, PBEligibleVoter):
+        return db.session.scalar(select(PBBallot).where(PBBallot.eligible_voter_id == code.id))
     return db.session.scalar(select(PBBallot).where(PBBallot.voter_code_id == code.id))
 
 
@@ -466,34 +500,17 @@ def require_voting_open(pb_round: PBRound) -> None:
         )
 
 
-def check_choices(pb_round: PBRound, raw: Iterable[Any], *, field: str = "choices") -> list[int]:
-    """The chosen proposal ids as a sorted list, checked against the frozen ballot and its
-    limits. Raises Invalid with a message a voter can act on."""
-    allowed = {int(p["project_id"]) for p in (pb_round.frozen_rules or {}).get("projects", [])}
-    chosen: list[int] = []
-    for value in raw:
-        try:
-            number = int(str(value))
-        except ValueError:
-            number = -1
-        if number not in allowed:
-            raise Invalid(
-                "One of the choices is not a project on this ballot.",
-                fields={field: "Choose only projects on this ballot"},
-            )
-        if number in chosen:
-            raise Invalid(
-                "A project was chosen twice.", fields={field: "Choose each project only once"}
-            )
-        chosen.append(number)
-    low, high = pb_round.min_choices, pb_round.max_choices
-    if len(chosen) < low:
-        message = f"Choose at least {low} project{'s' if low != 1 else ''}"
-        raise Invalid(message + f" (you chose {len(chosen)}).", fields={field: message})
-    if len(chosen) > high:
-        message = f"Choose no more than {high} project{'s' if high != 1 else ''}"
-        raise Invalid(message + f" (you chose {len(chosen)}).", fields={field: message})
-    return sorted(chosen)
+def check_choices(
+    pb_round: PBRound,
+    raw: Iterable[Any],
+    *,
+    points: Iterable[Any] | None = None,
+) -> ballot_kinds.Vote:
+    """The ballot checked against the frozen ballot, its kind and its limits (see
+    `consult/pb/ballots.py`). Raises Invalid with a message a voter can act on."""
+    return ballot_kinds.kind_of(pb_round).check(
+        pb_round, list(raw), None if points is None else list(points)
+    )
 
 
 def _check_about_you(pb_round: PBRound, ward: str, age_band: str) -> tuple[str | None, str | None]:
@@ -510,30 +527,35 @@ def _check_about_you(pb_round: PBRound, ward: str, age_band: str) -> tuple[str |
 
 def cast_ballot(
     pb_round: PBRound,
-    code: PBVoterCode,
+    code: Voter,
     choices: Iterable[Any],
     *,
+    points: Iterable[Any] | None = None,
     ward: str = "",
     age_band: str = "",
 ) -> PBBallot:
-    """Cast or change the ballot of `code` while voting is open (one code, one ballot).
-    Raises Conflict when voting is not open, Invalid for choices the ballot does not allow;
-    either way nothing changes."""
+    """Cast or change the ballot of `code` (a voting code, or a voter who passed the
+    eligibility check) while voting is open: one code or person, one ballot. `points` are
+    a cumulative ballot's, in the order of `choices`. Raises Conflict when voting is not
+    open, Invalid for a ballot the round does not allow; either way nothing changes."""
     require_voting_open(pb_round)
     if code.round_id != pb_round.id:
         raise NotPermitted("That voting code is for another round.")
-    chosen = check_choices(pb_round, choices)
+    vote = check_choices(pb_round, choices, points=points)
     voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
     ballot = ballot_for_code(code)
     if ballot is None:
         ballot = PBBallot(
             round_id=pb_round.id,
             channel="online",
-            voter_code_id=code.id,
             reference=_reference("PBV"),
         )
+        if isinstance(code, PBEligibleVoter):
+            ballot.eligible_voter_id = code.id
+        else:
+            ballot.voter_code_id = code.id
         db.session.add(ballot)
-    ballot.choices = chosen
+    ballot_kinds.store(ballot, vote)
     ballot.voter_ward, ballot.voter_age_band = voter_ward, voter_age
     db.session.flush()
     return ballot
@@ -554,6 +576,7 @@ def enter_paper_ballot(
     serial: str,
     choices: Sequence[Any],
     actor: Any,
+    points: Sequence[Any] | None = None,
     ward: str = "",
     age_band: str = "",
 ) -> PaperResult:
@@ -570,7 +593,7 @@ def enter_paper_ballot(
             "Enter the serial number printed on the paper ballot (letters, digits, hyphens).",
             fields={"serial": "Enter the serial number printed on the ballot"},
         )
-    chosen = check_choices(pb_round, choices)
+    vote = check_choices(pb_round, choices, points=points)
     voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
     existing = db.session.scalar(
         select(PBBallot).where(PBBallot.round_id == pb_round.id, PBBallot.paper_serial == serial)
@@ -589,23 +612,23 @@ def enter_paper_ballot(
             f"You have already entered paper ballot {serial}: a different person must make "
             "the second entry."
         )
-    db.session.add(
-        PBPaperEntry(round_id=pb_round.id, serial=serial, choices=chosen, entered_by_id=actor.id)
-    )
+    entry = PBPaperEntry(round_id=pb_round.id, serial=serial, entered_by_id=actor.id)
+    ballot_kinds.store(entry, vote)
+    db.session.add(entry)
     AuditEntry.record("pb.paper_entered", actor=actor, subject=pb_round, serial=serial)
     if not entries:
         db.session.flush()
         return PaperResult("first")
-    if any(sorted(entry.choices) == chosen for entry in entries):
+    if any(ballot_kinds.vote_of(entry) == vote for entry in entries):
         ballot = PBBallot(
             round_id=pb_round.id,
             channel="paper",
             paper_serial=serial,
             reference=_reference("PBV"),
-            choices=chosen,
             voter_ward=voter_ward,
             voter_age_band=voter_age,
         )
+        ballot_kinds.store(ballot, vote)
         db.session.add(ballot)
         db.session.flush()
         return PaperResult("counted", ballot)

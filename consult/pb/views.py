@@ -5,18 +5,27 @@ results, and the downloads anyone can recompute from."""
 
 from __future__ import annotations
 
-from flask import Response, redirect, render_template, request, session, url_for
+from functools import partial
+
+from flask import Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from sqlalchemy import select
 
 from consult.auth.access import public
 from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
-from consult.models import PBBallot, PBRound, PBVoterCode
+from consult.models import PBBallot, PBRound
+from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, services
+from consult.pb.ballot_pages import (
+    SESSION_KEY,
+    ballot_lines,
+    ballot_page,
+    remember_voter,
+    session_voter,
+    submit_ballot,
+)
 from consult.pb.blueprint import bp, field_errors
-
-SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
 
 
 @bp.route("/")
@@ -91,78 +100,58 @@ def vote(slug: str) -> ResponseReturnValue:
         except ConsultError as error:
             field_errors(form, error)
         else:
-            votes = dict(session.get(SESSION_KEY, {}))
-            votes[str(pb_round.id)] = code.id
-            session[SESSION_KEY] = votes
+            remember_voter(pb_round, SESSION_KEY, code.id)
             return redirect(url_for("pb.ballot", slug=slug))
     status = 400 if form.errors else 200
     return render_template("pb/vote.html", pb_round=pb_round, form=form), status
-
-
-def _session_code(pb_round: PBRound) -> PBVoterCode | None:
-    code_id = session.get(SESSION_KEY, {}).get(str(pb_round.id))
-    code = db.session.get(PBVoterCode, code_id) if isinstance(code_id, int) else None
-    return code if code is not None and code.round_id == pb_round.id else None
 
 
 @bp.route("/<slug>/ballot", methods=["GET", "POST"])
 @public
 def ballot(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
-    code = _session_code(pb_round)
+    code = session_voter(pb_round)
     if code is None:
         return redirect(url_for("pb.vote", slug=slug))
     services.require_voting_open(pb_round)
     existing = services.ballot_for_code(code)
-    chosen = list(existing.choices) if existing else []
+    kind = ballot_kinds.kind_of(pb_round)
+    values = (
+        kind.form_values(existing.choices, existing.points)
+        if existing
+        else kind.form_values([], None)
+    )
     ward = (existing.voter_ward or "") if existing else ""
     age_band = (existing.voter_age_band or "") if existing else ""
     errors: dict[str, str] = {}
     if request.method == "POST":
-        chosen_raw = request.form.getlist("choices")
-        ward = request.form.get("ward", "")
-        age_band = request.form.get("age_band", "")
-        try:
-            services.cast_ballot(pb_round, code, chosen_raw, ward=ward, age_band=age_band)
-        except ConsultError as error:
-            db.session.rollback()
-            if error.status != 422:
-                raise
-            errors = error.fields or {"choices": error.message}
-            chosen = [int(v) for v in chosen_raw if v.isdigit()]
-        else:
-            db.session.commit()
+        cast, typed, errors, ward, age_band = submit_ballot(
+            pb_round, partial(services.cast_ballot, pb_round, code)
+        )
+        if cast is not None:
             return redirect(url_for("pb.counted", slug=slug))
-    return render_template(
-        "pb/ballot.html",
-        pb_round=pb_round,
-        projects=pb_round.frozen_rules["projects"] if pb_round.frozen_rules else [],
-        proposals={p.project_id: p for p in pb_round.proposals},
-        chosen=chosen,
-        ward=ward,
-        age_band=age_band,
-        age_bands=services.AGE_BANDS,
+        values = typed
+    page = ballot_page(
+        pb_round,
+        values=values,
         errors=errors,
         changing=existing is not None,
-    ), (400 if errors else 200)
+        ward=ward,
+        age_band=age_band,
+    )
+    return page, (400 if errors else 200)
 
 
 @bp.route("/<slug>/ballot/counted")
 @public
 def counted(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
-    code = _session_code(pb_round)
+    code = session_voter(pb_round)
     cast = services.ballot_for_code(code) if code else None
     if cast is None:
         return redirect(url_for("pb.vote", slug=slug))
-    titles = {
-        p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {}).get("projects", [])
-    }
     return render_template(
-        "pb/counted.html",
-        pb_round=pb_round,
-        ballot=cast,
-        titles=[titles.get(str(pid), str(pid)) for pid in cast.choices],
+        "pb/counted.html", pb_round=pb_round, ballot=cast, titles=ballot_lines(pb_round, cast)
     )
 
 
