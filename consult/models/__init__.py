@@ -43,6 +43,7 @@ from consult.models.live import (
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
 from consult.models.pb import PBBallot, PBPaperEntry, PBProposal, PBRound, PBVoterCode
+from consult.models.pb_proposals import PBMerge, PBMergeAnswer, PBProposalImage
 from consult.models.population import (
     ConsultationWeighting,
     JuryQuestion,
@@ -79,8 +80,11 @@ __all__ = [
     "MinorityReport",
     "MinorityReportSignature",
     "PBBallot",
+    "PBMerge",
+    "PBMergeAnswer",
     "PBPaperEntry",
     "PBProposal",
+    "PBProposalImage",
     "PBRound",
     "PBVoterCode",
     "PanelMember",

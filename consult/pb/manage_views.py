@@ -15,6 +15,7 @@ from consult.errors import ConsultError
 from consult.extensions import db
 from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
 from consult.pb import counting, forms, services
+from consult.pb import proposals as proposal_services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
@@ -117,7 +118,7 @@ def proposals(slug: str) -> ResponseReturnValue:
         "pb/manage/proposals.html",
         pb_round=pb_round,
         assessments=services.ASSESSMENT_LABELS,
-        duplicates=services.possible_duplicates(pb_round),
+        duplicates=proposal_services.possible_duplicates(pb_round),
     )
 
 
@@ -137,7 +138,7 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
     action = request.form.get("action")
     if action == "moderate" and moderation.validate_on_submit():
         try:
-            services.moderate_proposal(
+            proposal_services.moderate_proposal(
                 item,
                 decision=moderation.decision.data or "",
                 reason=moderation.reason.data or "",
@@ -154,7 +155,7 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
             return redirect(url_for("pb.proposals", slug=slug))
     elif action == "assess" and assessment.validate_on_submit():
         try:
-            services.assess_proposal(
+            proposal_services.assess_proposal(
                 item,
                 assessment=assessment.assessment.data or "",
                 reasons=assessment.reasons.data or "",

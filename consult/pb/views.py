@@ -13,7 +13,7 @@ from consult.auth.access import public
 from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.models import PBBallot, PBRound, PBVoterCode
-from consult.pb import counting, forms, services
+from consult.pb import counting, forms, proposals, services
 from consult.pb.blueprint import bp, field_errors
 
 SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
@@ -60,7 +60,7 @@ def propose(slug: str) -> ResponseReturnValue:
     form = forms.ProposalForm()
     if form.validate_on_submit():
         try:
-            proposal = services.submit_proposal(
+            proposal = proposals.submit_proposal(
                 pb_round,
                 title=form.title.data or "",
                 description=form.description.data or "",

@@ -66,7 +66,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
     assessment, voting, closed); from assessment on, every proposal is assessed. Returns
     {"id", "slug", "proposals": {title: id}, "codes": [...]} (codes made when voting)."""
     from consult.models import PBRound, User
-    from consult.pb import services
+    from consult.pb import proposals, services
 
     counter = iter(range(1, 1000))
 
@@ -92,7 +92,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
             if phase != "draft":
                 services.advance_phase(pb_round, actor=officer)
                 for title, ward, cost, *_ in PROPOSALS:
-                    proposal = services.submit_proposal(
+                    proposal = proposals.submit_proposal(
                         pb_round,
                         title=title,
                         description=f"{title} for young people.",
@@ -103,7 +103,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
             if phase in ("assessment", "voting", "closed"):
                 services.advance_phase(pb_round, actor=officer)
                 for title, _ward, _cost, assessment, revised, reasons in PROPOSALS:
-                    services.assess_proposal(
+                    proposals.assess_proposal(
                         db.session.get(type(pb_round.proposals[0]), ids[title]),
                         assessment=assessment,
                         assessed_cost=revised,
