@@ -132,6 +132,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.live import cli as live_cli
     from consult.live import views as live_views
     from consult.pb import manage_views as pb_manage_views
+    from consult.pb import proposal_manage_views as pb_proposal_manage_views
+    from consult.pb import proposal_pages as pb_proposal_pages
     from consult.pb import views as pb_views
     from consult.privacy import cli as privacy_cli
     from consult.privacy import views as privacy_views
@@ -155,6 +157,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         live_cli,
         live_views,
         pb_manage_views,
+        pb_proposal_manage_views,
+        pb_proposal_pages,
         pb_views,
         privacy_cli,
         privacy_views,

@@ -25,6 +25,11 @@ LONGEST_SIDE = 1600
 MAX_ALT_TEXT = 250
 # Pillow's format name -> the content type served, and the file's first bytes.
 FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+SAVE_OPTIONS: dict[str, dict[str, Any]] = {
+    "JPEG": {"quality": 85, "optimize": True},
+    "PNG": {"optimize": True},
+    "WEBP": {"quality": 85},
+}
 _KIND_MESSAGE = "The picture must be a JPEG, PNG or WebP file"
 
 
@@ -102,12 +107,7 @@ def clean_image(data: bytes) -> CleanImage:
     upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
     clean = _bare_pixels(upright, kind)
     out = io.BytesIO()
-    options: dict[str, Any] = {
-        "JPEG": {"quality": 85, "optimize": True},
-        "PNG": {"optimize": True},
-        "WEBP": {"quality": 85},
-    }[kind]
-    clean.save(out, format=kind, **options)
+    clean.save(out, format=kind, **SAVE_OPTIONS[kind])
     return CleanImage(out.getvalue(), FORMATS[kind], clean.width, clean.height)
 
 

@@ -39,22 +39,9 @@ def submit_proposal(
     if pb_round.status != "proposals":
         raise Conflict("This round is not collecting ideas just now.")
     fields: dict[str, str] = {}
-    if not title.strip():
-        fields["title"] = "Enter a name for your project"
-    elif len(title.strip()) > 120:
-        fields["title"] = "Use 120 characters or fewer for the name"
-    if not description.strip():
-        fields["description"] = "Describe your project"
-    elif len(description) > 3000:
-        fields["description"] = "Use 3,000 characters or fewer"
+    check_project(fields, pb_round, title=title, description=description, cost=estimated_cost)
     if pb_round.wards and ward not in pb_round.wards:
         fields["ward"] = "Choose the ward where the project would happen"
-    if estimated_cost is None or estimated_cost <= 0:
-        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
-    elif estimated_cost > pb_round.budget:
-        fields["estimated_cost"] = (
-            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
-        )
     picture, alt_text = _check_picture(image, image_alt, fields)
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
@@ -82,6 +69,33 @@ def submit_proposal(
     if picture is not None:
         images.attach_image(proposal, picture, alt_text)
     return proposal
+
+
+def check_project(
+    fields: dict[str, str],
+    pb_round: PBRound,
+    *,
+    title: str,
+    description: str,
+    cost: int | None,
+    whose: str = "your project",
+) -> None:
+    """Add to `fields` what is wrong with a project's name, description and cost (a
+    resident's proposal, or officers' merged text)."""
+    if not title.strip():
+        fields["title"] = f"Enter a name for {whose}"
+    elif len(title.strip()) > 120:
+        fields["title"] = "Use 120 characters or fewer for the name"
+    if not description.strip():
+        fields["description"] = f"Describe {whose}"
+    elif len(description) > 3000:
+        fields["description"] = "Use 3,000 characters or fewer"
+    if cost is None or cost <= 0:
+        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
+    elif cost > pb_round.budget:
+        fields["estimated_cost"] = (
+            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
+        )
 
 
 def _check_picture(

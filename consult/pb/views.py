@@ -13,7 +13,7 @@ from consult.auth.access import public
 from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.models import PBBallot, PBRound, PBVoterCode
-from consult.pb import counting, forms, proposals, services
+from consult.pb import counting, forms, proposal_pages, proposals, services
 from consult.pb.blueprint import bp, field_errors
 
 SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
@@ -68,13 +68,14 @@ def propose(slug: str) -> ResponseReturnValue:
                 estimated_cost=form.estimated_cost.data,
                 proposer_name=form.proposer_name.data or "",
                 proposer_email=form.proposer_email.data or "",
+                **proposal_pages.uploaded_image(form),
             )
         except ConsultError as error:
             db.session.rollback()
             field_errors(form, error)
         else:
             db.session.commit()
-            return render_template("pb/proposed.html", pb_round=pb_round, proposal=proposal)
+            return proposal_pages.proposed(pb_round, proposal)
     status = 400 if form.errors else 200
     return render_template("pb/propose.html", pb_round=pb_round, form=form), status
 
