@@ -23,7 +23,7 @@ from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid, NotFound
 from consult.extensions import db
 from consult.models import AuditEntry, PBMerge, PBMergeAnswer, PBProposal, PBRound, utcnow
-from consult.pb.proposals import check_project, pending_merge
+from consult.pb.proposals import check_project, clear_assessment, pending_merge
 from consult.pb.services import require_officer
 
 ANSWER_LINK_DAYS = 60
@@ -217,12 +217,12 @@ def _make(merge: PBMerge) -> None:
     survivor.estimated_cost = merge.estimated_cost
     survivor.flags = sorted(set(survivor.flags or []) | set(title_flags + description_flags))
     if changed:
-        _clear_assessment(survivor)
+        clear_assessment(survivor)
     others = [p for p in merge.proposals if p.id != survivor.id]
     for proposal in others:
         proposal.moderation = "merged"
         proposal.merged_into_id = survivor.id
-        _clear_assessment(proposal)
+        clear_assessment(proposal)
     # Ideas merged earlier into one that has now merged follow it to the survivor.
     db.session.execute(
         update(PBProposal)
@@ -239,14 +239,6 @@ def _make(merge: PBMerge) -> None:
         before=before,
         reassess=changed,
     )
-
-
-def _clear_assessment(proposal: PBProposal) -> None:
-    proposal.assessment = None
-    proposal.assessed_cost = None
-    proposal.assessment_reasons = None
-    proposal.assessed_by_id = None
-    proposal.assessed_at = None
 
 
 def final_home(proposal: PBProposal) -> PBProposal:

@@ -163,12 +163,19 @@ def moderate_proposal(
     proposal.moderation = decision
     proposal.moderation_reason = reason.strip() or None
     if decision == "rejected":
-        proposal.assessment = None
-        proposal.assessed_cost = None
-        proposal.assessment_reasons = None
+        clear_assessment(proposal)
     AuditEntry.record("pb.proposal_moderated", actor=actor, subject=proposal, decision=decision)
     db.session.flush()
     return proposal
+
+
+def clear_assessment(proposal: PBProposal) -> None:
+    """Forget the assessment (a rejected proposal; one whose text or cost a merge changed)."""
+    proposal.assessment = None
+    proposal.assessed_cost = None
+    proposal.assessment_reasons = None
+    proposal.assessed_by_id = None
+    proposal.assessed_at = None
 
 
 def assess_proposal(

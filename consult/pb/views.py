@@ -170,9 +170,7 @@ def counted(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/results")
 @public
 def results(slug: str) -> ResponseReturnValue:
-    pb_round = services.find_round(slug, public=True)
-    if pb_round.result is None:
-        raise NotFound("The results of this round have not been published yet.")
+    pb_round = _counted(slug, "The results of this round have not been published yet.")
     result = pb_round.result
     titles = {p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {})["projects"]}
     channels: dict[str, int] = dict(
@@ -198,14 +196,8 @@ def results(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/ballots.pb")
 @public
 def ballots_file(slug: str) -> ResponseReturnValue:
-    pb_round = services.find_round(slug, public=True)
-    if pb_round.result is None:
-        raise NotFound("The ballots are published with the results.")
-    return Response(
-        counting.pabulib_text(pb_round),
-        mimetype="text/plain",
-        headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}.pb"'},
-    )
+    pb_round = _counted(slug, "The ballots are published with the results.")
+    return _download(counting.pabulib_text(pb_round), "text/plain", f"{pb_round.slug}.pb")
 
 
 @bp.route("/<slug>/rules.json")
@@ -214,8 +206,18 @@ def rules_file(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if pb_round.frozen_rules is None:
         raise NotFound("The rules are published when voting opens.")
-    return Response(
-        services.rules_json(pb_round.frozen_rules),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}-rules.json"'},
-    )
+    rules = services.rules_json(pb_round.frozen_rules)
+    return _download(rules, "application/json", f"{pb_round.slug}-rules.json")
+
+
+def _counted(slug: str, not_yet: str) -> PBRound:
+    """The round, once its results are published (NotFound saying `not_yet` before)."""
+    pb_round = services.find_round(slug, public=True)
+    if pb_round.result is None:
+        raise NotFound(not_yet)
+    return pb_round
+
+
+def _download(text: str, mimetype: str, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(text, mimetype=mimetype, headers={"Content-Disposition": disposition})
