@@ -75,7 +75,8 @@ def proposal_for_token(token: str) -> PBProposal:
         data = _serializer(_PROPOSER_SALT).loads(token)
     except BadSignature as error:
         raise NotFound("This link is not right. Check it against the one you kept.") from error
-    proposal = db.session.get(PBProposal, data.get("proposal") if isinstance(data, dict) else None)
+    proposal_id = data.get("proposal") if isinstance(data, dict) else None
+    proposal = db.session.get(PBProposal, proposal_id) if isinstance(proposal_id, int) else None
     if proposal is None:
         raise NotFound("This link is not right. Check it against the one you kept.")
     return proposal
