@@ -134,6 +134,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.live import views as live_views
     from consult.pb import kiosk_views as pb_kiosk_views
     from consult.pb import manage_views as pb_manage_views
+    from consult.pb import proposal_manage_views as pb_proposal_manage_views
+    from consult.pb import proposal_pages as pb_proposal_pages
     from consult.pb import views as pb_views
     from consult.pb import voter_views as pb_voter_views
     from consult.privacy import cli as privacy_cli
@@ -159,6 +161,8 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         live_views,
         pb_kiosk_views,
         pb_manage_views,
+        pb_proposal_manage_views,
+        pb_proposal_pages,
         pb_views,
         pb_voter_views,
         privacy_cli,

@@ -11,16 +11,29 @@ from flask import current_app
 log = logging.getLogger("consult.mail")
 
 
-def send_mail(to: str, subject: str, body: str) -> None:
-    """Send (or log) one plain-text email. Failures are logged, never raised to a resident."""
+def send_mail(to: str, subject: str, body: str, *, html: str | None = None) -> None:
+    """Send (or log) one email: plain text, with `html` as the alternative part when given.
+    Failures are logged, never raised to a resident. Unsent mail is logged with the
+    arguments (to, subject, body[, html]), which tests read as the outbox."""
     config = current_app.config
     message = EmailMessage()
     message["From"] = config["MAIL_SENDER"]
     message["To"] = to
     message["Subject"] = subject
     message.set_content(body)
+    if html is not None:
+        message.add_alternative(html, subtype="html")
     if not config.get("MAIL_SERVER"):
-        log.info("mail (not sent: MAIL_SERVER unset) to=%s subject=%s\n%s", to, subject, body)
+        if html is None:
+            log.info("mail (not sent: MAIL_SERVER unset) to=%s subject=%s\n%s", to, subject, body)
+        else:
+            log.info(
+                "mail (not sent: MAIL_SERVER unset) to=%s subject=%s\n%s\n%s",
+                to,
+                subject,
+                body,
+                html,
+            )
         return
     try:
         with smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=10) as smtp:

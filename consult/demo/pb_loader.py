@@ -17,6 +17,7 @@ from consult.demo.codes import derived_code
 from consult.extensions import db
 from consult.models import PBProposal, PBRound, PBVoterCode, User
 from consult.pb import counting, services
+from consult.pb import proposals as proposal_services
 from consult.workspace import services as workspace_services
 
 
@@ -81,7 +82,7 @@ def _ensure_round(data: dict[str, Any], officer: User, admin: User, *, finish: b
     services.advance_phase(pb_round, actor=officer)  # collecting ideas
     proposals: dict[str, PBProposal] = {}
     for key, item in data["proposals"].items():
-        proposals[key] = services.submit_proposal(
+        proposals[key] = proposal_services.submit_proposal(
             pb_round,
             title=item["title"],
             description=item["description"],
@@ -89,14 +90,14 @@ def _ensure_round(data: dict[str, Any], officer: User, admin: User, *, finish: b
             estimated_cost=item["cost"],
         )
         if item.get("rejected"):
-            services.moderate_proposal(
+            proposal_services.moderate_proposal(
                 proposals[key], decision="rejected", reason=item["rejected"], actor=officer
             )
     services.advance_phase(pb_round, actor=officer)  # assessment
     for key, item in data["proposals"].items():
         if item.get("rejected"):
             continue
-        services.assess_proposal(
+        proposal_services.assess_proposal(
             proposals[key],
             assessment=item["assessment"],
             reasons=item.get("reasons", ""),

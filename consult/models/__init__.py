@@ -44,6 +44,7 @@ from consult.models.live import (
 )
 from consult.models.outcomes import CouncilResponse, ProgressUpdate
 from consult.models.pb import PBBallot, PBPaperEntry, PBProposal, PBRound, PBVoterCode
+from consult.models.pb_proposals import PBMerge, PBMergeAnswer, PBProposalImage
 from consult.models.pb_voting import PBEligibleVoter, PBKiosk
 from consult.models.population import (
     ConsultationWeighting,
@@ -83,8 +84,11 @@ __all__ = [
     "PBBallot",
     "PBEligibleVoter",
     "PBKiosk",
+    "PBMerge",
+    "PBMergeAnswer",
     "PBPaperEntry",
     "PBProposal",
+    "PBProposalImage",
     "PBRound",
     "PBVoterCode",
     "PanelMember",

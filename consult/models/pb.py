@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import hashlib
 from datetime import date, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import (
     JSON,
@@ -27,9 +27,12 @@ from consult.models.base import CreatedMixin, TimestampMixin, UTCDateTime
 from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.users import User
 
+if TYPE_CHECKING:
+    from consult.models.pb_proposals import PBProposalImage
+
 PB_STATUSES = ("draft", "proposals", "assessment", "voting", "closed", "results")
 ASSESSMENTS = ("feasible", "feasible_with_changes", "not_feasible")
-MODERATION = ("published", "held", "rejected")
+MODERATION = ("published", "held", "rejected", "merged")
 BALLOT_CHANNELS = ("online", "paper", "kiosk")
 BALLOT_TYPES = ("approval", "cumulative", "ranking", "knapsack")
 
@@ -126,11 +129,17 @@ class PBProposal(CreatedMixin, db.Model):
     that is ever shown); the originals and the proposer's contact details are for officers.
     The database holds the assessment rules: reasons are required for "not feasible" and
     for "feasible with changes" (which also needs the revised cost), and for a rejection
-    in moderation, because all of these are published."""
+    in moderation, because all of these are published. A proposal merged into another with
+    its proposer's consent is "merged" and names the one it lives on in."""
 
     __tablename__ = "pb_proposals"
     __table_args__ = (
-        CheckConstraint("moderation IN ('published', 'held', 'rejected')", name="moderation"),
+        CheckConstraint(
+            "moderation IN ('published', 'held', 'rejected', 'merged')", name="moderation"
+        ),
+        CheckConstraint(
+            "(moderation = 'merged') = (merged_into_id IS NOT NULL)", name="merged_into"
+        ),
         CheckConstraint(
             "assessment IS NULL OR assessment IN "
             "('feasible', 'feasible_with_changes', 'not_feasible')",
@@ -172,9 +181,15 @@ class PBProposal(CreatedMixin, db.Model):
     assessment_reasons: Mapped[str | None] = mapped_column(Text)
     assessed_by_id: Mapped[int | None] = set_null_fk("users.id")
     assessed_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Set when its proposer agreed to merge it into another (moderation is then "merged").
+    merged_into_id: Mapped[int | None] = cascade_fk("pb_proposals.id", index=True)
 
     pb_round: Mapped[PBRound] = relationship(back_populates="proposals")
     assessed_by: Mapped[User | None] = relationship()
+    merged_into: Mapped[PBProposal | None] = relationship(remote_side=[id])
+    image: Mapped[PBProposalImage | None] = relationship(
+        back_populates="proposal", cascade="all, delete-orphan", uselist=False
+    )
 
     @property
     def on_ballot(self) -> bool:

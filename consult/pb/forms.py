@@ -6,6 +6,7 @@ by `services.check_choices`, which gives the messages."""
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
@@ -148,6 +149,9 @@ class ProposalForm(FlaskForm):
         "Your email address (optional)",
         validators=[Optional(), Email("Enter an email address like name@example.com")],
     )
+    # Checked by what the file is, not its name, in images.clean_image.
+    image = FileField("A picture (optional)")
+    image_alt = StringField("Describe the picture for someone who cannot see it")
 
 
 class ModerationForm(FlaskForm):

@@ -1,6 +1,7 @@
 """Participatory budgeting, officers' pages: set up a round, move it through its phases
-(opening voting freezes the rule and ballot), moderate and assess proposals, make
-printable voting codes, enter paper ballots twice, count, and compare the rules."""
+(opening voting freezes the rule and ballot), make printable voting codes, enter paper
+ballots twice, count, and compare the rules. Proposals (moderation, assessment, pictures,
+merges) are proposal_manage_views.py. Opening voting and counting tell the proposers."""
 
 from __future__ import annotations
 
@@ -15,9 +16,9 @@ from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.models import CouncilResponse, PBBallot, PBProposal, PBRound, PBVoterCode
+from consult.models import CouncilResponse, PBBallot, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
-from consult.pb import counting, forms, services
+from consult.pb import counting, forms, notices, services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
@@ -107,84 +108,13 @@ def advance(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     status = services.advance_phase(pb_round, actor=current_user)
     db.session.commit()
+    if status == "voting":
+        notices.on_ballot(pb_round)
     message = f"The round is now: {services.PHASE_LABELS[status].lower()}."
     if status == "voting":
         message += f" Rules frozen with checksum {pb_round.rules_checksum}."
     flash(message, "success")
     return redirect(url_for("pb.manage", slug=slug))
-
-
-@bp.route("/<slug>/manage/proposals")
-@staff_required(*OFFICER)
-def proposals(slug: str) -> ResponseReturnValue:
-    pb_round = services.find_round(slug)
-    return render_template(
-        "pb/manage/proposals.html",
-        pb_round=pb_round,
-        assessments=services.ASSESSMENT_LABELS,
-        duplicates=services.possible_duplicates(pb_round),
-    )
-
-
-@bp.route("/<slug>/manage/proposals/<int:proposal_id>", methods=["GET", "POST"])
-@staff_required(*OFFICER)
-def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
-    pb_round = services.find_round(slug)
-    item = db.get_or_404(PBProposal, proposal_id)
-    if item.round_id != pb_round.id:
-        return redirect(url_for("pb.proposals", slug=slug))
-    moderation = forms.ModerationForm(prefix="moderation")
-    assessment = forms.AssessmentForm(prefix="assessment", obj=None)
-    if request.method == "GET":
-        assessment.assessment.data = item.assessment
-        assessment.assessed_cost.data = item.assessed_cost
-        assessment.reasons.data = item.assessment_reasons or ""
-    action = request.form.get("action")
-    if action == "moderate" and moderation.validate_on_submit():
-        try:
-            services.moderate_proposal(
-                item,
-                decision=moderation.decision.data or "",
-                reason=moderation.reason.data or "",
-                actor=current_user,
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(moderation, error)
-            if not error.fields:
-                moderation.decision.errors = [error.message]
-        else:
-            db.session.commit()
-            flash("Moderation saved.", "success")
-            return redirect(url_for("pb.proposals", slug=slug))
-    elif action == "assess" and assessment.validate_on_submit():
-        try:
-            services.assess_proposal(
-                item,
-                assessment=assessment.assessment.data or "",
-                reasons=assessment.reasons.data or "",
-                assessed_cost=assessment.assessed_cost.data,
-                actor=current_user,
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(assessment, error)
-            if not error.fields:
-                assessment.assessment.errors = [error.message]
-        else:
-            db.session.commit()
-            flash(f"Assessment of {item.reference} saved.", "success")
-            return redirect(url_for("pb.proposals", slug=slug))
-    item = db.get_or_404(PBProposal, proposal_id)  # reloaded after any rollback
-    failed = bool(moderation.errors or assessment.errors)
-    return render_template(
-        "pb/manage/proposal.html",
-        pb_round=pb_round,
-        proposal=item,
-        moderation=moderation,
-        assessment=assessment,
-        assessments=services.ASSESSMENT_LABELS,
-    ), (400 if failed else 200)
 
 
 @bp.route("/<slug>/manage/codes", methods=["GET", "POST"])
@@ -285,6 +215,7 @@ def count(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     counting.count_round(pb_round, actor=current_user)
     db.session.commit()
+    notices.results(pb_round)
     flash("Counted. The results are published.", "success")
     return redirect(url_for("pb.results", slug=slug))
 

@@ -1,6 +1,6 @@
-"""Participatory budgeting: the rules for a round's phases, proposals and their moderation
-and assessment, freezing the rule before voting, voting codes, online and paper ballots,
-and counting with `analysis.pb`.
+"""Participatory budgeting: the rules for a round's phases, freezing the rule before voting,
+voting codes, online and paper ballots, and counting with `analysis.pb`. Proposals (their
+moderation, assessment, pictures and merges) are in proposals.py, images.py and merges.py.
 
 Every verb that staff use takes `actor=`, checks the role, writes the audit entry and
 flushes; the caller commits. Residents' verbs (propose, vote) take no actor: their right
@@ -22,10 +22,8 @@ from typing import Any
 
 from sqlalchemy import select
 
-from analysis.duplicates import find_duplicates
 from analysis.pb import RULES
 from consult.auth.services import JOIN_CODE_ALPHABET
-from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
 from consult.models import (
@@ -33,12 +31,11 @@ from consult.models import (
     PBBallot,
     PBEligibleVoter,
     PBPaperEntry,
-    PBProposal,
     PBRound,
     PBVoterCode,
     utcnow,
 )
-from consult.models.pb import ASSESSMENTS, PB_STATUSES
+from consult.models.pb import PB_STATUSES
 from consult.pb import ballots as ballot_kinds
 from consult.pb import eligibility
 
@@ -286,144 +283,6 @@ def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
     )
     db.session.flush()
     return following
-
-
-# --- proposals ---------------------------------------------------------------------------
-
-
-def submit_proposal(
-    pb_round: PBRound,
-    *,
-    title: str,
-    description: str,
-    ward: str,
-    estimated_cost: int | None,
-    proposer_name: str = "",
-    proposer_email: str = "",
-) -> PBProposal:
-    """A resident's idea, while the round collects them. Personal data is redacted from what
-    is shown; a proposal flagged as spam or abusive waits for an officer. Raises Invalid."""
-    if pb_round.status != "proposals":
-        raise Conflict("This round is not collecting ideas just now.")
-    fields: dict[str, str] = {}
-    if not title.strip():
-        fields["title"] = "Enter a name for your project"
-    elif len(title.strip()) > 120:
-        fields["title"] = "Use 120 characters or fewer for the name"
-    if not description.strip():
-        fields["description"] = "Describe your project"
-    elif len(description) > 3000:
-        fields["description"] = "Use 3,000 characters or fewer"
-    if pb_round.wards and ward not in pb_round.wards:
-        fields["ward"] = "Choose the ward where the project would happen"
-    if estimated_cost is None or estimated_cost <= 0:
-        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
-    elif estimated_cost > pb_round.budget:
-        fields["estimated_cost"] = (
-            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
-        )
-    if fields:
-        raise Invalid(next(iter(fields.values())) + ".", fields=fields)
-    assert estimated_cost is not None
-    title_shown, title_flags = moderate(title.strip())
-    description_shown, description_flags = moderate(description.strip())
-    flags = sorted(set(title_flags + description_flags))
-    held = any(flag in ("spam", "abusive") for flag in flags)
-    proposal = PBProposal(
-        pb_round=pb_round,
-        reference=_reference("PBP"),
-        title=title_shown,
-        title_original=title.strip(),
-        description=description_shown,
-        description_original=description.strip(),
-        ward=ward.strip(),
-        estimated_cost=estimated_cost,
-        proposer_name=proposer_name.strip()[:200],
-        proposer_email=proposer_email.strip()[:254],
-        flags=flags,
-        moderation="held" if held else "published",
-    )
-    db.session.add(proposal)
-    db.session.flush()
-    return proposal
-
-
-def possible_duplicates(pb_round: PBRound) -> list[list[PBProposal]]:
-    """Groups of proposals that say (nearly) the same thing, for officers to look at before
-    assessing (the analysis library's near-duplicate finder on title and description)."""
-    candidates = [p for p in pb_round.proposals if p.moderation != "rejected"]
-    by_id = {str(p.id): p for p in candidates}
-    groups = find_duplicates(
-        [f"{p.title_original}. {p.description_original}" for p in candidates],
-        list(by_id),
-        near_threshold=0.6,
-    )
-    return [[by_id[i] for i in group.ids] for group in groups]
-
-
-def moderate_proposal(
-    proposal: PBProposal, *, decision: str, reason: str = "", actor: Any
-) -> PBProposal:
-    """Publish a held proposal or reject it (a rejection's reason is published)."""
-    require_officer(actor)
-    if proposal.pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen.")
-    if decision not in ("published", "rejected"):
-        raise Invalid("Choose publish or reject.", fields={"decision": "Choose publish or reject"})
-    if decision == "rejected" and not reason.strip():
-        raise Invalid(
-            "Give the reason for rejecting it: the reason is published.",
-            fields={"reason": "Give the reason for rejecting it"},
-        )
-    proposal.moderation = decision
-    proposal.moderation_reason = reason.strip() or None
-    if decision == "rejected":
-        proposal.assessment = None
-        proposal.assessed_cost = None
-        proposal.assessment_reasons = None
-    AuditEntry.record("pb.proposal_moderated", actor=actor, subject=proposal, decision=decision)
-    db.session.flush()
-    return proposal
-
-
-def assess_proposal(
-    proposal: PBProposal,
-    *,
-    assessment: str,
-    reasons: str = "",
-    assessed_cost: int | None = None,
-    actor: Any,
-) -> PBProposal:
-    """Record the officers' assessment. Reasons are required (and published) for "not
-    feasible" and for "feasible with changes", which also needs the revised cost."""
-    require_officer(actor)
-    pb_round = proposal.pb_round
-    if pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen, so assessments cannot change.")
-    if pb_round.status not in ("proposals", "assessment"):
-        raise Conflict("Proposals are assessed once the round has started collecting them.")
-    if proposal.moderation != "published":
-        raise Conflict("Publish the proposal before assessing it.")
-    fields: dict[str, str] = {}
-    if assessment not in ASSESSMENTS:
-        fields["assessment"] = "Choose an assessment"
-    elif assessment != "feasible" and not reasons.strip():
-        fields["reasons"] = "Give the reasons: they are published"
-    if assessment == "feasible_with_changes":
-        if assessed_cost is None or assessed_cost <= 0:
-            fields["assessed_cost"] = "Enter the revised cost in whole pounds"
-        elif assessed_cost > pb_round.budget:
-            fields["assessed_cost"] = "The revised cost cannot be more than the whole budget"
-    if fields:
-        raise Invalid(next(iter(fields.values())) + ".", fields=fields)
-    proposal.assessment = assessment
-    proposal.assessment_reasons = reasons.strip() or None
-    proposal.assessed_cost = assessed_cost if assessment == "feasible_with_changes" else None
-    proposal.assessed_by_id = actor.id
-    proposal.assessed_at = utcnow()
-    AuditEntry.record("pb.proposal_assessed", actor=actor, subject=proposal, assessment=assessment)
-    db.session.flush()
-    return proposal
 
 
 # --- voting codes and ballots ------------------------------------------------------------

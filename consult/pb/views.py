@@ -16,7 +16,7 @@ from consult.errors import Conflict, ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.models import PBBallot, PBRound
 from consult.pb import ballots as ballot_kinds
-from consult.pb import counting, forms, services
+from consult.pb import counting, forms, proposal_pages, proposals, services
 from consult.pb.ballot_pages import (
     SESSION_KEY,
     ballot_lines,
@@ -69,7 +69,7 @@ def propose(slug: str) -> ResponseReturnValue:
     form = forms.ProposalForm()
     if form.validate_on_submit():
         try:
-            proposal = services.submit_proposal(
+            proposal = proposals.submit_proposal(
                 pb_round,
                 title=form.title.data or "",
                 description=form.description.data or "",
@@ -77,13 +77,14 @@ def propose(slug: str) -> ResponseReturnValue:
                 estimated_cost=form.estimated_cost.data,
                 proposer_name=form.proposer_name.data or "",
                 proposer_email=form.proposer_email.data or "",
+                **proposal_pages.uploaded_image(form),
             )
         except ConsultError as error:
             db.session.rollback()
             field_errors(form, error)
         else:
             db.session.commit()
-            return render_template("pb/proposed.html", pb_round=pb_round, proposal=proposal)
+            return proposal_pages.proposed(pb_round, proposal)
     status = 400 if form.errors else 200
     return render_template("pb/propose.html", pb_round=pb_round, form=form), status
 
@@ -158,9 +159,7 @@ def counted(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/results")
 @public
 def results(slug: str) -> ResponseReturnValue:
-    pb_round = services.find_round(slug, public=True)
-    if pb_round.result is None:
-        raise NotFound("The results of this round have not been published yet.")
+    pb_round = _counted(slug, "The results of this round have not been published yet.")
     result = pb_round.result
     titles = {p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {})["projects"]}
     channels: dict[str, int] = dict(
@@ -186,14 +185,8 @@ def results(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/ballots.pb")
 @public
 def ballots_file(slug: str) -> ResponseReturnValue:
-    pb_round = services.find_round(slug, public=True)
-    if pb_round.result is None:
-        raise NotFound("The ballots are published with the results.")
-    return Response(
-        counting.pabulib_text(pb_round),
-        mimetype="text/plain",
-        headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}.pb"'},
-    )
+    pb_round = _counted(slug, "The ballots are published with the results.")
+    return _download(counting.pabulib_text(pb_round), "text/plain", f"{pb_round.slug}.pb")
 
 
 @bp.route("/<slug>/rules.json")
@@ -202,8 +195,18 @@ def rules_file(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if pb_round.frozen_rules is None:
         raise NotFound("The rules are published when voting opens.")
-    return Response(
-        services.rules_json(pb_round.frozen_rules),
-        mimetype="application/json",
-        headers={"Content-Disposition": f'attachment; filename="{pb_round.slug}-rules.json"'},
-    )
+    rules = services.rules_json(pb_round.frozen_rules)
+    return _download(rules, "application/json", f"{pb_round.slug}-rules.json")
+
+
+def _counted(slug: str, not_yet: str) -> PBRound:
+    """The round, once its results are published (NotFound saying `not_yet` before)."""
+    pb_round = services.find_round(slug, public=True)
+    if pb_round.result is None:
+        raise NotFound(not_yet)
+    return pb_round
+
+
+def _download(text: str, mimetype: str, filename: str) -> Response:
+    disposition = f'attachment; filename="{filename}"'
+    return Response(text, mimetype=mimetype, headers={"Content-Disposition": disposition})

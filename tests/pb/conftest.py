@@ -1,9 +1,15 @@
 """Fixtures for the participatory budgeting app tests: officers signed in (two, for double
-entry), and a round built through the services in any phase, returning ids."""
+entry), a round built through the services in any phase, returning ids, the mail sent
+(with no MAIL_SERVER it is logged; the log is the outbox), and real small pictures made
+with Pillow."""
 
 from __future__ import annotations
 
+import io
+import logging
+import re
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -66,7 +72,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
     assessment, voting, closed); from assessment on, every proposal is assessed. Returns
     {"id", "slug", "proposals": {title: id}, "codes": [...]} (codes made when voting)."""
     from consult.models import PBRound, User
-    from consult.pb import services
+    from consult.pb import proposals, services
 
     counter = iter(range(1, 1000))
 
@@ -92,7 +98,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
             if phase != "draft":
                 services.advance_phase(pb_round, actor=officer)
                 for title, ward, cost, *_ in PROPOSALS:
-                    proposal = services.submit_proposal(
+                    proposal = proposals.submit_proposal(
                         pb_round,
                         title=title,
                         description=f"{title} for young people.",
@@ -103,7 +109,7 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
             if phase in ("assessment", "voting", "closed"):
                 services.advance_phase(pb_round, actor=officer)
                 for title, _ward, _cost, assessment, revised, reasons in PROPOSALS:
-                    services.assess_proposal(
+                    proposals.assess_proposal(
                         db.session.get(type(pb_round.proposals[0]), ids[title]),
                         assessment=assessment,
                         assessed_cost=revised,
@@ -121,3 +127,71 @@ def make_pb_round(app: Flask, officers: list[dict[str, Any]]) -> Callable[..., d
             return {"id": pb_round.id, "slug": pb_round.slug, "proposals": ids, "codes": made}
 
     return make
+
+
+@dataclass(frozen=True)
+class Sent:
+    """One email as sent: its plain text and its HTML alternative."""
+
+    to: str
+    subject: str
+    text: str
+    html: str | None
+
+    def path(self, part: str) -> str:
+        """The path of the first link in the text containing `part`, for a test client."""
+        found = re.search(r"https?://[^/\s]+(/\S*" + re.escape(part) + r"\S*)", self.text)
+        assert found, f"no link with {part!r} in: {self.text}"
+        return found.group(1)
+
+
+@pytest.fixture
+def mailbox(
+    caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
+) -> Callable[[], list[Sent]]:
+    """A function returning every email sent so far in this test."""
+    # The migrations' fileConfig disabled loggers that existed then: switch this one on.
+    monkeypatch.setattr(logging.getLogger("consult.mail"), "disabled", False)
+    caplog.set_level("INFO", logger="consult.mail")
+
+    def sent() -> list[Sent]:
+        mails = []
+        for record in caplog.records:
+            if record.name == "consult.mail" and record.msg.startswith("mail (not sent"):
+                args = tuple(record.args or ())
+                mails.append(Sent(*args[:3], args[3] if len(args) > 3 else None))  # type: ignore[arg-type]
+        return mails
+
+    return sent
+
+
+def _picture(kind: str = "JPEG", size: tuple[int, int] = (40, 20), **save: Any) -> bytes:
+    """A real small picture made by Pillow (`save` goes to Image.save: exif=, pnginfo=)."""
+    from PIL import Image
+
+    mode = "RGBA" if kind in ("PNG", "WEBP") else "RGB"
+    buffer = io.BytesIO()
+    Image.new(mode, size, (200, 40, 40, 255)[: len(mode)]).save(buffer, kind, **save)
+    return buffer.getvalue()
+
+
+def _camera_exif() -> Any:
+    """EXIF as a phone writes it: the camera, the position (GPS) and a rotation."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "SpyCam"  # Make
+    exif[0x0112] = 6  # Orientation: turn 90 degrees to show upright
+    exif[0x8825] = {1: "N", 2: (51.0, 30.0, 12.0), 3: "W", 4: (0.0, 7.0, 40.0)}  # GPS
+    return exif
+
+
+@pytest.fixture
+def picture() -> Callable[..., bytes]:
+    """picture(kind="JPEG", size=(40, 20), **save) -> the bytes of a real small picture."""
+    return _picture
+
+
+@pytest.fixture
+def camera_exif() -> Any:
+    return _camera_exif()

@@ -27,7 +27,7 @@ def _officer_steps(app, round_id: int, *steps: str) -> list[str]:  # type: ignor
     """Do the officers' part through the services: assess new proposals, open or close
     voting, make a code, count. Returns any codes made."""
     from consult.models import PBRound, User
-    from consult.pb import counting, services
+    from consult.pb import counting, proposals, services
 
     codes: list[str] = []
     with app.app_context():
@@ -37,7 +37,7 @@ def _officer_steps(app, round_id: int, *steps: str) -> list[str]:  # type: ignor
             if step == "assess":
                 for proposal in pb_round.proposals:
                     if proposal.assessment is None:
-                        services.assess_proposal(proposal, assessment="feasible", actor=officer)
+                        proposals.assess_proposal(proposal, assessment="feasible", actor=officer)
             elif step == "advance":
                 services.advance_phase(pb_round, actor=officer)
             elif step == "code":
