@@ -15,7 +15,7 @@ reason (infeasible quotas with the smallest relaxation, the time limit, ...) on 
 changes nothing else, so earlier proposals stay as they were.
 
 A published draw plan's lottery is the other kind of run (`start_lottery`, a `DrawRun`
-with `plan_id`): `python -m consult.juries.lottery_job` computes it from the plan's frozen
+with `plan_id`): `python -m analysis.sortition.lottery_job` computes it from the plan's frozen
 inputs file alone, and, done, it is published (`plans.record_lottery`); a failure leaves
 the plan waiting for its lottery, with the reason on the run. Both kinds share the one
 active run per jury, so an officer cannot start two computations at once.
@@ -82,9 +82,9 @@ LOTTERY = ChildJob(
 )
 
 
-#: A published draw plan's lottery in a child process (`consult.juries.lottery_job`).
+#: A published draw plan's lottery in a child process (`analysis.sortition.lottery_job`).
 PLAN_LOTTERY = ChildJob(
-    module="consult.juries.lottery_job",
+    module="analysis.sortition.lottery_job",
     job="Computing the lottery",
     engine="The lottery",
     crashed="The lottery's solver failed",

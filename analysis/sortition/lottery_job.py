@@ -1,4 +1,4 @@
-"""`python -m consult.juries.lottery_job`: a draw plan's LEXIMIN lottery in a process of its
+"""`python -m analysis.sortition.lottery_job`: a draw plan's LEXIMIN lottery in a process of its
 own (the child side of `draw_jobs`' lottery runs; `consult.jobs.child` is the parent side).
 
 It speaks the protocol of `python -m analysis.sortition.job` (`analysis.childjob`): one JSON
@@ -11,7 +11,7 @@ then JSON lines out: progress per LEXIMIN level, and last
 or `{"error": {"kind": "infeasible" | "input" | "solver", "message": ...}}`. It reads the
 published inputs file and nothing else, through `analysis.sortition.published` (pure: no
 Flask, no database), so the lottery is the one `verify` recomputes from the download.
-Running it as a module imports the `consult` package around it, but none of the app."""
+It lives in `analysis/` so that the child imports no part of the app (Flask, SQLAlchemy)."""
 
 from __future__ import annotations
 
