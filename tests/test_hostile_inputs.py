@@ -44,10 +44,8 @@ from consult.extensions import db, socketio
 from consult.live.events import LiveNamespace
 from tests.conftest import DEFAULT_PASSWORD, record_figure
 from tests.consultations.conftest import EVERY_KIND
-from tests.live import conftest as live_fixtures
 
 pytestmark = pytest.mark.slow
-make_live_session = live_fixtures.make_live_session  # the live tests' fixture, used here too
 
 EXAMPLES = int(os.environ.get("HOSTILE_EXAMPLES", "300"))
 SETTINGS = settings(
