@@ -55,7 +55,7 @@ PROBABILITY_GRID = 1e-9  # lottery weights are rounded to this before drawing
 #: tolerance / d, so a tiny positive dual proves nothing (a threshold of 1e-6 once fixed
 #: two types 0.012 below their leximin value on a household pool).
 TIGHT_DUAL = 1e-4
-LOCAL_STARTS = 3  # local moves start from the master's 3 heaviest panels
+LOCAL_STARTS = 10  # local moves start from the master's 10 heaviest panels
 #: After a column from the smoothed duals, also price at these mixes (share of the
 #: stability center) on pools of at least MIXES_FROM types: several columns per re-solve.
 PRICING_MIXES: tuple[float, ...] = (0.0, 0.4)
