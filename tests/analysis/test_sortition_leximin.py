@@ -381,7 +381,10 @@ def test_fast_path_gives_the_plain_paths_probabilities(monkeypatch):
         *[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)],
     )
     types = build_types(cats, people)
+    monkeypatch.setattr(leximin, "MASTER", leximin._DualMaster)
+    monkeypatch.setattr(leximin, "PRICING_MIXES", (0.0, 0.4))
     monkeypatch.setattr(leximin, "MIXES_FROM", 0)  # the extra programs on this small pool too
+    monkeypatch.setattr(leximin, "LOCAL_STARTS", 10)
     fast = leximin_distribution(types, 15)
     assert fast.levels >= 5 and types.n_types >= 40
     monkeypatch.setattr(leximin, "MASTER", leximin._Master)
