@@ -33,6 +33,7 @@ sys.path.insert(0, str(ROOT))
 
 from analysis.sortition import (  # noqa: E402
     Categories,
+    PanelDistribution,
     Quota,
     Respondent,
     build_types,
@@ -168,9 +169,19 @@ def levels_run(time_limit: float | None) -> None:
     )
 
 
+def print_run(name: str, distribution: PanelDistribution, cpu: float) -> None:
+    print(
+        f"{name:<22} {distribution.seconds:6.1f}s wall {cpu:6.1f}s CPU  "
+        f"levels {distribution.levels}  rounds {distribution.rounds}  "
+        f"integer programs {distribution.pricing_calls}  load {load()}",
+        flush=True,
+    )
+
+
 def households_run() -> None:
     """The Sortition Foundation fixture with households (a third of the people in pairs):
-    LEXIMIN with and without the household-aware local moves; same probabilities?"""
+    LEXIMIN without households (the reference time), then with households, with and
+    without the household-aware local moves; same probabilities?"""
     import analysis.sortition.leximin as leximin_module
 
     folder = DATA / "sortitionfoundation_fixture_22"
@@ -180,6 +191,10 @@ def households_run() -> None:
         for i, p in enumerate(read_respondents(folder / "respondents.csv", categories).people)
     ]
     types = build_types(categories, people, "address")
+    plain = build_types(categories, [Respondent(p.id, p.features) for p in people])
+    cpu_started = time.process_time()
+    distribution = leximin_distribution(plain, 22)
+    print_run("no households", distribution, time.process_time() - cpu_started)
     results = {}
     original = leximin_module._swap_search
     for name, search in (
@@ -192,14 +207,8 @@ def households_run() -> None:
             distribution = leximin_distribution(types, 22)
         finally:
             leximin_module._swap_search = original
-        cpu = time.process_time() - cpu_started
         results[name] = distribution.type_probabilities
-        print(
-            f"{name:<22} {distribution.seconds:6.1f}s wall {cpu:6.1f}s CPU  "
-            f"levels {distribution.levels}  rounds "
-            f"{distribution.rounds}  integer programs {distribution.pricing_calls}  load {load()}",
-            flush=True,
-        )
+        print_run(name, distribution, time.process_time() - cpu_started)
     gap = float(np.abs(results["without local moves"] - results["household-aware"]).max())
     print(
         f"{types.n_types} types, {len(types.household_groups)} shared households; "

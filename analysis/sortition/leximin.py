@@ -19,6 +19,12 @@ Each leximin level is a linear program solved by column generation:
              the dual weights), then the exact integer program (HiGHS MIP), whose dual bound
              proves that no panel is missing.
 
+The master can also be solved as its dual LP (one row per panel) by the dual simplex
+(`_DualMaster`, with extra pricing at other dual mixes, `PRICING_MIXES`); it gives the
+same probabilities (tested) and re-solves faster from the same state, but in a full run
+on the 925-type pool its level 2 took longer, so the primal master stays the default
+(figures in the README).
+
 When no panel is missing, types with a positive dual y_t are provably at the optimum z
 in every optimal lottery (complementary slackness): they are fixed at z and the next
 level maximises the minimum of the others, keeping every column found so far (a warm
@@ -48,6 +54,11 @@ PROBABILITY_GRID = 1e-9  # lottery weights are rounded to this before drawing
 #: tolerance / d, so a tiny positive dual proves nothing (a threshold of 1e-6 once fixed
 #: two types 0.012 below their leximin value on a household pool).
 TIGHT_DUAL = 1e-4
+LOCAL_STARTS = 3  # local moves start from the master's 3 heaviest panels
+#: After a column from the smoothed duals, also price at these mixes (share of the
+#: stability center) on pools of at least MIXES_FROM types: several columns per re-solve.
+PRICING_MIXES: tuple[float, ...] = ()  # (0.0, 0.4) with `_DualMaster`: see README
+MIXES_FROM = 200
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
@@ -274,7 +285,37 @@ def _swap_search(
     return counts if float(weights @ counts) > target else None
 
 
-class _Master:
+def _solve_optimal(h: highspy.Highs) -> highspy.HighsSolution:
+    """Re-solve a master LP (warm); on numerical trouble rebuild from scratch once."""
+    h.run()
+    if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+        h.clearSolver()
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            raise LeximinError(
+                "the master linear program failed: " + h.modelStatusToString(h.getModelStatus())
+            )
+    return h.getSolution()
+
+
+class _MasterState:
+    """What both masters keep: type sizes, which types are fixed and at what value."""
+
+    def __init__(self, sizes: np.ndarray) -> None:
+        self.sizes = sizes
+        self.n_types = len(sizes)
+        self.unfixed = np.ones(self.n_types, dtype=bool)
+        self.fixed_values = np.zeros(self.n_types)
+        self.h = _new_highs()
+
+    def _settle(self, tight: np.ndarray, value: float) -> list[int]:
+        """Record `tight` as fixed at `value`; the types to change in the model."""
+        self.fixed_values[tight] = value
+        self.unfixed &= ~tight
+        return [int(t) for t in np.flatnonzero(tight)]
+
+
+class _Master(_MasterState):
     """The master LP over the known panels, re-solved warm after each change.
 
     Rows: one per type (`coverage . lam - z >= 0` while unfixed, `coverage . lam >= f_t`
@@ -284,11 +325,8 @@ class _Master:
     """
 
     def __init__(self, sizes: np.ndarray) -> None:
-        self.sizes = sizes
-        self.n_types = n = len(sizes)
-        self.unfixed = np.ones(self.n_types, dtype=bool)
-        self.fixed_values = np.zeros(self.n_types)
-        self.h = h = _new_highs()
+        super().__init__(sizes)
+        n, h = self.n_types, self.h
         lower = np.concatenate([np.zeros(n), [1.0]])
         upper = np.concatenate([np.full(n, highspy.kHighsInf), [1.0]])
         empty = np.array([], dtype=np.int32)
@@ -303,29 +341,63 @@ class _Master:
         self.h.addCol(0.0, 0.0, highspy.kHighsInf, len(rows), rows, values)
 
     def fix(self, tight: np.ndarray, value: float) -> None:
-        self.fixed_values[tight] = value
-        self.unfixed &= ~tight
-        for t in np.flatnonzero(tight):
-            self.h.changeCoeff(int(t), 0, 0.0)
-            self.h.changeRowBounds(int(t), float(value), highspy.kHighsInf)
+        for t in self._settle(tight, value):
+            self.h.changeCoeff(t, 0, 0.0)
+            self.h.changeRowBounds(t, float(value), highspy.kHighsInf)
 
     def solve(self) -> tuple[float, np.ndarray, np.ndarray, float]:
         """(z, lambda per panel, y per type, mu)."""
-        h = self.h
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            # numerical trouble in the warm start: rebuild from scratch once
-            h.clearSolver()
-            h.run()
-            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-                raise LeximinError(
-                    "the master linear program failed: " + h.modelStatusToString(h.getModelStatus())
-                )
-        solution = h.getSolution()
+        solution = _solve_optimal(self.h)
         x = np.asarray(solution.col_value)
         duals = np.asarray(solution.row_dual)
         y = np.maximum(-duals[: self.n_types], 0.0)
         return float(x[0]), np.maximum(x[1:], 0.0), y, float(duals[self.n_types])
+
+
+class _DualMaster(_MasterState):
+    """The master's dual LP, one row per known panel, solved by the dual simplex.
+
+        min mu - sum_fixed f_t y_t  s.t.  sum_unfixed y_t = 1,
+                                           mu - sum_t y_t count_P,t / size_t >= 0  (each P),
+                                           y >= 0
+
+    Adding a panel adds a row, which keeps the basis dual feasible, so the dual simplex
+    re-solves in a few iterations; the lottery (lambda) is the row duals.
+    """
+
+    def __init__(self, sizes: np.ndarray) -> None:
+        super().__init__(sizes)
+        n, h = self.n_types, self.h
+        h.setOptionValue("simplex_strategy", 1)
+        h.addVars(n, np.zeros(n), np.full(n, highspy.kHighsInf))
+        h.addVar(-highspy.kHighsInf, highspy.kHighsInf)
+        h.changeColCost(n, 1.0)
+        h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
+
+    def add(self, counts: np.ndarray) -> None:
+        index = np.flatnonzero(counts)
+        cols = np.concatenate([index, [self.n_types]]).astype(np.int32)
+        values = np.concatenate([-counts[index] / self.sizes[index], [1.0]])
+        self.h.addRow(0.0, highspy.kHighsInf, len(cols), cols, values)
+
+    def fix(self, tight: np.ndarray, value: float) -> None:
+        for t in self._settle(tight, value):
+            self.h.changeCoeff(0, t, 0.0)
+            self.h.changeColCost(t, -float(value))
+
+    def solve(self) -> tuple[float, np.ndarray, np.ndarray, float]:
+        """(z, lambda per panel, y per type, mu)."""
+        solution = _solve_optimal(self.h)
+        x = np.asarray(solution.col_value)
+        lam = np.maximum(np.abs(np.asarray(solution.row_dual)[1:]), 0.0)
+        y = np.maximum(x[: self.n_types], 0.0)
+        z = float(self.h.getInfo().objective_function_value)
+        return z, lam, y, float(x[self.n_types])
+
+
+#: The master used by `leximin_distribution` (`_DualMaster` gives the same
+#: probabilities; tests compare the two).
+MASTER: type[_Master] | type[_DualMaster] = _Master
 
 
 def _new_highs() -> highspy.Highs:
@@ -441,7 +513,7 @@ def leximin_distribution(
     sizes = types.sizes.astype(float)
     pricer = _Pricer(types, panel_size, time_limit)
     store = _ColumnStore(n_types)
-    master = _Master(sizes)
+    master = MASTER(sizes)
     incidence = types.incidence.toarray()
 
     def add(counts: np.ndarray) -> bool:
@@ -449,6 +521,11 @@ def leximin_distribution(
             master.add(counts)
             return True
         return False
+
+    def add_improving(found: list[np.ndarray], price: np.ndarray, above: float) -> None:
+        for counts in found:
+            if float(price @ counts) > above:
+                add(counts)
 
     def report(level: int) -> None:
         if progress is not None:
@@ -500,7 +577,7 @@ def leximin_distribution(
             panels = store.matrix
             found = False
             # cheap pricing: local moves from the panels the master currently uses
-            for index in np.argsort(-lam, kind="stable")[: min(3, len(lam))]:
+            for index in np.argsort(-lam, kind="stable")[: min(LOCAL_STARTS, len(lam))]:
                 improved = _swap_search(types, incidence, panels[index], price, mu + tolerance)
                 if improved is not None and add(improved):
                     found = True
@@ -514,9 +591,15 @@ def leximin_distribution(
             if counts is not None and bound - fixed_part < center_bound:
                 center, center_bound = mixed, bound - fixed_part
             if counts is not None and float(price @ counts) > mu + tolerance and add(counts):
-                for other in others:
-                    if float(price @ other) > mu + tolerance:
-                        add(other)
+                add_improving(others, price, mu + tolerance)
+                # more columns per master solve on large pools, where an integer program
+                # costs less than a master re-solve: the best panels at other mixes of the
+                # two duals (on small pools the extra programs cost more than they save)
+                for share in PRICING_MIXES if n_types >= MIXES_FROM else ():
+                    if center is None:
+                        break
+                    extra, _, more = pricer.best(share * center + (1 - share) * price)
+                    add_improving([] if extra is None else [extra, *more], price, mu + tolerance)
                 alpha = smoothing
                 continue
             if mixed is not price:
@@ -525,9 +608,7 @@ def leximin_distribution(
                 rounds -= 1
                 counts, bound, others = pricer.best(price)
                 if counts is not None and float(price @ counts) > mu + tolerance and add(counts):
-                    for other in others:
-                        if float(price @ other) > mu + tolerance:
-                            add(other)
+                    add_improving(others, price, mu + tolerance)
                     continue
             if bound > mu + 10 * tolerance:
                 raise LeximinError("the pricing integer program did not prove optimality")

@@ -353,3 +353,47 @@ def test_best_moves_are_the_best_pairs_without_forming_all_of_them():
         if len(pairs) <= candidates or pairs[candidates - 1][0] > pairs[candidates][0]:
             got = list(zip(a.tolist(), r.tolist(), strict=True))
             assert got == [(p[1], p[2]) for p in expected]
+
+
+def correlated_pool(n, categories, seed):
+    """A self-selected pool: one latent trait skews every category (correlated features,
+    so many types and several leximin levels), quotas around even shares."""
+    rng = np.random.default_rng(seed)
+    latent = rng.normal(size=n)
+
+    def value(i, c):
+        skew = latent[i] * (c % 2 * 2 - 1) + rng.normal()
+        return f"v{int(np.clip(np.floor(skew + 1.5), 0, 2))}"
+
+    rows = [(f"p{i}", {f"c{c}": value(i, c) for c in range(categories)}) for i in range(n)]
+    return pool(rows)
+
+
+def test_fast_path_gives_the_plain_paths_probabilities(monkeypatch):
+    """The speed-ups (dual master re-solved by the dual simplex, extra integer programs at
+    other dual mixes, local moves) change which panels are found, never the probabilities:
+    the plain path (primal master, one integer program per round, no local moves) gives
+    the same selection probability to 1e-6 for every type, on a pool with several levels."""
+    from analysis.sortition import leximin
+
+    people = correlated_pool(90, 4, seed=5)
+    cats = quotas(
+        *[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)],
+    )
+    types = build_types(cats, people)
+    monkeypatch.setattr(leximin, "MASTER", leximin._DualMaster)
+    monkeypatch.setattr(leximin, "PRICING_MIXES", (0.0, 0.4))
+    monkeypatch.setattr(leximin, "MIXES_FROM", 0)  # the extra programs on this small pool too
+    monkeypatch.setattr(leximin, "LOCAL_STARTS", 10)
+    fast = leximin_distribution(types, 15)
+    assert fast.levels >= 5 and types.n_types >= 40
+    monkeypatch.setattr(leximin, "MASTER", leximin._Master)
+    monkeypatch.setattr(leximin, "PRICING_MIXES", ())
+    monkeypatch.setattr(leximin, "_swap_search", lambda *args, **kwargs: None)
+    plain = leximin_distribution(types, 15)
+    assert plain.type_probabilities == pytest.approx(fast.type_probabilities, abs=1e-6)
+    for result in (fast, plain):
+        assert all(types.is_feasible_panel(p, 15) for p in result.panels)
+        assert (result.weights @ result.panels) / types.sizes == pytest.approx(
+            result.type_probabilities, abs=1e-9
+        )
