@@ -8,7 +8,9 @@ from typing import Any
 
 import segno
 from flask import render_template, url_for
+from flask_babel import force_locale, gettext
 
+from consult.i18n import localised
 from consult.mail import send_mail
 from consult.models import Jury, PanelMember
 
@@ -28,18 +30,20 @@ def sheets(
 ) -> list[dict[str, Any]]:
     """A printable sheet (member, code, join link, QR code) per newly issued code; with
     `send_email`, each member whose registrant gave an email address is also sent theirs
-    (a failed send is logged, never raised)."""
+    (a failed send is logged, never raised), in the language they registered in."""
     out = []
     for member, code in issued:
         url = join_url(code)
         out.append({"member": member, "code": code, "url": url, "qr": qr_data_uri(url)})
         registrant = member.registrant
         if send_email and registrant is not None and registrant.email:
-            send_mail(
-                registrant.email,
-                f"You have been chosen for {jury.title}",
-                render_template(
-                    "juries/invitation_email.txt", jury=jury, member=member, code=code, url=url
-                ),
-            )
+            with force_locale(registrant.language or "en"):  # the language they registered in
+                shown = localised(jury)
+                send_mail(
+                    registrant.email,
+                    gettext("You have been chosen for %(title)s", title=shown.title),
+                    render_template(
+                        "juries/invitation_email.txt", jury=shown, member=member, code=code, url=url
+                    ),
+                )
     return out

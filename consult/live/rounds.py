@@ -22,16 +22,17 @@ from consult.live.floor import end_open_turns
 from consult.live.outbox import after_commit, gallery_room, publish, session_room, staff_room
 from consult.models import AuditEntry, Jury, JurySession, Round, utcnow
 from consult.models.live import ROUND_KINDS
+from consult.wording import N_
 
-ROUND_LABELS = {
-    "briefing": "Briefing and evidence",
-    "open_discussion": "Open discussion",
-    "table_discussion": "Table discussion",
-    "ideas": "Ideas",
-    "poll": "Poll",
-    "drafting": "Recommendation drafting",
-    "final_vote": "Final vote",
-    "reflection": "Reflection",
+ROUND_LABELS = {  # marked for translation: juror and gallery pages show them in their language
+    "briefing": N_("Briefing and evidence"),
+    "open_discussion": N_("Open discussion"),
+    "table_discussion": N_("Table discussion"),
+    "ideas": N_("Ideas"),
+    "poll": N_("Poll"),
+    "drafting": N_("Recommendation drafting"),
+    "final_vote": N_("Final vote"),
+    "reflection": N_("Reflection"),
 }
 
 # A standard jury day (about six hours with breaks outside the agenda).
