@@ -20,6 +20,7 @@ TEMPLATES = ROOT / "templates"
 CATALOGUE = ROOT / "consult" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 
 RESIDENT_TEMPLATES = (
+    "auth/join.html",
     "base.html",
     "components/forms.html",
     "components/language_switch.html",
@@ -68,6 +69,8 @@ RESIDENT_TEMPLATES = (
     "live/juror_home.html",
 )
 RESIDENT_MODULES = (
+    "consult/auth/forms.py",
+    "consult/auth/services.py",
     "consult/consultations/about_you.py",
     "consult/consultations/kinds.py",
     "consult/consultations/services.py",

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, ValidationError
@@ -22,10 +23,13 @@ class SignInForm(FlaskForm):
 
 class JoinForm(FlaskForm):
     code = StringField(
-        "Join code",
+        lazy_gettext("Join code"),  # a juror's page: in their language (issue 19)
         validators=[
-            DataRequired("Enter the join code from your invitation"),
-            Length(max=40, message="Join codes are shorter than that: check your invitation"),
+            DataRequired(lazy_gettext("Enter the join code from your invitation")),
+            Length(
+                max=40,
+                message=lazy_gettext("Join codes are shorter than that: check your invitation"),
+            ),
         ],
     )
 

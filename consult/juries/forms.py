@@ -53,6 +53,15 @@ class JuryForm(FlaskForm):
         validators=[DataRequired("Enter the question"), Length(max=2000, message="Too long")],
     )
     description = TextAreaField("Background for people thinking of registering")
+    # Welsh versions (issue 19): shown on Welsh pages; empty, the English shows with a note
+    title_cy = StringField(
+        "Title (Welsh version)", validators=[Optional(), Length(max=200, message="Too long")]
+    )
+    question_cy = TextAreaField(
+        "The question the jury will answer (Welsh version)",
+        validators=[Optional(), Length(max=2000, message="Too long")],
+    )
+    description_cy = TextAreaField("Background (Welsh version)")
     panel_size = IntegerField(
         "Panel size",
         default=24,

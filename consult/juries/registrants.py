@@ -3,7 +3,7 @@ restore, search). Verbs take `actor=`, audit and flush; the caller commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from flask_babel import gettext
@@ -79,8 +79,11 @@ def update_jury(
     description: str,
     panel_size: int,
     registration_open: bool,
+    welsh: Mapping[str, str | None] | None = None,
 ) -> Jury:
-    """Change the remit and settings; the panel size is fixed once a panel is confirmed."""
+    """Change the remit and settings (and, given `welsh`, the Welsh versions of the public
+    texts: title_cy, question_cy, description_cy; empty clears one); the panel size is
+    fixed once a panel is confirmed."""
     _require_staff(actor, "officer")
     if panel_size != jury.panel_size:
         refuse_if_frozen(jury, "the panel size", field="panel_size")
@@ -91,11 +94,16 @@ def update_jury(
     jury.title = title.strip()
     jury.question = question.strip()
     jury.description = description.strip()
+    for name in WELSH_FIELDS if welsh is not None else ():
+        setattr(jury, name, (welsh.get(name) or "").strip() or None)
     jury.panel_size = panel_size
     jury.registration_open = registration_open
     AuditEntry.record("jury.updated", actor=actor, subject=jury)
     db.session.flush()
     return jury
+
+
+WELSH_FIELDS = ("title_cy", "question_cy", "description_cy")
 
 
 def jury_by_slug(slug: str) -> Jury | None:

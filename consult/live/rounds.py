@@ -96,6 +96,8 @@ def save_round(
     public: bool = True,
     script: str = "",
     auto_advance: bool = False,
+    title_cy: str = "",
+    instructions_cy: str = "",
 ) -> Round:
     """Add a round at the end of the agenda, or change `round_`. Staff only. Flushes."""
     require_staff(actor, "Only facilitators and officers can change the agenda.")
@@ -110,6 +112,11 @@ def save_round(
     round_.planned_minutes = minutes
     round_.instructions = clean_text(
         instructions, field="instructions", limit=MAX_LONG_TEXT, required=False
+    )
+    round_.title_cy = clean_text(title_cy, field="title_cy", limit=200, required=False) or None
+    round_.instructions_cy = (
+        clean_text(instructions_cy, field="instructions_cy", limit=MAX_LONG_TEXT, required=False)
+        or None
     )
     round_.materials = clean_text(materials, field="materials", limit=MAX_LONG_TEXT, required=False)
     round_.script = clean_text(script, field="script", limit=MAX_LONG_TEXT, required=False)

@@ -544,6 +544,8 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
             title=form.title.data,
             planned_minutes=form.planned_minutes.data,
             instructions=form.instructions.data or "",
+            title_cy=form.title_cy.data or "",
+            instructions_cy=form.instructions_cy.data or "",
             script=form.script.data or "",
             materials=form.materials.data or "",
             public=form.public.data,

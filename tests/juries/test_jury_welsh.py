@@ -188,3 +188,36 @@ def test_the_invitation_email_is_in_the_language_the_person_registered_in(
     months = "|".join(WELSH_MONTHS)
     assert re.search(rf"dod i ben ar \d+ ({months}) \d{{4}}", mail)
     assert "You have been chosen" not in mail and "Dear " not in mail
+
+
+def test_the_officer_enters_the_welsh_versions_in_the_jury_settings(
+    app, client, officer_client, make_pool_jury, slug_of
+):
+    jury_id = make_pool_jury(people=0)
+    slug = slug_of(jury_id)
+    settings = officer_client.get(f"/juries/{slug}/manage").text
+    assert "Title (Welsh version)" in settings
+    saved = officer_client.post(
+        f"/juries/{slug}/manage",
+        data={
+            "title": "Transport jury",
+            "question": "How should we get around?",
+            "panel_size": "8",
+            "registration_open": "y",
+            "title_cy": "  Rheithgor trafnidiaeth ",
+            "question_cy": "Sut dylem ni deithio?",
+            "description_cy": "",
+        },
+    )
+    assert saved.status_code == 302
+    with app.app_context():
+        jury = db.session.get(Jury, jury_id)
+        assert (jury.title_cy, jury.question_cy) == (
+            "Rheithgor trafnidiaeth",
+            "Sut dylem ni deithio?",
+        )
+        assert jury.description_cy is None  # empty: the English shows
+    welsh = client.get(f"/juries/{slug}", headers=WELSH).text
+    assert '<h1 class="govuk-heading-l">Rheithgor trafnidiaeth</h1>' in welsh
+    assert 'id="translation-note"' not in welsh  # no English description to fall back to
+    assert "Transport jury" in client.get(f"/juries/{slug}").text

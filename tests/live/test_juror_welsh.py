@@ -112,3 +112,38 @@ def test_a_refusal_over_the_socket_is_in_the_jurors_language(app, make_live_sess
     )
     assert not ack["ok"] and ack["error"]["message"] == "Nid yw'r sesiwn yn rhedeg."
     socket.disconnect(namespace="/live")
+
+
+def test_the_facilitator_enters_a_rounds_welsh_title_and_instructions(
+    app, make_live_session, sign_in
+):
+    setup = make_live_session(jurors=1, start=True)
+    staff = app.test_client()
+    sign_in(staff, email=setup.facilitator_email)
+    first = setup.round_ids[0]
+    assert (
+        "Instructions for jurors (Welsh version)"
+        in staff.get(f"/live/sessions/{setup.session_id}/agenda").text
+    )
+    edited = staff.post(
+        f"/live/sessions/{setup.session_id}/rounds/{first}",
+        data={
+            "kind": "briefing",
+            "title": "Welcome and evidence",
+            "planned_minutes": "30",
+            "instructions": "Listen to the briefing.",
+            "title_cy": "Croeso a thystiolaeth",
+            "instructions_cy": "Gwrandewch ar y briffio.",
+        },
+    )
+    assert edited.status_code == 302
+    with app.app_context():
+        row = db.session.get(Round, first)
+        assert (row.title_cy, row.instructions_cy) == (
+            "Croeso a thystiolaeth",
+            "Gwrandewch ar y briffio.",
+        )
+    juror = _welsh_client(app, sign_in, setup.members[0][1])
+    page = juror.get(f"/live/sessions/{setup.session_id}").text
+    assert 'id="round-title">Croeso a thystiolaeth</h1>' in page
+    assert "Gwrandewch ar y briffio." in page
