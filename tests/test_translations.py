@@ -52,6 +52,7 @@ RESIDENT_TEMPLATES = (
     "privacy/delete_response.html",
     "privacy/response_deleted.html",
     # juries: the public page, registration, the invitation and its email
+    "juries/_invitation_sheet.html",
     "juries/_macros.html",
     "juries/declined.html",
     "juries/invitation.html",

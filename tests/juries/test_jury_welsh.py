@@ -154,7 +154,7 @@ def test_a_jury_without_welsh_texts_falls_back_to_english_with_the_note(
     assert "Cofrestru eich diddordeb" in page
 
 
-def test_the_invitation_email_is_in_the_language_the_person_registered_in(
+def test_the_invitation_and_its_email_are_in_the_language_the_person_registered_in(
     app, officer_client, make_pool_jury, slug_of, caplog, monkeypatch
 ):
     jury_id = make_pool_jury(seed="panel seed")
@@ -179,6 +179,10 @@ def test_the_invitation_email_is_in_the_language_the_person_registered_in(
         f"/juries/{slug}/invitations", data={"scope": "new", "send_email": "y", "days_valid": "30"}
     )
     assert sent.status_code == 200
+    # the printed sheets are in the registrants' language too, the page around them English
+    assert sent.text.count('class="consult-card consult-print-sheet" lang="cy"') == 8
+    assert "sganiwch y cod gyda chamera eich ffôn" in sent.text.replace("&#39;", "'")
+    assert "Print or save this page now" in sent.text
     mails = [r.getMessage() for r in caplog.records if "subject=" in r.getMessage()]
     assert len(mails) == 8
     mail = mails[0]
