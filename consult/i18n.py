@@ -266,8 +266,14 @@ def in_language(item: Any, field: str) -> Markup:
 
 
 def missing_welsh(consultation: Any) -> list[str]:
-    """The parts of a consultation with English text and no Welsh version, in the words
-    the officer's publish page lists them ("Question 2: hint")."""
+    """The parts of a consultation (or a jury: title, question, description) with English
+    text and no Welsh version, in the words the officer's pages list them ("Question 2:
+    hint")."""
+    from consult.models import Jury
+
+    if isinstance(consultation, Jury):
+        jury = LocalisedJury(consultation, "cy")
+        return [field.capitalize() for field in jury.TEXT_FIELDS if jury.falls_back(field)]
     shown = LocalisedConsultation(consultation, "cy")
     missing = [field.capitalize() for field in shown.TEXT_FIELDS if shown.falls_back(field)]
     for number, question in enumerate(shown.questions, start=1):

@@ -201,6 +201,7 @@ def test_the_officer_enters_the_welsh_versions_in_the_jury_settings(
     slug = slug_of(jury_id)
     settings = officer_client.get(f"/juries/{slug}/manage").text
     assert "Title (Welsh version)" in settings
+    assert "No Welsh version yet: Title, question." in settings  # the pool jury has no description
     saved = officer_client.post(
         f"/juries/{slug}/manage",
         data={
@@ -225,3 +226,4 @@ def test_the_officer_enters_the_welsh_versions_in_the_jury_settings(
     assert '<h1 class="govuk-heading-l">Rheithgor trafnidiaeth</h1>' in welsh
     assert 'id="translation-note"' not in welsh  # no English description to fall back to
     assert "Transport jury" in client.get(f"/juries/{slug}").text
+    assert 'id="missing-welsh"' not in officer_client.get(f"/juries/{slug}/manage").text
