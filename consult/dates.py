@@ -24,6 +24,10 @@ WELSH_MONTHS = (
     "Ionawr", "Chwefror", "Mawrth", "Ebrill", "Mai", "Mehefin",
     "Gorffennaf", "Awst", "Medi", "Hydref", "Tachwedd", "Rhagfyr",
 )  # fmt: skip
+WELSH_DAYS = (
+    "Dydd Llun", "Dydd Mawrth", "Dydd Mercher", "Dydd Iau", "Dydd Gwener", "Dydd Sadwrn",
+    "Dydd Sul",
+)  # fmt: skip
 WELSH_AM_PM = ("yb", "yh")
 _TIME = re.compile(r"^(\d{1,2})(?:[:.](\d{2}))?\s*(am|pm)?$", re.IGNORECASE)
 
@@ -33,11 +37,13 @@ class DateProblem(ValueError):
 
 
 def local_strftime(value: date, pattern: str, language: str = "en") -> str:
-    """`value.strftime(pattern)` with the month's name (%B) and am/pm (%p) in `language`:
+    """`value.strftime(pattern)` with the month's (%B) and day's (%A) names and am/pm (%p)
+    in `language`:
     "10 December 2026, 5:00pm" in English, "10 Rhagfyr 2026, 5:00yh" in Welsh. The English
     am/pm is lower case, as GOV.UK writes it."""
     if language == "cy":
         pattern = pattern.replace("%B", WELSH_MONTHS[value.month - 1])
+        pattern = pattern.replace("%A", WELSH_DAYS[value.weekday()])
         if isinstance(value, datetime):
             pattern = pattern.replace("%p", WELSH_AM_PM[value.hour >= 12])
     text = value.strftime(pattern)

@@ -77,7 +77,11 @@ def switch(code: str) -> Any:
 # Every string the browser scripts show people, by key. Marked here so extraction finds
 # them; base.html embeds the current language's versions as JSON (static/js/i18n.js).
 def browser_strings() -> dict[str, str]:
-    return {
+    from consult.live.browser_strings import live_strings
+
+    # the live session's scripts' strings only on its pages (juror, gallery, console)
+    live = live_strings() if has_request_context() and request.blueprint == "live" else {}
+    return live | {
         "saving": gettext("Saving…"),
         "saved": gettext("Saved"),
         "notSavedCheck": gettext("Not saved yet: check your answer"),
@@ -224,9 +228,52 @@ class LocalisedConsultation(Localised):
         return super().missing_translation or any(q.missing_translation for q in self.questions)
 
 
+class LocalisedJury(Localised):
+    """A jury's public texts in the page's language (the registration journey, the
+    invitation, the juror's home page)."""
+
+    TEXT_FIELDS = ("title", "question", "description")
+    title = _translated("title")
+    question = _translated("question")
+    description = _translated("description")
+
+
+class LocalisedRound(Localised):
+    """A round's juror-facing texts in the page's language."""
+
+    TEXT_FIELDS = ("title", "instructions")
+    title = _translated("title")
+    instructions = _translated("instructions")
+
+
+def in_language(item: Any, field: str) -> Markup:
+    """`item`'s `field` in the page's language, from a row or a payload dict (a live
+    round): its `<field>_cy` on a Welsh page when filled, else the English inside
+    lang="en-GB" (the live pages' scripts do the same: live-common.js `inLanguage`)."""
+
+    def read(name: str) -> str:
+        value = item.get(name) if isinstance(item, Mapping) else getattr(item, name, None)
+        return str(value or "")
+
+    language = current_language()
+    welsh = read(f"{field}_cy").strip() if language != LANGUAGES[0] else ""
+    if welsh:
+        return escape(welsh)
+    english = read(field)
+    if language != LANGUAGES[0] and english:
+        return Markup('<span lang="{}">{}</span>').format(HTML_LANG[LANGUAGES[0]], english)
+    return escape(english)
+
+
 def missing_welsh(consultation: Any) -> list[str]:
-    """The parts of a consultation with English text and no Welsh version, in the words
-    the officer's publish page lists them ("Question 2: hint")."""
+    """The parts of a consultation (or a jury: title, question, description) with English
+    text and no Welsh version, in the words the officer's pages list them ("Question 2:
+    hint")."""
+    from consult.models import Jury
+
+    if isinstance(consultation, Jury):
+        jury = LocalisedJury(consultation, "cy")
+        return [field.capitalize() for field in jury.TEXT_FIELDS if jury.falls_back(field)]
     shown = LocalisedConsultation(consultation, "cy")
     missing = [field.capitalize() for field in shown.TEXT_FIELDS if shown.falls_back(field)]
     for number, question in enumerate(shown.questions, start=1):
@@ -238,11 +285,16 @@ def missing_welsh(consultation: Any) -> list[str]:
 
 
 def localised(row: Any) -> Any:
-    """A Consultation or Question in the current request's language (see Localised)."""
-    from consult.models import Consultation
+    """A Consultation, Question, Jury or Round in the current request's language (see
+    Localised)."""
+    from consult.models import Consultation, Jury, Round
 
-    cls = LocalisedConsultation if isinstance(row, Consultation) else LocalisedQuestion
-    return cls(row, current_language())
+    classes: dict[type, type[Localised]] = {
+        Consultation: LocalisedConsultation,
+        Jury: LocalisedJury,
+        Round: LocalisedRound,
+    }
+    return classes.get(type(row), LocalisedQuestion)(row, current_language())
 
 
 def _template_globals() -> Mapping[str, Any]:
@@ -265,6 +317,7 @@ def register(app: Flask) -> None:
     app.register_blueprint(bp)
     app.context_processor(_template_globals)
     app.jinja_env.globals["localised"] = localised
+    app.jinja_env.globals["in_language"] = in_language
     app.jinja_env.globals["character_count_i18n"] = character_count_i18n
     app.jinja_env.filters["localised"] = localised
     app.jinja_env.globals["missing_welsh"] = missing_welsh

@@ -42,6 +42,7 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         assert _count(RespondentProfile) > 0
         transport = db.session.scalar(select(Jury).where(Jury.status == "selected"))
         assert transport is not None and len(transport.members) == transport.panel_size
+        assert transport.title_cy and transport.question_cy  # a bilingual jury page (issue 19)
         households = [m.registrant.household_key for m in transport.members]
         assert len(households) == len(set(households)), "two panel members share a household"
         # drawn by the published sequence, which `verify` accepts from its files alone

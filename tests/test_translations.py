@@ -20,7 +20,9 @@ TEMPLATES = ROOT / "templates"
 CATALOGUE = ROOT / "consult" / "translations" / "cy" / "LC_MESSAGES" / "messages.po"
 
 RESIDENT_TEMPLATES = (
+    "auth/join.html",
     "base.html",
+    "components/forms.html",
     "components/language_switch.html",
     "components/navigation.html",
     "consultations/_errors.html",
@@ -49,14 +51,48 @@ RESIDENT_TEMPLATES = (
     "home/privacy.html",
     "privacy/delete_response.html",
     "privacy/response_deleted.html",
+    # juries: the public page, registration, the invitation and its email
+    "juries/_invitation_sheet.html",
+    "juries/_macros.html",
+    "juries/declined.html",
+    "juries/invitation.html",
+    "juries/invitation_email.txt",
+    "juries/public.html",
+    "juries/register.html",
+    "juries/registered.html",
+    "juries/registration_closed.html",
+    # live sessions: the juror's pages and the public gallery
+    "live/_juror_cards.html",
+    "live/_live.html",
+    "live/_poll_kinds.html",
+    "live/gallery.html",
+    "live/juror.html",
+    "live/juror_home.html",
 )
 RESIDENT_MODULES = (
+    "consult/auth/forms.py",
+    "consult/auth/services.py",
     "consult/consultations/about_you.py",
     "consult/consultations/kinds.py",
     "consult/consultations/services.py",
     "consult/consultations/submission.py",
     "consult/consultations/views.py",
     "consult/i18n.py",
+    "consult/juries/forms.py",
+    "consult/juries/invitations.py",
+    "consult/juries/plans.py",
+    "consult/juries/public.py",
+    "consult/juries/registrants.py",
+    "consult/juries/rules.py",
+    "consult/live/browser_strings.py",
+    "consult/live/checks.py",
+    "consult/live/decisions.py",
+    "consult/live/events.py",
+    "consult/live/floor.py",
+    "consult/live/poll_kinds.py",
+    "consult/live/polls.py",
+    "consult/live/rounds.py",
+    "consult/live/views.py",
     "consult/models/consultations.py",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, ValidationError
@@ -22,11 +23,11 @@ class SignInForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    code = required_text(
-        "Join code",
-        "Enter the join code from your invitation",
+    code = required_text(  # a juror's page: in their language (issue 19)
+        lazy_gettext("Join code"),
+        lazy_gettext("Enter the join code from your invitation"),
         40,
-        too_long="Join codes are shorter than that: check your invitation",
+        too_long=lazy_gettext("Join codes are shorter than that: check your invitation"),
     )
 
 

@@ -7,6 +7,7 @@ from datetime import timedelta
 from functools import cache
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -95,19 +96,17 @@ def redeem_join_code(code: str) -> PanelMember:
         select(PanelMember).where(PanelMember.join_code_hash == PanelMember.hash_code(code))
     )
     if member is None or member.status in ("declined", "dropped"):
-        raise Invalid(
-            "That join code is not right. Check it against your invitation.",
-            fields={"code": "That join code is not right. Check it against your invitation."},
-        )
+        wrong = gettext("That join code is not right. Check it against your invitation.")
+        raise Invalid(wrong, fields={"code": wrong})
     if member.join_code_used_at is not None:
         raise Invalid(
-            "That join code has already been used. Ask the organisers for a new one.",
-            fields={"code": "That join code has already been used. Ask for a new one."},
+            gettext("That join code has already been used. Ask the organisers for a new one."),
+            fields={"code": gettext("That join code has already been used. Ask for a new one.")},
         )
     if member.join_code_expires_at and member.join_code_expires_at < utcnow():
         raise Invalid(
-            "That join code has expired. Ask the organisers for a new one.",
-            fields={"code": "That join code has expired. Ask for a new one."},
+            gettext("That join code has expired. Ask the organisers for a new one."),
+            fields={"code": gettext("That join code has expired. Ask for a new one.")},
         )
     member.join_code_used_at = utcnow()
     if member.status == "invited":

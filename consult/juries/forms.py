@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
@@ -28,11 +29,13 @@ from wtforms.validators import (
 )
 from wtforms.widgets import CheckboxInput, ListWidget
 
+from consult.dates import local_strftime
+from consult.i18n import current_language
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 from consult.models import Jury
 
 
-def choices(*pairs: tuple[str, str]) -> list[SelectChoice]:
+def choices(*pairs: tuple[str, Any]) -> list[SelectChoice]:
     """(value, label) pairs as WTForms choices (tuples are deprecated from WTForms 3.3)."""
     return [SelectChoice(value, label) for value, label in pairs]
 
@@ -50,6 +53,15 @@ class JuryForm(FlaskForm):
         validators=[DataRequired("Enter the question"), Length(max=2000, message="Too long")],
     )
     description = TextAreaField("Background for people thinking of registering")
+    # Welsh versions (issue 19): shown on Welsh pages; empty, the English shows with a note
+    title_cy = StringField(
+        "Title (Welsh version)", validators=[Optional(), Length(max=200, message="Too long")]
+    )
+    question_cy = TextAreaField(
+        "The question the jury will answer (Welsh version)",
+        validators=[Optional(), Length(max=2000, message="Too long")],
+    )
+    description_cy = TextAreaField("Background (Welsh version)")
     panel_size = IntegerField(
         "Panel size",
         default=24,
@@ -68,41 +80,58 @@ class MultiCheckboxField(SelectMultipleField):
 
 class RegistrationBase(FlaskForm):
     first_name = StringField(
-        "First name",
-        validators=[DataRequired("Enter your first name"), Length(max=100, message="Too long")],
+        lazy_gettext("First name"),
+        validators=[
+            DataRequired(lazy_gettext("Enter your first name")),
+            Length(max=100, message=lazy_gettext("Too long")),
+        ],
     )
     last_name = StringField(
-        "Last name",
-        validators=[DataRequired("Enter your last name"), Length(max=100, message="Too long")],
+        lazy_gettext("Last name"),
+        validators=[
+            DataRequired(lazy_gettext("Enter your last name")),
+            Length(max=100, message=lazy_gettext("Too long")),
+        ],
     )
     email = EmailField(
-        "Email address",
+        lazy_gettext("Email address"),
         validators=[
-            DataRequired("Enter your email address"),
-            Email("Enter an email address in the correct format, like name@example.com"),
-            Length(max=254, message="Too long"),
+            DataRequired(lazy_gettext("Enter your email address")),
+            Email(
+                lazy_gettext("Enter an email address in the correct format, like name@example.com")
+            ),
+            Length(max=254, message=lazy_gettext("Too long")),
         ],
     )
     phone = StringField(
-        "Phone number (optional)", validators=[Optional(), Length(max=40, message="Too long")]
+        lazy_gettext("Phone number (optional)"),
+        validators=[Optional(), Length(max=40, message=lazy_gettext("Too long"))],
     )
     address_line = StringField(
-        "Address",
-        validators=[DataRequired("Enter your address"), Length(max=200, message="Too long")],
+        lazy_gettext("Address"),
+        validators=[
+            DataRequired(lazy_gettext("Enter your address")),
+            Length(max=200, message=lazy_gettext("Too long")),
+        ],
     )
     postcode = StringField(
-        "Postcode",
-        validators=[DataRequired("Enter your postcode"), Length(max=10, message="Too long")],
+        lazy_gettext("Postcode"),
+        validators=[
+            DataRequired(lazy_gettext("Enter your postcode")),
+            Length(max=10, message=lazy_gettext("Too long")),
+        ],
     )
-    availability = MultiCheckboxField("Which dates could you attend?", choices=[])
+    availability = MultiCheckboxField(lazy_gettext("Which dates could you attend?"), choices=[])
     consent = BooleanField(
-        "I agree that the council keeps these details to run the jury's lottery and contact "
-        "me about it, and deletes them when the jury ends."
+        lazy_gettext(
+            "I agree that the council keeps these details to run the jury's lottery and "
+            "contact me about it, and deletes them when the jury ends."
+        )
     )
 
     def validate_consent(self, field: Any) -> None:
         if not field.data:
-            raise ValidationError("Tick the box to agree to how we use your information")
+            raise ValidationError(gettext("Tick the box to agree to how we use your information"))
 
 
 def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
@@ -114,7 +143,7 @@ def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
 
     for category in jury.categories:
         pairs = [(v.value, v.label) for v in category.values if v.value != PREFER_NOT_TO_SAY]
-        pairs.append((PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL))
+        pairs.append((PREFER_NOT_TO_SAY, gettext(PREFER_NOT_TO_SAY_LABEL)))
         setattr(
             RegistrationForm,
             f"feature-{category.name}",
@@ -122,7 +151,12 @@ def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
                 category.label,
                 choices=choices(*pairs),
                 validators=[
-                    InputRequired(f"Answer '{category.label}', or choose 'Prefer not to say'")
+                    InputRequired(
+                        gettext(
+                            "Answer '%(question)s', or choose 'Prefer not to say'",
+                            question=category.label,
+                        )
+                    )
                 ],
             ),
         )
@@ -135,7 +169,8 @@ def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
 
 def _session_label(session: Any) -> str:
     if session.starts_at:
-        return f"{session.title} ({session.starts_at:%A %-d %B %Y})"
+        day = local_strftime(session.starts_at, "%A %-d %B %Y", current_language())
+        return f"{session.title} ({day})"
     return session.title
 
 
@@ -265,11 +300,12 @@ class MoveForm(FlaskForm):
 
 class InvitationAnswerForm(FlaskForm):
     answer = RadioField(
-        "Can you take part?",
+        lazy_gettext("Can you take part?"),
         choices=choices(
-            ("confirm", "Yes, I will take part"), ("decline", "No, I cannot take part")
+            ("confirm", lazy_gettext("Yes, I will take part")),
+            ("decline", lazy_gettext("No, I cannot take part")),
         ),
-        validators=[InputRequired("Choose yes or no")],
+        validators=[InputRequired(lazy_gettext("Choose yes or no"))],
     )
 
 

@@ -8,7 +8,10 @@ from typing import Any
 
 import segno
 from flask import render_template, url_for
+from flask_babel import force_locale, gettext
+from markupsafe import Markup
 
+from consult.i18n import localised
 from consult.mail import send_mail
 from consult.models import Jury, PanelMember
 
@@ -26,20 +29,30 @@ def qr_data_uri(url: str) -> str:
 def sheets(
     jury: Jury, issued: list[tuple[PanelMember, str]], *, send_email: bool
 ) -> list[dict[str, Any]]:
-    """A printable sheet (member, code, join link, QR code) per newly issued code; with
-    `send_email`, each member whose registrant gave an email address is also sent theirs
-    (a failed send is logged, never raised)."""
+    """A printable sheet (member, code, join link, QR code, and the sheet's HTML) per newly
+    issued code; with `send_email`, each member whose registrant gave an email address is
+    also sent theirs (a failed send is logged, never raised). Both are in the language the
+    person registered in (English for those added without registering)."""
     out = []
     for member, code in issued:
         url = join_url(code)
-        out.append({"member": member, "code": code, "url": url, "qr": qr_data_uri(url)})
+        sheet: dict[str, Any] = {"member": member, "code": code, "url": url, "qr": qr_data_uri(url)}
         registrant = member.registrant
-        if send_email and registrant is not None and registrant.email:
-            send_mail(
-                registrant.email,
-                f"You have been chosen for {jury.title}",
+        language = (registrant.language if registrant is not None else None) or "en"
+        with force_locale(language):
+            shown = localised(jury)
+            sheet["html"] = Markup(
                 render_template(
-                    "juries/invitation_email.txt", jury=jury, member=member, code=code, url=url
-                ),
+                    "juries/_invitation_sheet.html", jury=shown, sheet=sheet, language=language
+                )
             )
+            if send_email and registrant is not None and registrant.email:
+                send_mail(
+                    registrant.email,
+                    gettext("You have been chosen for %(title)s", title=shown.title),
+                    render_template(
+                        "juries/invitation_email.txt", jury=shown, member=member, code=code, url=url
+                    ),
+                )
+        out.append(sheet)
     return out

@@ -53,14 +53,15 @@ from consult.juries.rules import (
     current_plan,
 )
 from consult.models import AuditEntry, DrawPlan, DrawRun, Jury, SelectionDraw, utcnow
+from consult.wording import N_
 
 PLAN_ALGORITHM = "leximin"  # the only lottery that is a list of panels (LEGACY is a process)
-STAGES = {
-    "frozen": "Inputs frozen",
-    "computing": "Inputs frozen, lottery being computed",
-    "lottery": "Lottery published",
-    "drawn": "Panel drawn",
-    "abandoned": "Abandoned",
+STAGES = {  # marked for translation: the public page shows them in its language
+    "frozen": N_("Inputs frozen"),
+    "computing": N_("Inputs frozen, lottery being computed"),
+    "lottery": N_("Lottery published"),
+    "drawn": N_("Panel drawn"),
+    "abandoned": N_("Abandoned"),
 }
 
 

@@ -3,9 +3,10 @@ restore, search). Verbs take `actor=`, audit and flush; the caller commits."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
 
 from consult.errors import Conflict, Invalid
@@ -78,8 +79,11 @@ def update_jury(
     description: str,
     panel_size: int,
     registration_open: bool,
+    welsh: Mapping[str, str | None] | None = None,
 ) -> Jury:
-    """Change the remit and settings; the panel size is fixed once a panel is confirmed."""
+    """Change the remit and settings (and, given `welsh`, the Welsh versions of the public
+    texts: title_cy, question_cy, description_cy; empty clears one); the panel size is
+    fixed once a panel is confirmed."""
     _require_staff(actor, "officer")
     if panel_size != jury.panel_size:
         refuse_if_frozen(jury, "the panel size", field="panel_size")
@@ -90,11 +94,16 @@ def update_jury(
     jury.title = title.strip()
     jury.question = question.strip()
     jury.description = description.strip()
+    for name in WELSH_FIELDS if welsh is not None else ():
+        setattr(jury, name, (welsh.get(name) or "").strip() or None)
     jury.panel_size = panel_size
     jury.registration_open = registration_open
     AuditEntry.record("jury.updated", actor=actor, subject=jury)
     db.session.flush()
     return jury
+
+
+WELSH_FIELDS = ("title_cy", "question_cy", "description_cy")
 
 
 def jury_by_slug(slug: str) -> Jury | None:
@@ -114,16 +123,18 @@ def _check_features(jury: Jury, features: dict[str, str], *, allow_missing: bool
         known = {v.value for v in category.values} | {PREFER_NOT_TO_SAY}
         if not value:
             if not allow_missing:
-                errors[f"feature-{category.name}"] = (
-                    f"Answer '{category.label}', or choose 'Prefer not to say'"
+                errors[f"feature-{category.name}"] = gettext(
+                    "Answer '%(question)s', or choose 'Prefer not to say'", question=category.label
                 )
             continue
         if value not in known:
-            errors[f"feature-{category.name}"] = f"Choose one of the answers for {category.label}"
+            errors[f"feature-{category.name}"] = gettext(
+                "Choose one of the answers for %(question)s", question=category.label
+            )
             continue
         clean[category.name] = value
     if errors:
-        raise Invalid("Some answers are missing.", fields=errors)
+        raise Invalid(gettext("Some answers are missing."), fields=errors)
     return clean
 
 
@@ -178,15 +189,17 @@ def register_interest(
     features: dict[str, str],
     availability: Sequence[str] = (),
     consent: bool,
+    language: str = "en",
 ) -> Registrant:
-    """A resident registers interest (no account). Raises Conflict when registration is
-    closed or they are already registered, Invalid for missing answers. Flushes."""
+    """A resident registers interest (no account), in `language` (their emails use it).
+    Raises Conflict when registration is closed or they are already registered, Invalid
+    for missing answers. Flushes."""
     if not jury.registration_open or jury.status != "recruiting" or current_plan(jury):
-        raise Conflict("Registration for this jury has closed.")
+        raise Conflict(gettext("Registration for this jury has closed."))
     if not consent:
         raise Invalid(
-            "Tick the box to agree to how we use your information.",
-            fields={"consent": "Tick the box to agree to how we use your information"},
+            gettext("Tick the box to agree to how we use your information."),
+            fields={"consent": gettext("Tick the box to agree to how we use your information")},
         )
     clean = _check_features(jury, features, allow_missing=False)
     email = (email or "").strip() or None
@@ -194,8 +207,10 @@ def register_interest(
         jury, email=email, first_name=first_name, last_name=last_name, postcode=postcode
     ):
         raise Conflict(
-            "You have already registered for this jury. Thank you: there is no need to "
-            "register again. If your details have changed, contact the jury team."
+            gettext(
+                "You have already registered for this jury. Thank you: there is no need to "
+                "register again. If your details have changed, contact the jury team."
+            )
         )
     registrant = Registrant(
         jury_id=jury.id,
@@ -210,6 +225,7 @@ def register_interest(
         features=clean,
         availability=list(availability),
         consented_at=utcnow(),
+        language=language,
     )
     db.session.add(registrant)
     db.session.flush()

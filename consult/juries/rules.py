@@ -18,9 +18,10 @@ from consult.models import (
     Jury,
     SelectionDraw,
 )
+from consult.wording import N_
 
 PREFER_NOT_TO_SAY = "prefer_not_to_say"
-PREFER_NOT_TO_SAY_LABEL = "Prefer not to say"
+PREFER_NOT_TO_SAY_LABEL = N_("Prefer not to say")
 HOUSEHOLD_COLUMN = "household"
 ALGORITHMS = ("leximin", "legacy")
 ELIGIBLE_STATUSES = ("registered", "reserve")

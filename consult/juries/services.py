@@ -51,6 +51,7 @@ from consult.juries.quotas import (
     set_quotas,
 )
 from consult.juries.registrants import (
+    WELSH_FIELDS,
     create_jury,
     find_duplicate,
     jury_by_slug,
@@ -93,6 +94,7 @@ __all__ = [
     "PREFER_NOT_TO_SAY",
     "PREFER_NOT_TO_SAY_LABEL",
     "RESERVED_SLUGS",
+    "WELSH_FIELDS",
     "Conflict",
     "ImportSummary",
     "Invalid",

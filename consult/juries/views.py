@@ -93,6 +93,7 @@ def manage(slug: str) -> ResponseReturnValue:
                 description=form.description.data or "",
                 panel_size=form.panel_size.data or 0,
                 registration_open=bool(form.registration_open.data),
+                welsh={name: getattr(form, name).data for name in services.WELSH_FIELDS},
             )
         except ConsultError as error:
             db.session.rollback()

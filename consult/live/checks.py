@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, ConsultError, Invalid, NotFound, NotPermitted
@@ -52,20 +53,20 @@ def require_staff(actor: Any, message: str = "Only the facilitator can do that."
 def require_participant(actor: Any, jury_session: JurySession) -> None:
     """Staff or a juror of this session's jury."""
     if not (is_staff(actor) or is_member_of(actor, jury_session)):
-        raise NotPermitted("You are not part of this session.")
+        raise NotPermitted(gettext("You are not part of this session."))
 
 
 def require_member(actor: Any, jury_session: JurySession, *, speaking: bool = False) -> None:
     """A juror of this session's jury; `speaking` also refuses a muted juror."""
     if not is_member_of(actor, jury_session):
-        raise NotPermitted("Only jurors of this jury can do that.")
+        raise NotPermitted(gettext("Only jurors of this jury can do that."))
     if speaking and actor.muted:
-        raise NotPermitted("The facilitator has muted you for now.")
+        raise NotPermitted(gettext("The facilitator has muted you for now."))
 
 
 def require_running(jury_session: JurySession) -> None:
     if jury_session.status not in ("live", "paused"):
-        raise Conflict("The session is not running.")
+        raise Conflict(gettext("The session is not running."))
 
 
 def get_juror(jury_session: JurySession, member_id: Any) -> PanelMember:
@@ -108,11 +109,11 @@ def clean_text(
         raise Invalid("Text must be a string.", fields={field: "Enter some text"})
     text = value.strip()
     if required and not text:
-        raise Invalid("Enter some text.", fields={field: "Enter some text"})
+        raise Invalid(gettext("Enter some text."), fields={field: gettext("Enter some text")})
     if len(text) > limit:
         raise Invalid(
-            f"Keep it under {limit} characters.",
-            fields={field: f"Keep it under {limit} characters"},
+            gettext("Keep it under %(limit)s characters.", limit=limit),
+            fields={field: gettext("Keep it under %(limit)s characters", limit=limit)},
         )
     return text
 
@@ -164,7 +165,7 @@ def clean_int(value: Any, *, field: str, low: int | None = None, high: int | Non
 def get_session(session_id: Any) -> JurySession:
     jury_session = db.session.get(JurySession, clean_int(session_id, field="session_id"))
     if jury_session is None:
-        raise NotFound("There is no such session.")
+        raise NotFound(gettext("There is no such session."))
     return jury_session
 
 
@@ -178,5 +179,5 @@ def get_in_session(model: type, object_id: Any, jury_session: JurySession, *, fi
     if model is MinorityReport and row is not None:
         session_id = row.recommendation.session_id
     if row is None or session_id != jury_session.id:
-        raise NotFound("That is not part of this session.")
+        raise NotFound(gettext("That is not part of this session."))
     return row

@@ -11,6 +11,7 @@ import math
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid
@@ -71,7 +72,7 @@ def create_recommendation(
         require_member(actor, jury_session, speaking=True)
         current = jury_session.current_round
         if current is None or current.kind != "drafting":
-            raise Conflict("Jurors draft recommendations in a drafting round.")
+            raise Conflict(gettext("Jurors draft recommendations in a drafting round."))
     try:
         threshold = float(threshold)
     except (TypeError, ValueError):
@@ -162,7 +163,7 @@ def propose_amendment(
         return existing, True
     recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)
     if recommendation.status != "draft":
-        raise Conflict("Amendments close when the vote opens.")
+        raise Conflict(gettext("Amendments close when the vote opens."))
     amendment = Amendment(
         recommendation_id=recommendation.id,
         member_id=actor.id,
@@ -188,7 +189,7 @@ def decide_amendment(
         raise Conflict("That amendment has already been decided.")
     recommendation = amendment.recommendation
     if recommendation.status != "draft":
-        raise Conflict("Amendments close when the vote opens.")
+        raise Conflict(gettext("Amendments close when the vote opens."))
     amendment.status = "accepted" if accept else "rejected"
     amendment.decided_at = utcnow()
     if accept:
@@ -214,7 +215,7 @@ def set_recommendation_status(
         recommendation.status = "voting"
     elif action == "close_vote":
         if recommendation.status != "voting":
-            raise Conflict("The vote on this recommendation is not open.")
+            raise Conflict(gettext("The vote on this recommendation is not open."))
         decide_vote(recommendation)
     elif action == "withdraw":
         if recommendation.status in ("passed", "failed"):
@@ -294,9 +295,11 @@ def cast_vote(
     if vote is not None and vote.client_id == client_id:
         return vote, True
     if recommendation.status != "voting":
-        raise Conflict("The vote on this recommendation is not open.")
+        raise Conflict(gettext("The vote on this recommendation is not open."))
     if choice not in ("support", "oppose", "abstain"):
-        raise Invalid("Choose support, oppose or abstain.", fields={"choice": "Choose one"})
+        raise Invalid(
+            gettext("Choose support, oppose or abstain."), fields={"choice": "Choose one"}
+        )
     if vote is None:
         vote = RecommendationVote(
             recommendation_id=recommendation.id,
@@ -334,7 +337,7 @@ def write_minority_report(
         return existing, True
     recommendation = _for_juror_to_write(jury_session, recommendation_id, actor)
     if recommendation.status == "withdrawn":
-        raise Conflict("That recommendation was withdrawn.")
+        raise Conflict(gettext("That recommendation was withdrawn."))
     report = MinorityReport(
         recommendation_id=recommendation.id,
         author_member_id=actor.id,

@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 from flask import current_app, request
+from flask_babel import gettext
 from flask_login import current_user
 from flask_socketio import ConnectionRefusedError, Namespace, join_room, leave_room, rooms
 
@@ -95,7 +96,7 @@ class LiveNamespace(Namespace):
 
     def _actor(self) -> Any:
         if not current_user.is_authenticated:
-            raise NotPermitted("Sign in to take part.")
+            raise NotPermitted(gettext("Sign in to take part."))
         return current_user._get_current_object()
 
     def trigger_event(self, event: str, *args: Any) -> Any:
@@ -118,11 +119,13 @@ class LiveNamespace(Namespace):
         if problem:
             raise Invalid(problem, fields={"data": problem})
         if len(json.dumps(data, default=str)) > MAX_EVENT_BYTES:
-            raise Invalid("That is too large to send.", fields={"data": "Too large"})
+            raise Invalid(gettext("That is too large to send."), fields={"data": "Too large"})
         if current_app.config.get("LIVE_RATE_LIMITS", True) and not self.limiter.take(
             _identity(actor), bucket
         ):
-            raise checks.RateLimited("You are sending too fast. Wait a moment and try again.")
+            raise checks.RateLimited(
+                gettext("You are sending too fast. Wait a moment and try again.")
+            )
         return data
 
     def _run(
@@ -195,9 +198,9 @@ class LiveNamespace(Namespace):
         jury_session = checks.get_session(data.get("session_id"))
         if actor is None:
             if request.sid not in self.gallery:  # signed out (or deactivated) since connecting
-                raise NotPermitted("Sign in to take part.")
+                raise NotPermitted(gettext("Sign in to take part."))
             if self.gallery.get(request.sid) != jury_session.id or not jury_session.gallery_open:
-                raise NotPermitted("The public gallery for this session is closed.")
+                raise NotPermitted(gettext("The public gallery for this session is closed."))
         else:
             checks.require_participant(actor, jury_session)
         wanted = set(snapshots.visible_rooms(jury_session, actor))

@@ -11,6 +11,7 @@ from collections import defaultdict
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
@@ -101,7 +102,7 @@ def add_contribution(
     if kind == "note":
         table = table_of(jury_session, actor)
         if not is_scribe(actor, table):
-            raise NotPermitted("Only your table's scribe can take notes.")
+            raise NotPermitted(gettext("Only your table's scribe can take notes."))
     elif kind == "message":
         if scope is None:
             scope = (
@@ -114,7 +115,7 @@ def add_contribution(
                 raise Invalid("Facilitators speak to the room.", fields={"scope": "Use room"})
             table = table_of(jury_session, actor)
             if table is None:
-                raise Conflict("You are not seated at a table yet.")
+                raise Conflict(gettext("You are not seated at a table yet."))
     contribution = Contribution(
         session_id=jury_session.id,
         round_id=current.id if current is not None else None,
@@ -249,7 +250,7 @@ def raise_hand(
     if scope == "table":
         table = table_of(jury_session, actor)
         if table is None:
-            raise Conflict("You are not seated at a table yet.")
+            raise Conflict(gettext("You are not seated at a table yet."))
         table_id = table.id
     up = db.session.scalar(
         select(HandRaise).where(
@@ -295,7 +296,7 @@ def lower_hand(jury_session: JurySession, hand_id: Any, *, actor: Any) -> HandRa
         or (getattr(actor, "kind", None) == "member" and actor.id == hand.member_id)
         or is_scribe(actor, table)
     ):
-        raise NotPermitted("You cannot lower someone else's hand.")
+        raise NotPermitted(gettext("You cannot lower someone else's hand."))
     if hand.lowered_at is not None or hand.floor_given_at is not None:
         return hand
     hand.lowered_at = utcnow()
@@ -342,7 +343,7 @@ def give_floor(
     if hand_id not in (None, ""):
         hand = get_in_session(HandRaise, hand_id, jury_session, field="hand_id")
         if hand.lowered_at is not None or hand.floor_given_at is not None:
-            raise Conflict("That hand is no longer raised.")
+            raise Conflict(gettext("That hand is no longer raised."))
         member = hand.member
         scope_table_id = hand.table_id
     else:

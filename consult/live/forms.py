@@ -37,6 +37,13 @@ class RoundForm(FlaskForm):
         description="What jurors see on their screens during this round.",
         validators=[Length(max=5000)],
     )
+    # Welsh versions (issue 19): jurors reading in Welsh see them; empty, the English shows
+    title_cy = StringField("Title (Welsh version)", validators=[Optional(), Length(max=200)])
+    instructions_cy = TextAreaField(
+        "Instructions for jurors (Welsh version)",
+        description="Jurors reading in Welsh see this; without it they see the English.",
+        validators=[Length(max=5000)],
+    )
     script = TextAreaField(
         "Facilitator's script",
         description="Your notes for running the round. Only facilitators see this.",

@@ -34,8 +34,10 @@ def round_(r: Round | None) -> dict[str, Any] | None:
         "position": r.position,
         "kind": r.kind,
         "title": r.title,
+        "title_cy": r.title_cy or "",  # Welsh versions: pages and scripts pick by language
         "planned_minutes": r.planned_minutes,
         "instructions": r.instructions,
+        "instructions_cy": r.instructions_cy or "",
         "materials": r.materials,
         "status": r.status,
         "ends_at": iso(r.ends_at),
@@ -67,6 +69,7 @@ def session_header(jury_session: JurySession, *, public_only: bool = False) -> d
                 "id": r.id,
                 "position": r.position,
                 "title": r.title,
+                "title_cy": r.title_cy or "",
                 "kind": r.kind,
                 "status": r.status,
             }

@@ -22,11 +22,14 @@ from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
 from typing import Any, ClassVar
 
+from flask_babel import gettext
+
 from consult.errors import Invalid
 from consult.live.checks import clean_int
 from consult.live.opinion_map import opinion_map
 from consult.models import Ballot, Poll
 from consult.models.live import POLL_KINDS
+from consult.wording import N_
 
 # at most 12 digits: more than any ballot holds, and never a number that int() refuses
 # (over 4,300 digits) or that float() turns into infinity
@@ -38,7 +41,10 @@ Form = Mapping[str, str]
 
 
 def _bad_ballot() -> Invalid:
-    return Invalid("That ballot does not fit this poll.", fields={"value": "Check your choices"})
+    return Invalid(
+        gettext("That ballot does not fit this poll."),
+        fields={"value": gettext("Check your choices")},
+    )
 
 
 def _field(form: Form, name: str) -> str:
@@ -50,7 +56,8 @@ class PollKind(ABC):
 
     name: ClassVar[str]
     label: ClassVar[str]  # in the console's list of kinds
-    result_column: ClassVar[tuple[str, str]] = ("count", "Votes")  # results table: key, heading
+    # results table: key, heading (translated where shown)
+    result_column: ClassVar[tuple[str, str]] = ("count", N_("Votes"))
     results_macro: ClassVar[str] = "option_results"  # in templates/live/_poll_kinds.html
     needs_statements: ClassVar[bool] = False  # else it needs two or more options
 
@@ -146,10 +153,12 @@ class AgreeDisagree(PollKind):
             if not raw:
                 continue
             if raw not in self.VOTES:
-                raise Invalid("Choose agree, disagree or pass.", fields={name: "Choose one"})
+                raise Invalid(
+                    gettext("Choose agree, disagree or pass."), fields={name: gettext("Choose one")}
+                )
             ballot[str(statement["id"])] = self.VOTES[raw]
         if not ballot:
-            message = "Choose agree, disagree or pass for at least one statement."
+            message = gettext("Choose agree, disagree or pass for at least one statement.")
             raise Invalid(message, fields={self.first_field(poll): message})
         return ballot
 
@@ -185,7 +194,9 @@ class SingleChoice(PollKind):
     def read_form(self, poll: Shape, form: Form) -> Any:
         choice = _field(form, "choice")
         if not choice:
-            raise Invalid("Choose one option.", fields={"choice": "Choose one option"})
+            raise Invalid(
+                gettext("Choose one option."), fields={"choice": gettext("Choose one option")}
+            )
         return choice
 
     def form_values(self, poll: Shape, ballot: Any) -> dict[str, str]:
@@ -203,7 +214,7 @@ class Ranking(PollKind):
     option n points for a first place, n - 1 for a second, and so on (a Borda count)."""
 
     name, label = "ranking", "Ranking"
-    result_column = ("score", "Points")
+    result_column = ("score", N_("Points"))
 
     def clean(self, poll: Poll, value: Any) -> Any:
         options = [o["value"] for o in poll.options]
@@ -237,14 +248,18 @@ class Ranking(PollKind):
             if not raw:
                 continue
             if not WHOLE_NUMBER.match(raw) or not 1 <= int(raw) <= len(options):
-                message = f"Enter a number from 1 to {len(options)} for {option['label']}."
+                message = gettext(
+                    "Enter a number from 1 to %(num)s for %(option)s.",
+                    num=len(options),
+                    option=option["label"],
+                )
                 raise Invalid(message, fields={name: message})
             if int(raw) in places:
-                message = "Give each option a different number."
+                message = gettext("Give each option a different number.")
                 raise Invalid(message, fields={name: message})
             places[int(raw)] = option["value"]
         if not places:
-            message = "Number at least one option, starting with 1 for your first choice."
+            message = gettext("Number at least one option, starting with 1 for your first choice.")
             raise Invalid(message, fields={self.first_field(poll): message})
         return [places[place] for place in sorted(places)]
 
@@ -299,7 +314,8 @@ class Amounts(PollKind):
                 clean[key] = self.amount(amount)
         if sum(clean.values()) > limit + 1e-9:
             raise Invalid(
-                f"Use at most {limit} in total.", fields={"value": f"Use at most {limit} in total"}
+                gettext("Use at most %(limit)s in total.", limit=limit),
+                fields={"value": gettext("Use at most %(limit)s in total", limit=limit)},
             )
         return clean
 
@@ -329,13 +345,14 @@ class Amounts(PollKind):
             if not raw:
                 continue
             if not self.field_pattern.match(raw):
-                message = self.bad_amount.format(label=option["label"])
+                message = gettext(self.bad_amount, label=option["label"])
                 raise Invalid(message, fields={name: message})
             amount = self.amount(float(raw))
             if amount:
                 ballot[option["value"]] = amount
         if not ballot:
-            raise Invalid(self.nothing, fields={self.first_field(poll): self.nothing})
+            nothing = gettext(self.nothing)
+            raise Invalid(nothing, fields={self.first_field(poll): nothing})
         return ballot
 
     def form_values(self, poll: Shape, ballot: Any) -> dict[str, str]:
@@ -349,11 +366,11 @@ class Dots(Amounts):
     """Dot voting: whole dots, `dots_per_member` of them."""
 
     name, label = "dots", "Dot votes"
-    result_column = ("total", "Dots")
+    result_column = ("total", N_("Dots"))
     column, default, most = "dots_per_member", 5, 100
     field_pattern = WHOLE_NUMBER
-    bad_amount = "Enter a whole number of dots for {label}, like 2."
-    nothing = "Put at least one dot on an option."
+    bad_amount = N_("Enter a whole number of dots for %(label)s, like 2.")
+    nothing = N_("Put at least one dot on an option.")
 
     def amount(self, raw: int | float) -> int | float:
         return int(raw)
@@ -363,11 +380,11 @@ class Budget(Amounts):
     """A budget split: amounts to 2 decimal places, `budget_total` of them."""
 
     name, label = "budget", "Budget split"
-    result_column = ("mean", "Average")
+    result_column = ("mean", N_("Average"))
     column, default, most = "budget_total", 100, 10_000_000
     field_pattern = AMOUNT
-    bad_amount = "Enter an amount for {label}, like 25 or 12.50."
-    nothing = "Put some of the budget on at least one option."
+    bad_amount = N_("Enter an amount for %(label)s, like 25 or 12.50.")
+    nothing = N_("Put some of the budget on at least one option.")
 
     def amount(self, raw: int | float) -> int | float:
         return round(float(raw), 2)

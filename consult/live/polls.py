@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid
@@ -131,7 +132,7 @@ def cast_ballot(
     if ballot is not None and ballot.client_id == client_id:
         return ballot, True
     if poll.status != "open":
-        raise Conflict("This poll is not open for votes.")
+        raise Conflict(gettext("This poll is not open for votes."))
     clean = kind_of(poll).clean(poll, value)
     if ballot is None:
         ballot = Ballot(poll_id=poll.id, member_id=actor.id, value=clean, client_id=client_id)

@@ -22,16 +22,17 @@ from consult.live.floor import end_open_turns
 from consult.live.outbox import after_commit, gallery_room, publish, session_room, staff_room
 from consult.models import AuditEntry, Jury, JurySession, Round, utcnow
 from consult.models.live import ROUND_KINDS
+from consult.wording import N_
 
-ROUND_LABELS = {
-    "briefing": "Briefing and evidence",
-    "open_discussion": "Open discussion",
-    "table_discussion": "Table discussion",
-    "ideas": "Ideas",
-    "poll": "Poll",
-    "drafting": "Recommendation drafting",
-    "final_vote": "Final vote",
-    "reflection": "Reflection",
+ROUND_LABELS = {  # marked for translation: juror and gallery pages show them in their language
+    "briefing": N_("Briefing and evidence"),
+    "open_discussion": N_("Open discussion"),
+    "table_discussion": N_("Table discussion"),
+    "ideas": N_("Ideas"),
+    "poll": N_("Poll"),
+    "drafting": N_("Recommendation drafting"),
+    "final_vote": N_("Final vote"),
+    "reflection": N_("Reflection"),
 }
 
 # A standard jury day (about six hours with breaks outside the agenda).
@@ -95,6 +96,8 @@ def save_round(
     public: bool = True,
     script: str = "",
     auto_advance: bool = False,
+    title_cy: str = "",
+    instructions_cy: str = "",
 ) -> Round:
     """Add a round at the end of the agenda, or change `round_`. Staff only. Flushes."""
     require_staff(actor, "Only facilitators and officers can change the agenda.")
@@ -109,6 +112,11 @@ def save_round(
     round_.planned_minutes = minutes
     round_.instructions = clean_text(
         instructions, field="instructions", limit=MAX_LONG_TEXT, required=False
+    )
+    round_.title_cy = clean_text(title_cy, field="title_cy", limit=200, required=False) or None
+    round_.instructions_cy = (
+        clean_text(instructions_cy, field="instructions_cy", limit=MAX_LONG_TEXT, required=False)
+        or None
     )
     round_.materials = clean_text(materials, field="materials", limit=MAX_LONG_TEXT, required=False)
     round_.script = clean_text(script, field="script", limit=MAX_LONG_TEXT, required=False)

@@ -22,6 +22,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext
 from flask_limiter.util import get_remote_address
 from flask_login import current_user
 from sqlalchemy import func, select
@@ -31,6 +32,7 @@ from consult.auth import sessions as auth_sessions
 from consult.auth.access import juror_required, public, staff_required
 from consult.errors import ConsultError
 from consult.extensions import csrf, db, limiter
+from consult.i18n import localised
 from consult.live import (
     checks,
     decisions,
@@ -113,7 +115,7 @@ def juror_home() -> Any:
         .order_by(JurySession.starts_at, JurySession.id)
     ).all()
     return render_template(
-        "live/juror_home.html", member=member, jury=member.jury, sessions=sessions
+        "live/juror_home.html", member=member, jury=localised(member.jury), sessions=sessions
     )
 
 
@@ -302,7 +304,7 @@ def post_hand(session_id: int) -> Any:
             jury_session, actor=current_user, client_id=_client_id(), scope=scope
         ),
         anchor="hand-heading",
-        done="Your hand is raised.",
+        done=gettext("Your hand is raised."),
     )
 
 
@@ -314,13 +316,13 @@ def post_lower_hand(session_id: int) -> Any:
     jury_session = _juror_session(session_id)
     hand_id = request.form.get("hand_id", "")
     if not hand_id.isdigit():
-        flash("Your hand is not raised.", "error")
+        flash(gettext("Your hand is not raised."), "error")
         return _back(jury_session, "hand-heading")
     return _button_action(
         jury_session,
         lambda: floor.lower_hand(jury_session, hand_id, actor=current_user),
         anchor="hand-heading",
-        done="Your hand is lowered.",
+        done=gettext("Your hand is lowered."),
     )
 
 
@@ -337,7 +339,7 @@ def post_idea(session_id: int) -> Any:
     if not replayed:  # the idea is saved; regrouping the board may fail without losing it
         with ideas.regrouping(session_id), outbox.best_effort("idea board refresh"):
             ideas.refresh_idea_board(jury_session)
-    return _back(jury_session, "ideas-heading", "Idea added.")
+    return _back(jury_session, "ideas-heading", gettext("Idea added."))
 
 
 @bp.route("/sessions/<int:session_id>/notes", methods=["POST"])
@@ -352,7 +354,7 @@ def post_note(session_id: int) -> Any:
         form_id="scribe-form",
         field_ids={"text": "scribe-note"},
         anchor="table-heading",
-        done="Your note is saved.",
+        done=gettext("Your note is saved."),
     )
 
 
@@ -368,7 +370,7 @@ def post_reflection(session_id: int) -> Any:
         form_id="reflection-form",
         field_ids={"text": "reflection-text"},
         anchor="reflection-heading",
-        done="Your reflection is sent to the facilitators.",
+        done=gettext("Your reflection is sent to the facilitators."),
     )
 
 
@@ -396,7 +398,7 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
         form_id=f"poll-{poll.id}-form",
         field_ids=poll_kinds.field_ids(shape),
         anchor=f"poll-{poll.id}",
-        done="Your vote is recorded. You can change it until the poll closes.",
+        done=gettext("Your vote is recorded. You can change it until the poll closes."),
     )
 
 
@@ -414,7 +416,7 @@ def post_amendment(session_id: int, recommendation_id: int) -> Any:
         decisions.propose_amendment,
         form="amend",
         fields={"text": "amend", "rationale": "why"},
-        done="Amendment proposed.",
+        done=gettext("Amendment proposed."),
     )
 
 
@@ -432,7 +434,7 @@ def post_vote(session_id: int, recommendation_id: int) -> Any:
         decisions.cast_vote,
         form="vote",
         fields={"choice": "vote-support"},
-        done="Your vote is recorded.",
+        done=gettext("Your vote is recorded."),
     )
 
 
@@ -450,7 +452,7 @@ def post_minority_report(session_id: int, recommendation_id: int) -> Any:
         decisions.write_minority_report,
         form="minority",
         fields={"text": "minority"},
-        done="Your minority report is attached.",
+        done=gettext("Your minority report is attached."),
     )
 
 
@@ -466,7 +468,7 @@ def post_signature(session_id: int, report_id: int) -> Any:
         jury_session,
         lambda: decisions.sign_minority_report(jury_session, report_id, actor=current_user),
         anchor=f"report-{report_id}",
-        done="You have signed the report.",
+        done=gettext("You have signed the report."),
     )
 
 
@@ -545,6 +547,8 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
             title=form.title.data,
             planned_minutes=form.planned_minutes.data,
             instructions=form.instructions.data or "",
+            title_cy=form.title_cy.data or "",
+            instructions_cy=form.instructions_cy.data or "",
             script=form.script.data or "",
             materials=form.materials.data or "",
             public=form.public.data,

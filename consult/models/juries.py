@@ -43,6 +43,10 @@ class Jury(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     question: Mapped[str] = mapped_column(Text, default="")
     description: Mapped[str] = mapped_column(Text, default="")
+    # Welsh versions of the public texts (issue 19); empty: the English shows, with a note
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    question_cy: Mapped[str | None] = mapped_column(Text)
+    description_cy: Mapped[str | None] = mapped_column(Text)
     status: Mapped[str] = mapped_column(String(12), default="recruiting")
     panel_size: Mapped[int] = mapped_column(Integer, default=24)
     registration_open: Mapped[bool] = mapped_column(Boolean, default=True)
@@ -134,6 +138,8 @@ class Registrant(TimestampMixin, db.Model):
     availability: Mapped[list[str]] = mapped_column(JSON, default=list)
     consented_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     external_id: Mapped[str | None] = mapped_column(String(60))
+    #: the interface language they registered in ("en" or "cy"): their emails use it
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     #: when the contact details were erased (on request or by retention, consult/privacy)
     erased_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 

@@ -103,6 +103,9 @@ class Round(db.Model):
     title: Mapped[str] = mapped_column(String(200))
     planned_minutes: Mapped[int] = mapped_column(Integer, default=15)
     instructions: Mapped[str] = mapped_column(Text, default="")  # what jurors see
+    # Welsh versions of what jurors see (issue 19); empty: the English shows
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    instructions_cy: Mapped[str | None] = mapped_column(Text)
     # the facilitator's own notes for running the round (never sent to jurors)
     script: Mapped[str] = mapped_column(Text, default="", server_default="")
     materials: Mapped[str] = mapped_column(Text, default="")

@@ -10,7 +10,20 @@ const strings = source ? JSON.parse(source.textContent || "{}") : {};
 
 export function t(key, values = {}) {
   const text = strings[key] ?? key;
-  return text.replace(/%\((\w+)\)s/g, (match, name) =>
-    name in values ? String(values[name]) : match,
-  );
+  return text.replace(/%\((\w+)\)s|%%/g, (match, name) => {
+    if (!name) return "%"; // "%%", as Python's formatting writes a literal %
+    return name in values ? String(values[name]) : match;
+  });
+}
+
+/**
+ * A count's sentence: `tn("ballots", 3)` reads `ballots.few` (the key's form for the
+ * CLDR plural category of 3 in the page's language, Intl.PluralRules; Welsh has six)
+ * and fills %(num)s with the count, and any other %(name)s from `values`.
+ */
+const plurals = new Intl.PluralRules(document.documentElement.lang || "en-GB");
+
+export function tn(key, count, values = {}) {
+  const chosen = `${key}.${plurals.select(count)}`;
+  return t(chosen in strings ? chosen : `${key}.other`, { ...values, num: count });
 }

@@ -15,6 +15,7 @@
  *   wanted is kept and updated, never rebuilt, so what a person is typing, the choices
  *   they have made, an opened <details> and focus all survive another person's event.
  */
+import { t, tn } from "/static/js/i18n.js";
 import { io } from "/static/vendor/socket.io/socket.io.esm.min.js";
 
 export function newClientId() {
@@ -107,11 +108,11 @@ export class Timer {
     );
     if (this.statusNode) {
       const text = !round
-        ? "No round is running."
+        ? t("liveNoRound")
         : round.status === "paused"
-          ? "The round is paused."
+          ? t("livePaused")
           : seconds <= 0
-            ? "Time is up for this round."
+            ? t("liveTimeUp")
             : "";
       if (this.statusNode.textContent !== text) this.statusNode.textContent = text;
     }
@@ -163,7 +164,7 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
     if (from !== null) request.after_seq = from;
     socket.emit("join", request, (ack) => {
       if (!ack || !ack.ok) {
-        setStatus(ack && ack.error ? ack.error.message : "Could not join the session.");
+        setStatus(ack && ack.error ? ack.error.message : t("liveCouldNotJoin"));
         return;
       }
       joined = true;
@@ -192,15 +193,15 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
   }
 
   socket.on("connect", () => {
-    setStatus("Connected.");
+    setStatus(t("liveConnected"));
     join();
   });
   socket.on("disconnect", () => {
     joined = false;
     document.body.dataset.liveReady = "false";
-    setStatus("Connection lost. Reconnecting…");
+    setStatus(t("liveConnectionLost"));
   });
-  socket.on("connect_error", () => setStatus("Cannot reach the server. Retrying…"));
+  socket.on("connect_error", () => setStatus(t("liveCannotReach")));
   socket.onAny((name, payload) => {
     if (payload && typeof payload.seq === "number" && !note(payload.seq)) return;
     if (payload && typeof payload.seq === "number") {
@@ -235,7 +236,7 @@ export function connectLive({ sessionId, gallery = false, handlers, statusNode }
     command(event, data = {}) {
       return new Promise((resolve) => {
         socket.timeout(8000).emit(event, { ...data, session_id: sessionId }, (error, ack) => {
-          if (error) resolve({ ok: false, error: { message: "No answer from the server." } });
+          if (error) resolve({ ok: false, error: { message: t("liveNoAnswer") } });
           else resolve(ack);
         });
       });
@@ -256,17 +257,17 @@ export function chatItem(message, ownMemberId) {
       dataset: { id: message.id ?? "", clientId: message.client_id ?? "" },
     },
     [
-      el("span", { class: "consult-chat__author" }, message.author || "Someone"),
+      el("span", { class: "consult-chat__author" }, message.author || t("liveSomeone")),
       el("span", { class: "consult-chat__time" }, timeOf(message.created_at)),
       el(
         "span",
         { class: "consult-chat__text" },
-        message.hidden ? "(hidden by the facilitator)" : message.text,
+        message.hidden ? t("liveHidden") : message.text,
       ),
     ],
   );
-  if (message.kind === "announcement") item.prepend(el("strong", {}, "Announcement: "));
-  if (message.kind === "note") item.prepend(el("strong", {}, "Scribe's note: "));
+  if (message.kind === "announcement") item.prepend(el("strong", {}, `${t("liveAnnouncement")} `));
+  if (message.kind === "note") item.prepend(el("strong", {}, `${t("liveScribeNote")} `));
   return item;
 }
 
@@ -289,21 +290,39 @@ export function upsertChat(list, message, ownMemberId) {
 export function renderChat(list, messages, ownMemberId) {
   if (!list) return;
   clear(list);
-  if (!messages.length) list.append(el("li", { class: "consult-chat__message live-empty" }, "No messages yet."));
+  if (!messages.length) list.append(el("li", { class: "consult-chat__message live-empty" }, t("liveNoMessages")));
   for (const message of messages) list.append(chatItem(message, ownMemberId));
   list.scrollTop = list.scrollHeight;
 }
 
 export const ROUND_LABELS = {
-  briefing: "Briefing and evidence",
-  open_discussion: "Open discussion",
-  table_discussion: "Table discussion",
-  ideas: "Ideas",
-  poll: "Poll",
-  drafting: "Recommendation drafting",
-  final_vote: "Final vote",
-  reflection: "Reflection",
+  briefing: t("roundBriefing"),
+  open_discussion: t("roundOpenDiscussion"),
+  table_discussion: t("roundTableDiscussion"),
+  ideas: t("roundIdeas"),
+  poll: t("roundPoll"),
+  drafting: t("roundDrafting"),
+  final_vote: t("roundFinalVote"),
+  reflection: t("roundReflection"),
 };
+
+/** A round's `field` in the page's language: its Welsh version (`<field>_cy`) on a Welsh
+ * page when there is one, else the English, with the language to mark it in
+ * (consult.i18n.in_language draws the same on the server). */
+export function inLanguage(item, field) {
+  const page = document.documentElement.lang || "en-GB";
+  const welsh = page === "cy" ? (item[`${field}_cy`] || "").trim() : "";
+  if (welsh) return { text: welsh, lang: null };
+  return { text: item[field] || "", lang: page === "cy" ? "en-GB" : null };
+}
+
+/** Set a node's text and its lang (null: the page's own). */
+function setInLanguage(node, shown) {
+  if (!node) return;
+  if (node.textContent !== shown.text) node.textContent = shown.text;
+  if (shown.lang) node.setAttribute("lang", shown.lang);
+  else node.removeAttribute("lang");
+}
 
 /** Draw the round header: title, kind, instructions (and, for staff, the script),
  * materials and agenda. An ended session shows "This session has ended" and what
@@ -319,9 +338,10 @@ export function renderRound(state, timer) {
     const node = document.getElementById(id);
     if (node && node.hidden === visible) node.hidden = !visible;
   };
-  set("round-title", ended ? "This session has ended" : round ? round.title : "Waiting to start");
+  if (round) setInLanguage(document.getElementById("round-title"), inLanguage(round, "title"));
+  else setInLanguage(document.getElementById("round-title"), { text: ended ? t("liveSessionEnded") : t("liveWaiting"), lang: null });
   set("round-kind", round ? ROUND_LABELS[round.kind] || round.kind : "");
-  set("round-instructions", round ? round.instructions : "");
+  setInLanguage(document.getElementById("round-instructions"), round ? inLanguage(round, "instructions") : { text: "", lang: null });
   set("round-materials", round ? round.materials : "");
   const script = round && state.scripts ? state.scripts[String(round.id)] || "" : "";
   set("round-script-text", script);
@@ -336,8 +356,8 @@ export function renderRound(state, timer) {
       const current = round && item.id === round.id;
       agenda.append(
         el("li", { "aria-current": current ? "step" : null }, [
-          current ? el("strong", {}, item.title) : document.createTextNode(item.title),
-          el("span", { class: "govuk-hint govuk-!-display-inline" }, ` (${ROUND_LABELS[item.kind] || item.kind}, ${item.status})`),
+          current ? el("strong", { lang: inLanguage(item, "title").lang }, inLanguage(item, "title").text) : el("span", { lang: inLanguage(item, "title").lang }, inLanguage(item, "title").text),
+          el("span", { class: "govuk-hint govuk-!-display-inline" }, ` (${ROUND_LABELS[item.kind] || item.kind}, ${ROUND_STATUSES[item.status] || item.status})`),
         ]),
       );
     }
@@ -359,7 +379,7 @@ export function opinionMap(opinion) {
   const wrapper = el("div", { class: "live-opinion" });
   if (!opinion || !opinion.available) {
     const least = (opinion && opinion.min_voters) || 6;
-    wrapper.append(el("p", { class: "govuk-body-s" }, `Opinion groups are shown once at least ${least} people have voted and each group has at least 3 people, so that no one's votes can be worked out.`));
+    wrapper.append(el("p", { class: "govuk-body-s" }, t("opinionHidden", { num: least })));
     return wrapper;
   }
   const points = opinion.points || [];
@@ -372,7 +392,7 @@ export function opinionMap(opinion) {
   svg.setAttribute("role", "img");
   svg.setAttribute(
     "aria-label",
-    `Opinion map: ${points.length} people in ${opinion.groups.length} opinion groups`,
+    t("opinionMapLabel", { num: points.length, groups: opinion.groups.length }),
   );
   const frame = document.createElementNS(SVG, "rect");
   for (const [k, v] of Object.entries({ x: 1, y: 1, width: 218, height: 158, fill: "none", stroke: "#b1b4b6" })) frame.setAttribute(k, v);
@@ -388,20 +408,19 @@ export function opinionMap(opinion) {
     svg.append(dot);
   }
   wrapper.append(svg);
-  wrapper.append(el("h4", { class: "govuk-heading-s" }, "Opinion groups"));
+  wrapper.append(el("h4", { class: "govuk-heading-s" }, t("opinionGroups")));
   const summary = el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" });
   for (const group of opinion.groups) {
     const top = group.representative[0];
-    const people = `${group.size} ${group.size === 1 ? "person" : "people"}`;
-    summary.append(
-      el("li", {}, `Group ${group.label} (${people})${top ? ` stands out: ${Math.round(top.share * 100)}% of them ${top.stance} with “${top.text}”` : ""}`),
-    );
+    const values = top ? { share: Math.round(top.share * 100), text: top.text } : {};
+    const standsOut = top ? t(top.stance === "agreed" ? "opinionAgreed" : "opinionDisagreed", values) : "";
+    summary.append(el("li", {}, `${tn("opinionGroup", group.size, { label: group.label })}${standsOut}`));
   }
   for (const item of opinion.consensus || []) {
-    summary.append(el("li", {}, `Common ground: “${item.text}” (${Math.round(item.agree * 100)}% agree)`));
+    summary.append(el("li", {}, t("opinionCommon", { text: item.text, share: Math.round(item.agree * 100) })));
   }
   for (const item of opinion.divisive || []) {
-    summary.append(el("li", {}, `Divides the room: “${item.text}”`));
+    summary.append(el("li", {}, t("opinionDivides", { text: item.text })));
   }
   wrapper.append(summary);
   return wrapper;
@@ -424,7 +443,8 @@ export function bar(parts, total) {
 }
 
 const shareOf = (count, total) => `${total ? Math.round((count / total) * 100) : 0}%`;
-const RESULT_COLUMNS = { single_choice: ["count", "Votes"], ranking: ["score", "Points"], dots: ["total", "Dots"], budget: ["mean", "Average"] };
+const RESULT_COLUMNS = { single_choice: ["count", t("resultVotes")], ranking: ["score", t("resultPoints")], dots: ["total", t("resultDots")], budget: ["mean", t("resultAverage")] };
+const ROUND_STATUSES = { pending: t("roundPending"), running: t("roundRunning"), paused: t("roundPausedStatus"), done: t("roundDone") };
 
 /** Poll results as a bar per statement or option, with the counts written out (as
  * templates/live/_poll_kinds.html draws them); they fit a 390 px phone. */
@@ -432,30 +452,30 @@ export function pollResults(poll) {
   const results = poll.results;
   const box = el("div", { class: "live-results" });
   if (!results) return box;
-  box.append(el("p", { class: "govuk-body-s" }, `${results.ballots} ballot${results.ballots === 1 ? "" : "s"}`));
+  box.append(el("p", { class: "govuk-body-s" }, tn("ballots", results.ballots)));
   if (poll.kind === "agree_disagree") {
-    box.append(el("h4", { class: "govuk-heading-s" }, "Votes per statement"));
+    box.append(el("h4", { class: "govuk-heading-s" }, t("votesPerStatement")));
     box.append(el("ul", { class: "consult-results" }, (results.statements || []).map((s) => {
       const total = s.agree + s.disagree + s.pass;
       return el("li", { class: "consult-results__item" }, [
         el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, s.text),
         bar([["agree", s.agree], ["disagree", s.disagree], ["pass", s.pass]], total),
         el("p", { class: "govuk-body-s consult-results__counts" }, [
-          el("span", { class: "consult-key consult-key--agree" }, `Agree ${s.agree} (${shareOf(s.agree, total)})`),
+          el("span", { class: "consult-key consult-key--agree" }, t("agreeCount", { count: s.agree, share: shareOf(s.agree, total) })),
           document.createTextNode(" "),
-          el("span", { class: "consult-key consult-key--disagree" }, `Disagree ${s.disagree} (${shareOf(s.disagree, total)})`),
+          el("span", { class: "consult-key consult-key--disagree" }, t("disagreeCount", { count: s.disagree, share: shareOf(s.disagree, total) })),
           document.createTextNode(" "),
-          el("span", { class: "consult-key consult-key--pass" }, `Pass ${s.pass}`),
+          el("span", { class: "consult-key consult-key--pass" }, t("passCount", { count: s.pass })),
         ]),
       ]);
     })));
     box.append(opinionMap(results.opinion));
     return box;
   }
-  const [key, heading] = RESULT_COLUMNS[poll.kind] || ["count", "Votes"];
+  const [key, heading] = RESULT_COLUMNS[poll.kind] || RESULT_COLUMNS.single_choice;
   const options = results.options || [];
   const top = options.length ? Math.max(...options.map((o) => o[key])) : 0;
-  box.append(el("h4", { class: "govuk-heading-s" }, `${heading} per option`));
+  box.append(el("h4", { class: "govuk-heading-s" }, t("perOption", { heading })));
   box.append(el("ul", { class: "consult-results" }, options.map((o) => el("li", { class: "consult-results__item" }, [
     el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, [
       document.createTextNode(`${o.label}: `), el("strong", {}, String(o[key])), document.createTextNode(" "),

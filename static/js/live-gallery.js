@@ -2,6 +2,7 @@
  * The public gallery (templates/live/gallery.html): read-only, anonymous. Shows public
  * rounds, contributions the facilitator marked public, revealed polls and decisions.
  */
+import { t } from "/static/js/i18n.js";
 import { Timer, clear, connectLive, el, pollResults, renderRound, syncList, upsert } from "/static/js/live-common.js";
 
 const root = document.getElementById("live-root");
@@ -12,7 +13,7 @@ let state = null;
 function renderContributions() {
   const list = document.getElementById("gallery-contributions");
   clear(list);
-  if (!state.contributions.length) list.append(el("li", {}, "Nothing has been shared yet."));
+  if (!state.contributions.length) list.append(el("li", {}, t("nothingShared")));
   for (const c of state.contributions) list.append(el("li", { class: "govuk-inset-text", dataset: { id: c.id } }, c.text));
 }
 
@@ -25,8 +26,8 @@ function drawRecommendation(r) {
     el("h3", { class: "consult-card__title" }, r.title),
     el("p", { class: "govuk-body" }, r.text),
     el("p", { class: "govuk-body" }, [
-      el("strong", { class: "govuk-tag" }, r.status === "passed" ? "Passed" : "Not passed"),
-      document.createTextNode(` Support ${r.votes_for}, oppose ${r.votes_against}, abstain ${r.votes_abstain}`),
+      el("strong", { class: "govuk-tag" }, r.status === "passed" ? t("recPassed") : t("recFailed")),
+      document.createTextNode(` ${t("supportCounts", { support: r.votes_for, oppose: r.votes_against, abstain: r.votes_abstain })}`),
     ]),
   ]);
 }

@@ -11,8 +11,9 @@
  * markup (same ids, names and classes) and morphed in place, so what the juror is
  * typing, their choices and focus survive everyone else's events.
  */
+import { t, tn } from "/static/js/i18n.js";
 import {
-  Timer, clear, connectLive, el, newClientId, pollResults, renderChat, renderRound,
+  Timer, clear, connectLive, el, inLanguage, newClientId, pollResults, renderChat, renderRound,
   syncList, upsert, upsertChat,
 } from "/static/js/live-common.js";
 
@@ -51,7 +52,7 @@ function renderHandForm(hand) {
   byId("hand-id").value = hand ? String(hand.id) : "";
   byId("hand-scope").value = handScope();
   const button = byId("hand-button");
-  button.textContent = hand ? "Lower my hand" : "Raise my hand";
+  button.textContent = hand ? t("lowerHand") : t("raiseHand");
   button.setAttribute("aria-pressed", hand ? "true" : "false");
   button.disabled = !!state.viewer.muted;
 }
@@ -63,13 +64,19 @@ function renderHands() {
   const hands = state.hands || [];
   queue.hidden = !hands.length;
   byId("queue-empty").hidden = hands.length > 0;
-  hands.forEach((h) => queue.append(el("li", {}, `${h.name}${h.table_id ? " (table)" : ""}`)));
+  hands.forEach((h) => queue.append(el("li", {}, h.table_id ? t("handAtTable", { name: h.name }) : h.name)));
   const floor = byId("floor");
   const speakers = state.floor || [];
   floor.textContent = speakers.length
-    ? speakers.map((t) => `${t.member_id === me ? "You have" : `${t.name} has`} the floor${t.table_id ? " at your table" : ""}.`).join(" ")
-    : "Nobody has the floor.";
+    ? speakers.map((s) => floorText(s)).join(" ")
+    : t("nobodyHasFloor");
   byId("muted-note").hidden = !state.viewer.muted;
+}
+
+/** Who has the floor, in a sentence (the server's page says the same). */
+function floorText(turn) {
+  if (turn.member_id === me) return turn.table_id ? t("youFloorTable") : t("youFloor");
+  return turn.table_id ? t("nameFloorTable", { name: turn.name }) : t("nameFloor", { name: turn.name });
 }
 
 /** An ended session: the header says so (renderRound) and every action is disabled,
@@ -86,7 +93,7 @@ function showHandError(message) {
   const node = byId("hand-error");
   clear(node);
   if (message) {
-    node.append(el("span", { class: "govuk-visually-hidden" }, "Error:"), document.createTextNode(` ${message}`));
+    node.append(el("span", { class: "govuk-visually-hidden" }, t("error")), document.createTextNode(` ${message}`));
   }
   node.hidden = !message;
 }
@@ -96,7 +103,7 @@ function renderTable() {
   const section = byId("table-section");
   section.hidden = !state.table;
   if (state.table) {
-    heading.textContent = `Your table: ${state.table.name}`;
+    heading.textContent = t("yourTable", { name: state.table.name });
     byId("scribe-section").hidden = !state.viewer.scribe;
   }
 }
@@ -120,11 +127,11 @@ function renderIdeas() {
   const rest = ideas.filter((i) => !themed.has(i.id));
   if (rest.length) {
     list.append(el("li", {}, [
-      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? "Not grouped yet" : "Ideas so far"),
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, board.themes && board.themes.length ? t("notGrouped") : t("ideasSoFar")),
       el("ul", { class: "govuk-list govuk-list--bullet" }, rest.map((i) => el("li", {}, i.text))),
     ]));
   }
-  if (!ideas.length) list.append(el("li", { class: "govuk-body" }, "No ideas yet."));
+  if (!ideas.length) list.append(el("li", { class: "govuk-body" }, t("noIdeas")));
 }
 
 // ------------------------------------------------------------------ form pieces
@@ -192,7 +199,7 @@ function showProblem(form) {
   const field = problem.fieldId ? form.querySelector(`#${CSS.escape(problem.fieldId)}`) : null;
   const messageId = `${problem.fieldId || form.id}-error`;
   const message = el("p", { class: "govuk-error-message", id: messageId, dataset: { formError: "", fieldId: problem.fieldId || "", message: problem.message } }, [
-    el("span", { class: "govuk-visually-hidden" }, "Error:"),
+    el("span", { class: "govuk-visually-hidden" }, t("error")),
     document.createTextNode(` ${problem.message}`),
   ]);
   if (!field) { // a form with only a button (signing a report): the message above it
@@ -254,10 +261,10 @@ function agreementBallot(poll, form) {
     const name = `statement-${statement.id}`;
     const raw = fieldValue(form, name);
     if (!raw) continue;
-    if (!Object.hasOwn(AGREEMENT, raw)) return refusal("Choose agree, disagree or pass.", name);
+    if (!Object.hasOwn(AGREEMENT, raw)) return refusal(t("chooseAgree"), name);
     ballot[String(statement.id)] = AGREEMENT[raw];
   }
-  if (!Object.keys(ballot).length) return refusal("Choose agree, disagree or pass for at least one statement.", firstField(poll));
+  if (!Object.keys(ballot).length) return refusal(t("chooseAgreeOne"), firstField(poll));
   return { value: ballot };
 }
 
@@ -269,12 +276,12 @@ function rankingBallot(poll, form) {
     if (!raw) continue;
     const place = Number(raw);
     if (!WHOLE_NUMBER.test(raw) || place < 1 || place > poll.options.length) {
-      return refusal(`Enter a number from 1 to ${poll.options.length} for ${option.label}.`, name);
+      return refusal(t("rankNumber", { num: poll.options.length, option: option.label }), name);
     }
-    if (places.has(place)) return refusal("Give each option a different number.", name);
+    if (places.has(place)) return refusal(t("rankDifferent"), name);
     places.set(place, option.value);
   }
-  if (!places.size) return refusal("Number at least one option, starting with 1 for your first choice.", firstField(poll));
+  if (!places.size) return refusal(t("rankNone"), firstField(poll));
   return { value: [...places.keys()].sort((a, b) => a - b).map((place) => places.get(place)) };
 }
 
@@ -286,12 +293,12 @@ function amountBallot(poll, form) {
     const raw = fieldValue(form, name);
     if (!raw) continue;
     if (!(dots ? WHOLE_NUMBER : AMOUNT).test(raw)) {
-      return refusal(dots ? `Enter a whole number of dots for ${option.label}, like 2.` : `Enter an amount for ${option.label}, like 25 or 12.50.`, name);
+      return refusal(dots ? t("dotsAmount", { label: option.label }) : t("budgetAmount", { label: option.label }), name);
     }
     if (Number(raw)) ballot[option.value] = Number(raw);
   }
   if (!Object.keys(ballot).length) {
-    return refusal(dots ? "Put at least one dot on an option." : "Put some of the budget on at least one option.", firstField(poll));
+    return refusal(dots ? t("dotsNone") : t("budgetNone"), firstField(poll));
   }
   return { value: ballot };
 }
@@ -300,7 +307,7 @@ function ballotFromForm(poll, form) {
   if (poll.kind === "agree_disagree") return agreementBallot(poll, form);
   if (poll.kind === "single_choice") {
     const choice = fieldValue(form, "choice");
-    return choice ? { value: choice } : refusal("Choose one option.", "choice");
+    return choice ? { value: choice } : refusal(t("chooseOption"), "choice");
   }
   if (poll.kind === "ranking") return rankingBallot(poll, form);
   return amountBallot(poll, form);
@@ -339,26 +346,26 @@ function pollFields(poll, values) {
       const name = `statement-${statement.id}`;
       return el("fieldset", { class: "govuk-fieldset govuk-!-margin-bottom-4" }, [
         el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, statement.text),
-        radios(`${prefix}-${name}`, name, [["1", "Agree", "agree"], ["-1", "Disagree", "disagree"], ["0", "Pass", "pass"]], values[name], true),
+        radios(`${prefix}-${name}`, name, [["1", t("agree"), "agree"], ["-1", t("disagree"), "disagree"], ["0", t("pass"), "pass"]], values[name], true),
       ]);
     });
   }
   if (poll.kind === "single_choice") {
     return [el("fieldset", { class: "govuk-fieldset" }, [
-      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, "Choose one"),
+      el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, t("chooseOne")),
       radios(`${prefix}-choice`, "choice", poll.options.map((o) => [o.value, o.label, o.value]), values.choice),
     ])];
   }
   const count = poll.options.length;
   if (poll.kind === "ranking") {
-    return [numberFields(poll, values, "rank", "Rank the options", `Number them 1 for your first choice, 2 for your second, and so on, up to ${count}. Leave blank any you do not want to rank.`, "numeric")];
+    return [numberFields(poll, values, "rank", t("rankLegend"), t("rankHint", { num: count }), "numeric")];
   }
   if (poll.kind === "dots") {
     const dots = poll.dots_per_member;
-    return [numberFields(poll, values, "amount", "Share your dots", `You have ${dots} dots. Put 0 or more on each option, ${dots} at most in total.`, "numeric")];
+    return [numberFields(poll, values, "amount", t("dotsLegend"), tn("dotsHint", dots), "numeric")];
   }
   const total = poll.budget_total;
-  return [numberFields(poll, values, "amount", "Split the budget", `Split ${total} between the options, ${total} at most in total. You can use up to 2 decimal places.`, "decimal")];
+  return [numberFields(poll, values, "amount", t("budgetLegend"), t("budgetHint", { total }), "decimal")];
 }
 
 function pollForm(poll) {
@@ -366,23 +373,23 @@ function pollForm(poll) {
   const voted = poll.my_ballot !== null && poll.my_ballot !== undefined;
   return liveForm(formId, `/polls/${poll.id}/ballot`, "ballot", { pollId: poll.id }, [
     el("div", { class: "govuk-form-group" }, pollFields(poll, fieldsFromBallot(poll, poll.my_ballot))),
-    submitButton(formId, voted ? "Change my vote" : "Send my vote", false),
+    submitButton(formId, voted ? t("changeVote") : t("sendVote"), false),
   ], "govuk-!-margin-top-4");
 }
 
 function drawPoll(poll) {
-  const statusText = poll.status === "open" ? "Open" : poll.revealed ? "Results" : "Closed";
+  const statusText = poll.status === "open" ? t("pollOpen") : poll.revealed ? t("pollResults") : t("pollClosed");
   const box = el("article", { class: "consult-card", id: `poll-${poll.id}`, "aria-labelledby": `poll-${poll.id}-title` }, [
     el("h3", { class: "consult-card__title", id: `poll-${poll.id}-title` }, poll.question),
     el("strong", { class: "govuk-tag" }, statusText),
   ]);
   if (poll.status === "open") {
     if (poll.my_ballot !== null && poll.my_ballot !== undefined) {
-      box.append(el("p", { class: "govuk-body-s govuk-!-margin-top-3" }, "You have voted. You can change your vote until the poll closes."));
+      box.append(el("p", { class: "govuk-body-s govuk-!-margin-top-3" }, t("youHaveVoted")));
     }
     box.append(pollForm(poll));
   } else if (!poll.revealed) {
-    box.append(el("p", { class: "govuk-body govuk-!-margin-top-3" }, "Voting has closed. The results have not been revealed yet."));
+    box.append(el("p", { class: "govuk-body govuk-!-margin-top-3" }, t("votingClosed")));
   }
   if (poll.revealed && poll.results) box.append(pollResults(poll));
   return box;
@@ -390,14 +397,14 @@ function drawPoll(poll) {
 
 // ------------------------------------------------------------------ recommendations
 
-const REC_STATUS = { draft: "Draft", voting: "Vote open", passed: "Passed", failed: "Not passed", withdrawn: "Withdrawn" };
+const REC_STATUS = { draft: t("recDraft"), voting: t("recVoting"), passed: t("recPassed"), failed: t("recFailed"), withdrawn: t("recWithdrawn") };
 
 function amendmentForm(rec) {
   const formId = `rec-${rec.id}-amend-form`;
   return liveForm(formId, `/recommendations/${rec.id}/amendments`, "amendment", { recommendationId: rec.id }, [
-    textareaGroup(`rec-${rec.id}-amend`, "text", "Propose new wording", { rows: 3, maxlength: 5000 }),
-    textareaGroup(`rec-${rec.id}-why`, "rationale", "Why (optional)", { rows: 2, maxlength: 1000 }),
-    submitButton(formId, "Propose amendment"),
+    textareaGroup(`rec-${rec.id}-amend`, "text", t("proposeWording"), { rows: 3, maxlength: 5000 }),
+    textareaGroup(`rec-${rec.id}-why`, "rationale", t("whyOptional"), { rows: 2, maxlength: 1000 }),
+    submitButton(formId, t("proposeAmendment")),
   ]);
 }
 
@@ -407,25 +414,25 @@ function voteForm(rec) {
     el("div", { class: "govuk-form-group" }, [
       el("fieldset", { class: "govuk-fieldset" }, [
         el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, `Your vote (${Math.round(rec.threshold * 100)}% support needed)`),
-        radios(`rec-${rec.id}-vote`, "choice", [["support", "Support", "support"], ["oppose", "Oppose", "oppose"], ["abstain", "Abstain", "abstain"]], rec.my_vote),
+        radios(`rec-${rec.id}-vote`, "choice", [["support", t("support"), "support"], ["oppose", t("oppose"), "oppose"], ["abstain", t("abstain"), "abstain"]], rec.my_vote),
       ]),
     ]),
-    submitButton(formId, rec.my_vote ? "Change my vote" : "Vote", false),
+    submitButton(formId, rec.my_vote ? t("changeVote") : t("vote"), false),
   ]);
 }
 
 function minorityReport(report) {
-  const author = report.author || "a juror";
+  const author = report.author || t("aJuror");
   const item = el("div", { class: "govuk-inset-text", id: `report-${report.id}` }, [
     el("p", { class: "govuk-body" }, report.text),
-    el("p", { class: "govuk-body-s" }, `By ${author}; ${report.signatures} signature${report.signatures === 1 ? "" : "s"}.`),
+    el("p", { class: "govuk-body-s" }, tn("signatures", report.signatures, { author })),
   ]);
   if (!report.signer_ids.includes(me)) {
     const formId = `report-${report.id}-sign-form`;
     item.append(liveForm(formId, `/minority-reports/${report.id}/signatures`, "sign", { reportId: report.id }, [
       el("button", { type: "submit", class: "govuk-button govuk-button--secondary", id: `${formId}-submit` }, [
-        document.createTextNode("Sign this report"),
-        el("span", { class: "govuk-visually-hidden" }, ` by ${author}`),
+        document.createTextNode(t("signReport")),
+        el("span", { class: "govuk-visually-hidden" }, ` ${t("byAuthor", { author })}`),
       ]),
     ]));
   }
@@ -435,17 +442,17 @@ function minorityReport(report) {
 function minorityForm(rec) {
   const formId = `rec-${rec.id}-minority-form`;
   return el("details", { class: "govuk-details", id: `rec-${rec.id}-minority-details` }, [
-    el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, "Disagree? Write a minority report")]),
+    el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, t("disagreeWrite"))]),
     el("div", { class: "govuk-details__text" }, [
       liveForm(formId, `/recommendations/${rec.id}/minority-reports`, "minority", { recommendationId: rec.id }, [
-        textareaGroup(`rec-${rec.id}-minority`, "text", "Write a minority report", { hint: "If you disagree, explain why. Others can sign it.", rows: 3, maxlength: 5000 }),
-        submitButton(formId, "Attach minority report"),
+        textareaGroup(`rec-${rec.id}-minority`, "text", t("writeMinority"), { hint: t("minorityHint"), rows: 3, maxlength: 5000 }),
+        submitButton(formId, t("attachMinority")),
       ]),
     ]),
   ]);
 }
 
-const CHOICES = { support: "Support", oppose: "Oppose", abstain: "Abstain" };
+const CHOICES = { support: t("support"), oppose: t("oppose"), abstain: t("abstain") };
 const percent = (share) => `${Math.round(share * 100)}%`;
 
 /** Why it passed or not (as _juror_cards.html's decision_reason draws it). */
@@ -457,10 +464,10 @@ function decisionReasons(rec) {
     el("dd", { class: "govuk-summary-list__value" }, value),
   ]);
   return el("dl", { class: "govuk-summary-list govuk-summary-list--no-border consult-decision", id: `rec-${rec.id}-decision` }, [
-    row("Support", `${percent(d.support_share)} of those who supported or opposed (${rec.votes_for} support, ${rec.votes_against} oppose). ${percent(d.threshold)} was needed: ${d.threshold_met ? "met" : "not met"}.`),
-    row("Quorum", `${d.quorum} vote${d.quorum === 1 ? "" : "s"} needed, ${d.votes_cast} cast (abstentions count): ${d.quorate ? "met" : "not met"}.`),
-    row("Turnout", `${d.votes_cast} of ${jurors} juror${jurors === 1 ? "" : "s"} voted.`),
-    row("Your vote", rec.my_vote ? CHOICES[rec.my_vote] : "You did not vote."),
+    row(t("support"), `${t("supportShare", { share: percent(d.support_share), support: rec.votes_for, oppose: rec.votes_against })} ${t(d.threshold_met ? "neededMet" : "neededNotMet", { needed: percent(d.threshold) })}`),
+    row(t("quorum"), `${tn("quorumNeeded", d.quorum, { cast: d.votes_cast })} ${t(d.quorate ? "met" : "notMet")}`),
+    row(t("turnout"), tn("turnoutText", jurors, { cast: d.votes_cast })),
+    row(t("yourVote"), rec.my_vote ? CHOICES[rec.my_vote] : t("didNotVote")),
   ]);
 }
 
@@ -472,7 +479,7 @@ function drawRecommendation(rec) {
     el("p", { class: "govuk-body govuk-!-margin-top-3" }, rec.text),
   ]);
   if (rec.amendments.length) {
-    box.append(el("h4", { class: "govuk-heading-s" }, "Amendments"));
+    box.append(el("h4", { class: "govuk-heading-s" }, t("amendments")));
     box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, rec.amendments.map((a) =>
       el("li", {}, `${a.text} — ${a.author || "a juror"} (${a.status})`))));
   }
@@ -483,7 +490,7 @@ function drawRecommendation(rec) {
     if (rec.decision) box.append(decisionReasons(rec));
   }
   if (rec.minority_reports.length) {
-    box.append(el("h4", { class: "govuk-heading-s" }, "Minority reports"));
+    box.append(el("h4", { class: "govuk-heading-s" }, t("minorityReports")));
     rec.minority_reports.forEach((report) => box.append(minorityReport(report)));
   }
   if (rec.status !== "withdrawn") box.append(minorityForm(rec));
@@ -514,11 +521,11 @@ const ACTIONS = {
     event: "cast_ballot",
     data(form) {
       const poll = state.polls.find((p) => p.id === Number(form.dataset.pollId));
-      if (!poll) return { error: { code: "not_found", message: "That poll is no longer open.", fields: {} } };
+      if (!poll) return { error: { code: "not_found", message: t("pollNotOpen"), fields: {} } };
       const ballot = ballotFromForm(poll, form);
       return ballot.error ? ballot : { poll_id: poll.id, value: ballot.value };
     },
-    done: "Your vote is recorded. You can change it until the poll closes.",
+    done: t("ballotDone"),
     after(form, ack) {
       const poll = state.polls.find((p) => p.id === Number(form.dataset.pollId));
       if (poll) poll.my_ballot = ack.value;
@@ -528,7 +535,7 @@ const ACTIONS = {
   vote: {
     event: "cast_vote",
     data: (form) => ({ recommendation_id: recommendationId(form), choice: fieldValue(form, "choice") || null }),
-    done: "Your vote is recorded.",
+    done: t("voteDone"),
     after(form, ack) {
       const rec = state.recommendations.find((r) => r.id === recommendationId(form));
       if (rec) rec.my_vote = ack.choice;
@@ -538,27 +545,27 @@ const ACTIONS = {
   amendment: {
     event: "propose_amendment",
     data: (form) => ({ recommendation_id: recommendationId(form), text: text(form), rationale: text(form, "rationale") }),
-    done: "Amendment proposed.",
+    done: t("amendmentDone"),
     clear: true,
   },
   minority: {
     event: "write_minority_report",
     data: (form) => ({ recommendation_id: recommendationId(form), text: text(form) }),
-    done: "Your minority report is attached.",
+    done: t("minorityDone"),
     clear: true,
   },
   sign: {
     event: "sign_minority_report",
     command: true,
     data: (form) => ({ report_id: Number(form.dataset.reportId) }),
-    done: "You have signed the report.",
+    done: t("signDone"),
   },
-  idea: { event: "add_idea", data: (form) => ({ text: text(form) }), done: "Idea added.", clear: true },
-  note: { event: "add_note", data: (form) => ({ text: text(form) }), done: "Your note is saved.", clear: true },
+  idea: { event: "add_idea", data: (form) => ({ text: text(form) }), done: t("ideaDone"), clear: true },
+  note: { event: "add_note", data: (form) => ({ text: text(form) }), done: t("noteDone"), clear: true },
   reflection: {
     event: "add_reflection",
     data: (form) => ({ text: text(form) }),
-    done: "Your reflection is sent to the facilitators.",
+    done: t("reflectionDone"),
     clear: true,
   },
 };
@@ -580,7 +587,7 @@ function problemField(form, fields) {
 function settle(formId, action, ack) {
   const form = byId(formId);
   if (!ack.ok) {
-    const message = (ack.error && ack.error.message) || "That did not work. Try again.";
+    const message = (ack.error && ack.error.message) || t("didNotWork");
     if (form) {
       problems.set(formId, { fieldId: problemField(form, ack.error && ack.error.fields), message });
       showProblem(form);
@@ -646,14 +653,14 @@ function applyEvent(name, p) {
       renderEnded();
       renderHands();
       showHandError(null); // a refusal about the old state no longer holds
-      if (state.session.status === "ended") say("This session has ended.");
-      else if (p.round) say(`Now: ${p.round.title}.`);
+      if (state.session.status === "ended") say(t("sessionEndedSay"));
+      else if (p.round) say(t("nowRound", { title: inLanguage(p.round, "title").text }));
       break;
     case "contribution_added":
       if (p.kind === "idea") { upsert(state.ideas, p); renderIdeas(); }
       else if (p.kind === "announcement") {
         state.session.announcement = p.text; upsert(state.room_chat, p);
-        upsertChat(byId("room-chat"), p, me); renderRound(state, timer); say(`Announcement: ${p.text}`);
+        upsertChat(byId("room-chat"), p, me); renderRound(state, timer); say(`${t("liveAnnouncement")} ${p.text}`);
       } else if (p.table_id) { upsert(state.table_chat, p); upsertChat(byId("table-chat"), p, me); }
       else { upsert(state.room_chat, p); upsertChat(byId("room-chat"), p, me); }
       break;
@@ -671,10 +678,10 @@ function applyEvent(name, p) {
       state.floor = state.floor.filter((t) => t.table_id !== p.table_id).concat([p]);
       state.hands = state.hands.filter((h) => h.id !== p.hand_id);
       renderHands();
-      if (p.member_id === me) say("You have the floor.");
+      if (p.member_id === me) say(t("youHaveFloor"));
       break;
     case "floor_ended": state.floor = state.floor.filter((t) => t.id !== p.id); renderHands(); break;
-    case "invited_to_speak": say("The facilitator invites you to speak."); break;
+    case "invited_to_speak": say(t("invitedToSpeak")); break;
     case "member_muted": state.viewer.muted = p.muted; renderHands(); break;
     case "scribe_changed":
       if (state.table && state.table.id === p.table_id) {
@@ -717,7 +724,7 @@ function wireChat(formId, scope) {
     event.preventDefault();
     const field = form.querySelector("textarea");
     const message = field.value.trim();
-    if (!message) { chatProblem(form, field, "Write a message first."); field.focus(); return; }
+    if (!message) { chatProblem(form, field, t("writeFirst")); field.focus(); return; }
     const clientIdField = form.elements.namedItem("client_id");
     const clientId = clientIdField.value;
     clientIdField.value = `form-${newClientId()}`;
@@ -754,5 +761,5 @@ byId("hand-form").addEventListener("submit", async (event) => {
     : await live.contribute("raise_hand", { scope: handScope(), client_id: clientId.value });
   if (ack.ok && !hand) clientId.value = `form-${newClientId()}`;
   showHandError(ack.ok ? null : ack.error.message);
-  say(ack.ok ? (hand ? "Your hand is lowered." : "Your hand is raised.") : ack.error.message);
+  say(ack.ok ? (hand ? t("handLowered") : t("handRaised")) : ack.error.message);
 });

@@ -35,6 +35,8 @@ from tests.live.conftest import received
 
 OPTIONS = ["Buses", "Trams", "Bikes"]
 
+CATALOGUE = re.compile(r'<script type="application/json" id="consult-strings">.*?</script>', re.S)
+
 
 @dataclass
 class Room:
@@ -53,9 +55,11 @@ class Room:
         return f"/live/sessions/{self.session_id}"
 
     def html(self, client: FlaskClient) -> str:
+        """The page as drawn, without the scripts' string catalogue (every sentence the
+        scripts may show, in the page's language, embedded as JSON data)."""
         response = client.get(self.page)
         assert response.status_code == 200
-        return response.get_data(as_text=True)
+        return CATALOGUE.sub("", response.get_data(as_text=True))
 
     def count(self, model: type, *where: Any) -> int:
         with self.app.app_context():
