@@ -10,7 +10,7 @@ and compiles them (docs/translations.md)."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -74,14 +74,23 @@ def switch(code: str) -> Any:
     return response
 
 
+#: The strings of a feature's own browser scripts, by its blueprint's name.
+_FEATURE_STRINGS: dict[str, Callable[[], dict[str, str]]] = {}
+
+
+def register_browser_strings(blueprint: str, strings: Callable[[], dict[str, str]]) -> None:
+    """A feature's scripts' strings (`strings()` in the current language), embedded only on
+    the pages of its `blueprint`. The feature registers them, so this module imports none."""
+    _FEATURE_STRINGS[blueprint] = strings
+
+
 # Every string the browser scripts show people, by key. Marked here so extraction finds
 # them; base.html embeds the current language's versions as JSON (static/js/i18n.js).
 def browser_strings() -> dict[str, str]:
-    from consult.live.browser_strings import live_strings
-
-    # the live session's scripts' strings only on its pages (juror, gallery, console)
-    live = live_strings() if has_request_context() and request.blueprint == "live" else {}
-    return live | {
+    # a feature's own scripts' strings only on its pages (the live session's: juror,
+    # gallery, console), as the feature registered them
+    own = _FEATURE_STRINGS.get(request.blueprint or "") if has_request_context() else None
+    return (own() if own else {}) | {
         "saving": gettext("Saving…"),
         "saved": gettext("Saved"),
         "notSavedCheck": gettext("Not saved yet: check your answer"),
