@@ -38,6 +38,7 @@ from consult.live import (
     ideas,
     outbox,
     payloads,
+    pb_vote,
     poll_kinds,
     polls,
     rounds,
@@ -97,6 +98,7 @@ def _page_context(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
         "labels": rounds.ROUND_LABELS,
         "poll_kinds": poll_kinds.KINDS,
         "timer_seconds": rounds.remaining_seconds(current) if current is not None else 0,
+        "pb_vote": pb_vote.state(jury_session, viewer),
     }
 
 
@@ -156,7 +158,7 @@ def _client_id() -> str:
 
 
 def _juror_page(
-    jury_session: JurySession, *, problem: Problem | None = None, status: int = 200
+    jury_session: JurySession, *, problem: Problem | None = None, status: int = 200, **extra: Any
 ) -> Any:
     return render_template(
         "live/juror.html",
@@ -166,6 +168,7 @@ def _juror_page(
         new_client_id=_new_client_id,
         ballot_fields=poll_kinds.fields_from_ballot,
         **_page_context(jury_session, current_user),
+        **extra,
     ), status
 
 
@@ -549,6 +552,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
             materials=form.materials.data or "",
             public=form.public.data,
             auto_advance=form.auto_advance.data,
+            pb_round_id=form.pb_round_id.data or None,
         )
     flash(message, "success")
     return redirect(url_for("live.agenda", session_id=jury_session.id))
@@ -559,6 +563,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
 def agenda(session_id: int) -> Any:
     jury_session = _session(session_id)
     form = RoundForm()
+    form.pb_round_id.choices = pb_vote.link_choices()
     if form.validate_on_submit():
         return _save_round(jury_session, form, None, "Round added.")
     status = 400 if form.errors else 200
@@ -573,6 +578,7 @@ def edit_round(session_id: int, round_id: int) -> Any:
     jury_session = _session(session_id)
     round_ = _round(jury_session, round_id)
     form = RoundForm(obj=round_)
+    form.pb_round_id.choices = pb_vote.link_choices(round_.pb_round_id)
     if form.validate_on_submit():
         return _save_round(jury_session, form, round_, "Round saved.")
     status = 400 if form.errors else 200
