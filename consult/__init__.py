@@ -131,7 +131,6 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.juries import public as juries_public
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
-    from consult.live import pb_views as live_pb_views
     from consult.live import views as live_views
     from consult.pb import kiosk_views as pb_kiosk_views
     from consult.pb import manage_views as pb_manage_views
@@ -159,7 +158,6 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         juries_public,
         juries_views,
         live_cli,
-        live_pb_views,
         live_views,
         pb_kiosk_views,
         pb_manage_views,

@@ -47,7 +47,8 @@ from consult.live import (
 from consult.live.blueprint import bp
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
 from consult.live.outbox import committed, unit_of_work
-from consult.models import Jury, JurySession, Poll, Recommendation, Round
+from consult.models import Jury, JurySession, PBRound, Poll, Recommendation, Round
+from consult.pb import ballots as ballot_kinds
 
 STAFF = ("facilitator", "officer")
 
@@ -401,6 +402,59 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
         anchor=f"poll-{poll.id}",
         done="Your vote is recorded. You can change it until the poll closes.",
     )
+
+
+PB_DONE = "Your vote counted. You can change it until voting closes or this round ends."
+
+
+@bp.route("/sessions/<int:session_id>/pb-vote/<int:round_id>", methods=["POST"])
+@juror_required
+@limiter.limit(VOTE_RATE, key_func=_person)
+def post_pb_ballot(session_id: int, round_id: int) -> Any:
+    """Cast or change the juror's ballot in the round's PB round: back to the page with the
+    confirmation that it counted, or the page again with the refusal beside its field and
+    the choices as they were ticked."""
+    jury_session = _juror_session(session_id)
+    round_ = db.session.get(Round, round_id)
+    pb_round = None
+    if round_ is not None and round_.pb_round_id is not None:
+        pb_round = db.session.get(PBRound, round_.pb_round_id)
+    if round_ is None or round_.session_id != jury_session.id or pb_round is None:
+        return _pb_refused(jury_session, "This round has no participatory budgeting vote.", 404)
+    kind = ballot_kinds.kind_of(pb_round)
+    choices, points = kind.read_form(request.form, pb_round)
+    try:  # a double submit races on one ballot per member: `committed` runs it again
+        committed(
+            lambda: pb_vote.cast(
+                jury_session, round_.id, actor=current_user, choices=choices, points=points
+            )
+        )
+    except ConsultError as error:
+        fields = error.fields if error.status == 422 else {}
+        return _pb_refused(
+            jury_session,
+            error.message,
+            error.status,
+            fields=fields,
+            values=kind.form_values(choices, points),
+        )
+    return _back(jury_session, "pb-vote", PB_DONE)
+
+
+def _pb_refused(
+    jury_session: Any,
+    message: str,
+    status: int,
+    *,
+    fields: dict[str, str] | None = None,
+    values: Any = None,
+) -> Any:
+    field_id = next(iter(fields or {}), "pb-vote-heading")
+    problem = Problem("pb-vote-form", field_id, message, request.form.to_dict())
+    extra: dict[str, Any] = {"pb_errors": fields or {}}
+    if values is not None:
+        extra["pb_values"] = values
+    return _juror_page(jury_session, problem=problem, status=status, **extra)
 
 
 @bp.route(
