@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
 from consult.forms_common import required_text, whole_number
 from consult.live.rounds import ROUND_LABELS
@@ -21,6 +21,13 @@ class RoundForm(FlaskForm):
     kind = SelectField(
         "Kind of round",
         choices=[SelectChoice(value, label) for value, label in ROUND_LABELS.items()],
+    )
+    pb_round_id = SelectField(
+        "Participatory budgeting round",
+        description="For a participatory budgeting vote: the round, in its voting phase, "
+        "that jurors vote in on their own devices.",
+        choices=[],
+        validate_choice=False,
     )
     title = required_text("Title", "Enter a title for the round", 200)
     planned_minutes = whole_number(
@@ -54,6 +61,10 @@ class RoundForm(FlaskForm):
     auto_advance = BooleanField(
         "Move on to the next round by itself when the time is up", default=False
     )
+
+    def validate_pb_round_id(self, field: SelectField) -> None:
+        if self.kind.data == "pb_vote" and not field.data:
+            raise ValidationError("Choose the participatory budgeting round the room votes in")
 
 
 class MessageForm(FlaskForm):

@@ -16,7 +16,7 @@ from sqlalchemy import select, update
 
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.live import connections, payloads
+from consult.live import connections, payloads, pb_vote
 from consult.live.checks import MAX_LONG_TEXT, clean_int, clean_text, get_in_session, require_staff
 from consult.live.floor import end_open_turns
 from consult.live.outbox import after_commit, gallery_room, publish, session_room, staff_room
@@ -33,6 +33,7 @@ ROUND_LABELS = {  # marked for translation: juror and gallery pages show them in
     "drafting": N_("Recommendation drafting"),
     "final_vote": N_("Final vote"),
     "reflection": N_("Reflection"),
+    "pb_vote": N_("Participatory budgeting vote"),
 }
 
 # A standard jury day (about six hours with breaks outside the agenda).
@@ -98,16 +99,22 @@ def save_round(
     auto_advance: bool = False,
     title_cy: str = "",
     instructions_cy: str = "",
+    pb_round_id: Any = None,
 ) -> Round:
-    """Add a round at the end of the agenda, or change `round_`. Staff only. Flushes."""
+    """Add a round at the end of the agenda, or change `round_`. A participatory budgeting
+    vote names a PB round in its voting phase (`pb_round_id`). Staff only. Flushes."""
     require_staff(actor, "Only facilitators and officers can change the agenda.")
     if kind not in ROUND_KINDS:
         raise Invalid("Choose a kind of round.", fields={"kind": "Choose a kind of round"})
+    pb_round = pb_vote.check_link(
+        kind, pb_round_id, kept=round_.pb_round_id if round_ is not None else None
+    )
     minutes = clean_int(planned_minutes, field="planned_minutes", low=1, high=480)
     if round_ is None:
         round_ = Round(position=len(jury_session.rounds), status="pending")
         jury_session.rounds.append(round_)
     round_.kind = kind
+    round_.pb_round_id = pb_round.id if pb_round is not None else None
     round_.title = clean_text(title, field="title", limit=200)
     round_.planned_minutes = minutes
     round_.instructions = clean_text(

@@ -40,6 +40,7 @@ from consult.live import (
     ideas,
     outbox,
     payloads,
+    pb_vote,
     poll_kinds,
     polls,
     rounds,
@@ -48,7 +49,8 @@ from consult.live import (
 from consult.live.blueprint import bp
 from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
 from consult.live.outbox import committed, unit_of_work
-from consult.models import Jury, JurySession, Poll, Recommendation, Round
+from consult.models import Jury, JurySession, PBRound, Poll, Recommendation, Round
+from consult.pb import ballots as ballot_kinds
 
 STAFF = ("facilitator", "officer")
 
@@ -99,6 +101,7 @@ def _page_context(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
         "labels": rounds.ROUND_LABELS,
         "poll_kinds": poll_kinds.KINDS,
         "timer_seconds": rounds.remaining_seconds(current) if current is not None else 0,
+        "pb_vote": pb_vote.state(jury_session, viewer),
     }
 
 
@@ -158,7 +161,7 @@ def _client_id() -> str:
 
 
 def _juror_page(
-    jury_session: JurySession, *, problem: Problem | None = None, status: int = 200
+    jury_session: JurySession, *, problem: Problem | None = None, status: int = 200, **extra: Any
 ) -> Any:
     return render_template(
         "live/juror.html",
@@ -168,6 +171,7 @@ def _juror_page(
         new_client_id=_new_client_id,
         ballot_fields=poll_kinds.fields_from_ballot,
         **_page_context(jury_session, current_user),
+        **extra,
     ), status
 
 
@@ -402,6 +406,59 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
     )
 
 
+PB_DONE = "Your vote counted. You can change it until voting closes or this round ends."
+
+
+@bp.route("/sessions/<int:session_id>/pb-vote/<int:round_id>", methods=["POST"])
+@juror_required
+@limiter.limit(VOTE_RATE, key_func=_person)
+def post_pb_ballot(session_id: int, round_id: int) -> Any:
+    """Cast or change the juror's ballot in the round's PB round: back to the page with the
+    confirmation that it counted, or the page again with the refusal beside its field and
+    the choices as they were ticked."""
+    jury_session = _juror_session(session_id)
+    round_ = db.session.get(Round, round_id)
+    pb_round = None
+    if round_ is not None and round_.pb_round_id is not None:
+        pb_round = db.session.get(PBRound, round_.pb_round_id)
+    if round_ is None or round_.session_id != jury_session.id or pb_round is None:
+        return _pb_refused(jury_session, "This round has no participatory budgeting vote.", 404)
+    kind = ballot_kinds.kind_of(pb_round)
+    choices, points = kind.read_form(request.form, pb_round)
+    try:  # a double submit races on one ballot per member: `committed` runs it again
+        committed(
+            lambda: pb_vote.cast(
+                jury_session, round_.id, actor=current_user, choices=choices, points=points
+            )
+        )
+    except ConsultError as error:
+        fields = error.fields if error.status == 422 else {}
+        return _pb_refused(
+            jury_session,
+            error.message,
+            error.status,
+            fields=fields,
+            values=kind.form_values(choices, points),
+        )
+    return _back(jury_session, "pb-vote", PB_DONE)
+
+
+def _pb_refused(
+    jury_session: Any,
+    message: str,
+    status: int,
+    *,
+    fields: dict[str, str] | None = None,
+    values: Any = None,
+) -> Any:
+    field_id = next(iter(fields or {}), "pb-vote-heading")
+    problem = Problem("pb-vote-form", field_id, message, request.form.to_dict())
+    extra: dict[str, Any] = {"pb_errors": fields or {}}
+    if values is not None:
+        extra["pb_values"] = values
+    return _juror_page(jury_session, problem=problem, status=status, **extra)
+
+
 @bp.route(
     "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/amendments",
     methods=["POST"],
@@ -553,6 +610,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
             materials=form.materials.data or "",
             public=form.public.data,
             auto_advance=form.auto_advance.data,
+            pb_round_id=form.pb_round_id.data or None,
         )
     flash(message, "success")
     return redirect(url_for("live.agenda", session_id=jury_session.id))
@@ -563,6 +621,7 @@ def _save_round(jury_session: Any, form: RoundForm, round_: Any, message: str) -
 def agenda(session_id: int) -> Any:
     jury_session = _session(session_id)
     form = RoundForm()
+    form.pb_round_id.choices = pb_vote.link_choices()
     if form.validate_on_submit():
         return _save_round(jury_session, form, None, "Round added.")
     status = 400 if form.errors else 200
@@ -577,6 +636,7 @@ def edit_round(session_id: int, round_id: int) -> Any:
     jury_session = _session(session_id)
     round_ = _round(jury_session, round_id)
     form = RoundForm(obj=round_)
+    form.pb_round_id.choices = pb_vote.link_choices(round_.pb_round_id)
     if form.validate_on_submit():
         return _save_round(jury_session, form, round_, "Round saved.")
     status = 400 if form.errors else 200

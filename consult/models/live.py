@@ -38,6 +38,7 @@ ROUND_KINDS = (
     "drafting",
     "final_vote",
     "reflection",
+    "pb_vote",
 )
 POLL_KINDS = ("agree_disagree", "single_choice", "ranking", "dots", "budget")
 
@@ -116,6 +117,8 @@ class Round(db.Model):
     public: Mapped[bool] = mapped_column(Boolean, default=True)
     # when its time is up, the server moves the session on to the next round by itself
     auto_advance: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
+    # a "pb_vote" round: the participatory budgeting round the room votes in
+    pb_round_id: Mapped[int | None] = set_null_fk("pb_rounds.id", index=True)
 
     session: Mapped[JurySession] = relationship(back_populates="rounds", foreign_keys=[session_id])
 

@@ -33,7 +33,7 @@ if TYPE_CHECKING:
 PB_STATUSES = ("draft", "proposals", "assessment", "voting", "closed", "results")
 ASSESSMENTS = ("feasible", "feasible_with_changes", "not_feasible")
 MODERATION = ("published", "held", "rejected", "merged")
-BALLOT_CHANNELS = ("online", "paper", "kiosk")
+BALLOT_CHANNELS = ("online", "paper", "kiosk", "live")
 BALLOT_TYPES = ("approval", "cumulative", "ranking", "knapsack")
 
 
@@ -229,14 +229,18 @@ class PBVoterCode(CreatedMixin, db.Model):
 
 
 # Who a ballot belongs to: online, a voting code or an eligibility check (one of them);
-# paper, its serial number; kiosk, the kiosk it was cast on (and the code, if one was used).
+# paper, its serial number; kiosk, the kiosk it was cast on (and the code, if one was used);
+# live, the panel member who voted in the room during a live session's PB round.
 CHANNEL_IDENTITY = (
+    "(member_id IS NULL AND ("
     "(channel = 'online' AND paper_serial IS NULL AND kiosk_id IS NULL AND "
     "(voter_code_id IS NULL) <> (eligible_voter_id IS NULL)) OR "
     "(channel = 'paper' AND voter_code_id IS NULL AND eligible_voter_id IS NULL AND "
     "kiosk_id IS NULL AND paper_serial IS NOT NULL) OR "
     "(channel = 'kiosk' AND kiosk_id IS NOT NULL AND paper_serial IS NULL AND "
-    "eligible_voter_id IS NULL)"
+    "eligible_voter_id IS NULL))) OR "
+    "(channel = 'live' AND member_id IS NOT NULL AND voter_code_id IS NULL AND "
+    "eligible_voter_id IS NULL AND kiosk_id IS NULL AND paper_serial IS NULL)"
 )
 
 
@@ -245,13 +249,15 @@ class PBBallot(TimestampMixin, db.Model):
     not totals): the proposal ids chosen, and the ward and age band the voter gave (both
     optional; they give the fairness figures by group). Online ballots belong to a voting
     code; paper ballots carry the serial number written on the paper and become a ballot
-    only when two staff members' entries of it agree (`PBPaperEntry`)."""
+    only when two staff members' entries of it agree (`PBPaperEntry`); live ballots belong
+    to the panel member who cast them in a live session (one per member and round)."""
 
     __tablename__ = "pb_ballots"
     __table_args__ = (
-        CheckConstraint("channel IN ('online', 'paper', 'kiosk')", name="channel"),
+        CheckConstraint("channel IN ('online', 'paper', 'kiosk', 'live')", name="channel"),
         CheckConstraint(CHANNEL_IDENTITY, name="channel_identity"),
         UniqueConstraint("round_id", "paper_serial", name="paper_serial"),
+        UniqueConstraint("round_id", "member_id", name="one_per_member"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -266,6 +272,8 @@ class PBBallot(TimestampMixin, db.Model):
     points: Mapped[list[int] | None] = mapped_column(JSON)
     eligible_voter_id: Mapped[int | None] = cascade_fk("pb_eligible_voters.id", unique=True)
     kiosk_id: Mapped[int | None] = mapped_column(ForeignKey("pb_kiosks.id"), index=True)
+    # a live ballot's panel member (kept, not cleared: the ballot counted)
+    member_id: Mapped[int | None] = mapped_column(ForeignKey("panel_members.id"), index=True)
     voter_ward: Mapped[str | None] = mapped_column(String(100))
     voter_age_band: Mapped[str | None] = mapped_column(String(20))
 

@@ -355,10 +355,22 @@ function renderAll() {
   galleryButton.textContent = state.session.gallery_open ? "Close the public gallery" : "Open the public gallery";
 }
 
+// The participatory budgeting vote's panel is drawn on the server (templates/live/_pb_round.html):
+// when the room moves into or out of one, load the page again.
+function pbVoteMoved(p) {
+  const section = byId("pb-vote");
+  const shown = section ? section.dataset.roundId : null;
+  const now = p.round && p.round.kind === "pb_vote" ? String(p.round.id) : null;
+  if (shown === now) return false;
+  window.location.reload();
+  return true;
+}
+
 function applyEvent(name, p) {
   if (!state) return;
   switch (name) {
     case "round_changed":
+      if (pbVoteMoved(p)) return;
       Object.assign(state, { round: p.round, rounds: p.rounds, session: p.session, server_now: p.server_now });
       renderState();
       break;
@@ -420,6 +432,14 @@ function applyEvent(name, p) {
       break;
     }
     case "idea_board": state.idea_board = p; renderBoard(); break;
+    case "pb_count": {
+      const count = byId("pb-count");
+      if (count && p.round_id === Number(byId("pb-vote").dataset.roundId)) {
+        count.textContent = String(p.count);
+        byId("pb-count-unit").textContent = p.count === 1 ? "juror has" : "jurors have";
+      }
+      break;
+    }
     case "agenda_changed": state.rounds = p.rounds; renderState(); break;
     default: break;
   }

@@ -644,10 +644,22 @@ function renderAll() {
   drawRecommendations();
 }
 
+// A participatory budgeting vote's ballot is drawn on the server (templates/live/_pb_round.html):
+// when the room moves into or out of one, or the session ends, load the page again.
+function pbVoteMoved(p) {
+  const section = byId("pb-vote");
+  const shown = section ? section.dataset.roundId : null;
+  const now = p.round && p.round.kind === "pb_vote" ? String(p.round.id) : null;
+  if (shown === now && !(section && p.session && p.session.status === "ended")) return false;
+  window.location.reload();
+  return true;
+}
+
 function applyEvent(name, p) {
   if (!state) return;
   switch (name) {
     case "round_changed":
+      if (pbVoteMoved(p)) return;
       state.round = p.round; state.rounds = p.rounds; state.session = p.session; state.server_now = p.server_now;
       renderRound(state, timer);
       renderEnded();
