@@ -71,6 +71,12 @@ def register(app: Flask, socketio: Any) -> None:
             return jsonify(error=error.as_dict()), error.status
         return render_template("errors/error.html", error=error, status=error.status), error.status
 
+    def _limit_message(error: HTTPException) -> str | None:
+        """A rate limit's own words (Flask-Limiter's `error_message`), shown on the 429 page
+        instead of its general sentence: "Too many reset links have been asked for..."."""
+        message = getattr(getattr(error, "limit", None), "error_message", None)
+        return str(message()) if callable(message) else (str(message) if message else None)
+
     @app.errorhandler(PoolTimeout)
     def pool_timeout(error: PoolTimeout):  # type: ignore[no-untyped-def]
         log.warning("no database connection free on %s %s: %s", request.method, request.path, error)
@@ -92,7 +98,9 @@ def register(app: Flask, socketio: Any) -> None:
         template = (
             f"errors/{status}.html" if status in (401, 403, 404, 429, 500) else "errors/error.html"
         )
-        return render_template(template, error=error, status=status), status
+        return render_template(
+            template, error=error, status=status, reason=_limit_message(error)
+        ), status
 
     @app.errorhandler(Exception)
     def unexpected_error(error: Exception):  # type: ignore[no-untyped-def]
