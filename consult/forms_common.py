@@ -11,7 +11,15 @@ from typing import Any, ParamSpec, TypeVar
 
 from flask import flash
 from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from consult.errors import Invalid
 from consult.extensions import db
@@ -49,18 +57,38 @@ def whole_number(
     label: str,
     missing: str,
     low: int,
-    high: int,
+    high: int | None,
     *,
     out_of_range: str,
     required: type = InputRequired,
     **options: Any,
 ) -> Any:
     """A whole number from `low` to `high` that must be given (`missing` says so; with
-    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so).
-    `options` go to the field (default, description, ...)."""
+    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so;
+    `high` None for no upper bound). `options` go to the field (default, description, ...)."""
     return IntegerField(
         label,
         validators=[required(missing), NumberRange(min=low, max=high, message=out_of_range)],
+        **options,
+    )
+
+
+def slug_field(label: str = "Web address (optional)") -> Any:
+    """The optional web address (slug) of a consultation, jury or round: made from the
+    title when left blank, at most 100 characters."""
+    return StringField(
+        label, validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")]
+    )
+
+
+def optional_number(
+    label: str, low: int, high: int | None, *, out_of_range: str, **options: Any
+) -> Any:
+    """A whole number from `low` to `high` (`high` None for no upper bound), or nothing;
+    `out_of_range` says when it is out of range."""
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=low, max=high, message=out_of_range)],
         **options,
     )
 
