@@ -20,7 +20,7 @@ from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
 from consult.models import AnalysisRun, AuditEntry, Consultation, Theme, ThemeAssignment, utcnow
 from consult.workspace import queries
-from consult.workspace.analysis_store import NO_COMMENT, publishable_text
+from consult.workspace.analysis_store import NO_COMMENT, publishable_text, theme_count
 
 
 def require_officer(actor: Any) -> None:
@@ -301,16 +301,13 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     _editable(theme)
     if theme.no_substantive_comment:
         raise Invalid("The no-comment group cannot be split.")
-    if n_parts != "auto":
-        try:
-            n_parts = int(n_parts)
-        except (TypeError, ValueError):
-            n_parts = 0
-        if not 2 <= n_parts <= 10:
-            raise Invalid(
-                "Split into between 2 and 10 themes.",
-                fields={"parts": "Enter a number between 2 and 10"},
-            )
+    n_parts = theme_count(
+        n_parts,
+        10,
+        refusal="Split into between 2 and 10 themes.",
+        field="parts",
+        hint="Enter a number between 2 and 10",
+    )
     items = [(row, text) for row, text in theme_items(theme) if not row.not_relevant]
     if len(items) < 4:
         raise Invalid(
