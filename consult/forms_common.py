@@ -2,14 +2,14 @@
 with a length limit, a whole number in a range, an email address, a new password typed
 twice), each taking the wording of its messages, which stays with the form that asks; and
 saving a validated form through a service, with the service's refusal shown on the form's
-fields."""
+fields; and what follows a service's success (commit, say so, redirect)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from flask import flash
+from flask import flash, redirect, url_for
 from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -133,6 +133,14 @@ def field_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
         else:
             left[name] = message
     return left
+
+
+def saved(message: str, endpoint: str, **values: Any) -> Any:
+    """After a service succeeded: commit its change, say so (`message`), and go to the
+    page `url_for(endpoint, **values)` (post/redirect/get)."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
 
 
 def save_form(form: Any, save: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:
