@@ -166,3 +166,11 @@ class AuditEntry(db.Model):
             entry.subject_id = subject.id
         db.session.add(entry)
         return entry
+
+
+def audit(action: str, *, actor: Any = None, subject: Any = None, **details: Any) -> AuditEntry:
+    """How a service ends: its audit entry recorded (`AuditEntry.record`) and the session
+    flushed, so that the change and its entry are written together (the caller commits)."""
+    entry = AuditEntry.record(action, actor=actor, subject=subject, **details)
+    db.session.flush()
+    return entry

@@ -26,7 +26,7 @@ from consult import jobs
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.jobs.child import ChildJob, JobFailed
-from consult.models import AnalysisRun, AuditEntry, Consultation, Jury, User
+from consult.models import AnalysisRun, Consultation, Jury, User, audit
 from consult.workspace import analysis_store
 
 log = logging.getLogger(__name__)
@@ -120,8 +120,7 @@ def start_run(
     )
     db.session.add(run)
     db.session.flush()
-    AuditEntry.record("analysis.started", actor=actor, subject=run)
-    db.session.flush()
+    audit("analysis.started", actor=actor, subject=run)
     return run
 
 
