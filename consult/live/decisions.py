@@ -226,9 +226,7 @@ def set_recommendation_status(
         actor=actor,
         subject=recommendation,
         status=recommendation.status,
-        votes_for=recommendation.votes_for,
-        votes_against=recommendation.votes_against,
-        votes_abstain=recommendation.votes_abstain,
+        **recommendation.vote_counts,
     )
     _publish_recommendation(jury_session, recommendation)
     return recommendation

@@ -348,6 +348,15 @@ class Recommendation(TimestampMixin, db.Model):
         back_populates="recommendation", cascade="all, delete-orphan"
     )
 
+    @property
+    def vote_counts(self) -> dict[str, int | None]:
+        """The final vote's counts by column name (None until the vote is decided)."""
+        return {
+            "votes_for": self.votes_for,
+            "votes_against": self.votes_against,
+            "votes_abstain": self.votes_abstain,
+        }
+
 
 class Amendment(CreatedMixin, db.Model):
     """A proposed change to a draft recommendation, accepted or rejected by the room."""
