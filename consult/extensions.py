@@ -13,7 +13,7 @@ from flask_sqlalchemy import SQLAlchemy
 from flask_sqlalchemy.session import Session as FlaskSession
 from flask_wtf import CSRFProtect
 from sqlalchemy import MetaData
-from sqlalchemy.orm import DeclarativeBase
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -25,9 +25,11 @@ NAMING_CONVENTION = {
 
 
 class Base(DeclarativeBase):
-    """Declarative base carrying the naming convention (Flask-SQLAlchemy 3.1 ignores metadata=)."""
+    """Declarative base carrying the naming convention (Flask-SQLAlchemy 3.1 ignores metadata=)
+    and every table's primary key: a whole number `id`, the table's first column."""
 
     metadata = MetaData(naming_convention=NAMING_CONVENTION)
+    id: Mapped[int] = mapped_column(primary_key=True, sort_order=-1)
 
 
 class Session(FlaskSession):

@@ -2,16 +2,24 @@
 with a length limit, a whole number in a range, an email address, a new password typed
 twice), each taking the wording of its messages, which stays with the form that asks; and
 saving a validated form through a service, with the service's refusal shown on the form's
-fields."""
+fields; and what follows a service's success (commit, say so, redirect)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
-from flask import flash
+from flask import flash, redirect, url_for
 from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, EqualTo, InputRequired, Length, NumberRange
+from wtforms.validators import (
+    DataRequired,
+    Email,
+    EqualTo,
+    InputRequired,
+    Length,
+    NumberRange,
+    Optional,
+)
 
 from consult.errors import Invalid
 from consult.extensions import db
@@ -49,18 +57,38 @@ def whole_number(
     label: str,
     missing: str,
     low: int,
-    high: int,
+    high: int | None,
     *,
     out_of_range: str,
     required: type = InputRequired,
     **options: Any,
 ) -> Any:
     """A whole number from `low` to `high` that must be given (`missing` says so; with
-    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so).
-    `options` go to the field (default, description, ...)."""
+    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so;
+    `high` None for no upper bound). `options` go to the field (default, description, ...)."""
     return IntegerField(
         label,
         validators=[required(missing), NumberRange(min=low, max=high, message=out_of_range)],
+        **options,
+    )
+
+
+def slug_field(label: str = "Web address (optional)") -> Any:
+    """The optional web address (slug) of a consultation, jury or round: made from the
+    title when left blank, at most 100 characters."""
+    return StringField(
+        label, validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")]
+    )
+
+
+def optional_number(
+    label: str, low: int, high: int | None, *, out_of_range: str, **options: Any
+) -> Any:
+    """A whole number from `low` to `high` (`high` None for no upper bound), or nothing;
+    `out_of_range` says when it is out of range."""
+    return IntegerField(
+        label,
+        validators=[Optional(), NumberRange(min=low, max=high, message=out_of_range)],
         **options,
     )
 
@@ -105,6 +133,14 @@ def field_errors(form: Any, fields: dict[str, str]) -> dict[str, str]:
         else:
             left[name] = message
     return left
+
+
+def saved(message: str, endpoint: str, **values: Any) -> Any:
+    """After a service succeeded: commit its change, say so (`message`), and go to the
+    page `url_for(endpoint, **values)` (post/redirect/get)."""
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for(endpoint, **values))
 
 
 def save_form(form: Any, save: Callable[P, T], *args: P.args, **kwargs: P.kwargs) -> T | None:

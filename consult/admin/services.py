@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
-from consult.models import ROLES, ApiToken, AuditEntry, User, utcnow
+from consult.models import ROLES, ApiToken, AuditEntry, User, audit, utcnow
 
 MAX_NAME = 200
 MAX_EMAIL = 254
@@ -72,8 +72,7 @@ def add_staff(*, email: str, name: str, role: str, actor: User) -> User:
     user = User(email=email, name=name, role=role, active=True)
     user.set_unusable_password()
     db.session.add(user)
-    AuditEntry.record("user.created", actor=actor, subject=user, role=role, email=email, via="web")
-    db.session.flush()
+    audit("user.created", actor=actor, subject=user, role=role, email=email, via="web")
     return user
 
 
@@ -116,8 +115,7 @@ def deactivate(user: User, *, actor: User) -> User:
     ).all()
     for token in tokens:
         token.revoked_at = now
-    AuditEntry.record("user.deactivated", actor=actor, subject=user, api_tokens_revoked=len(tokens))
-    db.session.flush()
+    audit("user.deactivated", actor=actor, subject=user, api_tokens_revoked=len(tokens))
     return user
 
 
@@ -130,8 +128,7 @@ def reactivate(user: User, *, actor: User) -> User:
     user.active = True
     user.failed_sign_ins = 0
     user.locked_until = None
-    AuditEntry.record("user.reactivated", actor=actor, subject=user)
-    db.session.flush()
+    audit("user.reactivated", actor=actor, subject=user)
     return user
 
 
@@ -143,8 +140,7 @@ def unlock(user: User, *, actor: User) -> User:
     was_locked = user.is_locked
     user.locked_until = None
     user.failed_sign_ins = 0
-    AuditEntry.record("user.unlocked", actor=actor, subject=user, was_locked=was_locked)
-    db.session.flush()
+    audit("user.unlocked", actor=actor, subject=user, was_locked=was_locked)
     return user
 
 
@@ -157,8 +153,7 @@ def prepare_set_password_link(user: User, *, actor: User) -> User:
         raise Conflict("Reactivate the account before sending it a link.")
     if not user.has_password:
         user.set_unusable_password()
-    AuditEntry.record(
+    audit(
         "user.password_link_sent", actor=actor, subject=user, first_password=not user.has_password
     )
-    db.session.flush()
     return user

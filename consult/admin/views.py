@@ -16,7 +16,7 @@ from consult.auth import passwords
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.forms_common import save_form
+from consult.forms_common import save_form, saved
 from consult.models import AuditEntry, User
 
 
@@ -107,9 +107,11 @@ def change_role(user_id: int) -> Any:
                 return _show(person, problem=refusal.message), refusal.status  # no role form
             form.role.errors = [refusal.fields.get("role", refusal.message)]
             return _show(person, role_form=form), refusal.status
-        db.session.commit()
-        flash(f"{person.name} is now {role_label(person.role).lower()}.", "success")
-        return redirect(url_for("admin.staff_member", user_id=person.id))
+        return saved(
+            f"{person.name} is now {role_label(person.role).lower()}.",
+            "admin.staff_member",
+            user_id=person.id,
+        )
     return _show(person, role_form=form), 400
 
 

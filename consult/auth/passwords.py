@@ -27,7 +27,7 @@ from sqlalchemy import func, select
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
 from consult.mail import send_mail
-from consult.models import AuditEntry, User
+from consult.models import User, audit
 from consult.models.users import UNUSABLE_PASSWORD_PREFIX
 
 log = logging.getLogger(__name__)
@@ -250,8 +250,7 @@ def unlock_from_link(user: User) -> User:
     """Lift the lock on `user`'s account (they proved they read their email). Flushes."""
     user.failed_sign_ins = 0
     user.locked_until = None
-    AuditEntry.record("user.unlocked", actor=user, subject=user, via="link")
-    db.session.flush()
+    audit("user.unlocked", actor=user, subject=user, via="link")
     return user
 
 
@@ -266,14 +265,13 @@ def set_password_from_link(user: User, password: str, *, purpose: Purpose) -> Us
     user.end_sessions()
     user.failed_sign_ins = 0
     user.locked_until = None
-    AuditEntry.record(
+    audit(
         "user.password_set" if first else "user.password_reset",
         actor=user,
         subject=user,
         via="link",
         purpose=purpose,
     )
-    db.session.flush()
     return user
 
 
@@ -289,8 +287,7 @@ def change_password(user: User, *, current: str, new: str) -> User:
     require_good_password(new, field="new_password")
     user.set_password(new)
     user.end_sessions()
-    AuditEntry.record("user.password_changed", actor=user, subject=user)
-    db.session.flush()
+    audit("user.password_changed", actor=user, subject=user)
     return user
 
 

@@ -14,7 +14,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 from consult.auth import passwords
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
-from consult.models import AuditEntry, PanelMember, User, utcnow
+from consult.models import AuditEntry, PanelMember, User, audit, utcnow
 
 JOIN_CODE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"  # no 0/O, 1/I/L, U
 
@@ -68,8 +68,7 @@ def authenticate(email: str, password: str) -> User:
     user.failed_sign_ins = 0
     user.locked_until = None
     user.last_sign_in_at = utcnow()
-    AuditEntry.record("user.signed_in", actor=user, subject=user)
-    db.session.flush()
+    audit("user.signed_in", actor=user, subject=user)
     return user
 
 
@@ -112,6 +111,5 @@ def redeem_join_code(code: str) -> PanelMember:
     if member.status == "invited":
         member.status = "confirmed"
         member.responded_at = utcnow()
-    AuditEntry.record("member.joined", actor=member, subject=member)
-    db.session.flush()
+    audit("member.joined", actor=member, subject=member)
     return member

@@ -20,6 +20,7 @@ from consult.auth.forms import (
 )
 from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
+from consult.forms_common import saved
 from consult.models import PanelMember, User
 
 
@@ -105,9 +106,7 @@ def sign_in() -> Any:
 @public
 def sign_out() -> Any:
     sessions.end()
-    db.session.commit()
-    flash("You have signed out.", "success")
-    return redirect(url_for("home.index"))
+    return saved("You have signed out.", "home.index")
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -200,13 +199,11 @@ def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
     if form.validate_on_submit():
         passwords.set_password_from_link(user, form.password.data or "", purpose=purpose)
         sessions.end()
-        db.session.commit()
         session.pop("reset_email", None)
-        flash(
+        return saved(
             "Your password has been set. Sign in with your email address and new password.",
-            "success",
+            "auth.sign_in",
         )
-        return redirect(url_for("auth.sign_in"))
     status = 400 if form.errors else 200
     return render_template(
         "auth/set_password.html",
@@ -233,9 +230,10 @@ def unlock(token: str) -> Any:
     form = UnlockForm()
     if form.validate_on_submit():
         passwords.unlock_from_link(user)
-        db.session.commit()
-        flash("Your account is unlocked. Sign in with your email address and password.", "success")
-        return redirect(url_for("auth.sign_in"))
+        return saved(
+            "Your account is unlocked. Sign in with your email address and password.",
+            "auth.sign_in",
+        )
     return render_template("auth/unlock.html", form=form, user=user)
 
 

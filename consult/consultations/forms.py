@@ -10,16 +10,16 @@ from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
-    IntegerField,
     RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, Length, Optional
 
 from consult.consultations.kinds import KINDS
 from consult.dates import DateTimeField
+from consult.forms_common import optional_number, required_text, slug_field
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -36,17 +36,8 @@ def to_local(value: datetime | None) -> datetime | None:
 
 
 class ConsultationForm(FlaskForm):
-    title = StringField(
-        "Title",
-        validators=[
-            DataRequired("Enter a title"),
-            Length(max=200, message="Use 200 characters or fewer"),
-        ],
-    )
-    slug = StringField(
-        "Web address (slug)",
-        validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")],
-    )
+    title = required_text("Title", "Enter a title", 200, too_long="Use 200 characters or fewer")
+    slug = slug_field("Web address (slug)")
     summary = TextAreaField(
         "Summary", validators=[DataRequired("Enter a one or two sentence summary")]
     )
@@ -83,16 +74,11 @@ class QuestionForm(FlaskForm):
     prompt_cy = TextAreaField("Cwestiwn (Welsh version)", validators=[Optional(), Length(max=1000)])
     hint_cy = TextAreaField("Awgrym (Welsh version)", validators=[Optional(), Length(max=1000)])
     options_cy = TextAreaField("Opsiynau (Welsh version)", validators=[Optional()])
-    max_length = IntegerField(
-        "Most characters allowed",
-        validators=[Optional(), NumberRange(min=10, max=20000, message="Use 10 to 20,000")],
+    max_length = optional_number(
+        "Most characters allowed", 10, 20000, out_of_range="Use 10 to 20,000"
     )
-    budget_total = IntegerField(
-        "Total the amounts must add up to",
-        validators=[
-            Optional(),
-            NumberRange(min=1, max=1_000_000_000, message="Use a total above 0"),
-        ],
+    budget_total = optional_number(
+        "Total the amounts must add up to", 1, 1_000_000_000, out_of_range="Use a total above 0"
     )
 
 

@@ -17,7 +17,7 @@ from consult.consultations.forms import LONDON
 from consult.consultations.kinds import normal, question_kind
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.models import AuditEntry, Consultation, Question, ResponseImport, User, utcnow
+from consult.models import Consultation, Question, ResponseImport, User, audit, utcnow
 
 MAX_ROWS = 5000
 SPLIT = f"Split the file: import at most {MAX_ROWS:,} rows at a time"
@@ -167,10 +167,7 @@ def start_import(
     db.session.flush()
     record.finished_at = None  # the column's default marks rows as finished on insert
     db.session.flush()
-    AuditEntry.record(
-        "responses.import_started", actor=actor, subject=record, rows=len(rows), file=filename
-    )
-    db.session.flush()
+    audit("responses.import_started", actor=actor, subject=record, rows=len(rows), file=filename)
     return record
 
 
@@ -315,12 +312,11 @@ def run_import(
     record.imported_count = len(checked)
     record.finished_at = utcnow()
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "responses.imported",
         actor=actor,
         subject=record,
         imported=len(checked),
         skipped=len(failed),
     )
-    db.session.flush()
     return ImportResult(imported=len(checked), failed=failed)

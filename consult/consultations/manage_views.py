@@ -26,7 +26,7 @@ from consult.consultations.kinds import KINDS, TEXT_KINDS
 from consult.consultations.lookup import consultation_or_404
 from consult.errors import Invalid
 from consult.extensions import db
-from consult.forms_common import save_form
+from consult.forms_common import save_form, saved
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
 from consult.wording import plural
 from consult.workspace import charts, queries
@@ -219,9 +219,7 @@ def manage_question_move(slug: str, question_id: int) -> Any:
 def manage_question_delete(slug: str, question_id: int) -> Any:
     consultation = _consultation(slug)
     services.delete_question(_question(consultation, question_id), actor=current_user)
-    db.session.commit()
-    flash("Question deleted.", "success")
-    return redirect(url_for("consultations.manage_show", slug=slug, _anchor="questions"))
+    return saved("Question deleted.", "consultations.manage_show", slug=slug, _anchor="questions")
 
 
 @bp.route("/manage/<slug>/preview")
@@ -262,27 +260,25 @@ def manage_publish(slug: str) -> Any:
 @staff_required("officer")
 def manage_close(slug: str) -> Any:
     services.close_early(_consultation(slug), actor=current_user)
-    db.session.commit()
-    flash("Closed. Residents can no longer respond.", "success")
-    return redirect(url_for("consultations.manage_show", slug=slug))
+    return saved("Closed. Residents can no longer respond.", "consultations.manage_show", slug=slug)
 
 
 @bp.route("/manage/<slug>/advance", methods=["POST"])
 @staff_required("officer")
 def manage_advance(slug: str) -> Any:
     status = services.advance_status(_consultation(slug), actor=current_user)
-    db.session.commit()
-    flash(f"Marked as {status}.", "success")
-    return redirect(url_for("consultations.manage_show", slug=slug))
+    return saved(f"Marked as {status}.", "consultations.manage_show", slug=slug)
 
 
 @bp.route("/manage/<slug>/duplicate", methods=["POST"])
 @staff_required("officer")
 def manage_duplicate(slug: str) -> Any:
     copy = services.duplicate(_consultation(slug), actor=current_user)
-    db.session.commit()
-    flash("Copied as a new draft. Change its details and dates before publishing.", "success")
-    return redirect(url_for("consultations.manage_show", slug=copy.slug))
+    return saved(
+        "Copied as a new draft. Change its details and dates before publishing.",
+        "consultations.manage_show",
+        slug=copy.slug,
+    )
 
 
 # --- moderation ---------------------------------------------------------------------------

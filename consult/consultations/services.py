@@ -24,12 +24,12 @@ from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
     Answer,
-    AuditEntry,
     Consultation,
     ConsultationDocument,
     Question,
     Response,
     User,
+    audit,
     utcnow,
 )
 
@@ -180,12 +180,11 @@ def save_consultation(
                 ConsultationDocument(position=position, title=title, url=url)
             )
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "consultation.created" if creating else "consultation.updated",
         actor=actor,
         subject=consultation,
     )
-    db.session.flush()
     return consultation
 
 
@@ -269,13 +268,12 @@ def save_question(
     question.key = (data.get("key") or "").strip() or slugify(question.prompt)[:40]
     kind.configure(question, data, options)
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "question.added" if creating else "question.changed",
         actor=actor,
         subject=question,
         consultation_id=consultation.id,
     )
-    db.session.flush()
     return question
 
 
@@ -287,10 +285,7 @@ def delete_question(question: Question, *, actor: User) -> None:
     db.session.flush()
     for position, remaining in enumerate(consultation.questions):
         remaining.position = position
-    AuditEntry.record(
-        "question.deleted", actor=actor, subject=consultation, prompt=question.prompt[:200]
-    )
-    db.session.flush()
+    audit("question.deleted", actor=actor, subject=consultation, prompt=question.prompt[:200])
 
 
 def move_question(question: Question, direction: int, *, actor: User) -> None:
@@ -326,8 +321,7 @@ def publish(consultation: Consultation, *, actor: User) -> None:
         raise Invalid("The consultation is not ready to publish.", fields=problems)
     consultation.published_at = _now()
     refresh_status(consultation)
-    AuditEntry.record("consultation.published", actor=actor, subject=consultation)
-    db.session.flush()
+    audit("consultation.published", actor=actor, subject=consultation)
 
 
 def close_early(consultation: Consultation, *, actor: User) -> None:
@@ -339,8 +333,7 @@ def close_early(consultation: Consultation, *, actor: User) -> None:
     consultation.status = "closed"
     consultation.closed_at = now
     consultation.closes_at = now
-    AuditEntry.record("consultation.closed_early", actor=actor, subject=consultation)
-    db.session.flush()
+    audit("consultation.closed_early", actor=actor, subject=consultation)
 
 
 NEXT_STATUS = {"closed": "analysed", "analysed": "responded"}
@@ -354,8 +347,7 @@ def advance_status(consultation: Consultation, *, actor: User) -> str:
     if target is None:
         raise Conflict("Only a closed or analysed consultation can move on.")
     consultation.status = target
-    AuditEntry.record(f"consultation.{target}", actor=actor, subject=consultation)
-    db.session.flush()
+    audit(f"consultation.{target}", actor=actor, subject=consultation)
     return target
 
 
@@ -408,10 +400,7 @@ def duplicate(consultation: Consultation, *, actor: User) -> Consultation:
         )
     db.session.add(copy)
     db.session.flush()
-    AuditEntry.record(
-        "consultation.duplicated", actor=actor, subject=copy, copied_from=consultation.id
-    )
-    db.session.flush()
+    audit("consultation.duplicated", actor=actor, subject=copy, copied_from=consultation.id)
     return copy
 
 
@@ -541,14 +530,13 @@ def moderate_answer(answer: Answer, *, hide: bool, reason: str, actor: User) -> 
         )
     answer.moderation = "hidden" if hide else "visible"
     answer.moderation_reason = reason
-    AuditEntry.record(
+    audit(
         "answer.hidden" if hide else "answer.restored",
         actor=actor,
         subject=answer,
         reason=reason,
         response_reference=answer.response.reference,
     )
-    db.session.flush()
 
 
 def shown_text(answer: Answer, *, originals: bool) -> str | None:

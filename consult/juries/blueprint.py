@@ -1,16 +1,14 @@
 """The juries blueprint, and what its public pages (public.py) and officer pages
-(views.py, plan_views.py) share: a CSV download, a service's field errors shown on a form,
-and what follows a service's success."""
+(views.py, plan_views.py) share: a CSV download and a service's field errors shown on a
+form (what follows a service's success is `consult.forms_common.saved`)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, flash, redirect, url_for
-from flask.typing import ResponseReturnValue
+from flask import Blueprint, Response
 
 from consult.errors import ConsultError
-from consult.extensions import db
 
 bp = Blueprint("juries", __name__, url_prefix="/juries", cli_group="jury")
 
@@ -29,11 +27,3 @@ def csv_download(text: str, filename: str) -> Response:
         mimetype="text/csv",
         headers={"Content-Disposition": f'attachment; filename="{filename}"'},
     )
-
-
-def saved(message: str, endpoint: str, slug: str) -> ResponseReturnValue:
-    """After a service succeeded: commit its change, say so, and go to the jury's
-    `endpoint` page (post/redirect/get)."""
-    db.session.commit()
-    flash(message, "success")
-    return redirect(url_for(endpoint, slug=slug))

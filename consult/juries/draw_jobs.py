@@ -37,7 +37,7 @@ from consult.errors import Conflict, ConsultError
 from consult.extensions import db
 from consult.jobs.child import ChildJob, JobFailed
 from consult.juries import plans, services
-from consult.models import AuditEntry, DrawPlan, DrawRun, Jury, User, utcnow
+from consult.models import DrawPlan, DrawRun, Jury, User, audit, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -153,7 +153,7 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
         inputs_checksum=checksum,
         inputs=services.draw_inputs(pool),
     )
-    AuditEntry.record(
+    audit(
         "jury.draw_started",
         actor=actor,
         subject=run,
@@ -164,7 +164,6 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
         panel_size=jury.panel_size,
         pool_size=len(pool.people),
     )
-    db.session.flush()
     return run
 
 
@@ -212,7 +211,7 @@ def start_lottery(plan: DrawPlan, *, actor: User) -> DrawRun:
         inputs_checksum=plan.inputs_checksum,
         inputs={"pool_size": plan.pool_size},
     )
-    AuditEntry.record(
+    audit(
         "jury.lottery_started",
         actor=actor,
         subject=run,
@@ -220,7 +219,6 @@ def start_lottery(plan: DrawPlan, *, actor: User) -> DrawRun:
         number=plan.number,
         inputs_checksum=plan.inputs_checksum,
     )
-    db.session.flush()
     return run
 
 

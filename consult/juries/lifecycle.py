@@ -12,7 +12,7 @@ from sqlalchemy import select
 
 from consult.errors import Conflict, NotPermitted
 from consult.extensions import db
-from consult.models import AuditEntry, Jury, JurySession, utcnow
+from consult.models import Jury, JurySession, audit, utcnow
 
 
 def finish_jury(jury: Jury, *, actor: Any) -> Jury:
@@ -33,6 +33,5 @@ def finish_jury(jury: Jury, *, actor: Any) -> Jury:
         raise Conflict(f"The session “{live}” is still running: end it first.")
     jury.status = "finished"
     jury.finished_at = utcnow()
-    AuditEntry.record("jury.finished", actor=actor, subject=jury)
-    db.session.flush()
+    audit("jury.finished", actor=actor, subject=jury)
     return jury

@@ -40,6 +40,7 @@ from consult.models import (
     PanelMember,
     Registrant,
     SelectionDraw,
+    audit,
     utcnow,
 )
 
@@ -73,8 +74,7 @@ def publish_seed(jury: Jury, seed: str, *, actor: Any) -> Jury:
         raise Conflict("A draw is being computed with the published seed: it cannot change now.")
     jury.lottery_seed = seed
     jury.seed_published_at = utcnow()
-    AuditEntry.record("jury.seed_published", actor=actor, subject=jury, seed=seed)
-    db.session.flush()
+    audit("jury.seed_published", actor=actor, subject=jury, seed=seed)
     return jury
 
 
@@ -168,10 +168,10 @@ def record_draw(
     inputs: dict[str, Any],
     output: dict[str, Any],
     actor: Any,
-    **audit: Any,
+    **details: Any,
 ) -> SelectionDraw:
     """Store a computed draw as a proposal and audit it (`jury.drawn`, with the inputs'
-    checksum, seed, algorithm and panel; `audit` adds details). It stays a proposal until
+    checksum, seed, algorithm and panel; `details` adds to it). It stays a proposal until
     an officer confirms it. Callers have checked the officer with `check_can_draw` when the
     draw began; this checks what may have changed since: Conflict if the published seed
     or the panel size changed, or a panel was confirmed meanwhile. Flushes."""
@@ -200,7 +200,7 @@ def record_draw(
         panel_size=panel_size,
         result=stored,
         actor=actor,
-        **audit,
+        **details,
     )
 
 
@@ -212,11 +212,11 @@ def store_draw(
     panel_size: int,
     result: dict[str, Any],
     actor: Any,
-    **audit: Any,
+    **details: Any,
 ) -> SelectionDraw:
     """Store a drawn panel (`result`: the panel, everyone's probability, the quota report,
     `inputs_checksum`, `pool_size`, ...) as an unconfirmed proposal and audit it
-    (`jury.drawn`, with the checksum, seed, algorithm and panel; `audit` adds details).
+    (`jury.drawn`, with the checksum, seed, algorithm and panel; `details` adds to it).
     The one place every kind of draw becomes a proposal: `record_draw` (seeded draws) and
     `plans.enter_random_value` (the published draw). Flushes."""
     draw = SelectionDraw(
@@ -231,7 +231,7 @@ def store_draw(
     )
     db.session.add(draw)
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "jury.drawn",
         actor=actor,
         subject=draw,
@@ -243,9 +243,8 @@ def store_draw(
         pool_size=result["pool_size"],
         min_probability=result["min_probability"],
         panel=result["panel"],
-        **audit,
+        **details,
     )
-    db.session.flush()
     return draw
 
 
@@ -316,7 +315,7 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
     jury.status = "selected"
     jury.registration_open = False
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "jury.panel_confirmed",
         actor=actor,
         subject=draw,
@@ -326,7 +325,6 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
         algorithm=draw.algorithm,
         members=[m.id for m in members],
     )
-    db.session.flush()
     return members
 
 
@@ -368,8 +366,7 @@ def record_response(member: PanelMember, *, response: str, actor: Any) -> PanelM
     if member.status == "dropped":
         raise Conflict("This member has dropped out.")
     _respond(member, response)
-    AuditEntry.record("member.response_recorded", actor=actor, subject=member, response=response)
-    db.session.flush()
+    audit("member.response_recorded", actor=actor, subject=member, response=response)
     return member
 
 
@@ -378,10 +375,7 @@ def respond_to_invitation(member: PanelMember, *, accept: bool) -> PanelMember:
     if member.status == "dropped":
         raise Conflict("You are no longer on this panel.")
     _respond(member, "confirmed" if accept else "declined")
-    AuditEntry.record(
-        "member.confirmed" if accept else "member.declined", actor=member, subject=member
-    )
-    db.session.flush()
+    audit("member.confirmed" if accept else "member.declined", actor=member, subject=member)
     return member
 
 
@@ -407,8 +401,7 @@ def drop_member(member: PanelMember, *, reason: str, actor: Any) -> PanelMember:
     member.status = "dropped"
     member.session_version += 1
     member.join_code_hash = None
-    AuditEntry.record("member.dropped", actor=actor, subject=member, reason=reason)
-    db.session.flush()
+    audit("member.dropped", actor=actor, subject=member, reason=reason)
     return member
 
 
@@ -452,7 +445,7 @@ def replace_member(member: PanelMember, *, actor: Any) -> PanelMember:
     draw = confirmed_draw(jury)
     new_member = _new_member(jury, registrant, draw=draw, replaces=member)
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "member.replaced",
         actor=actor,
         subject=new_member,
@@ -466,7 +459,6 @@ def replace_member(member: PanelMember, *, actor: Any) -> PanelMember:
             household_column=HOUSEHOLD_COLUMN,
         ),
     )
-    db.session.flush()
     return new_member
 
 

@@ -15,8 +15,9 @@ from sqlalchemy import select
 from consult.auth.access import public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
+from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, plans, queries, services
-from consult.juries.blueprint import bp, field_errors, saved
+from consult.juries.blueprint import bp, field_errors
 from consult.juries.running import show_running
 from consult.models import Jury, User
 
@@ -94,7 +95,7 @@ def _form_step(
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    return saved(message, "juries.plan", slug)
+    return saved(message, "juries.plan", slug=slug)
 
 
 @bp.route("/<slug>/plan/publish", methods=["POST"])

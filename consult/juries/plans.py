@@ -52,7 +52,7 @@ from consult.juries.rules import (
     confirmed_draw,
     current_plan,
 )
-from consult.models import AuditEntry, DrawPlan, DrawRun, Jury, SelectionDraw, utcnow
+from consult.models import DrawPlan, DrawRun, Jury, SelectionDraw, audit, utcnow
 from consult.wording import N_
 
 PLAN_ALGORITHM = "leximin"  # the only lottery that is a list of panels (LEGACY is a process)
@@ -143,7 +143,7 @@ def publish_plan(jury: Jury, *, actor: Any, pseudonym_key: str | None = None) ->
     db.session.add(plan)
     jury.registration_open = False
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "jury.plan_published",
         actor=actor,
         subject=plan,
@@ -154,7 +154,6 @@ def publish_plan(jury: Jury, *, actor: Any, pseudonym_key: str | None = None) ->
         panel_size=plan.panel_size,
         left_out=[registrant.id for registrant, _ in pool.left_out],
     )
-    db.session.flush()
     return plan
 
 
@@ -197,10 +196,10 @@ def publish_lottery(plan: DrawPlan, *, actor: Any) -> DrawPlan:
 
 
 def record_lottery(
-    plan: DrawPlan, text: str, *, actor: Any, panels: int, seconds: float, **audit: Any
+    plan: DrawPlan, text: str, *, actor: Any, panels: int, seconds: float, **details: Any
 ) -> DrawPlan:
     """Publish a computed lottery file (`text`) with its checksum, before any random value
-    exists; audited `jury.lottery_published` (`audit` adds details) in the name of `actor`,
+    exists; audited `jury.lottery_published` (`details` adds to it) in the name of `actor`,
     the officer who asked for it. Raises Conflict when the plan is no longer waiting for
     its lottery (abandoned meanwhile). Flushes."""
     _require_stage(plan, "frozen", "publishing the lottery")
@@ -209,7 +208,7 @@ def record_lottery(
     plan.lottery_published_at = utcnow()
     plan.lottery_by_id = actor.id if actor is not None else None
     plan.status = "lottery"
-    AuditEntry.record(
+    audit(
         "jury.lottery_published",
         actor=actor,
         subject=plan,
@@ -217,9 +216,8 @@ def record_lottery(
         lottery_checksum=plan.lottery_checksum,
         panels=panels,
         seconds=round(seconds, 2),
-        **audit,
+        **details,
     )
-    db.session.flush()
     return plan
 
 
@@ -280,7 +278,7 @@ def enter_random_value(plan: DrawPlan, *, value: str, source: str, actor: Any) -
     plan.status = "drawn"
     draw = _proposal(plan, lottery.marginals(), ids, actor=actor)
     plan.draw_id = draw.id
-    AuditEntry.record(
+    audit(
         "jury.random_value_entered",
         actor=actor,
         subject=plan,
@@ -291,7 +289,6 @@ def enter_random_value(plan: DrawPlan, *, value: str, source: str, actor: Any) -
         panel=ids,
         draw=draw.id,
     )
-    db.session.flush()
     return draw
 
 
@@ -354,7 +351,7 @@ def start_over(plan: DrawPlan, *, reason: str, actor: Any) -> DrawPlan:
     plan.abandoned_at = utcnow()
     plan.abandoned_by_id = actor.id
     plan.abandon_reason = reason[:2000]
-    AuditEntry.record(
+    audit(
         "jury.plan_abandoned",
         actor=actor,
         subject=plan,
@@ -363,7 +360,6 @@ def start_over(plan: DrawPlan, *, reason: str, actor: Any) -> DrawPlan:
         reason=plan.abandon_reason,
         random_value=plan.random_value,
     )
-    db.session.flush()
     return plan
 
 

@@ -22,9 +22,9 @@ from consult.juries.quotas import build_pool, jury_quotas
 from consult.juries.registrants import find_duplicate
 from consult.juries.rules import _clean, _require_staff, household_key, refuse_if_frozen
 from consult.models import (
-    AuditEntry,
     Jury,
     Registrant,
+    audit,
     utcnow,
 )
 
@@ -53,8 +53,7 @@ FULL_EXPORT_COLUMNS = (
 def export_full_pool(jury: Jury, *, actor: Any) -> str:
     """`full_pool_csv` for an officer, audited as an export of personal data. Flushes."""
     _require_staff(actor, "officer")
-    AuditEntry.record("jury.pool_exported", actor=actor, subject=jury, personal_data=True)
-    db.session.flush()
+    audit("jury.pool_exported", actor=actor, subject=jury, personal_data=True)
     return full_pool_csv(jury)
 
 
@@ -220,8 +219,7 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
             )
         )
         summary.added += 1
-    db.session.flush()
-    AuditEntry.record(
+    audit(
         "jury.pool_imported",
         actor=actor,
         subject=jury,
@@ -229,5 +227,4 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
         duplicates=len(summary.duplicates),
         not_understood=summary.not_understood,
     )
-    db.session.flush()
     return summary

@@ -42,6 +42,7 @@ from consult.models import (
     Jury,
     JuryCategory,
     Registrant,
+    audit,
 )
 
 # --- quotas ----------------------------------------------------------------------------------
@@ -103,8 +104,7 @@ def add_category(
         )
     jury.categories.append(category)
     db.session.flush()
-    AuditEntry.record("jury.category_added", actor=actor, subject=jury, category=name)
-    db.session.flush()
+    audit("jury.category_added", actor=actor, subject=jury, category=name)
     return category
 
 
@@ -228,14 +228,13 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
             )
         jury.categories.append(category)
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "jury.categories_imported",
         actor=actor,
         subject=jury,
         categories=list(parsed.names),
         checksum=hashlib.sha256(text.encode()).hexdigest(),
     )
-    db.session.flush()
     return list(parsed.warnings)
 
 
@@ -385,7 +384,7 @@ def apply_relaxation(
             value.max_count = change.suggested
             if value.max_flex is not None and value.max_flex < change.suggested:
                 value.max_flex = change.suggested
-    AuditEntry.record(
+    audit(
         "jury.relaxation_applied",
         actor=actor,
         subject=jury,
@@ -394,5 +393,4 @@ def apply_relaxation(
         changes=[str(change) for change in choices[choice]],
         beyond_flex=report.within_flex is False,
     )
-    db.session.flush()
     return choices[choice]

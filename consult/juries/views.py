@@ -24,8 +24,9 @@ from consult import signals
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
+from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, services
-from consult.juries.blueprint import bp, csv_download, field_errors, saved
+from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.juries.running import show_running
 from consult.live import outbox
 from consult.live import seating as live_seating
@@ -69,7 +70,7 @@ def new() -> ResponseReturnValue:
             return saved(
                 f"{jury.title} is set up. Next, add its categories and quotas.",
                 "juries.quotas",
-                jury.slug,
+                slug=jury.slug,
             )
     status = 400 if form.errors else 200
     return render_template("juries/new.html", form=form), status
@@ -100,7 +101,7 @@ def manage(slug: str) -> ResponseReturnValue:
             jury = queries.jury(slug)
             field_errors(form, error)
         else:
-            return saved("Saved.", "juries.manage", jury.slug)
+            return saved("Saved.", "juries.manage", slug=jury.slug)
     status = 400 if form.errors else 200
     return render_template(
         "juries/manage.html",
@@ -164,7 +165,7 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
             field_errors(form, error)
             feature_errors = {k: v for k, v in error.fields.items() if k.startswith("feature-")}
         else:
-            return saved(f"Saved {person.name}.", "juries.pool", jury.slug)
+            return saved(f"Saved {person.name}.", "juries.pool", slug=jury.slug)
     status = 400 if (form.errors or feature_errors) else 200
     return render_template(
         "juries/registrant.html",
@@ -186,7 +187,7 @@ def finish(slug: str) -> ResponseReturnValue:
         "The jury is marked as finished. Its jurors' personal data will be erased when the "
         "retention period ends (see the privacy notice).",
         "juries.manage",
-        jury.slug,
+        slug=jury.slug,
     )
 
 
@@ -202,7 +203,7 @@ def withdraw(slug: str, registrant_id: int) -> ResponseReturnValue:
     else:
         services.withdraw_registrant(person, actor=current_user, reason=form.reason.data or "")
         message = f"{person.name} has been withdrawn from the pool."
-    return saved(message, "juries.pool", jury.slug)
+    return saved(message, "juries.pool", slug=jury.slug)
 
 
 @bp.route("/<slug>/pool/import", methods=["GET", "POST"])
@@ -323,7 +324,7 @@ def quotas(slug: str) -> ResponseReturnValue:
                 errors=error.fields or {"quotas": error.message},
                 status=error.status,
             )
-        return saved("Quotas saved.", "juries.quotas", jury.slug)
+        return saved("Quotas saved.", "juries.quotas", slug=jury.slug)
     return _quota_page(jury)
 
 
@@ -348,7 +349,7 @@ def relax_quotas(slug: str) -> ResponseReturnValue:
     return saved(
         "Quotas changed: " + "; ".join(str(change) for change in changes) + ".",
         "juries.quotas",
-        jury.slug,
+        slug=jury.slug,
     )
 
 
@@ -372,7 +373,7 @@ def add_category(slug: str) -> ResponseReturnValue:
             field_errors(form, error)
         else:
             return saved(
-                f"Added {form.label.data}. Now set its quotas.", "juries.quotas", jury.slug
+                f"Added {form.label.data}. Now set its quotas.", "juries.quotas", slug=jury.slug
             )
     return _quota_page(jury, category_form=form, status=400)
 
@@ -386,7 +387,7 @@ def delete_category(slug: str, category_id: int) -> ResponseReturnValue:
     )
     label = category.label
     services.delete_category(category, actor=current_user)
-    return saved(f"Removed {label}.", "juries.quotas", jury.slug)
+    return saved(f"Removed {label}.", "juries.quotas", slug=jury.slug)
 
 
 @bp.route("/<slug>/quotas/import", methods=["POST"])
@@ -430,7 +431,7 @@ def publish_seed(slug: str) -> ResponseReturnValue:
             form.seed.errors = [error.fields.get("seed", error.message)]
         else:
             return saved(
-                "The seed is published on the jury's public page.", "juries.draw", jury.slug
+                "The seed is published on the jury's public page.", "juries.draw", slug=jury.slug
             )
     return _draw_page(queries.jury(slug), seed_form=form, status=400)
 
@@ -567,7 +568,7 @@ def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
     return saved(
         f"The panel of {len(members)} is confirmed. Next, send the invitations.",
         "juries.panel",
-        jury.slug,
+        slug=jury.slug,
     )
 
 
@@ -694,7 +695,7 @@ def replace(slug: str, member_id: int) -> ResponseReturnValue:
     return saved(
         f"{replacement.display_name} replaces {member.display_name}: send their invitation.",
         "juries.panel",
-        jury.slug,
+        slug=jury.slug,
     )
 
 

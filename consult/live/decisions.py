@@ -34,12 +34,12 @@ from consult.live.outbox import gallery_room, publish, session_room, signal, sta
 from consult.live.seating import session_members
 from consult.models import (
     Amendment,
-    AuditEntry,
     JurySession,
     MinorityReport,
     MinorityReportSignature,
     Recommendation,
     RecommendationVote,
+    audit,
     utcnow,
 )
 
@@ -194,8 +194,7 @@ def decide_amendment(
     amendment.decided_at = utcnow()
     if accept:
         recommendation.text = amendment.text
-    AuditEntry.record(f"amendment.{amendment.status}", actor=actor, subject=amendment)
-    db.session.flush()
+    audit(f"amendment.{amendment.status}", actor=actor, subject=amendment)
     _publish_recommendation(jury_session, recommendation)
     return amendment
 
@@ -223,16 +222,13 @@ def set_recommendation_status(
         recommendation.status = "withdrawn"
     else:
         raise Invalid("Unknown action.", fields={"action": "open_vote, close_vote or withdraw"})
-    AuditEntry.record(
+    audit(
         f"recommendation.{action}",
         actor=actor,
         subject=recommendation,
         status=recommendation.status,
-        votes_for=recommendation.votes_for,
-        votes_against=recommendation.votes_against,
-        votes_abstain=recommendation.votes_abstain,
+        **recommendation.vote_counts,
     )
-    db.session.flush()
     _publish_recommendation(jury_session, recommendation)
     return recommendation
 

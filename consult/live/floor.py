@@ -53,6 +53,7 @@ from consult.models import (
     JuryTable,
     PanelMember,
     SpeakingTurn,
+    audit,
     utcnow,
 )
 
@@ -159,13 +160,12 @@ def hide_contribution(
     contribution.hidden = True
     contribution.hidden_reason = clean_text(reason, field="reason", limit=500, required=False)
     contribution.public = False
-    AuditEntry.record(
+    audit(
         "contribution.hidden",
         actor=actor,
         subject=contribution,
         reason=contribution.hidden_reason,
     )
-    db.session.flush()
     body = {"id": contribution.id, "kind": contribution.kind}
     publish(
         jury_session, contribution_room(jury_session, contribution), "contribution_hidden", body
@@ -188,8 +188,7 @@ def set_contribution_public(
     if contribution.hidden and public:
         raise Conflict("A hidden contribution cannot be made public.")
     contribution.public = bool(public)
-    AuditEntry.record("contribution.public", actor=actor, subject=contribution, public=bool(public))
-    db.session.flush()
+    audit("contribution.public", actor=actor, subject=contribution, public=bool(public))
     if public:
         body = payloads.public_contribution(contribution)
         publish(jury_session, gallery_room(jury_session), "contribution_added", body)
@@ -213,13 +212,12 @@ def mute_member(
     require_staff(actor, "Only the facilitator can mute someone.")
     member = get_juror(jury_session, member_id)
     member.muted = bool(muted)
-    AuditEntry.record(
+    audit(
         "member.muted" if muted else "member.unmuted",
         actor=actor,
         subject=member,
         session_id=jury_session.id,
     )
-    db.session.flush()
     body = {"member_id": member.id, "muted": member.muted}
     publish(jury_session, member_room(member.id), "member_muted", body)
     publish(jury_session, staff_room(jury_session), "member_muted", body)

@@ -113,9 +113,7 @@ def _outcome(r: Recommendation) -> dict[str, Any]:
         "status": r.status,
         "threshold": r.threshold,
         "quorum": r.quorum,
-        "votes_for": r.votes_for,
-        "votes_against": r.votes_against,
-        "votes_abstain": r.votes_abstain,
+        **r.vote_counts,
         "decided_at": iso(r.decided_at),
     }
 

@@ -24,7 +24,15 @@ from consult.live.checks import (
 )
 from consult.live.outbox import gallery_room, publish, session_room, signal, staff_room
 from consult.live.poll_kinds import KINDS, kind_of
-from consult.models import AuditEntry, Ballot, JurySession, Poll, PollStatement, Round, utcnow
+from consult.models import (
+    Ballot,
+    JurySession,
+    Poll,
+    PollStatement,
+    Round,
+    audit,
+    utcnow,
+)
 
 
 def create_poll(
@@ -93,8 +101,7 @@ def set_poll_status(jury_session: JurySession, poll_id: Any, action: str, *, act
         poll.revealed = True
     else:
         raise Invalid("Unknown action.", fields={"action": "open, close or reveal"})
-    AuditEntry.record(f"poll.{action}", actor=actor, subject=poll)
-    db.session.flush()
+    audit(f"poll.{action}", actor=actor, subject=poll)
     results = poll_results(poll) if poll.revealed else None
     publish(
         jury_session,

@@ -20,7 +20,7 @@ from consult.live import connections, payloads, pb_vote
 from consult.live.checks import MAX_LONG_TEXT, clean_int, clean_text, get_in_session, require_staff
 from consult.live.floor import end_open_turns
 from consult.live.outbox import after_commit, gallery_room, publish, session_room, staff_room
-from consult.models import AuditEntry, Jury, JurySession, Round, utcnow
+from consult.models import Jury, JurySession, Round, audit, utcnow
 from consult.models.live import ROUND_KINDS
 from consult.wording import N_
 
@@ -79,8 +79,7 @@ def create_session(
                 )
             )
     db.session.flush()
-    AuditEntry.record("session.created", actor=actor, subject=jury_session)
-    db.session.flush()
+    audit("session.created", actor=actor, subject=jury_session)
     return jury_session
 
 
@@ -269,13 +268,12 @@ def advance_if_due(session_id: int, round_id: int, now: datetime) -> bool:
     db.session.expire(rounds[index])
     _move_to(jury_session, rounds[index + 1], now)
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "session.auto_advance",
         subject=jury_session,
         round_id=jury_session.current_round_id,
         from_round_id=round_id,
     )
-    db.session.flush()
     _announce_round(jury_session, "advance")
     return True
 
@@ -344,21 +342,19 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
     else:
         raise Invalid("Unknown action.", fields={"action": "Unknown action"})
     db.session.flush()
-    AuditEntry.record(
+    audit(
         f"session.{action}",
         actor=actor,
         subject=jury_session,
         round_id=jury_session.current_round_id,
     )
-    db.session.flush()
     return _announce_round(jury_session, action)
 
 
 def set_gallery(jury_session: JurySession, *, actor: Any, open_: bool) -> int:
     require_staff(actor, "Only the facilitator can open the public gallery.")
     jury_session.gallery_open = bool(open_)
-    AuditEntry.record("session.gallery", actor=actor, subject=jury_session, open=bool(open_))
-    db.session.flush()
+    audit("session.gallery", actor=actor, subject=jury_session, open=bool(open_))
     if not open_:  # viewers still connected stop receiving anything, on every process
         after_commit(partial(connections.close_gallery, jury_session.id))
     return publish(

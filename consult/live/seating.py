@@ -31,12 +31,12 @@ from consult.live.outbox import (
     table_room,
 )
 from consult.models import (
-    AuditEntry,
     JurySession,
     JuryTable,
     PanelMember,
     TableAllocation,
     TableSeat,
+    audit,
 )
 
 DEFAULT_TABLE_SIZE = 6
@@ -176,7 +176,7 @@ def allocate_tables(
     for member_id, number in sorted(plan.items()):
         allocation.seats.append(TableSeat(table_id=tables[number].id, member_id=member_id))
     db.session.flush()
-    AuditEntry.record(
+    audit(
         "tables.allocated",
         actor=actor,
         subject=allocation,
@@ -186,7 +186,6 @@ def allocate_tables(
         seed=str(seed),
         tables=len(set(plan.values())),
     )
-    db.session.flush()
     publish(jury_session, session_room(jury_session), "tables_changed", {})
     _reseat_connections(jury_session, {m: tables[n].id for m, n in plan.items()})
     return allocation
@@ -243,7 +242,7 @@ def move_member(
         seat = TableSeat(allocation_id=allocation.id, member_id=member.id, table_id=table.id)
         db.session.add(seat)
     seat.table_id = table.id
-    AuditEntry.record(
+    audit(
         "tables.member_moved",
         actor=actor,
         subject=member,
@@ -252,7 +251,6 @@ def move_member(
         from_table=old_table_id,
         to_table=table.id,
     )
-    db.session.flush()
     body = {"member_id": member.id, "table_id": table.id, "table_name": table.name}
     publish(jury_session, member_room(member.id), "table_changed", body)
     publish(jury_session, staff_room(jury_session), "table_changed", body)

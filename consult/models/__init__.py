@@ -52,7 +52,7 @@ from consult.models.population import (
     JuryQuestionAnswer,
     PopulationMargins,
 )
-from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User
+from consult.models.users import ROLES, ApiToken, AuditEntry, SignInSession, User, audit
 
 __all__ = [
     "ROLES",
@@ -114,6 +114,7 @@ __all__ = [
     "ThemeAssignment",
     "UTCDateTime",
     "User",
+    "audit",
     "cascade_fk",
     "set_null_fk",
     "utcnow",

@@ -53,7 +53,6 @@ class Consultation(TimestampMixin, db.Model):
     __tablename__ = "consultations"
     __table_args__ = (CheckConstraint(_in("status", CONSULTATION_STATUSES), name="status"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -93,7 +92,6 @@ class ConsultationDocument(db.Model):
 
     __tablename__ = "consultation_documents"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     title: Mapped[str] = mapped_column(String(200))
@@ -109,7 +107,6 @@ class Question(db.Model):
     __tablename__ = "questions"
     __table_args__ = (CheckConstraint(_in("kind", QUESTION_KINDS), name="kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     key: Mapped[str] = mapped_column(String(60), default="")
@@ -148,7 +145,6 @@ class Response(TimestampMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     status: Mapped[str] = mapped_column(String(12), default="draft", index=True)
@@ -187,7 +183,6 @@ class Answer(TimestampMixin, db.Model):
         CheckConstraint("moderation IN ('visible', 'hidden')", name="moderation"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = cascade_fk("responses.id", index=True)
     question_id: Mapped[int] = cascade_fk("questions.id", index=True)
     value: Mapped[Any] = mapped_column(JSON, nullable=True)
@@ -207,7 +202,6 @@ class RespondentProfile(CreatedMixin, db.Model):
 
     __tablename__ = "respondent_profiles"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     response_id: Mapped[int] = cascade_fk("responses.id", unique=True)
     email: Mapped[str | None] = mapped_column(String(254))
     age_band: Mapped[str | None] = mapped_column(String(30))
@@ -228,7 +222,6 @@ class ReferenceShare(db.Model):
     __tablename__ = "reference_shares"
     __table_args__ = (UniqueConstraint("consultation_id", "field", "value"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     field: Mapped[str] = mapped_column(String(30))
     value: Mapped[str] = mapped_column(String(40))
@@ -240,7 +233,6 @@ class ResponseImport(CreatedMixin, db.Model):
 
     __tablename__ = "response_imports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", index=True)
     filename: Mapped[str] = mapped_column(String(255))
     created_by_id: Mapped[int | None] = set_null_fk("users.id")

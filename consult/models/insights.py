@@ -32,7 +32,6 @@ class AnalysisRun(CreatedMixin, db.Model):
         CheckConstraint("status IN ('queued', 'running', 'done', 'failed')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int | None] = cascade_fk("consultations.id", index=True)
     jury_id: Mapped[int | None] = cascade_fk("juries.id", index=True)
     status: Mapped[str] = mapped_column(String(10), default="queued")
@@ -59,7 +58,6 @@ class Theme(CreatedMixin, db.Model):
 
     __tablename__ = "themes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = cascade_fk("analysis_runs.id", index=True)
     question_id: Mapped[int | None] = cascade_fk("questions.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -106,7 +104,6 @@ class ThemeAssignment(db.Model):
         UniqueConstraint("theme_id", "contribution_id"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     theme_id: Mapped[int] = cascade_fk("themes.id", index=True)
     subtheme_id: Mapped[int | None] = set_null_fk("themes.id", index=True)
     answer_id: Mapped[int | None] = cascade_fk("answers.id", index=True)
@@ -123,7 +120,6 @@ class DuplicateGroupRecord(db.Model):
     __tablename__ = "duplicate_groups"
     __table_args__ = (CheckConstraint("kind IN ('exact', 'near', 'campaign')", name="kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     run_id: Mapped[int] = cascade_fk("analysis_runs.id", index=True)
     question_id: Mapped[int | None] = cascade_fk("questions.id")
     kind: Mapped[str] = mapped_column(String(10))

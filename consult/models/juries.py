@@ -38,7 +38,6 @@ class Jury(TimestampMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(120), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     question: Mapped[str] = mapped_column(Text, default="")
@@ -76,7 +75,6 @@ class JuryCategory(db.Model):
     __tablename__ = "jury_categories"
     __table_args__ = (UniqueConstraint("jury_id", "name"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     name: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
@@ -98,7 +96,6 @@ class CategoryValue(db.Model):
         CheckConstraint("min_count >= 0 AND max_count >= min_count", name="quota"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     category_id: Mapped[int] = cascade_fk("jury_categories.id", index=True)
     value: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
@@ -124,7 +121,6 @@ class Registrant(TimestampMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     status: Mapped[str] = mapped_column(String(12), default="registered")
     first_name: Mapped[str] = mapped_column(String(100))
@@ -168,7 +164,6 @@ class SelectionDraw(LotteryInputsMixin, CreatedMixin, db.Model):
 
     __tablename__ = "selection_draws"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     result: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     confirmed: Mapped[bool] = mapped_column(Boolean, default=False)
     created_by_id: Mapped[int | None] = set_null_fk("users.id")
@@ -194,7 +189,6 @@ class DrawPlan(CreatedMixin, db.Model):
         CheckConstraint("status IN ('frozen', 'lottery', 'drawn', 'abandoned')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     number: Mapped[int] = mapped_column(Integer)
     status: Mapped[str] = mapped_column(String(10), default="frozen")
@@ -251,7 +245,6 @@ class DrawRun(LotteryInputsMixin, TimestampMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     inputs: Mapped[dict[str, Any]] = mapped_column(JSON, default=dict)
     status: Mapped[str] = mapped_column(String(10), default="queued")
     progress: Mapped[float] = mapped_column(Float, default=0.0)
@@ -274,7 +267,6 @@ class PanelMember(CreatedMixin, db.Model):
         CheckConstraint("status IN ('invited', 'confirmed', 'declined', 'dropped')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     registrant_id: Mapped[int | None] = set_null_fk("registrants.id")
     draw_id: Mapped[int | None] = set_null_fk("selection_draws.id")

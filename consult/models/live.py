@@ -56,7 +56,6 @@ class JurySession(TimestampMixin, db.Model):
         CheckConstraint("status IN ('planned', 'live', 'paused', 'ended')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     title: Mapped[str] = mapped_column(String(200))
     starts_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -97,7 +96,6 @@ class Round(db.Model):
         CheckConstraint("status IN ('pending', 'running', 'paused', 'done')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(20))
@@ -129,7 +127,6 @@ class JuryTable(db.Model):
     __tablename__ = "jury_tables"
     __table_args__ = (UniqueConstraint("session_id", "number"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     number: Mapped[int] = mapped_column(Integer)
     name: Mapped[str] = mapped_column(String(60))
@@ -143,7 +140,6 @@ class TableAllocation(CreatedMixin, db.Model):
 
     __tablename__ = "table_allocations"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     from_round_id: Mapped[int | None] = set_null_fk("rounds.id")
     method: Mapped[str] = mapped_column(String(20), default="balanced")
@@ -161,7 +157,6 @@ class TableSeat(db.Model):
     __tablename__ = "table_seats"
     __table_args__ = (UniqueConstraint("allocation_id", "member_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     allocation_id: Mapped[int] = cascade_fk("table_allocations.id", index=True)
     table_id: Mapped[int] = cascade_fk("jury_tables.id")
     member_id: Mapped[int] = cascade_fk("panel_members.id")
@@ -182,7 +177,6 @@ class LiveEvent(db.Model):
         Index("ix_live_events_room_seq", "session_id", "room", "seq"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     seq: Mapped[int] = mapped_column(Integer)
     room: Mapped[str] = mapped_column(String(60))
@@ -203,7 +197,6 @@ class Contribution(CreatedMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     round_id: Mapped[int | None] = set_null_fk("rounds.id", index=True)
     table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
@@ -244,7 +237,6 @@ class HandRaise(CreatedMixin, db.Model):
     __tablename__ = "hand_raises"
     __table_args__ = (UniqueConstraint("session_id", "client_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     round_id: Mapped[int | None] = set_null_fk("rounds.id")
     table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
@@ -261,7 +253,6 @@ class SpeakingTurn(db.Model):
 
     __tablename__ = "speaking_turns"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     round_id: Mapped[int | None] = set_null_fk("rounds.id")
     table_id: Mapped[int | None] = set_null_fk("jury_tables.id")
@@ -283,7 +274,6 @@ class Poll(CreatedMixin, db.Model):
         CheckConstraint("status IN ('draft', 'open', 'closed')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     session_id: Mapped[int] = cascade_fk("jury_sessions.id", index=True)
     round_id: Mapped[int | None] = set_null_fk("rounds.id")
     kind: Mapped[str] = mapped_column(String(20))
@@ -306,7 +296,6 @@ class PollStatement(db.Model):
 
     __tablename__ = "poll_statements"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = cascade_fk("polls.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
@@ -324,7 +313,6 @@ class Ballot(TimestampMixin, db.Model):
     __tablename__ = "ballots"
     __table_args__ = (UniqueConstraint("poll_id", "member_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     poll_id: Mapped[int] = cascade_fk("polls.id", index=True)
     member_id: Mapped[int] = cascade_fk("panel_members.id")
     value: Mapped[Any] = mapped_column(JSON)
@@ -343,7 +331,6 @@ class Recommendation(TimestampMixin, db.Model):
         CheckConstraint("threshold > 0 AND threshold <= 1", name="threshold"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     session_id: Mapped[int | None] = set_null_fk("jury_sessions.id")
     position: Mapped[int] = mapped_column(Integer, default=0)
@@ -367,6 +354,15 @@ class Recommendation(TimestampMixin, db.Model):
         back_populates="recommendation", cascade="all, delete-orphan"
     )
 
+    @property
+    def vote_counts(self) -> dict[str, int | None]:
+        """The final vote's counts by column name (None until the vote is decided)."""
+        return {
+            "votes_for": self.votes_for,
+            "votes_against": self.votes_against,
+            "votes_abstain": self.votes_abstain,
+        }
+
 
 class Amendment(CreatedMixin, db.Model):
     """A proposed change to a draft recommendation, accepted or rejected by the room."""
@@ -376,7 +372,6 @@ class Amendment(CreatedMixin, db.Model):
         CheckConstraint("status IN ('proposed', 'accepted', 'rejected')", name="status"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
     member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     text: Mapped[str] = mapped_column(Text)
@@ -397,7 +392,6 @@ class RecommendationVote(TimestampMixin, db.Model):
         CheckConstraint("choice IN ('support', 'oppose', 'abstain')", name="choice"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
     member_id: Mapped[int] = cascade_fk("panel_members.id")
     choice: Mapped[str] = mapped_column(String(8))
@@ -409,7 +403,6 @@ class MinorityReport(CreatedMixin, db.Model):
 
     __tablename__ = "minority_reports"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int] = cascade_fk("recommendations.id", index=True)
     author_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     text: Mapped[str] = mapped_column(Text)
@@ -425,6 +418,5 @@ class MinorityReportSignature(CreatedMixin, db.Model):
     __tablename__ = "minority_report_signatures"
     __table_args__ = (UniqueConstraint("report_id", "member_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     report_id: Mapped[int] = cascade_fk("minority_reports.id", index=True)
     member_id: Mapped[int] = cascade_fk("panel_members.id")

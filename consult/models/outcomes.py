@@ -41,7 +41,6 @@ class CouncilResponse(TimestampMixin, db.Model):
         ),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     recommendation_id: Mapped[int | None] = cascade_fk("recommendations.id", unique=True)
     theme_id: Mapped[int | None] = cascade_fk("themes.id", unique=True)
     pb_proposal_id: Mapped[int | None] = cascade_fk("pb_proposals.id", unique=True)
@@ -73,7 +72,6 @@ class ProgressUpdate(CreatedMixin, db.Model):
     __tablename__ = "progress_updates"
     __table_args__ = (CheckConstraint("percent >= 0 AND percent <= 100", name="percent"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     council_response_id: Mapped[int] = cascade_fk("council_responses.id", index=True)
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")

@@ -60,7 +60,6 @@ class PBRound(TimestampMixin, db.Model):
         CheckConstraint("min_choices >= 1 AND max_choices >= min_choices", name="choices"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
@@ -162,7 +161,6 @@ class PBProposal(CreatedMixin, db.Model):
         CheckConstraint("estimated_cost > 0", name="cost_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
     title: Mapped[str] = mapped_column(String(200))
@@ -186,7 +184,7 @@ class PBProposal(CreatedMixin, db.Model):
 
     pb_round: Mapped[PBRound] = relationship(back_populates="proposals")
     assessed_by: Mapped[User | None] = relationship()
-    merged_into: Mapped[PBProposal | None] = relationship(remote_side=[id])
+    merged_into: Mapped[PBProposal | None] = relationship(remote_side="PBProposal.id")
     image: Mapped[PBProposalImage | None] = relationship(
         back_populates="proposal", cascade="all, delete-orphan", uselist=False
     )
@@ -216,7 +214,6 @@ class PBVoterCode(CreatedMixin, db.Model):
 
     __tablename__ = "pb_voter_codes"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     code_hash: Mapped[str] = mapped_column(String(64), unique=True)
     batch: Mapped[str] = mapped_column(String(100), default="")
@@ -260,7 +257,6 @@ class PBBallot(TimestampMixin, db.Model):
         UniqueConstraint("round_id", "member_id", name="one_per_member"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     channel: Mapped[str] = mapped_column(String(10))
     voter_code_id: Mapped[int | None] = cascade_fk("pb_voter_codes.id", unique=True)
@@ -287,7 +283,6 @@ class PBPaperEntry(CreatedMixin, db.Model):
         UniqueConstraint("round_id", "serial", "entered_by_id", name="one_per_person"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     serial: Mapped[str] = mapped_column(String(40))
     choices: Mapped[list[int]] = mapped_column(JSON, default=list)

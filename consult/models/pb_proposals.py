@@ -42,7 +42,6 @@ class PBProposalImage(CreatedMixin, db.Model):
         CheckConstraint("length(trim(alt_text)) > 0", name="alt_text_required"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     proposal_id: Mapped[int] = cascade_fk("pb_proposals.id", unique=True)
     content_type: Mapped[str] = mapped_column(String(20))
     data: Mapped[bytes] = deferred(mapped_column(LargeBinary, nullable=False))
@@ -67,7 +66,6 @@ class PBMerge(CreatedMixin, db.Model):
         CheckConstraint("estimated_cost > 0", name="cost_positive"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     survivor_id: Mapped[int] = cascade_fk("pb_proposals.id")
     title: Mapped[str] = mapped_column(String(200))
@@ -106,7 +104,6 @@ class PBMergeAnswer(db.Model):
         CheckConstraint("answer IS NULL OR answer IN ('agreed', 'declined')", name="answer"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     merge_id: Mapped[int] = cascade_fk("pb_merges.id", index=True)
     proposal_id: Mapped[int] = cascade_fk("pb_proposals.id")
     answer: Mapped[str | None] = mapped_column(String(20))

@@ -24,7 +24,6 @@ class PBEligibleVoter(CreatedMixin, db.Model):
     __tablename__ = "pb_eligible_voters"
     __table_args__ = (UniqueConstraint("round_id", "key_hash", name="eligible_voter_key"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     key_hash: Mapped[str] = mapped_column(String(64))
 
@@ -37,7 +36,6 @@ class PBKiosk(CreatedMixin, db.Model):
 
     __tablename__ = "pb_kiosks"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     round_id: Mapped[int] = cascade_fk("pb_rounds.id", index=True)
     label: Mapped[str] = mapped_column(String(100), default="")
     mode: Mapped[str] = mapped_column(String(10), default="staff")

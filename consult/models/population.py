@@ -32,7 +32,6 @@ class PopulationMargins(TimestampMixin, db.Model):
     __tablename__ = "population_margins"
     __table_args__ = (UniqueConstraint("area"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     area: Mapped[str] = mapped_column(String(120), default="")
     source: Mapped[str] = mapped_column(String(300))
     year: Mapped[int] = mapped_column(Integer)
@@ -50,7 +49,6 @@ class ConsultationWeighting(TimestampMixin, db.Model):
 
     __tablename__ = "consultation_weightings"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     consultation_id: Mapped[int] = cascade_fk("consultations.id", unique=True)
     margins_id: Mapped[int | None] = set_null_fk("population_margins.id")
     dimensions: Mapped[list[str]] = mapped_column(JSON, default=list)
@@ -67,7 +65,6 @@ class JuryQuestion(db.Model):
     __tablename__ = "jury_questions"
     __table_args__ = (CheckConstraint("kind IN ('agreement', 'choice')", name="kind"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     kind: Mapped[str] = mapped_column(String(12), default="agreement")
@@ -89,7 +86,6 @@ class JuryQuestionAnswer(TimestampMixin, db.Model):
         CheckConstraint("stage IN ('before', 'after')", name="stage"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     question_id: Mapped[int] = cascade_fk("jury_questions.id", index=True)
     member_id: Mapped[int] = cascade_fk("panel_members.id", index=True)
     stage: Mapped[str] = mapped_column(String(8))

@@ -32,7 +32,6 @@ class User(UserMixin, CreatedMixin, db.Model):
     __tablename__ = "users"
     __table_args__ = (CheckConstraint("role IN ('admin', 'officer', 'facilitator')", name="role"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
     role: Mapped[str] = mapped_column(String(20))
@@ -100,7 +99,6 @@ class ApiToken(CreatedMixin, db.Model):
 
     __tablename__ = "api_tokens"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = cascade_fk("users.id", index=True)
     name: Mapped[str] = mapped_column(String(100))
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
@@ -125,7 +123,6 @@ class SignInSession(db.Model):
         CheckConstraint("(user_id IS NULL) <> (member_id IS NULL)", name="one_person"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     token_hash: Mapped[str] = mapped_column(String(64), unique=True)
     user_id: Mapped[int | None] = cascade_fk("users.id", index=True)
     member_id: Mapped[int | None] = cascade_fk("panel_members.id", index=True)
@@ -142,7 +139,6 @@ class AuditEntry(db.Model):
 
     __tablename__ = "audit_entries"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime(), default=utcnow, index=True)
     actor_user_id: Mapped[int | None] = set_null_fk("users.id")
     actor_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
@@ -170,3 +166,11 @@ class AuditEntry(db.Model):
             entry.subject_id = subject.id
         db.session.add(entry)
         return entry
+
+
+def audit(action: str, *, actor: Any = None, subject: Any = None, **details: Any) -> AuditEntry:
+    """How a service ends: its audit entry recorded (`AuditEntry.record`) and the session
+    flushed, so that the change and its entry are written together (the caller commits)."""
+    entry = AuditEntry.record(action, actor=actor, subject=subject, **details)
+    db.session.flush()
+    return entry

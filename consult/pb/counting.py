@@ -18,10 +18,10 @@ from analysis.pb.explain import RULE_DESCRIPTIONS
 from consult.errors import Conflict, Invalid, NotFound
 from consult.extensions import db
 from consult.models import (
-    AuditEntry,
     CouncilResponse,
     PBProposal,
     PBRound,
+    audit,
     utcnow,
 )
 from consult.pb import ballots as ballot_kinds
@@ -133,8 +133,7 @@ def count_round(pb_round: PBRound, *, actor: Any) -> dict[str, Any]:
                 created_by_id=actor.id,
             )
         )
-    AuditEntry.record("pb.counted", actor=actor, subject=pb_round, selected=list(outcome.selected))
-    db.session.flush()
+    audit("pb.counted", actor=actor, subject=pb_round, selected=list(outcome.selected))
     return pb_round.result
 
 
@@ -162,8 +161,7 @@ def update_delivery(
         )
     response.owner = owner.strip()
     response.due_date = due_date
-    AuditEntry.record("pb.delivery_updated", actor=actor, subject=response)
-    db.session.flush()
+    audit("pb.delivery_updated", actor=actor, subject=response)
     return response
 
 

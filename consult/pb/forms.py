@@ -10,17 +10,22 @@ from flask_wtf.file import FileField
 from wtforms import (
     BooleanField,
     EmailField,
-    IntegerField,
     RadioField,
     StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
+from wtforms.validators import Email, InputRequired, Length, Optional
 
 from consult.dates import DateField
+from consult.forms_common import optional_number, required_text, slug_field, whole_number
 from consult.pb.ballots import KIND_LABELS
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
+
+AGE_RANGE = "Enter an age from 0 to 120"
+WHOLE_POUNDS = "Enter the budget in whole pounds"
+POINTS_RANGE = "Enter from 1 to 1,000"
+CHOICES_RANGE = "Enter a number from 1 to 100"
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
@@ -28,60 +33,50 @@ def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
 
 
 class RoundForm(FlaskForm):
-    title = StringField(
-        "Title", validators=[DataRequired("Enter a title"), Length(max=200, message="Too long")]
-    )
-    slug = StringField(
-        "Web address (optional)",
-        validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")],
-    )
+    title = required_text("Title", "Enter a title", 200, too_long="Too long")
+    slug = slug_field()
     summary = TextAreaField("What the money is for, and the rules for ideas")
     area = StringField("Area (optional)", validators=[Length(max=200, message="Too long")])
     wards = TextAreaField("Wards, one a line (optional)")
-    min_age = IntegerField(
-        "Youngest age that may take part (optional)",
-        validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")],
+    min_age = optional_number(
+        "Youngest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
     )
-    max_age = IntegerField(
-        "Oldest age that may take part (optional)",
-        validators=[Optional(), NumberRange(min=0, max=120, message="Enter an age from 0 to 120")],
+    max_age = optional_number(
+        "Oldest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
     )
-    budget = IntegerField(
-        "Budget in pounds",
-        validators=[
-            InputRequired("Enter the budget in whole pounds"),
-            NumberRange(min=1, max=2_000_000_000, message="Enter the budget in whole pounds"),
-        ],
+    budget = whole_number(
+        "Budget in pounds", WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
     )
     rule = RadioField("How the winners are chosen", choices=_choices(RULE_LABELS))
     ballot_type = RadioField("Kind of ballot", choices=_choices(KIND_LABELS), default="approval")
-    max_sum_points = IntegerField(
-        "Points each voter shares out (cumulative ballots)",
-        validators=[Optional(), NumberRange(min=1, max=1000, message="Enter from 1 to 1,000")],
+    max_sum_points = optional_number(
+        "Points each voter shares out (cumulative ballots)", 1, 1000, out_of_range=POINTS_RANGE
     )
-    max_points = IntegerField(
+    max_points = optional_number(
         "Most points for one project (cumulative ballots, optional)",
-        validators=[Optional(), NumberRange(min=1, max=1000, message="Enter from 1 to 1,000")],
+        1,
+        1000,
+        out_of_range=POINTS_RANGE,
     )
     eligibility_check = BooleanField(
         "Residents without a code can vote by giving their postcode and date of birth"
     )
     postcode_areas = TextAreaField("Postcode areas, one a line (optional)")
-    min_choices = IntegerField(
+    min_choices = whole_number(
         "Fewest projects a voter must choose",
+        "Enter the fewest projects a voter must choose",
+        1,
+        100,
+        out_of_range=CHOICES_RANGE,
         default=1,
-        validators=[
-            InputRequired("Enter the fewest projects a voter must choose"),
-            NumberRange(min=1, max=100, message="Enter a number from 1 to 100"),
-        ],
     )
-    max_choices = IntegerField(
+    max_choices = whole_number(
         "Most projects a voter may choose",
+        "Enter the most projects a voter may choose",
+        1,
+        100,
+        out_of_range=CHOICES_RANGE,
         default=5,
-        validators=[
-            InputRequired("Enter the most projects a voter may choose"),
-            NumberRange(min=1, max=100, message="Enter a number from 1 to 100"),
-        ],
     )
     tie_seed = StringField(
         "Lottery seed for exact ties (optional)",
@@ -120,27 +115,26 @@ class RoundForm(FlaskForm):
 
 
 class ProposalForm(FlaskForm):
-    title = StringField(
+    title = required_text(
         "Name of your project",
-        validators=[
-            DataRequired("Enter a name for your project"),
-            Length(max=120, message="Use 120 characters or fewer for the name"),
-        ],
+        "Enter a name for your project",
+        120,
+        too_long="Use 120 characters or fewer for the name",
     )
-    description = TextAreaField(
+    description = required_text(
         "What would it do, and who would it help?",
-        validators=[
-            DataRequired("Describe your project"),
-            Length(max=3000, message="Use 3,000 characters or fewer"),
-        ],
+        "Describe your project",
+        3000,
+        too_long="Use 3,000 characters or fewer",
+        field=TextAreaField,
     )
     ward = StringField("Where would it happen?", validators=[Length(max=100, message="Too long")])
-    estimated_cost = IntegerField(
+    estimated_cost = whole_number(
         "Roughly what would it cost, in pounds?",
-        validators=[
-            InputRequired("Enter roughly what it would cost, in whole pounds"),
-            NumberRange(min=1, message="Enter roughly what it would cost, in whole pounds"),
-        ],
+        "Enter roughly what it would cost, in whole pounds",
+        1,
+        None,
+        out_of_range="Enter roughly what it would cost, in whole pounds",
     )
     proposer_name = StringField(
         "Your name (optional)", validators=[Length(max=200, message="Too long")]
@@ -169,24 +163,23 @@ class AssessmentForm(FlaskForm):
         choices=_choices(ASSESSMENT_LABELS),
         validators=[InputRequired("Choose an assessment")],
     )
-    assessed_cost = IntegerField(
+    assessed_cost = optional_number(
         "Revised cost in pounds (feasible with changes)",
-        validators=[
-            Optional(),
-            NumberRange(min=1, message="Enter the revised cost in whole pounds"),
-        ],
+        1,
+        None,
+        out_of_range="Enter the revised cost in whole pounds",
     )
     reasons = TextAreaField("Reasons and changes (published; required unless feasible)")
 
 
 class CodesForm(FlaskForm):
-    count = IntegerField(
+    count = whole_number(
         "How many codes",
+        "Enter how many codes to make",
+        1,
+        2000,
+        out_of_range="Enter a number from 1 to 2,000",
         default=50,
-        validators=[
-            InputRequired("Enter how many codes to make"),
-            NumberRange(min=1, max=2000, message="Enter a number from 1 to 2,000"),
-        ],
     )
     batch = StringField(
         "Label for this batch (optional)",
@@ -195,12 +188,11 @@ class CodesForm(FlaskForm):
 
 
 class VoterCodeForm(FlaskForm):
-    code = StringField(
+    code = required_text(
         "Voting code",
-        validators=[
-            DataRequired("Enter the voting code from your card"),
-            Length(max=40, message="Enter the voting code from your card"),
-        ],
+        "Enter the voting code from your card",
+        40,
+        too_long="Enter the voting code from your card",
     )
 
 

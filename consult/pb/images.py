@@ -16,7 +16,7 @@ from PIL import Image, ImageOps, UnidentifiedImageError
 
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.models import AuditEntry, PBProposal, PBProposalImage
+from consult.models import PBProposal, PBProposalImage, audit
 from consult.pb.services import require_officer
 
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
@@ -164,10 +164,7 @@ def set_image_hidden(proposal: PBProposal, *, hidden: bool, reason: str = "", ac
         return False
     image.hidden = hidden
     image.hidden_reason = reason.strip() if hidden else None
-    AuditEntry.record(
-        "pb.image_hidden" if hidden else "pb.image_shown", actor=actor, subject=proposal
-    )
-    db.session.flush()
+    audit("pb.image_hidden" if hidden else "pb.image_shown", actor=actor, subject=proposal)
     return True
 
 

@@ -18,7 +18,7 @@ from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
-from consult.models import AuditEntry, PBBallot, PBKiosk, PBRound, PBVoterCode, utcnow
+from consult.models import PBBallot, PBKiosk, PBRound, PBVoterCode, audit, utcnow
 from consult.pb import ballots as ballot_kinds
 from consult.pb import services
 
@@ -57,8 +57,7 @@ def start_kiosk(
     )
     db.session.add(kiosk)
     db.session.flush()
-    AuditEntry.record("pb.kiosk_started", actor=actor, subject=pb_round, kiosk=kiosk.id, mode=mode)
-    db.session.flush()
+    audit("pb.kiosk_started", actor=actor, subject=pb_round, kiosk=kiosk.id, mode=mode)
     return kiosk, token, pin
 
 
@@ -80,8 +79,7 @@ def check_pin(kiosk: PBKiosk, token: str, pin: str) -> None:
 def end_kiosk(kiosk: PBKiosk, *, actor: Any = None) -> None:
     """Close the kiosk (by its PIN on the device, or by staff from the round's pages)."""
     kiosk.ended_at = utcnow()
-    AuditEntry.record("pb.kiosk_ended", actor=actor, subject=kiosk, ballots=kiosk.ballots_taken)
-    db.session.flush()
+    audit("pb.kiosk_ended", actor=actor, subject=kiosk, ballots=kiosk.ballots_taken)
 
 
 def cast_kiosk_ballot(

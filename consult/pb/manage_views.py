@@ -16,6 +16,7 @@ from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError
 from consult.extensions import db
+from consult.forms_common import saved
 from consult.models import CouncilResponse, PBBallot, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, notices, services
@@ -46,9 +47,11 @@ def new() -> ResponseReturnValue:
             db.session.rollback()
             field_errors(form, error)
         else:
-            db.session.commit()
-            flash(f"{pb_round.title} is set up. Open it for ideas when you are ready.", "success")
-            return redirect(url_for("pb.manage", slug=pb_round.slug))
+            return saved(
+                f"{pb_round.title} is set up. Open it for ideas when you are ready.",
+                "pb.manage",
+                slug=pb_round.slug,
+            )
     return render_template("pb/manage/new.html", form=form), (400 if form.errors else 200)
 
 
@@ -89,9 +92,7 @@ def manage(slug: str) -> ResponseReturnValue:
             if not error.fields:
                 form.title.errors = [*form.title.errors, error.message]
         else:
-            db.session.commit()
-            flash("Saved.", "success")
-            return redirect(url_for("pb.manage", slug=slug))
+            return saved("Saved.", "pb.manage", slug=slug)
     return render_template(
         "pb/manage/round.html",
         pb_round=pb_round,
@@ -256,9 +257,7 @@ def delivery(slug: str) -> ResponseReturnValue:
                 errors = {f"{name}-{response.id}": text for name, text in error.fields.items()}
                 errors = errors or {f"owner-{response.id}": error.message}
             else:
-                db.session.commit()
-                flash("Saved.", "success")
-                return redirect(url_for("pb.delivery", slug=slug))
+                return saved("Saved.", "pb.delivery", slug=slug)
     return render_template(
         "pb/manage/delivery.html",
         pb_round=pb_round,

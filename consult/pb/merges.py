@@ -22,7 +22,7 @@ from sqlalchemy import select, update
 from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid, NotFound
 from consult.extensions import db
-from consult.models import AuditEntry, PBMerge, PBMergeAnswer, PBProposal, PBRound, utcnow
+from consult.models import AuditEntry, PBMerge, PBMergeAnswer, PBProposal, PBRound, audit, utcnow
 from consult.pb.proposals import check_project, clear_assessment, pending_merge
 from consult.pb.services import require_officer
 
@@ -152,10 +152,7 @@ def propose_merge(
     for proposal in sorted(chosen, key=lambda p: (p.id != survivor_id, p.id)):
         merge.answers.append(PBMergeAnswer(proposal_id=proposal.id))
     db.session.flush()
-    AuditEntry.record(
-        "pb.merge_proposed", actor=actor, subject=merge, proposals=wanted, survivor=survivor_id
-    )
-    db.session.flush()
+    audit("pb.merge_proposed", actor=actor, subject=merge, proposals=wanted, survivor=survivor_id)
     return merge
 
 
@@ -197,8 +194,7 @@ def withdraw_merge(merge: PBMerge, *, actor: Any) -> PBMerge:
     if merge.status != "asking":
         raise Conflict("Only a merge still waiting for answers can be withdrawn.")
     merge.status, merge.decided_at = "withdrawn", utcnow()
-    AuditEntry.record("pb.merge_withdrawn", actor=actor, subject=merge)
-    db.session.flush()
+    audit("pb.merge_withdrawn", actor=actor, subject=merge)
     return merge
 
 

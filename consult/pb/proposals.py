@@ -14,7 +14,7 @@ from analysis.duplicates import find_duplicates
 from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.models import AuditEntry, PBMerge, PBMergeAnswer, PBProposal, PBRound, utcnow
+from consult.models import PBMerge, PBMergeAnswer, PBProposal, PBRound, audit, utcnow
 from consult.models.pb import ASSESSMENTS
 from consult.pb import images
 from consult.pb.services import _reference, require_officer
@@ -164,8 +164,7 @@ def moderate_proposal(
     proposal.moderation_reason = reason.strip() or None
     if decision == "rejected":
         clear_assessment(proposal)
-    AuditEntry.record("pb.proposal_moderated", actor=actor, subject=proposal, decision=decision)
-    db.session.flush()
+    audit("pb.proposal_moderated", actor=actor, subject=proposal, decision=decision)
     return proposal
 
 
@@ -213,6 +212,5 @@ def assess_proposal(
     proposal.assessed_cost = assessed_cost if assessment == "feasible_with_changes" else None
     proposal.assessed_by_id = actor.id
     proposal.assessed_at = utcnow()
-    AuditEntry.record("pb.proposal_assessed", actor=actor, subject=proposal, assessment=assessment)
-    db.session.flush()
+    audit("pb.proposal_assessed", actor=actor, subject=proposal, assessment=assessment)
     return proposal

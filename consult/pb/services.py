@@ -33,6 +33,7 @@ from consult.models import (
     PBPaperEntry,
     PBRound,
     PBVoterCode,
+    audit,
     utcnow,
 )
 from consult.models.pb import PB_STATUSES
@@ -188,8 +189,7 @@ def create_round(*, actor: Any, slug: str | None = None, **values: Any) -> PBRou
     pb_round.title = pb_round.title.strip()
     db.session.add(pb_round)
     db.session.flush()
-    AuditEntry.record("pb.round_created", actor=actor, subject=pb_round, slug=slug)
-    db.session.flush()
+    audit("pb.round_created", actor=actor, subject=pb_round, slug=slug)
     return pb_round
 
 
@@ -210,8 +210,7 @@ def update_round(pb_round: PBRound, *, actor: Any, **values: Any) -> PBRound:
     for name, value in values.items():
         if name in SETTINGS:
             setattr(pb_round, name, value)
-    AuditEntry.record("pb.round_updated", actor=actor, subject=pb_round)
-    db.session.flush()
+    audit("pb.round_updated", actor=actor, subject=pb_round)
     return pb_round
 
 
@@ -274,14 +273,13 @@ def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
         pb_round.rules_checksum = hashlib.sha256(rules_json(rules).encode()).hexdigest()
         pb_round.frozen_at = utcnow()
     pb_round.status = following
-    AuditEntry.record(
+    audit(
         "pb.phase_changed",
         actor=actor,
         subject=pb_round,
         status=following,
         checksum=pb_round.rules_checksum,
     )
-    db.session.flush()
     return following
 
 
@@ -316,8 +314,7 @@ def generate_codes(pb_round: PBRound, *, count: int, batch: str = "", actor: Any
                 created_by_id=actor.id,
             )
         )
-    AuditEntry.record("pb.codes_made", actor=actor, subject=pb_round, count=count, batch=batch)
-    db.session.flush()
+    audit("pb.codes_made", actor=actor, subject=pb_round, count=count, batch=batch)
     return codes
 
 

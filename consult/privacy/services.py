@@ -22,7 +22,6 @@ from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
 from consult.models import (
     Amendment,
-    AuditEntry,
     Ballot,
     Consultation,
     Contribution,
@@ -34,6 +33,7 @@ from consult.models import (
     Registrant,
     RespondentProfile,
     Response,
+    audit,
     utcnow,
 )
 from consult.privacy import erasure
@@ -224,7 +224,7 @@ def erase_subject(subject: Subject, *, reason: str, actor: Any) -> Erasure:
         else:
             erasure.erase_registrant(registrant)
             result.registrants += 1
-    AuditEntry.record(
+    audit(
         "personal_data.erased",
         actor=actor,
         reason=reason,
@@ -238,7 +238,6 @@ def erase_subject(subject: Subject, *, reason: str, actor: Any) -> Erasure:
         kept=result.kept,
         **details,
     )
-    db.session.flush()
     return result
 
 
@@ -248,7 +247,7 @@ def erase_own_response(consultation: Consultation, token: str) -> Response | Non
     changing nothing, for a link that matches no response to this consultation."""
     response = response_for_link(consultation, token)
     outcome = erasure.erase_response(response)
-    AuditEntry.record(
+    audit(
         "personal_data.erased",
         subject=response if outcome == "erased" else None,
         reason="Asked for by the resident, with their response's link",
@@ -256,7 +255,6 @@ def erase_own_response(consultation: Consultation, token: str) -> Response | Non
         responses=[response.reference],
         erased={"responses": 1 if outcome == "erased" else 0},
     )
-    db.session.flush()
     return response if outcome == "erased" else None
 
 
@@ -282,8 +280,7 @@ def subject_access(subject: Subject, *, actor: Any, form: str) -> dict[str, Any]
     download both show), recorded in the audit log with the officer and the `form`
     ("page" or "json")."""
     require_officer(actor)
-    AuditEntry.record("personal_data.accessed", actor=actor, form=form, **subject.audit_details())
-    db.session.flush()
+    audit("personal_data.accessed", actor=actor, form=form, **subject.audit_details())
     return {
         "controller": current_app.config["COUNCIL_NAME"],
         "generated_at": _iso(utcnow()),

@@ -15,7 +15,7 @@ from analysis.weights import Margins, MarginsError
 from consult.consultations.about_you import ABOUT_YOU_CHOICES, ABOUT_YOU_LABELS, POSTCODE_DISTRICT
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
-from consult.models import AuditEntry, PopulationMargins
+from consult.models import AuditEntry, PopulationMargins, audit
 
 SUM_SLACK = 0.5  # percentage points: shares of a dimension must add up to 100 +/- this
 MAX_CSV_BYTES = 200_000
@@ -230,10 +230,7 @@ def save_margins(
         margins = PopulationMargins(area=area, created_by_id=actor.id)
         db.session.add(margins)
     margins.source, margins.year, margins.shares = source, number, checked
-    AuditEntry.record(
-        "population_margins.saved", actor=actor, subject=margins, dimensions=sorted(checked)
-    )
-    db.session.flush()
+    audit("population_margins.saved", actor=actor, subject=margins, dimensions=sorted(checked))
     return margins
 
 

@@ -18,6 +18,7 @@ from consult.models import (
     JuryQuestion,
     JuryQuestionAnswer,
     PanelMember,
+    audit,
 )
 from consult.models.consultations import LIKERT_OPTIONS
 
@@ -79,8 +80,7 @@ def add_question(jury: Jury, *, prompt: str, kind: str, options: str, actor: Any
         options=[{"value": label, "label": label} for label in labels] if kind == "choice" else [],
     )
     db.session.add(question)
-    AuditEntry.record("questionnaire.question_added", actor=actor, subject=jury, prompt=prompt)
-    db.session.flush()
+    audit("questionnaire.question_added", actor=actor, subject=jury, prompt=prompt)
     return question
 
 
@@ -156,10 +156,7 @@ def record_answers(
             db.session.add(row)
         row.value = value
         row.entered_by_id = None if is_self else actor.id
-    AuditEntry.record(
-        "questionnaire.answered", actor=actor, subject=member, stage=stage, count=len(chosen)
-    )
-    db.session.flush()
+    audit("questionnaire.answered", actor=actor, subject=member, stage=stage, count=len(chosen))
     return len(chosen)
 
 

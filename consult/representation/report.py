@@ -17,7 +17,6 @@ from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
     Answer,
-    AuditEntry,
     Consultation,
     ConsultationWeighting,
     DuplicateGroupRecord,
@@ -27,6 +26,7 @@ from consult.models import (
     Response,
     Theme,
     ThemeAssignment,
+    audit,
 )
 from consult.representation.margins import (
     DIMENSIONS,
@@ -247,10 +247,7 @@ def save_weighting(
     setting.margins_id = margins.id if margins else None
     setting.dimensions = [d for d in DIMENSIONS if d in dimensions]
     setting.trim_low, setting.trim_high = low, high
-    AuditEntry.record(
-        "weighting.saved", actor=actor, subject=consultation, dimensions=setting.dimensions
-    )
-    db.session.flush()
+    audit("weighting.saved", actor=actor, subject=consultation, dimensions=setting.dimensions)
     return setting
 
 

@@ -20,6 +20,7 @@ from sqlalchemy import select
 from analysis.job import analyse
 from consult.consultations.kinds import question_kind
 from consult.consultations.redaction import moderate
+from consult.errors import Invalid
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
@@ -39,6 +40,20 @@ Progress = Callable[[float, str], None]
 Compute = Callable[[dict[str, Any], Progress], dict[str, Any]]
 NO_COMMENT_LABEL = "No substantive comment"
 NO_COMMENT = 0  # analysis.NO_COMMENT_THEME, without importing the engine at start-up
+
+
+def theme_count(value: int | str, most: int, *, refusal: str, field: str, hint: str) -> int | str:
+    """How many themes to ask the engine for: "auto", or a whole number from 2 to `most`.
+    Anything else raises Invalid (`refusal`, with `hint` on the form's `field`)."""
+    if value == "auto":
+        return value
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if not 2 <= count <= most:
+        raise Invalid(refusal, fields={field: hint})
+    return count
 
 
 @dataclass

@@ -17,7 +17,6 @@ from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
 from consult.models import (
     Answer,
-    AuditEntry,
     Ballot,
     Consultation,
     Jury,
@@ -27,6 +26,7 @@ from consult.models import (
     RespondentProfile,
     Response,
     ThemeAssignment,
+    audit,
 )
 from consult.workspace import queries
 
@@ -282,8 +282,7 @@ def save_reference_shares(consultation: Consultation, field: str, text: str, *, 
         db.session.add(
             ReferenceShare(consultation_id=consultation.id, field=field, value=value, share=share)
         )
-    AuditEntry.record("reference_shares.saved", actor=actor, subject=consultation, field=field)
-    db.session.flush()
+    audit("reference_shares.saved", actor=actor, subject=consultation, field=field)
     return len(shares)
 
 

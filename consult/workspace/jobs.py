@@ -26,7 +26,7 @@ from consult import jobs
 from consult.errors import Conflict, Invalid, NotPermitted
 from consult.extensions import db
 from consult.jobs.child import ChildJob, JobFailed
-from consult.models import AnalysisRun, AuditEntry, Consultation, Jury, User
+from consult.models import AnalysisRun, Consultation, Jury, User, audit
 from consult.workspace import analysis_store
 
 log = logging.getLogger(__name__)
@@ -75,16 +75,13 @@ def start_run(
         subject = AnalysisRun.jury_id == jury.id
     else:
         raise ValueError("Give a consultation or a jury.")
-    if n_themes != "auto":
-        try:
-            n_themes = int(n_themes)
-        except (TypeError, ValueError):
-            n_themes = 0
-        if not 2 <= n_themes <= 30:
-            raise Invalid(
-                "The number of themes must be between 2 and 30, or automatic.",
-                fields={"n_themes": "Enter a number between 2 and 30, or leave it automatic"},
-            )
+    n_themes = analysis_store.theme_count(
+        n_themes,
+        30,
+        refusal="The number of themes must be between 2 and 30, or automatic.",
+        field="n_themes",
+        hint="Enter a number between 2 and 30, or leave it automatic",
+    )
     backend = backend or current_app.config.get("ANALYSIS_BACKEND", "light")
     if backend not in ("light", "embeddings"):
         raise Invalid(
@@ -123,8 +120,7 @@ def start_run(
     )
     db.session.add(run)
     db.session.flush()
-    AuditEntry.record("analysis.started", actor=actor, subject=run)
-    db.session.flush()
+    audit("analysis.started", actor=actor, subject=run)
     return run
 
 

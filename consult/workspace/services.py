@@ -16,7 +16,6 @@ from consult.extensions import db
 from consult.mail import send_mail
 from consult.models import (
     AnalysisRun,
-    AuditEntry,
     Consultation,
     CouncilResponse,
     Jury,
@@ -25,6 +24,7 @@ from consult.models import (
     RespondentProfile,
     Response,
     Theme,
+    audit,
     utcnow,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
@@ -122,10 +122,7 @@ def record_response(
     response.owner = (data.owner or "").strip()
     response.due_date = data.due_date
     db.session.flush()
-    AuditEntry.record(
-        "council_response.recorded", actor=actor, subject=response, status=data.status
-    )
-    db.session.flush()
+    audit("council_response.recorded", actor=actor, subject=response, status=data.status)
     return response
 
 
@@ -151,8 +148,7 @@ def add_progress(
     response.updated_at = utcnow()
     db.session.flush()
     db.session.refresh(response)
-    AuditEntry.record("council_response.progress", actor=actor, subject=response, percent=percent)
-    db.session.flush()
+    audit("council_response.progress", actor=actor, subject=response, percent=percent)
     return update
 
 
@@ -190,8 +186,7 @@ def publish_response(response: CouncilResponse, *, actor: Any) -> int:
     response.published_at = utcnow()
     if response.theme is not None:
         response.theme.published = True
-    AuditEntry.record("council_response.published", actor=actor, subject=response)
-    db.session.flush()
+    audit("council_response.published", actor=actor, subject=response)
     if not first_time:
         return 0
     if kind != "consultation":

@@ -18,9 +18,16 @@ from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
-from consult.models import AnalysisRun, AuditEntry, Consultation, Theme, ThemeAssignment, utcnow
+from consult.models import (
+    AnalysisRun,
+    Consultation,
+    Theme,
+    ThemeAssignment,
+    audit,
+    utcnow,
+)
 from consult.workspace import queries
-from consult.workspace.analysis_store import NO_COMMENT, publishable_text
+from consult.workspace.analysis_store import NO_COMMENT, publishable_text, theme_count
 
 
 def require_officer(actor: Any) -> None:
@@ -189,8 +196,7 @@ def rename_theme(theme: Theme, label: str, *, actor: Any) -> Theme:
     old, theme.label = theme.label, label
     if not theme.engine_key.startswith("renamed:"):
         theme.engine_key = f"renamed:{theme.engine_key}"[:40]
-    AuditEntry.record("theme.renamed", actor=actor, subject=theme, old=old, new=label)
-    db.session.flush()
+    audit("theme.renamed", actor=actor, subject=theme, old=old, new=label)
     return theme
 
 
@@ -207,8 +213,7 @@ def describe_theme(theme: Theme, description: str, *, actor: Any) -> Theme:
     old = theme.description
     theme.description = description or None
     theme.description_ids = None
-    AuditEntry.record("theme.described", actor=actor, subject=theme, old=old, new=description)
-    db.session.flush()
+    audit("theme.described", actor=actor, subject=theme, old=old, new=description)
     return theme
 
 
@@ -287,8 +292,7 @@ def merge_themes(target: Theme, sources: Iterable[Theme], *, actor: Any) -> Them
             changed[parent.id] = parent
     for theme in changed.values():
         refresh(theme)
-    AuditEntry.record("theme.merged", actor=actor, subject=target, merged=[s.id for s in sources])
-    db.session.flush()
+    audit("theme.merged", actor=actor, subject=target, merged=[s.id for s in sources])
     return target
 
 
@@ -301,16 +305,13 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     _editable(theme)
     if theme.no_substantive_comment:
         raise Invalid("The no-comment group cannot be split.")
-    if n_parts != "auto":
-        try:
-            n_parts = int(n_parts)
-        except (TypeError, ValueError):
-            n_parts = 0
-        if not 2 <= n_parts <= 10:
-            raise Invalid(
-                "Split into between 2 and 10 themes.",
-                fields={"parts": "Enter a number between 2 and 10"},
-            )
+    n_parts = theme_count(
+        n_parts,
+        10,
+        refusal="Split into between 2 and 10 themes.",
+        field="parts",
+        hint="Enter a number between 2 and 10",
+    )
     items = [(row, text) for row, text in theme_items(theme) if not row.not_relevant]
     if len(items) < 4:
         raise Invalid(
@@ -410,14 +411,13 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
         _carry_officer_names(named, created[1:] + new_subthemes, by_row)
     for target in created:
         recount(target)
-    AuditEntry.record(
+    audit(
         "theme.split",
         actor=actor,
         subject=theme,
         old_label=old_label,
         into=[t.id for t in created],
     )
-    db.session.flush()
     return created
 
 
@@ -511,10 +511,7 @@ def move_item(theme: Theme, item_id: int, target: Theme, *, actor: Any) -> Theme
         affected = db.session.get(Theme, theme_id)
         if affected is not None:
             refresh(affected)
-    AuditEntry.record(
-        "theme.item_moved", actor=actor, subject=target, item=item_id, from_theme=theme.id
-    )
-    db.session.flush()
+    audit("theme.item_moved", actor=actor, subject=target, item=item_id, from_theme=theme.id)
     return row
 
 
@@ -529,13 +526,12 @@ def mark_not_relevant(theme: Theme, item_id: int, *, actor: Any, value: bool = T
         affected = db.session.get(Theme, theme_id) if theme_id else None
         if affected is not None:
             refresh(affected)
-    AuditEntry.record(
+    audit(
         "theme.not_relevant" if value else "theme.relevant",
         actor=actor,
         subject=theme,
         item=item_id,
     )
-    db.session.flush()
 
 
 def approve_theme(theme: Theme, *, actor: Any, approved: bool = True) -> Theme:
@@ -545,10 +541,7 @@ def approve_theme(theme: Theme, *, actor: Any, approved: bool = True) -> Theme:
         theme.approved_by_id, theme.approved_at = actor.id, utcnow()
     else:
         theme.approved_by_id, theme.approved_at = None, None
-    AuditEntry.record(
-        "theme.approved" if approved else "theme.unapproved", actor=actor, subject=theme
-    )
-    db.session.flush()
+    audit("theme.approved" if approved else "theme.unapproved", actor=actor, subject=theme)
     return theme
 
 
@@ -588,6 +581,5 @@ def publish_themes(run: AnalysisRun, *, actor: Any) -> int:
         if not theme.published:
             theme.published = True
             count += 1
-    AuditEntry.record("themes.published", actor=actor, subject=run, count=count)
-    db.session.flush()
+    audit("themes.published", actor=actor, subject=run, count=count)
     return count
