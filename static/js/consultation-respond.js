@@ -11,8 +11,11 @@ const status = document.querySelector("[data-autosave-status]");
 // getAttribute: a control named "action" would shadow form.action
 const url = form ? form.getAttribute("action") : null;
 
+// The line always holds a character (a no-break space when there is nothing to say), so
+// its words appearing never move the buttons below it: a tap on "Save and continue" that
+// blurs the answer, and so says "Saving…", would otherwise land where the button was.
 function say(text) {
-  if (status) status.textContent = text;
+  if (status) status.textContent = text || "\u00a0";
 }
 
 let timer = null;

@@ -190,3 +190,26 @@ def test_asking_for_updates_reveals_the_email_field_and_needs_an_address(
     row = page.locator(".govuk-summary-list__row", has_text="Email me when the council")
     expect(row.locator(".govuk-summary-list__value")).to_have_text("Yes")
     assert page.evaluate("document.documentElement.scrollWidth") <= width
+
+
+def test_the_saving_note_never_moves_the_continue_button(
+    page: Page, live_server, make_consultation
+):
+    """A tap on "Save and continue" right after typing blurs the answer, and the autosave
+    says "Saving…": were that line to grow from nothing, the button would move between
+    the finger going down and coming up, and the tap would be lost (seen on a loaded
+    machine, where the scripts arrived after the answer was typed)."""
+    make_consultation(
+        slug="parks", title="Parks", questions=[{"kind": "free_text", "prompt": "Ideas?"}]
+    )
+    page.set_viewport_size({"width": 390, "height": 800})
+    page.goto(f"{live_server}/consultations/parks")
+    page.get_by_role("button", name=re.compile("Start")).click()
+    page.wait_for_load_state("load")
+    button = page.get_by_role("button", name="Save and continue")
+    before = button.bounding_box()
+    page.get_by_role("textbox").fill("More benches")
+    expect(page.locator("[data-autosave-status]")).to_have_text("Saved")
+    assert button.bounding_box()["y"] == before["y"]
+    button.click()
+    expect(page.get_by_role("heading", name="About you (optional)")).to_be_visible()
