@@ -581,3 +581,28 @@ def pytest_terminal_summary(terminalreporter: Any) -> None:
         terminalreporter.section("figures")
         for line in figures:
             terminalreporter.write_line(line)
+
+
+@pytest.fixture
+def connect(app: Flask, sign_in: Callable[..., None]) -> Callable[..., Any]:
+    """A Socket.IO test client for the facilitator (email=) or a juror (code=), already
+    joined to the session (its join acknowledgement is kept on `.joined`)."""
+
+    def make(session_id: int, *, email: str | None = None, code: str | None = None, join=True):
+        client = app.test_client()
+        if email:
+            sign_in(client, email=email, password=DEFAULT_PASSWORD)
+        elif code:
+            sign_in(client, code=code)
+        socket = socketio.test_client(app, namespace="/live", flask_test_client=client)
+        assert socket.is_connected("/live")
+        socket.http = client
+        if join:
+            socket.joined = socket.emit(
+                "join", {"session_id": session_id}, namespace="/live", callback=True
+            )
+            assert socket.joined["ok"], socket.joined
+            socket.get_received("/live")
+        return socket
+
+    return make

@@ -22,7 +22,7 @@ from consult.live import outbox, rounds
 from consult.models import JurySession, PBBallot, PBRound, Round, User
 from consult.pb import counting, services
 from tests.conftest import DEFAULT_PASSWORD
-from tests.live.conftest import connect, received  # noqa: F401 (the fixture)
+from tests.live.conftest import received
 
 
 @dataclass
@@ -147,7 +147,7 @@ def test_the_agenda_form_needs_a_voting_pb_round_for_a_pb_vote(
         assert added.kind == "briefing" and added.pb_round_id is None
 
 
-def test_a_juror_votes_in_the_room_sees_it_counted_and_can_change_it(room, connect):  # noqa: F811
+def test_a_juror_votes_in_the_room_sees_it_counted_and_can_change_it(room, connect):
     ada, ben = room.jurors[0], room.jurors[1]
     # not the current round yet: no ballot on the page, and a post is refused
     assert 'id="pb-vote-form"' not in ada.get(room.page).get_data(as_text=True)
