@@ -1,8 +1,9 @@
 """What the features' forms (Flask-WTF) share: field builders (a filled-in text field
 with a length limit, a whole number in a range, an email address, a new password typed
-twice), each taking the wording of its messages, which stays with the form that asks; and
-saving a validated form through a service, with the service's refusal shown on the form's
-fields; and what follows a service's success (commit, say so, redirect)."""
+twice, an uploaded file of given kinds), each taking the wording of its messages, which
+stays with the form that asks; and saving a validated form through a service, with the
+service's refusal shown on the form's fields; and what follows a service's success
+(commit, say so, redirect)."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import flash, redirect, url_for
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
 from wtforms.validators import (
     DataRequired,
@@ -51,6 +53,12 @@ def required_text(
     return field(
         label, validators=[DataRequired(missing), Length(max=most, message=too_long)], **options
     )
+
+
+def upload_field(label: str, missing: str, endings: list[str], wrong_kind: str) -> Any:
+    """A file that must be chosen (`missing` says so) and whose name ends in one of
+    `endings` (`wrong_kind` says so when it does not)."""
+    return FileField(label, validators=[FileRequired(missing), FileAllowed(endings, wrong_kind)])
 
 
 def whole_number(

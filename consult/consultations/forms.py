@@ -7,7 +7,6 @@ from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     RadioField,
@@ -19,7 +18,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from consult.consultations.kinds import KINDS
 from consult.dates import DateTimeField
-from consult.forms_common import optional_number, required_text, slug_field
+from consult.forms_common import optional_number, required_text, slug_field, upload_field
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -83,12 +82,11 @@ class QuestionForm(FlaskForm):
 
 
 class ImportUploadForm(FlaskForm):
-    file = FileField(
+    file = upload_field(
         "CSV or Excel file",
-        validators=[
-            FileRequired("Select a CSV or XLSX file"),
-            FileAllowed(["csv", "xlsx"], "The file must be a CSV or XLSX file"),
-        ],
+        "Select a CSV or XLSX file",
+        ["csv", "xlsx"],
+        "The file must be a CSV or XLSX file",
     )
     channel = RadioField(
         "How these responses reached us",

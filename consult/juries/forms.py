@@ -7,7 +7,6 @@ from typing import Any
 
 from flask_babel import gettext, lazy_gettext
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import (
     BooleanField,
     EmailField,
@@ -30,6 +29,7 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.dates import local_strftime
+from consult.forms_common import required_text, upload_field
 from consult.i18n import current_language
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 from consult.models import Jury
@@ -78,21 +78,15 @@ class MultiCheckboxField(SelectMultipleField):
     option_widget = CheckboxInput()
 
 
+def _asked(label: Any, missing: Any, most: int) -> Any:
+    """A registration form's text field that a resident must fill in (`missing` says so),
+    of at most `most` characters."""
+    return required_text(label, missing, most, too_long=lazy_gettext("Too long"))
+
+
 class RegistrationBase(FlaskForm):
-    first_name = StringField(
-        lazy_gettext("First name"),
-        validators=[
-            DataRequired(lazy_gettext("Enter your first name")),
-            Length(max=100, message=lazy_gettext("Too long")),
-        ],
-    )
-    last_name = StringField(
-        lazy_gettext("Last name"),
-        validators=[
-            DataRequired(lazy_gettext("Enter your last name")),
-            Length(max=100, message=lazy_gettext("Too long")),
-        ],
-    )
+    first_name = _asked(lazy_gettext("First name"), lazy_gettext("Enter your first name"), 100)
+    last_name = _asked(lazy_gettext("Last name"), lazy_gettext("Enter your last name"), 100)
     email = EmailField(
         lazy_gettext("Email address"),
         validators=[
@@ -107,20 +101,8 @@ class RegistrationBase(FlaskForm):
         lazy_gettext("Phone number (optional)"),
         validators=[Optional(), Length(max=40, message=lazy_gettext("Too long"))],
     )
-    address_line = StringField(
-        lazy_gettext("Address"),
-        validators=[
-            DataRequired(lazy_gettext("Enter your address")),
-            Length(max=200, message=lazy_gettext("Too long")),
-        ],
-    )
-    postcode = StringField(
-        lazy_gettext("Postcode"),
-        validators=[
-            DataRequired(lazy_gettext("Enter your postcode")),
-            Length(max=10, message=lazy_gettext("Too long")),
-        ],
-    )
+    address_line = _asked(lazy_gettext("Address"), lazy_gettext("Enter your address"), 200)
+    postcode = _asked(lazy_gettext("Postcode"), lazy_gettext("Enter your postcode"), 10)
     availability = MultiCheckboxField(lazy_gettext("Which dates could you attend?"), choices=[])
     consent = BooleanField(
         lazy_gettext(
@@ -222,12 +204,8 @@ class CategoryForm(FlaskForm):
 
 
 class UploadForm(FlaskForm):
-    file = FileField(
-        "CSV file",
-        validators=[
-            FileRequired("Choose a CSV file"),
-            FileAllowed(["csv", "txt"], "The file must be a CSV file"),
-        ],
+    file = upload_field(
+        "CSV file", "Choose a CSV file", ["csv", "txt"], "The file must be a CSV file"
     )
 
 
@@ -324,12 +302,11 @@ class RandomValueForm(FlaskForm):
         "Random value",
         validators=[DataRequired("Enter the random value"), Length(max=300, message="Too long")],
     )
-    source = StringField(
+    source = required_text(
         "Where the value came from",
-        validators=[
-            DataRequired("Say where the value came from"),
-            Length(max=300, message="Use under 300 characters"),
-        ],
+        "Say where the value came from",
+        300,
+        too_long="Use under 300 characters",
     )
 
 
