@@ -28,7 +28,6 @@ import traceback
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from analysis.sortition import inputs_checksum
@@ -37,7 +36,8 @@ from consult.errors import Conflict, ConsultError
 from consult.extensions import db
 from consult.jobs.child import ChildJob, JobFailed
 from consult.juries import plans, services
-from consult.models import DrawPlan, DrawRun, Jury, User, audit, utcnow
+from consult.juries.rules import lottery_facts, plan_facts
+from consult.models import DrawPlan, DrawRun, Jury, User, audit, newest, utcnow
 
 log = logging.getLogger(__name__)
 
@@ -157,12 +157,8 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
         "jury.draw_started",
         actor=actor,
         subject=run,
-        jury=jury.slug,
-        algorithm=algorithm,
-        seed=jury.lottery_seed,
-        inputs_checksum=checksum,
-        panel_size=jury.panel_size,
         pool_size=len(pool.people),
+        **lottery_facts(jury, run),
     )
     return run
 
@@ -211,14 +207,7 @@ def start_lottery(plan: DrawPlan, *, actor: User) -> DrawRun:
         inputs_checksum=plan.inputs_checksum,
         inputs={"pool_size": plan.pool_size},
     )
-    audit(
-        "jury.lottery_started",
-        actor=actor,
-        subject=run,
-        jury=jury.slug,
-        number=plan.number,
-        inputs_checksum=plan.inputs_checksum,
-    )
+    audit("jury.lottery_started", actor=actor, subject=run, **plan_facts(jury, plan))
     return run
 
 
@@ -355,12 +344,7 @@ def _lottery(run: DrawRun, progress: jobs.Progress) -> bool:
 
 def latest_run(jury: Jury) -> DrawRun | None:
     """The jury's latest seeded draw (not a draw plan's lottery)."""
-    return db.session.scalar(
-        select(DrawRun)
-        .where(DrawRun.jury_id == jury.id, DrawRun.plan_id.is_(None))
-        .order_by(DrawRun.id.desc())
-        .limit(1)
-    )
+    return newest(DrawRun, DrawRun.jury_id == jury.id, DrawRun.plan_id.is_(None))
 
 
 def elapsed_seconds(run: DrawRun) -> int:

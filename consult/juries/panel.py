@@ -31,6 +31,7 @@ from consult.juries.rules import (
     active_draw_run,
     confirmed_draw,
     current_plan,
+    lottery_facts,
 )
 from consult.models import (
     AuditEntry,
@@ -230,19 +231,14 @@ def store_draw(
         created_by_id=actor.id if actor is not None else None,
     )
     db.session.add(draw)
-    db.session.flush()
     audit(
         "jury.drawn",
         actor=actor,
         subject=draw,
-        jury=jury.slug,
-        algorithm=algorithm,
-        seed=draw.seed,
-        inputs_checksum=draw.inputs_checksum,
-        panel_size=panel_size,
         pool_size=result["pool_size"],
         min_probability=result["min_probability"],
         panel=result["panel"],
+        **lottery_facts(jury, draw),
         **details,
     )
     return draw
@@ -314,16 +310,13 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
     draw.confirmed = True
     jury.status = "selected"
     jury.registration_open = False
-    db.session.flush()
+    db.session.flush()  # the new members' ids
     audit(
         "jury.panel_confirmed",
         actor=actor,
         subject=draw,
-        jury=jury.slug,
-        inputs_checksum=draw.inputs_checksum,
-        seed=draw.seed,
-        algorithm=draw.algorithm,
         members=[m.id for m in members],
+        **lottery_facts(jury, draw),
     )
     return members
 
@@ -444,7 +437,6 @@ def replace_member(member: PanelMember, *, actor: Any) -> PanelMember:
     registrant = pool.registrants[str(new_id)]
     draw = confirmed_draw(jury)
     new_member = _new_member(jury, registrant, draw=draw, replaces=member)
-    db.session.flush()
     audit(
         "member.replaced",
         actor=actor,

@@ -51,6 +51,7 @@ from consult.juries.rules import (
     active_draw_run,
     confirmed_draw,
     current_plan,
+    plan_facts,
 )
 from consult.models import DrawPlan, DrawRun, Jury, SelectionDraw, audit, utcnow
 from consult.wording import N_
@@ -142,17 +143,14 @@ def publish_plan(jury: Jury, *, actor: Any, pseudonym_key: str | None = None) ->
     )
     db.session.add(plan)
     jury.registration_open = False
-    db.session.flush()
     audit(
         "jury.plan_published",
         actor=actor,
         subject=plan,
-        jury=jury.slug,
-        number=number,
-        inputs_checksum=plan.inputs_checksum,
         pool_size=plan.pool_size,
         panel_size=plan.panel_size,
         left_out=[registrant.id for registrant, _ in pool.left_out],
+        **plan_facts(jury, plan),
     )
     return plan
 

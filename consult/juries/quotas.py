@@ -227,7 +227,6 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
                 )
             )
         jury.categories.append(category)
-    db.session.flush()
     audit(
         "jury.categories_imported",
         actor=actor,

@@ -38,6 +38,28 @@ def _require_staff(actor: Any, *roles: str) -> None:
         raise NotPermitted("Only the jury's officers can do that.")
 
 
+# --- what the audit log records of a lottery -------------------------------------------------
+
+
+def lottery_facts(jury: Jury, lottery: SelectionDraw | DrawRun) -> dict[str, Any]:
+    """How the audit entries of a draw (one computed in the background, or the proposal it
+    made) name it: its jury, and what it ran on (algorithm, seed, panel size and inputs'
+    checksum), so that anyone can run it again."""
+    return {
+        "jury": jury.slug,
+        "algorithm": lottery.algorithm,
+        "seed": lottery.seed,
+        "panel_size": lottery.panel_size,
+        "inputs_checksum": lottery.inputs_checksum,
+    }
+
+
+def plan_facts(jury: Jury, plan: DrawPlan) -> dict[str, Any]:
+    """How the audit entries of a published draw plan name it: its jury, its number and the
+    checksum of its frozen inputs."""
+    return {"jury": jury.slug, "number": plan.number, "inputs_checksum": plan.inputs_checksum}
+
+
 # --- small pure helpers --------------------------------------------------------------------
 
 

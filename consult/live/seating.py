@@ -37,6 +37,7 @@ from consult.models import (
     TableAllocation,
     TableSeat,
     audit,
+    newest,
 )
 
 DEFAULT_TABLE_SIZE = 6
@@ -58,11 +59,10 @@ def session_members(jury_session: JurySession) -> list[PanelMember]:
 
 
 def active_allocation(jury_session: JurySession) -> TableAllocation | None:
-    return db.session.scalar(
-        select(TableAllocation)
-        .where(TableAllocation.session_id == jury_session.id, TableAllocation.active.is_(True))
-        .order_by(TableAllocation.id.desc())
-        .limit(1)
+    return newest(
+        TableAllocation,
+        TableAllocation.session_id == jury_session.id,
+        TableAllocation.active.is_(True),
     )
 
 

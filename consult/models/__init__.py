@@ -1,6 +1,6 @@
 """Every model, imported here so that Alembic and the app see all tables."""
 
-from consult.models.base import UTCDateTime, utcnow
+from consult.models.base import UTCDateTime, newest, utcnow
 from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.consultations import (
     Answer,
@@ -116,6 +116,7 @@ __all__ = [
     "User",
     "audit",
     "cascade_fk",
+    "newest",
     "set_null_fk",
     "utcnow",
 ]

@@ -5,13 +5,21 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import DateTime, TypeDecorator
+from sqlalchemy import DateTime, TypeDecorator, select
 from sqlalchemy.orm import Mapped, mapped_column
+
+from consult.extensions import db
 
 
 def utcnow() -> datetime:
     """The current time, timezone-aware in UTC (what every timestamp column stores)."""
     return datetime.now(UTC)
+
+
+def newest(model: Any, *criteria: Any) -> Any:
+    """The row of `model` added last (the highest id) among those that meet `criteria`,
+    or None when none does."""
+    return db.session.scalar(select(model).where(*criteria).order_by(model.id.desc()).limit(1))
 
 
 class UTCDateTime(TypeDecorator):
