@@ -58,12 +58,16 @@ ABOUT_YOU = {
 }
 
 
+def _object(properties: dict[str, Any], required: Iterable[str] | None = None) -> dict[str, Any]:
+    """An object with `properties`, of which `required` (all of them, unless told) must be
+    given."""
+    needed = list(properties if required is None else required)
+    return {"type": "object", "required": needed, "properties": properties}
+
+
 def _array_of(properties: dict[str, Any]) -> dict[str, Any]:
     """An array of objects that all have `properties`."""
-    return {
-        "type": "array",
-        "items": {"type": "object", "required": list(properties), "properties": properties},
-    }
+    return {"type": "array", "items": _object(properties)}
 
 
 OUTCOME = {
@@ -332,10 +336,8 @@ def document(server_url: str, open_consultations: Iterable[Consultation] = ()) -
                     "type": "object",
                     "required": ["error"],
                     "properties": {
-                        "error": {
-                            "type": "object",
-                            "required": ["code", "message"],
-                            "properties": {
+                        "error": _object(
+                            {
                                 "code": {"type": "string"},
                                 "message": {"type": "string"},
                                 "fields": {
@@ -343,7 +345,8 @@ def document(server_url: str, open_consultations: Iterable[Consultation] = ()) -
                                     "additionalProperties": {"type": "string"},
                                 },
                             },
-                        }
+                            required=["code", "message"],
+                        )
                     },
                 },
                 "Consultation": {
@@ -373,17 +376,9 @@ def document(server_url: str, open_consultations: Iterable[Consultation] = ()) -
                         "prompt": {"type": "string"},
                         "hint": {"type": "string"},
                         "required": {"type": "boolean"},
-                        "options": {
-                            "type": "array",
-                            "items": {
-                                "type": "object",
-                                "required": ["value", "label"],
-                                "properties": {
-                                    "value": {"type": "string"},
-                                    "label": {"type": "string"},
-                                },
-                            },
-                        },
+                        "options": _array_of(
+                            {"value": {"type": "string"}, "label": {"type": "string"}}
+                        ),
                         "max_length": {"type": "integer", "nullable": True},
                         "budget_total": {"type": "integer", "nullable": True},
                         "value_type": {"type": "string"},
