@@ -4,7 +4,7 @@ restore, search). Verbs take `actor=`, audit and flush; the caller commits."""
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from typing import Any
+from typing import Any, TypedDict, Unpack
 
 from flask_babel import gettext
 from sqlalchemy import Select, func, or_, select
@@ -177,19 +177,40 @@ def find_duplicate(
     return None
 
 
+class Contact(TypedDict):
+    """A registrant's contact details as a form or a person gives them (not yet tidied)."""
+
+    first_name: str
+    last_name: str
+    email: str | None
+    phone: str | None
+    address_line: str | None
+    postcode: str | None
+
+
+def _kept(contact: Contact) -> dict[str, Any]:
+    """The contact details as a Registrant keeps them: spaces tidied, blanks as None, the
+    postcode in capitals, and the key of the household at that address."""
+    address_line, postcode = contact["address_line"], contact["postcode"]
+    return {
+        "first_name": _clean(contact["first_name"]),
+        "last_name": _clean(contact["last_name"]),
+        "email": (contact["email"] or "").strip() or None,
+        "phone": _clean(contact["phone"]) or None,
+        "address_line": _clean(address_line) or None,
+        "postcode": _clean(postcode).upper() or None,
+        "household_key": household_key(address_line, postcode),
+    }
+
+
 def register_interest(
     jury: Jury,
     *,
-    first_name: str,
-    last_name: str,
-    email: str | None,
-    phone: str | None,
-    address_line: str | None,
-    postcode: str | None,
     features: dict[str, str],
     availability: Sequence[str] = (),
     consent: bool,
     language: str = "en",
+    **contact: Unpack[Contact],
 ) -> Registrant:
     """A resident registers interest (no account), in `language` (their emails use it).
     Raises Conflict when registration is closed or they are already registered, Invalid
@@ -202,9 +223,13 @@ def register_interest(
             fields={"consent": gettext("Tick the box to agree to how we use your information")},
         )
     clean = _check_features(jury, features, allow_missing=False)
-    email = (email or "").strip() or None
+    kept = _kept(contact)
     if find_duplicate(
-        jury, email=email, first_name=first_name, last_name=last_name, postcode=postcode
+        jury,
+        email=kept["email"],
+        first_name=contact["first_name"],
+        last_name=contact["last_name"],
+        postcode=contact["postcode"],
     ):
         raise Conflict(
             gettext(
@@ -215,13 +240,7 @@ def register_interest(
     registrant = Registrant(
         jury_id=jury.id,
         status="registered",
-        first_name=_clean(first_name),
-        last_name=_clean(last_name),
-        email=email,
-        phone=_clean(phone) or None,
-        address_line=_clean(address_line) or None,
-        postcode=_clean(postcode).upper() or None,
-        household_key=household_key(address_line, postcode),
+        **kept,
         features=clean,
         availability=list(availability),
         consented_at=utcnow(),
@@ -236,13 +255,8 @@ def update_registrant(
     registrant: Registrant,
     *,
     actor: Any,
-    first_name: str,
-    last_name: str,
-    email: str | None,
-    phone: str | None,
-    address_line: str | None,
-    postcode: str | None,
     features: dict[str, str],
+    **contact: Unpack[Contact],
 ) -> Registrant:
     """An officer corrects a registration. Raises Invalid for a duplicate or bad answer."""
     _require_staff(actor, "officer")
@@ -250,17 +264,17 @@ def update_registrant(
     clean = _check_features(jury, features, allow_missing=True)
     old = registrant.features or {}
     changed = [f"feature-{k}" for k in sorted(set(clean) | set(old)) if clean.get(k) != old.get(k)]
-    if household_key(address_line, postcode) != registrant.household_key:
+    kept = _kept(contact)
+    if kept["household_key"] != registrant.household_key:
         changed.append("address_line")
     if changed:  # names, emails and phone numbers are not in the draw: they may change
         refuse_if_frozen(jury, "a person's answers or address", field=changed[0])
-    email = (email or "").strip() or None
     duplicate = find_duplicate(
         jury,
-        email=email,
-        first_name=first_name,
-        last_name=last_name,
-        postcode=postcode,
+        email=kept["email"],
+        first_name=contact["first_name"],
+        last_name=contact["last_name"],
+        postcode=contact["postcode"],
         exclude_id=registrant.id,
     )
     if duplicate is not None:
@@ -268,13 +282,8 @@ def update_registrant(
             f"{duplicate.name} is already registered with that email or name and postcode.",
             fields={"email": "Someone else in the pool has this email, or name and postcode"},
         )
-    registrant.first_name = _clean(first_name)
-    registrant.last_name = _clean(last_name)
-    registrant.email = email
-    registrant.phone = _clean(phone) or None
-    registrant.address_line = _clean(address_line) or None
-    registrant.postcode = _clean(postcode).upper() or None
-    registrant.household_key = household_key(address_line, postcode)
+    for name, value in kept.items():
+        setattr(registrant, name, value)
     registrant.features = clean
     AuditEntry.record("registrant.edited", actor=actor, subject=registrant)
     db.session.flush()
