@@ -9,10 +9,10 @@ from __future__ import annotations
 import hashlib
 import os
 import secrets
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from zoneinfo import ZoneInfo
 
 from flask import current_app
@@ -52,6 +52,7 @@ from consult.models import (
 )
 
 LONDON = ZoneInfo("Europe/London")
+T = TypeVar("T")
 
 
 def _when(value: str | None, day: str | None = None) -> datetime | None:
@@ -109,7 +110,7 @@ def load() -> list[str]:
         bilingual.bilingual_consultation,
     ):
         data = build()
-        consultation = _ensure_consultation(data)
+        consultation = _ensure(Consultation, data, _new_consultation)
         count = consultation.responses.filter(Response.status == "submitted").count()
         report.append(
             f"Consultation '{consultation.title}' ({consultation.status}): {count} responses"
@@ -120,7 +121,7 @@ def load() -> list[str]:
     if codes:
         report.append("Demo jurors' join codes (one use each; at /join):")
         report += [f"  {name:<24} {code}" for name, code in codes[:6]]
-    finished = _ensure_finished_jury(content.finished_jury())
+    finished = _ensure(Jury, content.finished_jury(), _new_finished_jury)
     recommendations = db.session.scalar(
         select(func.count())
         .select_from(Recommendation)
@@ -274,13 +275,23 @@ def _ensure_staff(person: dict[str, str], password: str) -> User:
 
 def ensure_bilingual_consultation() -> Consultation:
     """The bilingual demo consultation alone (browser tests load it without the rest)."""
-    return _ensure_consultation(bilingual.bilingual_consultation())
+    return _ensure(Consultation, bilingual.bilingual_consultation(), _new_consultation)
 
 
-def _ensure_consultation(data: dict[str, Any]) -> Consultation:
-    existing = db.session.scalar(select(Consultation).where(Consultation.slug == data["slug"]))
-    if existing is not None:
-        return existing
+def _loaded(model: Any, data: dict[str, Any]) -> Any:
+    """The row of `model` (a consultation or a jury) with the slug of `data`, when the demo
+    was loaded before; None the first time."""
+    return db.session.scalar(select(model).where(model.slug == data["slug"]))
+
+
+def _ensure(model: type[T], data: dict[str, Any], new: Callable[[dict[str, Any]], T]) -> T:
+    """The demo's row of `model` made from `data`: the one loaded before (found by its
+    slug), or else `new(data)`."""
+    existing: T | None = _loaded(model, data)
+    return existing if existing is not None else new(data)
+
+
+def _new_consultation(data: dict[str, Any]) -> Consultation:
     consultation = Consultation(
         slug=data["slug"],
         title=data["title"],
@@ -409,7 +420,7 @@ def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
 
 
 def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, str]]]:
-    jury = db.session.scalar(select(Jury).where(Jury.slug == data["slug"]))
+    jury = _loaded(Jury, data)
     if jury is None:
         jury = Jury(
             slug=data["slug"],
@@ -492,10 +503,7 @@ def _draw_demo_panel(jury: Jury) -> None:
     jury_services.confirm_draw(draw, actor=officer)
 
 
-def _ensure_finished_jury(data: dict[str, Any]) -> Jury:
-    jury = db.session.scalar(select(Jury).where(Jury.slug == data["slug"]))
-    if jury is not None:
-        return jury
+def _new_finished_jury(data: dict[str, Any]) -> Jury:
     jury = Jury(
         slug=data["slug"],
         title=data["title"],
