@@ -9,7 +9,7 @@ from flask import url_for
 
 from consult.consultations.kinds import question_kind
 from consult.consultations.services import shown_text
-from consult.models import Answer, Consultation, Question, Response
+from consult.models import Answer, Consultation, Question, Response, values_of
 
 
 def _time(value: datetime | None) -> str | None:
@@ -18,10 +18,7 @@ def _time(value: datetime | None) -> str | None:
 
 def consultation_summary(consultation: Consultation) -> dict[str, Any]:
     return {
-        "slug": consultation.slug,
-        "title": consultation.title,
-        "summary": consultation.summary,
-        "status": consultation.status,
+        **values_of(consultation, "slug", "title", "summary", "status"),
         "opens_at": _time(consultation.opens_at),
         "closes_at": _time(consultation.closes_at),
         "url": url_for("consultations.show", slug=consultation.slug, _external=True),
@@ -30,16 +27,9 @@ def consultation_summary(consultation: Consultation) -> dict[str, Any]:
 
 def question(item: Question) -> dict[str, Any]:
     return {
-        "id": item.id,
-        "key": item.key,
-        "position": item.position,
-        "kind": item.kind,
-        "prompt": item.prompt,
-        "hint": item.hint,
-        "required": item.required,
+        **values_of(item, "id", "key", "position", "kind", "prompt", "hint", "required"),
         "options": [{"value": str(o["value"]), "label": o["label"]} for o in item.choices],
-        "max_length": item.max_length,
-        "budget_total": item.budget_total,
+        **values_of(item, "max_length", "budget_total"),
         "value_type": question_kind(item.kind).value_type,
     }
 

@@ -1,6 +1,6 @@
 """Every model, imported here so that Alembic and the app see all tables."""
 
-from consult.models.base import UTCDateTime, newest, utcnow
+from consult.models.base import UTCDateTime, newest, utcnow, values_of
 from consult.models.columns import cascade_fk, set_null_fk
 from consult.models.consultations import (
     Answer,
@@ -119,4 +119,5 @@ __all__ = [
     "newest",
     "set_null_fk",
     "utcnow",
+    "values_of",
 ]

@@ -16,6 +16,11 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+def values_of(row: Any, *names: str) -> dict[str, Any]:
+    """The named attributes of `row`, by name (what a payload or a copy takes as it is)."""
+    return {name: getattr(row, name) for name in names}
+
+
 def newest(model: Any, *criteria: Any) -> Any:
     """The row of `model` added last (the highest id) among those that meet `criteria`,
     or None when none does."""

@@ -35,6 +35,7 @@ from consult.models import (
     PBVoterCode,
     audit,
     utcnow,
+    values_of,
 )
 from consult.models.pb import PB_STATUSES
 from consult.pb import ballots as ballot_kinds
@@ -197,7 +198,7 @@ def update_round(pb_round: PBRound, *, actor: Any, **values: Any) -> PBRound:
     """Change a round's settings. Once voting has opened, the budget, rule, ballot limits
     and tie seed are frozen: changing them raises Conflict."""
     require_officer(actor)
-    merged = {name: getattr(pb_round, name) for name in SETTINGS} | values
+    merged = values_of(pb_round, *SETTINGS) | values
     _check_settings(merged)
     if pb_round.is_frozen:
         changed = [n for n in FROZEN_SETTINGS if n in values and values[n] != getattr(pb_round, n)]
@@ -218,13 +219,8 @@ def frozen_rules(pb_round: PBRound) -> dict[str, Any]:
     """What is published before voting opens: everything that decides the count."""
     return {
         "round": pb_round.slug,
-        "title": pb_round.title,
-        "budget": pb_round.budget,
-        "currency": pb_round.currency,
-        "rule": pb_round.rule,
-        "ballot_type": pb_round.ballot_type,
-        "min_choices": pb_round.min_choices,
-        "max_choices": pb_round.max_choices,
+        **values_of(pb_round, "title", "budget", "currency", "rule", "ballot_type"),
+        **values_of(pb_round, "min_choices", "max_choices"),
         "tie_breaking_seed": pb_round.tie_seed,
         **ballot_kinds.kind_of(pb_round).frozen_extra(pb_round),
         "eligibility": pb_round.eligibility,
