@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid
@@ -28,6 +29,7 @@ from consult.models import (
     utcnow,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
+from consult.wording import N_
 from consult.workspace.theme_edits import (  # noqa: F401  (the theme verbs, re-exported)
     approve_theme,
     describe_theme,
@@ -44,11 +46,13 @@ from consult.workspace.theme_edits import (  # noqa: F401  (the theme verbs, re-
     theme_items,
 )
 
+#: Kept in English (the open data and the API use them as they are); pages and exports
+#: show them through gettext in the officer's language.
 STATUS_LABELS = {
-    "accepted": "Accepted",
-    "accepted_in_part": "Accepted in part",
-    "not_accepted": "Not accepted",
-    "under_consideration": "Under consideration",
+    "accepted": N_("Accepted"),
+    "accepted_in_part": N_("Accepted in part"),
+    "not_accepted": N_("Not accepted"),
+    "under_consideration": N_("Under consideration"),
 }
 
 
@@ -71,17 +75,17 @@ def check_response(data: ResponseInput) -> dict[str, str]:
     """The fields in error ({} when it can be saved). Reasons are required unless accepted."""
     errors = {}
     if data.status not in RESPONSE_STATUSES:
-        errors["status"] = "Choose the council's response"
+        errors["status"] = gettext("Choose the council's response")
     if not (data.text or "").strip():
-        errors["text"] = "Enter the council's response"
+        errors["text"] = gettext("Enter the council's response")
     needs_reasons = data.status in RESPONSE_STATUSES and data.status != "accepted"
     if needs_reasons and not (data.reasons or "").strip():
-        errors["reasons"] = (
-            f"Enter the reasons: they are required when the response is "
-            f"{STATUS_LABELS[data.status].lower()}"
+        errors["reasons"] = gettext(
+            "Enter the reasons: they are required when the response is %(status)s",
+            status=gettext(STATUS_LABELS[data.status]).lower(),
         )
     if len(data.owner or "") > 200:
-        errors["owner"] = "Use 200 characters or fewer"
+        errors["owner"] = gettext("Use 200 characters or fewer")
     return errors
 
 
@@ -100,9 +104,9 @@ def record_response(
     if errors:
         raise Invalid(next(iter(errors.values())), fields=errors)
     if recommendation is not None and recommendation.status != "passed":
-        raise Conflict("Only recommendations the jury passed get a council response.")
+        raise Conflict(gettext("Only recommendations the jury passed get a council response."))
     if theme is not None and (theme.no_substantive_comment or theme.merged_into_id):
-        raise Conflict("This theme cannot get a council response.")
+        raise Conflict(gettext("This theme cannot get a council response."))
     where = (
         CouncilResponse.recommendation_id == recommendation.id
         if recommendation is not None
@@ -136,11 +140,13 @@ def add_progress(
         percent = -1
     if not 0 <= percent <= 100:
         raise Invalid(
-            "Progress is a percentage from 0 to 100.",
-            fields={"percent": "Enter a whole number from 0 to 100"},
+            gettext("Progress is a percentage from 0 to 100."),
+            fields={"percent": gettext("Enter a whole number from 0 to 100")},
         )
     if not (note or "").strip():
-        raise Invalid("Say what has happened.", fields={"note": "Enter a progress note"})
+        raise Invalid(
+            gettext("Say what has happened."), fields={"note": gettext("Enter a progress note")}
+        )
     update = ProgressUpdate(
         council_response_id=response.id, percent=percent, note=note.strip(), created_by_id=actor.id
     )
