@@ -21,14 +21,13 @@ import re
 from typing import Any
 
 from flask import current_app
-from flask_babel import gettext, ngettext
+from flask_babel import get_locale, gettext, ngettext, pgettext
 from sqlalchemy import select
 
 from analysis.language import LANGUAGE_NAMES, default_identifier
 from consult.cells import spreadsheet_row, spreadsheet_value, xml_text
 from consult.dates import local_strftime
 from consult.extensions import db
-from consult.i18n import current_language
 from consult.models import (
     Answer,
     Consultation,
@@ -371,6 +370,13 @@ def _line_chart(points: list[dict[str, Any]]) -> io.BytesIO:
     return _png(figure)
 
 
+def export_language() -> str:
+    """The language the exports are made in: the officer's page's, or the one the CLI
+    forced (`flask consultations export --language`); English otherwise."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
 def _answers_or_themes(count: int, *, themes: bool = False) -> str:
     """ "1 answer", "3 answers" (or themes) in the report's language."""
     if themes:
@@ -400,7 +406,7 @@ def docx_report(consultation: Consultation) -> bytes:
     run = queries.current_run(consultation_id=consultation.id)
     figures = _xml_safe(charts.consultation_charts(consultation))
     submitted = consultation.responses.filter(Response.status == "submitted").count()
-    language = current_language()
+    language = export_language()
     document = Document()
     document.core_properties.language = "cy-GB" if language == "cy" else "en-GB"
     document.add_heading(xml_text(consultation.title), level=0)
@@ -530,7 +536,7 @@ def docx_report(consultation: Consultation) -> bytes:
                     )
                     document.add_paragraph(xml_text(progress))
     closed = (gettext("Answer"), gettext("Count"))
-    groups = (gettext("Group"), gettext("Respondents"), gettext("Reference"))
+    groups = (gettext("Group"), gettext("Respondents"), pgettext("population share", "Reference"))
     for key, title, name, header, rows in (
         ("closed", gettext("Closed questions"), "question", closed, _option_rows),
         ("profile", gettext("Who responded"), "label", groups, _group_rows),

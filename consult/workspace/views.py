@@ -26,6 +26,7 @@ from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
+from consult.i18n import register_browser_strings
 from consult.models import (
     AnalysisRun,
     Consultation,
@@ -46,7 +47,10 @@ from consult.workspace import (
     services,
     wording,
 )
+from consult.workspace.browser_strings import workspace_strings
 from consult.workspace.services import STATUS_LABELS, ResponseInput
+
+register_browser_strings(bp.name, workspace_strings)
 
 
 @bp.app_context_processor
