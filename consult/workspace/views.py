@@ -55,13 +55,15 @@ register_browser_strings(bp.name, workspace_strings)
 
 @bp.app_context_processor
 def _labels() -> dict[str, Any]:
-    return {"response_status_labels": STATUS_LABELS, "welsh_group_label": WELSH_GROUP_TITLE}
+    return {"response_status_labels": STATUS_LABELS}
 
 
 @bp.record_once
 def _globals(state: Any) -> None:
     # a global, not a context variable: the macros of _macros.html read it too
     state.app.jinja_env.globals["wording"] = wording
+    # the title of the one group of Welsh answers: English, so never marked lang="cy"
+    state.app.jinja_env.globals["welsh_group_label"] = WELSH_GROUP_TITLE
 
 
 # --------------------------------------------------------------------------- index

@@ -174,3 +174,26 @@ def test_workspace_pages_and_their_scripts_strings_follow_the_language(
     officer_client.delete_cookie("consult_lang")
     english = officer_client.get(f"/workspace/runs/{run_id}").get_data(as_text=True)
     assert '"runDone": "Done"' in english or '"runDone":"Done"' in english
+
+
+def test_the_group_of_few_welsh_answers_is_tagged_but_its_english_title_is_not_welsh(
+    app, officer_client, free_text_consultation
+):
+    from analysis.language import DATA, read_sentences
+
+    english = read_sentences(DATA / "language_en.txt")[:40]
+    welsh = read_sentences(DATA / "language_cy.txt")[:6]
+    made = free_text_consultation(english + welsh, "FEW")
+    run_id = _run(officer_client, made["id"])
+    with app.app_context():
+        group = db.session.scalar(
+            select(Theme).where(Theme.run_id == run_id, Theme.language == "cy")
+        )
+        assert group.label == "Answers in Welsh"
+        group_id = group.id
+    overview = officer_client.get(f"/workspace/consultations/{made['id']}").get_data(as_text=True)
+    link = re.search(r"<a [^>]*>Answers in Welsh</a>\s*<strong[^>]*>Welsh</strong>", overview)
+    assert link is not None and 'lang="cy"' not in link.group(0)
+    page = officer_client.get(f"/workspace/themes/{group_id}").get_data(as_text=True)
+    heading = re.search(r"<h1[^>]*>.*?</h1>", page, re.DOTALL).group(0)
+    assert "<span>Answers in Welsh</span>" in heading and ">Welsh<" in heading
