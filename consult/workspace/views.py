@@ -101,7 +101,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
         duplicates=queries.duplicate_groups(run),
         responses=queries.responses_by_theme([t for ts in themes.values() for t in ts]),
         answer_count=queries.submitted_count(item),
-        publish_refusal=services.not_yet_publishable(item),
+        publish_refusal=services.not_yet_publishable(item, themes=True),
     )
 
 

@@ -197,3 +197,23 @@ def test_the_group_of_few_welsh_answers_is_tagged_but_its_english_title_is_not_w
     page = officer_client.get(f"/workspace/themes/{group_id}").get_data(as_text=True)
     heading = re.search(r"<h1[^>]*>.*?</h1>", page, re.DOTALL).group(0)
     assert "<span>Answers in Welsh</span>" in heading and ">Welsh<" in heading
+
+
+def test_an_open_consultations_overview_says_approved_themes_wait(
+    app, officer_client, closed_consultation
+):
+    from datetime import timedelta
+
+    from consult.models import utcnow
+
+    _run(officer_client, closed_consultation["id"])
+    with app.app_context():
+        consultation = db.session.get(Consultation, closed_consultation["id"])
+        consultation.status = "open"
+        consultation.closes_at = utcnow() + timedelta(days=10)
+        db.session.commit()
+        closes = consultation.closes_at
+    page = officer_client.get(f"/workspace/consultations/{closed_consultation['id']}")
+    text = page.get_data(as_text=True)
+    assert "publish approved themes after it closes on " + f"{closes:%-d %B %Y}." in text
+    assert "publish the council&#39;s response" not in text
