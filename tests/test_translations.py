@@ -202,6 +202,8 @@ RESIDENT_MODULES = (
     "consult/live/rounds.py",
     "consult/live/views.py",
     "consult/models/consultations.py",
+    # the e-mail a resident gets when the council publishes its response
+    "consult/workspace/services.py",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 

@@ -9,7 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, url_for
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid
@@ -201,9 +201,12 @@ def publish_response(response: CouncilResponse, *, actor: Any) -> int:
 
 
 def notify_participants(consultation: Consultation, responses: list[CouncilResponse]) -> int:
-    """E-mail each resident of the consultation who asked for updates and gave an e-mail."""
-    emails = db.session.scalars(
-        select(RespondentProfile.email)
+    """E-mail each resident of the consultation who asked for updates and gave an e-mail,
+    in the language they answered in (`Response.language`; the consultation's Welsh title
+    where it has one). The council's own words (its response, the themes' titles) are
+    sent as the officers wrote them."""
+    rows = db.session.execute(
+        select(RespondentProfile.email, Response.language)
         .join(Response, RespondentProfile.response_id == Response.id)
         .where(
             Response.consultation_id == consultation.id,
@@ -213,27 +216,50 @@ def notify_participants(consultation: Consultation, responses: list[CouncilRespo
         )
         .distinct()
     ).all()
-    if not emails:
+    languages: dict[str, str] = {}
+    for email, language in rows:  # one e-mail per address, in the language it last chose
+        languages[email] = language or "en"
+    if not languages:
         return 0
     try:
         link = url_for("outcomes.consultation", slug=consultation.slug, _external=True)
     except RuntimeError:
         link = f"/you-said-we-did/consultations/{consultation.slug}"
-    lines = [
-        f"{response_title(r)}: {STATUS_LABELS[r.status]}. {r.text}"
-        + (f" Why: {r.reasons}" if r.reasons else "")
-        for r in responses
-    ]
+    for email, language in languages.items():
+        with force_locale(language):
+            subject, body = _update_email(consultation, responses, language, link)
+        send_mail(email, subject, body)
+    return len(languages)
+
+
+def _update_email(
+    consultation: Consultation, responses: list[CouncilResponse], language: str, link: str
+) -> tuple[str, str]:
+    """The subject and body of the e-mail saying the council has responded."""
+    title = (consultation.title_cy if language == "cy" else None) or consultation.title
+    lines = []
+    for response in responses:
+        line = gettext(
+            "%(item)s: %(status)s. %(text)s",
+            item=response_title(response),
+            status=gettext(STATUS_LABELS[response.status]),
+            text=response.text,
+        )
+        if response.reasons:
+            line += " " + gettext("Why: %(reasons)s", reasons=response.reasons)
+        lines.append(line)
     council = current_app.config.get("COUNCIL_NAME", "The council")
     body = (
-        f'You asked to hear what happened after the consultation "{consultation.title}".\n\n'
-        f"{council} has published its response:\n\n"
+        gettext('You asked to hear what happened after the consultation "%(title)s".', title=title)
+        + "\n\n"
+        + gettext("%(council)s has published its response:", council=council)
+        + "\n\n"
         + "\n\n".join(lines)
-        + f"\n\nRead it all, and follow progress, at {link}\n"
+        + "\n\n"
+        + gettext("Read it all, and follow progress, at %(link)s", link=link)
+        + "\n"
     )
-    for email in emails:
-        send_mail(email, f"You said, we did: {consultation.title}", body)
-    return len(emails)
+    return gettext("You said, we did: %(title)s", title=title), body
 
 
 def bulk_record(

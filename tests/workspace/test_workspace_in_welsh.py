@@ -217,3 +217,45 @@ def test_an_open_consultations_overview_says_approved_themes_wait(
     text = page.get_data(as_text=True)
     assert "publish approved themes after it closes on " + f"{closes:%-d %B %Y}." in text
     assert "publish the council&#39;s response" not in text
+
+
+def test_residents_hear_of_the_councils_response_in_the_language_they_answered_in(
+    app, officer_client, closed_consultation, caplog
+):
+    from consult.models import RespondentProfile, Response
+
+    run_id = _run(officer_client, closed_consultation["id"])
+    with app.app_context():
+        consultation = db.session.get(Consultation, closed_consultation["id"])
+        consultation.title_cy = "Cynllun y parc"
+        welsh = db.session.scalar(
+            select(Response)
+            .join(RespondentProfile, RespondentProfile.response_id == Response.id)
+            .where(RespondentProfile.email == "resident0@example.org")
+        )
+        welsh.language = "cy"
+        db.session.commit()
+        theme_id = next(
+            t.id
+            for t in db.session.scalars(select(Theme).where(Theme.run_id == run_id))
+            if not t.no_substantive_comment
+        )
+    caplog.set_level("INFO")
+    saved = officer_client.post(
+        f"/workspace/themes/{theme_id}/response",
+        data={"status": "accepted", "text": "We will do it.", "publish": "yes"},
+    )
+    assert saved.status_code == 302
+    mails = {
+        address: record.getMessage()
+        for record in caplog.records
+        for address in ("resident0@example.org", "resident1@example.org")
+        if f"to={address} " in record.getMessage()
+    }
+    assert set(mails) == {"resident0@example.org", "resident1@example.org"}
+    assert "subject=Dywedoch chi, gwnaethom ni: Cynllun y parc" in mails["resident0@example.org"]
+    assert "ymgynghoriad “Cynllun y parc”" in mails["resident0@example.org"]
+    assert ": Derbyniwyd. We will do it." in mails["resident0@example.org"]
+    assert "subject=You said, we did: Park plan" in mails["resident1@example.org"]
+    assert ": Accepted. We will do it." in mails["resident1@example.org"]
+    assert "Derbyniwyd" not in mails["resident1@example.org"]
