@@ -93,18 +93,6 @@ NOT_YET_CONVERTED = (
     "auth/set_password.html",
     "auth/sign_in.html",
     "auth/unlock.html",
-    "consultations/manage/_nav.html",
-    "consultations/manage/dashboard.html",
-    "consultations/manage/edit.html",
-    "consultations/manage/import.html",
-    "consultations/manage/import_new.html",
-    "consultations/manage/index.html",
-    "consultations/manage/moderation.html",
-    "consultations/manage/preview.html",
-    "consultations/manage/publish.html",
-    "consultations/manage/question.html",
-    "consultations/manage/show.html",
-    "home/dashboard.html",
     "juries/confirm_draw.html",
     "juries/draw.html",
     "juries/draw_result.html",
@@ -188,17 +176,6 @@ NOT_YET_CONVERTED = (
     "representation/jury.html",
     "representation/population.html",
     "representation/questionnaire.html",
-    "workspace/_macros.html",
-    "workspace/_overdue.html",
-    "workspace/_response_fields.html",
-    "workspace/consultation.html",
-    "workspace/index.html",
-    "workspace/jury.html",
-    "workspace/merge.html",
-    "workspace/register.html",
-    "workspace/response.html",
-    "workspace/run.html",
-    "workspace/theme.html",
 )
 RESIDENT_MODULES = (
     "consult/auth/forms.py",
@@ -225,6 +202,8 @@ RESIDENT_MODULES = (
     "consult/live/rounds.py",
     "consult/live/views.py",
     "consult/models/consultations.py",
+    # the e-mail a resident gets when the council publishes its response
+    "consult/workspace/services.py",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 
@@ -345,7 +324,6 @@ def _flashed_literals(path: Path) -> list[int]:
 FLASH_NOT_YET_CONVERTED = (
     "consult/admin/views.py",
     "consult/auth/views.py",
-    "consult/consultations/manage_views.py",
     "consult/juries/plan_views.py",
     "consult/juries/running.py",
     "consult/juries/views.py",
@@ -354,7 +332,6 @@ FLASH_NOT_YET_CONVERTED = (
     "consult/pb/manage_views.py",
     "consult/pb/proposal_manage_views.py",
     "consult/representation/views.py",
-    "consult/workspace/views.py",
 )
 
 

@@ -1,5 +1,9 @@
 """Command-line verbs for consultations, on the blueprint's group:
-`flask --app wsgi consultations token|bench-setup|count`. Each owns its transaction."""
+`flask --app wsgi consultations token|bench-setup|count|export`. Each owns its transaction.
+
+Messages an officer reads go through gettext: English, as outside any request (the
+language `--language` chooses for `export`). The options' help stays English (click reads
+it when the command is defined, before any language is chosen)."""
 
 from __future__ import annotations
 
@@ -8,10 +12,13 @@ import secrets
 from datetime import timedelta
 
 import click
+from flask import g
+from flask_babel import force_locale, gettext
 from sqlalchemy import func, select
 
 from consult.consultations import bp, services, submission
 from consult.extensions import db
+from consult.i18n import LANGUAGES
 from consult.models import ApiToken, AuditEntry, Consultation, Question, User, utcnow
 
 BENCH_SLUG = "submission-load-bench"
@@ -40,7 +47,9 @@ def token_command(email: str, originals: bool, name: str) -> None:
     """Print a new API bearer token for an officer (shown once; only its hash is kept)."""
     user = db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
     if user is None or not user.active or not user.has_role("officer"):
-        raise click.ClickException(f"There is no active officer or admin with the email {email}.")
+        raise click.ClickException(
+            gettext("There is no active officer or admin with the email %(email)s.", email=email)
+        )
     token = _issue_token(user, name=name, originals=originals)
     db.session.commit()
     click.echo(token)
@@ -97,7 +106,60 @@ def bench_setup() -> None:
 @click.argument("slug")
 def count_command(slug: str) -> None:
     """Print how many submitted responses a consultation has."""
-    consultation = services.consultation_by_slug(slug, with_questions=False)
+    click.echo(submission.count_submitted(_by_slug(slug, with_questions=False)))
+
+
+def _by_slug(slug: str, *, with_questions: bool = True) -> Consultation:
+    consultation = services.consultation_by_slug(slug, with_questions=with_questions)
     if consultation is None:
-        raise click.ClickException(f"There is no consultation {slug}.")
-    click.echo(submission.count_submitted(consultation))
+        raise click.ClickException(gettext("There is no consultation %(slug)s.", slug=slug))
+    return consultation
+
+
+@bp.cli.command("export")
+@click.argument("slug")
+@click.option(
+    "--format",
+    "output_format",
+    type=click.Choice(["csv", "xlsx", "docx", "json"]),
+    default="csv",
+    show_default=True,
+    help="csv: coded answers; xlsx: the workbook; docx: the report; json: open data.",
+)
+@click.option("--out", type=click.Path(dir_okay=False), help="Write to this file, not stdout.")
+@click.option(
+    "--language",
+    type=click.Choice(LANGUAGES),
+    default=LANGUAGES[0],
+    show_default=True,
+    help="Language of the XLSX headings and the DOCX report (CSV and JSON keys stay English).",
+)
+def export_command(slug: str, output_format: str, out: str | None, language: str) -> None:
+    """Write a consultation's export: the same file as the workspace's download, with the
+    same columns (the CSV's `language`, as detected, and `answered_in`, the interface's)."""
+    from consult.workspace import exports
+
+    makers = {
+        "csv": exports.csv_answers,
+        "xlsx": exports.xlsx,
+        "docx": exports.docx_report,
+        "json": exports.open_data_json,
+    }
+    g.export_language = language  # Flask-Babel's force_locale acts only once g holds something
+    with force_locale(language):
+        consultation = _by_slug(slug)
+        data = makers[output_format](consultation)
+        if out is None:
+            click.echo(data, nl=False)  # bytes go to the binary stdout
+            return
+        with open(out, "wb") as file:
+            file.write(data)
+        click.echo(
+            gettext(
+                "Wrote the %(format)s export of “%(title)s” to %(path)s.",
+                format=output_format.upper(),
+                title=consultation.title,
+                path=out,
+            ),
+            err=True,
+        )

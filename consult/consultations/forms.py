@@ -1,11 +1,14 @@
 """Officer forms for designing consultations (Flask-WTF: CSRF and field messages).
-The resident journey's questions are built from the consultation, not from these."""
+The resident journey's questions are built from the consultation, not from these.
+Labels and messages are lazy_gettext: translated when the form is drawn, in the officer's
+language (the Welsh-version labels name the Welsh word first, as officers see it)."""
 
 from __future__ import annotations
 
 from datetime import UTC, datetime, time
 from zoneinfo import ZoneInfo
 
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
     BooleanField,
@@ -35,66 +38,74 @@ def to_local(value: datetime | None) -> datetime | None:
 
 
 class ConsultationForm(FlaskForm):
-    title = required_text("Title", "Enter a title", 200, too_long="Use 200 characters or fewer")
-    slug = slug_field("Web address (slug)")
-    summary = TextAreaField(
-        "Summary", validators=[DataRequired("Enter a one or two sentence summary")]
+    title = required_text(
+        _l("Title"), _l("Enter a title"), 200, too_long=_l("Use 200 characters or fewer")
     )
-    background = TextAreaField("Background (Markdown)", validators=[Optional()])
+    slug = slug_field(_l("Web address (slug)"))
+    summary = TextAreaField(
+        _l("Summary"), validators=[DataRequired(_l("Enter a one or two sentence summary"))]
+    )
+    background = TextAreaField(_l("Background (Markdown)"), validators=[Optional()])
     # Welsh versions (optional): residents reading in Welsh see the English where blank
     title_cy = StringField(
-        "Teitl (Welsh version)",
-        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+        _l("Teitl (Welsh version)"),
+        validators=[Optional(), Length(max=200, message=_l("Use 200 characters or fewer"))],
     )
-    summary_cy = TextAreaField("Crynodeb (Welsh version)", validators=[Optional()])
-    background_cy = TextAreaField("Cefndir (Welsh version, Markdown)", validators=[Optional()])
-    documents = TextAreaField("Linked documents", validators=[Optional()])
-    opens_at = DateTimeField("Opens (UK time)", what="Opening date")
+    summary_cy = TextAreaField(_l("Crynodeb (Welsh version)"), validators=[Optional()])
+    background_cy = TextAreaField(_l("Cefndir (Welsh version, Markdown)"), validators=[Optional()])
+    documents = TextAreaField(_l("Linked documents"), validators=[Optional()])
+    opens_at = DateTimeField(_l("Opens (UK time)"), what=_l("Opening date"))
     closes_at = DateTimeField(
-        "Closes (UK time)",
-        what="Closing date",
+        _l("Closes (UK time)"),
+        what=_l("Closing date"),
         default_time=time(23, 59),
-        required="Enter the date it closes",
+        required=_l("Enter the date it closes"),
     )
 
 
 class QuestionForm(FlaskForm):
     kind = RadioField(
-        "Type of question",
-        choices=[SelectChoice(name, kind.label) for name, kind in KINDS.items()],
-        validators=[DataRequired("Select the type of question")],
+        _l("Type of question"),
+        # the kinds' labels are English in kinds.py; translated where the catalogue has them
+        choices=[SelectChoice(name, _l(kind.label)) for name, kind in KINDS.items()],
+        validators=[DataRequired(_l("Select the type of question"))],
     )
     prompt = TextAreaField(
-        "Question", validators=[DataRequired("Enter the question"), Length(max=1000)]
+        _l("Question"), validators=[DataRequired(_l("Enter the question")), Length(max=1000)]
     )
-    hint = TextAreaField("Hint (optional)", validators=[Optional(), Length(max=1000)])
-    required = BooleanField("Residents must answer this question")
-    options = TextAreaField("Options (one on each line)", validators=[Optional()])
-    prompt_cy = TextAreaField("Cwestiwn (Welsh version)", validators=[Optional(), Length(max=1000)])
-    hint_cy = TextAreaField("Awgrym (Welsh version)", validators=[Optional(), Length(max=1000)])
-    options_cy = TextAreaField("Opsiynau (Welsh version)", validators=[Optional()])
+    hint = TextAreaField(_l("Hint (optional)"), validators=[Optional(), Length(max=1000)])
+    required = BooleanField(_l("Residents must answer this question"))
+    options = TextAreaField(_l("Options (one on each line)"), validators=[Optional()])
+    prompt_cy = TextAreaField(
+        _l("Cwestiwn (Welsh version)"), validators=[Optional(), Length(max=1000)]
+    )
+    hint_cy = TextAreaField(_l("Awgrym (Welsh version)"), validators=[Optional(), Length(max=1000)])
+    options_cy = TextAreaField(_l("Opsiynau (Welsh version)"), validators=[Optional()])
     max_length = optional_number(
-        "Most characters allowed", 10, 20000, out_of_range="Use 10 to 20,000"
+        _l("Most characters allowed"), 10, 20000, out_of_range=_l("Use 10 to 20,000")
     )
     budget_total = optional_number(
-        "Total the amounts must add up to", 1, 1_000_000_000, out_of_range="Use a total above 0"
+        _l("Total the amounts must add up to"),
+        1,
+        1_000_000_000,
+        out_of_range=_l("Use a total above 0"),
     )
 
 
 class ImportUploadForm(FlaskForm):
     file = upload_field(
-        "CSV or Excel file",
-        "Select a CSV or XLSX file",
+        _l("CSV or Excel file"),
+        _l("Select a CSV or XLSX file"),
         ["csv", "xlsx"],
-        "The file must be a CSV or XLSX file",
+        _l("The file must be a CSV or XLSX file"),
     )
     channel = RadioField(
-        "How these responses reached us",
+        _l("How these responses reached us"),
         choices=[
-            SelectChoice("email", "By email"),
-            SelectChoice("paper", "On paper"),
-            SelectChoice("import", "Another way"),
+            SelectChoice("email", _l("By email")),
+            SelectChoice("paper", _l("On paper")),
+            SelectChoice("import", _l("Another way")),
         ],
         default="paper",
-        validators=[DataRequired("Select how the responses reached us")],
+        validators=[DataRequired(_l("Select how the responses reached us"))],
     )

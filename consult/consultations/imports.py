@@ -1,6 +1,8 @@
 """Importing responses received by email or on paper from CSV or XLSX: read the file, map
 its columns to questions, check every row, and import all rows or none (or, when the
-officer explicitly chooses, only the good rows). Flushes; the view commits once."""
+officer explicitly chooses, only the good rows). Flushes; the view commits once.
+Messages are in the officer's language (gettext) when made; a row's problems are kept in
+the import's report as they were said."""
 
 from __future__ import annotations
 
@@ -11,6 +13,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from flask_babel import gettext
+
 from analysis.io import InputError, csv_records, decode_text
 from consult.consultations import about_you, services, submission
 from consult.consultations.forms import LONDON
@@ -18,9 +22,9 @@ from consult.consultations.kinds import normal, question_kind
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
 from consult.models import Consultation, Question, ResponseImport, User, audit, utcnow
+from consult.wording import N_
 
 MAX_ROWS = 5000
-SPLIT = f"Split the file: import at most {MAX_ROWS:,} rows at a time"
 MAX_SHEET_ROWS = 2 * MAX_ROWS  # row elements in a sheet, blank (formatted) ones too
 _ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s/>]")
 MAX_COLUMNS = 200  # columns read from an XLSX sheet; a mapping never needs more
@@ -28,17 +32,22 @@ MAX_COLUMNS = 200  # columns read from an XLSX sheet; a mapping never needs more
 # about 25 MB; a small zip that unpacks to far more is a "zip bomb").
 MAX_UNPACKED_BYTES = 50 * 1000 * 1000
 DATE_PATTERNS = ("%Y-%m-%dT%H:%M:%S", "%Y-%m-%d %H:%M:%S", "%Y-%m-%d", "%d/%m/%Y", "%d/%m/%Y %H:%M")
+# English labels: a column named like one is guessed to hold it; shown through gettext.
 PROFILE_FIELDS = (
-    ("respondent_type", "Individual or organisation"),
-    ("organisation_name", "Organisation name"),
-    ("email", "Email address"),
-    ("age_band", "Age band"),
-    ("gender", "Gender"),
-    ("ethnicity", "Ethnic group"),
-    ("disability", "Disability"),
-    ("postcode_district", "Postcode district"),
-    ("submitted_at", "Date received"),
+    ("respondent_type", N_("Individual or organisation")),
+    ("organisation_name", N_("Organisation name")),
+    ("email", N_("Email address")),
+    ("age_band", N_("Age band")),
+    ("gender", N_("Gender")),
+    ("ethnicity", N_("Ethnic group")),
+    ("disability", N_("Disability")),
+    ("postcode_district", N_("Postcode district")),
+    ("submitted_at", N_("Date received")),
 )
+
+
+def _split() -> str:
+    return gettext("Split the file: import at most %(rows)s rows at a time", rows=f"{MAX_ROWS:,}")
 
 
 @dataclass
@@ -57,15 +66,19 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
             text, _ = decode_text(content, "The file")
             table = [row for _, row in csv_records(text, "The file")]
         except InputError as error:
-            raise Invalid("The file could not be read.", fields={"file": str(error)}) from None
+            raise Invalid(
+                gettext("The file could not be read."), fields={"file": str(error)}
+            ) from None
     table = [row for row in table if any(cell.strip() for cell in row)]
     if len(table) < 2:
         raise Invalid(
-            "The file is empty.",
-            fields={"file": "The file needs a row of column names and at least one response"},
+            gettext("The file is empty."),
+            fields={
+                "file": gettext("The file needs a row of column names and at least one response")
+            },
         )
     if len(table) - 1 > MAX_ROWS:
-        raise _too_big(SPLIT)
+        raise _too_big(_split())
     headers = [cell.strip() for cell in table[0]]
     width = len(headers)
     rows = [(row + [""] * width)[:width] for row in table[1:]]
@@ -73,7 +86,7 @@ def read_table(filename: str, content: bytes) -> tuple[list[str], list[list[str]
 
 
 def _too_big(detail: str) -> Invalid:
-    return Invalid("The file is too big.", fields={"file": detail})
+    return Invalid(gettext("The file is too big."), fields={"file": detail})
 
 
 def _row_elements(archive: zipfile.ZipFile, name: str) -> int:
@@ -102,24 +115,33 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
     from openpyxl import load_workbook
 
     not_xlsx = Invalid(
-        "The file could not be read.", fields={"file": "The file is not a valid XLSX file"}
+        gettext("The file could not be read."),
+        fields={"file": gettext("The file is not a valid XLSX file")},
     )
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             unpacked = sum(member.file_size for member in archive.infolist())
             if unpacked > MAX_UNPACKED_BYTES:
                 raise _too_big(
-                    f"The file unpacks to {unpacked / 1e6:,.0f} MB, more than the "
-                    f"{MAX_UNPACKED_BYTES / 1e6:,.0f} MB an import may hold: split it"
+                    gettext(
+                        "The file unpacks to %(size)s MB, more than the %(most)s MB an import "
+                        "may hold: split it",
+                        size=f"{unpacked / 1e6:,.0f}",
+                        most=f"{MAX_UNPACKED_BYTES / 1e6:,.0f}",
+                    )
                 )
             rows = max((_row_elements(archive, m.filename) for m in archive.infolist()), default=0)
     except (zipfile.BadZipFile, ValueError, EOFError) as error:
         raise not_xlsx from error
     if rows > MAX_SHEET_ROWS:
         raise _too_big(
-            f"A sheet in the file has {rows:,} rows (counting empty rows that have "
-            f"formatting): delete the empty rows, or split the file; import at most "
-            f"{MAX_ROWS:,} rows at a time"
+            gettext(
+                "A sheet in the file has %(rows)s rows (counting empty rows that have "
+                "formatting): delete the empty rows, or split the file; import at most "
+                "%(most)s rows at a time",
+                rows=f"{rows:,}",
+                most=f"{MAX_ROWS:,}",
+            )
         )
     table: list[list[str]] = []
     try:
@@ -131,7 +153,7 @@ def _xlsx_table(content: bytes) -> list[list[str]]:
                 if any(cell.strip() for cell in cells):
                     table.append(cells)
                     if len(table) - 1 > MAX_ROWS:
-                        raise _too_big(SPLIT)
+                        raise _too_big(_split())
         finally:
             workbook.close()
     except Invalid:
@@ -173,9 +195,8 @@ def start_import(
 
 def target_fields(consultation: Consultation) -> list[tuple[str, str]]:
     """What a column can be mapped to: each question, then the "about you" fields."""
-    return [(f"q{q.id}", f"{q.position + 1}. {q.prompt}") for q in consultation.questions] + list(
-        PROFILE_FIELDS
-    )
+    questions = [(f"q{q.id}", f"{q.position + 1}. {q.prompt}") for q in consultation.questions]
+    return questions + [(name, gettext(label)) for name, label in PROFILE_FIELDS]
 
 
 def guess_mapping(consultation: Consultation, record: ResponseImport) -> dict[str, int]:
@@ -236,10 +257,20 @@ def check_row(
         try:
             value = services.clean_answer(question, raw_answer(question, cell))
         except services.AnswerError as error:
-            problems.append(f"Question {question.position + 1}: {error}")
+            problems.append(
+                gettext(
+                    "Question %(number)s: %(problem)s",
+                    number=question.position + 1,
+                    problem=error,
+                )
+            )
             continue
         if value is None and question.required:
-            problems.append(f"Question {question.position + 1}: it is required but empty")
+            problems.append(
+                gettext(
+                    "Question %(number)s: it is required but empty", number=question.position + 1
+                )
+            )
         elif value is not None:
             values[question.id] = value
     about_raw = {}
@@ -252,16 +283,18 @@ def check_row(
     try:
         about = about_you.clean_about_you(about_raw, consent_required=False)
     except Invalid as error:
-        problems.extend(f"{dict(PROFILE_FIELDS)[k]}: {v}" for k, v in error.fields.items())
+        problems.extend(f"{gettext(dict(PROFILE_FIELDS)[k])}: {v}" for k, v in error.fields.items())
     submitted_at = None
     index = mapping.get("submitted_at")
     if index is not None and index < len(row) and row[index].strip():
         try:
             submitted_at = _parse_date(row[index])
         except ValueError:
-            problems.append(f"Date received: '{row[index]}' is not a date like 31/01/2027")
+            problems.append(
+                gettext("Date received: '%(text)s' is not a date like 31/01/2027", text=row[index])
+            )
     if not values and not problems:
-        problems.append("The row has no answers")
+        problems.append(gettext("The row has no answers"))
     return values, about, submitted_at, problems
 
 
@@ -277,7 +310,7 @@ def run_import(
     import nothing (the report lists each failed row and why) unless the officer chose to
     import the good rows only. Each row is imported at most once."""
     if record.finished_at is not None:
-        raise Conflict("This import has already finished.")
+        raise Conflict(gettext("This import has already finished."))
     rows = record.report.get("rows", [])
     checked = []
     failed = []

@@ -7,6 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -28,7 +29,6 @@ from consult.errors import Invalid
 from consult.extensions import db
 from consult.forms_common import save_form, saved
 from consult.models import Answer, Consultation, Question, Response, ResponseImport
-from consult.wording import plural
 from consult.workspace import charts, queries
 
 
@@ -89,9 +89,9 @@ def _details_page(consultation: Consultation | None) -> Any:
         )
     ):
         if consultation is None:
-            flash("Consultation created. Now add its questions.", "success")
+            flash(gettext("Consultation created. Now add its questions."), "success")
         else:
-            flash("Details saved.", "success")
+            flash(gettext("Details saved."), "success")
         return redirect(url_for("consultations.manage_show", slug=saved.slug))
     return (
         render_template("consultations/manage/edit.html", form=form, consultation=consultation),
@@ -165,7 +165,7 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
     choosing = request.method == "POST" and request.form.get("step") == "kind"
     if choosing:
         if kind is None:
-            form.kind.errors = ["Select the type of question"]
+            form.kind.errors = [gettext("Select the type of question")]
     elif form.validate_on_submit() and save_form(
         form,
         services.save_question,
@@ -174,7 +174,7 @@ def _question_page(consultation: Consultation, question: Question | None) -> Any
         _question_data(form),
         actor=current_user,
     ):
-        flash("Question saved.", "success")
+        flash(gettext("Question saved."), "success")
         return redirect(url_for("consultations.manage_show", slug=consultation.slug))
     fields = {name: [*COMMON_QUESTION_FIELDS, *each.design_fields] for name, each in KINDS.items()}
     return (
@@ -219,7 +219,9 @@ def manage_question_move(slug: str, question_id: int) -> Any:
 def manage_question_delete(slug: str, question_id: int) -> Any:
     consultation = _consultation(slug)
     services.delete_question(_question(consultation, question_id), actor=current_user)
-    return saved("Question deleted.", "consultations.manage_show", slug=slug, _anchor="questions")
+    return saved(
+        gettext("Question deleted."), "consultations.manage_show", slug=slug, _anchor="questions"
+    )
 
 
 @bp.route("/manage/<slug>/preview")
@@ -235,7 +237,7 @@ def manage_publish(slug: str) -> Any:
     confirm=yes) shows what will happen and a 'Yes, publish' button."""
     consultation = _consultation(slug)
     if consultation.published_at is not None or consultation.status != "draft":
-        flash("This consultation is already published.", "error")
+        flash(gettext("This consultation is already published."), "error")
         return redirect(url_for("consultations.manage_show", slug=slug))
     if request.method == "GET" or request.form.get("confirm") != "yes":
         return render_template("consultations/manage/publish.html", consultation=consultation)
@@ -248,9 +250,9 @@ def manage_publish(slug: str) -> Any:
         return redirect(url_for("consultations.manage_show", slug=slug))
     db.session.commit()
     flash(
-        "Published: it is open now."
+        gettext("Published: it is open now.")
         if consultation.status == "open"
-        else "Published: it will open at its opening time.",
+        else gettext("Published: it will open at its opening time."),
         "success",
     )
     return redirect(url_for("consultations.manage_show", slug=slug))
@@ -260,14 +262,20 @@ def manage_publish(slug: str) -> Any:
 @staff_required("officer")
 def manage_close(slug: str) -> Any:
     services.close_early(_consultation(slug), actor=current_user)
-    return saved("Closed. Residents can no longer respond.", "consultations.manage_show", slug=slug)
+    return saved(
+        gettext("Closed. Residents can no longer respond."), "consultations.manage_show", slug=slug
+    )
 
 
 @bp.route("/manage/<slug>/advance", methods=["POST"])
 @staff_required("officer")
 def manage_advance(slug: str) -> Any:
     status = services.advance_status(_consultation(slug), actor=current_user)
-    return saved(f"Marked as {status}.", "consultations.manage_show", slug=slug)
+    message = {
+        "analysed": gettext("Marked as analysed."),
+        "responded": gettext("Marked as responded."),
+    }.get(status, gettext("Marked as %(status)s.", status=status))
+    return saved(message, "consultations.manage_show", slug=slug)
 
 
 @bp.route("/manage/<slug>/duplicate", methods=["POST"])
@@ -275,7 +283,7 @@ def manage_advance(slug: str) -> Any:
 def manage_duplicate(slug: str) -> Any:
     copy = services.duplicate(_consultation(slug), actor=current_user)
     return saved(
-        "Copied as a new draft. Change its details and dates before publishing.",
+        gettext("Copied as a new draft. Change its details and dates before publishing."),
         "consultations.manage_show",
         slug=copy.slug,
     )
@@ -333,7 +341,7 @@ def manage_moderate(slug: str, answer_id: int) -> Any:
         flash(problem.fields.get("reason", problem.message), "error")
     else:
         db.session.commit()
-        flash("Answer hidden." if hide else "Answer restored.", "success")
+        flash(gettext("Answer hidden.") if hide else gettext("Answer restored."), "success")
     return redirect(
         url_for(
             "consultations.manage_moderation",
@@ -402,7 +410,12 @@ def manage_import(slug: str, import_id: int) -> Any:
         )
         db.session.commit()
         if result.imported:
-            flash(f"Imported {plural(result.imported, 'response')}.", "success")
+            flash(
+                ngettext(
+                    "Imported %(num)s response.", "Imported %(num)s responses.", result.imported
+                ),
+                "success",
+            )
         return redirect(url_for("consultations.manage_import", slug=slug, import_id=record.id))
     return render_template(
         "consultations/manage/import.html",

@@ -8,6 +8,7 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.consultations.about_you import ABOUT_YOU_CHOICES
@@ -28,16 +29,18 @@ from consult.models import (
     ThemeAssignment,
     audit,
 )
+from consult.wording import N_
 from consult.workspace import queries
 
+# Labels kept in English here, shown through gettext (the dashboard, the exports).
 PROFILE_FIELDS = {
-    "age_band": "Age",
-    "gender": "Gender",
-    "ethnicity": "Ethnic group",
-    "disability": "Disability",
-    "postcode_district": "Postcode district",
+    "age_band": N_("Age"),
+    "gender": N_("Gender"),
+    "ethnicity": N_("Ethnic group"),
+    "disability": N_("Disability"),
+    "postcode_district": N_("Postcode district"),
 }
-NOT_SAID = "Not said"
+NOT_SAID = N_("Not said")
 ORDERED_FIELDS = {"age_band"}  # shown in their own order; the others largest first
 
 
@@ -223,7 +226,7 @@ def profile(consultation: Consultation) -> list[dict[str, Any]]:
         out.append(
             {
                 "field": field,
-                "label": label,
+                "label": gettext(label),
                 "said": said,
                 "not_said": counts[NOT_SAID],
                 "values": rows,
@@ -245,9 +248,11 @@ def save_reference_shares(consultation: Consultation, field: str, text: str, *, 
     """Replace the reference shares of one profile field from lines "value: share" (a
     percentage like 23 or 23%, or a fraction like 0.23)."""
     if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
-        raise NotPermitted("Only officers can enter reference shares.")
+        raise NotPermitted(gettext("Only officers can enter reference shares."))
     if field not in PROFILE_FIELDS:
-        raise Invalid("Choose what the shares are of.", fields={"field": "Choose a field"})
+        raise Invalid(
+            gettext("Choose what the shares are of."), fields={"field": gettext("Choose a field")}
+        )
     shares: dict[str, float] = {}
     for number, line in enumerate((text or "").splitlines(), start=1):
         if not line.strip():
@@ -261,15 +266,19 @@ def save_reference_shares(consultation: Consultation, field: str, text: str, *, 
             number_value = -1
         if not sep or not value.strip() or number_value < 0:
             raise Invalid(
-                f"Line {number} is not “value: share”.",
-                fields={"shares": f"Write line {number} as value: share, like 25-44: 31%"},
+                gettext("Line %(number)s is not “value: share”.", number=number),
+                fields={
+                    "shares": gettext(
+                        "Write line %(number)s as value: share, like 25-44: 31%%", number=number
+                    )
+                },
             )
         share = number_value / 100 if number_value > 1 or "%" in amount else number_value
         shares[value.strip()[:40]] = round(share, 4)
     if sum(shares.values()) > 1.02:
         raise Invalid(
-            "The shares add up to more than 100%.",
-            fields={"shares": "Check the shares: they add up to more than 100%"},
+            gettext("The shares add up to more than 100%."),
+            fields={"shares": gettext("Check the shares: they add up to more than 100%")},
         )
     for old in db.session.scalars(
         select(ReferenceShare).where(

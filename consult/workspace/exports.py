@@ -2,6 +2,12 @@
 summary report a council can file (charts drawn with matplotlib's Agg backend), and
 anonymised JSON open data. Published text is always the redacted text.
 
+Language (docs/translations.md): the XLSX sheet titles and headings and the whole DOCX
+report are in the language of the officer's page (English by default, and always from
+the CLI). The CSV's and the JSON's keys, and the XLSX "Answers" sheet's column keys (the
+same columns as the CSV), are machine-readable and stay English in every language, as do
+the values in them ("Welsh", "en"), so a script reads any export the same way.
+
 Every spreadsheet cell goes through `consult.cells.spreadsheet_value` (no formulas from
 residents' words) and every piece of text in the DOCX through `consult.cells.xml_text`
 (no control character can break the file)."""
@@ -15,10 +21,12 @@ import re
 from typing import Any
 
 from flask import current_app
+from flask_babel import get_locale, gettext, ngettext, pgettext
 from sqlalchemy import select
 
 from analysis.language import LANGUAGE_NAMES, default_identifier
 from consult.cells import spreadsheet_row, spreadsheet_value, xml_text
+from consult.dates import local_strftime
 from consult.extensions import db
 from consult.models import (
     Answer,
@@ -167,32 +175,34 @@ def xlsx(consultation: Consultation) -> bytes:
     book = Workbook()
     used: set[str] = set()
     sheet = book.active
-    sheet.title = sheet_title("Answers", used)
+    sheet.title = sheet_title(gettext("Answers"), used)
     append_row(sheet, ANSWER_COLUMNS)
     for row in _coded_answers(consultation):
         append_row(sheet, [row[c] for c in ANSWER_COLUMNS])
     finish_sheet(sheet)
 
     figures = charts.theme_figures(consultation)
-    themes_sheet = book.create_sheet(sheet_title("Themes", used))
+    themes_sheet = book.create_sheet(sheet_title(gettext("Themes"), used))
+    share = gettext("share")
     append_row(
         themes_sheet,
         [
-            "question",
-            "theme",
-            "sub-theme",
-            "description",
-            "size",
-            "share",
-            "sentiment (mean)",
-            "positive",
-            "negative",
-            "approved",
-            "summary",
-            "council response",
-            "reasons",
+            gettext("question"),
+            gettext("theme"),
+            gettext("sub-theme"),
+            gettext("description"),
+            gettext("size"),
+            share,
+            gettext("sentiment (mean)"),
+            gettext("positive"),
+            gettext("negative"),
+            gettext("approved"),
+            gettext("summary"),
+            gettext("council response"),
+            gettext("reasons"),
         ],
     )
+    yes, no = gettext("yes"), gettext("no")
     run = queries.current_run(consultation_id=consultation.id)
     themes = (
         {t.id: t for t in db.session.scalars(select(Theme).where(Theme.run_id == run.id))}
@@ -216,9 +226,9 @@ def xlsx(consultation: Consultation) -> bytes:
                     item["sentiment"]["mean"],
                     item["sentiment"]["positive"],
                     item["sentiment"]["negative"],
-                    "yes" if theme.approved_at else "no",
+                    yes if theme.approved_at else no,
                     " ".join(s["sentence"] for s in theme.summary or []),
-                    STATUS_LABELS[response.status] if response else "",
+                    gettext(STATUS_LABELS[response.status]) if response else "",
                     (response.reasons or "") if response else "",
                 ],
             )
@@ -236,29 +246,31 @@ def xlsx(consultation: Consultation) -> bytes:
                         round(float((child.sentiment or {}).get("mean", 0.0)), 3),
                         round(float((child.sentiment or {}).get("positive", 0.0)), 3),
                         round(float((child.sentiment or {}).get("negative", 0.0)), 3),
-                        "yes" if child.approved_at or theme.approved_at else "no",
+                        yes if child.approved_at or theme.approved_at else no,
                         " ".join(s["sentence"] for s in child.summary or []),
                         "",
                         "",
                     ],
                 )
-    finish_sheet(themes_sheet, percentages=("share",))
+    finish_sheet(themes_sheet, percentages=(share,))
 
     for number, question in enumerate(charts.closed_questions(consultation), start=1):
-        closed = book.create_sheet(sheet_title(f"Closed Q{number} {question['question']}", used))
+        title = gettext("Closed Q%(number)s", number=number) + " " + question["question"]
+        closed = book.create_sheet(sheet_title(title, used))
         append_row(closed, [question["question"]])
-        append_row(closed, ["option", "count", "share"])
+        append_row(closed, [gettext("option"), gettext("count"), share])
         total = sum(o["count"] for o in question["options"]) or 1
         for option in question["options"]:
             append_row(
                 closed, [option["label"], option["count"], round(option["count"] / total, 4)]
             )
-        finish_sheet(closed, header_row=2, percentages=("share",))
+        finish_sheet(closed, header_row=2, percentages=(share,))
 
-    profile_sheet = book.create_sheet(sheet_title("Respondent profile", used))
+    profile_sheet = book.create_sheet(sheet_title(gettext("Respondent profile"), used))
+    shares = (gettext("share of those who said"), gettext("reference share"), gettext("gap"))
     append_row(
         profile_sheet,
-        ["field", "value", "respondents", "share of those who said", "reference share", "gap"],
+        [gettext("field"), gettext("value"), gettext("respondents"), *shares],
     )
     for field in charts.profile(consultation):
         for value in field["values"]:
@@ -274,9 +286,10 @@ def xlsx(consultation: Consultation) -> bytes:
                 ],
             )
         append_row(
-            profile_sheet, [field["label"], charts.NOT_SAID, field["not_said"], None, None, None]
+            profile_sheet,
+            [field["label"], gettext(charts.NOT_SAID), field["not_said"], None, None, None],
         )
-    finish_sheet(profile_sheet, percentages=("share of those who said", "reference share", "gap"))
+    finish_sheet(profile_sheet, percentages=shares)
     representation_exports.xlsx_sheet(
         book, consultation, sheet_title("Who answered", used), book.index(profile_sheet)
     )
@@ -349,12 +362,26 @@ def _bar_chart(labels: list[str], values: list[float], title: str, xlabel: str) 
 def _line_chart(points: list[dict[str, Any]]) -> io.BytesIO:
     figure, axis = _pyplot().subplots(figsize=(6.5, 2.6), dpi=110)
     axis.plot([p["date"] for p in points], [p["count"] for p in points], color="#0b4f6c")
-    axis.set_title("Responses per day")
-    axis.set_ylabel("Responses")
+    axis.set_title(gettext("Responses per day"))
+    axis.set_ylabel(gettext("Responses"))
     step = max(1, len(points) // 6)
     axis.set_xticks(range(0, len(points), step))
     axis.set_xticklabels([points[i]["date"] for i in range(0, len(points), step)], rotation=30)
     return _png(figure)
+
+
+def export_language() -> str:
+    """The language the exports are made in: the officer's page's, or the one the CLI
+    forced (`flask consultations export --language`); English otherwise."""
+    locale = get_locale()
+    return locale.language if locale is not None else "en"
+
+
+def _answers_or_themes(count: int, *, themes: bool = False) -> str:
+    """ "1 answer", "3 answers" (or themes) in the report's language."""
+    if themes:
+        return ngettext("%(num)s theme", "%(num)s themes", count)
+    return ngettext("%(num)s answer", "%(num)s answers", count)
 
 
 def _xml_safe(value: Any) -> Any:
@@ -379,34 +406,57 @@ def docx_report(consultation: Consultation) -> bytes:
     run = queries.current_run(consultation_id=consultation.id)
     figures = _xml_safe(charts.consultation_charts(consultation))
     submitted = consultation.responses.filter(Response.status == "submitted").count()
+    language = export_language()
     document = Document()
+    document.core_properties.language = "cy-GB" if language == "cy" else "en-GB"
     document.add_heading(xml_text(consultation.title), level=0)
-    document.add_paragraph(xml_text(f"Consultation report – {council}"))
-    dates = " to ".join(
-        d.date().strftime("%-d %B %Y") for d in (consultation.opens_at, consultation.closes_at) if d
-    )
-    document.add_paragraph(f"Consultation period: {dates}" if dates else "")
-    document.add_paragraph(f"Report produced {utcnow().strftime('%-d %B %Y')}")
+    document.add_paragraph(xml_text(gettext("Consultation report – %(council)s", council=council)))
+    dates = [
+        local_strftime(d.date(), "%-d %B %Y", language)
+        for d in (consultation.opens_at, consultation.closes_at)
+        if d
+    ]
+    if len(dates) == 2:
+        period = gettext("Consultation period: %(start)s to %(end)s", start=dates[0], end=dates[1])
+    else:
+        period = gettext("Consultation period: %(dates)s", dates=dates[0]) if dates else ""
+    document.add_paragraph(period)
+    today = local_strftime(utcnow().date(), "%-d %B %Y", language)
+    document.add_paragraph(gettext("Report produced %(date)s", date=today))
     document.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    document.add_heading("Method", level=1)
+    document.add_heading(gettext("Method"), level=1)
     document.add_paragraph(
-        f"Residents and organisations answered online and on paper. {submitted} responses were "
-        "received. Answers hidden by moderation are not included, and personal details "
-        "(e-mail addresses, phone numbers, postcodes) were removed from every quotation."
+        ngettext(
+            "Residents and organisations answered online and on paper. %(num)s response was "
+            "received. Answers hidden by moderation are not included, and personal details "
+            "(e-mail addresses, phone numbers, postcodes) were removed from every quotation.",
+            "Residents and organisations answered online and on paper. %(num)s responses were "
+            "received. Answers hidden by moderation are not included, and personal details "
+            "(e-mail addresses, phone numbers, postcodes) were removed from every quotation.",
+            submitted,
+        )
     )
     document.add_paragraph(wording.method_paragraph(run))
 
-    document.add_heading("Headline figures", level=1)
-    document.add_paragraph(f"{submitted} responses", style="List Bullet")
+    document.add_heading(gettext("Headline figures"), level=1)
+    document.add_paragraph(
+        ngettext("%(num)s response", "%(num)s responses", submitted), style="List Bullet"
+    )
     for question in figures["questions"]:
         real = [t for t in question["themes"] if not t["no_comment"]]
         if real:
             top = max(real, key=lambda t: t["size"])
             document.add_paragraph(
-                f"{question['question']}: {wording.plural(len(real), 'theme')}; the most "
-                f"common was “{top['label']}” ({wording.plural(top['size'], 'answer')}, "
-                f"{round(top['share'] * 100)}%).",
+                gettext(
+                    "%(question)s: %(themes)s; the most common was “%(label)s” (%(answers)s, "
+                    "%(share)s%%).",
+                    question=question["question"],
+                    themes=_answers_or_themes(len(real), themes=True),
+                    label=top["label"],
+                    answers=_answers_or_themes(top["size"]),
+                    share=round(top["share"] * 100),
+                ),
                 style="List Bullet",
             )
     if figures["over_time"]:
@@ -419,14 +469,22 @@ def docx_report(consultation: Consultation) -> bytes:
     )
     responses = _responses_for(list(themes_by_id.values()))
     for number, question in enumerate(figures["questions"], start=1):
-        document.add_heading(f"Question {number}: {question['question']}", level=1)
+        document.add_heading(
+            gettext(
+                "Question %(number)s: %(question)s", number=number, question=question["question"]
+            ),
+            level=1,
+        )
         shown = [t for t in question["themes"]]
         if not shown:
-            document.add_paragraph("No answers were analysed for this question.")
+            document.add_paragraph(gettext("No answers were analysed for this question."))
             continue
         document.add_picture(
             _bar_chart(
-                [t["label"] for t in shown], [t["size"] for t in shown], "Themes by size", "Answers"
+                [t["label"] for t in shown],
+                [t["size"] for t in shown],
+                gettext("Themes by size"),
+                gettext("Answers"),
             ),
             width=Inches(6),
         )
@@ -436,8 +494,8 @@ def docx_report(consultation: Consultation) -> bytes:
             if theme.description:
                 document.add_paragraph(xml_text(theme.description))
             document.add_paragraph(
-                f"{wording.plural(theme.size, 'answer')} ({round(theme.share * 100)}%)."
-                + (" Approved by officers." if theme.approved_at else "")
+                f"{_answers_or_themes(theme.size)} ({round(theme.share * 100)}%)."
+                + (" " + gettext("Approved by officers.") if theme.approved_at else "")
             )
             summary = xml_text(" ".join(s["sentence"] for s in theme.summary or []))
             if summary:
@@ -446,32 +504,42 @@ def docx_report(consultation: Consultation) -> bytes:
                 document.add_paragraph(xml_text(f"“{quote['text']}”"), style="Intense Quote")
             if item["subthemes"]:
                 document.add_paragraph(
-                    f"Within this theme, {wording.plural(len(item['subthemes']), 'sub-theme')}:"
+                    ngettext(
+                        "Within this theme, %(num)s sub-theme:",
+                        "Within this theme, %(num)s sub-themes:",
+                        len(item["subthemes"]),
+                    )
                 )
                 for sub in item["subthemes"]:
                     document.add_heading(xml_text(sub["label"]), level=3)
                     document.add_paragraph(
                         xml_text(
                             (f"{sub['description']} " if sub["description"] else "")
-                            + f"({wording.plural(sub['size'], 'answer')})"
+                            + f"({_answers_or_themes(sub['size'])})"
                         )
                     )
             response = responses.get(theme.id)
             if response is not None:
                 paragraph = document.add_paragraph()
-                paragraph.add_run("Council response: ").bold = True
-                paragraph.add_run(xml_text(f"{STATUS_LABELS[response.status]}. {response.text}"))
+                paragraph.add_run(gettext("Council response:") + " ").bold = True
+                status = gettext(STATUS_LABELS[response.status])
+                paragraph.add_run(xml_text(f"{status}. {response.text}"))
                 if response.reasons:
                     reasons = document.add_paragraph()
-                    reasons.add_run("Reasons: ").bold = True
+                    reasons.add_run(gettext("Reasons:") + " ").bold = True
                     reasons.add_run(xml_text(response.reasons))
                 if response.updates:
-                    document.add_paragraph(
-                        xml_text(f"Progress: {response.progress}% – {response.updates[-1].note}")
+                    progress = gettext(
+                        "Progress: %(progress)s%% – %(note)s",
+                        progress=response.progress,
+                        note=response.updates[-1].note,
                     )
+                    document.add_paragraph(xml_text(progress))
+    closed = (gettext("Answer"), gettext("Count"))
+    groups = (gettext("Group"), gettext("Respondents"), pgettext("population share", "Reference"))
     for key, title, name, header, rows in (
-        ("closed", "Closed questions", "question", ("Answer", "Count"), _option_rows),
-        ("profile", "Who responded", "label", ("Group", "Respondents", "Reference"), _group_rows),
+        ("closed", gettext("Closed questions"), "question", closed, _option_rows),
+        ("profile", gettext("Who responded"), "label", groups, _group_rows),
     ):
         if figures[key]:
             document.add_heading(title, level=1)

@@ -13,6 +13,7 @@ from typing import Any, NamedTuple
 from flask_sqlalchemy.pagination import Pagination
 from sqlalchemy import func, select
 
+from analysis.language import default_identifier
 from consult.extensions import db
 from consult.models import (
     AnalysisRun,
@@ -270,6 +271,7 @@ class ThemeRow:
     item_id: int
     text: str
     flags: list[str] = field(default_factory=list)
+    language: str = "en"  # the text's, as analysis.language detects it: "cy", "en", "unknown"
 
 
 @dataclass(frozen=True)
@@ -309,16 +311,18 @@ def theme_page(
         error_out=False,
     )
     answers, contributions = assigned_items(pagination.items)
+    detect = default_identifier().detect  # as the analysis themed it (and the exports say)
     rows = []
     for row in pagination.items:
         if row.answer_id is not None:
             answer = answers[row.answer_id]
             text = (answer.text or "") if original else publishable_text(answer)
-            rows.append(ThemeRow(row, answer.id, text, list(answer.flags or [])))
+            flags = list(answer.flags or [])
+            rows.append(ThemeRow(row, answer.id, text, flags, detect(text)))
         else:
             contribution = contributions[row.contribution_id or 0]
             text = contribution.text if original else contribution.redacted
-            rows.append(ThemeRow(row, contribution.id, text))
+            rows.append(ThemeRow(row, contribution.id, text, language=detect(text)))
     return ThemePage(pagination, rows)
 
 

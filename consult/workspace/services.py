@@ -9,6 +9,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app, url_for
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid
@@ -28,6 +29,7 @@ from consult.models import (
     utcnow,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
+from consult.wording import N_
 from consult.workspace.theme_edits import (  # noqa: F401  (the theme verbs, re-exported)
     approve_theme,
     describe_theme,
@@ -44,11 +46,13 @@ from consult.workspace.theme_edits import (  # noqa: F401  (the theme verbs, re-
     theme_items,
 )
 
+#: Kept in English (the open data and the API use them as they are); pages and exports
+#: show them through gettext in the officer's language.
 STATUS_LABELS = {
-    "accepted": "Accepted",
-    "accepted_in_part": "Accepted in part",
-    "not_accepted": "Not accepted",
-    "under_consideration": "Under consideration",
+    "accepted": N_("Accepted"),
+    "accepted_in_part": N_("Accepted in part"),
+    "not_accepted": N_("Not accepted"),
+    "under_consideration": N_("Under consideration"),
 }
 
 
@@ -71,17 +75,17 @@ def check_response(data: ResponseInput) -> dict[str, str]:
     """The fields in error ({} when it can be saved). Reasons are required unless accepted."""
     errors = {}
     if data.status not in RESPONSE_STATUSES:
-        errors["status"] = "Choose the council's response"
+        errors["status"] = gettext("Choose the council's response")
     if not (data.text or "").strip():
-        errors["text"] = "Enter the council's response"
+        errors["text"] = gettext("Enter the council's response")
     needs_reasons = data.status in RESPONSE_STATUSES and data.status != "accepted"
     if needs_reasons and not (data.reasons or "").strip():
-        errors["reasons"] = (
-            f"Enter the reasons: they are required when the response is "
-            f"{STATUS_LABELS[data.status].lower()}"
+        errors["reasons"] = gettext(
+            "Enter the reasons: they are required when the response is %(status)s",
+            status=gettext(STATUS_LABELS[data.status]).lower(),
         )
     if len(data.owner or "") > 200:
-        errors["owner"] = "Use 200 characters or fewer"
+        errors["owner"] = gettext("Use 200 characters or fewer")
     return errors
 
 
@@ -100,9 +104,9 @@ def record_response(
     if errors:
         raise Invalid(next(iter(errors.values())), fields=errors)
     if recommendation is not None and recommendation.status != "passed":
-        raise Conflict("Only recommendations the jury passed get a council response.")
+        raise Conflict(gettext("Only recommendations the jury passed get a council response."))
     if theme is not None and (theme.no_substantive_comment or theme.merged_into_id):
-        raise Conflict("This theme cannot get a council response.")
+        raise Conflict(gettext("This theme cannot get a council response."))
     where = (
         CouncilResponse.recommendation_id == recommendation.id
         if recommendation is not None
@@ -136,11 +140,13 @@ def add_progress(
         percent = -1
     if not 0 <= percent <= 100:
         raise Invalid(
-            "Progress is a percentage from 0 to 100.",
-            fields={"percent": "Enter a whole number from 0 to 100"},
+            gettext("Progress is a percentage from 0 to 100."),
+            fields={"percent": gettext("Enter a whole number from 0 to 100")},
         )
     if not (note or "").strip():
-        raise Invalid("Say what has happened.", fields={"note": "Enter a progress note"})
+        raise Invalid(
+            gettext("Say what has happened."), fields={"note": gettext("Enter a progress note")}
+        )
     update = ProgressUpdate(
         council_response_id=response.id, percent=percent, note=note.strip(), created_by_id=actor.id
     )
@@ -195,9 +201,12 @@ def publish_response(response: CouncilResponse, *, actor: Any) -> int:
 
 
 def notify_participants(consultation: Consultation, responses: list[CouncilResponse]) -> int:
-    """E-mail each resident of the consultation who asked for updates and gave an e-mail."""
-    emails = db.session.scalars(
-        select(RespondentProfile.email)
+    """E-mail each resident of the consultation who asked for updates and gave an e-mail,
+    in the language they answered in (`Response.language`; the consultation's Welsh title
+    where it has one). The council's own words (its response, the themes' titles) are
+    sent as the officers wrote them."""
+    rows = db.session.execute(
+        select(RespondentProfile.email, Response.language)
         .join(Response, RespondentProfile.response_id == Response.id)
         .where(
             Response.consultation_id == consultation.id,
@@ -207,27 +216,50 @@ def notify_participants(consultation: Consultation, responses: list[CouncilRespo
         )
         .distinct()
     ).all()
-    if not emails:
+    languages: dict[str, str] = {}
+    for email, language in rows:  # one e-mail per address, in the language it last chose
+        languages[email] = language or "en"
+    if not languages:
         return 0
     try:
         link = url_for("outcomes.consultation", slug=consultation.slug, _external=True)
     except RuntimeError:
         link = f"/you-said-we-did/consultations/{consultation.slug}"
-    lines = [
-        f"{response_title(r)}: {STATUS_LABELS[r.status]}. {r.text}"
-        + (f" Why: {r.reasons}" if r.reasons else "")
-        for r in responses
-    ]
+    for email, language in languages.items():
+        with force_locale(language):
+            subject, body = _update_email(consultation, responses, language, link)
+        send_mail(email, subject, body)
+    return len(languages)
+
+
+def _update_email(
+    consultation: Consultation, responses: list[CouncilResponse], language: str, link: str
+) -> tuple[str, str]:
+    """The subject and body of the e-mail saying the council has responded."""
+    title = (consultation.title_cy if language == "cy" else None) or consultation.title
+    lines = []
+    for response in responses:
+        line = gettext(
+            "%(item)s: %(status)s. %(text)s",
+            item=response_title(response),
+            status=gettext(STATUS_LABELS[response.status]),
+            text=response.text,
+        )
+        if response.reasons:
+            line += " " + gettext("Why: %(reasons)s", reasons=response.reasons)
+        lines.append(line)
     council = current_app.config.get("COUNCIL_NAME", "The council")
     body = (
-        f'You asked to hear what happened after the consultation "{consultation.title}".\n\n'
-        f"{council} has published its response:\n\n"
+        gettext('You asked to hear what happened after the consultation "%(title)s".', title=title)
+        + "\n\n"
+        + gettext("%(council)s has published its response:", council=council)
+        + "\n\n"
         + "\n\n".join(lines)
-        + f"\n\nRead it all, and follow progress, at {link}\n"
+        + "\n\n"
+        + gettext("Read it all, and follow progress, at %(link)s", link=link)
+        + "\n"
     )
-    for email in emails:
-        send_mail(email, f"You said, we did: {consultation.title}", body)
-    return len(emails)
+    return gettext("You said, we did: %(title)s", title=title), body
 
 
 def bulk_record(

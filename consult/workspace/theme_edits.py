@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
+from consult.dates import local_strftime
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.models import (
     AnalysisRun,
     Consultation,
@@ -32,7 +35,7 @@ from consult.workspace.analysis_store import NO_COMMENT, publishable_text, theme
 
 def require_officer(actor: Any) -> None:
     if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
-        raise NotPermitted("Only officers can do this.")
+        raise NotPermitted(gettext("Only officers can do this."))
 
 
 #: Members a theme's words, summary and quotes are recomputed from (evenly spread).
@@ -45,11 +48,14 @@ def _field(theme: Theme) -> str:
 
 def _editable(theme: Theme) -> None:
     if theme.merged_into_id is not None:
-        raise Conflict("That theme was merged into another one.")
+        raise Conflict(gettext("That theme was merged into another one."))
 
 
-def _kind(theme: Theme) -> str:
-    return "sub-theme" if theme.parent_id is not None else "theme"
+def _refusal(theme: Theme, field: str, *, sub: tuple[str, str], top: tuple[str, str]) -> Invalid:
+    """The refusal (message, and the hint by `field`) that fits the theme's level: the
+    sub-theme's words or the top-level theme's (whole sentences, for translators)."""
+    message, hint = sub if theme.parent_id is not None else top
+    return Invalid(message, fields={field: hint})
 
 
 # --------------------------------------------------------------------------- derived figures
@@ -183,15 +189,21 @@ def _copy_details(theme: Theme, found: Any, texts: dict[str, str], *, retitle: b
 def rename_theme(theme: Theme, label: str, *, actor: Any) -> Theme:
     require_officer(actor)
     _editable(theme)
-    kind = _kind(theme)
     label = (label or "").strip()
     if not label:
-        raise Invalid(
-            f"Enter a name for the {kind}.", fields={"label": f"Enter a name for the {kind}"}
+        raise _refusal(
+            theme,
+            "label",
+            sub=(
+                gettext("Enter a name for the sub-theme."),
+                gettext("Enter a name for the sub-theme"),
+            ),
+            top=(gettext("Enter a name for the theme."), gettext("Enter a name for the theme")),
         )
     if len(label) > 200:
         raise Invalid(
-            "Names are 200 characters at most.", fields={"label": "Use 200 characters or fewer"}
+            gettext("Names are 200 characters at most."),
+            fields={"label": gettext("Use 200 characters or fewer")},
         )
     old, theme.label = theme.label, label
     if not theme.engine_key.startswith("renamed:"):
@@ -207,8 +219,8 @@ def describe_theme(theme: Theme, description: str, *, actor: Any) -> Theme:
     description = (description or "").strip()
     if len(description) > 1000:
         raise Invalid(
-            "Descriptions are 1000 characters at most.",
-            fields={"description": "Use 1000 characters or fewer"},
+            gettext("Descriptions are 1000 characters at most."),
+            fields={"description": gettext("Use 1000 characters or fewer")},
         )
     old = theme.description
     theme.description = description or None
@@ -260,17 +272,25 @@ def merge_themes(target: Theme, sources: Iterable[Theme], *, actor: Any) -> Them
     _editable(target)
     sources = [s for s in sources if s.id != target.id]
     if not sources:
-        raise Invalid(
-            f"Choose at least one {_kind(target)} to merge into this one.",
-            fields={"sources": f"Choose at least one {_kind(target)}"},
+        raise _refusal(
+            target,
+            "sources",
+            sub=(
+                gettext("Choose at least one sub-theme to merge into this one."),
+                gettext("Choose at least one sub-theme"),
+            ),
+            top=(
+                gettext("Choose at least one theme to merge into this one."),
+                gettext("Choose at least one theme"),
+            ),
         )
     changed: dict[int, Theme] = {target.id: target}
     for source in sources:
         _editable(source)
         if not _same_question(source, target):
-            raise Invalid("Only themes of the same question and run can be merged.")
+            raise Invalid(gettext("Only themes of the same question and run can be merged."))
         if (source.parent_id is None) != (target.parent_id is None):
-            raise Invalid("Merge themes with themes, and sub-themes with sub-themes.")
+            raise Invalid(gettext("Merge themes with themes, and sub-themes with sub-themes."))
     field_name = _field(target)
     for source in sources:
         if target.parent_id is None:
@@ -304,19 +324,27 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     require_officer(actor)
     _editable(theme)
     if theme.no_substantive_comment:
-        raise Invalid("The no-comment group cannot be split.")
+        raise Invalid(gettext("The no-comment group cannot be split."))
     n_parts = theme_count(
         n_parts,
         10,
-        refusal="Split into between 2 and 10 themes.",
+        refusal=gettext("Split into between 2 and 10 themes."),
         field="parts",
-        hint="Enter a number between 2 and 10",
+        hint=gettext("Enter a number between 2 and 10"),
     )
     items = [(row, text) for row, text in theme_items(theme) if not row.not_relevant]
     if len(items) < 4:
-        raise Invalid(
-            f"A {_kind(theme)} needs at least 4 answers to split.",
-            fields={"parts": f"This {_kind(theme)} is too small to split"},
+        raise _refusal(
+            theme,
+            "parts",
+            sub=(
+                gettext("A sub-theme needs at least 4 answers to split."),
+                gettext("This sub-theme is too small to split"),
+            ),
+            top=(
+                gettext("A theme needs at least 4 answers to split."),
+                gettext("This theme is too small to split"),
+            ),
         )
     field_name = _field(theme)
     ids = [str(getattr(row, field_name)) for row, _ in items]
@@ -332,7 +360,7 @@ def split_theme(theme: Theme, n_parts: int | str, *, actor: Any) -> list[Theme]:
     )
     parts = list(result.themes)
     if len(parts) < 2:
-        raise Conflict("The answers in this theme do not fall into separate groups.")
+        raise Conflict(gettext("The answers in this theme do not fall into separate groups."))
     by_row = {str(getattr(row, field_name)): row for row, _ in items}
     texts = {str(getattr(row, field_name)): text for row, text in items}
     if top_level:
@@ -479,7 +507,7 @@ def _assignment(theme: Theme, item_id: int) -> ThemeAssignment:
         )
     )
     if row is None:
-        raise NotFound("That answer is not in this theme.")
+        raise NotFound(gettext("That answer is not in this theme."))
     return row
 
 
@@ -491,17 +519,23 @@ def move_item(theme: Theme, item_id: int, target: Theme, *, actor: Any) -> Theme
     _editable(target)
     if not _same_question(target, theme):
         raise Invalid(
-            "Answers can only move between themes of the same question.",
-            fields={"target": "Choose a theme of the same question"},
+            gettext("Answers can only move between themes of the same question."),
+            fields={"target": gettext("Choose a theme of the same question")},
         )
     if target.id == theme.id:
-        raise Invalid("Choose a different theme.", fields={"target": "Choose a different theme"})
+        raise Invalid(
+            gettext("Choose a different theme."),
+            fields={"target": gettext("Choose a different theme")},
+        )
     row = _assignment(theme, item_id)
     old_top, old_sub = row.theme_id, row.subtheme_id
     new_top = target.parent_id if target.parent_id is not None else target.id
     new_sub = target.id if target.parent_id is not None else None
     if (old_top, old_sub) == (new_top, new_sub):
-        raise Invalid("The answer is already there.", fields={"target": "Choose another theme"})
+        raise Invalid(
+            gettext("The answer is already there."),
+            fields={"target": gettext("Choose another theme")},
+        )
     _place(row, new_top, new_sub, _field(theme))
     row.primary, row.manual = True, True
     changed = {old_sub, new_sub}
@@ -545,29 +579,53 @@ def approve_theme(theme: Theme, *, actor: Any, approved: bool = True) -> Theme:
     return theme
 
 
-def not_yet_publishable(consultation: Consultation | None) -> str | None:
+def not_yet_publishable(consultation: Consultation | None, *, themes: bool = False) -> str | None:
     """Why nothing of `consultation` may go on "You said, we did" yet, or None when it may.
     Residents are still answering until it closes, so publishing the council's answer
     (or the themes) before then would tell them the outcome of a conversation still
-    going on. Juries are not held back: their recommendations exist only once voted."""
+    going on. Juries are not held back: their recommendations exist only once voted.
+    `themes`: the refusal speaks of publishing approved themes, not the response."""
     if consultation is None or consultation.status in ("closed", "analysed", "responded"):
         return None
     closes = consultation.closes_at
     if consultation.status == "open" and closes is not None and closes <= utcnow():
         return None  # past its closing time; the stored status catches up when next read
     if consultation.status == "draft":
-        return (
+        if themes:
+            return gettext(
+                "This consultation has not opened yet: publish approved themes after it closes."
+            )
+        return gettext(
             "This consultation has not opened yet: publish the council's response after it closes."
         )
-    when = f" on {closes:%-d %B %Y}" if closes is not None else ""
-    return f"This consultation is still open: publish the council's response after it closes{when}."
+    if closes is None:
+        if themes:
+            return gettext(
+                "This consultation is still open: publish approved themes after it closes."
+            )
+        return gettext(
+            "This consultation is still open: publish the council's response after it closes."
+        )
+    when = local_strftime(closes, "%-d %B %Y", current_language())
+    if themes:
+        return gettext(
+            "This consultation is still open: publish approved themes after it closes on %(date)s.",
+            date=when,
+        )
+    return gettext(
+        "This consultation is still open: publish the council's response after it closes on "
+        "%(date)s.",
+        date=when,
+    )
 
 
 def publish_themes(run: AnalysisRun, *, actor: Any) -> int:
     """Publish every approved theme of a run; returns how many."""
     require_officer(actor)
     if run.consultation_id is not None:
-        refusal = not_yet_publishable(db.session.get(Consultation, run.consultation_id))
+        refusal = not_yet_publishable(
+            db.session.get(Consultation, run.consultation_id), themes=True
+        )
         if refusal:
             raise Conflict(refusal)
     count = 0

@@ -18,12 +18,15 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
+from analysis.bilingual import WELSH_GROUP_TITLE
 from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError, Invalid
 from consult.extensions import db
+from consult.i18n import register_browser_strings
 from consult.models import (
     AnalysisRun,
     Consultation,
@@ -33,7 +36,6 @@ from consult.models import (
     Theme,
 )
 from consult.models.outcomes import RESPONSE_STATUSES
-from consult.wording import noun, plural
 from consult.workspace import (
     bp,
     charts,
@@ -45,7 +47,10 @@ from consult.workspace import (
     services,
     wording,
 )
+from consult.workspace.browser_strings import workspace_strings
 from consult.workspace.services import STATUS_LABELS, ResponseInput
+
+register_browser_strings(bp.name, workspace_strings)
 
 
 @bp.app_context_processor
@@ -57,6 +62,8 @@ def _labels() -> dict[str, Any]:
 def _globals(state: Any) -> None:
     # a global, not a context variable: the macros of _macros.html read it too
     state.app.jinja_env.globals["wording"] = wording
+    # the title of the one group of Welsh answers: English, so never marked lang="cy"
+    state.app.jinja_env.globals["welsh_group_label"] = WELSH_GROUP_TITLE
 
 
 # --------------------------------------------------------------------------- index
@@ -94,7 +101,7 @@ def consultation(consultation_id: int) -> ResponseReturnValue:
         duplicates=queries.duplicate_groups(run),
         responses=queries.responses_by_theme([t for ts in themes.values() for t in ts]),
         answer_count=queries.submitted_count(item),
-        publish_refusal=services.not_yet_publishable(item),
+        publish_refusal=services.not_yet_publishable(item, themes=True),
     )
 
 
@@ -244,7 +251,9 @@ def _edit(theme_id: int, action: Callable[[Theme], str]) -> ResponseReturnValue:
 def rename_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         services.rename_theme(item, request.form.get("label", ""), actor=current_user)
-        return f"Renamed the {'sub-theme' if item.parent_id else 'theme'} to “{item.label}”."
+        if item.parent_id:
+            return gettext("Renamed the sub-theme to “%(label)s”.", label=item.label)
+        return gettext("Renamed the theme to “%(label)s”.", label=item.label)
 
     return _edit(theme_id, act)
 
@@ -254,7 +263,7 @@ def rename_theme(theme_id: int) -> ResponseReturnValue:
 def describe_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         services.describe_theme(item, request.form.get("description", ""), actor=current_user)
-        return "Description saved."
+        return gettext("Description saved.")
 
     return _edit(theme_id, act)
 
@@ -273,8 +282,19 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         sources = [db.session.get(Theme, i) for i in ids]
         services.merge_themes(item, [s for s in sources if s], actor=current_user)
-        kind = "sub-theme" if item.parent_id else "theme"
-        return f"Merged {plural(len(ids), kind)} into “{item.label}”."
+        if item.parent_id:
+            return ngettext(
+                "Merged %(num)s sub-theme into “%(label)s”.",
+                "Merged %(num)s sub-themes into “%(label)s”.",
+                len(ids),
+                label=item.label,
+            )
+        return ngettext(
+            "Merged %(num)s theme into “%(label)s”.",
+            "Merged %(num)s themes into “%(label)s”.",
+            len(ids),
+            label=item.label,
+        )
 
     return _edit(theme_id, act)
 
@@ -284,8 +304,20 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
 def split_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         parts = services.split_theme(item, request.form.get("parts") or "auto", actor=current_user)
-        kind = "sub-theme" if item.parent_id else "theme"
-        return f"Split into {plural(len(parts), kind)}: " + "; ".join(p.label for p in parts)
+        labels = "; ".join(p.label for p in parts)
+        if item.parent_id:
+            return ngettext(
+                "Split into %(num)s sub-theme: %(labels)s",
+                "Split into %(num)s sub-themes: %(labels)s",
+                len(parts),
+                labels=labels,
+            )
+        return ngettext(
+            "Split into %(num)s theme: %(labels)s",
+            "Split into %(num)s themes: %(labels)s",
+            len(parts),
+            labels=labels,
+        )
 
     return _edit(theme_id, act)
 
@@ -296,7 +328,7 @@ def approve_theme(theme_id: int) -> ResponseReturnValue:
     def act(item: Theme) -> str:
         approved = request.form.get("approved", "yes") == "yes"
         services.approve_theme(item, actor=current_user, approved=approved)
-        return "Theme approved." if approved else "Approval withdrawn."
+        return gettext("Theme approved.") if approved else gettext("Approval withdrawn.")
 
     return _edit(theme_id, act)
 
@@ -308,12 +340,13 @@ def move_item(theme_id: int) -> ResponseReturnValue:
         target = db.session.get(Theme, request.form.get("target", type=int) or 0)
         if target is None:
             raise Invalid(
-                "Choose a theme to move the answer to.", fields={"target": "Choose a theme"}
+                gettext("Choose a theme to move the answer to."),
+                fields={"target": gettext("Choose a theme")},
             )
         services.move_item(
             item, request.form.get("item", type=int) or 0, target, actor=current_user
         )
-        return f"Moved the answer to “{target.label}”."
+        return gettext("Moved the answer to “%(label)s”.", label=target.label)
 
     return _edit(theme_id, act)
 
@@ -326,7 +359,9 @@ def mark_relevance(theme_id: int) -> ResponseReturnValue:
         services.mark_not_relevant(
             item, request.form.get("item", type=int) or 0, actor=current_user, value=value
         )
-        return "Marked as not relevant." if value else "Marked as relevant again."
+        if value:
+            return gettext("Marked as not relevant.")
+        return gettext("Marked as relevant again.")
 
     return _edit(theme_id, act)
 
@@ -337,7 +372,10 @@ def publish_themes(run_id: int) -> ResponseReturnValue:
     item = db.get_or_404(AnalysisRun, run_id)
     count = services.publish_themes(item, actor=current_user)
     db.session.commit()
-    flash(f"Published {plural(count, 'approved theme')}.", "success")
+    flash(
+        ngettext("Published %(num)s approved theme.", "Published %(num)s approved themes.", count),
+        "success",
+    )
     if item.consultation_id:
         return redirect(url_for("workspace.consultation", consultation_id=item.consultation_id))
     return redirect(url_for("workspace.jury", jury_id=item.jury_id))
@@ -349,7 +387,7 @@ def publish_themes(run_id: int) -> ResponseReturnValue:
 def _due_date(form: Any, prefix: str) -> date | None:
     """The due date typed in the GOV.UK date boxes (or one ISO date, from scripts)."""
     try:
-        return date_from_form(form, f"{prefix}due_date", what="Due date")
+        return date_from_form(form, f"{prefix}due_date", what=gettext("Due date"))
     except DateProblem as problem:
         raise Invalid(str(problem), fields={f"{prefix}due_date": str(problem)}) from problem
 
@@ -403,10 +441,15 @@ def _response_page(
             if request.form.get("publish") == "yes":
                 sent = services.publish_response(saved, actor=current_user)
                 flash(
-                    f"Response saved and published; {plural(sent, 'resident')} emailed.", "success"
+                    ngettext(
+                        "Response saved and published; %(num)s resident emailed.",
+                        "Response saved and published; %(num)s residents emailed.",
+                        sent,
+                    ),
+                    "success",
                 )
             else:
-                flash("Response saved.", "success")
+                flash(gettext("Response saved."), "success")
             db.session.commit()
             return redirect(request.path)
         except Invalid as error:
@@ -478,7 +521,7 @@ def add_progress(response_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(_response_back(item))
     db.session.commit()
-    flash("Progress recorded.", "success")
+    flash(gettext("Progress recorded."), "success")
     return redirect(_response_back(item))
 
 
@@ -489,8 +532,11 @@ def publish_response(response_id: int) -> ResponseReturnValue:
     sent = services.publish_response(item, actor=current_user)
     db.session.commit()
     flash(
-        f"Published. {plural(sent, 'resident')} who asked for updates "
-        f"{noun(sent, 'was', 'were')} emailed.",
+        ngettext(
+            "Published. %(num)s resident who asked for updates was emailed.",
+            "Published. %(num)s residents who asked for updates were emailed.",
+            sent,
+        ),
         "success",
     )
     return redirect(_response_back(item))
@@ -522,7 +568,10 @@ def _register(subject: Consultation | Jury) -> ResponseReturnValue:
                 errors[f"row-{entries[int(index)][0]}-{name}"] = message
             if not errors:
                 db.session.commit()
-                flash(f"Saved {plural(len(saved), 'response')}.", "success")
+                flash(
+                    ngettext("Saved %(num)s response.", "Saved %(num)s responses.", len(saved)),
+                    "success",
+                )
                 return redirect(request.path)
         db.session.rollback()
         status = 422
@@ -586,7 +635,10 @@ def save_reference(consultation_id: int) -> ResponseReturnValue:
         flash(error.message, "error")
         return redirect(_dashboard_url(item, "#profile"))
     db.session.commit()
-    flash(f"Saved {plural(count, 'reference share')}.", "success")
+    flash(
+        ngettext("Saved %(num)s reference share.", "Saved %(num)s reference shares.", count),
+        "success",
+    )
     return redirect(_dashboard_url(item, "#profile"))
 
 

@@ -1,17 +1,20 @@
 """Officer-facing words for an analysis run: its settings as an officer would say them
 (the technical names stay available, behind "How this was worked out"), counts with the
-right plural, and the method paragraph of the DOCX report."""
+right plural, and the method paragraph of the DOCX report, in the officer's language
+(the technical names stay as the engine names them)."""
 
 from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext, lazy_gettext, ngettext
+
 from consult.models import AnalysisRun
-from consult.wording import plural
+from consult.wording import plural  # noqa: F401  (re-exported: older callers import it here)
 
 BACKENDS = {
-    "light": "Word patterns (the standard analysis)",
-    "embeddings": "Sentence meaning (sentence embeddings: slower)",
+    "light": lazy_gettext("Word patterns (the standard analysis)"),
+    "embeddings": lazy_gettext("Sentence meaning (sentence embeddings: slower)"),
 }
 
 #: Technical names of a run's parameters, for the "How this was worked out" details.
@@ -53,7 +56,9 @@ def _fixed(value: Any) -> int | None:
 
 def number_of_themes(value: Any) -> str:
     fixed = _fixed(value)
-    return "Chosen automatically" if fixed is None else f"{fixed}, chosen by an officer"
+    if fixed is None:
+        return gettext("Chosen automatically")
+    return gettext("%(num)s, chosen by an officer", num=fixed)
 
 
 def run_settings(run: AnalysisRun) -> list[tuple[str, str]]:
@@ -61,29 +66,42 @@ def run_settings(run: AnalysisRun) -> list[tuple[str, str]]:
     parameters = run.parameters or {}
     threshold = float(parameters.get("coding_threshold", 0.5))
     rows = [
-        ("Number of themes", number_of_themes(parameters.get("n_themes", "auto"))),
+        (gettext("Number of themes"), number_of_themes(parameters.get("n_themes", "auto"))),
         (
-            "Sub-themes",
-            "Found inside each theme large enough (40 answers or more) whose answers "
-            "fall into separate groups",
-        ),
-        ("How answers were compared", BACKENDS.get(backend_used(run), backend_used(run))),
-        (
-            "Approved themes",
-            "Kept from the previous run; new answers join one when the match is at least "
-            f"{round(threshold * 100)}% certain",
+            gettext("Sub-themes"),
+            gettext(
+                "Found inside each theme large enough (40 answers or more) whose answers "
+                "fall into separate groups"
+            ),
         ),
         (
-            "Repeatable",
-            "Running it again on the same answers with the same settings gives the same "
-            f"themes (setting {parameters.get('random_state', 0)})",
+            gettext("How answers were compared"),
+            str(BACKENDS.get(backend_used(run), backend_used(run))),
+        ),
+        (
+            gettext("Approved themes"),
+            gettext(
+                "Kept from the previous run; new answers join one when the match is at least "
+                "%(share)s%% certain",
+                share=round(threshold * 100),
+            ),
+        ),
+        (
+            gettext("Repeatable"),
+            gettext(
+                "Running it again on the same answers with the same settings gives the same "
+                "themes (setting %(seed)s)",
+                seed=parameters.get("random_state", 0),
+            ),
         ),
     ]
     if fell_back(run):
         rows[2] = (
             rows[2][0],
-            "Word patterns: sentence meaning was asked for but is not installed on this "
-            "server, so the standard analysis was used",
+            gettext(
+                "Word patterns: sentence meaning was asked for but is not installed on this "
+                "server, so the standard analysis was used"
+            ),
         )
     return rows
 
@@ -101,38 +119,47 @@ def run_summary_line(run: AnalysisRun) -> str:
     parameters = run.parameters or {}
     n_themes = _fixed(parameters.get("n_themes", "auto"))
     themes = (
-        "Number of themes chosen automatically"
+        gettext("Number of themes chosen automatically")
         if n_themes is None
-        else f"{plural(n_themes, 'theme')} asked for"
+        else ngettext("%(num)s theme asked for", "%(num)s themes asked for", n_themes)
     )
-    method = "sentence meaning" if backend_used(run) == "embeddings" else "word patterns"
-    return f"{themes}; compared by {method}"
+    if backend_used(run) == "embeddings":
+        return gettext("%(themes)s; compared by sentence meaning", themes=themes)
+    return gettext("%(themes)s; compared by word patterns", themes=themes)
 
 
 def method_paragraph(run: AnalysisRun | None) -> str:
     """The DOCX report's account of how themes were found, in plain words."""
     if run is None:
-        return "The free-text answers have not been analysed yet."
+        return gettext("The free-text answers have not been analysed yet.")
     parameters = run.parameters or {}
     n_themes = _fixed(parameters.get("n_themes", "auto"))
     how_many = (
-        "The number of themes was chosen automatically, from how clearly the answers "
-        "separate into groups"
+        gettext(
+            "The number of themes was chosen automatically, from how clearly the answers "
+            "separate into groups"
+        )
         if n_themes is None
-        else f"Officers asked for {plural(n_themes, 'theme')} per question"
+        else ngettext(
+            "Officers asked for %(num)s theme per question",
+            "Officers asked for %(num)s themes per question",
+            n_themes,
+        )
     )
     compared = (
-        "by the meaning of their sentences"
+        gettext("by the meaning of their sentences")
         if backend_used(run) == "embeddings"
-        else "by the words and phrases they use"
+        else gettext("by the words and phrases they use")
     )
-    return (
+    return gettext(
         "Consult's analysis read every free-text answer and grouped answers that say similar "
-        f"things into themes, comparing answers {compared}. {how_many}; larger themes were "
+        "things into themes, comparing answers %(compared)s. %(how_many)s; larger themes were "
         "divided into sub-themes where their answers fall into separate groups. Each theme "
         "has a title taken from the answers' own words, a one-sentence description and "
         "quotations. The same answers and settings always give the same themes. Officers "
         "then reviewed every theme: they renamed, merged and split themes, moved answers "
         "between them, and approved the result. Identical and near-identical answers and "
-        "organised campaigns were detected and counted."
+        "organised campaigns were detected and counted.",
+        compared=compared,
+        how_many=how_many,
     )

@@ -1,5 +1,7 @@
 // A jury's opinion maps (Chart.js, vendored), from the figures the page's tables show; the
 // consultation charts are drawn by consultation-dashboard.js on the dashboard.
+import { t } from "./i18n.js";
+
 const palette = ["#0b4f6c", "#d4351c", "#00703c", "#f47738", "#5694ca", "#912b88", "#85994b", "#6f72af"];
 
 const ready = () =>
@@ -16,7 +18,7 @@ function opinionMaps(Chart, element) {
       type: "scatter",
       data: {
         datasets: poll.groups.map((group, index) => ({
-          label: `Group ${index + 1} (${group.size})`,
+          label: t("opinionGroup", { number: index + 1, size: group.size }),
           data: group.points.map(([x, y]) => ({ x, y })),
           backgroundColor: palette[index % palette.length],
         })),

@@ -1,5 +1,8 @@
 // Analysis run page: polls the run's progress and moves the <progress> bar until the run
 // finishes. Without JavaScript the page shows the saved progress and a "Refresh" link.
+// The status words are the page's language's (consult/workspace/browser_strings.py).
+import { t } from "./i18n.js";
+
 const root = document.getElementById("run-progress");
 
 if (root) {
@@ -11,7 +14,7 @@ if (root) {
   const done = document.getElementById("run-done");
   const failure = document.getElementById("run-error");
   const failureText = document.getElementById("run-error-text");
-  const labels = { queued: "Queued", running: "Running", done: "Done", failed: "Failed" };
+  const labels = { queued: t("runQueued"), running: t("runRunning"), done: t("runDone"), failed: t("runFailed") };
   const colours = { queued: "govuk-tag--grey", running: "govuk-tag--blue", done: "govuk-tag--green", failed: "govuk-tag--red" };
 
   const show = (state) => {
