@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.dates import local_strftime
 from consult.i18n import current_language
+from consult.juries.labels import label_in_language, label_text
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 from consult.models import Jury
 
@@ -136,25 +137,27 @@ class RegistrationBase(FlaskForm):
 
 def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
     """The jury's registration form: the contact fields plus one question per category,
-    each with a "Prefer not to say" answer."""
+    each with a "Prefer not to say" answer, the labels in the page's language."""
 
     class RegistrationForm(RegistrationBase):
         pass
 
     for category in jury.categories:
-        pairs = [(v.value, v.label) for v in category.values if v.value != PREFER_NOT_TO_SAY]
+        pairs: list[tuple[str, Any]] = [
+            (v.value, label_in_language(v)) for v in category.values if v.value != PREFER_NOT_TO_SAY
+        ]
         pairs.append((PREFER_NOT_TO_SAY, gettext(PREFER_NOT_TO_SAY_LABEL)))
         setattr(
             RegistrationForm,
             f"feature-{category.name}",
             RadioField(
-                category.label,
+                label_in_language(category),
                 choices=choices(*pairs),
                 validators=[
                     InputRequired(
                         gettext(
                             "Answer '%(question)s', or choose 'Prefer not to say'",
-                            question=category.label,
+                            question=label_text(category),
                         )
                     )
                 ],
