@@ -114,6 +114,7 @@ def manage(slug: str) -> ResponseReturnValue:
         draw=services.confirmed_draw(jury),
         report=services.check_quotas(jury) if jury.status == "recruiting" else None,
         members=jury.members,
+        missing_labels=labels.missing_welsh_labels(jury),
     ), status
 
 
