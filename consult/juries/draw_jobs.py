@@ -28,7 +28,7 @@ import traceback
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from flask_babel import gettext
+from flask_babel import gettext  # type: ignore[import-untyped]
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
