@@ -292,12 +292,16 @@ def _welsh_labels_in_file(text: str) -> dict[tuple[str, str], tuple[str, str]]:
     columns = [index.get(column) for column in WELSH_LABEL_COLUMNS]
     if category_key not in index or value_key is None or columns == [None, None]:
         return {}
-    labels = {}
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    category_cy, value_cy = columns
     for row in rows[1:]:
         cells = row + [""] * (len(keys) - len(row))
         key = (cells[index[category_key]].strip(), cells[index[value_key]].strip())
-        labels[key] = tuple(" ".join(cells[i].split()) if i is not None else "" for i in columns)
-    return labels  # type: ignore[return-value]
+        labels[key] = (
+            _clean(cells[category_cy]) if category_cy is not None else "",
+            _clean(cells[value_cy]) if value_cy is not None else "",
+        )
+    return labels
 
 
 def categories_csv(jury: Jury) -> str:
