@@ -43,6 +43,9 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         transport = db.session.scalar(select(Jury).where(Jury.status == "selected"))
         assert transport is not None and len(transport.members) == transport.panel_size
         assert transport.title_cy and transport.question_cy  # a bilingual jury page (issue 19)
+        labels = [c.label_cy for c in transport.categories]
+        labels += [v.label_cy for c in transport.categories for v in c.values]
+        assert all(labels)  # and its registration form's questions and answers in Welsh
         households = [m.registrant.household_key for m in transport.members]
         assert len(households) == len(set(households)), "two panel members share a household"
         # drawn by the published sequence, which `verify` accepts from its files alone

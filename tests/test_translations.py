@@ -72,6 +72,9 @@ RESIDENT_TEMPLATES = (
     "live/gallery.html",
     "live/juror.html",
     "live/juror_home.html",
+    # the juror's before/after questionnaire
+    "representation/_question_fields.html",
+    "representation/juror_questionnaire.html",
 )
 # Templates not yet through the translation mechanism (staff pages, PB, privacy requests):
 # remove a template from this list when you convert it; every other template is checked.
@@ -93,22 +96,6 @@ NOT_YET_CONVERTED = (
     "auth/set_password.html",
     "auth/sign_in.html",
     "auth/unlock.html",
-    "juries/confirm_draw.html",
-    "juries/draw.html",
-    "juries/draw_result.html",
-    "juries/draw_run.html",
-    "juries/drop.html",
-    "juries/import_pool.html",
-    "juries/index.html",
-    "juries/invitations.html",
-    "juries/manage.html",
-    "juries/new.html",
-    "juries/panel.html",
-    "juries/plan.html",
-    "juries/pool.html",
-    "juries/quotas.html",
-    "juries/registrant.html",
-    "juries/tables.html",
     "live/_console.html",
     "live/_pb_round.html",
     "live/_pb_round_field.html",
@@ -167,15 +154,6 @@ NOT_YET_CONVERTED = (
     "privacy/erased.html",
     "privacy/find.html",
     "privacy/found.html",
-    "representation/_changes.html",
-    "representation/_dashboard_flags.html",
-    "representation/_macros.html",
-    "representation/_who_answered.html",
-    "representation/consultation.html",
-    "representation/juror_questionnaire.html",
-    "representation/jury.html",
-    "representation/population.html",
-    "representation/questionnaire.html",
 )
 RESIDENT_MODULES = (
     "consult/auth/forms.py",
@@ -204,6 +182,8 @@ RESIDENT_MODULES = (
     "consult/models/consultations.py",
     # the e-mail a resident gets when the council publishes its response
     "consult/workspace/services.py",
+    "consult/representation/questionnaire.py",
+    "consult/representation/views.py",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 
@@ -324,14 +304,10 @@ def _flashed_literals(path: Path) -> list[int]:
 FLASH_NOT_YET_CONVERTED = (
     "consult/admin/views.py",
     "consult/auth/views.py",
-    "consult/juries/plan_views.py",
-    "consult/juries/running.py",
-    "consult/juries/views.py",
     "consult/live/views.py",
     "consult/pb/kiosk_views.py",
     "consult/pb/manage_views.py",
     "consult/pb/proposal_manage_views.py",
-    "consult/representation/views.py",
 )
 
 

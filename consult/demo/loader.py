@@ -380,13 +380,17 @@ def _household_key(address: str | None, postcode: str | None) -> str | None:
 def add_categories(jury: Jury, categories: Iterable[dict[str, Any]]) -> None:
     for position, spec in enumerate(categories):
         category = JuryCategory(
-            name=spec["category"], label=spec.get("label", spec["category"]), position=position
+            name=spec["category"],
+            label=spec.get("label", spec["category"]),
+            label_cy=spec.get("label_cy"),
+            position=position,
         )
         for value_position, value in enumerate(spec["values"]):
             category.values.append(
                 CategoryValue(
                     value=value["value"],
                     label=value.get("label", value["value"]),
+                    label_cy=value.get("label_cy"),
                     position=value_position,
                     min_count=value["min"],
                     max_count=value["max"],

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, NoReturn, TypeVar
 
 import click
+from flask_babel import gettext
 
 from analysis.sortition import (
     InfeasibleQuotasError,
@@ -64,7 +65,7 @@ def output_format(default: str) -> Callable[[F], F]:
 
 
 def _fail(message: str, code: int) -> NoReturn:
-    click.echo(f"Error: {message}", err=True)
+    click.echo(gettext("Error: %(message)s", message=message), err=True)
     sys.exit(code)
 
 
@@ -131,14 +132,17 @@ def select_command(
     except SelectionInputError as error:
         _fail(str(error), EXIT_BAD_INPUT)
     for warning in (*categories.warnings, *respondents.warnings):
-        click.echo(f"Warning: {warning}", err=True)
+        click.echo(gettext("Warning: %(warning)s", warning=warning), err=True)
     households = [name.strip() for names in household_column for name in names.split(",")]
     households = [name for name in households if name]
     for name in households:
         if name not in respondents.extra_columns:
             _fail(
-                f"the respondents file has no {name!r} column "
-                f"(its other columns: {', '.join(respondents.extra_columns) or 'none'})",
+                gettext(
+                    "the respondents file has no %(column)s column (its other columns: %(others)s)",
+                    column=repr(name),
+                    others=", ".join(respondents.extra_columns) or gettext("none"),
+                ),
                 EXIT_BAD_INPUT,
             )
     household: str | list[str] | None = (
@@ -152,7 +156,7 @@ def select_command(
         _fail(report.explanation(), EXIT_INFEASIBLE)
     if seed is None:
         seed = str(secrets.randbelow(10**9))
-        click.echo(f"No --seed given: using {seed}", err=True)
+        click.echo(gettext("No --seed given: using %(seed)s", seed=seed), err=True)
     try:
         result = select_panel(
             categories,
@@ -180,17 +184,40 @@ def select_command(
         click.echo(json.dumps(output, ensure_ascii=False))
         return
     checksum = inputs_checksum(categories, respondents, panel_size, household_column=household)
-    click.echo(f"Algorithm: {output['algorithm']}   seed: {output['seed']}")
-    click.echo(f"Inputs checksum: {checksum}")
-    click.echo(f"Panel ({len(output['panel'])}): {', '.join(output['panel'])}")
     click.echo(
-        f"Minimum probability: {output['min_probability']:.4f}   "
-        f"Gini: {output['gini']:.4f}   seconds: {output['seconds']:.2f}"
+        gettext(
+            "Algorithm: %(algorithm)s   seed: %(seed)s",
+            algorithm=output["algorithm"],
+            seed=output["seed"],
+        )
+    )
+    click.echo(gettext("Inputs checksum: %(checksum)s", checksum=checksum))
+    click.echo(
+        gettext(
+            "Panel (%(size)s): %(ids)s",
+            size=len(output["panel"]),
+            ids=", ".join(output["panel"]),
+        )
+    )
+    click.echo(
+        gettext(
+            "Minimum probability: %(minimum)s   Gini: %(gini)s   seconds: %(seconds)s",
+            minimum=f"{output['min_probability']:.4f}",
+            gini=f"{output['gini']:.4f}",
+            seconds=f"{output['seconds']:.2f}",
+        )
     )
     for line in output["quota_report"]:
         click.echo(
-            f"  {line['category']} = {line['value']}: {line['selected']} "
-            f"(quota {line['min']}–{line['max']})"
+            "  "
+            + gettext(
+                "%(category)s = %(value)s: %(selected)s (quota %(min)s–%(max)s)",
+                category=line["category"],
+                value=line["value"],
+                selected=line["selected"],
+                min=line["min"],
+                max=line["max"],
+            )
         )
 
 
@@ -234,9 +261,9 @@ def verify_command(
         for check in verification.checks:
             click.echo(str(check))
         click.echo(
-            "The draw is verified."
+            gettext("The draw is verified.")
             if verification.ok
-            else f"NOT verified: {', '.join(verification.failed)} failed."
+            else gettext("NOT verified: %(checks)s failed.", checks=", ".join(verification.failed))
         )
     if not verification.ok:
         sys.exit(EXIT_BAD_INPUT)

@@ -28,6 +28,7 @@ import traceback
 from typing import Any
 
 from flask import Flask, current_app, url_for
+from flask_babel import gettext  # type: ignore[import-untyped]
 from sqlalchemy.exc import IntegrityError
 
 from analysis.sortition import inputs_checksum
@@ -38,6 +39,7 @@ from consult.jobs.child import ChildJob, JobFailed
 from consult.juries import plans, services
 from consult.juries.rules import lottery_facts, plan_facts
 from consult.models import DrawPlan, DrawRun, Jury, User, audit, newest, utcnow
+from consult.wording import N_
 
 log = logging.getLogger(__name__)
 
@@ -47,14 +49,19 @@ STALL_LIMIT = 600
 #: The stage and progress are committed at most this often (seconds) unless the stage
 #: changes, so a reload always shows something at most a second old.
 COMMIT_INTERVAL = 1.0
-LABELS = {"queued": "Queued", "running": "Running", "done": "Done", "failed": "Failed"}
+LABELS = {
+    "queued": N_("Queued"),
+    "running": N_("Running"),
+    "done": N_("Done"),
+    "failed": N_("Failed"),
+}
 
 
 class DrawAlreadyRunning(Conflict):
     """A draw of this jury is already queued or running: `run` is that draw."""
 
     def __init__(self, run: DrawRun | None) -> None:
-        super().__init__("A draw is already being computed for this jury.")
+        super().__init__(gettext("A draw is already being computed for this jury."))
         self.run = run
 
 
@@ -135,9 +142,9 @@ def start_draw(jury: Jury, *, algorithm: str, actor: User) -> DrawRun:
     services.check_can_draw(jury, algorithm=algorithm, actor=actor)
     pool = services.build_pool(jury)
     if not pool.categories.quotas:
-        raise Conflict("Set up the categories and quotas before the draw.")
+        raise Conflict(gettext("Set up the categories and quotas before the draw."))
     if not pool.people:
-        raise Conflict("There is no one in the pool to draw from yet.")
+        raise Conflict(gettext("There is no one in the pool to draw from yet."))
     checksum = inputs_checksum(
         pool.categories,
         pool.respondents,
@@ -369,7 +376,7 @@ def state(run: DrawRun, slug: str) -> dict[str, Any]:
     return {
         "id": run.id,
         "status": run.status,
-        "label": LABELS.get(run.status, run.status),
+        "label": gettext(LABELS[run.status]) if run.status in LABELS else run.status,
         "progress": round(run.progress or 0.0, 4),
         "percent": round((run.progress or 0.0) * 100),
         "stage": run.message,

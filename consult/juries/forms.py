@@ -31,6 +31,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 from consult.dates import local_strftime
 from consult.forms_common import required_text, upload_field
 from consult.i18n import current_language
+from consult.juries.labels import label_in_language, label_text
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 from consult.models import Jury
 
@@ -42,35 +43,46 @@ def choices(*pairs: tuple[str, Any]) -> list[SelectChoice]:
 
 class JuryForm(FlaskForm):
     title = StringField(
-        "Title", validators=[DataRequired("Enter a title"), Length(max=200, message="Too long")]
-    )
-    slug = StringField(
-        "Web address (optional)",
-        validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")],
-    )
-    question = TextAreaField(
-        "The question the jury will answer",
-        validators=[DataRequired("Enter the question"), Length(max=2000, message="Too long")],
-    )
-    description = TextAreaField("Background for people thinking of registering")
-    # Welsh versions (issue 19): shown on Welsh pages; empty, the English shows with a note
-    title_cy = StringField(
-        "Title (Welsh version)", validators=[Optional(), Length(max=200, message="Too long")]
-    )
-    question_cy = TextAreaField(
-        "The question the jury will answer (Welsh version)",
-        validators=[Optional(), Length(max=2000, message="Too long")],
-    )
-    description_cy = TextAreaField("Background (Welsh version)")
-    panel_size = IntegerField(
-        "Panel size",
-        default=24,
+        lazy_gettext("Title"),
         validators=[
-            InputRequired("Enter the number of jurors"),
-            NumberRange(min=2, max=500, message="Enter a number from 2 to 500"),
+            DataRequired(lazy_gettext("Enter a title")),
+            Length(max=200, message=lazy_gettext("Too long")),
         ],
     )
-    registration_open = BooleanField("Registration is open")
+    slug = StringField(
+        lazy_gettext("Web address (optional)"),
+        validators=[
+            Optional(),
+            Length(max=100, message=lazy_gettext("Use 100 characters or fewer")),
+        ],
+    )
+    question = TextAreaField(
+        lazy_gettext("The question the jury will answer"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the question")),
+            Length(max=2000, message=lazy_gettext("Too long")),
+        ],
+    )
+    description = TextAreaField(lazy_gettext("Background for people thinking of registering"))
+    # Welsh versions (issue 19): shown on Welsh pages; empty, the English shows with a note
+    title_cy = StringField(
+        lazy_gettext("Title (Welsh version)"),
+        validators=[Optional(), Length(max=200, message=lazy_gettext("Too long"))],
+    )
+    question_cy = TextAreaField(
+        lazy_gettext("The question the jury will answer (Welsh version)"),
+        validators=[Optional(), Length(max=2000, message=lazy_gettext("Too long"))],
+    )
+    description_cy = TextAreaField(lazy_gettext("Background (Welsh version)"))
+    panel_size = IntegerField(
+        lazy_gettext("Panel size"),
+        default=24,
+        validators=[
+            InputRequired(lazy_gettext("Enter the number of jurors")),
+            NumberRange(min=2, max=500, message=lazy_gettext("Enter a number from 2 to 500")),
+        ],
+    )
+    registration_open = BooleanField(lazy_gettext("Registration is open"))
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -118,25 +130,27 @@ class RegistrationBase(FlaskForm):
 
 def registration_form(jury: Jury, formdata: Any = None) -> RegistrationBase:
     """The jury's registration form: the contact fields plus one question per category,
-    each with a "Prefer not to say" answer."""
+    each with a "Prefer not to say" answer, the labels in the page's language."""
 
     class RegistrationForm(RegistrationBase):
         pass
 
     for category in jury.categories:
-        pairs = [(v.value, v.label) for v in category.values if v.value != PREFER_NOT_TO_SAY]
+        pairs: list[tuple[str, Any]] = [
+            (v.value, label_in_language(v)) for v in category.values if v.value != PREFER_NOT_TO_SAY
+        ]
         pairs.append((PREFER_NOT_TO_SAY, gettext(PREFER_NOT_TO_SAY_LABEL)))
         setattr(
             RegistrationForm,
             f"feature-{category.name}",
             RadioField(
-                category.label,
+                label_in_language(category),
                 choices=choices(*pairs),
                 validators=[
                     InputRequired(
                         gettext(
                             "Answer '%(question)s', or choose 'Prefer not to say'",
-                            question=category.label,
+                            question=label_text(category),
                         )
                     )
                 ],
@@ -175,105 +189,129 @@ def contact_details(form: FlaskForm) -> dict[str, Any]:
 
 class RegistrantForm(FlaskForm):
     first_name = StringField(
-        "First name", validators=[DataRequired("Enter a first name"), Length(max=100)]
+        lazy_gettext("First name"),
+        validators=[DataRequired(lazy_gettext("Enter a first name")), Length(max=100)],
     )
     last_name = StringField(
-        "Last name", validators=[DataRequired("Enter a last name"), Length(max=100)]
+        lazy_gettext("Last name"),
+        validators=[DataRequired(lazy_gettext("Enter a last name")), Length(max=100)],
     )
     email = EmailField(
-        "Email address",
-        validators=[Optional(), Email("Enter an email address in the correct format")],
+        lazy_gettext("Email address"),
+        validators=[
+            Optional(),
+            Email(lazy_gettext("Enter an email address in the correct format")),
+        ],
     )
-    phone = StringField("Phone number", validators=[Optional(), Length(max=40)])
-    address_line = StringField("Address", validators=[Optional(), Length(max=200)])
-    postcode = StringField("Postcode", validators=[Optional(), Length(max=10)])
+    phone = StringField(lazy_gettext("Phone number"), validators=[Optional(), Length(max=40)])
+    address_line = StringField(lazy_gettext("Address"), validators=[Optional(), Length(max=200)])
+    postcode = StringField(lazy_gettext("Postcode"), validators=[Optional(), Length(max=10)])
 
 
 class WithdrawForm(FlaskForm):
-    reason = StringField("Reason (optional)", validators=[Optional(), Length(max=500)])
+    reason = StringField(
+        lazy_gettext("Reason (optional)"), validators=[Optional(), Length(max=500)]
+    )
 
 
 class CategoryForm(FlaskForm):
     label = StringField(
-        "Category", validators=[DataRequired("Enter the category"), Length(max=200)]
+        lazy_gettext("Category"),
+        validators=[DataRequired(lazy_gettext("Enter the category")), Length(max=200)],
     )
     values = TextAreaField(
-        "Answers, one per line", validators=[DataRequired("Enter at least two answers")]
+        lazy_gettext("Answers, one per line"),
+        validators=[DataRequired(lazy_gettext("Enter at least two answers"))],
     )
-    prefer_not_to_say = BooleanField("Add a 'Prefer not to say' answer", default=True)
+    prefer_not_to_say = BooleanField(lazy_gettext("Add a 'Prefer not to say' answer"), default=True)
 
 
 class UploadForm(FlaskForm):
     file = upload_field(
-        "CSV file", "Choose a CSV file", ["csv", "txt"], "The file must be a CSV file"
+        lazy_gettext("CSV file"),
+        lazy_gettext("Choose a CSV file"),
+        ["csv", "txt"],
+        lazy_gettext("The file must be a CSV file"),
     )
 
 
 class SeedForm(FlaskForm):
     seed = StringField(
-        "Lottery seed",
-        validators=[DataRequired("Enter the seed"), Length(max=200, message="Too long")],
+        lazy_gettext("Lottery seed"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the seed")),
+            Length(max=200, message=lazy_gettext("Too long")),
+        ],
     )
 
 
 class DrawForm(FlaskForm):
     algorithm = RadioField(
-        "Algorithm",
+        lazy_gettext("Algorithm"),
         default="leximin",
         choices=choices(
-            ("leximin", "LEXIMIN: the fairest lottery (recommended)"),
-            ("legacy", "Legacy: the greedy method, for comparison"),
+            ("leximin", lazy_gettext("LEXIMIN: the fairest lottery (recommended)")),
+            ("legacy", lazy_gettext("Legacy: the greedy method, for comparison")),
         ),
-        validators=[InputRequired("Choose an algorithm")],
+        validators=[InputRequired(lazy_gettext("Choose an algorithm"))],
     )
 
 
 class InvitationForm(FlaskForm):
     scope = RadioField(
-        "Who to invite",
+        lazy_gettext("Who to invite"),
         default="new",
         choices=choices(
-            ("new", "Members who have no code yet"),
-            ("all", "Every member still on the panel (earlier codes stop working)"),
+            ("new", lazy_gettext("Members who have no code yet")),
+            ("all", lazy_gettext("Every member still on the panel (earlier codes stop working)")),
         ),
-        validators=[InputRequired("Choose who to invite")],
+        validators=[InputRequired(lazy_gettext("Choose who to invite"))],
     )
-    send_email = BooleanField("Also email each invitation", default=True)
+    send_email = BooleanField(lazy_gettext("Also email each invitation"), default=True)
     days_valid = IntegerField(
-        "Days the codes stay valid",
+        lazy_gettext("Days the codes stay valid"),
         default=60,
-        validators=[InputRequired("Enter a number of days"), NumberRange(min=1, max=365)],
+        validators=[
+            InputRequired(lazy_gettext("Enter a number of days")),
+            NumberRange(min=1, max=365),
+        ],
     )
 
 
 class ResponseForm(FlaskForm):
     response = RadioField(
-        "Their answer",
-        choices=choices(("confirmed", "Confirmed"), ("declined", "Declined")),
-        validators=[InputRequired("Choose their answer")],
+        lazy_gettext("Their answer"),
+        choices=choices(
+            ("confirmed", lazy_gettext("Confirmed")), ("declined", lazy_gettext("Declined"))
+        ),
+        validators=[InputRequired(lazy_gettext("Choose their answer"))],
     )
 
 
 class DropForm(FlaskForm):
     reason = StringField(
-        "Why did they drop out?",
-        validators=[DataRequired("Say why they dropped out"), Length(max=500)],
+        lazy_gettext("Why did they drop out?"),
+        validators=[DataRequired(lazy_gettext("Say why they dropped out")), Length(max=500)],
     )
-    replace = BooleanField("Choose a replacement from the pool now", default=True)
+    replace = BooleanField(lazy_gettext("Choose a replacement from the pool now"), default=True)
 
 
 class TablesForm(FlaskForm):
     table_size = IntegerField(
-        "People per table",
+        lazy_gettext("People per table"),
         default=6,
-        validators=[InputRequired("Enter a table size"), NumberRange(min=2, max=30)],
+        validators=[InputRequired(lazy_gettext("Enter a table size")), NumberRange(min=2, max=30)],
     )
-    remix = BooleanField("Re-mix: seat people with people they have not sat with before")
+    remix = BooleanField(
+        lazy_gettext("Re-mix: seat people with people they have not sat with before")
+    )
 
 
 class MoveForm(FlaskForm):
-    member_id = IntegerField("Member", validators=[InputRequired()])
-    table = IntegerField("Table", validators=[InputRequired("Choose a table")])
+    member_id = IntegerField(lazy_gettext("Member"), validators=[InputRequired()])
+    table = IntegerField(
+        lazy_gettext("Table"), validators=[InputRequired(lazy_gettext("Choose a table"))]
+    )
 
 
 class InvitationAnswerForm(FlaskForm):
@@ -292,26 +330,36 @@ class InvitationAnswerForm(FlaskForm):
 
 class PublishPlanForm(FlaskForm):
     understood = BooleanField(
-        "I understand that the pool, quotas, households and panel size will be frozen",
-        validators=[DataRequired("Tick the box to freeze the inputs")],
+        lazy_gettext(
+            lazy_gettext(
+                "I understand that the pool, quotas, households and panel size will be frozen"
+            )
+        ),
+        validators=[DataRequired(lazy_gettext("Tick the box to freeze the inputs"))],
     )
 
 
 class RandomValueForm(FlaskForm):
     value = StringField(
-        "Random value",
-        validators=[DataRequired("Enter the random value"), Length(max=300, message="Too long")],
+        lazy_gettext("Random value"),
+        validators=[
+            DataRequired(lazy_gettext("Enter the random value")),
+            Length(max=300, message=lazy_gettext("Too long")),
+        ],
     )
     source = required_text(
-        "Where the value came from",
-        "Say where the value came from",
+        lazy_gettext("Where the value came from"),
+        lazy_gettext("Say where the value came from"),
         300,
-        too_long="Use under 300 characters",
+        too_long=lazy_gettext("Use under 300 characters"),
     )
 
 
 class StartOverForm(FlaskForm):
     reason = TextAreaField(
-        "Why the draw is starting over",
-        validators=[DataRequired("Give a reason"), Length(max=2000, message="Too long")],
+        lazy_gettext("Why the draw is starting over"),
+        validators=[
+            DataRequired(lazy_gettext("Give a reason")),
+            Length(max=2000, message=lazy_gettext("Too long")),
+        ],
     )

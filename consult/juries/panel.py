@@ -7,6 +7,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.sortition import (
@@ -66,13 +67,20 @@ def publish_seed(jury: Jury, seed: str, *, actor: Any) -> Jury:
     _require_staff(actor, "officer")
     seed = " ".join((seed or "").split())
     if not seed:
-        raise Invalid("Enter the seed.", fields={"seed": "Enter the seed"})
+        raise Invalid(gettext("Enter the seed."), fields={"seed": gettext("Enter the seed")})
     if len(seed) > 200:
-        raise Invalid("Use a seed under 200 characters.", fields={"seed": "Under 200 characters"})
+        raise Invalid(
+            gettext("Use a seed under 200 characters."),
+            fields={"seed": gettext("Under 200 characters")},
+        )
     if draws(jury):
-        raise Conflict("A draw has been made with the published seed: it cannot change now.")
+        raise Conflict(
+            gettext("A draw has been made with the published seed: it cannot change now.")
+        )
     if active_draw_run(jury) is not None:
-        raise Conflict("A draw is being computed with the published seed: it cannot change now.")
+        raise Conflict(
+            gettext("A draw is being computed with the published seed: it cannot change now.")
+        )
     jury.lottery_seed = seed
     jury.seed_published_at = utcnow()
     audit("jury.seed_published", actor=actor, subject=jury, seed=seed)
@@ -84,16 +92,21 @@ def check_can_draw(jury: Jury, *, algorithm: str, actor: Any) -> None:
     published seed, no confirmed panel. Raises NotPermitted, Invalid or Conflict."""
     _require_staff(actor, "officer")
     if algorithm not in ALGORITHMS:
-        raise Invalid("Choose an algorithm.", fields={"algorithm": "Choose an algorithm"})
+        raise Invalid(
+            gettext("Choose an algorithm."), fields={"algorithm": gettext("Choose an algorithm")}
+        )
     if not jury.lottery_seed or jury.seed_published_at is None:
-        raise Conflict("Publish the lottery seed before the draw.")
+        raise Conflict(gettext("Publish the lottery seed before the draw."))
     if confirmed_draw(jury) is not None:
-        raise Conflict("The panel has already been drawn and confirmed.")
+        raise Conflict(gettext("The panel has already been drawn and confirmed."))
     plan = current_plan(jury)
     if plan is not None:
         raise Conflict(
-            f"Draw plan {plan.number} is published: this jury's panel comes from its published "
-            "lottery and random value. To draw differently, start over with a new draw plan."
+            gettext(
+                "Draw plan %(number)s is published: this jury's panel comes from its published "
+                "lottery and random value. To draw differently, start over with a new draw plan.",
+                number=plan.number,
+            )
         )
 
 
@@ -121,12 +134,12 @@ def draw_panel(jury: Jury, *, algorithm: str, actor: Any) -> SelectionDraw:
     check_can_draw(jury, algorithm=algorithm, actor=actor)
     pool = build_pool(jury)
     if not pool.categories.quotas:
-        raise Conflict("Set up the categories and quotas before the draw.")
+        raise Conflict(gettext("Set up the categories and quotas before the draw."))
     report = check_quotas(jury, pool)
     if report is None or not report.feasible:
         reasons = report.conflicts if report else ["the pool is empty"]
         raise Invalid(
-            "The quotas cannot be met: " + "; ".join(reasons),
+            gettext("The quotas cannot be met: %(reasons)s", reasons="; ".join(reasons)),
             fields={"quotas": "; ".join(reasons)},
         )
     checksum = inputs_checksum(
@@ -178,16 +191,22 @@ def record_draw(
     or the panel size changed, or a panel was confirmed meanwhile. Flushes."""
     if jury.lottery_seed != seed:
         raise Conflict(
-            "The published seed changed while the draw was computed, so this draw was not "
-            "kept. Start it again."
+            gettext(
+                "The published seed changed while the draw was computed, so this draw was not "
+                "kept. Start it again."
+            )
         )
     if jury.panel_size != panel_size:
         raise Conflict(
-            "The panel size changed while the draw was computed, so this draw was not kept. "
-            "Start it again."
+            gettext(
+                "The panel size changed while the draw was computed, so this draw was not kept. "
+                "Start it again."
+            )
         )
     if confirmed_draw(jury) is not None:
-        raise Conflict("A panel was confirmed while this draw was computed, so it was not kept.")
+        raise Conflict(
+            gettext("A panel was confirmed while this draw was computed, so it was not kept.")
+        )
     stored = dict(output)
     stored["inputs_checksum"] = checksum
     stored["household_column"] = inputs["household_column"]
@@ -279,17 +298,20 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
     jury = db.session.get(Jury, draw.jury_id)
     assert jury is not None
     if draw.confirmed or confirmed_draw(jury) is not None:
-        raise Conflict("The panel has already been confirmed.")
+        raise Conflict(gettext("The panel has already been confirmed."))
     plan = current_plan(jury)
     if plan is not None and plan.draw_id != draw.id:
         raise Conflict(
-            f"Draw plan {plan.number} is published: only the panel its random value draws "
-            "can be confirmed."
+            gettext(
+                "Draw plan %(number)s is published: only the panel its random value draws "
+                "can be confirmed.",
+                number=plan.number,
+            )
         )
     if db.session.scalar(
         select(DrawPlan.id).where(DrawPlan.draw_id == draw.id, DrawPlan.status == "abandoned")
     ):
-        raise Conflict("This draw's plan was abandoned: its panel cannot be confirmed.")
+        raise Conflict(gettext("This draw's plan was abandoned: its panel cannot be confirmed."))
     registrants = {
         str(r.id): r
         for r in db.session.scalars(
@@ -305,7 +327,9 @@ def confirm_draw(draw: SelectionDraw, *, actor: Any) -> list[PanelMember]:
         if registrants.get(i) is None or registrants[i].status not in ELIGIBLE_STATUSES
     ]
     if gone:
-        raise Conflict("Someone in this draw has left the pool since it was made; run a new draw.")
+        raise Conflict(
+            gettext("Someone in this draw has left the pool since it was made; run a new draw.")
+        )
     members = [_new_member(jury, registrants[i], draw=draw) for i in draw.result["panel"]]
     draw.confirmed = True
     jury.status = "selected"
@@ -355,9 +379,11 @@ def record_response(member: PanelMember, *, response: str, actor: Any) -> PanelM
     """An officer records a member's answer to the invitation (by phone, letter...)."""
     _require_staff(actor, "officer")
     if response not in ("confirmed", "declined"):
-        raise Invalid("Choose confirmed or declined.", fields={"response": "Choose one"})
+        raise Invalid(
+            gettext("Choose confirmed or declined."), fields={"response": gettext("Choose one")}
+        )
     if member.status == "dropped":
-        raise Conflict("This member has dropped out.")
+        raise Conflict(gettext("This member has dropped out."))
     _respond(member, response)
     audit("member.response_recorded", actor=actor, subject=member, response=response)
     return member
@@ -366,7 +392,7 @@ def record_response(member: PanelMember, *, response: str, actor: Any) -> PanelM
 def respond_to_invitation(member: PanelMember, *, accept: bool) -> PanelMember:
     """The juror's own answer. Declining signs them out (the code stops working)."""
     if member.status == "dropped":
-        raise Conflict("You are no longer on this panel.")
+        raise Conflict(gettext("You are no longer on this panel."))
     _respond(member, "confirmed" if accept else "declined")
     audit("member.confirmed" if accept else "member.declined", actor=member, subject=member)
     return member
@@ -388,9 +414,12 @@ def drop_member(member: PanelMember, *, reason: str, actor: Any) -> PanelMember:
     _require_staff(actor, "officer")
     reason = _clean(reason)
     if not reason:
-        raise Invalid("Say why they dropped out.", fields={"reason": "Say why they dropped out"})
+        raise Invalid(
+            gettext("Say why they dropped out."),
+            fields={"reason": gettext("Say why they dropped out")},
+        )
     if member.status == "dropped":
-        raise Conflict("This member has already dropped out.")
+        raise Conflict(gettext("This member has already dropped out."))
     member.status = "dropped"
     member.session_version += 1
     member.join_code_hash = None
@@ -410,16 +439,18 @@ def replace_member(member: PanelMember, *, actor: Any) -> PanelMember:
     _require_staff(actor, "officer")
     jury = member.jury
     if member.status not in ("declined", "dropped"):
-        raise Conflict("Only a member who declined or dropped out can be replaced.")
+        raise Conflict(gettext("Only a member who declined or dropped out can be replaced."))
     if replacement_for(member) is not None:
-        raise Conflict("This member has already been replaced.")
+        raise Conflict(gettext("This member has already been replaced."))
     if member.registrant_id is None:
-        raise Conflict("This member was added by hand, not drawn: add their replacement by hand.")
+        raise Conflict(
+            gettext("This member was added by hand, not drawn: add their replacement by hand.")
+        )
     active = [m for m in jury.members if m.status in ACTIVE_MEMBER_STATUSES and m.registrant_id]
     panel_ids = [str(m.registrant_id) for m in active] + [str(member.registrant_id)]
     pool = build_pool(jury, statuses=ELIGIBLE_STATUSES, include_ids=[int(i) for i in panel_ids])
     if str(member.registrant_id) not in pool.registrants:
-        raise Conflict("This member's answers no longer match the quota table.")
+        raise Conflict(gettext("This member's answers no longer match the quota table."))
     drawn = confirmed_draw(jury)  # its seed is the published seed, or a plan's random value
     base = drawn.seed if drawn is not None else (jury.lottery_seed or "")
     seed = f"{base}|replace|{member.registrant_id}"

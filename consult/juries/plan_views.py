@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -103,9 +104,10 @@ def _form_step(
 def publish_plan(slug: str) -> ResponseReturnValue:
     def step(jury: Jury) -> str:
         published = plans.publish_plan(jury, actor=current_user)
-        return (
-            f"Draw plan {published.number} is published and its inputs are frozen. "
-            "Next, publish the lottery."
+        return gettext(
+            "Draw plan %(number)s is published and its inputs are frozen. "
+            "Next, publish the lottery.",
+            number=published.number,
         )
 
     return _form_step(slug, "publish_form", forms.PublishPlanForm(), step)
@@ -120,7 +122,12 @@ def publish_lottery(slug: str, number: int) -> ResponseReturnValue:
     try:
         run = draw_jobs.start_lottery(plans.plan_by_number(jury, number), actor=current_user)
     except draw_jobs.DrawAlreadyRunning as busy:
-        return show_running(busy, slug, "The lottery", back="juries.plan")
+        return show_running(
+            busy,
+            slug,
+            gettext("The lottery is already being computed for this jury: here is its progress."),
+            back="juries.plan",
+        )
     except ConsultError as error:
         db.session.rollback()
         return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
@@ -153,7 +160,7 @@ def enter_random_value(slug: str, number: int) -> ResponseReturnValue:
             status=error.status,
         )
     db.session.commit()
-    flash("The panel is drawn. Check it, then confirm it.", "success")
+    flash(gettext("The panel is drawn. Check it, then confirm it."), "success")
     return redirect(url_for("juries.draw_result", slug=jury.slug, draw_id=draw.id))
 
 
@@ -165,9 +172,10 @@ def start_over(slug: str, number: int) -> ResponseReturnValue:
     def step(jury: Jury) -> str:
         plan = plans.plan_by_number(jury, number)
         plans.start_over(plan, reason=form.reason.data or "", actor=current_user)
-        return (
-            f"Draw plan {number} is abandoned (the public page still lists it). The inputs "
-            "can change again; publish a new draw plan when they are ready."
+        return gettext(
+            "Draw plan %(number)s is abandoned (the public page still lists it). The inputs "
+            "can change again; publish a new draw plan when they are ready.",
+            number=number,
         )
 
     return _form_step(slug, "start_over_form", form, step)
@@ -182,7 +190,7 @@ def plan_file(slug: str, number: int, name: str) -> ResponseReturnValue:
     column, mimetype = FILES[name]
     text = getattr(plan, column)
     if text is None:
-        raise NotFound("This file is not published yet.")
+        raise NotFound(gettext("This file is not published yet."))
     filename = f"{jury.slug}-plan-{plan.number}-{name}"
     return Response(
         text.encode("utf-8"),

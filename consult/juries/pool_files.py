@@ -7,6 +7,7 @@ import hashlib
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.sortition import (
@@ -131,13 +132,13 @@ def import_respondents(jury: Jury, text: str, *, actor: Any) -> ImportSummary:
     naming the line for a bad file; nothing is added unless the whole file is right."""
     _require_staff(actor, "officer")
     if jury.status != "recruiting":
-        raise Conflict("The panel has been drawn: the pool can no longer grow.")
+        raise Conflict(gettext("The panel has been drawn: the pool can no longer grow."))
     refuse_if_frozen(jury, "the pool")
     categories = jury_quotas(jury)
     if not categories.quotas:
         raise Invalid(
-            "Set up the categories (or import a categories file) before importing people.",
-            fields={"file": "Set up the categories before importing people"},
+            gettext("Set up the categories (or import a categories file) before importing people."),
+            fields={"file": gettext("Set up the categories before importing people")},
         )
     try:
         parsed = parse_respondents(text, categories)

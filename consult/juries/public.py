@@ -18,7 +18,7 @@ from consult.dates import local_strftime
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db, limiter
 from consult.i18n import current_language, localised
-from consult.juries import draw_jobs, forms, plans, queries, services
+from consult.juries import draw_jobs, forms, labels, plans, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.models import SelectionDraw
 
@@ -34,6 +34,10 @@ def utc_time(value: datetime | None) -> str:
 def utc_date(value: datetime | None) -> str:
     """A stored date as "5 December 2026", the month's name in the page's language."""
     return local_strftime(value, "%-d %B %Y", current_language()) if value else ""
+
+
+# a category's or an answer's label in the page's language (lang="en-GB" when it falls back)
+bp.add_app_template_global(labels.label_in_language, "jury_label")
 
 
 def _page(template: str, jury: Any, status: int = 200, **context: Any) -> ResponseReturnValue:
@@ -114,6 +118,7 @@ def register(slug: str) -> ResponseReturnValue:
         status,
         form=form,
         feature_fields=forms.feature_fields(form),
+        labels_fall_back=labels.labels_fall_back(jury),
         problem=problem,
     )
 

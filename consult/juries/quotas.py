@@ -3,13 +3,17 @@
 
 from __future__ import annotations
 
+import csv
 import hashlib
-from collections.abc import Iterable, Sequence
+import io
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
+from analysis.io import csv_records
 from analysis.sortition import (
     Categories,
     FeasibilityReport,
@@ -26,6 +30,7 @@ from analysis.sortition import (
 from consult.cells import safe_csv
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
+from consult.juries.labels import WELSH_LABEL_COLUMNS
 from consult.juries.rules import (
     ELIGIBLE_STATUSES,
     HOUSEHOLD_COLUMN,
@@ -64,22 +69,26 @@ def add_category(
     label = _clean(label)
     name = value_name(name or label)
     if not name:
-        raise Invalid("Give the category a name.", fields={"label": "Give the category a name"})
+        raise Invalid(
+            gettext("Give the category a name."),
+            fields={"label": gettext("Give the category a name")},
+        )
     if any(category.name == name for category in jury.categories):
         raise Invalid(
-            "There is already a category with that name.",
-            fields={"label": "There is already a category with that name"},
+            gettext("There is already a category with that name."),
+            fields={"label": gettext("There is already a category with that name")},
         )
     labels = [_clean(v) for v in values if _clean(v)]
     if len(labels) < 2:
         raise Invalid(
-            "A category needs at least two answers.",
-            fields={"values": "Enter at least two answers, one per line"},
+            gettext("A category needs at least two answers."),
+            fields={"values": gettext("Enter at least two answers, one per line")},
         )
     names = [value_name(v) for v in labels]
     if len(set(names)) != len(names) or not all(names):
         raise Invalid(
-            "Each answer must be different.", fields={"values": "Each answer must be different"}
+            gettext("Each answer must be different."),
+            fields={"values": gettext("Each answer must be different")},
         )
     category = JuryCategory(name=name, label=label, position=len(jury.categories))
     for position, (value, value_label) in enumerate(zip(names, labels, strict=True)):
@@ -136,21 +145,29 @@ def set_quotas(jury: Jury, quotas: dict[int, tuple[str, str]], *, actor: Any) ->
         try:
             low = int(str(low_text).strip())
         except ValueError:
-            errors[f"min-{value_id}"] = f"{where}: the minimum must be a whole number"
+            errors[f"min-{value_id}"] = gettext(
+                "%(where)s: the minimum must be a whole number", where=where
+            )
             continue
         try:
             high = int(str(high_text).strip())
         except ValueError:
-            errors[f"max-{value_id}"] = f"{where}: the maximum must be a whole number"
+            errors[f"max-{value_id}"] = gettext(
+                "%(where)s: the maximum must be a whole number", where=where
+            )
             continue
         if low < 0:
-            errors[f"min-{value_id}"] = f"{where}: the minimum cannot be negative"
+            errors[f"min-{value_id}"] = gettext(
+                "%(where)s: the minimum cannot be negative", where=where
+            )
         elif high < low:
-            errors[f"max-{value_id}"] = f"{where}: the maximum must be at least the minimum"
+            errors[f"max-{value_id}"] = gettext(
+                "%(where)s: the maximum must be at least the minimum", where=where
+            )
         else:
             parsed[value_id] = (low, high)
     if errors:
-        raise Invalid("Some quotas are not right.", fields=errors)
+        raise Invalid(gettext("Some quotas are not right."), fields=errors)
     changed = {}
     for value_id, (low, high) in parsed.items():
         value = values[value_id]
@@ -200,6 +217,14 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
     for (name, value), (category_label, value_label) in parse_category_labels(text).items():
         old = existing_labels.get((name, value), ("", ""))
         existing_labels[(name, value)] = (category_label or old[0], value_label or old[1])
+    welsh = {
+        (category.name, value.value): (category.label_cy or "", value.label_cy or "")
+        for category in jury.categories
+        for value in category.values
+    }
+    for key, (category_cy, value_cy) in _welsh_labels_in_file(text).items():
+        old = welsh.get(key, ("", ""))
+        welsh[key] = (category_cy or old[0], value_cy or old[1])
     jury.categories.clear()
     db.session.flush()
     for position, name in enumerate(parsed.names):
@@ -207,7 +232,12 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
             (labels[0] for (c, _), labels in existing_labels.items() if c == name and labels[0]),
             name.replace("_", " ").capitalize(),
         )
-        category = JuryCategory(name=name[:60], label=category_label, position=position)
+        category_cy = next(
+            (labels[0] for (c, _), labels in welsh.items() if c == name and labels[0]), None
+        )
+        category = JuryCategory(
+            name=name[:60], label=category_label, label_cy=category_cy, position=position
+        )
         for value_position, value in enumerate(parsed.values(name)):
             quota = parsed.quota(name, value)
             label = existing_labels.get((name, value), (None, None))[1] or (
@@ -219,6 +249,7 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
                 CategoryValue(
                     value=value[:60],
                     label=label,
+                    label_cy=welsh.get((name, value), ("", ""))[1] or None,
                     position=value_position,
                     min_count=quota.min,
                     max_count=quota.max,
@@ -234,18 +265,99 @@ def import_categories(jury: Jury, text: str, *, actor: Any) -> list[str]:
         categories=list(parsed.names),
         checksum=hashlib.sha256(text.encode()).hexdigest(),
     )
-    return list(parsed.warnings)
+    welsh_columns = [f"“{column}”" for column in WELSH_LABEL_COLUMNS]
+    return [w for w in parsed.warnings if not any(column in w for column in welsh_columns)]
+
+
+def _header_key(cell: str) -> str:
+    """A header as the categories file reader matches it (case, spaces, - and _ alike)."""
+    return "_".join(cell.strip().casefold().replace("-", " ").replace("_", " ").split())
+
+
+def _welsh_labels_in_file(text: str) -> dict[tuple[str, str], tuple[str, str]]:
+    """The Welsh labels a categories file gives (its `category_label_cy` and
+    `name_label_cy` columns) by (category, value): as `parse_category_labels` reads the
+    English ones. Read after `parse_categories` accepted the file."""
+    rows = [row for _, row in csv_records(text.lstrip("\ufeff"), "The categories file")]
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        return {}
+    keys = [_header_key(cell) for cell in rows[0]]
+    index = {key: i for i, key in reversed(list(enumerate(keys)))}
+    category_key = "category" if "category" in index else "feature"
+    value_key = next(
+        (k for k in ("name", "value", "feature") if k in index and k != category_key), None
+    )
+    columns = [index.get(column) for column in WELSH_LABEL_COLUMNS]
+    if category_key not in index or value_key is None or columns == [None, None]:
+        return {}
+    labels: dict[tuple[str, str], tuple[str, str]] = {}
+    category_cy, value_cy = columns
+    for row in rows[1:]:
+        cells = row + [""] * (len(keys) - len(row))
+        key = (cells[index[category_key]].strip(), cells[index[value_key]].strip())
+        labels[key] = (
+            _clean(cells[category_cy]) if category_cy is not None else "",
+            _clean(cells[value_cy]) if value_cy is not None else "",
+        )
+    return labels
 
 
 def categories_csv(jury: Jury) -> str:
     """The jury's quotas as a categories file, with each category's and value's display
-    label (so a jury set up from it shows residents the same words)."""
+    label (so a jury set up from it shows residents the same words), and their Welsh
+    versions (`category_label_cy`, `name_label_cy`) when the jury has any."""
     labels = {
         (category.name, value.value): (category.label, value.label)
         for category in jury.categories
         for value in category.values
     }
-    return safe_csv(categories_to_csv(jury_quotas(jury), labels))
+    text = categories_to_csv(jury_quotas(jury), labels)
+    welsh = {
+        (category.name, value.value): (category.label_cy or "", value.label_cy or "")
+        for category in jury.categories
+        for value in category.values
+    }
+    if any(any(pair) for pair in welsh.values()):
+        rows = list(csv.reader(io.StringIO(text)))
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerow([*rows[0], *WELSH_LABEL_COLUMNS])
+        for row in rows[1:]:
+            writer.writerow([*row, *welsh.get((row[0], row[1]), ("", ""))])
+        text = out.getvalue()
+    return safe_csv(text)
+
+
+def set_welsh_labels(jury: Jury, labels: Mapping[str, str], *, actor: Any) -> int:
+    """The Welsh versions of the jury's category and answer labels, from the quotas page:
+    `category-<id>` and `value-<id>` to the text (blank: no Welsh version, the English
+    shows). Display words only, so they may change after the draw too. Raises Invalid
+    (nothing changes) for a label over 200 characters. Returns how many changed."""
+    _require_staff(actor, "officer")
+    rows: dict[str, Any] = {}
+    for category in jury.categories:
+        rows[f"category-{category.id}"] = category
+        for value in category.values:
+            rows[f"value-{value.id}"] = value
+    errors = {
+        key: gettext("The Welsh label must be 200 characters or fewer")
+        for key, text in labels.items()
+        if key in rows and len(_clean(text)) > 200
+    }
+    if errors:
+        raise Invalid(gettext("Some Welsh labels are too long."), fields=errors)
+    changed = {}
+    for key, text in labels.items():
+        row = rows.get(key)
+        welsh = _clean(text) or None
+        if row is not None and row.label_cy != welsh:
+            row.label_cy = welsh
+            changed[key] = welsh or ""
+    if changed:
+        AuditEntry.record("jury.welsh_labels_set", actor=actor, subject=jury, changed=changed)
+    db.session.flush()
+    return len(changed)
 
 
 # --- the pool as the lottery sees it ----------------------------------------------------
@@ -362,12 +474,17 @@ def apply_relaxation(
     choices = relaxation_choices(report)
     if not choices:
         raise Conflict(
-            "There is no change to apply: the quotas can be met, or no quota change helps."
+            gettext("There is no change to apply: the quotas can be met, or no quota change helps.")
         )
     if shown is not None and shown != offered(choices):
-        raise Conflict("The pool or quotas changed meanwhile: look at the changes offered again.")
+        raise Conflict(
+            gettext("The pool or quotas changed meanwhile: look at the changes offered again.")
+        )
     if not 0 <= choice < len(choices):
-        raise Invalid("Choose one of the changes offered.", fields={"choice": "Choose a change"})
+        raise Invalid(
+            gettext("Choose one of the changes offered."),
+            fields={"choice": gettext("Choose a change")},
+        )
     values = {
         (category.name, value.value): value
         for category in jury.categories

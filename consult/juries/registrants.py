@@ -11,6 +11,7 @@ from sqlalchemy import Select, func, or_, select
 
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
+from consult.juries.labels import label_text
 from consult.juries.rules import (
     PREFER_NOT_TO_SAY,
     RESERVED_SLUGS,
@@ -124,12 +125,13 @@ def _check_features(jury: Jury, features: dict[str, str], *, allow_missing: bool
         if not value:
             if not allow_missing:
                 errors[f"feature-{category.name}"] = gettext(
-                    "Answer '%(question)s', or choose 'Prefer not to say'", question=category.label
+                    "Answer '%(question)s', or choose 'Prefer not to say'",
+                    question=label_text(category),
                 )
             continue
         if value not in known:
             errors[f"feature-{category.name}"] = gettext(
-                "Choose one of the answers for %(question)s", question=category.label
+                "Choose one of the answers for %(question)s", question=label_text(category)
             )
             continue
         clean[category.name] = value

@@ -11,13 +11,14 @@ from consult.juries import draw_jobs, queries, services
 
 
 def show_running(
-    busy: draw_jobs.DrawAlreadyRunning, slug: str, what: str, *, back: str
+    busy: draw_jobs.DrawAlreadyRunning, slug: str, message: str, *, back: str
 ) -> ResponseReturnValue:
     """After a refused start (one computation at a time per jury): roll back and show the
-    computation under way, or the `back` page if it finished in the meantime."""
+    computation under way, or the `back` page if it finished in the meantime, with
+    `message` (what is already being computed, in the page's language)."""
     db.session.rollback()
     running = busy.run or services.active_draw_run(queries.jury(slug))
-    flash(f"{what} is already being computed for this jury: here is its progress.", "info")
+    flash(message, "info")
     if running is None:
         return redirect(url_for(back, slug=slug))
     return redirect(url_for("juries.draw_run", slug=slug, run_id=running.id))

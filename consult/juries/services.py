@@ -49,6 +49,7 @@ from consult.juries.quotas import (
     offered,
     relaxation_choices,
     set_quotas,
+    set_welsh_labels,
 )
 from consult.juries.registrants import (
     WELSH_FIELDS,
@@ -144,6 +145,7 @@ __all__ = [
     "respond_to_invitation",
     "restore_registrant",
     "set_quotas",
+    "set_welsh_labels",
     "slugify",
     "store_draw",
     "update_jury",

@@ -17,6 +17,7 @@ from flask import (
     url_for,
 )
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from analysis.io import InputError, decode_text
@@ -25,7 +26,7 @@ from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
 from consult.forms_common import saved
-from consult.juries import draw_jobs, forms, invitations, lifecycle, queries, services
+from consult.juries import draw_jobs, forms, invitations, labels, lifecycle, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
 from consult.juries.running import show_running
 from consult.live import outbox
@@ -68,7 +69,9 @@ def new() -> ResponseReturnValue:
             field_errors(form, error)
         else:
             return saved(
-                f"{jury.title} is set up. Next, add its categories and quotas.",
+                gettext(
+                    "%(title)s is set up. Next, add its categories and quotas.", title=jury.title
+                ),
                 "juries.quotas",
                 slug=jury.slug,
             )
@@ -101,7 +104,7 @@ def manage(slug: str) -> ResponseReturnValue:
             jury = queries.jury(slug)
             field_errors(form, error)
         else:
-            return saved("Saved.", "juries.manage", slug=jury.slug)
+            return saved(gettext("Saved."), "juries.manage", slug=jury.slug)
     status = 400 if form.errors else 200
     return render_template(
         "juries/manage.html",
@@ -111,6 +114,7 @@ def manage(slug: str) -> ResponseReturnValue:
         draw=services.confirmed_draw(jury),
         report=services.check_quotas(jury) if jury.status == "recruiting" else None,
         members=jury.members,
+        missing_labels=labels.missing_welsh_labels(jury),
     ), status
 
 
@@ -165,7 +169,9 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
             field_errors(form, error)
             feature_errors = {k: v for k, v in error.fields.items() if k.startswith("feature-")}
         else:
-            return saved(f"Saved {person.name}.", "juries.pool", slug=jury.slug)
+            return saved(
+                gettext("Saved %(name)s.", name=person.name), "juries.pool", slug=jury.slug
+            )
     status = 400 if (form.errors or feature_errors) else 200
     return render_template(
         "juries/registrant.html",
@@ -184,8 +190,10 @@ def finish(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     lifecycle.finish_jury(jury, actor=current_user)
     return saved(
-        "The jury is marked as finished. Its jurors' personal data will be erased when the "
-        "retention period ends (see the privacy notice).",
+        gettext(
+            "The jury is marked as finished. Its jurors' personal data will be erased when the "
+            "retention period ends (see the privacy notice)."
+        ),
         "juries.manage",
         slug=jury.slug,
     )
@@ -199,10 +207,10 @@ def withdraw(slug: str, registrant_id: int) -> ResponseReturnValue:
     form = forms.WithdrawForm()
     if request.form.get("restore"):
         services.restore_registrant(person, actor=current_user)
-        message = f"{person.name} is back in the pool."
+        message = gettext("%(name)s is back in the pool.", name=person.name)
     else:
         services.withdraw_registrant(person, actor=current_user, reason=form.reason.data or "")
-        message = f"{person.name} has been withdrawn from the pool."
+        message = gettext("%(name)s has been withdrawn from the pool.", name=person.name)
     return saved(message, "juries.pool", slug=jury.slug)
 
 
@@ -224,7 +232,7 @@ def import_pool(slug: str) -> ResponseReturnValue:
 
 def _read_upload(form: Any) -> str | None:
     try:
-        return decode_text(form.file.data.read(), "The file")[0]
+        return decode_text(form.file.data.read(), gettext("The file"))[0]
     except InputError as error:
         form.file.errors = [str(error)]
         return None
@@ -298,6 +306,8 @@ def _quota_page(
         locked=bool(services.confirmed_draw(jury) or services.current_plan(jury)),
         plan=services.current_plan(jury),
         labels=queries.category_labels(jury),
+        missing_welsh=labels.missing_welsh_labels(jury),
+        prefer_not_to_say=services.PREFER_NOT_TO_SAY,
     ), status
 
 
@@ -314,7 +324,9 @@ def quotas(slug: str) -> ResponseReturnValue:
                 if low is not None or high is not None:
                     values[value.id] = (low or "", high or "")
         if not values:
-            return _quota_page(jury, errors={"quotas": "There are no quotas to save"}, status=400)
+            return _quota_page(
+                jury, errors={"quotas": gettext("There are no quotas to save")}, status=400
+            )
         try:
             services.set_quotas(jury, values, actor=current_user)
         except ConsultError as error:
@@ -324,7 +336,7 @@ def quotas(slug: str) -> ResponseReturnValue:
                 errors=error.fields or {"quotas": error.message},
                 status=error.status,
             )
-        return saved("Quotas saved.", "juries.quotas", slug=jury.slug)
+        return saved(gettext("Quotas saved."), "juries.quotas", slug=jury.slug)
     return _quota_page(jury)
 
 
@@ -347,7 +359,9 @@ def relax_quotas(slug: str) -> ResponseReturnValue:
             queries.jury(slug), errors={"relaxation": error.message}, status=error.status
         )
     return saved(
-        "Quotas changed: " + "; ".join(str(change) for change in changes) + ".",
+        gettext(
+            "Quotas changed: %(changes)s.", changes="; ".join(str(change) for change in changes)
+        ),
         "juries.quotas",
         slug=jury.slug,
     )
@@ -373,7 +387,9 @@ def add_category(slug: str) -> ResponseReturnValue:
             field_errors(form, error)
         else:
             return saved(
-                f"Added {form.label.data}. Now set its quotas.", "juries.quotas", slug=jury.slug
+                gettext("Added %(category)s. Now set its quotas.", category=form.label.data),
+                "juries.quotas",
+                slug=jury.slug,
             )
     return _quota_page(jury, category_form=form, status=400)
 
@@ -383,11 +399,36 @@ def add_category(slug: str) -> ResponseReturnValue:
 def delete_category(slug: str, category_id: int) -> ResponseReturnValue:
     jury = queries.jury(slug)
     category = queries.of_jury(
-        JuryCategory, category_id, jury, "That category is not part of this jury."
+        JuryCategory, category_id, jury, gettext("That category is not part of this jury.")
     )
     label = category.label
     services.delete_category(category, actor=current_user)
-    return saved(f"Removed {label}.", "juries.quotas", slug=jury.slug)
+    return saved(gettext("Removed %(category)s.", category=label), "juries.quotas", slug=jury.slug)
+
+
+@bp.route("/<slug>/quotas/welsh", methods=["POST"])
+@staff_required(*OFFICER)
+def welsh_labels(slug: str) -> ResponseReturnValue:
+    """The Welsh versions of the categories' and answers' labels (display words only, so
+    they may change after the draw too)."""
+    jury = queries.jury(slug)
+    given = {
+        key: value for key, value in request.form.items() if key.startswith(("category-", "value-"))
+    }
+    try:
+        changed = services.set_welsh_labels(jury, given, actor=current_user)
+    except ConsultError as error:
+        db.session.rollback()
+        return _quota_page(
+            queries.jury(slug), errors=error.fields or {"": error.message}, status=error.status
+        )
+    return saved(
+        ngettext("%(num)s Welsh label saved.", "%(num)s Welsh labels saved.", changed)
+        if changed
+        else gettext("No Welsh label changed."),
+        "juries.quotas",
+        slug=jury.slug,
+    )
 
 
 @bp.route("/<slug>/quotas/import", methods=["POST"])
@@ -400,7 +441,7 @@ def import_quotas(slug: str) -> ResponseReturnValue:
             form, lambda text: services.import_categories(jury, text, actor=current_user)
         )
         if warnings is not None:
-            flash("Categories and quotas imported.", "success")
+            flash(gettext("Categories and quotas imported."), "success")
             if warnings:
                 return _quota_page(jury, warnings=warnings)
             return redirect(url_for("juries.quotas", slug=jury.slug))
@@ -431,7 +472,9 @@ def publish_seed(slug: str) -> ResponseReturnValue:
             form.seed.errors = [error.fields.get("seed", error.message)]
         else:
             return saved(
-                "The seed is published on the jury's public page.", "juries.draw", slug=jury.slug
+                gettext("The seed is published on the jury's public page."),
+                "juries.draw",
+                slug=jury.slug,
             )
     return _draw_page(queries.jury(slug), seed_form=form, status=400)
 
@@ -487,7 +530,12 @@ def draw(slug: str) -> ResponseReturnValue:
                 jury, algorithm=form.algorithm.data or "", actor=current_user
             )
         except draw_jobs.DrawAlreadyRunning as busy:
-            return show_running(busy, slug, "A draw", back="juries.draw")
+            return show_running(
+                busy,
+                slug,
+                gettext("A draw is already being computed for this jury: here is its progress."),
+                back="juries.draw",
+            )
         except ConsultError as error:
             db.session.rollback()
             return _draw_page(
@@ -566,7 +614,9 @@ def confirm_draw(slug: str, draw_id: int) -> ResponseReturnValue:
         )
     members = services.confirm_draw(selection, actor=current_user)
     return saved(
-        f"The panel of {len(members)} is confirmed. Next, send the invitations.",
+        gettext(
+            "The panel of %(count)s is confirmed. Next, send the invitations.", count=len(members)
+        ),
         "juries.panel",
         slug=jury.slug,
     )
@@ -611,11 +661,11 @@ def invite(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     form = forms.InvitationForm()
     if not form.validate_on_submit():
-        flash("Choose who to invite.", "info")
+        flash(gettext("Choose who to invite."), "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
     members = queries.members_to_invite(jury, everyone=form.scope.data == "all")
     if not members:
-        flash("Everyone still on the panel already has a code.", "info")
+        flash(gettext("Everyone still on the panel already has a code."), "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
     issued = services.issue_invitations(
         members, actor=current_user, days_valid=form.days_valid.data or 60
@@ -630,7 +680,7 @@ def invite_member(slug: str, member_id: int) -> ResponseReturnValue:
     jury = queries.jury(slug)
     member = queries.member(jury, member_id)
     if member.status not in services.ACTIVE_MEMBER_STATUSES:
-        flash(f"{member.display_name} is no longer on the panel.", "info")
+        flash(gettext("%(name)s is no longer on the panel.", name=member.display_name), "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
     issued = services.issue_invitations([member], actor=current_user)
     db.session.commit()
@@ -644,13 +694,18 @@ def record_response(slug: str, member_id: int) -> ResponseReturnValue:
     member = queries.member(jury, member_id)
     form = forms.ResponseForm()
     if not form.validate_on_submit():
-        flash("Choose whether they confirmed or declined.", "info")
+        flash(gettext("Choose whether they confirmed or declined."), "info")
         return redirect(url_for("juries.panel", slug=jury.slug))
     services.record_response(member, response=form.response.data or "", actor=current_user)
     db.session.commit()
     if member.status == "declined":
         signals.juror_declined.send(member)  # out of the live room now
-    flash(f"Recorded: {member.display_name} {form.response.data}.", "success")
+    recorded = (
+        gettext("Recorded: %(name)s confirmed.", name=member.display_name)
+        if form.response.data == "confirmed"
+        else gettext("Recorded: %(name)s declined.", name=member.display_name)
+    )
+    flash(recorded, "success")
     return redirect(url_for("juries.panel", slug=jury.slug))
 
 
@@ -675,9 +730,12 @@ def drop(slug: str, member_id: int) -> ResponseReturnValue:
         else:
             db.session.commit()
             signals.juror_dropped_out.send(member)  # out of the live room now
-            message = f"{member.display_name} has dropped out."
+            message = gettext("%(name)s has dropped out.", name=member.display_name)
             if replacement is not None:
-                message += f" {replacement.display_name} replaces them: send their invitation."
+                message += " " + gettext(
+                    "%(name)s replaces them: send their invitation.",
+                    name=replacement.display_name,
+                )
             flash(message, "success")
             return redirect(url_for("juries.panel", slug=jury.slug))
     status = 400 if (form.errors or problem) else 200
@@ -693,7 +751,11 @@ def replace(slug: str, member_id: int) -> ResponseReturnValue:
     member = queries.member(jury, member_id)
     replacement = services.replace_member(member, actor=current_user)
     return saved(
-        f"{replacement.display_name} replaces {member.display_name}: send their invitation.",
+        gettext(
+            "%(new)s replaces %(old)s: send their invitation.",
+            new=replacement.display_name,
+            old=member.display_name,
+        ),
         "juries.panel",
         slug=jury.slug,
     )
@@ -725,7 +787,7 @@ def tables(slug: str) -> ResponseReturnValue:
         else:
             db.session.commit()
             outbox.flush_outbox()
-            flash("Tables allocated.", "success")
+            flash(gettext("Tables allocated."), "success")
             return redirect(url_for("juries.tables", slug=jury.slug))
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
     allocation = live_seating.active_allocation(session) if session else None
@@ -762,13 +824,18 @@ def move(slug: str) -> ResponseReturnValue:
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
     allocation = live_seating.active_allocation(session) if session else None
     if not form.validate_on_submit() or allocation is None:
-        flash("Choose a person and a table.", "info")
+        flash(gettext("Choose a person and a table."), "info")
         return redirect(url_for("juries.tables", slug=jury.slug))
     member = queries.member(jury, form.member_id.data or 0)
     table = live_seating.table_numbered(session, form.table.data)
     with outbox.unit_of_work():
         live_seating.move_member(session, member.id, table.id, actor=current_user)
-    flash(f"Moved {member.display_name} to table {form.table.data}.", "success")
+    flash(
+        gettext(
+            "Moved %(name)s to table %(table)s.", name=member.display_name, table=form.table.data
+        ),
+        "success",
+    )
     return redirect(url_for("juries.tables", slug=jury.slug) + f"#table-{form.table.data}")
 
 

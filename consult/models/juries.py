@@ -78,6 +78,8 @@ class JuryCategory(db.Model):
     jury_id: Mapped[int] = cascade_fk("juries.id", index=True)
     name: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
+    #: the Welsh version of the label (issue 19); empty: Welsh registrants see the English
+    label_cy: Mapped[str | None] = mapped_column(String(200))
     position: Mapped[int] = mapped_column(Integer, default=0)
 
     jury: Mapped[Jury] = relationship(back_populates="categories")
@@ -99,6 +101,7 @@ class CategoryValue(db.Model):
     category_id: Mapped[int] = cascade_fk("jury_categories.id", index=True)
     value: Mapped[str] = mapped_column(String(60))
     label: Mapped[str] = mapped_column(String(200))
+    label_cy: Mapped[str | None] = mapped_column(String(200))  # its Welsh version, if any
     position: Mapped[int] = mapped_column(Integer, default=0)
     min_count: Mapped[int] = mapped_column(Integer, default=0)
     max_count: Mapped[int] = mapped_column(Integer, default=0)

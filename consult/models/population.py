@@ -70,6 +70,10 @@ class JuryQuestion(db.Model):
     kind: Mapped[str] = mapped_column(String(12), default="agreement")
     prompt: Mapped[str] = mapped_column(Text)
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
+    #: Welsh versions (issue 19): the prompt, and a choice question's labels in the
+    #: options' order (as a consultation question's `options_cy`); empty: English shows
+    prompt_cy: Mapped[str | None] = mapped_column(Text)
+    options_cy: Mapped[list[str] | None] = mapped_column(JSON)
 
     answers: Mapped[list[JuryQuestionAnswer]] = relationship(
         back_populates="question", cascade="all, delete-orphan"

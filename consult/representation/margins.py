@@ -9,6 +9,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from analysis.weights import Margins, MarginsError
@@ -86,12 +87,17 @@ def check_shares(shares: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
     fields: dict[str, str] = {}
     checked: dict[str, dict[str, float]] = {}
     if not shares:
-        raise Invalid("Enter the shares for at least one dimension.", fields={"shares": "Empty"})
+        raise Invalid(
+            gettext("Enter the shares for at least one dimension."),
+            fields={"shares": gettext("Empty")},
+        )
     for name, categories in shares.items():
         dimension = DIMENSIONS.get(name)
         if dimension is None:
-            fields[name] = (
-                f"'{name}' is not one of the about-you questions: use {', '.join(DIMENSIONS)}"
+            fields[name] = gettext(
+                "'%(name)s' is not one of the about-you questions: use %(known)s",
+                name=name,
+                known=", ".join(DIMENSIONS),
             )
             continue
         known = {value for value, _ in dimension.categories or ()}
@@ -105,26 +111,37 @@ def check_shares(shares: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
             allowed = (
                 ", ".join(sorted(known))
                 if dimension.categories is not None
-                else "postcode districts like RV2"
+                else gettext("postcode districts like RV2")
             )
-            fields[name] = (
-                f"{dimension.label}: {', '.join(repr(c) for c in wrong)} "
-                f"{'is' if len(wrong) == 1 else 'are'} not among the about-you options "
-                f"({allowed})"
+            fields[name] = ngettext(
+                "%(dimension)s: %(wrong)s is not among the about-you options (%(allowed)s)",
+                "%(dimension)s: %(wrong)s are not among the about-you options (%(allowed)s)",
+                len(wrong),
+                dimension=dimension.label,
+                wrong=", ".join(repr(c) for c in wrong),
+                allowed=allowed,
             )
             continue
         try:
             numbers = {category: float(share) for category, share in categories.items()}
         except (TypeError, ValueError):
-            fields[name] = f"{dimension.label}: every share must be a number"
+            fields[name] = gettext(
+                "%(dimension)s: every share must be a number", dimension=dimension.label
+            )
             continue
         if any(value < 0 or value != value for value in numbers.values()):
-            fields[name] = f"{dimension.label}: shares cannot be negative"
+            fields[name] = gettext(
+                "%(dimension)s: shares cannot be negative", dimension=dimension.label
+            )
             continue
         total = sum(numbers.values())
         as_percent = total if total > 1 + SUM_SLACK / 100 else total * 100
         if abs(as_percent - 100) > SUM_SLACK:
-            fields[name] = f"{dimension.label}: the shares add up to {as_percent:.1f}%, not 100%"
+            fields[name] = gettext(
+                "%(dimension)s: the shares add up to %(total)s%%, not 100%%",
+                dimension=dimension.label,
+                total=f"{as_percent:.1f}",
+            )
             continue
         try:
             margins = Margins.from_mapping({name: numbers})
@@ -134,7 +151,7 @@ def check_shares(shares: Mapping[str, Mapping[str, Any]]) -> dict[str, dict[str,
         checked[name] = dict(margins.shares[name])
     if fields:
         names = ", ".join(DIMENSIONS[n].label if n in DIMENSIONS else n for n in fields)
-        raise Invalid(f"Check the shares for: {names}.", fields=fields)
+        raise Invalid(gettext("Check the shares for: %(names)s.", names=names), fields=fields)
     return checked
 
 
@@ -142,21 +159,25 @@ def read_csv(data: bytes) -> dict[str, dict[str, float]]:
     """Rows of `dimension,category,share` (share in % or as a fraction) as a nested dict.
     Raises Invalid for a file that is not such a CSV, naming the row."""
     if not data:
-        raise Invalid("Choose a CSV file.", fields={"file": "Choose a CSV file"})
+        raise Invalid(gettext("Choose a CSV file."), fields={"file": gettext("Choose a CSV file")})
     if len(data) > MAX_CSV_BYTES:
-        raise Invalid("The file is too big.", fields={"file": "The file must be under 200 KB"})
+        raise Invalid(
+            gettext("The file is too big."),
+            fields={"file": gettext("The file must be under 200 KB")},
+        )
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise Invalid(
-            "The file is not a CSV.", fields={"file": "Save the file as CSV (UTF-8)"}
+            gettext("The file is not a CSV."),
+            fields={"file": gettext("Save the file as CSV (UTF-8)")},
         ) from None
     reader = csv.DictReader(io.StringIO(text))
     columns = {(c or "").strip().lower() for c in reader.fieldnames or []}
     if not {"dimension", "category", "share"} <= columns:
         raise Invalid(
-            "The file needs the columns dimension, category and share.",
-            fields={"file": "The first row must be: dimension,category,share"},
+            gettext("The file needs the columns dimension, category and share."),
+            fields={"file": gettext("The first row must be: dimension,category,share")},
         )
     nested: dict[str, dict[str, float]] = {}
     for number, raw in enumerate(reader, start=2):
@@ -168,19 +189,34 @@ def read_csv(data: bytes) -> dict[str, dict[str, float]]:
             value = float(share.rstrip("%"))
         except ValueError:
             raise Invalid(
-                f"Row {number}: the share {share!r} is not a number.",
-                fields={"file": f"Row {number}: the share {share!r} is not a number"},
+                gettext(
+                    "Row %(row)s: the share %(share)s is not a number.",
+                    row=number,
+                    share=repr(share),
+                ),
+                fields={
+                    "file": gettext(
+                        "Row %(row)s: the share %(share)s is not a number",
+                        row=number,
+                        share=repr(share),
+                    )
+                },
             ) from None
         if not dimension or not category:
             raise Invalid(
-                f"Row {number} has no dimension or category.",
-                fields={"file": f"Row {number}: give a dimension and a category"},
+                gettext("Row %(row)s has no dimension or category.", row=number),
+                fields={
+                    "file": gettext("Row %(row)s: give a dimension and a category", row=number)
+                },
             )
         if category in nested.setdefault(dimension, {}):
-            raise Invalid(
-                f"Row {number}: {dimension} lists {category} twice.",
-                fields={"file": f"Row {number}: {dimension} lists {category} twice"},
+            twice = gettext(
+                "Row %(row)s: %(dimension)s lists %(category)s twice",
+                row=number,
+                dimension=dimension,
+                category=category,
             )
+            raise Invalid(twice + ".", fields={"file": twice})
         nested[dimension][category] = value
     return nested
 
@@ -190,20 +226,22 @@ def check_details(area: str, source: str, year: str | int) -> tuple[str, str, in
     fields: dict[str, str] = {}
     area, source = (area or "").strip(), (source or "").strip()
     if len(area) > 120:
-        fields["area_name"] = "The area's name must be 120 characters or fewer"
+        fields["area_name"] = gettext("The area's name must be 120 characters or fewer")
     if not source:
-        fields["source"] = "Enter where the figures come from, like 'Census 2021, table TS007A'"
+        fields["source"] = gettext(
+            "Enter where the figures come from, like 'Census 2021, table TS007A'"
+        )
     elif len(source) > 300:
-        fields["source"] = "The source must be 300 characters or fewer"
+        fields["source"] = gettext("The source must be 300 characters or fewer")
     try:
         number = int(str(year).strip())
         if not FIRST_YEAR <= number <= LAST_YEAR:
             raise ValueError
     except ValueError:
-        fields["year"] = "Enter the year the figures are for, like 2021"
+        fields["year"] = gettext("Enter the year the figures are for, like 2021")
         number = 0
     if fields:
-        raise Invalid("Check the details of the figures.", fields=fields)
+        raise Invalid(gettext("Check the details of the figures."), fields=fields)
     return area, source, number
 
 
@@ -213,7 +251,7 @@ def save_margins(
     """Create or replace the margins of `area` (blank: the whole council). Officers only.
     Raises Invalid (nothing changed) for bad details or shares. Flushes."""
     if not actor.has_role("officer"):
-        raise NotPermitted("Only officers can change population figures.")
+        raise NotPermitted(gettext("Only officers can change population figures."))
     errors: dict[str, str] = {}
     try:
         area, source, number = check_details(area, source, year)
@@ -224,7 +262,7 @@ def save_margins(
     except Invalid as error:
         errors.update(error.fields)
     if errors:
-        raise Invalid("Nothing was saved: check the figures.", fields=errors)
+        raise Invalid(gettext("Nothing was saved: check the figures."), fields=errors)
     margins = db.session.scalar(select(PopulationMargins).where(PopulationMargins.area == area))
     if margins is None:
         margins = PopulationMargins(area=area, created_by_id=actor.id)
@@ -237,7 +275,7 @@ def save_margins(
 def delete_margins(margins: PopulationMargins, *, actor: Any) -> None:
     """Remove one set of margins (consultations using it fall back to the council's)."""
     if not actor.has_role("officer"):
-        raise NotPermitted("Only officers can change population figures.")
+        raise NotPermitted(gettext("Only officers can change population figures."))
     AuditEntry.record("population_margins.deleted", actor=actor, subject=margins, area=margins.area)
     db.session.delete(margins)
     db.session.flush()

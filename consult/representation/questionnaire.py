@@ -7,11 +7,14 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from flask_babel import gettext
+from markupsafe import Markup
 from sqlalchemy import func, select
 
 from analysis.opinion_change import PairedChange, paired_change
 from consult.errors import Invalid, NotPermitted
 from consult.extensions import db
+from consult.i18n import HTML_LANG, LANGUAGES, Localised, current_language
 from consult.models import (
     AuditEntry,
     Jury,
@@ -21,8 +24,9 @@ from consult.models import (
     audit,
 )
 from consult.models.consultations import LIKERT_OPTIONS
+from consult.wording import N_
 
-STAGES = {"before": "Before the first session", "after": "After the last session"}
+STAGES = {"before": N_("Before the first session"), "after": N_("After the last session")}
 AGREEMENT = LIKERT_OPTIONS  # the same five points as a consultation's agreement scale
 MAX_QUESTIONS = 20
 
@@ -30,6 +34,82 @@ MAX_QUESTIONS = 20
 def scale(question: JuryQuestion) -> list[dict[str, str]]:
     """The question's points in order (first to last)."""
     return list(AGREEMENT) if question.kind == "agreement" else list(question.options or [])
+
+
+class LocalisedJuryQuestion(Localised):
+    """A questionnaire question as a juror sees it, in the page's language: its Welsh
+    prompt and choices (`prompt_cy`, `options_cy` by position) on a Welsh page, else the
+    English inside lang="en-GB"; the agreement scale's points from the catalogue."""
+
+    TEXT_FIELDS = ("prompt",)
+
+    @property
+    def prompt(self) -> Markup:
+        return self.mark("prompt")
+
+    def _welsh_options(self) -> list[str]:
+        return [str(label or "").strip() for label in (self._row.options_cy or [])]
+
+    @property
+    def options_fall_back(self) -> bool:
+        if self._language == LANGUAGES[0] or self._row.kind != "choice":
+            return False
+        welsh = self._welsh_options()
+        return len(welsh) != len(self._row.options or []) or not all(welsh)
+
+    @property
+    def points(self) -> list[dict[str, Any]]:
+        """The answers in order, each with its label in the page's language."""
+        if self._row.kind == "agreement":
+            return [{**point, "label": gettext(point["label"])} for point in AGREEMENT]
+        options = list(self._row.options or [])
+        if self._language == LANGUAGES[0] or self.options_fall_back:
+            english = HTML_LANG[LANGUAGES[0]]
+            marked = self._language != LANGUAGES[0]
+            return [
+                {
+                    **option,
+                    "label": Markup('<span lang="{}">{}</span>').format(english, option["label"])
+                    if marked
+                    else option["label"],
+                }
+                for option in options
+            ]
+        return [
+            {**option, "label": label}
+            for option, label in zip(options, self._welsh_options(), strict=True)
+        ]
+
+    @property
+    def missing_translation(self) -> bool:
+        return super().missing_translation or self.options_fall_back
+
+
+def in_language(question: JuryQuestion) -> LocalisedJuryQuestion:
+    return LocalisedJuryQuestion(question, current_language())
+
+
+def missing_welsh(jury: Jury) -> list[str]:
+    """The questions with no complete Welsh version ("Question 2"), for the officer."""
+    return [
+        gettext("Question %(number)s", number=number)
+        for number, question in enumerate(questions(jury), start=1)
+        if LocalisedJuryQuestion(question, "cy").missing_translation
+    ]
+
+
+def _welsh_options(text: str, labels: list[str], fields: dict[str, str], key: str) -> list[str]:
+    """A choice question's Welsh labels from the form (one a line, in the English order):
+    none, or one for each choice (else a message on `key`)."""
+    welsh = [line.strip() for line in (text or "").splitlines() if line.strip()]
+    if welsh and len(welsh) != len(labels):
+        fields[key] = gettext(
+            "Give one Welsh choice for each of the %(count)s choices, in the same order",
+            count=len(labels),
+        )
+    elif any(len(label) > 60 for label in welsh):
+        fields[key] = gettext("Each choice must be 60 characters or fewer")
+    return welsh
 
 
 def questions(jury: Jury) -> list[JuryQuestion]:
@@ -46,48 +126,107 @@ def _staff(actor: Any) -> bool:
     return bool(getattr(actor, "is_staff", False)) and actor.has_role("officer", "facilitator")
 
 
-def add_question(jury: Jury, *, prompt: str, kind: str, options: str, actor: Any) -> JuryQuestion:
-    """Add a question (officers and facilitators). `options` lists a choice question's
-    answers one a line, in order. Raises Invalid (nothing added). Flushes."""
+def _refuse_unless_staff(actor: Any) -> None:
     if not _staff(actor):
-        raise NotPermitted("Only officers and facilitators can change the questionnaire.")
+        raise NotPermitted(gettext("Only officers and facilitators can change the questionnaire."))
+
+
+def add_question(
+    jury: Jury,
+    *,
+    prompt: str,
+    kind: str,
+    options: str,
+    actor: Any,
+    prompt_cy: str = "",
+    options_cy: str = "",
+) -> JuryQuestion:
+    """Add a question (officers and facilitators). `options` lists a choice question's
+    answers one a line, in order; `prompt_cy` and `options_cy` their Welsh versions (may
+    be left empty: Welsh jurors then see the English). Raises Invalid (nothing added).
+    Flushes."""
+    _refuse_unless_staff(actor)
     fields: dict[str, str] = {}
     prompt = (prompt or "").strip()
+    prompt_cy = (prompt_cy or "").strip()
     if not prompt:
-        fields["prompt"] = "Enter the statement or question"
+        fields["prompt"] = gettext("Enter the statement or question")
     elif len(prompt) > 500:
-        fields["prompt"] = "The question must be 500 characters or fewer"
+        fields["prompt"] = gettext("The question must be 500 characters or fewer")
+    if len(prompt_cy) > 500:
+        fields["prompt_cy"] = gettext("The question must be 500 characters or fewer")
     if kind not in ("agreement", "choice"):
-        fields["kind"] = "Choose an agreement scale or choices"
+        fields["kind"] = gettext("Choose an agreement scale or choices")
     labels = [line.strip() for line in (options or "").splitlines() if line.strip()]
+    welsh: list[str] = []
     if kind == "choice":
         if len(labels) < 2:
-            fields["options"] = "List at least two choices, one on each line"
+            fields["options"] = gettext("List at least two choices, one on each line")
         elif len(set(labels)) != len(labels):
-            fields["options"] = "Each choice must be different"
+            fields["options"] = gettext("Each choice must be different")
         elif any(len(label) > 60 for label in labels):
-            fields["options"] = "Each choice must be 60 characters or fewer"
+            fields["options"] = gettext("Each choice must be 60 characters or fewer")
+        welsh = _welsh_options(options_cy, labels, fields, "options_cy")
     existing = questions(jury)
     if len(existing) >= MAX_QUESTIONS:
-        fields["prompt"] = f"A questionnaire has at most {MAX_QUESTIONS} questions"
+        fields["prompt"] = gettext(
+            "A questionnaire has at most %(count)s questions", count=MAX_QUESTIONS
+        )
     if fields:
-        raise Invalid("The question was not added.", fields=fields)
+        raise Invalid(gettext("The question was not added."), fields=fields)
     question = JuryQuestion(
         jury_id=jury.id,
         position=len(existing),
         kind=kind,
         prompt=prompt,
         options=[{"value": label, "label": label} for label in labels] if kind == "choice" else [],
+        prompt_cy=prompt_cy or None,
+        options_cy=welsh or None,
     )
     db.session.add(question)
     audit("questionnaire.question_added", actor=actor, subject=jury, prompt=prompt)
     return question
 
 
+def set_welsh_versions(jury: Jury, given: Mapping[str, str], *, actor: Any) -> int:
+    """The Welsh versions of the questions already asked, from the questionnaire page:
+    `prompt_cy-<id>` and `options_cy-<id>` (a choice question's Welsh choices, one a line
+    in the English order; empty: none). They change no answer, so they may be set once
+    jurors have answered. Raises Invalid (nothing changes). Returns how many questions
+    changed. Flushes."""
+    _refuse_unless_staff(actor)
+    fields: dict[str, str] = {}
+    updates: dict[JuryQuestion, tuple[str | None, list[str] | None]] = {}
+    for question in questions(jury):
+        prompt_key, options_key = f"prompt_cy-{question.id}", f"options_cy-{question.id}"
+        if prompt_key not in given and options_key not in given:
+            continue
+        prompt_cy = (given.get(prompt_key) or "").strip()
+        if len(prompt_cy) > 500:
+            fields[prompt_key] = gettext("The question must be 500 characters or fewer")
+        labels = [point["label"] for point in question.options or []]
+        welsh = (
+            _welsh_options(given.get(options_key, ""), labels, fields, options_key)
+            if question.kind == "choice"
+            else []
+        )
+        updates[question] = (prompt_cy or None, welsh or None)
+    if fields:
+        raise Invalid(gettext("Nothing was saved: check the Welsh versions."), fields=fields)
+    changed = 0
+    for question, (prompt_cy, options_cy) in updates.items():
+        if (question.prompt_cy, question.options_cy) != (prompt_cy, options_cy):
+            question.prompt_cy, question.options_cy = prompt_cy, options_cy
+            changed += 1
+    if changed:
+        audit("questionnaire.welsh_set", actor=actor, subject=jury, count=changed)
+    db.session.flush()
+    return changed
+
+
 def delete_question(question: JuryQuestion, *, actor: Any) -> None:
     """Remove a question; refused once anyone has answered it (their answers would go)."""
-    if not _staff(actor):
-        raise NotPermitted("Only officers and facilitators can change the questionnaire.")
+    _refuse_unless_staff(actor)
     answered = db.session.scalar(
         select(func.count(JuryQuestionAnswer.id)).where(
             JuryQuestionAnswer.question_id == question.id
@@ -95,8 +234,8 @@ def delete_question(question: JuryQuestion, *, actor: Any) -> None:
     )
     if answered:
         raise Invalid(
-            "This question has answers, so it cannot be removed.",
-            fields={"question": "Jurors have answered this question"},
+            gettext("This question has answers, so it cannot be removed."),
+            fields={"question": gettext("Jurors have answered this question")},
         )
     AuditEntry.record("questionnaire.question_removed", actor=actor, subject=question)
     db.session.delete(question)
@@ -124,11 +263,16 @@ def record_answers(
     scale or a juror of another jury. Returns how many answers were saved. Flushes."""
     is_self = getattr(actor, "kind", None) == "member" and actor.id == member.id
     if not is_self and not _staff(actor):
-        raise NotPermitted("Only the juror or a facilitator can record these answers.")
+        raise NotPermitted(gettext("Only the juror or a facilitator can record these answers."))
     if member.jury_id != jury.id:
-        raise Invalid("That person is not on this jury.", fields={"member": "Choose a juror"})
+        raise Invalid(
+            gettext("That person is not on this jury."),
+            fields={"member": gettext("Choose a juror")},
+        )
     if stage not in STAGES:
-        raise Invalid("Choose before or after.", fields={"stage": "Choose before or after"})
+        raise Invalid(
+            gettext("Choose before or after."), fields={"stage": gettext("Choose before or after")}
+        )
     fields: dict[str, str] = {}
     chosen: dict[JuryQuestion, str] = {}
     for question in questions(jury):
@@ -136,11 +280,11 @@ def record_answers(
         if not value:
             continue
         if value not in {point["value"] for point in scale(question)}:
-            fields[f"q{question.id}"] = "Choose one of the answers given"
+            fields[f"q{question.id}"] = gettext("Choose one of the answers given")
         else:
             chosen[question] = value
     if fields:
-        raise Invalid("Nothing was saved: check the answers.", fields=fields)
+        raise Invalid(gettext("Nothing was saved: check the answers."), fields=fields)
     existing = {
         row.question_id: row
         for row in db.session.scalars(

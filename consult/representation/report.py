@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.representation import DimensionReport, compare_dimension
@@ -214,32 +215,33 @@ def save_weighting(
     Officers only; raises Invalid (nothing changed) for an unknown area or dimension, or a
     trim range that does not contain 1. Flushes."""
     if not actor.has_role("officer"):
-        raise NotPermitted("Only officers can choose how results are weighted.")
+        raise NotPermitted(gettext("Only officers can choose how results are weighted."))
     fields: dict[str, str] = {}
     margins = None
     if margins_id is not None:
         margins = db.session.get(PopulationMargins, margins_id)
         if margins is None:
-            fields["margins"] = "Choose one of the areas listed"
+            fields["margins"] = gettext("Choose one of the areas listed")
     chosen = margins or council_margins()
     available = set(chosen.shares) if chosen else set()
     unknown = [d for d in dimensions if d not in available]
     if unknown:
-        fields["dimensions"] = "The population figures have no " + ", ".join(
-            DIMENSIONS[d].label if d in DIMENSIONS else d for d in unknown
+        fields["dimensions"] = gettext(
+            "The population figures have no %(dimensions)s",
+            dimensions=", ".join(DIMENSIONS[d].label if d in DIMENSIONS else d for d in unknown),
         )
     try:
         low, high = float(trim[0]), float(trim[1])
         if not (0 < low <= 1 <= high <= 100):
             raise ValueError
     except ValueError:
-        fields["trim"] = (
+        fields["trim"] = gettext(
             "Give the weights' limits as numbers with the lower at most 1 and the "
             "upper at least 1, like 0.2 and 5"
         )
         low, high = 0.2, 5.0
     if fields:
-        raise Invalid("Nothing was changed: check the weighting.", fields=fields)
+        raise Invalid(gettext("Nothing was changed: check the weighting."), fields=fields)
     setting = weighting_of(consultation)
     if setting is None:
         setting = ConsultationWeighting(consultation_id=consultation.id)

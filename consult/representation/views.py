@@ -9,11 +9,13 @@ from typing import Any
 
 from flask import Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 
 from consult.auth.access import juror_required, staff_required
 from consult.errors import Invalid
 from consult.extensions import db
+from consult.i18n import localised
 from consult.models import Consultation, Jury, JuryQuestion, PanelMember, PopulationMargins
 from consult.representation import bp, exports, margins, questionnaire, report
 
@@ -61,7 +63,7 @@ def population() -> ResponseReturnValue:
             errors = _invalid(error)
         else:
             db.session.commit()
-            flash(f"Population figures saved for {saved.name}.", "success")
+            flash(gettext("Population figures saved for %(area)s.", area=saved.name), "success")
             return redirect(url_for("representation.population"))
     return render_template(
         "representation/population.html",
@@ -79,7 +81,7 @@ def delete_population(margins_id: int) -> ResponseReturnValue:
     name = item.name
     margins.delete_margins(item, actor=current_user)
     db.session.commit()
-    flash(f"Population figures removed for {name}.", "success")
+    flash(gettext("Population figures removed for %(area)s.", area=name), "success")
     return redirect(url_for("representation.population"))
 
 
@@ -125,7 +127,7 @@ def save_weighting(consultation_id: int) -> ResponseReturnValue:
     except Invalid as error:
         return _consultation_page(item, _invalid(error), 400)
     db.session.commit()
-    flash("Weighting saved.", "success")
+    flash(gettext("Weighting saved."), "success")
     return redirect(url_for("representation.consultation", consultation_id=item.id) + "#weighted")
 
 
@@ -147,8 +149,9 @@ def _questionnaire_page(item: Jury, errors: dict[str, str], status: int) -> Any:
         jury=item,
         questions=questionnaire.questions(item),
         members=sorted(item.members, key=lambda m: m.display_name),
-        stages=questionnaire.STAGES,
+        stages={stage: gettext(label) for stage, label in questionnaire.STAGES.items()},
         scale=questionnaire.scale,
+        missing_welsh=questionnaire.missing_welsh(item),
         changes=questionnaire.report(item),
         errors=errors,
         form=request.form,
@@ -193,12 +196,32 @@ def add_question(jury_id: int) -> ResponseReturnValue:
     item = db.get_or_404(Jury, jury_id)
     return _questionnaire_change(
         item,
-        lambda _: "Question added.",
+        lambda _: gettext("Question added."),
         questionnaire.add_question,
         item,
         prompt=request.form.get("prompt", ""),
         kind=request.form.get("kind", ""),
         options=request.form.get("options", ""),
+        prompt_cy=request.form.get("prompt_cy", ""),
+        options_cy=request.form.get("options_cy", ""),
+    )
+
+
+@bp.route("/workspace/juries/<int:jury_id>/questionnaire/welsh", methods=["POST"])
+@staff_required("officer", "facilitator")
+def welsh_questions(jury_id: int) -> ResponseReturnValue:
+    """The Welsh versions of the questions already asked (they change no answer)."""
+    item = db.get_or_404(Jury, jury_id)
+    return _questionnaire_change(
+        item,
+        lambda count: ngettext(
+            "Welsh version saved for %(num)s question.",
+            "Welsh versions saved for %(num)s questions.",
+            count,
+        ),
+        questionnaire.set_welsh_versions,
+        item,
+        request.form,
     )
 
 
@@ -208,7 +231,7 @@ def delete_question(question_id: int) -> ResponseReturnValue:
     question = db.get_or_404(JuryQuestion, question_id)
     item = db.get_or_404(Jury, question.jury_id)
     return _questionnaire_change(
-        item, lambda _: "Question removed.", questionnaire.delete_question, question
+        item, lambda _: gettext("Question removed."), questionnaire.delete_question, question
     )
 
 
@@ -220,10 +243,17 @@ def enter_paper(jury_id: int) -> ResponseReturnValue:
     member_id = request.form.get("member", "")
     member = db.session.get(PanelMember, int(member_id)) if member_id.isdigit() else None
     if member is None or member.jury_id != item.id:
-        return _questionnaire_page(item, {"member": "Choose the juror whose form this is"}, 400)
+        return _questionnaire_page(
+            item, {"member": gettext("Choose the juror whose form this is")}, 400
+        )
     return _questionnaire_change(
         item,
-        lambda count: f"{count} answer(s) saved for {member.display_name}.",
+        lambda count: ngettext(
+            "%(num)s answer saved for %(name)s.",
+            "%(num)s answers saved for %(name)s.",
+            count,
+            name=member.display_name,
+        ),
         questionnaire.record_answers,
         item,
         member,
@@ -250,17 +280,18 @@ def juror_questionnaire(jury_id: int, stage: str) -> ResponseReturnValue:
             errors = _invalid(error)
         else:
             db.session.commit()
-            flash("Thank you: your answers are saved.", "success")
+            flash(gettext("Thank you: your answers are saved."), "success")
             return redirect(
                 url_for("representation.juror_questionnaire", jury_id=item.id, stage=stage)
             )
+    shown = [questionnaire.in_language(question) for question in questionnaire.questions(item)]
     return render_template(
         "representation/juror_questionnaire.html",
-        jury=item,
+        jury=localised(item),
         stage=stage,
-        stage_label=questionnaire.STAGES[stage],
-        questions=questionnaire.questions(item),
-        scale=questionnaire.scale,
+        questions=shown,
+        scale=lambda question: question.points,
+        falls_back=any(question.missing_translation for question in shown),
         answers=request.form if errors else questionnaire.answers_of(member, stage),
         errors=errors,
     ), (400 if errors else 200)

@@ -30,8 +30,21 @@ WELSH_TEXTS = {
 }
 # Welsh words spelt like English ones ("na all neb": "no one can"; "Mae problem").
 WELSH_HOMOGRAPHS = {"all", "problem"}
-# The officer's own words for the categories: one language (no Welsh column yet), so a
-# Welsh jury's are written in Welsh.
+# The officer's categories in English, and the Welsh versions `welsh_jury` gives them
+# (`label_cy`, entered on the quotas page).
+BILINGUAL_CATEGORIES = (
+    ("gender", "Gender", (("woman", "Woman", 3, 5), ("man", "Man", 3, 5))),
+    ("age", "Age", (("young", "16 to 39", 2, 4), ("old", "40 and over", 2, 6))),
+)
+WELSH_LABELS = {
+    "Gender": "Rhywedd",
+    "Woman": "Menyw",
+    "Man": "Dyn",
+    "Age": "Oedran",
+    "16 to 39": "16 i 39",
+    "40 and over": "40 a hŷn",
+}
+# A jury whose officer wrote its categories in Welsh only.
 WELSH_CATEGORIES = (
     ("gender", "Rhywedd", (("woman", "Menyw", 3, 5), ("man", "Dyn", 3, 5))),
     ("age", "Oedran", (("young", "16 i 39", 2, 4), ("old", "40 a hŷn", 2, 6))),
@@ -74,12 +87,17 @@ def english_left(html: str, names: tuple[str, ...] = ()) -> list[str]:
 
 
 def welsh_jury(app, make_pool_jury, **options) -> tuple[int, str]:  # type: ignore[no-untyped-def]
-    """A recruiting jury with the Welsh versions of its texts (WELSH_TEXTS)."""
-    jury_id = make_pool_jury(people=0, quotas=WELSH_CATEGORIES, **options)
+    """A recruiting jury with the Welsh versions of its texts (WELSH_TEXTS) and of its
+    categories' and answers' labels (WELSH_LABELS)."""
+    jury_id = make_pool_jury(people=0, quotas=BILINGUAL_CATEGORIES, **options)
     with app.app_context():
         jury = db.session.get(Jury, jury_id)
         for name, text in WELSH_TEXTS.items():
             setattr(jury, name, text)
+        for category in jury.categories:
+            category.label_cy = WELSH_LABELS.get(category.label)
+            for value in category.values:
+                value.label_cy = WELSH_LABELS.get(value.label)
         db.session.commit()
         return jury_id, jury.slug
 
