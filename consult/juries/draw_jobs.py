@@ -28,7 +28,7 @@ import traceback
 from typing import Any
 
 from flask import Flask, current_app, url_for
-from flask_babel import gettext  # type: ignore[import-untyped]
+from flask_babel import gettext
 from sqlalchemy.exc import IntegrityError
 
 from analysis.sortition import inputs_checksum

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask_babel import gettext  # type: ignore[import-untyped]
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, NotPermitted
