@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from flask import Blueprint
 
+from consult.dates import local_strftime
 from consult.errors import ConsultError
+from consult.i18n import current_language
+from consult.pb.ballots import choice_name
 
 bp = Blueprint("pb", __name__, url_prefix="/pb")
+# "first choice", "ail ddewis": a ranking ballot's ranks in the page's language
+bp.add_app_template_global(choice_name, "pb_choice_name")
 
 
 def field_errors(form: Any, error: ConsultError) -> None:
@@ -30,6 +36,12 @@ def pounds(value: Any, currency: str = "GBP") -> str:
 @bp.app_template_filter("money")
 def money_filter(value: Any, currency: str = "GBP") -> str:
     return pounds(value, currency)
+
+
+@bp.app_template_filter("pb_date")
+def pb_date(value: date | None) -> str:
+    """A phase's date in the page's language: 10 December 2026, 10 Rhagfyr 2026."""
+    return local_strftime(value, "%-d %B %Y", current_language()) if value else ""
 
 
 _CURRENCY_AFTER = re.compile(r"(\d[\d,]*(?:\.\d+)?) GBP\b")

@@ -5,6 +5,7 @@ by `services.check_choices`, which gives the messages."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -38,6 +39,16 @@ class RoundForm(FlaskForm):
     summary = TextAreaField("What the money is for, and the rules for ideas")
     area = StringField("Area (optional)", validators=[Length(max=200, message="Too long")])
     wards = TextAreaField("Wards, one a line (optional)")
+    # Welsh versions (optional): residents reading in Welsh see the English where blank
+    title_cy = StringField(
+        "Teitl (Welsh version)",
+        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+    )
+    summary_cy = TextAreaField("Crynodeb (Welsh version)", validators=[Optional()])
+    area_cy = StringField(
+        "Ardal (Welsh version)",
+        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+    )
     min_age = optional_number(
         "Youngest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
     )
@@ -95,6 +106,9 @@ class RoundForm(FlaskForm):
             "title": self.title.data or "",
             "summary": (self.summary.data or "").strip(),
             "area": (self.area.data or "").strip(),
+            "title_cy": (self.title_cy.data or "").strip() or None,
+            "summary_cy": (self.summary_cy.data or "").strip() or None,
+            "area_cy": (self.area_cy.data or "").strip() or None,
             "wards": [w.strip() for w in (self.wards.data or "").splitlines() if w.strip()],
             "min_age": self.min_age.data,
             "max_age": self.max_age.data,
@@ -116,36 +130,43 @@ class RoundForm(FlaskForm):
 
 class ProposalForm(FlaskForm):
     title = required_text(
-        "Name of your project",
-        "Enter a name for your project",
+        lazy_gettext("Name of your project"),
+        lazy_gettext("Enter a name for your project"),
         120,
-        too_long="Use 120 characters or fewer for the name",
+        too_long=lazy_gettext("Use 120 characters or fewer for the name"),
     )
     description = required_text(
-        "What would it do, and who would it help?",
-        "Describe your project",
+        lazy_gettext("What would it do, and who would it help?"),
+        lazy_gettext("Describe your project"),
         3000,
-        too_long="Use 3,000 characters or fewer",
+        too_long=lazy_gettext("Use 3,000 characters or fewer"),
         field=TextAreaField,
     )
-    ward = StringField("Where would it happen?", validators=[Length(max=100, message="Too long")])
+    ward = StringField(
+        lazy_gettext("Where would it happen?"),
+        validators=[Length(max=100, message=lazy_gettext("Too long"))],
+    )
     estimated_cost = whole_number(
-        "Roughly what would it cost, in pounds?",
-        "Enter roughly what it would cost, in whole pounds",
+        lazy_gettext("Roughly what would it cost, in pounds?"),
+        lazy_gettext("Enter roughly what it would cost, in whole pounds"),
         1,
         None,
-        out_of_range="Enter roughly what it would cost, in whole pounds",
+        out_of_range=lazy_gettext("Enter roughly what it would cost, in whole pounds"),
     )
     proposer_name = StringField(
-        "Your name (optional)", validators=[Length(max=200, message="Too long")]
+        lazy_gettext("Your name (optional)"),
+        validators=[Length(max=200, message=lazy_gettext("Too long"))],
     )
     proposer_email = EmailField(
-        "Your email address (optional)",
-        validators=[Optional(), Email("Enter an email address like name@example.com")],
+        lazy_gettext("Your email address (optional)"),
+        validators=[
+            Optional(),
+            Email(lazy_gettext("Enter an email address like name@example.com")),
+        ],
     )
     # Checked by what the file is, not its name, in images.clean_image.
-    image = FileField("A picture (optional)")
-    image_alt = StringField("Describe the picture for someone who cannot see it")
+    image = FileField(lazy_gettext("A picture (optional)"))
+    image_alt = StringField(lazy_gettext("Describe the picture for someone who cannot see it"))
 
 
 class ModerationForm(FlaskForm):
@@ -189,10 +210,10 @@ class CodesForm(FlaskForm):
 
 class VoterCodeForm(FlaskForm):
     code = required_text(
-        "Voting code",
-        "Enter the voting code from your card",
+        lazy_gettext("Voting code"),
+        lazy_gettext("Enter the voting code from your card"),
         40,
-        too_long="Enter the voting code from your card",
+        too_long=lazy_gettext("Enter the voting code from your card"),
     )
 
 
@@ -201,9 +222,10 @@ class EligibilityForm(FlaskForm):
     three boxes by `consult.dates.date_from_form`, and nothing typed here is stored."""
 
     postcode = StringField(
-        "Your postcode", validators=[Length(max=10, message="Enter a real postcode, like RV1 2AB")]
+        lazy_gettext("Your postcode"),
+        validators=[Length(max=10, message=lazy_gettext("Enter a real postcode, like RV1 2AB"))],
     )
     identity = StringField(
-        "Your full name or email address",
-        validators=[Length(max=254, message="Use 254 characters or fewer")],
+        lazy_gettext("Your full name or email address"),
+        validators=[Length(max=254, message=lazy_gettext("Use 254 characters or fewer"))],
     )

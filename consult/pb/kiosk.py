@@ -21,10 +21,11 @@ from consult.extensions import db
 from consult.models import PBBallot, PBKiosk, PBRound, PBVoterCode, audit, utcnow
 from consult.pb import ballots as ballot_kinds
 from consult.pb import services
+from consult.wording import N_
 
 MODES = {
-    "staff": "Staff let each voter in with the PIN",
-    "code": "Each voter enters their voting code",
+    "staff": N_("Staff let each voter in with the PIN"),
+    "code": N_("Each voter enters their voting code"),
 }
 SLOT_SECONDS = 10 * 60  # a ballot must be cast within this of the voter being let in
 IDLE_SECONDS = 90  # the page clears itself after this long without a touch (static/js)

@@ -24,6 +24,7 @@ from consult.pb import ballots as ballot_kinds
 from consult.pb import kiosk, services
 from consult.pb.ballot_pages import ballot_page, submit_ballot
 from consult.pb.blueprint import bp
+from consult.pb.language import localised_round
 
 KIOSK_KEY = "pb_kiosk"  # {"round": id, "token": device token, "slot": None | {...}}
 
@@ -64,11 +65,16 @@ def kiosk_start(slug: str) -> ResponseReturnValue:
             db.session.commit()
             session[KIOSK_KEY] = {"round": pb_round.id, "token": token, "slot": None}
             return _no_store(
-                render_template("pb/kiosk/started.html", pb_round=pb_round, pin=pin, kiosk=started)
+                render_template(
+                    "pb/kiosk/started.html",
+                    pb_round=localised_round(pb_round),
+                    pin=pin,
+                    kiosk=started,
+                )
             )
     return render_template(
         "pb/kiosk/start.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         errors=errors,
         modes=kiosk.MODES,
         kiosks=kiosk.open_kiosks(pb_round),
@@ -122,7 +128,9 @@ def kiosk_ready(slug: str) -> ResponseReturnValue:
             return redirect(url_for("pb.kiosk_ballot", slug=slug))
     else:
         _set_slot(state, None)  # back at the start: any slot left open is closed
-    body = render_template("pb/kiosk/ready.html", pb_round=pb_round, device=device, errors=errors)
+    body = render_template(
+        "pb/kiosk/ready.html", pb_round=localised_round(pb_round), device=device, errors=errors
+    )
     return _no_store(body, 400 if errors else 200)
 
 
@@ -173,7 +181,10 @@ def kiosk_done(slug: str) -> ResponseReturnValue:
     if not reference:
         return redirect(url_for("pb.kiosk_ready", slug=slug))
     body = render_template(
-        "pb/kiosk/done.html", pb_round=pb_round, reference=reference, idle_seconds=15
+        "pb/kiosk/done.html",
+        pb_round=localised_round(pb_round),
+        reference=reference,
+        idle_seconds=15,
     )
     return _no_store(body)
 
@@ -198,7 +209,7 @@ def kiosk_end(slug: str) -> ResponseReturnValue:
     except ConsultError:
         body = render_template(
             "pb/kiosk/ready.html",
-            pb_round=pb_round,
+            pb_round=localised_round(pb_round),
             device=device,
             errors={"end_pin": "That PIN is not right"},
         )

@@ -19,7 +19,7 @@ from consult.extensions import db
 from consult.forms_common import saved
 from consult.models import CouncilResponse, PBBallot, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
-from consult.pb import counting, forms, notices, services
+from consult.pb import counting, forms, language, notices, services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
@@ -96,6 +96,7 @@ def manage(slug: str) -> ResponseReturnValue:
     return render_template(
         "pb/manage/round.html",
         pb_round=pb_round,
+        missing_welsh=language.missing_welsh(pb_round),
         form=form,
         counts=_counts(pb_round),
         phases=services.PHASE_LABELS,

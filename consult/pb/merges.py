@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
@@ -48,8 +49,11 @@ def answer_for_token(token: str) -> PBMergeAnswer:
         data = _serializer(_ANSWER_SALT).loads(token, max_age=ANSWER_LINK_DAYS * 86400)
     except SignatureExpired as error:
         raise NotFound(
-            f"This link has expired: links to answer a merge work for {ANSWER_LINK_DAYS} days. "
-            "Use the private link to your idea, or contact the council."
+            gettext(
+                "This link has expired: links to answer a merge work for %(days)s days. Use the "
+                "private link to your idea, or contact the council.",
+                days=ANSWER_LINK_DAYS,
+            )
         ) from error
     except BadSignature as error:
         raise NotFound("This link is not right. Check it against your email.") from error

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.duplicates import find_duplicates
@@ -37,11 +38,11 @@ def submit_proposal(
     bytes of an optional picture, needs `image_alt` (checked and cleaned by images.py).
     Raises Invalid naming every field at fault; nothing is saved then."""
     if pb_round.status != "proposals":
-        raise Conflict("This round is not collecting ideas just now.")
+        raise Conflict(gettext("This round is not collecting ideas just now."))
     fields: dict[str, str] = {}
     check_project(fields, pb_round, title=title, description=description, cost=estimated_cost)
     if pb_round.wards and ward not in pb_round.wards:
-        fields["ward"] = "Choose the ward where the project would happen"
+        fields["ward"] = gettext("Choose the ward where the project would happen")
     picture, alt_text = _check_picture(image, image_alt, fields)
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
@@ -78,23 +79,26 @@ def check_project(
     title: str,
     description: str,
     cost: int | None,
-    whose: str = "your project",
+    whose: str | None = None,
 ) -> None:
     """Add to `fields` what is wrong with a project's name, description and cost (a
     resident's proposal, or officers' merged text)."""
     if not title.strip():
-        fields["title"] = f"Enter a name for {whose}"
+        fields["title"] = (
+            f"Enter a name for {whose}" if whose else gettext("Enter a name for your project")
+        )
     elif len(title.strip()) > 120:
-        fields["title"] = "Use 120 characters or fewer for the name"
+        fields["title"] = gettext("Use 120 characters or fewer for the name")
     if not description.strip():
-        fields["description"] = f"Describe {whose}"
+        fields["description"] = f"Describe {whose}" if whose else gettext("Describe your project")
     elif len(description) > 3000:
-        fields["description"] = "Use 3,000 characters or fewer"
+        fields["description"] = gettext("Use 3,000 characters or fewer")
     if cost is None or cost <= 0:
-        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
+        fields["estimated_cost"] = gettext("Enter roughly what it would cost, in whole pounds")
     elif cost > pb_round.budget:
-        fields["estimated_cost"] = (
-            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
+        fields["estimated_cost"] = gettext(
+            "A project cannot cost more than the whole budget (%(budget)s)",
+            budget=f"£{pb_round.budget:,}",
         )
 
 

@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.pb import RULES
@@ -39,6 +40,7 @@ from consult.models import (
 from consult.models.pb import PB_STATUSES
 from consult.pb import ballots as ballot_kinds
 from consult.pb import eligibility
+from consult.wording import N_
 
 # The rules a round may use (the completions of MES that pick a whole outcome, and greedy).
 ROUND_RULES = (
@@ -50,28 +52,40 @@ ROUND_RULES = (
 )
 assert set(ROUND_RULES) <= set(RULES)
 RULE_LABELS = {
-    "equalshares/add1": "Method of Equal Shares with Add1 (recommended)",
-    "equalshares/add1-comparison": "Method of Equal Shares with Add1, then the comparison step",
-    "equalshares/add1-greedy": "Method of Equal Shares with Add1, then most votes for money left",
-    "equalshares": "Method of Equal Shares without completion",
-    "greedy": "Most votes first (greedy)",
+    "equalshares/add1": N_("Method of Equal Shares with Add1 (recommended)"),
+    "equalshares/add1-comparison": N_("Method of Equal Shares with Add1, then the comparison step"),
+    "equalshares/add1-greedy": N_(
+        "Method of Equal Shares with Add1, then most votes for money left"
+    ),
+    "equalshares": N_("Method of Equal Shares without completion"),
+    "greedy": N_("Most votes first (greedy)"),
 }
 PHASE_LABELS = {
-    "draft": "Not yet open",
-    "proposals": "Collecting ideas",
-    "assessment": "Ideas being assessed",
-    "voting": "Voting open",
-    "closed": "Voting closed, counting",
-    "results": "Results published",
+    "draft": N_("Not yet open"),
+    "proposals": N_("Collecting ideas"),
+    "assessment": N_("Ideas being assessed"),
+    "voting": N_("Voting open"),
+    "closed": N_("Voting closed, counting"),
+    "results": N_("Results published"),
 }
 # The officer moves a round on one phase at a time; closed -> results is `count_round`.
 NEXT_PHASE = dict(itertools.pairwise(PB_STATUSES[:-1]))
 ASSESSMENT_LABELS = {
-    "feasible": "Feasible",
-    "feasible_with_changes": "Feasible with changes",
-    "not_feasible": "Not feasible",
+    "feasible": N_("Feasible"),
+    "feasible_with_changes": N_("Feasible with changes"),
+    "not_feasible": N_("Not feasible"),
 }
-AGE_BANDS = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65 and over")
+# stored in English (the values); resident pages show them translated: {{ _(band) }}
+AGE_BANDS = (
+    N_("under 16"),
+    "16-17",
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-54",
+    "55-64",
+    N_("65 and over"),
+)
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 MAX_CODES_AT_ONCE = 2000
 SERIAL = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -117,6 +131,9 @@ SETTINGS = (
     "title",
     "summary",
     "area",
+    "title_cy",
+    "summary_cy",
+    "area_cy",
     "wards",
     "min_age",
     "max_age",
@@ -331,8 +348,8 @@ def voter_code(pb_round: PBRound, code: str) -> PBVoterCode:
         )
     if found is None:
         raise Invalid(
-            "That voting code is not right. Check it against your card and try again.",
-            fields={"code": "That voting code is not right: check it against your card"},
+            gettext("That voting code is not right. Check it against your card and try again."),
+            fields={"code": gettext("That voting code is not right: check it against your card")},
         )
     return found
 
@@ -350,9 +367,9 @@ def ballot_for_code(code: Voter) -> PBBallot | None:
 def require_voting_open(pb_round: PBRound) -> None:
     if pb_round.status != "voting":
         raise Conflict(
-            "Voting has closed: ballots can no longer be cast or changed."
+            gettext("Voting has closed: ballots can no longer be cast or changed.")
             if pb_round.status in ("closed", "results")
-            else "Voting has not opened yet."
+            else gettext("Voting has not opened yet.")
         )
 
 
@@ -372,11 +389,13 @@ def check_choices(
 def _check_about_you(pb_round: PBRound, ward: str, age_band: str) -> tuple[str | None, str | None]:
     if ward and ward not in pb_round.wards:
         raise Invalid(
-            "Choose a ward from the list.", fields={"ward": "Choose a ward from the list"}
+            gettext("Choose a ward from the list."),
+            fields={"ward": gettext("Choose a ward from the list")},
         )
     if age_band and age_band not in AGE_BANDS:
         raise Invalid(
-            "Choose an age band from the list.", fields={"age_band": "Choose an age band"}
+            gettext("Choose an age band from the list."),
+            fields={"age_band": gettext("Choose an age band")},
         )
     return ward or None, age_band or None
 
@@ -396,7 +415,7 @@ def cast_ballot(
     open, Invalid for a ballot the round does not allow; either way nothing changes."""
     require_voting_open(pb_round)
     if code.round_id != pb_round.id:
-        raise NotPermitted("That voting code is for another round.")
+        raise NotPermitted(gettext("That voting code is for another round."))
     vote = check_choices(pb_round, choices, points=points)
     voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
     ballot = ballot_for_code(code)
@@ -523,5 +542,5 @@ def ballots(pb_round: PBRound) -> list[PBBallot]:
 def find_round(slug: str, *, public: bool = False) -> PBRound:
     pb_round = db.session.scalar(select(PBRound).where(PBRound.slug == slug))
     if pb_round is None or (public and pb_round.status == "draft"):
-        raise NotFound("There is no participatory budgeting round at this address.")
+        raise NotFound(gettext("There is no participatory budgeting round at this address."))
     return pb_round

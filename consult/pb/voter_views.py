@@ -15,6 +15,7 @@ from consult.extensions import db, limiter
 from consult.pb import eligibility, forms, services
 from consult.pb.ballot_pages import ELIGIBLE_KEY, remember_voter
 from consult.pb.blueprint import bp
+from consult.pb.language import localised_round
 
 
 @bp.route("/<slug>/vote/check", methods=["GET", "POST"])
@@ -55,7 +56,7 @@ def eligibility_check(slug: str) -> ResponseReturnValue:
     }
     return render_template(
         "pb/eligibility.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         form=form,
         errors=errors,
         born=typed_parts(request.form, "date_of_birth", None),
