@@ -227,6 +227,7 @@ RESIDENT_MODULES = (
     "consult/live/pb_vote.py",
     "consult/models/pb.py",
     "consult/pb/ballots.py",
+    "consult/pb/blueprint.py",
     "consult/pb/counting.py",
     "consult/pb/eligibility.py",
     "consult/pb/forms.py",

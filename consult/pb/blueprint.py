@@ -7,13 +7,32 @@ from datetime import date
 from typing import Any
 
 from flask import Blueprint
+from flask_babel import gettext
 
 from consult.dates import local_strftime
 from consult.errors import ConsultError
-from consult.i18n import current_language
+from consult.i18n import current_language, register_browser_strings
 from consult.pb.ballots import choice_name
 
 bp = Blueprint("pb", __name__, url_prefix="/pb")
+
+
+def pb_strings() -> dict[str, str]:
+    """What static/js/pb-ballot.js shows (a ballot's running total), by key, in the page's
+    language: the same sentences the ballot templates write, so each is translated once."""
+    return {
+        "pbChosenLeft": gettext("Chosen so far: %(chosen)s of %(budget)s, %(left)s left."),
+        "pbChosenOver": gettext(
+            "Chosen so far: %(chosen)s, %(over)s over the budget of %(budget)s."
+        ),
+        "pbPointsLeft": gettext("Points given so far: %(given)s of %(limit)s, %(left)s left."),
+        "pbPointsOver": gettext(
+            "Points given so far: %(given)s, %(over)s more than the %(limit)s you have."
+        ),
+    }
+
+
+register_browser_strings(bp.name, pb_strings)
 # "first choice", "ail ddewis": a ranking ballot's ranks in the page's language
 bp.add_app_template_global(choice_name, "pb_choice_name")
 
