@@ -200,6 +200,8 @@ class PBProposal(CreatedMixin, db.Model):
     estimated_cost: Mapped[int] = mapped_column(Integer)
     proposer_name: Mapped[str] = mapped_column(String(200), default="")
     proposer_email: Mapped[str] = mapped_column(String(254), default="")
+    # the language of the page the idea was sent from: the proposer's emails are in it
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     moderation: Mapped[str] = mapped_column(String(20), default="published")
     moderation_reason: Mapped[str | None] = mapped_column(Text)

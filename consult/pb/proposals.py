@@ -15,6 +15,7 @@ from analysis.duplicates import find_duplicates
 from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.models import PBMerge, PBMergeAnswer, PBProposal, PBRound, audit, utcnow
 from consult.models.pb import ASSESSMENTS
 from consult.pb import images
@@ -64,6 +65,7 @@ def submit_proposal(
         proposer_email=proposer_email.strip()[:254],
         flags=flags,
         moderation="held" if held else "published",
+        language=current_language(),
     )
     db.session.add(proposal)
     db.session.flush()

@@ -341,3 +341,53 @@ def test_the_rule_words_match_the_counting_library():
         + RULE_DESCRIPTIONS["greedy-top-up"]
     )
     assert tie_breaking("abc") == TieBreak("abc").describe()
+
+
+def test_a_proposer_who_wrote_in_welsh_is_written_to_in_welsh(
+    app, client, officer_client, make_pb_round, mailbox
+):
+    made = _in_welsh(app, make_pb_round("proposals"))
+    slug = made["slug"]
+    for email, headers in (("cy@example.org", WELSH), ("en@example.org", {})):
+        response = client.post(
+            f"/pb/{slug}/propose",
+            data={
+                "title": f"Gardd gymunedol {email[:2]}",
+                "description": "Gardd i bawb.",
+                "ward": "Oldtown",
+                "estimated_cost": "3000",
+                "proposer_email": email,
+                "proposer_name": "Siân",
+            },
+            headers=headers,
+        )
+        assert response.status_code == 200
+    with app.app_context():
+        from consult.models import PBProposal
+
+        rows = db.session.scalars(
+            db.select(PBProposal).where(PBProposal.proposer_email != "")
+        ).all()
+        languages = {row.proposer_email: row.language for row in rows}
+        ids = {row.proposer_email: row.id for row in rows}
+    assert languages == {"cy@example.org": "cy", "en@example.org": "en"}
+    officer_client.post(f"/pb/{slug}/manage/phase")  # to assessment
+    for email in ids:
+        response = officer_client.post(
+            f"/pb/{slug}/manage/proposals/{ids[email]}",
+            data={
+                "action": "assess",
+                "assessment-assessment": "not_feasible",
+                "assessment-reasons": "Mae'r tir yn eiddo i rywun arall.",
+            },
+        )
+        assert response.status_code == 302
+    welsh = [m for m in mailbox() if m.to == "cy@example.org"]
+    english = [m for m in mailbox() if m.to == "en@example.org"]
+    assert len(welsh) == 1 and len(english) == 1
+    assert welsh[0].subject == "Ni all eich syniad fynd ar y papur pleidleisio: Gardd gymunedol cy"
+    assert "Annwyl Siân," in welsh[0].text and "Y rhesymau: Mae'r tir" in welsh[0].text
+    assert "Gweld eich syniad" in welsh[0].text and "Cronfa ieuenctid" in welsh[0].text
+    assert welsh[0].html is not None and '<html lang="cy">' in welsh[0].html
+    assert english[0].subject.startswith("Your idea cannot go on the ballot")
+    assert "Dear Siân," in english[0].text and "Youth fund" in english[0].text
