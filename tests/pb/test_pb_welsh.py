@@ -346,6 +346,8 @@ def test_the_rule_words_match_the_counting_library():
 def test_a_proposer_who_wrote_in_welsh_is_written_to_in_welsh(
     app, client, officer_client, make_pb_round, mailbox
 ):
+    from tests.pb.test_pb_notices import _assess
+
     made = _in_welsh(app, make_pb_round("proposals"))
     slug = made["slug"]
     for email, headers in (("cy@example.org", WELSH), ("en@example.org", {})):
@@ -372,16 +374,9 @@ def test_a_proposer_who_wrote_in_welsh_is_written_to_in_welsh(
         ids = {row.proposer_email: row.id for row in rows}
     assert languages == {"cy@example.org": "cy", "en@example.org": "en"}
     officer_client.post(f"/pb/{slug}/manage/phase")  # to assessment
-    for email in ids:
-        response = officer_client.post(
-            f"/pb/{slug}/manage/proposals/{ids[email]}",
-            data={
-                "action": "assess",
-                "assessment-assessment": "not_feasible",
-                "assessment-reasons": "Mae'r tir yn eiddo i rywun arall.",
-            },
-        )
-        assert response.status_code == 302
+    for email, proposal_id in ids.items():
+        reasons = "Mae'r tir yn eiddo i rywun arall."
+        _assess(officer_client, slug, proposal_id, email, "not_feasible", None, reasons)
     welsh = [m for m in mailbox() if m.to == "cy@example.org"]
     english = [m for m in mailbox() if m.to == "en@example.org"]
     assert len(welsh) == 1 and len(english) == 1
