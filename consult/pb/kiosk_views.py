@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from consult.auth import sessions
@@ -45,7 +46,8 @@ def kiosk_start(slug: str) -> ResponseReturnValue:
             if str(item.id) == request.form.get("kiosk_id"):
                 kiosk.end_kiosk(item, actor=current_user)
                 db.session.commit()
-                flash(f"Kiosk {item.label or item.id} closed.", "success")
+                name = item.label or str(item.id)
+                flash(gettext("Kiosk %(name)s closed.", name=name), "success")
         return redirect(url_for("pb.kiosk_start", slug=slug))
     if request.method == "POST":
         try:
@@ -217,5 +219,8 @@ def kiosk_end(slug: str) -> ResponseReturnValue:
     kiosk.end_kiosk(device)
     db.session.commit()
     session.pop(KIOSK_KEY, None)
-    flash("The kiosk is closed. Sign in again to use staff pages on this device.", "success")
+    flash(
+        gettext("The kiosk is closed. Sign in again to use staff pages on this device."),
+        "success",
+    )
     return redirect(url_for("pb.show", slug=slug))

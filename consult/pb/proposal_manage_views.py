@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -77,7 +78,7 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
         assessment.reasons.data = item.assessment_reasons or ""
     action = request.form.get("action")
     before = (item.moderation, _assessment_of(item))
-    done, tell, saved = False, notices.moderated, "Moderation saved."
+    done, tell, saved = False, notices.moderated, gettext("Moderation saved.")
     if action == "moderate" and moderation.validate_on_submit():
         decision, reason = moderation.decision.data or "", moderation.reason.data or ""
         done = attempt(
@@ -88,7 +89,8 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
             ),
         )
     elif action == "assess" and assessment.validate_on_submit():
-        tell, saved = notices.assessed, f"Assessment of {item.reference} saved."
+        tell = notices.assessed
+        saved = gettext("Assessment of %(reference)s saved.", reference=item.reference)
         done = attempt(
             assessment,
             "assessment",
@@ -149,7 +151,10 @@ def proposal_image_manage(slug: str, proposal_id: int) -> ResponseReturnValue:
     db.session.commit()
     if changed and hide:
         notices.image_hidden(item)
-    flash("The picture is hidden." if hide else "The picture is shown again.", "success")
+    flash(
+        gettext("The picture is hidden.") if hide else gettext("The picture is shown again."),
+        "success",
+    )
     return redirect(url_for("pb.proposal", slug=slug, proposal_id=proposal_id))
 
 
@@ -199,8 +204,13 @@ def new_merge(slug: str) -> ResponseReturnValue:
             db.session.commit()
             asked = _ask(merge)
             flash(
-                f"Merge suggested. {asked} proposer{'s' if asked != 1 else ''} emailed; the "
-                "others can answer on their idea's private page, or tell you.",
+                ngettext(
+                    "Merge suggested. %(num)s proposer emailed; the others can answer on their "
+                    "idea's private page, or tell you.",
+                    "Merge suggested. %(num)s proposers emailed; the others can answer on their "
+                    "idea's private page, or tell you.",
+                    asked,
+                ),
                 "success",
             )
             return redirect(url_for("pb.merge", slug=slug, merge_id=merge.id))
@@ -255,7 +265,7 @@ def record_merge_answer(slug: str, merge_id: int, answer_id: int) -> WerkzeugRes
     db.session.commit()
     if merge.status != "asking":
         notices.merge_settled(merge)
-    flash("Answer recorded.", "success")
+    flash(gettext("Answer recorded."), "success")
     return redirect(url_for("pb.merge", slug=slug, merge_id=merge_id))
 
 
@@ -266,5 +276,5 @@ def withdraw_merge(slug: str, merge_id: int) -> WerkzeugResponse:
     merges.withdraw_merge(merge, actor=current_user)
     db.session.commit()
     notices.merge_settled(merge)
-    flash("Merge withdrawn. The proposals stay as they are.", "success")
+    flash(gettext("Merge withdrawn. The proposals stay as they are."), "success")
     return redirect(url_for("pb.merge", slug=slug, merge_id=merge_id))
