@@ -219,6 +219,7 @@ RESIDENT_MODULES = (
     "consult/pb/counting.py",
     "consult/pb/eligibility.py",
     "consult/pb/forms.py",
+    "consult/pb/images.py",
     "consult/pb/merges.py",
     "consult/pb/notices.py",
     "consult/pb/proposal_pages.py",

@@ -386,3 +386,29 @@ def test_a_proposer_who_wrote_in_welsh_is_written_to_in_welsh(
     assert welsh[0].html is not None and '<html lang="cy">' in welsh[0].html
     assert english[0].subject.startswith("Your idea cannot go on the ballot")
     assert "Dear Siân," in english[0].text and "Youth fund" in english[0].text
+
+
+def test_a_picture_refused_is_refused_in_welsh(app, client, make_pb_round):
+    import io
+
+    from werkzeug.datastructures import FileStorage
+
+    made = _in_welsh(app, make_pb_round("proposals"))
+    response = client.post(
+        f"/pb/{made['slug']}/propose",
+        data={
+            "title": "Meinciau",
+            "description": "Meinciau newydd.",
+            "ward": "Hillside",
+            "estimated_cost": "500",
+            "image": FileStorage(io.BytesIO(b"not a picture at all"), filename="llun.jpg"),
+            "image_alt": "",
+        },
+        headers=WELSH,
+        content_type="multipart/form-data",
+    )
+    page = unescape(response.get_data(as_text=True))
+    assert response.status_code == 400
+    assert "Rhaid i'r llun fod yn ffeil JPEG, PNG neu WebP" in page
+    assert "Disgrifiwch y llun ar gyfer pobl sy'n methu ei weld" in page
+    assert not english_left(response.get_data(as_text=True))
