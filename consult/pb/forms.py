@@ -23,83 +23,101 @@ from consult.forms_common import optional_number, required_text, slug_field, who
 from consult.pb.ballots import KIND_LABELS
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
-AGE_RANGE = "Enter an age from 0 to 120"
-WHOLE_POUNDS = "Enter the budget in whole pounds"
-POINTS_RANGE = "Enter from 1 to 1,000"
-CHOICES_RANGE = "Enter a number from 1 to 100"
+AGE_RANGE = lazy_gettext("Enter an age from 0 to 120")
+WHOLE_POUNDS = lazy_gettext("Enter the budget in whole pounds")
+POINTS_RANGE = lazy_gettext("Enter from 1 to 1,000")
+CHOICES_RANGE = lazy_gettext("Enter a number from 1 to 100")
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs.items()]
+    """Radio choices whose labels (marked with N_ where they are defined) are shown in the
+    page's language."""
+    return [SelectChoice(value, lazy_gettext(label)) for value, label in pairs.items()]
 
 
 class RoundForm(FlaskForm):
-    title = required_text("Title", "Enter a title", 200, too_long="Too long")
+    title = required_text(
+        lazy_gettext("Title"), lazy_gettext("Enter a title"), 200, too_long=lazy_gettext("Too long")
+    )
     slug = slug_field()
-    summary = TextAreaField("What the money is for, and the rules for ideas")
-    area = StringField("Area (optional)", validators=[Length(max=200, message="Too long")])
-    wards = TextAreaField("Wards, one a line (optional)")
+    summary = TextAreaField(lazy_gettext("What the money is for, and the rules for ideas"))
+    area = StringField(
+        lazy_gettext("Area (optional)"),
+        validators=[Length(max=200, message=lazy_gettext("Too long"))],
+    )
+    wards = TextAreaField(lazy_gettext("Wards, one a line (optional)"))
     # Welsh versions (optional): residents reading in Welsh see the English where blank
     title_cy = StringField(
-        "Teitl (Welsh version)",
-        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+        lazy_gettext("Teitl (Welsh version)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
+        ],
     )
-    summary_cy = TextAreaField("Crynodeb (Welsh version)", validators=[Optional()])
+    summary_cy = TextAreaField(lazy_gettext("Crynodeb (Welsh version)"), validators=[Optional()])
     area_cy = StringField(
-        "Ardal (Welsh version)",
-        validators=[Optional(), Length(max=200, message="Use 200 characters or fewer")],
+        lazy_gettext("Ardal (Welsh version)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
+        ],
     )
     min_age = optional_number(
-        "Youngest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
+        lazy_gettext("Youngest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
     )
     max_age = optional_number(
-        "Oldest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
+        lazy_gettext("Oldest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
     )
     budget = whole_number(
-        "Budget in pounds", WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
+        lazy_gettext("Budget in pounds"), WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
     )
-    rule = RadioField("How the winners are chosen", choices=_choices(RULE_LABELS))
-    ballot_type = RadioField("Kind of ballot", choices=_choices(KIND_LABELS), default="approval")
+    rule = RadioField(lazy_gettext("How the winners are chosen"), choices=_choices(RULE_LABELS))
+    ballot_type = RadioField(
+        lazy_gettext("Kind of ballot"), choices=_choices(KIND_LABELS), default="approval"
+    )
     max_sum_points = optional_number(
-        "Points each voter shares out (cumulative ballots)", 1, 1000, out_of_range=POINTS_RANGE
+        lazy_gettext("Points each voter shares out (cumulative ballots)"),
+        1,
+        1000,
+        out_of_range=POINTS_RANGE,
     )
     max_points = optional_number(
-        "Most points for one project (cumulative ballots, optional)",
+        lazy_gettext("Most points for one project (cumulative ballots, optional)"),
         1,
         1000,
         out_of_range=POINTS_RANGE,
     )
     eligibility_check = BooleanField(
-        "Residents without a code can vote by giving their postcode and date of birth"
+        lazy_gettext("Residents without a code can vote by giving their postcode and date of birth")
     )
-    postcode_areas = TextAreaField("Postcode areas, one a line (optional)")
+    postcode_areas = TextAreaField(lazy_gettext("Postcode areas, one a line (optional)"))
     min_choices = whole_number(
-        "Fewest projects a voter must choose",
-        "Enter the fewest projects a voter must choose",
+        lazy_gettext("Fewest projects a voter must choose"),
+        lazy_gettext("Enter the fewest projects a voter must choose"),
         1,
         100,
         out_of_range=CHOICES_RANGE,
         default=1,
     )
     max_choices = whole_number(
-        "Most projects a voter may choose",
-        "Enter the most projects a voter may choose",
+        lazy_gettext("Most projects a voter may choose"),
+        lazy_gettext("Enter the most projects a voter may choose"),
         1,
         100,
         out_of_range=CHOICES_RANGE,
         default=5,
     )
     tie_seed = StringField(
-        "Lottery seed for exact ties (optional)",
-        validators=[Length(max=64, message="Use 64 characters or fewer")],
+        lazy_gettext("Lottery seed for exact ties (optional)"),
+        validators=[Length(max=64, message=lazy_gettext("Use 64 characters or fewer"))],
     )
-    proposals_open_on = DateField("Ideas open", validators=[Optional()])
-    proposals_close_on = DateField("Ideas close", validators=[Optional()])
-    assessment_ends_on = DateField("Assessment ends", validators=[Optional()])
-    voting_opens_on = DateField("Voting opens", validators=[Optional()])
-    voting_closes_on = DateField("Voting closes", validators=[Optional()])
-    results_on = DateField("Results published", validators=[Optional()])
-    delivery_ends_on = DateField("Projects delivered by", validators=[Optional()])
+    proposals_open_on = DateField(lazy_gettext("Ideas open"), validators=[Optional()])
+    proposals_close_on = DateField(lazy_gettext("Ideas close"), validators=[Optional()])
+    assessment_ends_on = DateField(lazy_gettext("Assessment ends"), validators=[Optional()])
+    voting_opens_on = DateField(lazy_gettext("Voting opens"), validators=[Optional()])
+    voting_closes_on = DateField(lazy_gettext("Voting closes"), validators=[Optional()])
+    results_on = DateField(lazy_gettext("Results published"), validators=[Optional()])
+    delivery_ends_on = DateField(lazy_gettext("Projects delivered by"), validators=[Optional()])
 
     def settings(self) -> dict[str, object]:
         return {
@@ -171,40 +189,44 @@ class ProposalForm(FlaskForm):
 
 class ModerationForm(FlaskForm):
     decision = RadioField(
-        "Moderation",
-        choices=_choices({"published": "Publish it", "rejected": "Reject it"}),
-        validators=[InputRequired("Choose publish or reject")],
+        lazy_gettext("Moderation"),
+        choices=_choices(
+            {"published": lazy_gettext("Publish it"), "rejected": lazy_gettext("Reject it")}
+        ),
+        validators=[InputRequired(lazy_gettext("Choose publish or reject"))],
     )
-    reason = TextAreaField("Reason for rejecting it (published)")
+    reason = TextAreaField(lazy_gettext("Reason for rejecting it (published)"))
 
 
 class AssessmentForm(FlaskForm):
     assessment = RadioField(
-        "Assessment",
+        lazy_gettext("Assessment"),
         choices=_choices(ASSESSMENT_LABELS),
-        validators=[InputRequired("Choose an assessment")],
+        validators=[InputRequired(lazy_gettext("Choose an assessment"))],
     )
     assessed_cost = optional_number(
-        "Revised cost in pounds (feasible with changes)",
+        lazy_gettext("Revised cost in pounds (feasible with changes)"),
         1,
         None,
-        out_of_range="Enter the revised cost in whole pounds",
+        out_of_range=lazy_gettext("Enter the revised cost in whole pounds"),
     )
-    reasons = TextAreaField("Reasons and changes (published; required unless feasible)")
+    reasons = TextAreaField(
+        lazy_gettext("Reasons and changes (published; required unless feasible)")
+    )
 
 
 class CodesForm(FlaskForm):
     count = whole_number(
-        "How many codes",
-        "Enter how many codes to make",
+        lazy_gettext("How many codes"),
+        lazy_gettext("Enter how many codes to make"),
         1,
         2000,
-        out_of_range="Enter a number from 1 to 2,000",
+        out_of_range=lazy_gettext("Enter a number from 1 to 2,000"),
         default=50,
     )
     batch = StringField(
-        "Label for this batch (optional)",
-        validators=[Length(max=100, message="Use 100 characters or fewer")],
+        lazy_gettext("Label for this batch (optional)"),
+        validators=[Length(max=100, message=lazy_gettext("Use 100 characters or fewer"))],
     )
 
 
