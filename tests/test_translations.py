@@ -220,12 +220,14 @@ RESIDENT_MODULES = (
     "consult/pb/eligibility.py",
     "consult/pb/forms.py",
     "consult/pb/images.py",
+    "consult/pb/kiosk.py",
     "consult/pb/merges.py",
     "consult/pb/notices.py",
     "consult/pb/proposal_pages.py",
     "consult/pb/proposals.py",
     "consult/pb/services.py",
     "consult/pb/views.py",
+    "consult/pb/voter_views.py",
 )
 KEYWORDS = {**DEFAULT_KEYWORDS, "lazy_gettext": None}
 

@@ -53,10 +53,10 @@ def check_link(kind: str, pb_round_id: Any, *, kept: int | None = None) -> PBRou
         except ValueError:
             pb_round = None
     if pb_round is None:
-        message = "Choose the participatory budgeting round the room votes in"
+        message = gettext("Choose the participatory budgeting round the room votes in")
         raise Invalid(message + ".", fields={"pb_round_id": message})
     if pb_round.status != "voting" and pb_round.id != kept:
-        message = "Choose a participatory budgeting round whose voting is open"
+        message = gettext("Choose a participatory budgeting round whose voting is open")
         raise Invalid(message + ".", fields={"pb_round_id": message})
     return pb_round
 

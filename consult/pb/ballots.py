@@ -96,8 +96,11 @@ class BallotKind:
         rule = _settings_value(settings, "rule")
         if rule in MES_RULES and rule not in self.rules:
             return {
-                "rule": f"{self.label.split(':')[0]} ballots are counted by most points first: "
-                "choose “Most votes first (greedy)”"
+                "rule": gettext(
+                    "%(kind)s ballots are counted by most points first: choose “%(rule)s”",
+                    kind=gettext(self.label).split(":")[0],
+                    rule=gettext("Most votes first (greedy)"),
+                )
             }
         return {}
 
@@ -220,9 +223,11 @@ class CumulativeKind(BallotKind):
         total = _settings_value(settings, "max_sum_points")
         cap = _settings_value(settings, "max_points")
         if not isinstance(total, int) or total < 1:
-            problems["max_sum_points"] = "Enter how many points each voter shares out, 1 or more"
+            problems["max_sum_points"] = gettext(
+                "Enter how many points each voter shares out, 1 or more"
+            )
         elif cap is not None and (not isinstance(cap, int) or cap < 1 or cap > total):
-            problems["max_points"] = (
+            problems["max_points"] = gettext(
                 "The most points for one project must be from 1 to the points each voter has"
             )
         return problems

@@ -38,7 +38,7 @@ def election_for(pb_round: PBRound) -> Election:
     voters chose to give are kept."""
     rules = pb_round.frozen_rules
     if not rules:
-        raise Conflict("Voting has not opened, so there is no ballot to count.")
+        raise Conflict(gettext("Voting has not opened, so there is no ballot to count."))
     wards = {p.project_id: p.ward for p in pb_round.proposals}
     projects = tuple(
         Project(
@@ -113,10 +113,10 @@ def count_round(pb_round: PBRound, *, actor: Any) -> dict[str, Any]:
     """Count the closed round by its frozen rule and publish the result."""
     require_officer(actor)
     if pb_round.status != "closed":
-        raise Conflict("Close voting before counting.")
+        raise Conflict(gettext("Close voting before counting."))
     election = election_for(pb_round)
     if not election.ballots:
-        raise Conflict("There are no ballots to count.")
+        raise Conflict(gettext("There are no ballots to count."))
     outcome = choose_winners(election, seed=pb_round.tie_seed)
     pb_round.result = outcome.as_dict()
     pb_round.counted_at = utcnow()
@@ -154,10 +154,11 @@ def update_delivery(
     """Who delivers a funded project and by when (shown on the public pages)."""
     require_officer(actor)
     if response.pb_proposal_id is None:
-        raise NotFound("That is not a participatory budgeting project.")
+        raise NotFound(gettext("That is not a participatory budgeting project."))
     if len(owner.strip()) > 200:
         raise Invalid(
-            "Use 200 characters or fewer.", fields={"owner": "Use 200 characters or fewer"}
+            gettext("Use 200 characters or fewer."),
+            fields={"owner": gettext("Use 200 characters or fewer")},
         )
     response.owner = owner.strip()
     response.due_date = due_date

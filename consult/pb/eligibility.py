@@ -54,8 +54,11 @@ def settings_problems(values: Any) -> dict[str, str]:
     bad = [area for area in areas if normal_area(area) is None]
     if bad:
         return {
-            "postcode_areas": f"“{bad[0]}” is not a postcode area: enter districts like RV1, "
-            "sectors like RV1 2 or whole postcodes like RV1 2AB, one a line"
+            "postcode_areas": gettext(
+                "“%(area)s” is not a postcode area: enter districts like RV1, sectors like RV1 2 "
+                "or whole postcodes like RV1 2AB, one a line",
+                area=bad[0],
+            )
         }
     return {}
 

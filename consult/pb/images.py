@@ -161,11 +161,11 @@ def set_image_hidden(proposal: PBProposal, *, hidden: bool, reason: str = "", ac
     require_officer(actor)
     image = proposal.image
     if image is None:
-        raise Conflict("This proposal has no picture.")
+        raise Conflict(gettext("This proposal has no picture."))
     if hidden and not reason.strip():
         raise Invalid(
-            "Give the reason for hiding the picture: it is sent to the proposer.",
-            fields={"image_reason": "Give the reason for hiding the picture"},
+            gettext("Give the reason for hiding the picture: it is sent to the proposer."),
+            fields={"image_reason": gettext("Give the reason for hiding the picture")},
         )
     if image.hidden == hidden:
         return False

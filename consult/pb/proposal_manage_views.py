@@ -45,7 +45,7 @@ def _round_proposal(slug: str, proposal_id: int) -> tuple[PBRound, PBProposal]:
     pb_round = services.find_round(slug)
     item = db.get_or_404(PBProposal, proposal_id)
     if item.round_id != pb_round.id:
-        raise NotFound("There is no such proposal in this round.")
+        raise NotFound(gettext("There is no such proposal in this round."))
     return pb_round, item
 
 
@@ -128,7 +128,7 @@ def proposal_image_manage(slug: str, proposal_id: int) -> ResponseReturnValue:
     pb_round, item = _round_proposal(slug, proposal_id)
     if request.method == "GET":
         if item.image is None:
-            raise NotFound("This proposal has no picture.")
+            raise NotFound(gettext("This proposal has no picture."))
         return image_response(item.image)
     hide = request.form.get("action") == "hide"
     try:
@@ -239,7 +239,7 @@ def _round_merge(slug: str, merge_id: int) -> PBMerge:
     pb_round = services.find_round(slug)
     merge = db.get_or_404(PBMerge, merge_id)
     if merge.round_id != pb_round.id:
-        raise NotFound("There is no such merge in this round.")
+        raise NotFound(gettext("There is no such merge in this round."))
     return merge
 
 
@@ -260,7 +260,7 @@ def record_merge_answer(slug: str, merge_id: int, answer_id: int) -> WerkzeugRes
     merge = _round_merge(slug, merge_id)
     answer = db.get_or_404(PBMergeAnswer, answer_id)
     if answer.merge_id != merge.id:
-        raise NotFound("There is no such answer in this merge.")
+        raise NotFound(gettext("There is no such answer in this merge."))
     merges.answer_merge(answer, agree=request.form.get("answer") == "yes", actor=current_user)
     db.session.commit()
     if merge.status != "asking":

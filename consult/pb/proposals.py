@@ -151,20 +151,25 @@ def moderate_proposal(
     proposal, or one whose proposer is being asked about a merge, cannot be moderated."""
     require_officer(actor)
     if proposal.pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen.")
+        raise Conflict(gettext("Voting has opened: the ballot is frozen."))
     if proposal.moderation == "merged":
-        raise Conflict("This proposal has been merged into another one.")
+        raise Conflict(gettext("This proposal has been merged into another one."))
     if pending_merge(proposal) is not None:
         raise Conflict(
-            "This proposal is in a merge waiting for its proposers' answers: withdraw the "
-            "merge first."
+            gettext(
+                "This proposal is in a merge waiting for its proposers' answers: withdraw the "
+                "merge first."
+            )
         )
     if decision not in ("published", "rejected"):
-        raise Invalid("Choose publish or reject.", fields={"decision": "Choose publish or reject"})
+        raise Invalid(
+            gettext("Choose publish or reject."),
+            fields={"decision": gettext("Choose publish or reject")},
+        )
     if decision == "rejected" and not reason.strip():
         raise Invalid(
-            "Give the reason for rejecting it: the reason is published.",
-            fields={"reason": "Give the reason for rejecting it"},
+            gettext("Give the reason for rejecting it: the reason is published."),
+            fields={"reason": gettext("Give the reason for rejecting it")},
         )
     proposal.moderation = decision
     proposal.moderation_reason = reason.strip() or None
@@ -196,21 +201,27 @@ def assess_proposal(
     require_officer(actor)
     pb_round = proposal.pb_round
     if pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen, so assessments cannot change.")
+        raise Conflict(
+            gettext("Voting has opened: the ballot is frozen, so assessments cannot change.")
+        )
     if pb_round.status not in ("proposals", "assessment"):
-        raise Conflict("Proposals are assessed once the round has started collecting them.")
+        raise Conflict(
+            gettext("Proposals are assessed once the round has started collecting them.")
+        )
     if proposal.moderation != "published":
-        raise Conflict("Publish the proposal before assessing it.")
+        raise Conflict(gettext("Publish the proposal before assessing it."))
     fields: dict[str, str] = {}
     if assessment not in ASSESSMENTS:
-        fields["assessment"] = "Choose an assessment"
+        fields["assessment"] = gettext("Choose an assessment")
     elif assessment != "feasible" and not reasons.strip():
-        fields["reasons"] = "Give the reasons: they are published"
+        fields["reasons"] = gettext("Give the reasons: they are published")
     if assessment == "feasible_with_changes":
         if assessed_cost is None or assessed_cost <= 0:
-            fields["assessed_cost"] = "Enter the revised cost in whole pounds"
+            fields["assessed_cost"] = gettext("Enter the revised cost in whole pounds")
         elif assessed_cost > pb_round.budget:
-            fields["assessed_cost"] = "The revised cost cannot be more than the whole budget"
+            fields["assessed_cost"] = gettext(
+                "The revised cost cannot be more than the whole budget"
+            )
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
     proposal.assessment = assessment

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from consult.auth.access import public
 from consult.dates import DateProblem, date_from_form, typed_parts
@@ -24,7 +25,7 @@ from consult.pb.language import localised_round
 def eligibility_check(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if not pb_round.eligibility_check:
-        raise Conflict("This round uses voting codes only: use the code from your card.")
+        raise Conflict(gettext("This round uses voting codes only: use the code from your card."))
     services.require_voting_open(pb_round)
     form = forms.EligibilityForm()
     errors: dict[str, str] = {}
