@@ -322,6 +322,10 @@ def test_officers_enter_the_welsh_and_see_what_lacks_it(app, officer_client, mak
     page = officer_client.get(f"/pb/{slug}/manage").get_data(as_text=True)
     assert 'id="missing-welsh"' in page and "<li>Summary</li>" in page
     assert "<li>Title</li>" not in page
+    # the officers' pages are translated too, for officers who read them in Welsh
+    page = unescape(officer_client.get(f"/pb/{slug}/manage", headers=WELSH).text)
+    assert "Fersiynau Cymraeg (dewisol)" in page and "<li>Crynodeb</li>" in page
+    assert "Cadw'r gosodiadau" in page and "Teitl (fersiwn Gymraeg)" in page
 
 
 def test_the_rule_words_match_the_counting_library():
