@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid, NotFound
@@ -21,6 +22,7 @@ from consult.live.outbox import publish, staff_room
 from consult.models import JurySession, PanelMember, PBBallot, PBRound, Round
 from consult.pb import ballots as ballot_kinds
 from consult.pb import services as pb_services
+from consult.pb.language import localised_round
 
 KIND = "pb_vote"
 
@@ -51,10 +53,10 @@ def check_link(kind: str, pb_round_id: Any, *, kept: int | None = None) -> PBRou
         except ValueError:
             pb_round = None
     if pb_round is None:
-        message = "Choose the participatory budgeting round the room votes in"
+        message = gettext("Choose the participatory budgeting round the room votes in")
         raise Invalid(message + ".", fields={"pb_round_id": message})
     if pb_round.status != "voting" and pb_round.id != kept:
-        message = "Choose a participatory budgeting round whose voting is open"
+        message = gettext("Choose a participatory budgeting round whose voting is open")
         raise Invalid(message + ".", fields={"pb_round_id": message})
     return pb_round
 
@@ -88,9 +90,11 @@ def open_round(jury_session: JurySession, round_id: Any) -> tuple[Round, PBRound
     require_running(jury_session)
     round_ = get_in_session(Round, round_id, jury_session, field="round_id")
     if round_.kind != KIND or round_.pb_round_id is None:
-        raise NotFound("This round has no participatory budgeting vote.")
+        raise NotFound(gettext("This round has no participatory budgeting vote."))
     if jury_session.current_round_id != round_.id or round_.status not in ("running", "paused"):
-        raise Conflict("This vote is not the current round: ballots can no longer be cast here.")
+        raise Conflict(
+            gettext("This vote is not the current round: ballots can no longer be cast here.")
+        )
     pb_round = db.session.get(PBRound, round_.pb_round_id)
     assert pb_round is not None  # the foreign key
     pb_services.require_voting_open(pb_round)
@@ -151,7 +155,7 @@ def state(jury_session: JurySession, viewer: Any) -> dict[str, Any] | None:
     kind = ballot_kinds.kind_of(pb_round)
     return {
         "round": round_,
-        "pb_round": pb_round,
+        "pb_round": localised_round(pb_round),
         "open": (
             pb_round.status == "voting"
             and jury_session.status in ("live", "paused")

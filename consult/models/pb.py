@@ -8,6 +8,7 @@ import hashlib
 from datetime import date, datetime
 from typing import TYPE_CHECKING, Any
 
+from flask_babel import gettext
 from sqlalchemy import (
     JSON,
     Boolean,
@@ -64,6 +65,10 @@ class PBRound(TimestampMixin, db.Model):
     title: Mapped[str] = mapped_column(String(200))
     summary: Mapped[str] = mapped_column(Text, default="")
     area: Mapped[str] = mapped_column(String(200), default="")
+    # Welsh versions of what residents read about the round (issue 19; consult/pb/language.py)
+    title_cy: Mapped[str | None] = mapped_column(String(200))
+    summary_cy: Mapped[str | None] = mapped_column(Text)
+    area_cy: Mapped[str | None] = mapped_column(String(200))
     wards: Mapped[list[str]] = mapped_column(JSON, default=list)
     min_age: Mapped[int | None] = mapped_column(Integer)
     max_age: Mapped[int | None] = mapped_column(Integer)
@@ -110,17 +115,41 @@ class PBRound(TimestampMixin, db.Model):
 
     @property
     def eligibility(self) -> str:
-        """Who may take part, in words."""
-        parts = []
-        if self.area:
-            parts.append(f"lives, works or studies in {self.area}")
-        if self.min_age is not None and self.max_age is not None:
-            parts.append(f"is aged {self.min_age} to {self.max_age}")
-        elif self.min_age is not None:
-            parts.append(f"is aged {self.min_age} or over")
-        elif self.max_age is not None:
-            parts.append(f"is aged {self.max_age} or under")
-        return "Anyone who " + " and ".join(parts) if parts else "Anyone"
+        """Who may take part, in words (in the current language; the area as given)."""
+        return eligibility_words(self.area, self.min_age, self.max_age)
+
+
+def eligibility_words(area: str, min_age: int | None, max_age: int | None) -> str:
+    """Who may take part in a round, in the current request's language."""
+    low, high = min_age, max_age
+    if area:
+        if low is not None and high is not None:
+            return gettext(
+                "Anyone who lives, works or studies in %(area)s and is aged %(low)s to %(high)s",
+                area=area,
+                low=low,
+                high=high,
+            )
+        if low is not None:
+            return gettext(
+                "Anyone who lives, works or studies in %(area)s and is aged %(age)s or over",
+                area=area,
+                age=low,
+            )
+        if high is not None:
+            return gettext(
+                "Anyone who lives, works or studies in %(area)s and is aged %(age)s or under",
+                area=area,
+                age=high,
+            )
+        return gettext("Anyone who lives, works or studies in %(area)s", area=area)
+    if low is not None and high is not None:
+        return gettext("Anyone who is aged %(low)s to %(high)s", low=low, high=high)
+    if low is not None:
+        return gettext("Anyone who is aged %(age)s or over", age=low)
+    if high is not None:
+        return gettext("Anyone who is aged %(age)s or under", age=high)
+    return gettext("Anyone")
 
 
 class PBProposal(CreatedMixin, db.Model):
@@ -171,6 +200,8 @@ class PBProposal(CreatedMixin, db.Model):
     estimated_cost: Mapped[int] = mapped_column(Integer)
     proposer_name: Mapped[str] = mapped_column(String(200), default="")
     proposer_email: Mapped[str] = mapped_column(String(254), default="")
+    # the language of the page the idea was sent from: the proposer's emails are in it
+    language: Mapped[str] = mapped_column(String(5), default="en", server_default="en")
     flags: Mapped[list[str]] = mapped_column(JSON, default=list)
     moderation: Mapped[str] = mapped_column(String(20), default="published")
     moderation_reason: Mapped[str | None] = mapped_column(Text)

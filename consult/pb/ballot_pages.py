@@ -13,6 +13,7 @@ from consult.extensions import db
 from consult.models import PBBallot, PBEligibleVoter, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
 from consult.pb import services
+from consult.pb.language import localised_round
 
 SESSION_KEY = "pb_votes"  # round id -> voting code id, for the ballot pages
 ELIGIBLE_KEY = "pb_voters"  # round id -> eligible voter id (the eligibility check)
@@ -75,7 +76,7 @@ def ballot_page(
     kind = ballot_kinds.kind_of(pb_round)
     return render_template(
         extra.pop("template", "pb/ballot.html"),  # type: ignore[arg-type]
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         kind=kind,
         projects=ballot_kinds.ballot_projects(pb_round),
         proposals={p.project_id: p for p in pb_round.proposals},

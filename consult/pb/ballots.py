@@ -17,7 +17,10 @@ from dataclasses import dataclass
 from fractions import Fraction
 from typing import Any, ClassVar
 
+from flask_babel import gettext, ngettext
+
 from consult.errors import Invalid
+from consult.wording import N_
 
 MES_RULES = (
     "equalshares/add1",
@@ -26,19 +29,36 @@ MES_RULES = (
     "equalshares",
     "greedy",
 )
-ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth")
 
 
-def ordinal(number: int) -> str:
-    return ORDINALS[number - 1] if 0 < number <= len(ORDINALS) else f"{number}th"
+def choice_name(number: int) -> str:
+    """A rank on a ranking ballot, in the page's language: "first choice", "second choice"
+    ("dewis cyntaf", "ail ddewis": whole phrases, as Welsh ordinals mutate the noun)."""
+    names = (
+        gettext("first choice"),
+        gettext("second choice"),
+        gettext("third choice"),
+        gettext("fourth choice"),
+        gettext("fifth choice"),
+        gettext("sixth choice"),
+        gettext("seventh choice"),
+        gettext("eighth choice"),
+    )
+    if 0 < number <= len(names):
+        return names[number - 1]
+    return gettext("choice %(number)s", number=number)
 
 
 def money(value: int) -> str:
     return f"£{value:,}"
 
 
-def plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
+def projects(count: int) -> str:
+    return ngettext("%(num)s project", "%(num)s projects", count)
+
+
+def points_text(count: int) -> str:
+    return ngettext("%(num)s point", "%(num)s points", count)
 
 
 @dataclass(frozen=True)
@@ -63,7 +83,7 @@ class BallotKind:
     """The approval ballot: tick from `min_choices` to `max_choices` projects."""
 
     name: ClassVar[str] = "approval"
-    label: ClassVar[str] = "Approval: tick the projects you support"
+    label: ClassVar[str] = N_("Approval: tick the projects you support")
     vote_type: ClassVar[str] = "approval"  # Pabulib's
     rules: ClassVar[tuple[str, ...]] = MES_RULES
     template: ClassVar[str] = "pb/ballots/approval.html"
@@ -76,8 +96,11 @@ class BallotKind:
         rule = _settings_value(settings, "rule")
         if rule in MES_RULES and rule not in self.rules:
             return {
-                "rule": f"{self.label.split(':')[0]} ballots are counted by most points first: "
-                "choose “Most votes first (greedy)”"
+                "rule": gettext(
+                    "%(kind)s ballots are counted by most points first: choose “%(rule)s”",
+                    kind=gettext(self.label).split(":")[0],
+                    rule=gettext("Most votes first (greedy)"),
+                )
             }
         return {}
 
@@ -88,8 +111,8 @@ class BallotKind:
     def hint(self, pb_round: Any) -> str:
         low, high = pb_round.min_choices, pb_round.max_choices
         if low == high:
-            return f"Choose {plural(low, 'project')}."
-        return f"Choose from {low} to {high} projects."
+            return ngettext("Choose %(num)s project.", "Choose %(num)s projects.", low)
+        return gettext("Choose from %(low)s to %(high)s projects.", low=low, high=high)
 
     # --- voting ---------------------------------------------------------------------------
 
@@ -111,12 +134,13 @@ class BallotKind:
                 number = -1
             if number not in allowed:
                 raise Invalid(
-                    "One of the choices is not a project on this ballot.",
-                    fields={field: "Choose only projects on this ballot"},
+                    gettext("One of the choices is not a project on this ballot."),
+                    fields={field: gettext("Choose only projects on this ballot")},
                 )
             if number in chosen:
                 raise Invalid(
-                    "A project was chosen twice.", fields={field: "Choose each project only once"}
+                    gettext("A project was chosen twice."),
+                    fields={field: gettext("Choose each project only once")},
                 )
             chosen.append(number)
         return chosen
@@ -125,11 +149,11 @@ class BallotKind:
         low = pb_round.min_choices
         high = pb_round.max_choices if self.uses_max_choices else None
         if count < low:
-            message = f"Choose at least {plural(low, 'project')}"
-            raise Invalid(message + f" (you chose {count}).", fields={field: message})
+            message = gettext("Choose at least %(projects)s", projects=projects(low))
+            raise Invalid(_you_chose(message, count), fields={field: message})
         if high is not None and count > high:
-            message = f"Choose no more than {plural(high, 'project')}"
-            raise Invalid(message + f" (you chose {count}).", fields={field: message})
+            message = gettext("Choose no more than %(projects)s", projects=projects(high))
+            raise Invalid(_you_chose(message, count), fields={field: message})
 
     def check(self, pb_round: Any, choices: Sequence[Any], points: Sequence[Any] | None) -> Vote:
         """The ballot as it will be kept; raises Invalid (with `fields`) for one the round
@@ -157,12 +181,12 @@ class KnapsackKind(BallotKind):
     """Spend the budget: choose projects whose costs add up to no more than the budget."""
 
     name = "knapsack"
-    label = "Spend the budget: choose projects costing no more than the budget in total"
+    label = N_("Spend the budget: choose projects costing no more than the budget in total")
     uses_max_choices = False
     template = "pb/ballots/knapsack.html"
 
     def hint(self, pb_round: Any) -> str:
-        return "Choose projects whose costs add up to no more than the budget."
+        return gettext("Choose projects whose costs add up to no more than the budget.")
 
     def check(self, pb_round: Any, choices: Sequence[Any], points: Sequence[Any] | None) -> Vote:
         vote = super().check(pb_round, choices, points)
@@ -170,9 +194,12 @@ class KnapsackKind(BallotKind):
         total = sum(costs[pid] for pid in vote.choices)
         if total > pb_round.budget:
             over = total - pb_round.budget
-            message = (
-                f"Your projects cost {money(total)} in total, {money(over)} more than the "
-                f"budget of {money(pb_round.budget)}: untick some projects"
+            message = gettext(
+                "Your projects cost %(total)s in total, %(over)s more than the budget of "
+                "%(budget)s: untick some projects",
+                total=money(total),
+                over=money(over),
+                budget=money(pb_round.budget),
             )
             raise Invalid(message + ".", fields={"choices": message})
         return vote
@@ -185,7 +212,7 @@ class CumulativeKind(BallotKind):
     """Share out `max_sum_points` points among the projects, at most `max_points` each."""
 
     name = "cumulative"
-    label = "Cumulative points: share out points among the projects"
+    label = N_("Cumulative points: share out points among the projects")
     vote_type = "cumulative"
     rules = ("greedy",)
     template = "pb/ballots/cumulative.html"
@@ -196,9 +223,11 @@ class CumulativeKind(BallotKind):
         total = _settings_value(settings, "max_sum_points")
         cap = _settings_value(settings, "max_points")
         if not isinstance(total, int) or total < 1:
-            problems["max_sum_points"] = "Enter how many points each voter shares out, 1 or more"
+            problems["max_sum_points"] = gettext(
+                "Enter how many points each voter shares out, 1 or more"
+            )
         elif cap is not None and (not isinstance(cap, int) or cap < 1 or cap > total):
-            problems["max_points"] = (
+            problems["max_points"] = gettext(
                 "The most points for one project must be from 1 to the points each voter has"
             )
         return problems
@@ -211,10 +240,22 @@ class CumulativeKind(BallotKind):
 
     def hint(self, pb_round: Any) -> str:
         total, cap = pb_round.max_sum_points, self.cap(pb_round)
-        text = f"You have {plural(total, 'point')} to share out among the projects you support"
         if cap < total:
-            text += f", no more than {cap} for one project"
-        return text + ". Leave a project empty to give it none."
+            return ngettext(
+                "You have %(num)s point to share out among the projects you support, no more "
+                "than %(cap)s for one project. Leave a project empty to give it none.",
+                "You have %(num)s points to share out among the projects you support, no more "
+                "than %(cap)s for one project. Leave a project empty to give it none.",
+                total,
+                cap=cap,
+            )
+        return ngettext(
+            "You have %(num)s point to share out among the projects you support. Leave a "
+            "project empty to give it none.",
+            "You have %(num)s points to share out among the projects you support. Leave a "
+            "project empty to give it none.",
+            total,
+        )
 
     def read_form(self, form: Any, pb_round: Any) -> tuple[list[str], list[str] | None]:
         choices, points = [], []
@@ -233,7 +274,8 @@ class CumulativeKind(BallotKind):
         given = list(points or ())
         if len(given) != len(choices):
             raise Invalid(
-                "Give points to projects on this ballot.", fields={"choices": "Give points"}
+                gettext("Give points to projects on this ballot."),
+                fields={"choices": gettext("Give points")},
             )
         chosen = self._project_ids(pb_round, choices, "choices")
         cap = self.cap(pb_round)
@@ -242,23 +284,31 @@ class CumulativeKind(BallotKind):
             field = f"points-{pid}"
             text = str(raw).strip()
             if not text.isdigit():
-                message = f"Enter the points for {titles[str(pid)]} as a whole number, like 2"
+                message = gettext(
+                    "Enter the points for %(project)s as a whole number, like 2",
+                    project=titles[str(pid)],
+                )
                 raise Invalid(message + ".", fields={field: message})
             value = int(text)
             if value > cap:
-                message = f"Give {titles[str(pid)]} no more than {plural(cap, 'point')}"
+                message = gettext(
+                    "Give %(project)s no more than %(points)s",
+                    project=titles[str(pid)],
+                    points=points_text(cap),
+                )
                 raise Invalid(message + ".", fields={field: message})
             if value:
                 kept[pid] = value
         total = sum(kept.values())
         if total > pb_round.max_sum_points:
-            message = (
-                f"You gave {plural(total, 'point')}: share out no more than "
-                f"{pb_round.max_sum_points}"
+            message = gettext(
+                "You gave %(points)s: share out no more than %(most)s",
+                points=points_text(total),
+                most=pb_round.max_sum_points,
             )
             raise Invalid(message + ".", fields={"choices": message})
         if not kept:
-            message = "Give at least 1 point to a project"
+            message = gettext("Give at least 1 point to a project")
             raise Invalid(message + ".", fields={"choices": message})
         self._count_limits(pb_round, len(kept))
         order = sorted(kept)
@@ -266,7 +316,7 @@ class CumulativeKind(BallotKind):
 
     def describe(self, vote: Vote, titles: Mapping[str, str]) -> list[str]:
         return [
-            f"{titles.get(str(pid), str(pid))}: {plural(points, 'point')}"
+            f"{titles.get(str(pid), str(pid))}: {points_text(points)}"
             for pid, points in zip(vote.choices, vote.points or (), strict=True)
         ]
 
@@ -285,7 +335,7 @@ class RankingKind(BallotKind):
     with N ranks, a first choice gets N points, a second N - 1, ... (3/2/1 for three)."""
 
     name = "ranking"
-    label = "Ranking: put up to a number of projects in order"
+    label = N_("Ranking: put up to a number of projects in order")
     vote_type = "ordinal"
     rules = ("greedy",)
     template = "pb/ballots/ranking.html"
@@ -293,10 +343,14 @@ class RankingKind(BallotKind):
     def hint(self, pb_round: Any) -> str:
         high = pb_round.max_choices
         points = "/".join(str(high - n) for n in range(high))
-        return (
-            f"Choose your {ordinal(1)} choice, then your {ordinal(2)}, and so on, up to "
-            f"{plural(high, 'project')} (at least {pb_round.min_choices}). Your choices get "
-            f"{points} points in that order."
+        return ngettext(
+            "Choose your first choice, then your second, and so on, up to %(num)s project "
+            "(at least %(low)s). Your choices get %(points)s points in that order.",
+            "Choose your first choice, then your second, and so on, up to %(num)s projects "
+            "(at least %(low)s). Your choices get %(points)s points in that order.",
+            high,
+            low=pb_round.min_choices,
+            points=points,
         )
 
     def read_form(self, form: Any, pb_round: Any) -> tuple[list[str], list[str] | None]:
@@ -312,32 +366,53 @@ class RankingKind(BallotKind):
         while raw and not raw[-1]:
             raw.pop()
         if len(raw) > pb_round.max_choices:
-            message = f"Rank no more than {plural(pb_round.max_choices, 'project')}"
+            message = gettext(
+                "Rank no more than %(projects)s", projects=projects(pb_round.max_choices)
+            )
             raise Invalid(message + ".", fields={"rank-1": message})
         seen: list[int] = []
         for number, value in enumerate(raw, start=1):
             field = f"rank-{number}"
             if not value:
-                message = (
-                    f"Choose your {ordinal(number)} choice, or leave the choices after it empty"
+                message = gettext(
+                    "Choose your %(choice)s, or leave the choices after it empty",
+                    choice=choice_name(number),
                 )
                 raise Invalid(message + ".", fields={field: message})
             pid = self._project_ids(pb_round, [value], field)[0]
             if pid in seen:
-                message = f"You ranked a project twice: choose a different {ordinal(number)} choice"
+                message = gettext(
+                    "You ranked a project twice: choose a different %(choice)s",
+                    choice=choice_name(number),
+                )
                 raise Invalid(message + ".", fields={field: message})
             seen.append(pid)
         if len(seen) < pb_round.min_choices:
             field = f"rank-{len(seen) + 1}"
-            message = f"Rank at least {plural(pb_round.min_choices, 'project')}"
-            raise Invalid(message + f" (you ranked {len(seen)}).", fields={field: message})
+            message = gettext("Rank at least %(projects)s", projects=projects(pb_round.min_choices))
+            ranked = gettext(
+                "%(message)s (you ranked %(count)s).", message=message, count=len(seen)
+            )
+            raise Invalid(ranked, fields={field: message})
         return Vote(tuple(seen))
 
     def describe(self, vote: Vote, titles: Mapping[str, str]) -> list[str]:
         return [
-            f"{ordinal(n).capitalize()} choice: {titles.get(str(pid), str(pid))}"
+            gettext(
+                "%(choice)s: %(project)s",
+                choice=_capitalised(choice_name(n)),
+                project=titles.get(str(pid), str(pid)),
+            )
             for n, pid in enumerate(vote.choices, start=1)
         ]
+
+
+def _you_chose(message: str, count: int) -> str:
+    return gettext("%(message)s (you chose %(count)s).", message=message, count=count)
+
+
+def _capitalised(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 KINDS: dict[str, BallotKind] = {

@@ -11,10 +11,10 @@ from fractions import Fraction
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.pb import Ballot, Election, Project, choose_winners, write_pabulib
-from analysis.pb.explain import RULE_DESCRIPTIONS
 from consult.errors import Conflict, Invalid, NotFound
 from consult.extensions import db
 from consult.models import (
@@ -38,7 +38,7 @@ def election_for(pb_round: PBRound) -> Election:
     voters chose to give are kept."""
     rules = pb_round.frozen_rules
     if not rules:
-        raise Conflict("Voting has not opened, so there is no ballot to count.")
+        raise Conflict(gettext("Voting has not opened, so there is no ballot to count."))
     wards = {p.project_id: p.ward for p in pb_round.proposals}
     projects = tuple(
         Project(
@@ -113,10 +113,10 @@ def count_round(pb_round: PBRound, *, actor: Any) -> dict[str, Any]:
     """Count the closed round by its frozen rule and publish the result."""
     require_officer(actor)
     if pb_round.status != "closed":
-        raise Conflict("Close voting before counting.")
+        raise Conflict(gettext("Close voting before counting."))
     election = election_for(pb_round)
     if not election.ballots:
-        raise Conflict("There are no ballots to count.")
+        raise Conflict(gettext("There are no ballots to count."))
     outcome = choose_winners(election, seed=pb_round.tie_seed)
     pb_round.result = outcome.as_dict()
     pb_round.counted_at = utcnow()
@@ -154,10 +154,11 @@ def update_delivery(
     """Who delivers a funded project and by when (shown on the public pages)."""
     require_officer(actor)
     if response.pb_proposal_id is None:
-        raise NotFound("That is not a participatory budgeting project.")
+        raise NotFound(gettext("That is not a participatory budgeting project."))
     if len(owner.strip()) > 200:
         raise Invalid(
-            "Use 200 characters or fewer.", fields={"owner": "Use 200 characters or fewer"}
+            gettext("Use 200 characters or fewer."),
+            fields={"owner": gettext("Use 200 characters or fewer")},
         )
     response.owner = owner.strip()
     response.due_date = due_date
@@ -186,12 +187,55 @@ def compare_rules(pb_round: PBRound) -> list[dict[str, Any]]:
     return rows
 
 
+def _rule_descriptions() -> dict[str, str]:
+    """analysis.pb's descriptions of the rules (explain.RULE_DESCRIPTIONS, the same English),
+    in the page's language."""
+    return {
+        "equalshares": gettext(
+            "Method of Equal Shares: the budget is shared equally among all voters. Round by "
+            "round, the project whose supporters can pay for it with the smallest, most equal "
+            "payments is funded from its supporters' shares, until no project's supporters "
+            "have enough money left to pay for it."
+        ),
+        "add1": " "
+        + gettext(
+            "Add1: the share of every voter is then raised one whole unit of money at a time, "
+            "and the count run again, for as long as the outcome still fits the budget."
+        ),
+        "greedy-top-up": " "
+        + gettext(
+            "Money still left is then spent on the projects with the most votes that still fit."
+        ),
+        "comparison": " "
+        + gettext(
+            "Finally the outcome is compared with funding by most votes: that outcome is used "
+            "instead only if more voters prefer it (have more of the projects they voted for "
+            "funded) than prefer the equal-shares outcome."
+        ),
+        "greedy": gettext(
+            "Most votes first: projects are funded in order of their votes (or points); a "
+            "project that costs more than the money left is skipped and the next one is tried."
+        ),
+    }
+
+
 def rule_in_words(rule: str) -> str:
-    base = RULE_DESCRIPTIONS["equalshares" if rule.startswith("equalshares") else rule]
+    """How `rule` chooses the winners, in the page's language."""
+    descriptions = _rule_descriptions()
+    base = descriptions["equalshares" if rule.startswith("equalshares") else rule]
     if "add1" in rule:
-        base += RULE_DESCRIPTIONS["add1"]
+        base += descriptions["add1"]
     if "greedy" in rule and rule.startswith("equalshares"):
-        base += RULE_DESCRIPTIONS["greedy-top-up"]
+        base += descriptions["greedy-top-up"]
     if "comparison" in rule:
-        base += RULE_DESCRIPTIONS["comparison"]
+        base += descriptions["comparison"]
     return base
+
+
+def tie_breaking(seed: str) -> str:
+    """analysis.pb's rule for exact ties (profile.TieBreak.describe), in the page's language."""
+    return gettext(
+        "Exact ties go to the cheaper project, then to the project with more supporters, then "
+        "by lottery: the lower SHA-256 of 'seed:project id' with seed %(seed)s.",
+        seed=repr(seed),
+    )

@@ -20,6 +20,7 @@ from datetime import date
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
@@ -53,8 +54,11 @@ def settings_problems(values: Any) -> dict[str, str]:
     bad = [area for area in areas if normal_area(area) is None]
     if bad:
         return {
-            "postcode_areas": f"“{bad[0]}” is not a postcode area: enter districts like RV1, "
-            "sectors like RV1 2 or whole postcodes like RV1 2AB, one a line"
+            "postcode_areas": gettext(
+                "“%(area)s” is not a postcode area: enter districts like RV1, sectors like RV1 2 "
+                "or whole postcodes like RV1 2AB, one a line",
+                area=bad[0],
+            )
         }
     return {}
 
@@ -104,36 +108,38 @@ def check_eligibility(
     Invalid (with fields) for an answer missing or outside the round's area or ages;
     nothing is stored then. Flushes."""
     if not pb_round.eligibility_check:
-        raise Conflict("This round uses voting codes only.")
+        raise Conflict(gettext("This round uses voting codes only."))
     if pb_round.status != "voting":
-        raise Conflict("Voting is not open.")
+        raise Conflict(gettext("Voting is not open."))
     today = today or date.today()
     fields: dict[str, str] = {}
     normal = normal_postcode(postcode)
     if not postcode.strip():
-        fields["postcode"] = "Enter your postcode"
+        fields["postcode"] = gettext("Enter your postcode")
     elif normal is None:
-        fields["postcode"] = "Enter a real postcode, like RV1 2AB"
+        fields["postcode"] = gettext("Enter a real postcode, like RV1 2AB")
     elif not in_area(pb_round, normal):
-        fields["postcode"] = (
-            "You cannot vote in this round: it is for people who live in "
-            f"{pb_round.area or 'the area'} (postcodes {', '.join(pb_round.postcode_areas)})"
+        fields["postcode"] = gettext(
+            "You cannot vote in this round: it is for people who live in the postcode areas "
+            "%(areas)s",
+            areas=", ".join(pb_round.postcode_areas),
         )
     if born is None:
-        fields["date_of_birth"] = "Enter your date of birth"
+        fields["date_of_birth"] = gettext("Enter your date of birth")
     elif born >= today:
-        fields["date_of_birth"] = "Your date of birth must be in the past"
+        fields["date_of_birth"] = gettext("Your date of birth must be in the past")
     else:
         age = age_on(born, today)
         low, high = pb_round.min_age, pb_round.max_age
         if (low is not None and age < low) or (high is not None and age > high):
-            fields["date_of_birth"] = (
-                f"You cannot vote in this round: it is for people aged {_ages(low, high)}"
+            fields["date_of_birth"] = gettext(
+                "You cannot vote in this round: it is for people aged %(ages)s",
+                ages=_ages(low, high),
             )
     if not identity.strip():
-        fields["identity"] = "Enter your full name or your email address"
+        fields["identity"] = gettext("Enter your full name or your email address")
     elif len(identity) > 254:
-        fields["identity"] = "Use 254 characters or fewer"
+        fields["identity"] = gettext("Use 254 characters or fewer")
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
     assert normal is not None and born is not None
@@ -143,8 +149,10 @@ def check_eligibility(
 
 def _ages(low: int | None, high: int | None) -> str:
     if low is not None and high is not None:
-        return f"{low} to {high}"
-    return f"{low} or over" if low is not None else f"{high} or under"
+        return gettext("%(low)s to %(high)s", low=low, high=high)
+    if low is not None:
+        return gettext("%(age)s or over", age=low)
+    return gettext("%(age)s or under", age=high)
 
 
 def _voter(pb_round: PBRound, key: str) -> PBEligibleVoter:

@@ -5,6 +5,7 @@ by `services.check_choices`, which gives the messages."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (
@@ -22,79 +23,110 @@ from consult.forms_common import optional_number, required_text, slug_field, who
 from consult.pb.ballots import KIND_LABELS
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
-AGE_RANGE = "Enter an age from 0 to 120"
-WHOLE_POUNDS = "Enter the budget in whole pounds"
-POINTS_RANGE = "Enter from 1 to 1,000"
-CHOICES_RANGE = "Enter a number from 1 to 100"
+AGE_RANGE = lazy_gettext("Enter an age from 0 to 120")
+WHOLE_POUNDS = lazy_gettext("Enter the budget in whole pounds")
+POINTS_RANGE = lazy_gettext("Enter from 1 to 1,000")
+CHOICES_RANGE = lazy_gettext("Enter a number from 1 to 100")
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
-    return [SelectChoice(value, label) for value, label in pairs.items()]
+    """Radio choices whose labels (marked with N_ where they are defined) are shown in the
+    page's language."""
+    return [SelectChoice(value, lazy_gettext(label)) for value, label in pairs.items()]
 
 
 class RoundForm(FlaskForm):
-    title = required_text("Title", "Enter a title", 200, too_long="Too long")
+    title = required_text(
+        lazy_gettext("Title"), lazy_gettext("Enter a title"), 200, too_long=lazy_gettext("Too long")
+    )
     slug = slug_field()
-    summary = TextAreaField("What the money is for, and the rules for ideas")
-    area = StringField("Area (optional)", validators=[Length(max=200, message="Too long")])
-    wards = TextAreaField("Wards, one a line (optional)")
+    summary = TextAreaField(lazy_gettext("What the money is for, and the rules for ideas"))
+    area = StringField(
+        lazy_gettext("Area (optional)"),
+        validators=[Length(max=200, message=lazy_gettext("Too long"))],
+    )
+    wards = TextAreaField(lazy_gettext("Wards, one a line (optional)"))
+    # Welsh versions (optional): residents reading in Welsh see the English where blank
+    title_cy = StringField(
+        lazy_gettext("Teitl (Welsh version)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
+        ],
+    )
+    summary_cy = TextAreaField(lazy_gettext("Crynodeb (Welsh version)"), validators=[Optional()])
+    area_cy = StringField(
+        lazy_gettext("Ardal (Welsh version)"),
+        validators=[
+            Optional(),
+            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
+        ],
+    )
     min_age = optional_number(
-        "Youngest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
+        lazy_gettext("Youngest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
     )
     max_age = optional_number(
-        "Oldest age that may take part (optional)", 0, 120, out_of_range=AGE_RANGE
+        lazy_gettext("Oldest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
     )
     budget = whole_number(
-        "Budget in pounds", WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
+        lazy_gettext("Budget in pounds"), WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
     )
-    rule = RadioField("How the winners are chosen", choices=_choices(RULE_LABELS))
-    ballot_type = RadioField("Kind of ballot", choices=_choices(KIND_LABELS), default="approval")
+    rule = RadioField(lazy_gettext("How the winners are chosen"), choices=_choices(RULE_LABELS))
+    ballot_type = RadioField(
+        lazy_gettext("Kind of ballot"), choices=_choices(KIND_LABELS), default="approval"
+    )
     max_sum_points = optional_number(
-        "Points each voter shares out (cumulative ballots)", 1, 1000, out_of_range=POINTS_RANGE
+        lazy_gettext("Points each voter shares out (cumulative ballots)"),
+        1,
+        1000,
+        out_of_range=POINTS_RANGE,
     )
     max_points = optional_number(
-        "Most points for one project (cumulative ballots, optional)",
+        lazy_gettext("Most points for one project (cumulative ballots, optional)"),
         1,
         1000,
         out_of_range=POINTS_RANGE,
     )
     eligibility_check = BooleanField(
-        "Residents without a code can vote by giving their postcode and date of birth"
+        lazy_gettext("Residents without a code can vote by giving their postcode and date of birth")
     )
-    postcode_areas = TextAreaField("Postcode areas, one a line (optional)")
+    postcode_areas = TextAreaField(lazy_gettext("Postcode areas, one a line (optional)"))
     min_choices = whole_number(
-        "Fewest projects a voter must choose",
-        "Enter the fewest projects a voter must choose",
+        lazy_gettext("Fewest projects a voter must choose"),
+        lazy_gettext("Enter the fewest projects a voter must choose"),
         1,
         100,
         out_of_range=CHOICES_RANGE,
         default=1,
     )
     max_choices = whole_number(
-        "Most projects a voter may choose",
-        "Enter the most projects a voter may choose",
+        lazy_gettext("Most projects a voter may choose"),
+        lazy_gettext("Enter the most projects a voter may choose"),
         1,
         100,
         out_of_range=CHOICES_RANGE,
         default=5,
     )
     tie_seed = StringField(
-        "Lottery seed for exact ties (optional)",
-        validators=[Length(max=64, message="Use 64 characters or fewer")],
+        lazy_gettext("Lottery seed for exact ties (optional)"),
+        validators=[Length(max=64, message=lazy_gettext("Use 64 characters or fewer"))],
     )
-    proposals_open_on = DateField("Ideas open", validators=[Optional()])
-    proposals_close_on = DateField("Ideas close", validators=[Optional()])
-    assessment_ends_on = DateField("Assessment ends", validators=[Optional()])
-    voting_opens_on = DateField("Voting opens", validators=[Optional()])
-    voting_closes_on = DateField("Voting closes", validators=[Optional()])
-    results_on = DateField("Results published", validators=[Optional()])
-    delivery_ends_on = DateField("Projects delivered by", validators=[Optional()])
+    proposals_open_on = DateField(lazy_gettext("Ideas open"), validators=[Optional()])
+    proposals_close_on = DateField(lazy_gettext("Ideas close"), validators=[Optional()])
+    assessment_ends_on = DateField(lazy_gettext("Assessment ends"), validators=[Optional()])
+    voting_opens_on = DateField(lazy_gettext("Voting opens"), validators=[Optional()])
+    voting_closes_on = DateField(lazy_gettext("Voting closes"), validators=[Optional()])
+    results_on = DateField(lazy_gettext("Results published"), validators=[Optional()])
+    delivery_ends_on = DateField(lazy_gettext("Projects delivered by"), validators=[Optional()])
 
     def settings(self) -> dict[str, object]:
         return {
             "title": self.title.data or "",
             "summary": (self.summary.data or "").strip(),
             "area": (self.area.data or "").strip(),
+            "title_cy": (self.title_cy.data or "").strip() or None,
+            "summary_cy": (self.summary_cy.data or "").strip() or None,
+            "area_cy": (self.area_cy.data or "").strip() or None,
             "wards": [w.strip() for w in (self.wards.data or "").splitlines() if w.strip()],
             "min_age": self.min_age.data,
             "max_age": self.max_age.data,
@@ -116,83 +148,94 @@ class RoundForm(FlaskForm):
 
 class ProposalForm(FlaskForm):
     title = required_text(
-        "Name of your project",
-        "Enter a name for your project",
+        lazy_gettext("Name of your project"),
+        lazy_gettext("Enter a name for your project"),
         120,
-        too_long="Use 120 characters or fewer for the name",
+        too_long=lazy_gettext("Use 120 characters or fewer for the name"),
     )
     description = required_text(
-        "What would it do, and who would it help?",
-        "Describe your project",
+        lazy_gettext("What would it do, and who would it help?"),
+        lazy_gettext("Describe your project"),
         3000,
-        too_long="Use 3,000 characters or fewer",
+        too_long=lazy_gettext("Use 3,000 characters or fewer"),
         field=TextAreaField,
     )
-    ward = StringField("Where would it happen?", validators=[Length(max=100, message="Too long")])
+    ward = StringField(
+        lazy_gettext("Where would it happen?"),
+        validators=[Length(max=100, message=lazy_gettext("Too long"))],
+    )
     estimated_cost = whole_number(
-        "Roughly what would it cost, in pounds?",
-        "Enter roughly what it would cost, in whole pounds",
+        lazy_gettext("Roughly what would it cost, in pounds?"),
+        lazy_gettext("Enter roughly what it would cost, in whole pounds"),
         1,
         None,
-        out_of_range="Enter roughly what it would cost, in whole pounds",
+        out_of_range=lazy_gettext("Enter roughly what it would cost, in whole pounds"),
     )
     proposer_name = StringField(
-        "Your name (optional)", validators=[Length(max=200, message="Too long")]
+        lazy_gettext("Your name (optional)"),
+        validators=[Length(max=200, message=lazy_gettext("Too long"))],
     )
     proposer_email = EmailField(
-        "Your email address (optional)",
-        validators=[Optional(), Email("Enter an email address like name@example.com")],
+        lazy_gettext("Your email address (optional)"),
+        validators=[
+            Optional(),
+            Email(lazy_gettext("Enter an email address like name@example.com")),
+        ],
     )
     # Checked by what the file is, not its name, in images.clean_image.
-    image = FileField("A picture (optional)")
-    image_alt = StringField("Describe the picture for someone who cannot see it")
+    image = FileField(lazy_gettext("A picture (optional)"))
+    image_alt = StringField(lazy_gettext("Describe the picture for someone who cannot see it"))
 
 
 class ModerationForm(FlaskForm):
     decision = RadioField(
-        "Moderation",
-        choices=_choices({"published": "Publish it", "rejected": "Reject it"}),
-        validators=[InputRequired("Choose publish or reject")],
+        lazy_gettext("Moderation"),
+        choices=_choices(
+            {"published": lazy_gettext("Publish it"), "rejected": lazy_gettext("Reject it")}
+        ),
+        validators=[InputRequired(lazy_gettext("Choose publish or reject"))],
     )
-    reason = TextAreaField("Reason for rejecting it (published)")
+    reason = TextAreaField(lazy_gettext("Reason for rejecting it (published)"))
 
 
 class AssessmentForm(FlaskForm):
     assessment = RadioField(
-        "Assessment",
+        lazy_gettext("Assessment"),
         choices=_choices(ASSESSMENT_LABELS),
-        validators=[InputRequired("Choose an assessment")],
+        validators=[InputRequired(lazy_gettext("Choose an assessment"))],
     )
     assessed_cost = optional_number(
-        "Revised cost in pounds (feasible with changes)",
+        lazy_gettext("Revised cost in pounds (feasible with changes)"),
         1,
         None,
-        out_of_range="Enter the revised cost in whole pounds",
+        out_of_range=lazy_gettext("Enter the revised cost in whole pounds"),
     )
-    reasons = TextAreaField("Reasons and changes (published; required unless feasible)")
+    reasons = TextAreaField(
+        lazy_gettext("Reasons and changes (published; required unless feasible)")
+    )
 
 
 class CodesForm(FlaskForm):
     count = whole_number(
-        "How many codes",
-        "Enter how many codes to make",
+        lazy_gettext("How many codes"),
+        lazy_gettext("Enter how many codes to make"),
         1,
         2000,
-        out_of_range="Enter a number from 1 to 2,000",
+        out_of_range=lazy_gettext("Enter a number from 1 to 2,000"),
         default=50,
     )
     batch = StringField(
-        "Label for this batch (optional)",
-        validators=[Length(max=100, message="Use 100 characters or fewer")],
+        lazy_gettext("Label for this batch (optional)"),
+        validators=[Length(max=100, message=lazy_gettext("Use 100 characters or fewer"))],
     )
 
 
 class VoterCodeForm(FlaskForm):
     code = required_text(
-        "Voting code",
-        "Enter the voting code from your card",
+        lazy_gettext("Voting code"),
+        lazy_gettext("Enter the voting code from your card"),
         40,
-        too_long="Enter the voting code from your card",
+        too_long=lazy_gettext("Enter the voting code from your card"),
     )
 
 
@@ -201,9 +244,10 @@ class EligibilityForm(FlaskForm):
     three boxes by `consult.dates.date_from_form`, and nothing typed here is stored."""
 
     postcode = StringField(
-        "Your postcode", validators=[Length(max=10, message="Enter a real postcode, like RV1 2AB")]
+        lazy_gettext("Your postcode"),
+        validators=[Length(max=10, message=lazy_gettext("Enter a real postcode, like RV1 2AB"))],
     )
     identity = StringField(
-        "Your full name or email address",
-        validators=[Length(max=254, message="Use 254 characters or fewer")],
+        lazy_gettext("Your full name or email address"),
+        validators=[Length(max=254, message=lazy_gettext("Use 254 characters or fewer"))],
     )

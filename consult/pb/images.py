@@ -12,6 +12,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
+from flask_babel import gettext
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from consult.errors import Conflict, Invalid
@@ -30,7 +31,6 @@ SAVE_OPTIONS: dict[str, dict[str, Any]] = {
     "PNG": {"optimize": True},
     "WEBP": {"quality": 85},
 }
-_KIND_MESSAGE = "The picture must be a JPEG, PNG or WebP file"
 
 
 @dataclass(frozen=True)
@@ -55,7 +55,7 @@ def sniff(data: bytes) -> str | None:
 
 
 def _refuse(message: str) -> Invalid:
-    return Invalid(message + ".", fields={"image": message})
+    return Invalid(gettext("%(message)s.", message=message), fields={"image": message})
 
 
 def _bare_pixels(image: Image.Image, kind: str) -> Image.Image:
@@ -75,19 +75,26 @@ def clean_image(data: bytes) -> CleanImage:
     the proposer can act on for a file too big, of another kind, too many pixels, or
     damaged."""
     if not data:
-        raise _refuse("The selected file is empty")
+        raise _refuse(gettext("The selected file is empty"))
     if len(data) > MAX_IMAGE_BYTES:
-        raise _refuse(f"The picture must be smaller than {MAX_IMAGE_BYTES // (1024 * 1024)} MB")
+        raise _refuse(
+            gettext(
+                "The picture must be smaller than %(size)s MB",
+                size=MAX_IMAGE_BYTES // (1024 * 1024),
+            )
+        )
     kind = sniff(data)
     if kind is None:
-        raise _refuse(_KIND_MESSAGE)
+        raise _refuse(gettext("The picture must be a JPEG, PNG or WebP file"))
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(io.BytesIO(data), formats=[kind]) as opened:
                 width, height = opened.size
                 if width * height > MAX_PIXELS:
-                    raise _refuse("The picture has too many pixels: use one under 40 megapixels")
+                    raise _refuse(
+                        gettext("The picture has too many pixels: use one under 40 megapixels")
+                    )
                 opened.seek(0)  # the first frame of an animation
                 opened.load()
                 upright = ImageOps.exif_transpose(opened)
@@ -102,7 +109,7 @@ def clean_image(data: bytes) -> CleanImage:
         Image.DecompressionBombWarning,
     ) as error:
         raise _refuse(
-            "The picture could not be read: it may be damaged, so try saving it again"
+            gettext("The picture could not be read: it may be damaged, so try saving it again")
         ) from error
     upright.thumbnail((LONGEST_SIDE, LONGEST_SIDE))
     clean = _bare_pixels(upright, kind)
@@ -116,13 +123,13 @@ def check_alt_text(alt_text: str) -> str:
     text = " ".join(alt_text.split())
     if not text:
         raise Invalid(
-            "Describe the picture for people who cannot see it.",
-            fields={"image_alt": "Describe the picture for people who cannot see it"},
+            gettext("Describe the picture for people who cannot see it."),
+            fields={"image_alt": gettext("Describe the picture for people who cannot see it")},
         )
     if len(text) > MAX_ALT_TEXT:
         raise Invalid(
-            f"Use {MAX_ALT_TEXT} characters or fewer to describe the picture.",
-            fields={"image_alt": f"Use {MAX_ALT_TEXT} characters or fewer"},
+            gettext("Use %(most)s characters or fewer to describe the picture.", most=MAX_ALT_TEXT),
+            fields={"image_alt": gettext("Use %(most)s characters or fewer", most=MAX_ALT_TEXT)},
         )
     return text
 
@@ -154,11 +161,11 @@ def set_image_hidden(proposal: PBProposal, *, hidden: bool, reason: str = "", ac
     require_officer(actor)
     image = proposal.image
     if image is None:
-        raise Conflict("This proposal has no picture.")
+        raise Conflict(gettext("This proposal has no picture."))
     if hidden and not reason.strip():
         raise Invalid(
-            "Give the reason for hiding the picture: it is sent to the proposer.",
-            fields={"image_reason": "Give the reason for hiding the picture"},
+            gettext("Give the reason for hiding the picture: it is sent to the proposer."),
+            fields={"image_reason": gettext("Give the reason for hiding the picture")},
         )
     if image.hidden == hidden:
         return False

@@ -14,6 +14,7 @@ import secrets
 from collections.abc import Iterable
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.errors import Conflict, Invalid, NotFound, NotPermitted
@@ -21,10 +22,11 @@ from consult.extensions import db
 from consult.models import PBBallot, PBKiosk, PBRound, PBVoterCode, audit, utcnow
 from consult.pb import ballots as ballot_kinds
 from consult.pb import services
+from consult.wording import N_
 
 MODES = {
-    "staff": "Staff let each voter in with the PIN",
-    "code": "Each voter enters their voting code",
+    "staff": N_("Staff let each voter in with the PIN"),
+    "code": N_("Each voter enters their voting code"),
 }
 SLOT_SECONDS = 10 * 60  # a ballot must be cast within this of the voter being let in
 IDLE_SECONDS = 90  # the page clears itself after this long without a touch (static/js)
@@ -39,11 +41,12 @@ def start_kiosk(
 ) -> tuple[PBKiosk, str, str]:
     """(kiosk, device token, staff PIN). Officers and facilitators may; voting must be open."""
     if not getattr(actor, "is_staff", False) or not actor.has_role("officer", "facilitator"):
-        raise NotPermitted("Only officers and facilitators can start a kiosk.")
+        raise NotPermitted(gettext("Only officers and facilitators can start a kiosk."))
     services.require_voting_open(pb_round)
     if mode not in MODES:
         raise Invalid(
-            "Choose how voters are let in.", fields={"mode": "Choose how voters are let in"}
+            gettext("Choose how voters are let in."),
+            fields={"mode": gettext("Choose how voters are let in")},
         )
     token = secrets.token_urlsafe(32)
     pin = f"{secrets.randbelow(1_000_000):06d}"
@@ -67,13 +70,15 @@ def kiosk_for(pb_round: PBRound, token: Any) -> PBKiosk:
     if isinstance(token, str) and token:
         kiosk = db.session.scalar(select(PBKiosk).where(PBKiosk.token_hash == _hash(token)))
     if kiosk is None or kiosk.round_id != pb_round.id or not kiosk.is_open:
-        raise NotFound("This device is not a kiosk for this round. Staff can start one.")
+        raise NotFound(gettext("This device is not a kiosk for this round. Staff can start one."))
     return kiosk
 
 
 def check_pin(kiosk: PBKiosk, token: str, pin: str) -> None:
     if not secrets.compare_digest(_hash(f"{token}:{pin.strip()}"), kiosk.pin_hash):
-        raise Invalid("That PIN is not right.", fields={"pin": "That PIN is not right"})
+        raise Invalid(
+            gettext("That PIN is not right."), fields={"pin": gettext("That PIN is not right")}
+        )
 
 
 def end_kiosk(kiosk: PBKiosk, *, actor: Any = None) -> None:
@@ -96,9 +101,9 @@ def cast_kiosk_ballot(
     replaced (code mode). Raises like `services.cast_ballot`; nothing changes then."""
     services.require_voting_open(pb_round)
     if not kiosk.is_open or kiosk.round_id != pb_round.id:
-        raise Conflict("This kiosk has been closed.")
+        raise Conflict(gettext("This kiosk has been closed."))
     if kiosk.mode == "code" and code is None:
-        raise Conflict("Enter a voting code first.")
+        raise Conflict(gettext("Enter a voting code first."))
     vote = services.check_choices(pb_round, choices, points=points)
     ward_given, age_given = services._check_about_you(pb_round, ward, age_band)
     ballot = services.ballot_for_code(code) if code is not None else None

@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import flash, make_response, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 
 from consult.auth import sessions
@@ -24,6 +25,7 @@ from consult.pb import ballots as ballot_kinds
 from consult.pb import kiosk, services
 from consult.pb.ballot_pages import ballot_page, submit_ballot
 from consult.pb.blueprint import bp
+from consult.pb.language import localised_round
 
 KIOSK_KEY = "pb_kiosk"  # {"round": id, "token": device token, "slot": None | {...}}
 
@@ -44,7 +46,8 @@ def kiosk_start(slug: str) -> ResponseReturnValue:
             if str(item.id) == request.form.get("kiosk_id"):
                 kiosk.end_kiosk(item, actor=current_user)
                 db.session.commit()
-                flash(f"Kiosk {item.label or item.id} closed.", "success")
+                name = item.label or str(item.id)
+                flash(gettext("Kiosk %(name)s closed.", name=name), "success")
         return redirect(url_for("pb.kiosk_start", slug=slug))
     if request.method == "POST":
         try:
@@ -64,11 +67,16 @@ def kiosk_start(slug: str) -> ResponseReturnValue:
             db.session.commit()
             session[KIOSK_KEY] = {"round": pb_round.id, "token": token, "slot": None}
             return _no_store(
-                render_template("pb/kiosk/started.html", pb_round=pb_round, pin=pin, kiosk=started)
+                render_template(
+                    "pb/kiosk/started.html",
+                    pb_round=localised_round(pb_round),
+                    pin=pin,
+                    kiosk=started,
+                )
             )
     return render_template(
         "pb/kiosk/start.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         errors=errors,
         modes=kiosk.MODES,
         kiosks=kiosk.open_kiosks(pb_round),
@@ -122,7 +130,9 @@ def kiosk_ready(slug: str) -> ResponseReturnValue:
             return redirect(url_for("pb.kiosk_ballot", slug=slug))
     else:
         _set_slot(state, None)  # back at the start: any slot left open is closed
-    body = render_template("pb/kiosk/ready.html", pb_round=pb_round, device=device, errors=errors)
+    body = render_template(
+        "pb/kiosk/ready.html", pb_round=localised_round(pb_round), device=device, errors=errors
+    )
     return _no_store(body, 400 if errors else 200)
 
 
@@ -173,7 +183,10 @@ def kiosk_done(slug: str) -> ResponseReturnValue:
     if not reference:
         return redirect(url_for("pb.kiosk_ready", slug=slug))
     body = render_template(
-        "pb/kiosk/done.html", pb_round=pb_round, reference=reference, idle_seconds=15
+        "pb/kiosk/done.html",
+        pb_round=localised_round(pb_round),
+        reference=reference,
+        idle_seconds=15,
     )
     return _no_store(body)
 
@@ -198,7 +211,7 @@ def kiosk_end(slug: str) -> ResponseReturnValue:
     except ConsultError:
         body = render_template(
             "pb/kiosk/ready.html",
-            pb_round=pb_round,
+            pb_round=localised_round(pb_round),
             device=device,
             errors={"end_pin": "That PIN is not right"},
         )
@@ -206,5 +219,8 @@ def kiosk_end(slug: str) -> ResponseReturnValue:
     kiosk.end_kiosk(device)
     db.session.commit()
     session.pop(KIOSK_KEY, None)
-    flash("The kiosk is closed. Sign in again to use staff pages on this device.", "success")
+    flash(
+        gettext("The kiosk is closed. Sign in again to use staff pages on this device."),
+        "success",
+    )
     return redirect(url_for("pb.show", slug=slug))

@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from flask_login import current_user
 from sqlalchemy import func, select
 
@@ -19,7 +20,7 @@ from consult.extensions import db
 from consult.forms_common import saved
 from consult.models import CouncilResponse, PBBallot, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
-from consult.pb import counting, forms, notices, services
+from consult.pb import counting, forms, language, notices, services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
@@ -48,7 +49,10 @@ def new() -> ResponseReturnValue:
             field_errors(form, error)
         else:
             return saved(
-                f"{pb_round.title} is set up. Open it for ideas when you are ready.",
+                gettext(
+                    "%(title)s is set up. Open it for ideas when you are ready.",
+                    title=pb_round.title,
+                ),
                 "pb.manage",
                 slug=pb_round.slug,
             )
@@ -92,10 +96,11 @@ def manage(slug: str) -> ResponseReturnValue:
             if not error.fields:
                 form.title.errors = [*form.title.errors, error.message]
         else:
-            return saved("Saved.", "pb.manage", slug=slug)
+            return saved(gettext("Saved."), "pb.manage", slug=slug)
     return render_template(
         "pb/manage/round.html",
         pb_round=pb_round,
+        missing_welsh=language.missing_welsh(pb_round),
         form=form,
         counts=_counts(pb_round),
         phases=services.PHASE_LABELS,
@@ -111,9 +116,14 @@ def advance(slug: str) -> ResponseReturnValue:
     db.session.commit()
     if status == "voting":
         notices.on_ballot(pb_round)
-    message = f"The round is now: {services.PHASE_LABELS[status].lower()}."
+    message = gettext(
+        "The round is now: %(phase)s.", phase=gettext(services.PHASE_LABELS[status]).lower()
+    )
     if status == "voting":
-        message += f" Rules frozen with checksum {pb_round.rules_checksum}."
+        frozen = gettext(
+            "Rules frozen with checksum %(checksum)s.", checksum=pb_round.rules_checksum
+        )
+        message = f"{message} {frozen}"
     flash(message, "success")
     return redirect(url_for("pb.manage", slug=slug))
 
@@ -184,15 +194,27 @@ def paper(slug: str) -> ResponseReturnValue:
             serial = str(values["serial"]).strip().upper()
             if outcome.state == "first":
                 flash(
-                    f"First entry of paper ballot {serial} saved. A colleague must enter it again.",
+                    gettext(
+                        "First entry of paper ballot %(serial)s saved. A colleague must enter it "
+                        "again.",
+                        serial=serial,
+                    ),
                     "success",
                 )
             elif outcome.state == "counted":
-                flash(f"Paper ballot {serial}: both entries agree. It is counted.", "success")
+                flash(
+                    gettext(
+                        "Paper ballot %(serial)s: both entries agree. It is counted.", serial=serial
+                    ),
+                    "success",
+                )
             else:
                 flash(
-                    f"Paper ballot {serial}: this entry does not match the earlier one. Check "
-                    "the paper; a third person's entry that matches either settles it.",
+                    gettext(
+                        "Paper ballot %(serial)s: this entry does not match the earlier one. "
+                        "Check the paper; a third person's entry that matches either settles it.",
+                        serial=serial,
+                    ),
                     "important",
                 )
             return redirect(url_for("pb.paper", slug=slug))
@@ -217,7 +239,7 @@ def count(slug: str) -> ResponseReturnValue:
     counting.count_round(pb_round, actor=current_user)
     db.session.commit()
     notices.results(pb_round)
-    flash("Counted. The results are published.", "success")
+    flash(gettext("Counted. The results are published."), "success")
     return redirect(url_for("pb.results", slug=slug))
 
 
@@ -257,7 +279,7 @@ def delivery(slug: str) -> ResponseReturnValue:
                 errors = {f"{name}-{response.id}": text for name, text in error.fields.items()}
                 errors = errors or {f"owner-{response.id}": error.message}
             else:
-                return saved("Saved.", "pb.delivery", slug=slug)
+                return saved(gettext("Saved."), "pb.delivery", slug=slug)
     return render_template(
         "pb/manage/delivery.html",
         pb_round=pb_round,

@@ -16,6 +16,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import select, update
 
@@ -48,11 +49,14 @@ def answer_for_token(token: str) -> PBMergeAnswer:
         data = _serializer(_ANSWER_SALT).loads(token, max_age=ANSWER_LINK_DAYS * 86400)
     except SignatureExpired as error:
         raise NotFound(
-            f"This link has expired: links to answer a merge work for {ANSWER_LINK_DAYS} days. "
-            "Use the private link to your idea, or contact the council."
+            gettext(
+                "This link has expired: links to answer a merge work for %(days)s days. Use the "
+                "private link to your idea, or contact the council.",
+                days=ANSWER_LINK_DAYS,
+            )
         ) from error
     except BadSignature as error:
-        raise NotFound("This link is not right. Check it against your email.") from error
+        raise NotFound(gettext("This link is not right. Check it against your email.")) from error
     answer = db.session.scalar(
         select(PBMergeAnswer).where(
             PBMergeAnswer.merge_id == data.get("merge"),
@@ -60,7 +64,7 @@ def answer_for_token(token: str) -> PBMergeAnswer:
         )
     )
     if answer is None:
-        raise NotFound("This link is not right. Check it against your email.")
+        raise NotFound(gettext("This link is not right. Check it against your email."))
     return answer
 
 
@@ -74,17 +78,19 @@ def proposal_for_token(token: str) -> PBProposal:
     try:
         data = _serializer(_PROPOSER_SALT).loads(token)
     except BadSignature as error:
-        raise NotFound("This link is not right. Check it against the one you kept.") from error
+        raise NotFound(
+            gettext("This link is not right. Check it against the one you kept.")
+        ) from error
     proposal_id = data.get("proposal") if isinstance(data, dict) else None
     proposal = db.session.get(PBProposal, proposal_id) if isinstance(proposal_id, int) else None
     if proposal is None:
-        raise NotFound("This link is not right. Check it against the one you kept.")
+        raise NotFound(gettext("This link is not right. Check it against the one you kept."))
     return proposal
 
 
 def _require_open(pb_round: PBRound) -> None:
     if pb_round.is_frozen or pb_round.status not in ("proposals", "assessment"):
-        raise Conflict("Proposals can only be merged before voting opens.")
+        raise Conflict(gettext("Proposals can only be merged before voting opens."))
 
 
 def _check_merge(
@@ -97,13 +103,15 @@ def _check_merge(
 ) -> None:
     fields: dict[str, str] = {}
     if len(chosen) < 2:
-        fields["proposals"] = "Choose at least 2 proposals to merge"
+        fields["proposals"] = gettext("Choose at least 2 proposals to merge")
     elif any(p.moderation != "published" for p in chosen):
-        fields["proposals"] = "Only published proposals can be merged"
+        fields["proposals"] = gettext("Only published proposals can be merged")
     elif any(pending_merge(p) is not None for p in chosen):
-        fields["proposals"] = "One of these proposals is already in a merge waiting for answers"
+        fields["proposals"] = gettext(
+            "One of these proposals is already in a merge waiting for answers"
+        )
     if survivor_id not in {p.id for p in chosen}:
-        fields["survivor"] = "Choose which proposal the merged project keeps"
+        fields["survivor"] = gettext("Choose which proposal the merged project keeps")
     check_project(
         fields,
         pb_round,
@@ -134,8 +142,8 @@ def propose_merge(
     chosen = [p for p in pb_round.proposals if p.id in wanted]
     if len(chosen) != len(wanted):
         raise Invalid(
-            "Choose proposals from this round.",
-            fields={"proposals": "Choose proposals from this round"},
+            gettext("Choose proposals from this round."),
+            fields={"proposals": gettext("Choose proposals from this round")},
         )
     _check_merge(pb_round, chosen, survivor_id, title, description, estimated_cost)
     assert survivor_id is not None and estimated_cost is not None
@@ -167,9 +175,9 @@ def answer_merge(answer: PBMergeAnswer, *, agree: bool, actor: Any = None) -> PB
     if merge.status != "asking":
         raise Conflict(
             {
-                "merged": "This merge has already been made.",
-                "declined": "This merge is not going ahead: a proposer said no.",
-                "withdrawn": "Council officers have withdrawn this merge.",
+                "merged": gettext("This merge has already been made."),
+                "declined": gettext("This merge is not going ahead: a proposer said no."),
+                "withdrawn": gettext("Council officers have withdrawn this merge."),
             }[merge.status]
         )
     _require_open(merge.pb_round)
@@ -192,7 +200,7 @@ def withdraw_merge(merge: PBMerge, *, actor: Any) -> PBMerge:
     """An officer withdraws a merge still asking (nothing changes for the proposals)."""
     require_officer(actor)
     if merge.status != "asking":
-        raise Conflict("Only a merge still waiting for answers can be withdrawn.")
+        raise Conflict(gettext("Only a merge still waiting for answers can be withdrawn."))
     merge.status, merge.decided_at = "withdrawn", utcnow()
     audit("pb.merge_withdrawn", actor=actor, subject=merge)
     return merge

@@ -4,22 +4,28 @@ asked about and then merged or kept apart, put on the ballot, funded or not. Onl
 proposers who gave an email address hear; a merged idea's proposers hear what happens
 to the one it lives on in. Plain words in the manner of GOV.UK Notify, plain text with an
 HTML alternative. Called by the views after the commit that made the change (so nobody
-is told of something that was then rolled back); sending never raises."""
+is told of something that was then rolled back); sending never raises.
+
+Each proposer is written to in the language they proposed in (`PBProposal.language`, the
+page's language when they sent the idea): a notice is a function that builds the message,
+called once for each recipient inside their language (issue 19)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from flask import current_app, render_template, url_for
+from flask_babel import force_locale, gettext
 from sqlalchemy import select
 
 from consult.auth.passwords import trusted_base_url
 from consult.extensions import db
 from consult.mail import send_mail
 from consult.models import PBMerge, PBProposal, PBRound
-from consult.pb.blueprint import money_words, pounds
+from consult.pb.blueprint import money_words, pb_date, pounds
+from consult.pb.language import LocalisedPBRound
 
 
 @dataclass(frozen=True)
@@ -31,6 +37,12 @@ class Notice:
     link: tuple[str, str] | None = None
 
 
+# A notice in the current language (called inside each recipient's language).
+Build = Callable[[], Notice]
+# (email, name, language) of one proposer
+Recipient = tuple[str, str, str]
+
+
 def link_to(endpoint: str, **values: Any) -> str:
     """An address for an email (on the trusted public origin, never a forged Host)."""
     return trusted_base_url() + url_for(endpoint, **values)
@@ -38,85 +50,108 @@ def link_to(endpoint: str, **values: Any) -> str:
 
 def proposal_link(proposal: PBProposal) -> tuple[str, str]:
     return (
-        "See your idea",
+        gettext("See your idea"),
         link_to("pb.proposal_page", slug=proposal.pb_round.slug, reference=proposal.reference),
     )
 
 
-def recipients(proposal: PBProposal) -> list[tuple[str, str]]:
-    """(email, name) of everyone who proposed this idea: its own proposer and those of the
-    ideas merged into it. Each address once."""
+def _recipient(proposal: PBProposal) -> Recipient:
+    email = (proposal.proposer_email or "").strip()
+    return (email, proposal.proposer_name or "", proposal.language or "en")
+
+
+def recipients(proposal: PBProposal) -> list[Recipient]:
+    """(email, name, language) of everyone who proposed this idea: its own proposer and
+    those of the ideas merged into it. Each address once."""
     merged = db.session.scalars(
         select(PBProposal).where(PBProposal.merged_into_id == proposal.id).order_by(PBProposal.id)
     )
-    found: dict[str, tuple[str, str]] = {}
+    found: dict[str, Recipient] = {}
     for item in (proposal, *merged):
-        email = (item.proposer_email or "").strip()
+        email, name, language = _recipient(item)
         if email and email.lower() not in found:
-            found[email.lower()] = (email, item.proposer_name or "")
+            found[email.lower()] = (email, name, language)
     return list(found.values())
 
 
-def send(to: Iterable[tuple[str, str]], pb_round: PBRound, notice: Notice) -> int:
-    """Email `notice` to each (email, name); returns how many were sent."""
+def send(to: Iterable[Recipient], pb_round: PBRound, build: Build) -> int:
+    """Email the notice `build` makes to each (email, name, language), in their language;
+    returns how many were sent."""
     council = current_app.config.get("COUNCIL_NAME", "The council")
     sent = 0
-    for email, name in to:
-        values = {
-            "name": name,
-            "subject": notice.subject,
-            "paragraphs": notice.paragraphs,
-            "link": notice.link,
-            "council": council,
-            "round_title": pb_round.title,
-        }
-        send_mail(
-            email,
-            notice.subject,
-            render_template("pb/email/notice.txt", **values),
-            html=render_template("pb/email/notice.html", **values),
-        )
+    for email, name, language in to:
+        with force_locale(language):
+            notice = build()
+            values = {
+                "name": name,
+                "subject": notice.subject,
+                "paragraphs": notice.paragraphs,
+                "link": notice.link,
+                "council": council,
+                "round_title": LocalisedPBRound(pb_round, language).title,
+                "language": language,
+            }
+            text = render_template("pb/email/notice.txt", **values)
+            html = render_template("pb/email/notice.html", **values)
+        send_mail(email, notice.subject, text, html=html)
         sent += 1
     return sent
 
 
-def _tell(proposal: PBProposal, subject: str, *paragraphs: str) -> int:
-    notice = Notice(f"{subject}: {proposal.title}", paragraphs, proposal_link(proposal))
-    return send(recipients(proposal), proposal.pb_round, notice)
+def _tell(proposal: PBProposal, subject: Callable[[], str], *paragraphs: Callable[[], str]) -> int:
+    def build() -> Notice:
+        return Notice(
+            gettext("%(subject)s: %(title)s", subject=subject(), title=proposal.title),
+            tuple(paragraph() for paragraph in paragraphs),
+            proposal_link(proposal),
+        )
+
+    return send(recipients(proposal), proposal.pb_round, build)
 
 
 def _about(proposal: PBProposal) -> str:
-    return f"“{proposal.title}” (reference {proposal.reference})"
+    return gettext(
+        "“%(title)s” (reference %(reference)s)",
+        title=proposal.title,
+        reference=proposal.reference,
+    )
 
 
 def assessed(proposal: PBProposal) -> int:
     """The officers' assessment, with the reasons and any revised cost."""
     money = proposal.pb_round.currency
-    opening = f"Council officers have assessed your idea {_about(proposal)}."
+
+    def opening() -> str:
+        return gettext("Council officers have assessed your idea %(idea)s.", idea=_about(proposal))
+
     if proposal.assessment == "feasible":
         return _tell(
             proposal,
-            "Your idea can go on the ballot",
+            lambda: gettext("Your idea can go on the ballot"),
             opening,
-            "It can be done as you proposed. It will go on the ballot when voting opens.",
+            lambda: gettext(
+                "It can be done as you proposed. It will go on the ballot when voting opens."
+            ),
         )
     if proposal.assessment == "feasible_with_changes":
         return _tell(
             proposal,
-            "Your idea can go on the ballot with changes",
+            lambda: gettext("Your idea can go on the ballot with changes"),
             opening,
-            "It can be done with some changes, at a revised cost of "
-            f"{pounds(proposal.cost, money)}. It will go on the ballot with these changes "
-            "when voting opens.",
-            f"The changes: {proposal.assessment_reasons}",
+            lambda: gettext(
+                "It can be done with some changes, at a revised cost of %(cost)s. It will go on "
+                "the ballot with these changes when voting opens.",
+                cost=pounds(proposal.cost, money),
+            ),
+            lambda: gettext("The changes: %(changes)s", changes=proposal.assessment_reasons),
         )
     return _tell(
         proposal,
-        "Your idea cannot go on the ballot",
+        lambda: gettext("Your idea cannot go on the ballot"),
         opening,
-        "It cannot be done, so it will not go on the ballot.",
-        f"The reasons: {proposal.assessment_reasons}",
-        "We publish these reasons on the round’s page.",
+        lambda: gettext("It cannot be done, so it will not go on the ballot."),
+        lambda: gettext("The reasons: %(reasons)s", reasons=proposal.assessment_reasons),
+        lambda: gettext("We publish these reasons on the round’s page."),
     )
 
 
@@ -125,15 +160,22 @@ def moderated(proposal: PBProposal) -> int:
     if proposal.moderation == "published":
         return _tell(
             proposal,
-            "Your idea is published",
-            f"A moderator has read your idea {_about(proposal)} and published it.",
-            "Council officers will now check whether it can be done and what it would cost.",
+            lambda: gettext("Your idea is published"),
+            lambda: gettext(
+                "A moderator has read your idea %(idea)s and published it.", idea=_about(proposal)
+            ),
+            lambda: gettext(
+                "Council officers will now check whether it can be done and what it would cost."
+            ),
         )
     return _tell(
         proposal,
-        "Your idea has been removed",
-        f"A moderator has removed your idea {_about(proposal)}, so it will not go on the ballot.",
-        f"The reason: {proposal.moderation_reason}",
+        lambda: gettext("Your idea has been removed"),
+        lambda: gettext(
+            "A moderator has removed your idea %(idea)s, so it will not go on the ballot.",
+            idea=_about(proposal),
+        ),
+        lambda: gettext("The reason: %(reason)s", reason=proposal.moderation_reason),
     )
 
 
@@ -141,110 +183,165 @@ def image_hidden(proposal: PBProposal) -> int:
     reason = proposal.image.hidden_reason if proposal.image else ""
     return _tell(
         proposal,
-        "The picture with your idea has been hidden",
-        f"A moderator has hidden the picture you sent with your idea {_about(proposal)}. "
-        "Your idea itself is still published.",
-        f"The reason: {reason}",
+        lambda: gettext("The picture with your idea has been hidden"),
+        lambda: gettext(
+            "A moderator has hidden the picture you sent with your idea %(idea)s. Your idea "
+            "itself is still published.",
+            idea=_about(proposal),
+        ),
+        lambda: gettext("The reason: %(reason)s", reason=reason),
     )
 
 
 def merge_asked(merge: PBMerge, proposal: PBProposal, answer_url: str) -> int:
     """Ask `proposal`'s proposer whether they agree to the merge (the link is theirs)."""
     others = [p for p in merge.proposals if p.id != proposal.id]
-    names = " and ".join(_about(p) for p in others)
     money = merge.pb_round.currency
-    notice = Notice(
-        f"Can we merge your idea with a similar one? {proposal.title}",
-        (
-            f"Your idea {_about(proposal)} is very like {names}. Council officers suggest "
-            "putting them together as one project, so that votes for them are not split.",
-            f"The merged project would be called “{merge.title}” and would cost about "
-            f"{pounds(merge.estimated_cost, money)}. It would say: {merge.description}",
-            "Everyone who proposed these ideas will be named as a proposer of the merged "
-            "project. It only happens if every proposer agrees. If you say no, your idea "
-            "stays as it is.",
-        ),
-        ("Tell us whether you agree", answer_url),
-    )
-    return send(recipients(proposal), merge.pb_round, notice)
+
+    def build() -> Notice:
+        names = gettext(" and ").join(_about(p) for p in others)
+        return Notice(
+            gettext("Can we merge your idea with a similar one? %(title)s", title=proposal.title),
+            (
+                gettext(
+                    "Your idea %(idea)s is very like %(others)s. Council officers suggest "
+                    "putting them together as one project, so that votes for them are not "
+                    "split.",
+                    idea=_about(proposal),
+                    others=names,
+                ),
+                gettext(
+                    "The merged project would be called “%(title)s” and would cost about "
+                    "%(cost)s. It would say: %(description)s",
+                    title=merge.title,
+                    cost=pounds(merge.estimated_cost, money),
+                    description=merge.description,
+                ),
+                gettext(
+                    "Everyone who proposed these ideas will be named as a proposer of the "
+                    "merged project. It only happens if every proposer agrees. If you say no, "
+                    "your idea stays as it is."
+                ),
+            ),
+            (gettext("Tell us whether you agree"), answer_url),
+        )
+
+    return send(recipients(proposal), merge.pb_round, build)
 
 
 def merge_settled(merge: PBMerge) -> int:
     """Tell every proposer whether the merge happened or their ideas stay apart."""
     sent = 0
     for proposal in merge.proposals:
-        if merge.status == "merged":
-            subject, words = (
-                "Your idea has been merged",
-                f"Every proposer agreed, so your idea {_about(proposal)} is now part of "
-                f"“{merge.title}” (reference {merge.survivor.reference}). You are named as "
-                "one of its proposers.",
+
+        def build(proposal: PBProposal = proposal) -> Notice:
+            if merge.status == "merged":
+                subject = gettext("Your idea has been merged")
+                words = gettext(
+                    "Every proposer agreed, so your idea %(idea)s is now part of “%(title)s” "
+                    "(reference %(reference)s). You are named as one of its proposers.",
+                    idea=_about(proposal),
+                    title=merge.title,
+                    reference=merge.survivor.reference,
+                )
+                link = proposal_link(merge.survivor)
+            else:
+                subject = gettext("Your idea stays as it is")
+                if merge.status == "withdrawn":
+                    words = gettext(
+                        "Council officers have withdrawn their suggestion to merge it, so your "
+                        "idea %(idea)s stays as it is. Council officers will assess it on its "
+                        "own.",
+                        idea=_about(proposal),
+                    )
+                else:
+                    words = gettext(
+                        "Not every proposer agreed to the merge, so your idea %(idea)s stays as "
+                        "it is. Council officers will assess it on its own.",
+                        idea=_about(proposal),
+                    )
+                link = proposal_link(proposal)
+            return Notice(
+                gettext("%(subject)s: %(title)s", subject=subject, title=proposal.title),
+                (words,),
+                link,
             )
-            link = proposal_link(merge.survivor)
-        else:
-            why = (
-                "Council officers have withdrawn their suggestion to merge it"
-                if merge.status == "withdrawn"
-                else "Not every proposer agreed to the merge"
-            )
-            subject, words = (
-                "Your idea stays as it is",
-                f"{why}, so your idea {_about(proposal)} stays as it is. Council officers "
-                "will assess it on its own.",
-            )
-            link = proposal_link(proposal)
-        notice = Notice(f"{subject}: {proposal.title}", (words,), link)
-        sent += send(_own(proposal), merge.pb_round, notice)
+
+        sent += send(_own(proposal), merge.pb_round, build)
     return sent
 
 
-def _own(proposal: PBProposal) -> list[tuple[str, str]]:
-    email = (proposal.proposer_email or "").strip()
-    return [(email, proposal.proposer_name or "")] if email else []
+def _own(proposal: PBProposal) -> list[Recipient]:
+    recipient = _recipient(proposal)
+    return [recipient] if recipient[0] else []
 
 
 def on_ballot(pb_round: PBRound) -> int:
     """Voting has opened: tell each proposer whose idea is on the ballot."""
-    closes = (
-        f" Voting closes on {pb_round.voting_closes_on.strftime('%-d %B %Y')}."
-        if pb_round.voting_closes_on
-        else ""
-    )
-    vote_link = ("Vote, or tell others how to", link_to("pb.vote", slug=pb_round.slug))
     sent = 0
     for proposal in pb_round.ballot_projects:
-        notice = Notice(
-            f"Your idea is on the ballot: {proposal.title}",
-            (
-                f"Voting has opened, and your idea {_about(proposal)} is on the ballot at a "
-                f"cost of {pounds(proposal.cost, pb_round.currency)}.{closes}",
-                "We will tell you the result when the votes have been counted.",
-            ),
-            vote_link,
-        )
-        sent += send(recipients(proposal), pb_round, notice)
+
+        def build(proposal: PBProposal = proposal) -> Notice:
+            opened = gettext(
+                "Voting has opened, and your idea %(idea)s is on the ballot at a cost of %(cost)s.",
+                idea=_about(proposal),
+                cost=pounds(proposal.cost, pb_round.currency),
+            )
+            if pb_round.voting_closes_on:
+                closes = gettext(
+                    "Voting closes on %(date)s.", date=pb_date(pb_round.voting_closes_on)
+                )
+                opened = f"{opened} {closes}"
+            return Notice(
+                gettext("Your idea is on the ballot: %(title)s", title=proposal.title),
+                (
+                    opened,
+                    gettext("We will tell you the result when the votes have been counted."),
+                ),
+                (
+                    gettext("Vote, or tell others how to"),
+                    link_to("pb.vote", slug=pb_round.slug),
+                ),
+            )
+
+        sent += send(recipients(proposal), pb_round, build)
     return sent
 
 
 def results(pb_round: PBRound) -> int:
     """The votes are counted: tell each proposer on the ballot whether their idea was
-    funded, with the explanation the results page gives."""
+    funded, with the explanation the results page gives (the counting library's, in
+    English)."""
     if not pb_round.result:
         return 0
     by_id = {p.project_id: p for p in pb_round.proposals}
-    results_link = ("See all the results", link_to("pb.results", slug=pb_round.slug))
     sent = 0
     for project in pb_round.result["projects"]:
         proposal = by_id.get(str(project["id"]))
         if proposal is None:
             continue
         explanation = money_words(str(project.get("explanation", "")))
-        if project["funded"]:
-            subject = f"Your idea will be funded: {proposal.title}"
-            first = f"Good news: your idea {_about(proposal)} will be funded."
-        else:
-            subject = f"Your idea was not funded: {proposal.title}"
-            first = f"Your idea {_about(proposal)} was not funded this time."
-        notice = Notice(subject, (first, explanation), results_link)
-        sent += send(recipients(proposal), pb_round, notice)
+
+        def build(
+            proposal: PBProposal = proposal,
+            funded: bool = project["funded"],
+            explanation: str = explanation,
+        ) -> Notice:
+            if funded:
+                subject = gettext("Your idea will be funded: %(title)s", title=proposal.title)
+                first = gettext(
+                    "Good news: your idea %(idea)s will be funded.", idea=_about(proposal)
+                )
+            else:
+                subject = gettext("Your idea was not funded: %(title)s", title=proposal.title)
+                first = gettext(
+                    "Your idea %(idea)s was not funded this time.", idea=_about(proposal)
+                )
+            return Notice(
+                subject,
+                (first, explanation),
+                (gettext("See all the results"), link_to("pb.results", slug=pb_round.slug)),
+            )
+
+        sent += send(recipients(proposal), pb_round, build)
     return sent

@@ -10,6 +10,7 @@ from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext, ngettext
 from flask_login import current_user
 from werkzeug.wrappers import Response as WerkzeugResponse
 
@@ -44,7 +45,7 @@ def _round_proposal(slug: str, proposal_id: int) -> tuple[PBRound, PBProposal]:
     pb_round = services.find_round(slug)
     item = db.get_or_404(PBProposal, proposal_id)
     if item.round_id != pb_round.id:
-        raise NotFound("There is no such proposal in this round.")
+        raise NotFound(gettext("There is no such proposal in this round."))
     return pb_round, item
 
 
@@ -77,7 +78,7 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
         assessment.reasons.data = item.assessment_reasons or ""
     action = request.form.get("action")
     before = (item.moderation, _assessment_of(item))
-    done, tell, saved = False, notices.moderated, "Moderation saved."
+    done, tell, saved = False, notices.moderated, gettext("Moderation saved.")
     if action == "moderate" and moderation.validate_on_submit():
         decision, reason = moderation.decision.data or "", moderation.reason.data or ""
         done = attempt(
@@ -88,7 +89,8 @@ def proposal(slug: str, proposal_id: int) -> ResponseReturnValue:
             ),
         )
     elif action == "assess" and assessment.validate_on_submit():
-        tell, saved = notices.assessed, f"Assessment of {item.reference} saved."
+        tell = notices.assessed
+        saved = gettext("Assessment of %(reference)s saved.", reference=item.reference)
         done = attempt(
             assessment,
             "assessment",
@@ -126,7 +128,7 @@ def proposal_image_manage(slug: str, proposal_id: int) -> ResponseReturnValue:
     pb_round, item = _round_proposal(slug, proposal_id)
     if request.method == "GET":
         if item.image is None:
-            raise NotFound("This proposal has no picture.")
+            raise NotFound(gettext("This proposal has no picture."))
         return image_response(item.image)
     hide = request.form.get("action") == "hide"
     try:
@@ -149,7 +151,10 @@ def proposal_image_manage(slug: str, proposal_id: int) -> ResponseReturnValue:
     db.session.commit()
     if changed and hide:
         notices.image_hidden(item)
-    flash("The picture is hidden." if hide else "The picture is shown again.", "success")
+    flash(
+        gettext("The picture is hidden.") if hide else gettext("The picture is shown again."),
+        "success",
+    )
     return redirect(url_for("pb.proposal", slug=slug, proposal_id=proposal_id))
 
 
@@ -199,8 +204,13 @@ def new_merge(slug: str) -> ResponseReturnValue:
             db.session.commit()
             asked = _ask(merge)
             flash(
-                f"Merge suggested. {asked} proposer{'s' if asked != 1 else ''} emailed; the "
-                "others can answer on their idea's private page, or tell you.",
+                ngettext(
+                    "Merge suggested. %(num)s proposer emailed; the others can answer on their "
+                    "idea's private page, or tell you.",
+                    "Merge suggested. %(num)s proposers emailed; the others can answer on their "
+                    "idea's private page, or tell you.",
+                    asked,
+                ),
                 "success",
             )
             return redirect(url_for("pb.merge", slug=slug, merge_id=merge.id))
@@ -229,7 +239,7 @@ def _round_merge(slug: str, merge_id: int) -> PBMerge:
     pb_round = services.find_round(slug)
     merge = db.get_or_404(PBMerge, merge_id)
     if merge.round_id != pb_round.id:
-        raise NotFound("There is no such merge in this round.")
+        raise NotFound(gettext("There is no such merge in this round."))
     return merge
 
 
@@ -250,12 +260,12 @@ def record_merge_answer(slug: str, merge_id: int, answer_id: int) -> WerkzeugRes
     merge = _round_merge(slug, merge_id)
     answer = db.get_or_404(PBMergeAnswer, answer_id)
     if answer.merge_id != merge.id:
-        raise NotFound("There is no such answer in this merge.")
+        raise NotFound(gettext("There is no such answer in this merge."))
     merges.answer_merge(answer, agree=request.form.get("answer") == "yes", actor=current_user)
     db.session.commit()
     if merge.status != "asking":
         notices.merge_settled(merge)
-    flash("Answer recorded.", "success")
+    flash(gettext("Answer recorded."), "success")
     return redirect(url_for("pb.merge", slug=slug, merge_id=merge_id))
 
 
@@ -266,5 +276,5 @@ def withdraw_merge(slug: str, merge_id: int) -> WerkzeugResponse:
     merges.withdraw_merge(merge, actor=current_user)
     db.session.commit()
     notices.merge_settled(merge)
-    flash("Merge withdrawn. The proposals stay as they are.", "success")
+    flash(gettext("Merge withdrawn. The proposals stay as they are."), "success")
     return redirect(url_for("pb.merge", slug=slug, merge_id=merge_id))

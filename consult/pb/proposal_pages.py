@@ -9,6 +9,7 @@ from typing import Any
 
 from flask import Response, flash, redirect, render_template, request, session, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.auth.access import public
@@ -17,6 +18,7 @@ from consult.extensions import db, limiter
 from consult.models import PBProposal, PBProposalImage, PBRound
 from consult.pb import images, merges, notices, services
 from consult.pb.blueprint import bp
+from consult.pb.language import localised_round
 
 PROPOSED_KEY = "pb_proposed"  # ids of the proposals sent from this browser (the last 10)
 
@@ -39,7 +41,7 @@ def proposed(pb_round: PBRound, proposal: PBProposal) -> ResponseReturnValue:
     session[PROPOSED_KEY] = [*mine, proposal.id][-10:]
     return render_template(
         "pb/proposed.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         proposal=proposal,
         private_url=_private_url(proposal),
     )
@@ -60,7 +62,7 @@ def _proposal(slug: str, reference: str) -> PBProposal:
         )
     )
     if proposal is None or proposal.moderation not in ("published", "merged"):
-        raise NotFound("There is no published proposal with that reference.")
+        raise NotFound(gettext("There is no published proposal with that reference."))
     return proposal
 
 
@@ -71,7 +73,7 @@ def proposal_page(slug: str, reference: str) -> ResponseReturnValue:
     mine = proposal.id in session.get(PROPOSED_KEY, [])
     return render_template(
         "pb/proposal.html",
-        pb_round=proposal.pb_round,
+        pb_round=localised_round(proposal.pb_round),
         proposal=proposal,
         image=images.public_image(proposal),
         home=merges.final_home(proposal),
@@ -94,7 +96,7 @@ def image_response(image: PBProposalImage) -> Response:
 def proposal_image(slug: str, reference: str) -> ResponseReturnValue:
     image = images.public_image(_proposal(slug, reference))
     if image is None:
-        raise NotFound("This proposal has no picture to show.")
+        raise NotFound(gettext("This proposal has no picture to show."))
     return image_response(image)
 
 
@@ -103,14 +105,14 @@ def proposal_image(slug: str, reference: str) -> ResponseReturnValue:
 def your_idea(slug: str, token: str) -> ResponseReturnValue:
     proposal = merges.proposal_for_token(token)
     if proposal.pb_round.slug != slug:
-        raise NotFound("This link is not right. Check it against the one you kept.")
+        raise NotFound(gettext("This link is not right. Check it against the one you kept."))
     questions = [
         (answer, url_for("pb.merge_answer", slug=slug, token=merges.answer_token(answer)))
         for answer in merges.answers_waiting(proposal)
     ]
     return render_template(
         "pb/your_idea.html",
-        pb_round=proposal.pb_round,
+        pb_round=localised_round(proposal.pb_round),
         proposal=proposal,
         home=merges.final_home(proposal),
         questions=questions,
@@ -125,27 +127,27 @@ def merge_answer(slug: str, token: str) -> ResponseReturnValue:
     answer = merges.answer_for_token(token)
     merge = answer.merge
     if merge.pb_round.slug != slug:
-        raise NotFound("This link is not right. Check it against your email.")
+        raise NotFound(gettext("This link is not right. Check it against your email."))
     errors: dict[str, str] = {}
     if request.method == "POST":
         choice = request.form.get("answer", "")
         if choice not in ("yes", "no"):
-            errors = {"answer": "Choose yes if you agree to the merge, or no"}
+            errors = {"answer": gettext("Choose yes if you agree to the merge, or no")}
         else:
             merges.answer_merge(answer, agree=choice == "yes")
             db.session.commit()
             if merge.status != "asking":
                 notices.merge_settled(merge)
             flash(
-                "Thank you: you agreed to the merge."
+                gettext("Thank you: you agreed to the merge.")
                 if choice == "yes"
-                else "Thank you: your idea stays as it is.",
+                else gettext("Thank you: your idea stays as it is."),
                 "success",
             )
             return redirect(url_for("pb.merge_answer", slug=slug, token=token))
     return render_template(
         "pb/merge_answer.html",
-        pb_round=merge.pb_round,
+        pb_round=localised_round(merge.pb_round),
         merge=merge,
         answer=answer,
         errors=errors,

@@ -8,12 +8,14 @@ from __future__ import annotations
 
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.duplicates import find_duplicates
 from consult.consultations.redaction import moderate
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
+from consult.i18n import current_language
 from consult.models import PBMerge, PBMergeAnswer, PBProposal, PBRound, audit, utcnow
 from consult.models.pb import ASSESSMENTS
 from consult.pb import images
@@ -37,11 +39,11 @@ def submit_proposal(
     bytes of an optional picture, needs `image_alt` (checked and cleaned by images.py).
     Raises Invalid naming every field at fault; nothing is saved then."""
     if pb_round.status != "proposals":
-        raise Conflict("This round is not collecting ideas just now.")
+        raise Conflict(gettext("This round is not collecting ideas just now."))
     fields: dict[str, str] = {}
     check_project(fields, pb_round, title=title, description=description, cost=estimated_cost)
     if pb_round.wards and ward not in pb_round.wards:
-        fields["ward"] = "Choose the ward where the project would happen"
+        fields["ward"] = gettext("Choose the ward where the project would happen")
     picture, alt_text = _check_picture(image, image_alt, fields)
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
@@ -63,6 +65,7 @@ def submit_proposal(
         proposer_email=proposer_email.strip()[:254],
         flags=flags,
         moderation="held" if held else "published",
+        language=current_language(),
     )
     db.session.add(proposal)
     db.session.flush()
@@ -78,23 +81,26 @@ def check_project(
     title: str,
     description: str,
     cost: int | None,
-    whose: str = "your project",
+    whose: str | None = None,
 ) -> None:
     """Add to `fields` what is wrong with a project's name, description and cost (a
     resident's proposal, or officers' merged text)."""
     if not title.strip():
-        fields["title"] = f"Enter a name for {whose}"
+        fields["title"] = (
+            f"Enter a name for {whose}" if whose else gettext("Enter a name for your project")
+        )
     elif len(title.strip()) > 120:
-        fields["title"] = "Use 120 characters or fewer for the name"
+        fields["title"] = gettext("Use 120 characters or fewer for the name")
     if not description.strip():
-        fields["description"] = f"Describe {whose}"
+        fields["description"] = f"Describe {whose}" if whose else gettext("Describe your project")
     elif len(description) > 3000:
-        fields["description"] = "Use 3,000 characters or fewer"
+        fields["description"] = gettext("Use 3,000 characters or fewer")
     if cost is None or cost <= 0:
-        fields["estimated_cost"] = "Enter roughly what it would cost, in whole pounds"
+        fields["estimated_cost"] = gettext("Enter roughly what it would cost, in whole pounds")
     elif cost > pb_round.budget:
-        fields["estimated_cost"] = (
-            f"A project cannot cost more than the whole budget (£{pb_round.budget:,})"
+        fields["estimated_cost"] = gettext(
+            "A project cannot cost more than the whole budget (%(budget)s)",
+            budget=f"£{pb_round.budget:,}",
         )
 
 
@@ -145,20 +151,25 @@ def moderate_proposal(
     proposal, or one whose proposer is being asked about a merge, cannot be moderated."""
     require_officer(actor)
     if proposal.pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen.")
+        raise Conflict(gettext("Voting has opened: the ballot is frozen."))
     if proposal.moderation == "merged":
-        raise Conflict("This proposal has been merged into another one.")
+        raise Conflict(gettext("This proposal has been merged into another one."))
     if pending_merge(proposal) is not None:
         raise Conflict(
-            "This proposal is in a merge waiting for its proposers' answers: withdraw the "
-            "merge first."
+            gettext(
+                "This proposal is in a merge waiting for its proposers' answers: withdraw the "
+                "merge first."
+            )
         )
     if decision not in ("published", "rejected"):
-        raise Invalid("Choose publish or reject.", fields={"decision": "Choose publish or reject"})
+        raise Invalid(
+            gettext("Choose publish or reject."),
+            fields={"decision": gettext("Choose publish or reject")},
+        )
     if decision == "rejected" and not reason.strip():
         raise Invalid(
-            "Give the reason for rejecting it: the reason is published.",
-            fields={"reason": "Give the reason for rejecting it"},
+            gettext("Give the reason for rejecting it: the reason is published."),
+            fields={"reason": gettext("Give the reason for rejecting it")},
         )
     proposal.moderation = decision
     proposal.moderation_reason = reason.strip() or None
@@ -190,21 +201,27 @@ def assess_proposal(
     require_officer(actor)
     pb_round = proposal.pb_round
     if pb_round.is_frozen:
-        raise Conflict("Voting has opened: the ballot is frozen, so assessments cannot change.")
+        raise Conflict(
+            gettext("Voting has opened: the ballot is frozen, so assessments cannot change.")
+        )
     if pb_round.status not in ("proposals", "assessment"):
-        raise Conflict("Proposals are assessed once the round has started collecting them.")
+        raise Conflict(
+            gettext("Proposals are assessed once the round has started collecting them.")
+        )
     if proposal.moderation != "published":
-        raise Conflict("Publish the proposal before assessing it.")
+        raise Conflict(gettext("Publish the proposal before assessing it."))
     fields: dict[str, str] = {}
     if assessment not in ASSESSMENTS:
-        fields["assessment"] = "Choose an assessment"
+        fields["assessment"] = gettext("Choose an assessment")
     elif assessment != "feasible" and not reasons.strip():
-        fields["reasons"] = "Give the reasons: they are published"
+        fields["reasons"] = gettext("Give the reasons: they are published")
     if assessment == "feasible_with_changes":
         if assessed_cost is None or assessed_cost <= 0:
-            fields["assessed_cost"] = "Enter the revised cost in whole pounds"
+            fields["assessed_cost"] = gettext("Enter the revised cost in whole pounds")
         elif assessed_cost > pb_round.budget:
-            fields["assessed_cost"] = "The revised cost cannot be more than the whole budget"
+            fields["assessed_cost"] = gettext(
+                "The revised cost cannot be more than the whole budget"
+            )
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
     proposal.assessment = assessment

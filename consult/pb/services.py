@@ -20,6 +20,7 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from flask_babel import gettext, ngettext
 from sqlalchemy import select
 
 from analysis.pb import RULES
@@ -40,6 +41,7 @@ from consult.models import (
 from consult.models.pb import PB_STATUSES
 from consult.pb import ballots as ballot_kinds
 from consult.pb import eligibility
+from consult.wording import N_
 
 # The rules a round may use (the completions of MES that pick a whole outcome, and greedy).
 ROUND_RULES = (
@@ -51,28 +53,40 @@ ROUND_RULES = (
 )
 assert set(ROUND_RULES) <= set(RULES)
 RULE_LABELS = {
-    "equalshares/add1": "Method of Equal Shares with Add1 (recommended)",
-    "equalshares/add1-comparison": "Method of Equal Shares with Add1, then the comparison step",
-    "equalshares/add1-greedy": "Method of Equal Shares with Add1, then most votes for money left",
-    "equalshares": "Method of Equal Shares without completion",
-    "greedy": "Most votes first (greedy)",
+    "equalshares/add1": N_("Method of Equal Shares with Add1 (recommended)"),
+    "equalshares/add1-comparison": N_("Method of Equal Shares with Add1, then the comparison step"),
+    "equalshares/add1-greedy": N_(
+        "Method of Equal Shares with Add1, then most votes for money left"
+    ),
+    "equalshares": N_("Method of Equal Shares without completion"),
+    "greedy": N_("Most votes first (greedy)"),
 }
 PHASE_LABELS = {
-    "draft": "Not yet open",
-    "proposals": "Collecting ideas",
-    "assessment": "Ideas being assessed",
-    "voting": "Voting open",
-    "closed": "Voting closed, counting",
-    "results": "Results published",
+    "draft": N_("Not yet open"),
+    "proposals": N_("Collecting ideas"),
+    "assessment": N_("Ideas being assessed"),
+    "voting": N_("Voting open"),
+    "closed": N_("Voting closed, counting"),
+    "results": N_("Results published"),
 }
 # The officer moves a round on one phase at a time; closed -> results is `count_round`.
 NEXT_PHASE = dict(itertools.pairwise(PB_STATUSES[:-1]))
 ASSESSMENT_LABELS = {
-    "feasible": "Feasible",
-    "feasible_with_changes": "Feasible with changes",
-    "not_feasible": "Not feasible",
+    "feasible": N_("Feasible"),
+    "feasible_with_changes": N_("Feasible with changes"),
+    "not_feasible": N_("Not feasible"),
 }
-AGE_BANDS = ("under 16", "16-17", "18-24", "25-34", "35-44", "45-54", "55-64", "65 and over")
+# stored in English (the values); resident pages show them translated: {{ _(band) }}
+AGE_BANDS = (
+    N_("under 16"),
+    "16-17",
+    "18-24",
+    "25-34",
+    "35-44",
+    "45-54",
+    "55-64",
+    N_("65 and over"),
+)
 REFERENCE_ALPHABET = "ABCDEFGHJKMNPQRSTVWXYZ23456789"
 MAX_CODES_AT_ONCE = 2000
 SERIAL = re.compile(r"^[A-Za-z0-9-]{1,40}$")
@@ -80,7 +94,7 @@ SERIAL = re.compile(r"^[A-Za-z0-9-]{1,40}$")
 
 def require_officer(actor: Any) -> None:
     if not getattr(actor, "is_staff", False) or not actor.has_role("officer"):
-        raise NotPermitted("Only officers can do this.")
+        raise NotPermitted(gettext("Only officers can do this."))
 
 
 def _reference(prefix: str) -> str:
@@ -118,6 +132,9 @@ SETTINGS = (
     "title",
     "summary",
     "area",
+    "title_cy",
+    "summary_cy",
+    "area_cy",
     "wards",
     "min_age",
     "max_age",
@@ -132,33 +149,33 @@ def _check_settings(values: dict[str, Any]) -> None:
     """Raise Invalid (with fields) for settings that cannot work together."""
     fields: dict[str, str] = {}
     if not (values.get("title") or "").strip():
-        fields["title"] = "Enter a title"
+        fields["title"] = gettext("Enter a title")
     budget = values.get("budget")
     if not isinstance(budget, int) or budget <= 0:
-        fields["budget"] = "Enter the budget in whole pounds, more than 0"
+        fields["budget"] = gettext("Enter the budget in whole pounds, more than 0")
     if values.get("rule") not in ROUND_RULES:
-        fields["rule"] = "Choose a counting rule"
+        fields["rule"] = gettext("Choose a counting rule")
     low, high = values.get("min_choices"), values.get("max_choices")
     if not isinstance(low, int) or low < 1:
-        fields["min_choices"] = "Voters must choose at least 1 project"
+        fields["min_choices"] = gettext("Voters must choose at least 1 project")
     elif not isinstance(high, int) or high < low:
-        fields["max_choices"] = "The most projects must be at least the fewest"
+        fields["max_choices"] = gettext("The most projects must be at least the fewest")
     kind = ballot_kinds.kind_named(values.get("ballot_type"))
     if kind is None:
-        fields["ballot_type"] = "Choose a kind of ballot"
+        fields["ballot_type"] = gettext("Choose a kind of ballot")
     else:  # the rule must suit the ballot: refused here, before voting can open
         fields |= {k: v for k, v in kind.settings_problems(values).items() if k not in fields}
     fields |= eligibility.settings_problems(values)
     min_age, max_age = values.get("min_age"), values.get("max_age")
     if min_age is not None and max_age is not None and max_age < min_age:
-        fields["max_age"] = "The oldest age must be at least the youngest"
+        fields["max_age"] = gettext("The oldest age must be at least the youngest")
     previous: tuple[str, date] | None = None
     for name in DATE_ORDER:
         value = values.get(name)
         if value is None:
             continue
         if previous is not None and value < previous[1]:
-            fields[name] = "This date must not be before the phase before it"
+            fields[name] = gettext("This date must not be before the phase before it")
         previous = (name, value)
     if fields:
         raise Invalid(next(iter(fields.values())) + ".", fields=fields)
@@ -174,11 +191,14 @@ def create_round(*, actor: Any, slug: str | None = None, **values: Any) -> PBRou
     _check_settings(values)
     slug = slugify(slug or values["title"])
     if not slug or slug == "manage":
-        raise Invalid("Choose another web address.", fields={"slug": "Choose another web address"})
+        raise Invalid(
+            gettext("Choose another web address."),
+            fields={"slug": gettext("Choose another web address")},
+        )
     if db.session.scalar(select(PBRound.id).where(PBRound.slug == slug)):
         raise Invalid(
-            "Another round already uses that web address.",
-            fields={"slug": "Another round already uses that web address"},
+            gettext("Another round already uses that web address."),
+            fields={"slug": gettext("Another round already uses that web address")},
         )
     pb_round = PBRound(slug=slug, status="draft")
     for name in SETTINGS:
@@ -204,9 +224,11 @@ def update_round(pb_round: PBRound, *, actor: Any, **values: Any) -> PBRound:
         changed = [n for n in FROZEN_SETTINGS if n in values and values[n] != getattr(pb_round, n)]
         if changed:
             raise Conflict(
-                "Voting has opened, so the budget, rule, ballot limits and tie seed are "
-                "frozen as published. Nothing was changed.",
-                fields={name: "Frozen since voting opened" for name in changed},
+                gettext(
+                    "Voting has opened, so the budget, rule, ballot limits and tie seed are "
+                    "frozen as published. Nothing was changed."
+                ),
+                fields={name: gettext("Frozen since voting opened") for name in changed},
             )
     for name, value in values.items():
         if name in SETTINGS:
@@ -242,7 +264,7 @@ def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
     require_officer(actor)
     following = NEXT_PHASE.get(pb_round.status)
     if following is None:
-        raise Conflict("Count the votes to publish the results.")
+        raise Conflict(gettext("Count the votes to publish the results."))
     if following == "voting":
         projects = pb_round.ballot_projects
         unassessed = [
@@ -250,19 +272,29 @@ def advance_phase(pb_round: PBRound, *, actor: Any) -> str:
         ]
         if unassessed:
             raise Conflict(
-                f"{len(unassessed)} published proposal(s) still need an assessment before "
-                "voting can open."
+                ngettext(
+                    "%(num)s published proposal still needs an assessment before voting can open.",
+                    "%(num)s published proposals still need an assessment before voting can open.",
+                    len(unassessed),
+                )
             )
         if len(projects) < 2:
-            raise Conflict("At least 2 projects must be on the ballot before voting can open.")
+            raise Conflict(
+                gettext("At least 2 projects must be on the ballot before voting can open.")
+            )
         kind = ballot_kinds.kind_of(pb_round)
         problems = kind.settings_problems(pb_round)
         if problems:
-            raise Conflict(next(iter(problems.values())) + " before voting opens.")
+            raise Conflict(
+                gettext("%(problem)s before voting opens.", problem=next(iter(problems.values())))
+            )
         if pb_round.min_choices > len(projects):
             raise Conflict(
-                f"The ballot asks for at least {pb_round.min_choices} choices but has only "
-                f"{len(projects)} projects."
+                gettext(
+                    "The ballot asks for at least %(low)s choices but has only %(count)s projects.",
+                    low=pb_round.min_choices,
+                    count=len(projects),
+                )
             )
         rules = frozen_rules(pb_round)
         pb_round.frozen_rules = rules
@@ -292,11 +324,12 @@ def generate_codes(pb_round: PBRound, *, count: int, batch: str = "", actor: Any
     is the only copy (the officer prints it). Raises Invalid for a count out of range."""
     require_officer(actor)
     if pb_round.status in ("closed", "results"):
-        raise Conflict("Voting has closed: no more codes can be made.")
+        raise Conflict(gettext("Voting has closed: no more codes can be made."))
     if count < 1 or count > MAX_CODES_AT_ONCE:
+        most = f"{MAX_CODES_AT_ONCE:,}"
         raise Invalid(
-            f"Make from 1 to {MAX_CODES_AT_ONCE:,} codes at a time.",
-            fields={"count": f"Enter a number from 1 to {MAX_CODES_AT_ONCE:,}"},
+            gettext("Make from 1 to %(most)s codes at a time.", most=most),
+            fields={"count": gettext("Enter a number from 1 to %(most)s", most=most)},
         )
     codes = []
     for _ in range(count):
@@ -327,8 +360,8 @@ def voter_code(pb_round: PBRound, code: str) -> PBVoterCode:
         )
     if found is None:
         raise Invalid(
-            "That voting code is not right. Check it against your card and try again.",
-            fields={"code": "That voting code is not right: check it against your card"},
+            gettext("That voting code is not right. Check it against your card and try again."),
+            fields={"code": gettext("That voting code is not right: check it against your card")},
         )
     return found
 
@@ -346,9 +379,9 @@ def ballot_for_code(code: Voter) -> PBBallot | None:
 def require_voting_open(pb_round: PBRound) -> None:
     if pb_round.status != "voting":
         raise Conflict(
-            "Voting has closed: ballots can no longer be cast or changed."
+            gettext("Voting has closed: ballots can no longer be cast or changed.")
             if pb_round.status in ("closed", "results")
-            else "Voting has not opened yet."
+            else gettext("Voting has not opened yet.")
         )
 
 
@@ -368,11 +401,13 @@ def check_choices(
 def _check_about_you(pb_round: PBRound, ward: str, age_band: str) -> tuple[str | None, str | None]:
     if ward and ward not in pb_round.wards:
         raise Invalid(
-            "Choose a ward from the list.", fields={"ward": "Choose a ward from the list"}
+            gettext("Choose a ward from the list."),
+            fields={"ward": gettext("Choose a ward from the list")},
         )
     if age_band and age_band not in AGE_BANDS:
         raise Invalid(
-            "Choose an age band from the list.", fields={"age_band": "Choose an age band"}
+            gettext("Choose an age band from the list."),
+            fields={"age_band": gettext("Choose an age band")},
         )
     return ward or None, age_band or None
 
@@ -392,7 +427,7 @@ def cast_ballot(
     open, Invalid for a ballot the round does not allow; either way nothing changes."""
     require_voting_open(pb_round)
     if code.round_id != pb_round.id:
-        raise NotPermitted("That voting code is for another round.")
+        raise NotPermitted(gettext("That voting code is for another round."))
     vote = check_choices(pb_round, choices, points=points)
     voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
     ballot = ballot_for_code(code)
@@ -438,12 +473,16 @@ def enter_paper_ballot(
     choices (outside the ballot's limits) are refused, so a spoilt paper is not entered."""
     require_officer(actor)
     if pb_round.status not in ("voting", "closed"):
-        raise Conflict("Paper ballots are entered while voting is open or before counting.")
+        raise Conflict(
+            gettext("Paper ballots are entered while voting is open or before counting.")
+        )
     serial = serial.strip().upper()
     if not SERIAL.match(serial):
         raise Invalid(
-            "Enter the serial number printed on the paper ballot (letters, digits, hyphens).",
-            fields={"serial": "Enter the serial number printed on the ballot"},
+            gettext(
+                "Enter the serial number printed on the paper ballot (letters, digits, hyphens)."
+            ),
+            fields={"serial": gettext("Enter the serial number printed on the ballot")},
         )
     vote = check_choices(pb_round, choices, points=points)
     voter_ward, voter_age = _check_about_you(pb_round, ward, age_band)
@@ -451,7 +490,12 @@ def enter_paper_ballot(
         select(PBBallot).where(PBBallot.round_id == pb_round.id, PBBallot.paper_serial == serial)
     )
     if existing is not None:
-        raise Conflict(f"Paper ballot {serial} has already been entered twice and counted.")
+        raise Conflict(
+            gettext(
+                "Paper ballot %(serial)s has already been entered twice and counted.",
+                serial=serial,
+            )
+        )
     entries = list(
         db.session.scalars(
             select(PBPaperEntry).where(
@@ -461,8 +505,11 @@ def enter_paper_ballot(
     )
     if any(entry.entered_by_id == actor.id for entry in entries):
         raise Conflict(
-            f"You have already entered paper ballot {serial}: a different person must make "
-            "the second entry."
+            gettext(
+                "You have already entered paper ballot %(serial)s: a different person must make "
+                "the second entry.",
+                serial=serial,
+            )
         )
     entry = PBPaperEntry(round_id=pb_round.id, serial=serial, entered_by_id=actor.id)
     ballot_kinds.store(entry, vote)
@@ -519,5 +566,5 @@ def ballots(pb_round: PBRound) -> list[PBBallot]:
 def find_round(slug: str, *, public: bool = False) -> PBRound:
     pb_round = db.session.scalar(select(PBRound).where(PBRound.slug == slug))
     if pb_round is None or (public and pb_round.status == "draft"):
-        raise NotFound("There is no participatory budgeting round at this address.")
+        raise NotFound(gettext("There is no participatory budgeting round at this address."))
     return pb_round

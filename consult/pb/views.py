@@ -9,6 +9,7 @@ from functools import partial
 
 from flask import Response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.auth.access import public
@@ -26,6 +27,7 @@ from consult.pb.ballot_pages import (
     submit_ballot,
 )
 from consult.pb.blueprint import bp, field_errors
+from consult.pb.language import localised_round
 
 
 @bp.route("/")
@@ -34,7 +36,8 @@ def index() -> ResponseReturnValue:
     rounds = db.session.scalars(
         select(PBRound).where(PBRound.status != "draft").order_by(PBRound.id.desc())
     ).all()
-    return render_template("pb/index.html", rounds=rounds, phases=services.PHASE_LABELS)
+    shown = [localised_round(pb_round) for pb_round in rounds]
+    return render_template("pb/index.html", rounds=shown, phases=services.PHASE_LABELS)
 
 
 @bp.route("/<slug>")
@@ -49,7 +52,7 @@ def show(slug: str) -> ResponseReturnValue:
     ]
     return render_template(
         "pb/show.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         published=published,
         not_on_ballot=not_on_ballot,
         phases=services.PHASE_LABELS,
@@ -65,7 +68,7 @@ def show(slug: str) -> ResponseReturnValue:
 def propose(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if pb_round.status != "proposals":
-        raise Conflict("This round is not collecting ideas just now.")
+        raise Conflict(gettext("This round is not collecting ideas just now."))
     form = forms.ProposalForm()
     if form.validate_on_submit():
         try:
@@ -86,7 +89,7 @@ def propose(slug: str) -> ResponseReturnValue:
             db.session.commit()
             return proposal_pages.proposed(pb_round, proposal)
     status = 400 if form.errors else 200
-    return render_template("pb/propose.html", pb_round=pb_round, form=form), status
+    return render_template("pb/propose.html", pb_round=localised_round(pb_round), form=form), status
 
 
 @bp.route("/<slug>/vote", methods=["GET", "POST"])
@@ -104,7 +107,7 @@ def vote(slug: str) -> ResponseReturnValue:
             remember_voter(pb_round, SESSION_KEY, code.id)
             return redirect(url_for("pb.ballot", slug=slug))
     status = 400 if form.errors else 200
-    return render_template("pb/vote.html", pb_round=pb_round, form=form), status
+    return render_template("pb/vote.html", pb_round=localised_round(pb_round), form=form), status
 
 
 @bp.route("/<slug>/ballot", methods=["GET", "POST"])
@@ -152,14 +155,17 @@ def counted(slug: str) -> ResponseReturnValue:
     if cast is None:
         return redirect(url_for("pb.vote", slug=slug))
     return render_template(
-        "pb/counted.html", pb_round=pb_round, ballot=cast, titles=ballot_lines(pb_round, cast)
+        "pb/counted.html",
+        pb_round=localised_round(pb_round),
+        ballot=cast,
+        titles=ballot_lines(pb_round, cast),
     )
 
 
 @bp.route("/<slug>/results")
 @public
 def results(slug: str) -> ResponseReturnValue:
-    pb_round = _counted(slug, "The results of this round have not been published yet.")
+    pb_round = _counted(slug, gettext("The results of this round have not been published yet."))
     result = pb_round.result
     titles = {p["project_id"]: p["title"] for p in (pb_round.frozen_rules or {})["projects"]}
     channels: dict[str, int] = dict(
@@ -171,13 +177,16 @@ def results(slug: str) -> ResponseReturnValue:
     )
     return render_template(
         "pb/results.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         result=result,
         titles=titles,
         funded=[p for p in result["projects"] if p["funded"]],
         not_funded=[p for p in result["projects"] if not p["funded"]],
         channels=channels,
         filename=f"{pb_round.slug}.pb",
+        command=f"python -m analysis pb {pb_round.slug}.pb",
+        rule_words=counting.rule_in_words(result["rule"]),
+        tie_words=counting.tie_breaking(pb_round.tie_seed),
         delivery={p.project_id: r for p, r in counting.delivery(pb_round) if r.published_at},
     )
 
@@ -185,7 +194,7 @@ def results(slug: str) -> ResponseReturnValue:
 @bp.route("/<slug>/ballots.pb")
 @public
 def ballots_file(slug: str) -> ResponseReturnValue:
-    pb_round = _counted(slug, "The ballots are published with the results.")
+    pb_round = _counted(slug, gettext("The ballots are published with the results."))
     return _download(counting.pabulib_text(pb_round), "text/plain", f"{pb_round.slug}.pb")
 
 
@@ -194,7 +203,7 @@ def ballots_file(slug: str) -> ResponseReturnValue:
 def rules_file(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if pb_round.frozen_rules is None:
-        raise NotFound("The rules are published when voting opens.")
+        raise NotFound(gettext("The rules are published when voting opens."))
     rules = services.rules_json(pb_round.frozen_rules)
     return _download(rules, "application/json", f"{pb_round.slug}-rules.json")
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask import redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext
 
 from consult.auth.access import public
 from consult.dates import DateProblem, date_from_form, typed_parts
@@ -15,6 +16,7 @@ from consult.extensions import db, limiter
 from consult.pb import eligibility, forms, services
 from consult.pb.ballot_pages import ELIGIBLE_KEY, remember_voter
 from consult.pb.blueprint import bp
+from consult.pb.language import localised_round
 
 
 @bp.route("/<slug>/vote/check", methods=["GET", "POST"])
@@ -23,7 +25,7 @@ from consult.pb.blueprint import bp
 def eligibility_check(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     if not pb_round.eligibility_check:
-        raise Conflict("This round uses voting codes only: use the code from your card.")
+        raise Conflict(gettext("This round uses voting codes only: use the code from your card."))
     services.require_voting_open(pb_round)
     form = forms.EligibilityForm()
     errors: dict[str, str] = {}
@@ -55,7 +57,7 @@ def eligibility_check(slug: str) -> ResponseReturnValue:
     }
     return render_template(
         "pb/eligibility.html",
-        pb_round=pb_round,
+        pb_round=localised_round(pb_round),
         form=form,
         errors=errors,
         born=typed_parts(request.form, "date_of_birth", None),

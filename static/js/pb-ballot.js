@@ -3,8 +3,10 @@
  * the projects ticked on a spend-the-budget ballot, or the points given on a cumulative
  * one, against the limit in data-limit. The server checks the same limit; this only
  * tells the voter as they go. Without JavaScript the total shown is the one the page was
- * sent with.
+ * sent with. Its sentences are the page's language's (consult/pb/blueprint.py pb_strings).
  */
+import { t } from "./i18n.js";
+
 const total = document.querySelector("[data-running-total]");
 
 function money(value) {
@@ -21,8 +23,8 @@ function update() {
     }
     total.textContent =
       spent <= limit
-        ? `Chosen so far: ${money(spent)} of ${money(limit)}, ${money(limit - spent)} left.`
-        : `Chosen so far: ${money(spent)}, ${money(spent - limit)} over the budget of ${money(limit)}.`;
+        ? t("pbChosenLeft", { chosen: money(spent), budget: money(limit), left: money(limit - spent) })
+        : t("pbChosenOver", { chosen: money(spent), over: money(spent - limit), budget: money(limit) });
   } else {
     let given = 0;
     for (const input of form.querySelectorAll("input[data-points]")) {
@@ -31,8 +33,8 @@ function update() {
     }
     total.textContent =
       given <= limit
-        ? `Points given so far: ${given} of ${limit}, ${limit - given} left.`
-        : `Points given so far: ${given}, ${given - limit} more than the ${limit} you have.`;
+        ? t("pbPointsLeft", { given, limit, left: limit - given })
+        : t("pbPointsOver", { given, over: given - limit, limit });
   }
 }
 
