@@ -3,7 +3,7 @@ its title, summary and area; and the language each proposal was sent in (its pro
 emails are written in it).
 
 Revision ID: d7a3c9e2f184
-Revises: c4d81f2a9e37
+Revises: d7a3c9e1b524
 Create Date: 2026-12-05 14:00:00
 """
 
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d7a3c9e2f184"
-down_revision = "c4d81f2a9e37"
+down_revision = "d7a3c9e1b524"
 branch_labels = None
 depends_on = None
 
