@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from consult.auth import bp, passwords, services, sessions
@@ -106,7 +107,7 @@ def sign_in() -> Any:
 @public
 def sign_out() -> Any:
     sessions.end()
-    return saved("You have signed out.", "home.index")
+    return saved(gettext("You have signed out."), "home.index")
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -201,7 +202,9 @@ def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
         sessions.end()
         session.pop("reset_email", None)
         return saved(
-            "Your password has been set. Sign in with your email address and new password.",
+            gettext(
+                "Your password has been set. Sign in with your email address and new password."
+            ),
             "auth.sign_in",
         )
     status = 400 if form.errors else 200
@@ -231,7 +234,7 @@ def unlock(token: str) -> Any:
     if form.validate_on_submit():
         passwords.unlock_from_link(user)
         return saved(
-            "Your account is unlocked. Sign in with your email address and password.",
+            gettext("Your account is unlocked. Sign in with your email address and password."),
             "auth.sign_in",
         )
     return render_template("auth/unlock.html", form=form, user=user)
@@ -262,7 +265,9 @@ def change_password() -> Any:
             db.session.commit()
             passwords.send_changed_notice(user)
             flash(
-                "Your password has been changed. You have been signed out everywhere else.",
+                gettext(
+                    "Your password has been changed. You have been signed out everywhere else."
+                ),
                 "success",
             )
             return redirect(url_for("home.dashboard"))

@@ -79,7 +79,7 @@ class CouncilResponse(TimestampMixin, db.Model):
             and not (getattr(self, f"{field}_cy") or "").strip()
         ]
         if any(u.note.strip() and not (u.note_cy or "").strip() for u in self.updates):
-            missing.append("progress notes")
+            missing.append("notes")
         return missing
 
 

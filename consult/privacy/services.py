@@ -203,9 +203,7 @@ def erase_subject(subject: Subject, *, reason: str, actor: Any) -> Erasure:
         raise Invalid(
             gettext("Give the reason for erasing."),
             fields={
-                "reason": gettext(
-                    "Enter why you are erasing this, such as the date of the request"
-                )
+                "reason": gettext("Enter why you are erasing this, such as the date of the request")
             },
         )
     if len(reason) > 2000:
