@@ -149,7 +149,7 @@ def deactivate(user_id: int) -> Any:
         user_id,
         services.deactivate,
         lazy_gettext(
-            "%(name)s’s account has been deactivated. They have been signed out and cannot sign in."
+            "%(name)s's account has been deactivated. They have been signed out and cannot sign in."
         ),
         after=signals.staff_access_revoked.send,
     )
@@ -161,7 +161,7 @@ def reactivate(user_id: int) -> Any:
     return _act(
         user_id,
         services.reactivate,
-        lazy_gettext("%(name)s’s account is active again: they can sign in."),
+        lazy_gettext("%(name)s's account is active again: they can sign in."),
     )
 
 
@@ -171,7 +171,7 @@ def unlock(user_id: int) -> Any:
     return _act(
         user_id,
         services.unlock,
-        lazy_gettext("%(name)s’s account is unlocked: they can sign in now."),
+        lazy_gettext("%(name)s's account is unlocked: they can sign in now."),
     )
 
 

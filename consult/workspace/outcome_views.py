@@ -13,6 +13,7 @@ from typing import Any
 
 from flask import Response, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from consult.auth.access import public
@@ -20,7 +21,7 @@ from consult.cells import csv_text
 from consult.consultations.kinds import question_kind
 from consult.dates import local_strftime
 from consult.extensions import db
-from consult.i18n import LANGUAGES, current_language, localised
+from consult.i18n import HTML_LANG, LANGUAGES, current_language, localised
 from consult.models import (
     AnalysisRun,
     Consultation,
@@ -57,6 +58,18 @@ CSV_COLUMNS = [
 def day_in_language(value: date | None) -> str:
     """A date (a response's due date) as "31 March 2027", the month in the page's language."""
     return local_strftime(value, "%-d %B %Y", current_language()) if value else ""
+
+
+@bp.app_template_global("theme_text")
+def theme_text(theme: Theme, field: str) -> Markup:
+    """A theme's label or description, in the language of its answers (analysis gives the
+    answers written in Welsh themes of their own, `language` "cy"), inside a `lang` span
+    when that is not the page's language."""
+    text = getattr(theme, field) or ""
+    language = theme.language if theme.language in HTML_LANG else LANGUAGES[0]
+    if language == current_language():
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(HTML_LANG[language], text)
 
 
 def _falls_back(shown: Iterable[tuple[Any, str]]) -> bool:
@@ -161,7 +174,12 @@ def consultation(slug: str) -> ResponseReturnValue:
         shown.append((section["question"], "prompt"))
         for theme, response in section["themes"]:
             subthemes = section["subthemes"].get(theme.id, [])
-            shown += [(t, f) for t in [theme, *subthemes] for f in ("label", "description")]
+            shown += [
+                (t, f)
+                for t in [theme, *subthemes]
+                if t.language != current_language()  # a theme of Welsh answers is Welsh
+                for f in ("label", "description")
+            ]
             shown += _response_fields(response)
     return render_template(
         "outcomes/consultation.html",
