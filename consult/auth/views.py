@@ -23,6 +23,7 @@ from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
 from consult.forms_common import saved
 from consult.models import PanelMember, User
+from consult.wording import N_
 
 
 @login_manager.user_loader
@@ -46,7 +47,8 @@ def load_user(identity: str) -> Any:
 
 
 login_manager.login_view = "auth.sign_in"
-login_manager.login_message = "Sign in to see that page."
+login_manager.login_message = N_("Sign in to see that page.")
+login_manager.localize_callback = gettext  # the message above, in the page's language
 login_manager.login_message_category = "info"
 
 
@@ -67,9 +69,12 @@ def _throttle() -> str:
 
 
 def _throttled_message() -> str:
-    return (
-        "Too many failed attempts to sign in with this email address from here. "
-        f"Wait a while ({_throttle()}) and try again, or reset your password."
+    return str(
+        gettext(
+            "Too many failed attempts to sign in with this email address from here. "
+            "Wait a while (%(limit)s) and try again, or reset your password.",
+            limit=_throttle(),
+        )
     )
 
 
@@ -143,12 +148,16 @@ def _reset_email_key() -> str:
     "5 per 15 minutes",
     methods=["POST"],
     key_func=_reset_email_key,
-    error_message="Too many reset links have been asked for. Wait 15 minutes and try again.",
+    error_message=lambda: str(
+        gettext("Too many reset links have been asked for. Wait 15 minutes and try again.")
+    ),
 )
 @limiter.limit(
     "20 per hour",
     methods=["POST"],
-    error_message="Too many reset links have been asked for. Wait an hour and try again.",
+    error_message=lambda: str(
+        gettext("Too many reset links have been asked for. Wait an hour and try again.")
+    ),
 )
 @public
 def forgot_password() -> Any:
