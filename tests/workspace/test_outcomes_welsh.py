@@ -127,6 +127,7 @@ def test_a_theme_response_in_welsh_on_the_consultation_page(
     assert "Nid yw'r costau'n hysbys eto." in welsh
     assert '<span lang="en-GB">We are looking at it.</span>' in welsh  # no Welsh text
     assert NOTE in welsh and "Dywedoch chi:" in welsh
+    assert '<div class="govuk-inset-text" lang="en-GB">“' in welsh  # residents' English words
     assert re.search(r"Cododd \d+ o bobl \(\d+% o'r rhai a atebodd\) hyn\.", welsh)
 
 
@@ -198,3 +199,4 @@ def test_no_note_when_everything_shown_has_its_welsh(app, officer_client, closed
     english = _page(app, "/you-said-we-did/consultations/park-plan")
     assert '<h3 class="govuk-heading-m" id="theme-' in english
     assert re.search(r'You said: <span lang="cy">', english)  # the Welsh theme, marked
+    assert '<div class="govuk-inset-text" lang="cy">“' in english  # and its quotes
