@@ -23,7 +23,7 @@ from consult.models import AuditEntry, User
 
 @bp.app_template_filter("role_label")
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role.capitalize())
+    return str(ROLE_LABELS.get(role, role.capitalize()))
 
 
 def _actor() -> User:
