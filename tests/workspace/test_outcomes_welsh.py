@@ -73,6 +73,13 @@ def test_the_officer_saves_welsh_texts_and_a_welsh_visitor_reads_them(
     # the jury's own words (no Welsh version) are marked English too
     assert '<span lang="en-GB">Free buses for under-18s</span>' in welsh
 
+    feed = {item["title"]: item for item in app.test_client().get("/api/v1/outcomes").json}
+    free = feed["Free buses for under-18s"]
+    assert free["response"]["text_cy"] == "Ni fyddwn yn gwneud bysiau'n rhad ac am ddim."
+    assert free["response"]["reasons_cy"] == "Nid yw'r gyllideb yn caniatáu hynny."
+    assert free["progress_updates"][0]["note_cy"] == "Costau wedi'u gwirio."
+    assert feed["A 20 mph limit"]["response"]["text_cy"] is None
+
     english = _page(app, "/you-said-we-did/juries/transport-jury")
     assert "We will not make buses free." in english and "Not accepted" in english
     assert "Ni fyddwn" not in english and NOTE not in english
