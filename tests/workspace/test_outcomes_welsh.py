@@ -207,3 +207,32 @@ def test_no_note_when_everything_shown_has_its_welsh(app, officer_client, closed
     assert '<h3 class="govuk-heading-m" id="theme-' in english
     assert re.search(r'You said: <span lang="cy">', english)  # the Welsh theme, marked
     assert '<div class="govuk-inset-text" lang="cy">“' in english  # and its quotes
+
+
+def test_the_register_saves_welsh_texts_and_keeps_them_when_saved_again(
+    app, officer_client, finished_jury
+):
+    url = f"/workspace/juries/{finished_jury['id']}/responses"
+    saved = officer_client.post(
+        url,
+        data={
+            "row-0-status": "accepted",
+            "row-0-text": "Yes, from April.",
+            "row-0-text_cy": "Ie, o fis Ebrill.",
+        },
+    )
+    assert saved.status_code == 302
+    page = officer_client.get(url).text
+    assert 'name="row-0-text_cy"' in page and "Ie, o fis Ebrill." in page
+    # saving the register again, as it is shown, keeps the Welsh
+    again = officer_client.post(
+        url,
+        data={
+            "row-0-status": "accepted",
+            "row-0-text": "Yes, from April.",
+            "row-0-text_cy": "Ie, o fis Ebrill.",
+        },
+    )
+    assert again.status_code == 302
+    with app.app_context():
+        assert db.session.scalar(select(CouncilResponse.text_cy)) == "Ie, o fis Ebrill."
