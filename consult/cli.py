@@ -8,6 +8,7 @@ import sys
 import click
 from flask import Flask
 from flask.cli import AppGroup
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from consult.auth.passwords import password_problem
@@ -37,14 +38,16 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     email = email.strip().lower()
     if "@" not in email:
         raise click.BadParameter(
-            "Enter an email address like name@example.org", param_hint="--email"
+            gettext("Enter an email address like name@example.org"), param_hint="--email"
         )
     if db.session.scalar(select(User).where(func.lower(User.email) == email)):
-        raise click.ClickException(f"There is already an account for {email}.")
+        raise click.ClickException(
+            gettext("There is already an account for %(email)s.", email=email)
+        )
     if password_stdin:
         password = sys.stdin.readline().rstrip("\n")
     else:
-        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+        password = click.prompt(gettext("Password"), hide_input=True, confirmation_prompt=True)
     problem = password_problem(password)  # the same rule as the web's password forms
     if problem:
         raise click.ClickException(problem)
@@ -53,7 +56,7 @@ def create_user(email: str, role: str, name: str, password_stdin: bool) -> None:
     db.session.add(user)
     AuditEntry.record("user.created", subject=user, role=role, via="cli")
     db.session.commit()
-    click.echo(f"Created {role} {email}.")
+    click.echo(gettext("Created %(role)s %(email)s.", role=role, email=email))
 
 
 @click.group(cls=AppGroup, help="The demo council.")
@@ -68,7 +71,7 @@ def load_demo(if_empty: bool) -> None:
     from consult.demo.loader import is_empty, load
 
     if if_empty and not is_empty():
-        click.echo("The database already has data: the demo was not loaded.")
+        click.echo(gettext("The database already has data: the demo was not loaded."))
         return
     report = load()
     db.session.commit()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
@@ -11,16 +12,21 @@ from consult.forms_common import email_field, required_text, strip
 from consult.models import ROLES
 
 ROLE_LABELS = {
-    "facilitator": "Facilitator",
-    "officer": "Officer",
-    "admin": "Administrator",
+    "facilitator": lazy_gettext("Facilitator"),
+    "officer": lazy_gettext("Officer"),
+    "admin": lazy_gettext("Administrator"),
 }
 ROLE_HINTS = {
-    "facilitator": "Runs live jury sessions: agendas, tables, the speaking queue and polls.",
-    "officer": "Builds and analyses consultations, recruits juries, records the council's "
-    "response.",
-    "admin": "Can do everything officers and facilitators can, and manages staff accounts "
-    "and the audit log.",
+    "facilitator": lazy_gettext(
+        "Runs live jury sessions: agendas, tables, the speaking queue and polls."
+    ),
+    "officer": lazy_gettext(
+        "Builds and analyses consultations, recruits juries, records the council’s response."
+    ),
+    "admin": lazy_gettext(
+        "Can do everything officers and facilitators can, and manages staff accounts and the "
+        "audit log."
+    ),
 }
 
 
@@ -29,25 +35,25 @@ ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in reversed(ROLES
 
 class StaffForm(FlaskForm):
     name = required_text(
-        "Full name",
-        "Enter their name",
+        lazy_gettext("Full name"),
+        lazy_gettext("Enter their name"),
         200,
-        too_long="Name must be 200 characters or fewer",
+        too_long=lazy_gettext("Name must be 200 characters or fewer"),
         filters=[strip],
     )
-    email = email_field("Enter their email address")
+    email = email_field(lazy_gettext("Enter their email address"))
     role = RadioField(
-        "Role",
+        lazy_gettext("Role"),
         choices=ROLE_CHOICES,
-        validators=[DataRequired("Choose what they will do")],
+        validators=[DataRequired(lazy_gettext("Choose what they will do"))],
         validate_choice=False,  # the service names an unknown role, like a missing one
     )
 
 
 class RoleForm(FlaskForm):
     role = RadioField(
-        "Role",
+        lazy_gettext("Role"),
         choices=ROLE_CHOICES,
-        validators=[DataRequired("Choose a role")],
+        validators=[DataRequired(lazy_gettext("Choose a role"))],
         validate_choice=False,
     )

@@ -5,6 +5,7 @@ email (a set-password link is bound to the account as committed)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from sqlalchemy import func, select
 
 from consult.errors import Conflict, Invalid, NotPermitted
@@ -17,7 +18,7 @@ MAX_EMAIL = 254
 
 def _require_admin(actor: User) -> None:
     if getattr(actor, "kind", None) != "staff" or actor.role != "admin" or not actor.active:
-        raise NotPermitted("Only administrators can manage staff accounts.")
+        raise NotPermitted(gettext("Only administrators can manage staff accounts."))
 
 
 def _lock_active_admins(actor: User) -> list[int]:
@@ -33,7 +34,7 @@ def _lock_active_admins(actor: User) -> list[int]:
         )
     )
     if actor.id not in ids:
-        raise NotPermitted("Only administrators can manage staff accounts.")
+        raise NotPermitted(gettext("Only administrators can manage staff accounts."))
     return ids
 
 
@@ -58,15 +59,17 @@ def add_staff(*, email: str, name: str, role: str, actor: User) -> User:
     email, name = clean_email(email), (name or "").strip()
     problems: dict[str, str] = {}
     if not email or "@" not in email.strip("@") or len(email) > MAX_EMAIL:
-        problems["email"] = "Enter an email address in the correct format, like name@example.com"
+        problems["email"] = gettext(
+            "Enter an email address in the correct format, like name@example.com"
+        )
     elif db.session.scalar(select(User.id).where(func.lower(User.email) == email)):
-        problems["email"] = "There is already a staff account with that email address"
+        problems["email"] = gettext("There is already a staff account with that email address")
     if not name:
-        problems["name"] = "Enter their name"
+        problems["name"] = gettext("Enter their name")
     elif len(name) > MAX_NAME:
-        problems["name"] = f"Name must be {MAX_NAME} characters or fewer"
+        problems["name"] = gettext("Name must be %(num)s characters or fewer", num=MAX_NAME)
     if role not in ROLES:
-        problems["role"] = "Choose what they will do"
+        problems["role"] = gettext("Choose what they will do")
     if problems:
         raise Invalid(next(iter(problems.values())), fields=problems)
     user = User(email=email, name=name, role=role, active=True)
@@ -81,14 +84,16 @@ def change_role(user: User, role: str, *, actor: User) -> User:
     admin keeps theirs (Conflict). Raises Invalid for an unknown role. Flushes."""
     _require_admin(actor)
     if role not in ROLES:
-        raise Invalid("Choose a role", fields={"role": "Choose a role"})
+        raise Invalid(gettext("Choose a role"), fields={"role": gettext("Choose a role")})
     if role == user.role:
         return user
     _keep_an_admin(
-        actor, user, "This is the only active administrator: make someone else an admin first."
+        actor,
+        user,
+        gettext("This is the only active administrator: make someone else an admin first."),
     )
     if user.id == actor.id:
-        raise Conflict("You cannot change your own role. Ask another administrator.")
+        raise Conflict(gettext("You cannot change your own role. Ask another administrator."))
     AuditEntry.record("user.role_changed", actor=actor, subject=user, previous=user.role, role=role)
     user.role = role
     db.session.flush()
@@ -103,10 +108,14 @@ def deactivate(user: User, *, actor: User) -> User:
     if not user.active:
         raise Conflict(f"{user.name}'s account is already deactivated.")
     _keep_an_admin(
-        actor, user, "This is the only active administrator: make someone else an admin first."
+        actor,
+        user,
+        gettext("This is the only active administrator: make someone else an admin first."),
     )
     if user.id == actor.id:
-        raise Conflict("You cannot deactivate your own account. Ask another administrator.")
+        raise Conflict(
+            gettext("You cannot deactivate your own account. Ask another administrator.")
+        )
     user.active = False
     user.end_sessions()
     now = utcnow()
@@ -150,7 +159,7 @@ def prepare_set_password_link(user: User, *, actor: User) -> User:
     who has a password keeps it until they use the link. Audited. Flushes."""
     _require_admin(actor)
     if not user.active:
-        raise Conflict("Reactivate the account before sending it a link.")
+        raise Conflict(gettext("Reactivate the account before sending it a link."))
     if not user.has_password:
         user.set_unusable_password()
     audit(

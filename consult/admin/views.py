@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -22,7 +23,7 @@ from consult.models import AuditEntry, User
 
 @bp.app_template_filter("role_label")
 def role_label(role: str) -> str:
-    return ROLE_LABELS.get(role, role.capitalize())
+    return str(ROLE_LABELS.get(role, role.capitalize()))
 
 
 def _actor() -> User:
@@ -56,9 +57,14 @@ def new_user() -> Any:
     ):
         passwords.send_link(user, "set", invited=True)
         flash(
-            f"{user.name} has been added as {role_label(user.role).lower()}. We have "
-            f"emailed {user.email} a link to set their password; it works for "
-            f"{passwords.describe_lifetime('set')}.",
+            gettext(
+                "%(name)s has been added as %(role)s. We have emailed %(email)s a link to set "
+                "their password; it works for %(lifetime)s.",
+                name=user.name,
+                role=role_label(user.role).lower(),
+                email=user.email,
+                lifetime=passwords.describe_lifetime("set"),
+            ),
             "success",
         )
         return redirect(url_for("admin.staff_member", user_id=user.id))
@@ -108,7 +114,9 @@ def change_role(user_id: int) -> Any:
             form.role.errors = [refusal.fields.get("role", refusal.message)]
             return _show(person, role_form=form), refusal.status
         return saved(
-            f"{person.name} is now {role_label(person.role).lower()}.",
+            gettext(
+                "%(name)s is now %(role)s.", name=person.name, role=role_label(person.role).lower()
+            ),
             "admin.staff_member",
             user_id=person.id,
         )
@@ -127,7 +135,7 @@ def _act(user_id: int, verb: Any, message: str, after: Any = None) -> Any:
     db.session.commit()
     if after is not None:
         after(person)
-    flash(message.format(name=person.name, email=person.email), "success")
+    flash(str(message) % {"name": person.name}, "success")
     return redirect(url_for("admin.staff_member", user_id=person.id))
 
 
@@ -140,7 +148,9 @@ def deactivate(user_id: int) -> Any:
     return _act(
         user_id,
         services.deactivate,
-        "{name}'s account has been deactivated. They have been signed out and cannot sign in.",
+        lazy_gettext(
+            "%(name)s's account has been deactivated. They have been signed out and cannot sign in."
+        ),
         after=signals.staff_access_revoked.send,
     )
 
@@ -148,13 +158,21 @@ def deactivate(user_id: int) -> Any:
 @bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
 @staff_required("admin")
 def reactivate(user_id: int) -> Any:
-    return _act(user_id, services.reactivate, "{name}'s account is active again: they can sign in.")
+    return _act(
+        user_id,
+        services.reactivate,
+        lazy_gettext("%(name)s's account is active again: they can sign in."),
+    )
 
 
 @bp.route("/users/<int:user_id>/unlock", methods=["POST"])
 @staff_required("admin")
 def unlock(user_id: int) -> Any:
-    return _act(user_id, services.unlock, "{name}'s account is unlocked: they can sign in now.")
+    return _act(
+        user_id,
+        services.unlock,
+        lazy_gettext("%(name)s's account is unlocked: they can sign in now."),
+    )
 
 
 @bp.route("/users/<int:user_id>/send-link", methods=["POST"])
@@ -168,12 +186,14 @@ def send_link(user_id: int) -> Any:
         return _show(person, problem=refusal.message), refusal.status
     db.session.commit()
     passwords.send_link(person, "set", invited=False)
-    flash(
-        f"We have emailed {person.email} a link to set a password; it works for "
-        f"{passwords.describe_lifetime('set')}."
-        + ("" if person.has_password else " Earlier links no longer work."),
-        "success",
+    sent = gettext(
+        "We have emailed %(email)s a link to set a password; it works for %(lifetime)s.",
+        email=person.email,
+        lifetime=passwords.describe_lifetime("set"),
     )
+    if not person.has_password:
+        sent += " " + gettext("Earlier links no longer work.")
+    flash(sent, "success")
     return redirect(url_for("admin.staff_member", user_id=person.id))
 
 

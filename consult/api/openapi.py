@@ -106,6 +106,8 @@ OUTCOME = {
                 "status": {"type": "string", "enum": list(STATUS_LABELS)},
                 "text": {"type": "string"},
                 "reasons": {"type": "string", "nullable": True},
+                "text_cy": {"type": "string", "nullable": True, "description": "in Welsh"},
+                "reasons_cy": {"type": "string", "nullable": True, "description": "in Welsh"},
             },
         },
         "owner": {"type": "string", "nullable": True},
@@ -115,6 +117,7 @@ OUTCOME = {
             {
                 "percent": {"type": "integer"},
                 "note": {"type": "string"},
+                "note_cy": {"type": "string", "nullable": True, "description": "in Welsh"},
                 "date": {"type": "string", "format": "date"},
             }
         ),

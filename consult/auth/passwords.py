@@ -21,6 +21,7 @@ import threading
 from typing import Literal
 
 from flask import current_app, has_request_context, render_template, request, url_for
+from flask_babel import gettext, lazy_gettext, ngettext
 from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from sqlalchemy import func, select
 
@@ -36,9 +37,9 @@ Purpose = Literal["set", "reset", "unlock"]
 PURPOSES: tuple[Purpose, ...] = ("set", "reset", "unlock")
 _ENDPOINTS = {"set": "auth.set_password", "reset": "auth.reset_password", "unlock": "auth.unlock"}
 _ASK_AGAIN = {
-    "set": "Ask an administrator to send you a new one.",
-    "reset": "Ask for a new link below.",
-    "unlock": "Sign in again, or reset your password below.",
+    "set": lazy_gettext("Ask an administrator to send you a new one."),
+    "reset": lazy_gettext("Ask for a new link below."),
+    "unlock": lazy_gettext("Sign in again, or reset your password below."),
 }
 MIN_LENGTH = 12
 
@@ -57,7 +58,7 @@ def password_problem(password: str) -> str | None:
     """What is wrong with `password` as a new staff password, or None. The only place
     the rule lives: `flask users create` and every web form ask here."""
     if len(password) < MIN_LENGTH:
-        return f"Use a password of at least {MIN_LENGTH} characters."
+        return str(gettext("Use a password of at least %(num)s characters.", num=MIN_LENGTH))
     return None
 
 
@@ -83,11 +84,15 @@ def link_lifetime_seconds(purpose: Purpose) -> int:
 def describe_lifetime(purpose: Purpose) -> str:
     """'7 days', '1 hour', '30 minutes': for emails and pages."""
     seconds = link_lifetime_seconds(purpose)
-    for unit, size in (("day", 86400), ("hour", 3600), ("minute", 60)):
+    units = (
+        (86400, lambda n: ngettext("%(num)s day", "%(num)s days", n)),
+        (3600, lambda n: ngettext("%(num)s hour", "%(num)s hours", n)),
+        (60, lambda n: ngettext("%(num)s minute", "%(num)s minutes", n)),
+    )
+    for size, words in units:
         if seconds >= size and seconds % size == 0:
-            count = seconds // size
-            return f"{count} {unit}{'' if count == 1 else 's'}"
-    return f"{seconds} seconds"
+            return str(words(seconds // size))
+    return str(ngettext("%(num)s second", "%(num)s seconds", seconds))
 
 
 def _serializer(purpose: Purpose) -> URLSafeTimedSerializer:
@@ -117,14 +122,20 @@ def user_for_token(token: str, purpose: Purpose) -> User:
     """The active account this unexpired, unspent token was made for. Raises LinkExpired
     or LinkRefused (one message for forged, spent and superseded links)."""
     refused = LinkRefused(
-        "This link has already been used, or a newer one has been sent. " + _ASK_AGAIN[purpose]
+        gettext("This link has already been used, or a newer one has been sent.")
+        + " "
+        + str(_ASK_AGAIN[purpose])
     )
     try:
         data = _serializer(purpose).loads(token, max_age=link_lifetime_seconds(purpose))
     except SignatureExpired as error:
         raise LinkExpired(
-            f"This link has expired: links like it work for {describe_lifetime(purpose)}. "
-            + _ASK_AGAIN[purpose]
+            gettext(
+                "This link has expired: links like it work for %(lifetime)s.",
+                lifetime=describe_lifetime(purpose),
+            )
+            + " "
+            + str(_ASK_AGAIN[purpose])
         ) from error
     except BadSignature as error:
         raise refused from error
@@ -159,9 +170,12 @@ def _message(user: User, purpose: Purpose, *, invited: bool = False) -> tuple[st
         "unlock": "auth/email/unlock.txt",
     }[purpose]
     subject = {
-        "set": f"Your {current_app.config['COUNCIL_NAME']} account: set your password",
-        "reset": "Reset your password",
-        "unlock": "Your account has been locked",
+        "set": gettext(
+            "Your %(council)s account: set your password",
+            council=current_app.config["COUNCIL_NAME"],
+        ),
+        "reset": gettext("Reset your password"),
+        "unlock": gettext("Your account has been locked"),
     }[purpose]
     body = render_template(
         template,
@@ -281,8 +295,8 @@ def change_password(user: User, *, current: str, new: str) -> User:
     the field at fault. Flushes."""
     if not user.check_password(current):
         raise Invalid(
-            "Your current password is not right.",
-            fields={"current_password": "Your current password is not right"},
+            gettext("Your current password is not right."),
+            fields={"current_password": gettext("Your current password is not right")},
         )
     require_good_password(new, field="new_password")
     user.set_password(new)
@@ -295,7 +309,7 @@ def send_changed_notice(user: User) -> None:
     """Tell the owner their password changed, in case it was not them."""
     send_mail(
         user.email,
-        "Your password has been changed",
+        gettext("Your password has been changed"),
         render_template(
             "auth/email/password_changed.txt",
             user=user,

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext
 from flask_login import current_user
 
 from consult.auth import bp, passwords, services, sessions
@@ -22,6 +23,7 @@ from consult.errors import ConsultError
 from consult.extensions import db, limiter, login_manager
 from consult.forms_common import saved
 from consult.models import PanelMember, User
+from consult.wording import N_
 
 
 @login_manager.user_loader
@@ -45,7 +47,8 @@ def load_user(identity: str) -> Any:
 
 
 login_manager.login_view = "auth.sign_in"
-login_manager.login_message = "Sign in to see that page."
+login_manager.login_message = N_("Sign in to see that page.")
+login_manager.localize_callback = gettext  # the message above, in the page's language
 login_manager.login_message_category = "info"
 
 
@@ -66,9 +69,12 @@ def _throttle() -> str:
 
 
 def _throttled_message() -> str:
-    return (
-        "Too many failed attempts to sign in with this email address from here. "
-        f"Wait a while ({_throttle()}) and try again, or reset your password."
+    return str(
+        gettext(
+            "Too many failed attempts to sign in with this email address from here. "
+            "Wait a while (%(limit)s) and try again, or reset your password.",
+            limit=_throttle(),
+        )
     )
 
 
@@ -106,7 +112,7 @@ def sign_in() -> Any:
 @public
 def sign_out() -> Any:
     sessions.end()
-    return saved("You have signed out.", "home.index")
+    return saved(gettext("You have signed out."), "home.index")
 
 
 @bp.route("/join", methods=["GET", "POST"])
@@ -142,12 +148,16 @@ def _reset_email_key() -> str:
     "5 per 15 minutes",
     methods=["POST"],
     key_func=_reset_email_key,
-    error_message="Too many reset links have been asked for. Wait 15 minutes and try again.",
+    error_message=lambda: str(
+        gettext("Too many reset links have been asked for. Wait 15 minutes and try again.")
+    ),
 )
 @limiter.limit(
     "20 per hour",
     methods=["POST"],
-    error_message="Too many reset links have been asked for. Wait an hour and try again.",
+    error_message=lambda: str(
+        gettext("Too many reset links have been asked for. Wait an hour and try again.")
+    ),
 )
 @public
 def forgot_password() -> Any:
@@ -201,7 +211,9 @@ def _password_from_link(token: str, purpose: passwords.Purpose) -> Any:
         sessions.end()
         session.pop("reset_email", None)
         return saved(
-            "Your password has been set. Sign in with your email address and new password.",
+            gettext(
+                "Your password has been set. Sign in with your email address and new password."
+            ),
             "auth.sign_in",
         )
     status = 400 if form.errors else 200
@@ -231,7 +243,7 @@ def unlock(token: str) -> Any:
     if form.validate_on_submit():
         passwords.unlock_from_link(user)
         return saved(
-            "Your account is unlocked. Sign in with your email address and password.",
+            gettext("Your account is unlocked. Sign in with your email address and password."),
             "auth.sign_in",
         )
     return render_template("auth/unlock.html", form=form, user=user)
@@ -262,7 +274,9 @@ def change_password() -> Any:
             db.session.commit()
             passwords.send_changed_notice(user)
             flash(
-                "Your password has been changed. You have been signed out everywhere else.",
+                gettext(
+                    "Your password has been changed. You have been signed out everywhere else."
+                ),
                 "success",
             )
             return redirect(url_for("home.dashboard"))

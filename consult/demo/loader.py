@@ -513,6 +513,9 @@ def _new_finished_jury(data: dict[str, Any]) -> Jury:
         title=data["title"],
         question=data["question"],
         description=data.get("description", ""),
+        title_cy=data.get("title_cy"),
+        question_cy=data.get("question_cy"),
+        description_cy=data.get("description_cy"),
         status="finished",
         panel_size=data["panel_size"],
         registration_open=False,
@@ -613,6 +616,8 @@ def _new_finished_jury(data: dict[str, Any]) -> Jury:
             status=spec["status"],
             text=spec["text"],
             reasons=spec.get("reasons") or None,
+            text_cy=spec.get("text_cy"),
+            reasons_cy=spec.get("reasons_cy"),
             owner=spec.get("owner", ""),
             due_date=date.fromisoformat(spec["due"]) if spec.get("due") else None,
             published_at=published,
@@ -623,6 +628,7 @@ def _new_finished_jury(data: dict[str, Any]) -> Jury:
                 ProgressUpdate(
                     percent=update["percent"],
                     note=update.get("note", ""),
+                    note_cy=update.get("note_cy"),
                     created_at=_when(update["date"]),
                 )
             )

@@ -47,6 +47,9 @@ class CouncilResponse(TimestampMixin, db.Model):
     status: Mapped[str] = mapped_column(String(20))
     text: Mapped[str] = mapped_column(Text, default="")
     reasons: Mapped[str | None] = mapped_column(Text)
+    # the Welsh versions of what is published (issue 19): empty means "English only"
+    text_cy: Mapped[str | None] = mapped_column(Text)
+    reasons_cy: Mapped[str | None] = mapped_column(Text)
     owner: Mapped[str] = mapped_column(String(200), default="")
     due_date: Mapped[date | None] = mapped_column(Date)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
@@ -65,6 +68,20 @@ class CouncilResponse(TimestampMixin, db.Model):
     def progress(self) -> int:
         return self.updates[-1].percent if self.updates else 0
 
+    @property
+    def missing_welsh(self) -> list[str]:
+        """What is published in English with no Welsh version ("text", "reasons",
+        "progress notes"), for the officer's page before publishing."""
+        missing = [
+            field
+            for field in ("text", "reasons")
+            if (getattr(self, field) or "").strip()
+            and not (getattr(self, f"{field}_cy") or "").strip()
+        ]
+        if any(u.note.strip() and not (u.note_cy or "").strip() for u in self.updates):
+            missing.append("notes")
+        return missing
+
 
 class ProgressUpdate(CreatedMixin, db.Model):
     """Delivery progress on a council response."""
@@ -75,6 +92,7 @@ class ProgressUpdate(CreatedMixin, db.Model):
     council_response_id: Mapped[int] = cascade_fk("council_responses.id", index=True)
     percent: Mapped[int] = mapped_column(Integer)
     note: Mapped[str] = mapped_column(Text, default="")
+    note_cy: Mapped[str | None] = mapped_column(Text)
     created_by_id: Mapped[int | None] = set_null_fk("users.id")
 
     council_response: Mapped[CouncilResponse] = relationship(back_populates="updates")

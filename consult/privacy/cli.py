@@ -6,6 +6,7 @@ the app itself where DATA_PURGE_DAILY is on (the default); otherwise from cron, 
 from __future__ import annotations
 
 import click
+from flask_babel import gettext
 
 from consult.extensions import db
 from consult.privacy import bp, retention
@@ -18,10 +19,10 @@ def purge(dry_run: bool) -> None:
     done = retention.purge(dry_run=dry_run)
     if dry_run:
         db.session.rollback()
-        click.echo("Dry run: nothing was erased. Due now:")
+        click.echo(gettext("Dry run: nothing was erased. Due now:"))
     else:
         db.session.commit()
-        click.echo("Erased:")
+        click.echo(gettext("Erased:"))
     for line in done.lines():
         click.echo(f"  {line}")
-    click.echo(f"  total: {done.total}")
+    click.echo("  " + gettext("total: %(num)s", num=done.total))

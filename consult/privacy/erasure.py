@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from datetime import datetime
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from consult.extensions import db
@@ -54,11 +55,12 @@ def member_refusal(member: PanelMember) -> str | None:
     must not change under it)."""
     jury = member.jury
     if jury.status != "finished" and member.status in SERVING:
-        return (
-            f"{member.display_name} is serving on the jury “{jury.title}”, which has not "
-            "finished. The council keeps jurors' details while their jury runs; they can be "
-            "erased once an officer marks the jury as finished, or after the juror has "
-            "dropped out."
+        return gettext(
+            "%(name)s is serving on the jury “%(jury)s”, which has not finished. The "
+            "council keeps jurors’ details while their jury runs; they can be erased once "
+            "an officer marks the jury as finished, or after the juror has dropped out.",
+            name=member.display_name,
+            jury=jury.title,
         )
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from wtforms import HiddenField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
@@ -13,11 +14,11 @@ class FindForm(FlaskForm):
     """How to find the person and what to search for (checked in services.clean_key)."""
 
     by = RadioField(
-        "How do you want to find them?",
+        lazy_gettext("How do you want to find them?"),
         choices=[SelectChoice(value, label) for value, label in KEYS.items()],
         validate_choice=False,
     )
-    key = StringField("What to search for")
+    key = StringField(lazy_gettext("What to search for"))
 
 
 class SubjectForm(FlaskForm):
@@ -28,7 +29,7 @@ class SubjectForm(FlaskForm):
 
 
 class EraseForm(SubjectForm):
-    reason = TextAreaField("Why are you erasing this?")
+    reason = TextAreaField(lazy_gettext("Why are you erasing this?"))
 
 
 class ConfirmForm(FlaskForm):

@@ -20,6 +20,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext
 from sqlalchemy import delete, func, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -56,11 +57,11 @@ class Purge:
 
     def lines(self) -> list[str]:
         return [
-            f"responses' personal data: {self.response_personal_data}",
-            f"drafts never sent, deleted: {self.drafts_deleted}",
-            f"about-you profiles: {self.about_you_profiles}",
-            f"registrants not selected: {self.registrants_not_selected}",
-            f"jurors after their jury: {self.jurors_after_jury}",
+            gettext("responses' personal data: %(num)s", num=self.response_personal_data),
+            gettext("drafts never sent, deleted: %(num)s", num=self.drafts_deleted),
+            gettext("about-you profiles: %(num)s", num=self.about_you_profiles),
+            gettext("registrants not selected: %(num)s", num=self.registrants_not_selected),
+            gettext("jurors after their jury: %(num)s", num=self.jurors_after_jury),
         ]
 
     @property

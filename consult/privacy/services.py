@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app
+from flask_babel import gettext, lazy_gettext
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
@@ -40,10 +41,17 @@ from consult.privacy import erasure
 
 #: How an officer may look a person up, with the label the form shows.
 KEYS = {
-    "reference": "Receipt reference (for a consultation response)",
-    "email": "Email address (responses and jury registrations)",
-    "registrant": "Registrant number (from the jury pool)",
-    "juror": "Juror number (from the jury panel)",
+    "reference": lazy_gettext("Receipt reference (for a consultation response)"),
+    "email": lazy_gettext("Email address (responses and jury registrations)"),
+    "registrant": lazy_gettext("Registrant number (from the jury pool)"),
+    "juror": lazy_gettext("Juror number (from the jury panel)"),
+}
+#: What the "nothing found" message calls each key ("We hold nothing found by that …").
+NOTHING_FOUND_BY = {
+    "reference": lambda: gettext("reference"),
+    "email": lambda: gettext("email address"),
+    "registrant": lambda: gettext("registrant number"),
+    "juror": lambda: gettext("juror number"),
 }
 REFERENCE = re.compile(r"^RSP-[0-9A-Z]{4}-[0-9A-Z]{4}$")
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+$")
@@ -92,27 +100,39 @@ def clean_key(by: str, key: str) -> str:
     """The key in its stored form; raises Invalid (field "key") saying what was wrong."""
     key = (key or "").strip()
     if by not in KEYS:
-        raise Invalid("Choose how to find the person.", fields={"by": "Choose how to find them"})
+        raise Invalid(
+            gettext("Choose how to find the person."),
+            fields={"by": gettext("Choose how to find them")},
+        )
     if not key:
-        raise Invalid("Enter what to search for.", fields={"key": "Enter what to search for"})
+        raise Invalid(
+            gettext("Enter what to search for."),
+            fields={"key": gettext("Enter what to search for")},
+        )
     if by == "reference":
         key = key.upper()
         if not REFERENCE.match(key):
             raise Invalid(
-                "That is not a receipt reference.",
-                fields={"key": "Enter the reference as it is on the receipt, like RSP-7F3K-9QX2"},
+                gettext("That is not a receipt reference."),
+                fields={
+                    "key": gettext(
+                        "Enter the reference as it is on the receipt, like RSP-7F3K-9QX2"
+                    )
+                },
             )
     elif by == "email":
         if len(key) > 254 or not EMAIL.match(key):
             raise Invalid(
-                "That is not an email address.",
-                fields={"key": "Enter an email address, like name@example.com"},
+                gettext("That is not an email address."),
+                fields={"key": gettext("Enter an email address, like name@example.com")},
             )
         key = key.lower()
     elif not key.isascii() or not key.isdigit() or not 0 < int(key) <= LARGEST_ID:
         raise Invalid(
-            "That is not a number from the jury pages.",
-            fields={"key": "Enter the number shown on the jury's pool or panel page, like 42"},
+            gettext("That is not a number from the jury pages."),
+            fields={
+                "key": gettext("Enter the number shown on the jury’s pool or panel page, like 42")
+            },
         )
     return key
 
@@ -163,8 +183,11 @@ def find_subject(by: str, key: str, *, actor: Any) -> Subject:
         )
     if not (subject.responses or subject.registrants or subject.members):
         raise NotFound(
-            f"We hold nothing found by that {by if by != 'reference' else 'reference'}. "
-            "Check it against what the person sent; nothing has been changed."
+            gettext(
+                "We hold nothing found by that %(what)s. Check it against what the person "
+                "sent; nothing has been changed.",
+                what=NOTHING_FOUND_BY[by](),
+            )
         )
     return subject
 
@@ -178,11 +201,16 @@ def erase_subject(subject: Subject, *, reason: str, actor: Any) -> Erasure:
     reason = (reason or "").strip()
     if not reason:
         raise Invalid(
-            "Give the reason for erasing.",
-            fields={"reason": "Enter why you are erasing this, such as the date of the request"},
+            gettext("Give the reason for erasing."),
+            fields={
+                "reason": gettext("Enter why you are erasing this, such as the date of the request")
+            },
         )
     if len(reason) > 2000:
-        raise Invalid("Shorten the reason.", fields={"reason": "Use 2,000 characters or fewer"})
+        raise Invalid(
+            gettext("Shorten the reason."),
+            fields={"reason": gettext("Use 2,000 characters or fewer")},
+        )
     result = Erasure()
     refused_members = {m.id: erasure.member_refusal(m) for m in subject.members}
     refused_registrants = {r.id: erasure.registrant_refusal(r) for r in subject.registrants}
@@ -264,10 +292,12 @@ def response_for_link(consultation: Consultation, token: str) -> Response:
     response = draft_for_token(consultation, token)
     if response is None:
         raise NotFound(
-            "This link does not match a response to this consultation. It may have been "
-            "mistyped, or the response may already have been deleted. Nothing has been "
-            "changed. Use the link from your receipt, or contact the council quoting your "
-            "reference."
+            gettext(
+                "This link does not match a response to this consultation. It may have been "
+                "mistyped, or the response may already have been deleted. Nothing has been "
+                "changed. Use the link from your receipt, or contact the council quoting "
+                "your reference."
+            )
         )
     return response
 
@@ -284,7 +314,7 @@ def subject_access(subject: Subject, *, actor: Any, form: str) -> dict[str, Any]
     return {
         "controller": current_app.config["COUNCIL_NAME"],
         "generated_at": _iso(utcnow()),
-        "found_by": KEYS[subject.by],
+        "found_by": str(KEYS[subject.by]),
         "responses": [_response(r) for r in subject.responses],
         "jury_registrations": [_registrant(r) for r in subject.registrants],
         "jury_service": [_member(m) for m in subject.members],

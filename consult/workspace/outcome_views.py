@@ -1,17 +1,27 @@
-"""Public accountability pages and the open-data feed: "You said, we did"."""
+"""Public accountability pages and the open-data feed: "You said, we did".
+
+The pages are bilingual (issue 19): a Welsh visitor sees the Welsh versions of the council's
+response, reasons and progress notes, and of the consultation's, question's and jury's
+texts, where the officers wrote them; anything else shows in English inside lang="en-GB",
+with the note at the top of the page."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from datetime import date
 from typing import Any
 
 from flask import Response, abort, jsonify, render_template
 from flask.typing import ResponseReturnValue
+from markupsafe import Markup, escape
 from sqlalchemy import select
 
 from consult.auth.access import public
 from consult.cells import csv_text
 from consult.consultations.kinds import question_kind
+from consult.dates import local_strftime
 from consult.extensions import db
+from consult.i18n import HTML_LANG, LANGUAGES, current_language, localised
 from consult.models import (
     AnalysisRun,
     Consultation,
@@ -42,6 +52,42 @@ CSV_COLUMNS = [
     "published_at",
     "updated_at",
 ]
+
+
+@bp.app_template_filter("day_in_language")
+def day_in_language(value: date | None) -> str:
+    """A date (a response's due date) as "31 March 2027", the month in the page's language."""
+    return local_strftime(value, "%-d %B %Y", current_language()) if value else ""
+
+
+@bp.app_template_global("theme_text")
+def theme_text(theme: Theme, field: str) -> Markup:
+    """A theme's label or description, in the language of its answers (analysis gives the
+    answers written in Welsh themes of their own, `language` "cy"), inside a `lang` span
+    when that is not the page's language."""
+    text = getattr(theme, field) or ""
+    language = theme.language if theme.language in HTML_LANG else LANGUAGES[0]
+    if language == current_language():
+        return escape(text)
+    return Markup('<span lang="{}">{}</span>').format(HTML_LANG[language], text)
+
+
+def _falls_back(shown: Iterable[tuple[Any, str]]) -> bool:
+    """On a page not in English: whether any (row, field) shown has English text and no
+    Welsh version (`<field>_cy`, where the row has one), so the page needs the note."""
+    if current_language() == LANGUAGES[0]:
+        return False
+    return any(
+        (getattr(row, field, None) or "").strip()
+        and not (getattr(row, f"{field}_cy", None) or "").strip()
+        for row, field in shown
+    )
+
+
+def _response_fields(response: CouncilResponse | None) -> list[tuple[Any, str]]:
+    if response is None:
+        return []
+    return [(response, "text"), (response, "reasons")] + [(u, "note") for u in response.updates]
 
 
 def _published_theme_ids() -> set[int]:
@@ -123,9 +169,22 @@ def consultation(slug: str) -> ResponseReturnValue:
     if not sections:
         abort(404)
     submitted = item.responses.filter_by(status="submitted").count()
+    shown: list[tuple[Any, str]] = [(item, "title")]
+    for section in sections:
+        shown.append((section["question"], "prompt"))
+        for theme, response in section["themes"]:
+            subthemes = section["subthemes"].get(theme.id, [])
+            shown += [
+                (t, f)
+                for t in [theme, *subthemes]
+                if t.language != current_language()  # a theme of Welsh answers is Welsh
+                for f in ("label", "description")
+            ]
+            shown += _response_fields(response)
     return render_template(
         "outcomes/consultation.html",
-        consultation=item,
+        consultation=localised(item),
+        fallback=_falls_back(shown),
         sections=sections,
         submitted=submitted,
         representation=representation_report.consultation_representation(item),
@@ -153,8 +212,16 @@ def jury(slug: str) -> ResponseReturnValue:
     ]
     if not any(response for _, response, _ in rows):
         abort(404)
+    shown: list[tuple[Any, str]] = [(item, "title"), (item, "question")]
+    for rec, response, minority in rows:
+        shown += [(rec, "title"), (rec, "text")] + [(m, "text") for m in minority]
+        shown += _response_fields(response)
     return render_template(
-        "outcomes/jury.html", jury=item, rows=rows, changes=questionnaire.report(item)
+        "outcomes/jury.html",
+        jury=localised(item),
+        rows=rows,
+        changes=questionnaire.report(item),
+        fallback=_falls_back(shown),
     )
 
 

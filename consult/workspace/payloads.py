@@ -46,12 +46,20 @@ def outcome(response: CouncilResponse) -> dict[str, Any]:
             "status": response.status,
             "text": response.text,
             "reasons": response.reasons,
+            # the Welsh versions, where the council wrote them (issue 19)
+            "text_cy": response.text_cy or None,
+            "reasons_cy": response.reasons_cy or None,
         },
         "owner": response.owner,
         "due_date": response.due_date.isoformat() if response.due_date else None,
         "progress": response.progress,
         "progress_updates": [
-            {"percent": u.percent, "note": u.note, "date": u.created_at.date().isoformat()}
+            {
+                "percent": u.percent,
+                "note": u.note,
+                "note_cy": u.note_cy or None,
+                "date": u.created_at.date().isoformat(),
+            }
             for u in response.updates
         ],
         "published_at": response.published_at.isoformat() if response.published_at else None,

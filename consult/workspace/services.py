@@ -69,6 +69,8 @@ class ResponseInput:
     reasons: str | None = None
     owner: str = ""
     due_date: date | None = None
+    text_cy: str = ""  # the Welsh versions, optional (issue 19)
+    reasons_cy: str = ""
 
 
 def check_response(data: ResponseInput) -> dict[str, str]:
@@ -123,6 +125,8 @@ def record_response(
     response.status = data.status
     response.text = data.text.strip()
     response.reasons = (data.reasons or "").strip() or None
+    response.text_cy = (data.text_cy or "").strip() or None
+    response.reasons_cy = (data.reasons_cy or "").strip() or None
     response.owner = (data.owner or "").strip()
     response.due_date = data.due_date
     db.session.flush()
@@ -131,7 +135,7 @@ def record_response(
 
 
 def add_progress(
-    response: CouncilResponse, percent: Any, note: str, *, actor: Any
+    response: CouncilResponse, percent: Any, note: str, *, actor: Any, note_cy: str = ""
 ) -> ProgressUpdate:
     _officer(actor)
     try:
@@ -148,7 +152,11 @@ def add_progress(
             gettext("Say what has happened."), fields={"note": gettext("Enter a progress note")}
         )
     update = ProgressUpdate(
-        council_response_id=response.id, percent=percent, note=note.strip(), created_by_id=actor.id
+        council_response_id=response.id,
+        percent=percent,
+        note=note.strip(),
+        note_cy=(note_cy or "").strip() or None,
+        created_by_id=actor.id,
     )
     db.session.add(update)
     response.updated_at = utcnow()

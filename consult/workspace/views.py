@@ -399,6 +399,8 @@ def _response_input(form: Any, prefix: str = "") -> ResponseInput:
         reasons=form.get(f"{prefix}reasons", ""),
         owner=form.get(f"{prefix}owner", ""),
         due_date=_due_date(form, prefix),
+        text_cy=form.get(f"{prefix}text_cy", ""),
+        reasons_cy=form.get(f"{prefix}reasons_cy", ""),
     )
 
 
@@ -461,6 +463,8 @@ def _response_page(
             "status": existing.status,
             "text": existing.text,
             "reasons": existing.reasons or "",
+            "text_cy": existing.text_cy or "",
+            "reasons_cy": existing.reasons_cy or "",
             "owner": existing.owner,
             "due_date": existing.due_date.isoformat() if existing.due_date else "",
         }
@@ -514,7 +518,11 @@ def add_progress(response_id: int) -> ResponseReturnValue:
     item = db.get_or_404(CouncilResponse, response_id)
     try:
         services.add_progress(
-            item, request.form.get("percent"), request.form.get("note", ""), actor=current_user
+            item,
+            request.form.get("percent"),
+            request.form.get("note", ""),
+            note_cy=request.form.get("note_cy", ""),
+            actor=current_user,
         )
     except Invalid as error:
         db.session.rollback()

@@ -186,6 +186,8 @@ def test_not_accepted_needs_reasons_then_publishes_and_emails_residents(
         "status": "not_accepted",
         "text": "We will not extend it.",
         "reasons": "The budget is committed to the playground.",
+        "text_cy": None,  # no Welsh version written
+        "reasons_cy": None,
     }
     assert feed[0]["progress"] == 40 and feed[0]["updated_at"]
     csv_text = public.get("/api/v1/outcomes.csv").get_data(as_text=True)
