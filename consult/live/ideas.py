@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, text
 
 from consult.errors import Invalid, NotFound
@@ -184,12 +185,12 @@ def _regroup(
 def rename_theme(
     jury_session: JurySession, theme_id: Any, label: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, "Only the facilitator can rename a theme.")
+    require_staff(actor, gettext("Only the facilitator can rename a theme."))
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     label = clean_text(label, field="label", limit=200)
     board = _last_board(jury_session)
     if board is None or theme_id not in {t["id"] for t in board["themes"]}:
-        raise NotFound("There is no such theme on the board.")
+        raise NotFound(gettext("There is no such theme on the board."))
     renames = dict(board.get("renames", {}))
     renames[str(theme_id)] = label
     AuditEntry.record(
@@ -201,13 +202,16 @@ def rename_theme(
 def merge_themes(
     jury_session: JurySession, theme_id: Any, into_id: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, "Only the facilitator can merge themes.")
+    require_staff(actor, gettext("Only the facilitator can merge themes."))
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     into_id = clean_int(into_id, field="into_id", low=1)
     board = _last_board(jury_session)
     present = {t["id"] for t in board["themes"]} if board else set()
     if theme_id == into_id or theme_id not in present or into_id not in present:
-        raise Invalid("Choose two different themes on the board.", fields={"into_id": "Choose"})
+        raise Invalid(
+            gettext("Choose two different themes on the board."),
+            fields={"into_id": gettext("Choose")},
+        )
     merges = dict(board.get("merges", {}))
     merges[str(theme_id)] = str(into_id)
     AuditEntry.record(

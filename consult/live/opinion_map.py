@@ -92,6 +92,7 @@ def _compute_opinion_map(
     except Exception as error:  # a failing engine must not stop the poll
         return {"available": False, "reason": str(error)[:200], "points": [], "groups": []}
     texts = {str(s.id): s.text for s in poll.statements}
+    welsh = {str(s.id): s.text_cy or "" for s in poll.statements}
     # only groups large enough to show, numbered in order from 0 (shown as letters)
     shown = [g for g in groups.get("groups", []) if len(g["participants"]) >= min_group]
     index_of = {g["id"]: index for index, g in enumerate(shown)}
@@ -107,6 +108,7 @@ def _compute_opinion_map(
             {
                 "statement_id": item["statement"],
                 "text": texts.get(item["statement"], ""),
+                "text_cy": welsh.get(item["statement"], ""),
                 "agree": round(item["agree"], 3),
                 "disagree": round(item["disagree"], 3),
             }

@@ -6,6 +6,7 @@
  * Lists and cards are redrawn in place (`redraw`, `syncList` in live-common.js): a theme
  * name being typed, a chosen table and focus survive the room's events.
  */
+import { t, tn } from "/static/js/i18n.js";
 import {
   Timer, clear, connectLive, el, newClientId, pollResults, redraw, renderChat, renderRound,
   syncList, upsert, upsertChat,
@@ -165,6 +166,25 @@ function ballotCount(poll) {
   return `${count} ballot${count === 1 ? "" : "s"}`;
 }
 
+/** The poll's Welsh version as jurors reading in Welsh see it, or which parts lack one
+ * (they see the English there, with a note). */
+function welshVersion(poll) {
+  const lines = poll.kind === "agree_disagree" ? poll.statements.map((s) => [s.text, s.text_cy]) : poll.options.map((o) => [o.label, o.label_cy]);
+  const missing = [];
+  if (!(poll.question_cy || "").trim()) missing.push(t("consoleWelshQuestion"));
+  const untranslated = lines.filter(([, welsh]) => !(welsh || "").trim()).length;
+  if (untranslated) missing.push(tn("consoleWelshLines", untranslated));
+  const details = el("details", { class: "govuk-details govuk-!-margin-bottom-2", id: `console-poll-${poll.id}-welsh` }, [
+    el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, t("consoleWelshVersion"))]),
+    el("div", { class: "govuk-details__text" }, [
+      missing.length ? el("p", { class: "govuk-body-s", id: `console-poll-${poll.id}-welsh-missing` }, t("consoleWelshMissing", { parts: missing.join(", ") })) : null,
+      poll.question_cy ? el("p", { class: "govuk-body", lang: "cy" }, poll.question_cy) : null,
+      el("ul", { class: "govuk-list govuk-list--bullet" }, lines.filter(([, welsh]) => welsh).map(([, welsh]) => el("li", { lang: "cy" }, welsh))),
+    ]),
+  ]);
+  return details;
+}
+
 function drawPoll(poll) {
   const box = el("section", { class: "consult-card", id: `console-poll-${poll.id}` }, [
     el("h3", { class: "consult-card__title" }, poll.question),
@@ -179,6 +199,7 @@ function drawPoll(poll) {
   if (poll.status !== "draft" && !poll.revealed) actions.append(button("Reveal results", () => run("poll_action", { poll_id: poll.id, action: "reveal" }), ""));
   box.append(actions);
   if (poll.kind === "agree_disagree") box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, poll.statements.map((s) => el("li", {}, s.text))));
+  box.append(welshVersion(poll));
   if (poll.results && poll.status !== "open") box.append(pollResults(poll));
   return box;
 }
@@ -317,7 +338,7 @@ function orderPanels() {
 
 function renderState() {
   renderRound(state, timer);
-  byId("session-status").textContent = state.session.status;
+  byId("session-status").textContent = t(`sessionStatus.${state.session.status}`);
   redraw(byId("controls"), drawControls);
   orderPanels();
   const link = byId("gallery-link");
@@ -492,11 +513,15 @@ byId("allocate-form").addEventListener("submit", async (event) => {
 byId("poll-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const lines = form.elements.lines.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  const linesOf = (field) => field.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = linesOf(form.elements.lines);
+  const welsh = linesOf(form.elements.lines_cy);  // one Welsh line per English line, or none
   const kind = form.elements.kind.value;
+  const statements = kind === "agree_disagree";
   const ack = await run("create_poll", {
-    kind, question: form.elements.question.value,
-    statements: kind === "agree_disagree" ? lines : [], options: kind === "agree_disagree" ? [] : lines,
+    kind, question: form.elements.question.value, question_cy: form.elements.question_cy.value,
+    statements: statements ? lines : [], options: statements ? [] : lines,
+    statements_cy: statements ? welsh : [], options_cy: statements ? [] : welsh,
     dots_per_member: 5, budget_total: 100,
   });
   if (ack.ok) { form.reset(); say("Poll created. Open it when you are ready."); }
