@@ -93,7 +93,7 @@ def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, mak
 
         # an agree/disagree poll, revealed
         staff.get_by_text("Create a poll").click()
-        staff.get_by_label("Question").fill("Where do we stand?")
+        staff.get_by_label("Question", exact=True).fill("Where do we stand?")
         staff.get_by_label("Statements or options, one a line").fill("More buses\nFewer cars")
         staff.get_by_role("button", name="Create poll").click()
         staff.get_by_role("button", name="Open poll").click()
