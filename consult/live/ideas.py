@@ -12,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from flask_babel import gettext
+from flask_babel import force_locale, gettext
 from sqlalchemy import select, text
 
 from consult.errors import Invalid, NotFound
@@ -163,8 +163,11 @@ def _regroup(
     for theme_id, idea_ids in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         if theme_id == 0:
             continue
-        label = renames.get(str(theme_id)) or labels.get(theme_id) or f"Theme {theme_id}"
-        themes.append({"id": theme_id, "label": label, "idea_ids": [int(i) for i in idea_ids]})
+        label = renames.get(str(theme_id)) or labels.get(theme_id)
+        theme = {"id": theme_id, "label": label, "idea_ids": [int(i) for i in idea_ids]}
+        if not label:  # a numbered theme: the number's words in each language
+            theme.update(_numbered(theme_id))
+        themes.append(theme)
     label_of = {int(i): t["label"] for t in themes for i in t["idea_ids"]}
     for idea in ideas:
         idea.idea_group = label_of.get(idea.id)
@@ -180,6 +183,17 @@ def _regroup(
     db.session.flush()
     publish(jury_session, session_room(jury_session), "idea_board", board)
     return board
+
+
+def _numbered(theme_id: int) -> dict[str, str]:
+    """A theme with no label of its own: "Theme 3", and its Welsh ("label_cy") for the
+    juror pages in Welsh (the board goes to everyone at once, so it carries both). A
+    label the engine found or the facilitator wrote is jurors' or staff words, shown as
+    written."""
+    english = f"Theme {theme_id}"
+    with force_locale("cy"):  # outside an app context the catalogue's English comes back
+        welsh = str(gettext("Theme %(num)s", num=theme_id))
+    return {"label": english, "label_cy": welsh if welsh != english else ""}
 
 
 def rename_theme(

@@ -120,7 +120,8 @@ function renderIdeas() {
     if (!items.length) continue;
     items.forEach((i) => themed.add(i.id));
     list.append(el("li", {}, [
-      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
+      // a numbered theme carries its Welsh (label_cy); a found or written label is as written
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${(document.documentElement.lang === "cy" && theme.label_cy) || theme.label} (${items.length})`),
       el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i.text))),
     ]));
   }

@@ -198,3 +198,11 @@ def test_the_console_asks_for_the_welsh_and_staff_pages_are_translated(
     assert ended.status_code == 302
     console = staff.get(f"/live/sessions/{sid}/console").text
     assert "Mae&#39;r sesiwn wedi dod i ben. Mae rheithwyr bellach" in console
+
+
+def test_a_numbered_idea_theme_carries_its_welsh(app):
+    from consult.live.ideas import _numbered
+
+    with app.app_context():
+        assert _numbered(3) == {"label": "Theme 3", "label_cy": "Thema 3"}
+    assert _numbered(3) == {"label": "Theme 3", "label_cy": ""}  # no catalogue to ask
