@@ -23,6 +23,13 @@ def console_strings() -> dict[str, str]:
         "consoleWelshMissing": gettext(
             "No Welsh version yet: %(parts)s. Jurors reading in Welsh see the English there."
         ),
+        "consoleWelshComplete": gettext("Jurors reading in Welsh see all of this poll in Welsh."),
+        "consoleWelshQuestionLabel": gettext("Question (Welsh version)"),
+        "consoleWelshLinesLabel": gettext(
+            "Statements or options (Welsh version), one a line in the same order"
+        ),
+        "consoleWelshSave": gettext("Save the Welsh version"),
+        "consoleWelshSaved": gettext("Welsh version saved."),
     }
     strings.update(
         plural_forms(

@@ -434,6 +434,18 @@ class LiveNamespace(Namespace):
             "seq": jury_session.last_seq,
         }
 
+    @_event("control")
+    def on_translate_poll(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        poll = polls.translate_poll(
+            jury_session,
+            data.get("poll_id"),
+            actor=actor,
+            question_cy=data.get("question_cy"),
+            options_cy=_list(data.get("options_cy")),
+            statements_cy=_list(data.get("statements_cy")),
+        )
+        return {"id": poll.id, "seq": jury_session.last_seq}
+
     @_event("vote")
     def on_cast_ballot(jury_session: JurySession, actor: Any, data: Data) -> Ack:
         ballot, replayed = polls.cast_ballot(

@@ -138,6 +138,52 @@ def set_poll_status(jury_session: JurySession, poll_id: Any, action: str, *, act
     else:
         raise Invalid(gettext("Unknown action."), fields={"action": "open, close or reveal"})
     audit(f"poll.{action}", actor=actor, subject=poll)
+    _announce(jury_session, poll)
+    return poll
+
+
+def translate_poll(
+    jury_session: JurySession,
+    poll_id: Any,
+    *,
+    actor: Any,
+    question_cy: Any = None,
+    options_cy: Sequence[Any] = (),
+    statements_cy: Sequence[Any] = (),
+) -> Poll:
+    """Give a poll its Welsh version, or change it, at any time (a translation changes
+    no one's ballot): the question, and one line per option or statement in their order,
+    or none (empty: the English shows, with the note). Staff only. Flushes."""
+    require_staff(actor, gettext("Only the facilitator can run polls."))
+    poll = get_in_session(Poll, poll_id, jury_session, field="poll_id")
+    poll.question_cy = clean_text(question_cy, field="question_cy", required=False) or None
+    labels = [option["label"] for option in poll.options]
+    welsh_labels = _welsh_lines(options_cy, labels, field="options_cy", limit=200)
+    poll.options = [
+        {key: value for key, value in option.items() if key != "label_cy"}
+        | ({"label_cy": welsh} if welsh else {})
+        for option, welsh in zip(poll.options, welsh_labels, strict=True)
+    ]
+    statements = list(poll.statements)
+    welsh_texts = _welsh_lines(
+        statements_cy, [s.text for s in statements], field="statements_cy", limit=MAX_TEXT
+    )
+    for statement, welsh in zip(statements, welsh_texts, strict=True):
+        statement.text_cy = welsh or None
+    audit("poll.translated", actor=actor, subject=poll)
+    db.session.flush()
+    if poll.status == "draft":  # only the staff see a draft
+        publish(
+            jury_session, staff_room(jury_session), "poll_changed", payloads.poll(poll, staff=True)
+        )
+    else:
+        _announce(jury_session, poll)
+    return poll
+
+
+def _announce(jury_session: JurySession, poll: Poll) -> None:
+    """Publish an opened poll as it now is: to the room (with its results once revealed),
+    its full results to the staff, and to the gallery once revealed while it is open."""
     results = poll_results(poll) if poll.revealed else None
     publish(
         jury_session,
@@ -158,7 +204,6 @@ def set_poll_status(jury_session: JurySession, poll_id: Any, action: str, *, act
             "poll_changed",
             payloads.public_poll(poll, results=results),
         )
-    return poll
 
 
 def cast_ballot(

@@ -166,23 +166,40 @@ function ballotCount(poll) {
   return `${count} ballot${count === 1 ? "" : "s"}`;
 }
 
-/** The poll's Welsh version as jurors reading in Welsh see it, or which parts lack one
- * (they see the English there, with a note). */
+/** The poll's Welsh version as jurors reading in Welsh see it, what still lacks one
+ * (they see the English there, with a note), and a form to write or change it. */
 function welshVersion(poll) {
-  const lines = poll.kind === "agree_disagree" ? poll.statements.map((s) => [s.text, s.text_cy]) : poll.options.map((o) => [o.label, o.label_cy]);
+  const statements = poll.kind === "agree_disagree";
+  const lines = statements ? poll.statements.map((s) => [s.text, s.text_cy]) : poll.options.map((o) => [o.label, o.label_cy]);
   const missing = [];
   if (!(poll.question_cy || "").trim()) missing.push(t("consoleWelshQuestion"));
   const untranslated = lines.filter(([, welsh]) => !(welsh || "").trim()).length;
   if (untranslated) missing.push(tn("consoleWelshLines", untranslated));
-  const details = el("details", { class: "govuk-details govuk-!-margin-bottom-2", id: `console-poll-${poll.id}-welsh` }, [
+  const id = `console-poll-${poll.id}-welsh`;
+  const field = (name) => byId(`${id}-${name}`).value;
+  const save = () => {
+    const welsh = field("lines").split("\n").map((l) => l.trim()).filter(Boolean);
+    run("translate_poll", {
+      poll_id: poll.id, question_cy: field("question"),
+      statements_cy: statements ? welsh : [], options_cy: statements ? [] : welsh,
+    }).then((ack) => { if (ack.ok) say(t("consoleWelshSaved")); });
+  };
+  return el("details", { class: "govuk-details govuk-!-margin-bottom-2", id }, [
     el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, t("consoleWelshVersion"))]),
     el("div", { class: "govuk-details__text" }, [
-      missing.length ? el("p", { class: "govuk-body-s", id: `console-poll-${poll.id}-welsh-missing` }, t("consoleWelshMissing", { parts: missing.join(", ") })) : null,
-      poll.question_cy ? el("p", { class: "govuk-body", lang: "cy" }, poll.question_cy) : null,
-      el("ul", { class: "govuk-list govuk-list--bullet" }, lines.filter(([, welsh]) => welsh).map(([, welsh]) => el("li", { lang: "cy" }, welsh))),
+      el("p", { class: "govuk-body-s", id: `${id}-missing` }, missing.length ? t("consoleWelshMissing", { parts: missing.join(", ") }) : t("consoleWelshComplete")),
+      el("div", { class: "govuk-form-group" }, [
+        el("label", { class: "govuk-label", for: `${id}-question` }, t("consoleWelshQuestionLabel")),
+        el("input", { class: "govuk-input", id: `${id}-question`, lang: "cy", maxlength: "1000", value: poll.question_cy || "" }),
+      ]),
+      el("div", { class: "govuk-form-group" }, [
+        el("label", { class: "govuk-label", for: `${id}-lines` }, t("consoleWelshLinesLabel")),
+        el("div", { class: "govuk-hint", id: `${id}-lines-hint` }, lines.map(([english]) => english).join(" · ")),
+        el("textarea", { class: "govuk-textarea", id: `${id}-lines`, lang: "cy", rows: String(Math.max(2, lines.length)), "aria-describedby": `${id}-lines-hint` }, lines.map(([, welsh]) => welsh || "").join("\n")),
+      ]),
+      button(t("consoleWelshSave"), save),
     ]),
   ]);
-  return details;
 }
 
 function drawPoll(poll) {

@@ -119,6 +119,42 @@ def test_a_welsh_list_must_have_one_line_per_english_line(make_live_session, con
     assert "(3)" in ack["error"]["message"]
 
 
+def test_the_facilitator_adds_or_changes_the_welsh_after_creating_a_poll(
+    app, make_live_session, connect
+):
+    setup = make_live_session(jurors=1, start=True)
+    sid = setup.session_id
+    staff = connect(sid, email=setup.facilitator_email)
+    ada = connect(sid, code=setup.members[0][1])
+    poll_id = _create(staff, sid, kind="single_choice", question="Tea?", options=["Yes", "No"])
+    received(ada)
+    ack = emit(
+        staff,
+        "translate_poll",
+        session_id=sid,
+        poll_id=poll_id,
+        question_cy="Te?",
+        options_cy=["Ie", "Na"],
+    )
+    assert ack["ok"], ack
+    changed = received(ada, "poll_changed")[-1]  # an open poll: the room hears of it
+    assert changed["question_cy"] == "Te?"
+    assert [o["label_cy"] for o in changed["options"]] == ["Ie", "Na"]
+    assert (
+        emit(ada, "translate_poll", session_id=sid, poll_id=poll_id, question_cy="X")["error"][
+            "code"
+        ]
+        == "not_permitted"
+    )
+    # emptied again: the English shows, with the note
+    assert emit(staff, "translate_poll", session_id=sid, poll_id=poll_id, question_cy="")["ok"]
+    with app.app_context():
+        row = db.session.get(Poll, poll_id)
+        assert row.question_cy is None and all("label_cy" not in o for o in row.options)
+    assert ada.http.get("/language/cy?next=/live/").status_code == 302
+    assert f'id="poll-{poll_id}-translation-note"' in ada.http.get(f"/live/sessions/{sid}").text
+
+
 def test_statements_and_results_are_in_the_viewers_language(
     app, make_live_session, sign_in, connect
 ):

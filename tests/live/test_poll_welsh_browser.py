@@ -56,7 +56,8 @@ def test_a_welsh_juror_answers_a_bilingual_poll_on_a_phone(
         card = staff.locator("#polls section").first
         expect(card).to_contain_text("Which route first?")
         card.get_by_text("Welsh version", exact=True).click()
-        expect(card).to_contain_text("Pa lwybr yn gyntaf?")
+        expect(card.get_by_label("Question (Welsh version)")).to_have_value("Pa lwybr yn gyntaf?")
+        expect(card).to_contain_text("all of this poll in Welsh")
         card.get_by_role("button", name="Open poll").click()
 
         # the juror's script draws it in Welsh, and the juror answers it
@@ -97,6 +98,19 @@ def test_a_welsh_juror_answers_a_bilingual_poll_on_a_phone(
         expect(second.get_by_text("Coffee", exact=True)).to_have_attribute("lang", "en-GB")
         left = english_left(juror.content(), (*SESSION_TITLE, "Tea or coffee?", "Coffee", "Tea"))
         assert not left, left
+        assert_accessible(juror)
+
+        # the facilitator adds its Welsh afterwards: the juror's card changes in place
+        card = staff.locator("#polls section", has_text="Tea or coffee?")
+        expect(card).to_contain_text("No Welsh version yet: the question, 2 lines.")
+        card.get_by_text("Welsh version", exact=True).click()
+        card.get_by_label("Question (Welsh version)").fill("Te neu goffi?")
+        card.get_by_label("Statements or options (Welsh version)").fill("Te\nCoffi")
+        card.get_by_role("button", name="Save the Welsh version").click()
+        second = juror.locator("#polls article", has_text="Te neu goffi?")
+        expect(second.locator("h3")).not_to_have_attribute("lang", "en-GB")
+        expect(second.locator(".govuk-inset-text")).to_have_count(0)
+        expect(second.get_by_text("Coffi", exact=True)).to_be_visible()
         assert_accessible(juror)
         assert_accessible(staff)
     finally:
