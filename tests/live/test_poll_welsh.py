@@ -6,6 +6,7 @@ where there is none; the results are labelled in the viewer's language."""
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -230,6 +231,9 @@ def test_the_console_asks_for_the_welsh_and_staff_pages_are_translated(
     assert staff.get("/language/cy?next=/").status_code == 302
     console = staff.get(f"/live/sessions/{sid}/console").text
     assert "Cwestiwn (fersiwn Gymraeg)" in console and ">Creu pôl</button>" in console
+    strings = json.loads(re.search(r'id="consult-strings">(.*?)</script>', console, re.S)[1])
+    assert strings["consoleOpenPoll"] == "Agor y pôl"  # what the console's script draws
+    assert strings["consoleTables.two"] == "%(num)s bwrdd: %(names)s."
     ended = staff.post(f"/live/sessions/{sid}/control", data={"action": "end", "confirm": "yes"})
     assert ended.status_code == 302
     console = staff.get(f"/live/sessions/{sid}/console").text
