@@ -53,12 +53,12 @@ def opinion_map(poll: Poll, votes: list[tuple[str, str, int]]) -> dict[str, Any]
     `LIVE_OPINION_MIN_GROUP_SIZE` people (3 at least). Groups are lettered A, B, ... and
     each statement that sets a group apart says whether the group agreed or disagreed.
     Falls back to no map if the engine fails. Computed once per distinct set of votes
-    (and statement texts) in each process."""
+    (and statement texts, Welsh ones too) in each process."""
     min_voters, min_group = thresholds()
     voters = len({person for person, _, _ in votes})
     if voters < min_voters:
         return _not_yet(min_voters, voters)
-    texts = sorted((s.id, s.text) for s in poll.statements)
+    texts = sorted((s.id, s.text, s.text_cy) for s in poll.statements)  # Welsh can change
     key = hashlib.sha256(repr((poll.id, sorted(votes), texts, min_group)).encode()).hexdigest()
     with _MAP_CACHE_LOCK:
         if key in _MAP_CACHE:
