@@ -249,6 +249,7 @@ TEMPLATES: dict[str, dict[str, Any]] = {
     "end_floor": {"turn_id": "<hand>"},
     "create_poll": {"kind": "single_choice", "question": "Which?", "options": ["Buses", "Bikes"]},
     "poll_action": {"poll_id": "<poll>", "action": "open"},
+    "translate_poll": {"poll_id": "<poll>", "question_cy": "Pa un?", "options_cy": ["Un", "Dau"]},
     "cast_ballot": {"poll_id": "<poll>", "value": "<option>", "client_id": "<new>"},
     "create_recommendation": {"title": "Buses", "text": "Run more", "client_id": "<new>"},
     "propose_amendment": {"recommendation_id": "<rec>", "text": "Later", "client_id": "<new>"},

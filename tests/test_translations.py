@@ -90,6 +90,60 @@ RESIDENT_TEMPLATES = (
     # the live session's PB vote
     "live/_pb_round.html",
     "pb/_fallback_note.html",
+)
+# Templates not yet through the translation mechanism (staff pages, PB, privacy requests):
+# remove a template from this list when you convert it; every other template is checked.
+NOT_YET_CONVERTED = (
+    "admin/_macros.html",
+    "admin/audit.html",
+    "admin/deactivate.html",
+    "admin/new_user.html",
+    "admin/user.html",
+    "admin/users.html",
+    "auth/change_password.html",
+    "auth/email/password_changed.txt",
+    "auth/email/reset.txt",
+    "auth/email/set_password.txt",
+    "auth/email/unlock.txt",
+    "auth/forgot_password.html",
+    "auth/link_problem.html",
+    "auth/reset_sent.html",
+    "auth/set_password.html",
+    "auth/sign_in.html",
+    "auth/unlock.html",
+    "consultations/manage/_nav.html",
+    "consultations/manage/dashboard.html",
+    "consultations/manage/edit.html",
+    "consultations/manage/import.html",
+    "consultations/manage/import_new.html",
+    "consultations/manage/index.html",
+    "consultations/manage/moderation.html",
+    "consultations/manage/preview.html",
+    "consultations/manage/publish.html",
+    "consultations/manage/question.html",
+    "consultations/manage/show.html",
+    "home/dashboard.html",
+    "juries/confirm_draw.html",
+    "juries/draw.html",
+    "juries/draw_result.html",
+    "juries/draw_run.html",
+    "juries/drop.html",
+    "juries/import_pool.html",
+    "juries/index.html",
+    "juries/invitations.html",
+    "juries/manage.html",
+    "juries/new.html",
+    "juries/panel.html",
+    "juries/plan.html",
+    "juries/pool.html",
+    "juries/quotas.html",
+    "juries/registrant.html",
+    "juries/tables.html",
+    "live/_pb_round_field.html",
+    "outcomes/_response.html",
+    "outcomes/consultation.html",
+    "outcomes/index.html",
+    "outcomes/jury.html",
     "pb/_images.html",
     "pb/_macros.html",
     "pb/_picture_fields.html",
@@ -294,7 +348,6 @@ def _flashed_literals(path: Path) -> list[int]:
 
 # Modules that still flash bare strings: remove a module when its messages are wrapped.
 FLASH_NOT_YET_CONVERTED = (
-    "consult/live/views.py",
 )
 
 

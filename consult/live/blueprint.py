@@ -6,7 +6,7 @@ from __future__ import annotations
 from flask import Blueprint
 
 from consult.i18n import register_browser_strings
-from consult.live.browser_strings import live_strings
+from consult.live.console_strings import page_strings
 
 bp = Blueprint("live", __name__, url_prefix="/live", cli_group="live")
-register_browser_strings(bp.name, live_strings)
+register_browser_strings(bp.name, page_strings)

@@ -21,7 +21,7 @@ def ngettext(singular: str, plural: str, n: int) -> str:
     return str(get_translations().ngettext(singular, plural, n))
 
 
-def _plural(key: str, forms: Callable[[int], str]) -> dict[str, str]:
+def plural_forms(key: str, forms: Callable[[int], str]) -> dict[str, str]:
     """`key.<category>` for each CLDR plural category: the catalogue's form for a count in
     that category, with the count left as %(num)s."""
     return {f"{key}.{category}": forms(n) for category, n in PLURAL_SAMPLES}
@@ -178,6 +178,8 @@ def live_strings() -> dict[str, str]:
         "handRaised": gettext("Your hand is raised."),
         # the gallery
         "nothingShared": gettext("Nothing has been shared yet."),
+        # a poll with text that has no Welsh version (the same note as consult.i18n's)
+        "contentNotInWelsh": gettext("This content is not available in Welsh"),
     }
     plurals = {
         "ballots": lambda n: ngettext("%(num)s ballot", "%(num)s ballots", n),
@@ -202,5 +204,5 @@ def live_strings() -> dict[str, str]:
         ),
     }
     for key, forms in plurals.items():
-        strings.update(_plural(key, forms))
+        strings.update(plural_forms(key, forms))
     return strings

@@ -45,9 +45,9 @@ def is_member_of(actor: Any, jury_session: JurySession) -> bool:
     )
 
 
-def require_staff(actor: Any, message: str = "Only the facilitator can do that.") -> None:
+def require_staff(actor: Any, message: str | None = None) -> None:
     if not is_staff(actor):
-        raise NotPermitted(message)
+        raise NotPermitted(message or gettext("Only the facilitator can do that."))
 
 
 def require_participant(actor: Any, jury_session: JurySession) -> None:
@@ -74,7 +74,7 @@ def get_juror(jury_session: JurySession, member_id: Any) -> PanelMember:
     raises Invalid for a bad id, NotFound for anyone else."""
     member = db.session.get(PanelMember, clean_int(member_id, field="member_id"))
     if member is None or not is_member_of(member, jury_session):
-        raise NotFound("That juror is not part of this session.")
+        raise NotFound(gettext("That juror is not part of this session."))
     return member
 
 
@@ -106,7 +106,7 @@ def clean_text(
     if value is None:
         value = ""
     if not isinstance(value, str):
-        raise Invalid("Text must be a string.", fields={field: "Enter some text"})
+        raise Invalid(gettext("Text must be a string."), fields={field: gettext("Enter some text")})
     text = value.strip()
     if required and not text:
         raise Invalid(gettext("Enter some text."), fields={field: gettext("Enter some text")})
@@ -121,8 +121,8 @@ def clean_text(
 def clean_client_id(value: Any) -> str:
     if not isinstance(value, str) or not value.strip() or len(value) > MAX_CLIENT_ID:
         raise Invalid(
-            "Every contribution needs a client_id (up to 64 characters).",
-            fields={"client_id": "Missing or too long"},
+            gettext("Every contribution needs a client_id (up to 64 characters)."),
+            fields={"client_id": gettext("Missing or too long")},
         )
     return value.strip()
 
@@ -131,7 +131,9 @@ def client_id_taken() -> Conflict:
     """The one answer to a client_id that is not the sender's to reuse, whoever used it
     and in whichever session (the answer must not tell a juror that another session
     exists or what was said there)."""
-    return Conflict("That client_id is already taken.", fields={"client_id": "Use a new one"})
+    return Conflict(
+        gettext("That client_id is already taken."), fields={"client_id": gettext("Use a new one")}
+    )
 
 
 def clean_int(value: Any, *, field: str, low: int | None = None, high: int | None = None) -> int:
@@ -141,13 +143,13 @@ def clean_int(value: Any, *, field: str, low: int | None = None, high: int | Non
     Invalid naming the field, so no value reaches the database driver to overflow it."""
     message = f"{field} must be a whole number."
     if isinstance(value, bool) or (isinstance(value, float) and not value.is_integer()):
-        raise Invalid(message, fields={field: "Enter a whole number"})
+        raise Invalid(message, fields={field: gettext("Enter a whole number")})
     if isinstance(value, str) and len(value.strip()) > MAX_DIGITS:
-        raise Invalid(message, fields={field: "Enter a whole number"})
+        raise Invalid(message, fields={field: gettext("Enter a whole number")})
     try:
         number = int(value)
     except (TypeError, ValueError, OverflowError):
-        raise Invalid(message, fields={field: "Enter a whole number"}) from None
+        raise Invalid(message, fields={field: gettext("Enter a whole number")}) from None
     if (
         (low is not None and number < low)
         or (high is not None and number > high)

@@ -79,7 +79,8 @@ def create_recommendation(
         threshold = -1
     if not 0 < threshold <= 1:
         raise Invalid(
-            "The threshold is a share between 0 and 1.", fields={"threshold": "e.g. 0.8 for 80%"}
+            gettext("The threshold is a share between 0 and 1."),
+            fields={"threshold": "e.g. 0.8 for 80%"},
         )
     members = len(session_members(jury_session))
     quorum = (
@@ -183,10 +184,10 @@ def decide_amendment(
     jury_session: JurySession, amendment_id: Any, *, actor: Any, accept: bool
 ) -> Amendment:
     """Record the room's decision on an amendment; accepting it rewrites the draft."""
-    require_staff(actor, "Only the facilitator records the room's decision.")
+    require_staff(actor, gettext("Only the facilitator records the room's decision."))
     amendment = get_in_session(Amendment, amendment_id, jury_session, field="amendment_id")
     if amendment.status != "proposed":
-        raise Conflict("That amendment has already been decided.")
+        raise Conflict(gettext("That amendment has already been decided."))
     recommendation = amendment.recommendation
     if recommendation.status != "draft":
         raise Conflict(gettext("Amendments close when the vote opens."))
@@ -204,13 +205,13 @@ def set_recommendation_status(
 ) -> Recommendation:
     """open_vote, close_vote (decides it against threshold and quorum) or withdraw.
     Staff only. A passed recommendation is what the council-response register lists."""
-    require_staff(actor, "Only the facilitator runs the final vote.")
+    require_staff(actor, gettext("Only the facilitator runs the final vote."))
     recommendation = get_in_session(
         Recommendation, recommendation_id, jury_session, field="recommendation_id"
     )
     if action == "open_vote":
         if recommendation.status != "draft":
-            raise Conflict("The vote on this recommendation has already opened.")
+            raise Conflict(gettext("The vote on this recommendation has already opened."))
         recommendation.status = "voting"
     elif action == "close_vote":
         if recommendation.status != "voting":
@@ -218,10 +219,12 @@ def set_recommendation_status(
         decide_vote(recommendation)
     elif action == "withdraw":
         if recommendation.status in ("passed", "failed"):
-            raise Conflict("A decided recommendation cannot be withdrawn.")
+            raise Conflict(gettext("A decided recommendation cannot be withdrawn."))
         recommendation.status = "withdrawn"
     else:
-        raise Invalid("Unknown action.", fields={"action": "open_vote, close_vote or withdraw"})
+        raise Invalid(
+            gettext("Unknown action."), fields={"action": "open_vote, close_vote or withdraw"}
+        )
     audit(
         f"recommendation.{action}",
         actor=actor,
@@ -294,7 +297,7 @@ def cast_vote(
         raise Conflict(gettext("The vote on this recommendation is not open."))
     if choice not in ("support", "oppose", "abstain"):
         raise Invalid(
-            gettext("Choose support, oppose or abstain."), fields={"choice": "Choose one"}
+            gettext("Choose support, oppose or abstain."), fields={"choice": gettext("Choose one")}
         )
     if vote is None:
         vote = RecommendationVote(

@@ -114,12 +114,16 @@ class LiveNamespace(Namespace):
         at most MAX_JSON_DEPTH deep, as consult/inputs.py asks of HTTP requests) within
         MAX_EVENT_BYTES, and the sender within their rate limit; else a ConsultError."""
         if not isinstance(data, dict):
-            raise Invalid("Send an object.", fields={"data": "Expected an object"})
+            raise Invalid(
+                gettext("Send an object."), fields={"data": gettext("Expected an object")}
+            )
         problem = unstorable_text(data)
         if problem:
             raise Invalid(problem, fields={"data": problem})
         if len(json.dumps(data, default=str)) > MAX_EVENT_BYTES:
-            raise Invalid(gettext("That is too large to send."), fields={"data": "Too large"})
+            raise Invalid(
+                gettext("That is too large to send."), fields={"data": gettext("Too large")}
+            )
         if current_app.config.get("LIVE_RATE_LIMITS", True) and not self.limiter.take(
             _identity(actor), bucket
         ):
@@ -287,7 +291,7 @@ class LiveNamespace(Namespace):
         action = str(data.get("action", ""))
         if action == "end" and data.get("confirm") is not True:
             # as the console's confirmation page: ending cannot be undone
-            raise Invalid("Ending the session cannot be undone: send confirm: true.")
+            raise Invalid(gettext("Ending the session cannot be undone: send confirm: true."))
         seq = rounds.control(
             jury_session,
             action,
@@ -415,6 +419,9 @@ class LiveNamespace(Namespace):
             dots_per_member=data.get("dots_per_member"),
             budget_total=data.get("budget_total"),
             round_id=data.get("round_id"),
+            question_cy=data.get("question_cy"),
+            options_cy=_list(data.get("options_cy")),
+            statements_cy=_list(data.get("statements_cy")),
         )
         return {"id": poll.id, "seq": jury_session.last_seq}
 
@@ -426,6 +433,18 @@ class LiveNamespace(Namespace):
             ).id,
             "seq": jury_session.last_seq,
         }
+
+    @_event("control")
+    def on_translate_poll(jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        poll = polls.translate_poll(
+            jury_session,
+            data.get("poll_id"),
+            actor=actor,
+            question_cy=data.get("question_cy"),
+            options_cy=_list(data.get("options_cy")),
+            statements_cy=_list(data.get("statements_cy")),
+        )
+        return {"id": poll.id, "seq": jury_session.last_seq}
 
     @_event("vote")
     def on_cast_ballot(jury_session: JurySession, actor: Any, data: Data) -> Ack:
@@ -545,7 +564,7 @@ class LiveNamespace(Namespace):
 
     @_event("control")
     def on_recluster(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        checks.require_staff(actor, "Only the facilitator can regroup the ideas.")
+        checks.require_staff(actor, gettext("Only the facilitator can regroup the ideas."))
         return {
             "board": _board(ideas.refresh_idea_board(jury_session, fresh=True)),
             "seq": jury_session.last_seq,
@@ -558,7 +577,7 @@ def _list(value: Any) -> list[Any]:
     if isinstance(value, str):
         return [line for line in value.splitlines() if line.strip()]
     if not isinstance(value, list):
-        raise Invalid("Expected a list.", fields={"options": "Expected a list"})
+        raise Invalid(gettext("Expected a list."), fields={"options": gettext("Expected a list")})
     return value
 
 

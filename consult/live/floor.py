@@ -73,7 +73,9 @@ def add_contribution(
     A repeated `client_id` returns the first row and publishes nothing (a retry).
     Returns (contribution, replayed). Flushes."""
     if kind not in CONTRIBUTION_KINDS:
-        raise Invalid("Unknown kind of contribution.", fields={"kind": "Unknown kind"})
+        raise Invalid(
+            gettext("Unknown kind of contribution."), fields={"kind": gettext("Unknown kind")}
+        )
     client_id = clean_client_id(client_id)
     existing = db.session.scalar(
         select(Contribution).where(
@@ -92,7 +94,7 @@ def add_contribution(
     text = clean_text(text, limit=MAX_TEXT if kind != "announcement" else MAX_LONG_TEXT)
     staff = is_staff(actor)
     if kind == "announcement":
-        require_staff(actor, "Only the facilitator can make announcements.")
+        require_staff(actor, gettext("Only the facilitator can make announcements."))
     elif not staff:
         require_member(actor, jury_session, speaking=True)
     else:
@@ -110,10 +112,13 @@ def add_contribution(
                 "table" if current is not None and current.kind == "table_discussion" else "room"
             )
         if scope not in ("table", "room"):
-            raise Invalid("Scope is table or room.", fields={"scope": "table or room"})
+            raise Invalid(gettext("Scope is table or room."), fields={"scope": "table or room"})
         if scope == "table":
             if staff:
-                raise Invalid("Facilitators speak to the room.", fields={"scope": "Use room"})
+                raise Invalid(
+                    gettext("Facilitators speak to the room."),
+                    fields={"scope": gettext("Use room")},
+                )
             table = table_of(jury_session, actor)
             if table is None:
                 raise Conflict(gettext("You are not seated at a table yet."))
@@ -153,7 +158,7 @@ def hide_contribution(
     jury_session: JurySession, contribution_id: Any, *, actor: Any, reason: Any = ""
 ) -> Contribution:
     """Hide a contribution from everyone but staff (it is kept, never deleted). Audited."""
-    require_staff(actor, "Only the facilitator can hide messages.")
+    require_staff(actor, gettext("Only the facilitator can hide messages."))
     contribution = get_in_session(
         Contribution, contribution_id, jury_session, field="contribution_id"
     )
@@ -181,12 +186,12 @@ def set_contribution_public(
     jury_session: JurySession, contribution_id: Any, *, actor: Any, public: bool
 ) -> Contribution:
     """Show (or stop showing) a contribution in the public gallery. Staff only."""
-    require_staff(actor, "Only the facilitator can choose what the gallery shows.")
+    require_staff(actor, gettext("Only the facilitator can choose what the gallery shows."))
     contribution = get_in_session(
         Contribution, contribution_id, jury_session, field="contribution_id"
     )
     if contribution.hidden and public:
-        raise Conflict("A hidden contribution cannot be made public.")
+        raise Conflict(gettext("A hidden contribution cannot be made public."))
     contribution.public = bool(public)
     audit("contribution.public", actor=actor, subject=contribution, public=bool(public))
     if public:
@@ -209,7 +214,7 @@ def mute_member(
     jury_session: JurySession, member_id: Any, *, actor: Any, muted: bool
 ) -> PanelMember:
     """Mute (or unmute) a juror: they can still vote but not post or raise a hand. Audited."""
-    require_staff(actor, "Only the facilitator can mute someone.")
+    require_staff(actor, gettext("Only the facilitator can mute someone."))
     member = get_juror(jury_session, member_id)
     member.muted = bool(muted)
     audit(
@@ -243,7 +248,7 @@ def raise_hand(
         return existing, True
     require_running(jury_session)
     if scope not in ("table", "room"):
-        raise Invalid("Scope is table or room.", fields={"scope": "table or room"})
+        raise Invalid(gettext("Scope is table or room."), fields={"scope": "table or room"})
     table_id = None
     if scope == "table":
         table = table_of(jury_session, actor)
@@ -349,9 +354,11 @@ def give_floor(
         scope_table_id = None if table_id in (None, "") else clean_int(table_id, field="table_id")
     table = db.session.get(JuryTable, scope_table_id) if scope_table_id else None
     if scope_table_id and (table is None or table.session_id != jury_session.id):
-        raise NotFound("That table is not part of this session.")
+        raise NotFound(gettext("That table is not part of this session."))
     if not (is_staff(actor) or is_scribe(actor, table)):
-        raise NotPermitted("Only the facilitator or the table's scribe can give the floor.")
+        raise NotPermitted(
+            gettext("Only the facilitator or the table's scribe can give the floor.")
+        )
     end_open_turns(jury_session, now, table_id=scope_table_id)
     if hand is not None:
         hand.floor_given_at = now
@@ -383,7 +390,9 @@ def end_floor(jury_session: JurySession, turn_id: Any, *, actor: Any) -> Speakin
         or is_scribe(actor, table)
         or (getattr(actor, "kind", None) == "member" and actor.id == turn.member_id)
     ):
-        raise NotPermitted("Only the facilitator, the scribe or the speaker can end a turn.")
+        raise NotPermitted(
+            gettext("Only the facilitator, the scribe or the speaker can end a turn.")
+        )
     if turn.ended_at is None:
         turn.ended_at = utcnow()
         db.session.flush()

@@ -12,6 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+from flask_babel import force_locale, gettext
 from sqlalchemy import select, text
 
 from consult.errors import Invalid, NotFound
@@ -162,8 +163,11 @@ def _regroup(
     for theme_id, idea_ids in sorted(groups.items(), key=lambda item: (-len(item[1]), item[0])):
         if theme_id == 0:
             continue
-        label = renames.get(str(theme_id)) or labels.get(theme_id) or f"Theme {theme_id}"
-        themes.append({"id": theme_id, "label": label, "idea_ids": [int(i) for i in idea_ids]})
+        label = renames.get(str(theme_id)) or labels.get(theme_id)
+        theme = {"id": theme_id, "label": label, "idea_ids": [int(i) for i in idea_ids]}
+        if not label:  # a numbered theme: the number's words in each language
+            theme.update(_numbered(theme_id))
+        themes.append(theme)
     label_of = {int(i): t["label"] for t in themes for i in t["idea_ids"]}
     for idea in ideas:
         idea.idea_group = label_of.get(idea.id)
@@ -181,15 +185,26 @@ def _regroup(
     return board
 
 
+def _numbered(theme_id: int) -> dict[str, str]:
+    """A theme with no label of its own: "Theme 3", and its Welsh ("label_cy") for the
+    juror pages in Welsh (the board goes to everyone at once, so it carries both). A
+    label the engine found or the facilitator wrote is jurors' or staff words, shown as
+    written."""
+    english = f"Theme {theme_id}"
+    with force_locale("cy"):  # outside an app context the catalogue's English comes back
+        welsh = str(gettext("Theme %(num)s", num=theme_id))
+    return {"label": english, "label_cy": welsh if welsh != english else ""}
+
+
 def rename_theme(
     jury_session: JurySession, theme_id: Any, label: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, "Only the facilitator can rename a theme.")
+    require_staff(actor, gettext("Only the facilitator can rename a theme."))
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     label = clean_text(label, field="label", limit=200)
     board = _last_board(jury_session)
     if board is None or theme_id not in {t["id"] for t in board["themes"]}:
-        raise NotFound("There is no such theme on the board.")
+        raise NotFound(gettext("There is no such theme on the board."))
     renames = dict(board.get("renames", {}))
     renames[str(theme_id)] = label
     AuditEntry.record(
@@ -201,13 +216,16 @@ def rename_theme(
 def merge_themes(
     jury_session: JurySession, theme_id: Any, into_id: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, "Only the facilitator can merge themes.")
+    require_staff(actor, gettext("Only the facilitator can merge themes."))
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     into_id = clean_int(into_id, field="into_id", low=1)
     board = _last_board(jury_session)
     present = {t["id"] for t in board["themes"]} if board else set()
     if theme_id == into_id or theme_id not in present or into_id not in present:
-        raise Invalid("Choose two different themes on the board.", fields={"into_id": "Choose"})
+        raise Invalid(
+            gettext("Choose two different themes on the board."),
+            fields={"into_id": gettext("Choose")},
+        )
     merges = dict(board.get("merges", {}))
     merges[str(theme_id)] = str(into_id)
     AuditEntry.record(

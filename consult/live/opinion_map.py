@@ -53,12 +53,12 @@ def opinion_map(poll: Poll, votes: list[tuple[str, str, int]]) -> dict[str, Any]
     `LIVE_OPINION_MIN_GROUP_SIZE` people (3 at least). Groups are lettered A, B, ... and
     each statement that sets a group apart says whether the group agreed or disagreed.
     Falls back to no map if the engine fails. Computed once per distinct set of votes
-    (and statement texts) in each process."""
+    (and statement texts, Welsh ones too) in each process."""
     min_voters, min_group = thresholds()
     voters = len({person for person, _, _ in votes})
     if voters < min_voters:
         return _not_yet(min_voters, voters)
-    texts = sorted((s.id, s.text) for s in poll.statements)
+    texts = sorted((s.id, s.text, s.text_cy) for s in poll.statements)  # Welsh can change
     key = hashlib.sha256(repr((poll.id, sorted(votes), texts, min_group)).encode()).hexdigest()
     with _MAP_CACHE_LOCK:
         if key in _MAP_CACHE:
@@ -92,6 +92,7 @@ def _compute_opinion_map(
     except Exception as error:  # a failing engine must not stop the poll
         return {"available": False, "reason": str(error)[:200], "points": [], "groups": []}
     texts = {str(s.id): s.text for s in poll.statements}
+    welsh = {str(s.id): s.text_cy or "" for s in poll.statements}
     # only groups large enough to show, numbered in order from 0 (shown as letters)
     shown = [g for g in groups.get("groups", []) if len(g["participants"]) >= min_group]
     index_of = {g["id"]: index for index, g in enumerate(shown)}
@@ -107,6 +108,7 @@ def _compute_opinion_map(
             {
                 "statement_id": item["statement"],
                 "text": texts.get(item["statement"], ""),
+                "text_cy": welsh.get(item["statement"], ""),
                 "agree": round(item["agree"], 3),
                 "disagree": round(item["disagree"], 3),
             }

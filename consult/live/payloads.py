@@ -166,8 +166,16 @@ def poll(
         "id": p.id,
         "kind": p.kind,
         "question": p.question,
-        "options": list(p.options or []),
-        "statements": [{"id": s.id, "text": s.text} for s in p.statements if not s.moderated_out],
+        # Welsh versions (issue 19) beside the English: pages and scripts pick by language
+        "question_cy": p.question_cy or "",
+        "options": [
+            {**option, "label_cy": option.get("label_cy") or ""} for option in p.options or []
+        ],
+        "statements": [
+            {"id": s.id, "text": s.text, "text_cy": s.text_cy or ""}
+            for s in p.statements
+            if not s.moderated_out
+        ],
         "status": p.status,
         "revealed": p.revealed,
         "dots_per_member": p.dots_per_member,
@@ -179,10 +187,12 @@ def poll(
 
 
 def _redact_texts(value: Any) -> Any:
-    """`value` with every string under a "text" key redacted, at any depth."""
+    """`value` with every string under a "text" (or "text_cy") key redacted, at any depth."""
     if isinstance(value, dict):
         return {
-            key: redact(item)[0] if key == "text" and isinstance(item, str) else _redact_texts(item)
+            key: redact(item)[0]
+            if key in ("text", "text_cy") and isinstance(item, str)
+            else _redact_texts(item)
             for key, item in value.items()
         }
     if isinstance(value, list):
@@ -196,6 +206,7 @@ def public_poll(p: Poll, *, results: dict[str, Any] | None = None) -> dict[str, 
     details, as the gallery's contributions and recommendations are."""
     body = _redact_texts(poll(p, results=results))
     body["question"] = redact(p.question or "")[0]
+    body["question_cy"] = redact(p.question_cy or "")[0]
     return body
 
 

@@ -25,6 +25,7 @@ from typing import Any, ClassVar
 from flask_babel import gettext
 
 from consult.errors import Invalid
+from consult.i18n import current_language
 from consult.live.checks import clean_int
 from consult.live.opinion_map import opinion_map
 from consult.models import Ballot, Poll
@@ -47,6 +48,18 @@ def _bad_ballot() -> Invalid:
     )
 
 
+def _welsh_labels(poll: Poll) -> dict[str, str]:
+    """The options' Welsh labels by value ("" where there is none), for the results."""
+    return {o["value"]: o.get("label_cy") or "" for o in poll.options}
+
+
+def shown_label(option: Mapping[str, Any]) -> str:
+    """An option's label in the page's language (its Welsh one on a Welsh page, when the
+    facilitator gave one), for messages naming it."""
+    welsh = (option.get("label_cy") or "").strip() if current_language() != "en" else ""
+    return welsh or str(option["label"])
+
+
 def _field(form: Form, name: str) -> str:
     return (form.get(name) or "").strip()
 
@@ -55,7 +68,7 @@ class PollKind(ABC):
     """The behaviour every kind of poll shares; subclasses fill in their own."""
 
     name: ClassVar[str]
-    label: ClassVar[str]  # in the console's list of kinds
+    label: ClassVar[str]  # in the console's list of kinds (marked N_, translated there)
     # results table: key, heading (translated where shown)
     result_column: ClassVar[tuple[str, str]] = ("count", N_("Votes"))
     results_macro: ClassVar[str] = "option_results"  # in templates/live/_poll_kinds.html
@@ -74,10 +87,14 @@ class PollKind(ABC):
     def check_definition(self, options: Sequence[str], statements: Sequence[str]) -> None:
         """Refuse a poll of this kind without what it asks about."""
         if self.needs_statements and not statements:
-            raise Invalid("Add at least one statement.", fields={"statements": "Add a statement"})
+            raise Invalid(
+                gettext("Add at least one statement."),
+                fields={"statements": gettext("Add a statement")},
+            )
         if not self.needs_statements and len(options) < 2:
             raise Invalid(
-                "Add at least two options.", fields={"options": "Add two or more options"}
+                gettext("Add at least two options."),
+                fields={"options": gettext("Add two or more options")},
             )
 
     @abstractmethod
@@ -112,7 +129,7 @@ class PollKind(ABC):
 class AgreeDisagree(PollKind):
     """Agree, disagree or pass on each statement; the results add the opinion map."""
 
-    name, label = "agree_disagree", "Agree / disagree / pass on statements"
+    name, label = "agree_disagree", N_("Agree / disagree / pass on statements")
     needs_statements = True
     results_macro = "statement_results"
     VOTES: ClassVar[dict[str, int]] = {"1": 1, "-1": -1, "0": 0}
@@ -139,7 +156,14 @@ class AgreeDisagree(PollKind):
                     continue
                 counts[{1: "agree", -1: "disagree", 0: "pass"}[vote]] += 1
                 votes.append((f"p{ballot.member_id}", str(statement.id), vote))
-            rows.append({"statement_id": statement.id, "text": statement.text, **counts})
+            rows.append(
+                {
+                    "statement_id": statement.id,
+                    "text": statement.text,
+                    "text_cy": statement.text_cy or "",
+                    **counts,
+                }
+            )
         result: dict[str, Any] = {"statements": rows}
         if with_map:
             result["opinion"] = opinion_map(poll, votes)
@@ -175,7 +199,7 @@ class AgreeDisagree(PollKind):
 class SingleChoice(PollKind):
     """One option; the results count the votes for each."""
 
-    name, label = "single_choice", "Single choice"
+    name, label = "single_choice", N_("Single choice")
 
     def clean(self, poll: Poll, value: Any) -> Any:
         if value not in [o["value"] for o in poll.options]:
@@ -184,11 +208,15 @@ class SingleChoice(PollKind):
 
     def tally(self, poll: Poll, ballots: Sequence[Ballot], *, with_map: bool) -> dict[str, Any]:
         labels = {o["value"]: o["label"] for o in poll.options}
+        welsh = _welsh_labels(poll)
         counts = dict.fromkeys(labels, 0)
         for ballot in ballots:
             counts[ballot.value] = counts.get(ballot.value, 0) + 1
         return {
-            "options": [{"value": v, "label": labels[v], "count": counts.get(v, 0)} for v in labels]
+            "options": [
+                {"value": v, "label": labels[v], "label_cy": welsh[v], "count": counts.get(v, 0)}
+                for v in labels
+            ]
         }
 
     def read_form(self, poll: Shape, form: Form) -> Any:
@@ -213,7 +241,7 @@ class Ranking(PollKind):
     """Options in order of preference (not all need ranking); the results score each
     option n points for a first place, n - 1 for a second, and so on (a Borda count)."""
 
-    name, label = "ranking", "Ranking"
+    name, label = "ranking", N_("Ranking")
     result_column = ("score", N_("Points"))
 
     def clean(self, poll: Poll, value: Any) -> Any:
@@ -226,6 +254,7 @@ class Ranking(PollKind):
 
     def tally(self, poll: Poll, ballots: Sequence[Ballot], *, with_map: bool) -> dict[str, Any]:
         labels = {o["value"]: o["label"] for o in poll.options}
+        welsh = _welsh_labels(poll)
         n = len(labels)
         scores = dict.fromkeys(labels, 0)
         firsts = dict.fromkeys(labels, 0)
@@ -235,7 +264,14 @@ class Ranking(PollKind):
             if ballot.value:
                 firsts[ballot.value[0]] = firsts.get(ballot.value[0], 0) + 1
         rows = (
-            {"value": v, "label": labels[v], "score": scores[v], "first": firsts[v]} for v in labels
+            {
+                "value": v,
+                "label": labels[v],
+                "label_cy": welsh[v],
+                "score": scores[v],
+                "first": firsts[v],
+            }
+            for v in labels
         )
         return {"options": sorted(rows, key=lambda row: (-row["score"], row["label"]))}
 
@@ -251,7 +287,7 @@ class Ranking(PollKind):
                 message = gettext(
                     "Enter a number from 1 to %(num)s for %(option)s.",
                     num=len(options),
-                    option=option["label"],
+                    option=shown_label(option),
                 )
                 raise Invalid(message, fields={name: message})
             if int(raw) in places:
@@ -321,6 +357,7 @@ class Amounts(PollKind):
 
     def tally(self, poll: Poll, ballots: Sequence[Ballot], *, with_map: bool) -> dict[str, Any]:
         labels = {o["value"]: o["label"] for o in poll.options}
+        welsh = _welsh_labels(poll)
         totals = dict.fromkeys(labels, 0.0)
         for ballot in ballots:
             for value, amount in (ballot.value or {}).items():
@@ -330,6 +367,7 @@ class Amounts(PollKind):
                 {
                     "value": v,
                     "label": labels[v],
+                    "label_cy": welsh[v],
                     "total": round(totals[v], 2),
                     "mean": round(totals[v] / len(ballots), 2) if ballots else 0.0,
                 }
@@ -345,7 +383,7 @@ class Amounts(PollKind):
             if not raw:
                 continue
             if not self.field_pattern.match(raw):
-                message = gettext(self.bad_amount, label=option["label"])
+                message = gettext(self.bad_amount, label=shown_label(option))
                 raise Invalid(message, fields={name: message})
             amount = self.amount(float(raw))
             if amount:
@@ -365,7 +403,7 @@ class Amounts(PollKind):
 class Dots(Amounts):
     """Dot voting: whole dots, `dots_per_member` of them."""
 
-    name, label = "dots", "Dot votes"
+    name, label = "dots", N_("Dot votes")
     result_column = ("total", N_("Dots"))
     column, default, most = "dots_per_member", 5, 100
     field_pattern = WHOLE_NUMBER
@@ -379,7 +417,7 @@ class Dots(Amounts):
 class Budget(Amounts):
     """A budget split: amounts to 2 decimal places, `budget_total` of them."""
 
-    name, label = "budget", "Budget split"
+    name, label = "budget", N_("Budget split")
     result_column = ("mean", N_("Average"))
     column, default, most = "budget_total", 100, 10_000_000
     field_pattern = AMOUNT

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from functools import partial
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select, update
 
 from consult.errors import Conflict, Invalid
@@ -36,6 +37,20 @@ ROUND_LABELS = {  # marked for translation: juror and gallery pages show them in
     "pb_vote": N_("Participatory budgeting vote"),
 }
 
+# What the staff pages call a round's and a session's status (stored in English)
+ROUND_STATUS_LABELS = {
+    "pending": N_("Not started"),
+    "running": N_("Running"),
+    "paused": N_("Paused"),
+    "done": N_("Done"),
+}
+SESSION_STATUS_LABELS = {
+    "planned": N_("Planned"),
+    "live": N_("Live"),
+    "paused": N_("Paused"),
+    "ended": N_("Ended"),
+}
+
 # A standard jury day (about six hours with breaks outside the agenda).
 JURY_DAY_TEMPLATE: tuple[tuple[str, str, int, str], ...] = (
     ("briefing", "Welcome and evidence", 30, "Listen to the briefing; note any questions."),
@@ -56,7 +71,7 @@ def create_session(
 ) -> JurySession:
     """A planned session for `jury`, with the standard jury-day agenda unless `template`
     is false. Staff only. Flushes."""
-    require_staff(actor, "Only facilitators and officers can create sessions.")
+    require_staff(actor, gettext("Only facilitators and officers can create sessions."))
     jury_session = JurySession(
         jury=jury,
         title=clean_text(title, field="title", limit=200),
@@ -102,9 +117,11 @@ def save_round(
 ) -> Round:
     """Add a round at the end of the agenda, or change `round_`. A participatory budgeting
     vote names a PB round in its voting phase (`pb_round_id`). Staff only. Flushes."""
-    require_staff(actor, "Only facilitators and officers can change the agenda.")
+    require_staff(actor, gettext("Only facilitators and officers can change the agenda."))
     if kind not in ROUND_KINDS:
-        raise Invalid("Choose a kind of round.", fields={"kind": "Choose a kind of round"})
+        raise Invalid(
+            gettext("Choose a kind of round."), fields={"kind": gettext("Choose a kind of round")}
+        )
     pb_round = pb_vote.check_link(
         kind, pb_round_id, kept=round_.pb_round_id if round_ is not None else None
     )
@@ -136,12 +153,12 @@ def save_round(
 
 def move_round(jury_session: JurySession, round_: Round, *, actor: Any, offset: int) -> None:
     """Move a round up (-1) or down (+1) the agenda. Staff only. Flushes."""
-    require_staff(actor, "Only facilitators and officers can change the agenda.")
+    require_staff(actor, gettext("Only facilitators and officers can change the agenda."))
     rounds = list(jury_session.rounds)
     index = rounds.index(round_)
     target = index + offset
     if target < 0 or target >= len(rounds):
-        raise Conflict("That round cannot move any further.")
+        raise Conflict(gettext("That round cannot move any further."))
     rounds[index], rounds[target] = rounds[target], rounds[index]
     for position, item in enumerate(rounds):
         item.position = position
@@ -152,9 +169,9 @@ def move_round(jury_session: JurySession, round_: Round, *, actor: Any, offset: 
 
 
 def remove_round(jury_session: JurySession, round_: Round, *, actor: Any) -> None:
-    require_staff(actor, "Only facilitators and officers can change the agenda.")
+    require_staff(actor, gettext("Only facilitators and officers can change the agenda."))
     if round_.status != "pending" or jury_session.current_round_id == round_.id:
-        raise Conflict("Only a round that has not started can be removed.")
+        raise Conflict(gettext("Only a round that has not started can be removed."))
     jury_session.rounds.remove(round_)
     for position, item in enumerate(jury_session.rounds):
         item.position = position
@@ -282,21 +299,21 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
     """Run the session: start, pause, resume, extend (minutes), advance, back, go_to
     (round_id), end. Staff only. The timer is the round's `ends_at` (or, paused, its
     `remaining_seconds`): nothing runs on the server between events. Returns the seq."""
-    require_staff(actor, "Only the facilitator can run the session.")
+    require_staff(actor, gettext("Only the facilitator can run the session."))
     now = utcnow()
     rounds = list(jury_session.rounds)
     current = jury_session.current_round
     if action == "start":
         if jury_session.status != "planned":
-            raise Conflict("The session has already started.")
+            raise Conflict(gettext("The session has already started."))
         if not rounds:
-            raise Conflict("Add a round to the agenda first.")
+            raise Conflict(gettext("Add a round to the agenda first."))
         jury_session.status = "live"
         _set_current(jury_session, rounds[0])
         _start_round(rounds[0], now)
     elif action in ("advance", "back", "go_to"):
         if jury_session.status not in ("live", "paused"):
-            raise Conflict("Start the session first.")
+            raise Conflict(gettext("Start the session first."))
         if action == "go_to":
             target = get_in_session(Round, options.get("round_id"), jury_session, field="round_id")
         else:
@@ -304,22 +321,22 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
             step = 1 if action == "advance" else -1
             if not 0 <= index + step < len(rounds):
                 raise Conflict(
-                    "This is the last round." if step > 0 else "This is the first round."
+                    gettext("This is the last round.") if step > 0 else "This is the first round."
                 )
             target = rounds[index + step]
         if target is current:
-            raise Conflict("That round is already the current one.")
+            raise Conflict(gettext("That round is already the current one."))
         _move_to(jury_session, target, now)
     elif action == "pause":
         if current is None or current.status != "running":
-            raise Conflict("There is no running round to pause.")
+            raise Conflict(gettext("There is no running round to pause."))
         current.remaining_seconds = _remaining(current, now)
         current.ends_at = None
         current.status = "paused"
         jury_session.status = "paused"
     elif action == "resume":
         if current is None or current.status != "paused":
-            raise Conflict("The round is not paused.")
+            raise Conflict(gettext("The round is not paused."))
         current.ends_at = now + timedelta(seconds=current.remaining_seconds or 0)
         current.remaining_seconds = None
         current.status = "running"
@@ -327,20 +344,20 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
     elif action == "extend":
         minutes = clean_int(options.get("minutes", 5), field="minutes", low=1, high=120)
         if current is None or current.status not in ("running", "paused"):
-            raise Conflict("There is no round to extend.")
+            raise Conflict(gettext("There is no round to extend."))
         if current.status == "running":
             current.ends_at = max(current.ends_at or now, now) + timedelta(minutes=minutes)
         else:
             current.remaining_seconds = (current.remaining_seconds or 0) + minutes * 60
     elif action == "end":
         if jury_session.status == "ended":
-            raise Conflict("The session has already ended.")
+            raise Conflict(gettext("The session has already ended."))
         if current is not None:
             _leave_round(current, now)
         jury_session.status = "ended"
         end_open_turns(jury_session, now)
     else:
-        raise Invalid("Unknown action.", fields={"action": "Unknown action"})
+        raise Invalid(gettext("Unknown action."), fields={"action": gettext("Unknown action")})
     db.session.flush()
     audit(
         f"session.{action}",
@@ -352,7 +369,7 @@ def control(jury_session: JurySession, action: str, *, actor: Any, **options: An
 
 
 def set_gallery(jury_session: JurySession, *, actor: Any, open_: bool) -> int:
-    require_staff(actor, "Only the facilitator can open the public gallery.")
+    require_staff(actor, gettext("Only the facilitator can open the public gallery."))
     jury_session.gallery_open = bool(open_)
     audit("session.gallery", actor=actor, subject=jury_session, open=bool(open_))
     if not open_:  # viewers still connected stop receiving anything, on every process

@@ -13,6 +13,7 @@ from dataclasses import asdict, is_dataclass
 from functools import partial
 from typing import Any
 
+from flask_babel import gettext
 from sqlalchemy import select
 
 from analysis.sortition import allocate_tables as balanced_plan
@@ -98,7 +99,7 @@ def table_numbered(jury_session: JurySession, number: Any) -> JuryTable:
     """The session's table with that number; raises Invalid (field `table`) otherwise."""
     table = next((t for t in jury_session.tables if t.number == number), None)
     if table is None:
-        raise Invalid("Choose a table.", fields={"table": "Choose a table"})
+        raise Invalid(gettext("Choose a table."), fields={"table": gettext("Choose a table")})
     return table
 
 
@@ -133,13 +134,15 @@ def allocate_tables(
     new plan becomes the active one; earlier ones are kept, inactive, for later remixes.
     Staff only. Raises Invalid for a table size outside 2–30 or a bad seed, Conflict when
     there is nobody to seat. Audited as `tables.allocated`. Flushes."""
-    require_staff(actor, "Only the facilitator can allocate tables.")
+    require_staff(actor, gettext("Only the facilitator can allocate tables."))
     table_size = clean_int(table_size, field="table_size", low=2, high=MAX_TABLE_SIZE)
     if seed is not None and (isinstance(seed, bool) or not isinstance(seed, int | str)):
-        raise Invalid("The seed is a whole number or text.", fields={"seed": "Enter a seed"})
+        raise Invalid(
+            gettext("The seed is a whole number or text."), fields={"seed": gettext("Enter a seed")}
+        )
     members = session_members(jury_session)
     if not members:
-        raise Conflict("There is nobody to seat yet.")
+        raise Conflict(gettext("There is nobody to seat yet."))
     jury = jury_session.jury
     names = [category.name for category in jury.categories]
     features = {
@@ -222,7 +225,7 @@ def move_member(
     """Move a juror to another table by hand (starting a manual plan if there is none).
     Staff only. Raises NotFound for a juror or table outside the session. Audited as
     `tables.member_moved`; the juror and the staff are told. Flushes."""
-    require_staff(actor, "Only the facilitator can move people between tables.")
+    require_staff(actor, gettext("Only the facilitator can move people between tables."))
     member = get_juror(jury_session, member_id)
     table = get_in_session(JuryTable, table_id, jury_session, field="table_id")
     allocation = active_allocation(jury_session)
@@ -263,7 +266,7 @@ def set_scribe(
 ) -> JuryTable:
     """Choose a table's scribe (who takes its notes and runs its queue), or none. Staff
     only. Flushes."""
-    require_staff(actor, "Only the facilitator can choose a scribe.")
+    require_staff(actor, gettext("Only the facilitator can choose a scribe."))
     table = get_in_session(JuryTable, table_id, jury_session, field="table_id")
     if member_id in (None, ""):
         table.scribe_member_id = None

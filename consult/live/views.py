@@ -99,6 +99,7 @@ def _page_context(jury_session: JurySession, viewer: Any) -> dict[str, Any]:
         "jury_session": jury_session,
         "state": state,
         "labels": rounds.ROUND_LABELS,
+        "session_statuses": rounds.SESSION_STATUS_LABELS,
         "poll_kinds": poll_kinds.KINDS,
         "timer_seconds": rounds.remaining_seconds(current) if current is not None else 0,
         "pb_vote": pb_vote.state(jury_session, viewer),
@@ -574,7 +575,9 @@ def gallery(session_id: int) -> Any:
 @staff_required(*STAFF)
 def sessions() -> Any:
     juries = db.session.scalars(select(Jury).order_by(Jury.created_at.desc())).all()
-    return render_template("live/sessions.html", juries=juries)
+    return render_template(
+        "live/sessions.html", juries=juries, session_statuses=rounds.SESSION_STATUS_LABELS
+    )
 
 
 @bp.route("/juries/<int:jury_id>/sessions/new", methods=["GET", "POST"])
@@ -587,7 +590,7 @@ def new_session(jury_id: int) -> Any:
             jury_session = rounds.create_session(
                 jury, actor=current_user, title=form.title.data, template=form.template.data
             )
-        flash("Session created. Check the agenda.", "success")
+        flash(gettext("Session created. Check the agenda."), "success")
         return redirect(url_for("live.agenda", session_id=jury_session.id))
     status = 400 if form.errors else 200
     return render_template("live/session_new.html", form=form, jury=jury), status
@@ -623,10 +626,14 @@ def agenda(session_id: int) -> Any:
     form = RoundForm()
     form.pb_round_id.choices = pb_vote.link_choices()
     if form.validate_on_submit():
-        return _save_round(jury_session, form, None, "Round added.")
+        return _save_round(jury_session, form, None, gettext("Round added."))
     status = 400 if form.errors else 200
     return render_template(
-        "live/agenda.html", form=form, jury_session=jury_session, labels=rounds.ROUND_LABELS
+        "live/agenda.html",
+        form=form,
+        jury_session=jury_session,
+        labels=rounds.ROUND_LABELS,
+        round_statuses=rounds.ROUND_STATUS_LABELS,
     ), status
 
 
@@ -638,7 +645,7 @@ def edit_round(session_id: int, round_id: int) -> Any:
     form = RoundForm(obj=round_)
     form.pb_round_id.choices = pb_vote.link_choices(round_.pb_round_id)
     if form.validate_on_submit():
-        return _save_round(jury_session, form, round_, "Round saved.")
+        return _save_round(jury_session, form, round_, gettext("Round saved."))
     status = 400 if form.errors else 200
     return render_template(
         "live/round_edit.html", form=form, jury_session=jury_session, round_=round_
@@ -696,7 +703,7 @@ def end_session(session_id: int) -> Any:
     """Ending a session cannot be undone: the console's "End the session" asks here first."""
     jury_session = _session(session_id)
     if jury_session.status == "ended":
-        flash("The session has already ended.", "error")
+        flash(gettext("The session has already ended."), "error")
         return redirect(url_for("live.console", session_id=session_id))
     still_open = {
         "polls": db.session.scalar(
@@ -742,5 +749,5 @@ def control(session_id: int) -> Any:
         flash(error.message, "error")
     else:
         if action == "end":
-            flash("The session has ended. Jurors now see that it is over.", "success")
+            flash(gettext("The session has ended. Jurors now see that it is over."), "success")
     return redirect(url_for("live.console", session_id=session_id))

@@ -266,7 +266,8 @@ class SpeakingTurn(db.Model):
 
 class Poll(CreatedMixin, db.Model):
     """A live poll. Results stay hidden from jurors until the facilitator reveals them.
-    `options` is a list of {"value", "label"} (choice, ranking, dots, budget)."""
+    `options` is a list of {"value", "label"} (choice, ranking, dots, budget), with a
+    "label_cy" (the Welsh label, issue 19) where the facilitator gave one."""
 
     __tablename__ = "polls"
     __table_args__ = (
@@ -278,6 +279,7 @@ class Poll(CreatedMixin, db.Model):
     round_id: Mapped[int | None] = set_null_fk("rounds.id")
     kind: Mapped[str] = mapped_column(String(20))
     question: Mapped[str] = mapped_column(Text)
+    question_cy: Mapped[str | None] = mapped_column(Text)  # Welsh version (issue 19)
     options: Mapped[list[dict[str, str]]] = mapped_column(JSON, default=list)
     status: Mapped[str] = mapped_column(String(10), default="draft")
     revealed: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -292,13 +294,15 @@ class Poll(CreatedMixin, db.Model):
 
 
 class PollStatement(db.Model):
-    """A statement in an agree/disagree poll."""
+    """A statement in an agree/disagree poll (`text_cy`: the Welsh version, when the
+    facilitator wrote one)."""
 
     __tablename__ = "poll_statements"
 
     poll_id: Mapped[int] = cascade_fk("polls.id", index=True)
     position: Mapped[int] = mapped_column(Integer, default=0)
     text: Mapped[str] = mapped_column(Text)
+    text_cy: Mapped[str | None] = mapped_column(Text)
     author_member_id: Mapped[int | None] = set_null_fk("panel_members.id")
     moderated_out: Mapped[bool] = mapped_column(Boolean, default=False)
 

@@ -2,7 +2,7 @@
 response's text and reasons, and of a progress update's note (issue 19)
 
 Revision ID: b6e2d47c1a93
-Revises: c4d81f2a9e37
+Revises: d7a3c9e2f184
 Create Date: 2026-12-05 13:50:00.000000
 
 """
@@ -12,7 +12,7 @@ from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = "b6e2d47c1a93"
-down_revision = "c4d81f2a9e37"
+down_revision = "d7a3c9e2f184"
 branch_labels = None
 depends_on = None
 

@@ -316,6 +316,25 @@ export function inLanguage(item, field) {
   return { text: item[field] || "", lang: page === "cy" ? "en-GB" : null };
 }
 
+/** An element showing `item`'s `field` in the page's language (see inLanguage), with
+ * lang="en-GB" when a Welsh page falls back to the English. */
+export function elInLanguage(tag, attributes, item, field) {
+  const shown = inLanguage(item, field);
+  return el(tag, { ...attributes, lang: shown.lang }, shown.text);
+}
+
+/** On a Welsh page, the note that some of a poll's text (its question, an option, a
+ * statement) has no Welsh version and shows in English; null otherwise (the server's
+ * _poll_kinds.html `translation_note` draws the same). */
+export function translationNote(poll) {
+  if ((document.documentElement.lang || "en-GB") !== "cy") return null;
+  const lacks = (item, field) => !(item[`${field}_cy`] || "").trim();
+  const missing = lacks(poll, "question") || (poll.options || []).some((o) => lacks(o, "label"))
+    || (poll.statements || []).some((s) => lacks(s, "text"));
+  if (!missing) return null;
+  return el("div", { class: "govuk-inset-text", id: `poll-${poll.id}-translation-note` }, [el("p", { class: "govuk-body" }, t("contentNotInWelsh"))]);
+}
+
 /** Set a node's text and its lang (null: the page's own). */
 function setInLanguage(node, shown) {
   if (!node) return;
@@ -412,15 +431,15 @@ export function opinionMap(opinion) {
   const summary = el("ul", { class: "govuk-list govuk-list--bullet govuk-body-s" });
   for (const group of opinion.groups) {
     const top = group.representative[0];
-    const values = top ? { share: Math.round(top.share * 100), text: top.text } : {};
+    const values = top ? { share: Math.round(top.share * 100), text: inLanguage(top, "text").text } : {};
     const standsOut = top ? t(top.stance === "agreed" ? "opinionAgreed" : "opinionDisagreed", values) : "";
     summary.append(el("li", {}, `${tn("opinionGroup", group.size, { label: group.label })}${standsOut}`));
   }
   for (const item of opinion.consensus || []) {
-    summary.append(el("li", {}, t("opinionCommon", { text: item.text, share: Math.round(item.agree * 100) })));
+    summary.append(el("li", {}, t("opinionCommon", { text: inLanguage(item, "text").text, share: Math.round(item.agree * 100) })));
   }
   for (const item of opinion.divisive || []) {
-    summary.append(el("li", {}, t("opinionDivides", { text: item.text })));
+    summary.append(el("li", {}, t("opinionDivides", { text: inLanguage(item, "text").text })));
   }
   wrapper.append(summary);
   return wrapper;
@@ -458,7 +477,7 @@ export function pollResults(poll) {
     box.append(el("ul", { class: "consult-results" }, (results.statements || []).map((s) => {
       const total = s.agree + s.disagree + s.pass;
       return el("li", { class: "consult-results__item" }, [
-        el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, s.text),
+        elInLanguage("p", { class: "govuk-body govuk-!-margin-bottom-1" }, s, "text"),
         bar([["agree", s.agree], ["disagree", s.disagree], ["pass", s.pass]], total),
         el("p", { class: "govuk-body-s consult-results__counts" }, [
           el("span", { class: "consult-key consult-key--agree" }, t("agreeCount", { count: s.agree, share: shareOf(s.agree, total) })),
@@ -478,7 +497,7 @@ export function pollResults(poll) {
   box.append(el("h4", { class: "govuk-heading-s" }, t("perOption", { heading })));
   box.append(el("ul", { class: "consult-results" }, options.map((o) => el("li", { class: "consult-results__item" }, [
     el("p", { class: "govuk-body govuk-!-margin-bottom-1" }, [
-      document.createTextNode(`${o.label}: `), el("strong", {}, String(o[key])), document.createTextNode(" "),
+      elInLanguage("span", {}, o, "label"), document.createTextNode(": "), el("strong", {}, String(o[key])), document.createTextNode(" "),
       el("span", { class: "govuk-visually-hidden" }, heading.toLowerCase()),
     ]),
     bar([["value", o[key]]], top),

@@ -6,6 +6,7 @@
  * Lists and cards are redrawn in place (`redraw`, `syncList` in live-common.js): a theme
  * name being typed, a chosen table and focus survive the room's events.
  */
+import { t, tn } from "/static/js/i18n.js";
 import {
   Timer, clear, connectLive, el, newClientId, pollResults, redraw, renderChat, renderRound,
   syncList, upsert, upsertChat,
@@ -47,17 +48,17 @@ function renderQueue() {
   redraw(byId("queue"), (queue) => {
     for (const hand of state.hands) {
       queue.append(el("li", { id: `queue-hand-${hand.id}` }, [
-        document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || "table"})` : ""} `),
-        button(`Give the floor to ${hand.name}`, () => run("give_floor", { hand_id: hand.id })),
+        document.createTextNode(`${hand.name}${hand.table_id ? ` (${tables.get(hand.table_id) || t("consoleTable")})` : ""} `),
+        button(t("consoleGiveFloor", { name: hand.name }), () => run("give_floor", { hand_id: hand.id })),
       ]));
     }
   });
   redraw(byId("floor"), (floor) => {
-    if (!state.floor.length) floor.append(document.createTextNode("Nobody has the floor."));
+    if (!state.floor.length) floor.append(document.createTextNode(t("consoleNobodyHasFloor")));
     for (const turn of state.floor) {
       floor.append(el("span", { id: `floor-turn-${turn.id}` }, [
-        document.createTextNode(`${turn.name} has the floor${turn.table_id ? " at a table" : ""}. `),
-        button(`End ${turn.name}'s turn`, () => run("end_floor", { turn_id: turn.id })),
+        document.createTextNode(`${t(turn.table_id ? "consoleHasFloorAtTable" : "consoleHasFloor", { name: turn.name })} `),
+        button(t("consoleEndTurn", { name: turn.name }), () => run("end_floor", { turn_id: turn.id })),
       ]));
     }
   });
@@ -66,15 +67,18 @@ function renderQueue() {
 function renderBalance() {
   const balance = state.balance;
   if (!balance) return;
-  byId("fair-share").textContent = `Fair share so far: ${Math.round(balance.fair_share_seconds)} s each of ${Math.round(balance.total_seconds)} s. Not spoken yet: ${balance.not_spoken.map((p) => p.name).join(", ") || "nobody"}.`;
+  byId("fair-share").textContent = t("consoleFairShare", {
+    share: Math.round(balance.fair_share_seconds), total: Math.round(balance.total_seconds),
+    names: balance.not_spoken.map((p) => p.name).join(", ") || t("consoleNobody"),
+  });
   redraw(byId("balance"), (body) => {
     for (const person of balance.people) {
       const ratio = balance.fair_share_seconds ? `${Math.round(person.ratio * 100)}%` : "–";
       body.append(el("tr", { class: "govuk-table__row", id: `balance-${person.member_id}` }, [
         el("th", { class: "govuk-table__header", scope: "row" }, person.name),
-        el("td", { class: "govuk-table__cell" }, person.has_spoken ? `${Math.round(person.seconds)} s` : "Not yet"),
+        el("td", { class: "govuk-table__cell" }, person.has_spoken ? t("consoleSeconds", { num: Math.round(person.seconds) }) : t("consoleNotYet")),
         el("td", { class: "govuk-table__cell" }, ratio),
-        el("td", { class: "govuk-table__cell" }, [button(`Invite ${person.name} to speak`, () => run("give_floor", { member_id: person.member_id }))]),
+        el("td", { class: "govuk-table__cell" }, [button(t("consoleInvite", { name: person.name }), () => run("give_floor", { member_id: person.member_id }))]),
       ]));
     }
   });
@@ -84,10 +88,10 @@ function moderation(message) {
   const actions = el("span", { class: "consult-cluster" });
   if (!message.hidden) {
     actions.append(el("button", { type: "button", class: "consult-link-button govuk-body-s", onclick: () => run("hide_contribution", { contribution_id: message.id, reason: "facilitator" }) }, [
-      document.createTextNode("Hide"),
+      document.createTextNode(t("consoleHide")),
       el("span", { class: "govuk-visually-hidden" }, ` “${message.text}”`),
     ]));
-    actions.append(button(message.public ? "Remove from gallery" : "Show in gallery", () => run("set_public", { contribution_id: message.id, public: !message.public })));
+    actions.append(button(message.public ? t("consoleRemoveFromGallery") : t("consoleShowInGallery"), () => run("set_public", { contribution_id: message.id, public: !message.public })));
   }
   return actions;
 }
@@ -119,16 +123,16 @@ function drawMembers(list) {
   for (const member of state.members || []) {
     const selectId = `move-${member.id}`;
     const select = el("select", { class: "govuk-select", id: selectId }, [
-      el("option", { value: "" }, "No table"),
+      el("option", { value: "" }, t("consoleNoTable")),
       ...tables.map((t) => el("option", { value: t.id, selected: t.id === member.table_id }, t.name)),
     ]);
     select.onchange = (event) => event.target.value && run("move_member", { member_id: member.id, table_id: Number(event.target.value) });
     const scribe = tables.find((t) => t.id === member.table_id && t.scribe_member_id === member.id);
     list.append(el("li", { class: "govuk-!-margin-bottom-3", id: `member-${member.id}` }, [
-      el("strong", {}, `${member.name}${member.muted ? " (muted)" : ""}${scribe ? " (scribe)" : ""}`),
-      tables.length ? el("div", { class: "govuk-form-group govuk-!-margin-bottom-1" }, [el("label", { class: "govuk-label govuk-!-font-size-16", for: selectId }, `Table for ${member.name}`), select]) : null,
-      button(member.muted ? `Unmute ${member.name}` : `Mute ${member.name}`, () => run("mute", { member_id: member.id, muted: !member.muted })),
-      member.table_id ? button(`Make ${member.name} scribe`, () => run("set_scribe", { table_id: member.table_id, member_id: member.id })) : null,
+      el("strong", {}, `${member.name}${member.muted ? ` ${t("consoleMuted")}` : ""}${scribe ? ` ${t("consoleScribe")}` : ""}`),
+      tables.length ? el("div", { class: "govuk-form-group govuk-!-margin-bottom-1" }, [el("label", { class: "govuk-label govuk-!-font-size-16", for: selectId }, t("consoleTableFor", { name: member.name })), select]) : null,
+      button(t(member.muted ? "consoleUnmute" : "consoleMute", { name: member.name }), () => run("mute", { member_id: member.id, muted: !member.muted })),
+      member.table_id ? button(t("consoleMakeScribe", { name: member.name }), () => run("set_scribe", { table_id: member.table_id, member_id: member.id })) : null,
     ]));
   }
 }
@@ -153,67 +157,107 @@ function presence(who, online) {
 function renderConnected() {
   const list = clear(byId("connected"));
   const people = [...connections.values()].map((e) => e.who).sort((a, b) => a.name.localeCompare(b.name));
-  if (!people.length) list.append(el("li", {}, "Nobody else is connected."));
+  if (!people.length) list.append(el("li", {}, t("consoleNobodyConnected")));
   for (const who of people) list.append(el("li", {}, who.name));
 }
 
-const POLL_KINDS = { agree_disagree: "Agree or disagree", single_choice: "Single choice", ranking: "Ranking", dots: "Dot vote", budget: "Budget split" };
-const POLL_STATUS = { draft: "Not opened yet", open: "Open", closed: "Closed" };
+const POLL_KINDS = { agree_disagree: t("consolePollAgree"), single_choice: t("consolePollSingle"), ranking: t("consolePollRanking"), dots: t("consolePollDots"), budget: t("consolePollBudget") };
+const POLL_STATUS = { draft: t("consolePollDraft"), open: t("pollOpen"), closed: t("pollClosed") };
 
 function ballotCount(poll) {
   const count = poll.ballots ?? (poll.results ? poll.results.ballots : 0) ?? 0;
-  return `${count} ballot${count === 1 ? "" : "s"}`;
+  return tn("ballots", count);
+}
+
+/** The poll's Welsh version as jurors reading in Welsh see it, what still lacks one
+ * (they see the English there, with a note), and a form to write or change it. */
+function welshVersion(poll) {
+  const statements = poll.kind === "agree_disagree";
+  const lines = statements ? poll.statements.map((s) => [s.text, s.text_cy]) : poll.options.map((o) => [o.label, o.label_cy]);
+  const missing = [];
+  if (!(poll.question_cy || "").trim()) missing.push(t("consoleWelshQuestion"));
+  const untranslated = lines.filter(([, welsh]) => !(welsh || "").trim()).length;
+  if (untranslated) missing.push(tn("consoleWelshLines", untranslated));
+  const id = `console-poll-${poll.id}-welsh`;
+  const field = (name) => byId(`${id}-${name}`).value;
+  const save = () => {
+    const welsh = field("lines").split("\n").map((l) => l.trim()).filter(Boolean);
+    run("translate_poll", {
+      poll_id: poll.id, question_cy: field("question"),
+      statements_cy: statements ? welsh : [], options_cy: statements ? [] : welsh,
+    }).then((ack) => { if (ack.ok) say(t("consoleWelshSaved")); });
+  };
+  return el("details", { class: "govuk-details govuk-!-margin-bottom-2", id }, [
+    el("summary", { class: "govuk-details__summary" }, [el("span", { class: "govuk-details__summary-text" }, t("consoleWelshVersion"))]),
+    el("div", { class: "govuk-details__text" }, [
+      el("p", { class: "govuk-body-s", id: `${id}-missing` }, missing.length ? t("consoleWelshMissing", { parts: missing.join(", ") }) : t("consoleWelshComplete")),
+      el("div", { class: "govuk-form-group" }, [
+        el("label", { class: "govuk-label", for: `${id}-question` }, t("consoleWelshQuestionLabel")),
+        el("input", { class: "govuk-input", id: `${id}-question`, lang: "cy", maxlength: "1000", value: poll.question_cy || "" }),
+      ]),
+      el("div", { class: "govuk-form-group" }, [
+        el("label", { class: "govuk-label", for: `${id}-lines` }, t("consoleWelshLinesLabel")),
+        el("div", { class: "govuk-hint", id: `${id}-lines-hint` }, lines.map(([english]) => english).join(" · ")),
+        el("textarea", { class: "govuk-textarea", id: `${id}-lines`, lang: "cy", rows: String(Math.max(2, lines.length)), "aria-describedby": `${id}-lines-hint` }, lines.map(([, welsh]) => welsh || "").join("\n")),
+      ]),
+      button(t("consoleWelshSave"), save),
+    ]),
+  ]);
 }
 
 function drawPoll(poll) {
   const box = el("section", { class: "consult-card", id: `console-poll-${poll.id}` }, [
     el("h3", { class: "consult-card__title" }, poll.question),
-    el("p", { class: "govuk-body-s" }, `${POLL_KINDS[poll.kind] || poll.kind} · ${POLL_STATUS[poll.status] || poll.status}${poll.revealed ? " · results shown to jurors" : ""}`),
+    el("p", { class: "govuk-body-s" }, `${POLL_KINDS[poll.kind] || poll.kind} · ${POLL_STATUS[poll.status] || poll.status}${poll.revealed ? ` · ${t("consoleResultsShown")}` : ""}`),
   ]);
   if (poll.status === "open") {
-    box.append(el("p", { class: "govuk-body", id: `poll-${poll.id}-count` }, [el("strong", {}, ballotCount(poll)), document.createTextNode(" so far")]));
+    box.append(el("p", { class: "govuk-body", id: `poll-${poll.id}-count` }, [el("strong", {}, ballotCount(poll)), document.createTextNode(` ${t("consoleSoFar")}`)]));
   }
   const actions = el("div", { class: "consult-cluster" });
-  if (poll.status === "draft") actions.append(button("Open poll", () => run("poll_action", { poll_id: poll.id, action: "open" }), ""));
-  if (poll.status === "open") actions.append(button("Close poll", () => run("poll_action", { poll_id: poll.id, action: "close" })));
-  if (poll.status !== "draft" && !poll.revealed) actions.append(button("Reveal results", () => run("poll_action", { poll_id: poll.id, action: "reveal" }), ""));
+  if (poll.status === "draft") actions.append(button(t("consoleOpenPoll"), () => run("poll_action", { poll_id: poll.id, action: "open" }), ""));
+  if (poll.status === "open") actions.append(button(t("consoleClosePoll"), () => run("poll_action", { poll_id: poll.id, action: "close" })));
+  if (poll.status !== "draft" && !poll.revealed) actions.append(button(t("consoleRevealResults"), () => run("poll_action", { poll_id: poll.id, action: "reveal" }), ""));
   box.append(actions);
   if (poll.kind === "agree_disagree") box.append(el("ul", { class: "govuk-list govuk-list--bullet" }, poll.statements.map((s) => el("li", {}, s.text))));
+  box.append(welshVersion(poll));
   if (poll.results && poll.status !== "open") box.append(pollResults(poll));
   return box;
 }
 
+const REC_STATUS = { draft: t("recDraft"), voting: t("recVoting"), passed: t("recPassed"), failed: t("recFailed"), withdrawn: t("recWithdrawn") };
+const AMENDMENT_STATUS = { proposed: t("consoleProposed"), accepted: t("consoleAccepted"), rejected: t("consoleRejected") };
+
 function drawRecommendation(rec) {
   const box = el("section", { class: "consult-card" }, [
     el("h3", { class: "consult-card__title" }, rec.title),
-    el("p", { class: "govuk-body-s" }, `${rec.status} · needs ${Math.round(rec.threshold * 100)}% support, quorum ${rec.quorum}`),
+    el("p", { class: "govuk-body-s" }, `${REC_STATUS[rec.status] || rec.status} · ${t("consoleNeeds", { share: Math.round(rec.threshold * 100), quorum: rec.quorum })}`),
     el("p", { class: "govuk-body" }, rec.text),
   ]);
   for (const amendment of rec.amendments) {
     const row = el("div", { class: "govuk-inset-text" }, [
-      el("p", { class: "govuk-body" }, `Amendment by ${amendment.author || "a juror"} (${amendment.status}): ${amendment.text}`),
-      amendment.rationale ? el("p", { class: "govuk-body-s" }, `Why: ${amendment.rationale}`) : null,
+      el("p", { class: "govuk-body" }, t("consoleAmendmentBy", { author: amendment.author || t("aJuror"), status: AMENDMENT_STATUS[amendment.status] || amendment.status, text: amendment.text })),
+      amendment.rationale ? el("p", { class: "govuk-body-s" }, t("consoleWhy", { text: amendment.rationale })) : null,
     ]);
     if (amendment.status === "proposed" && rec.status === "draft") {
-      row.append(button("Room accepts", () => run("decide_amendment", { amendment_id: amendment.id, accept: true }), ""));
-      row.append(button("Room rejects", () => run("decide_amendment", { amendment_id: amendment.id, accept: false })));
+      row.append(button(t("consoleRoomAccepts"), () => run("decide_amendment", { amendment_id: amendment.id, accept: true }), ""));
+      row.append(button(t("consoleRoomRejects"), () => run("decide_amendment", { amendment_id: amendment.id, accept: false })));
     }
     box.append(row);
   }
   const actions = el("div", { class: "consult-cluster" });
-  if (rec.status === "draft") actions.append(button("Open the final vote", () => run("recommendation_action", { recommendation_id: rec.id, action: "open_vote" }), ""));
+  if (rec.status === "draft") actions.append(button(t("consoleOpenFinalVote"), () => run("recommendation_action", { recommendation_id: rec.id, action: "open_vote" }), ""));
   if (rec.status === "voting") {
-    const tally = rec.tally ? ` (support ${rec.tally.support}, oppose ${rec.tally.oppose}, abstain ${rec.tally.abstain})` : "";
-    actions.append(el("p", { class: "govuk-body" }, `Voting${tally}`));
-    actions.append(button("Close the vote and record the result", () => run("recommendation_action", { recommendation_id: rec.id, action: "close_vote" }), ""));
+    const tally = rec.tally ? t("consoleVotingTally", rec.tally) : t("consoleVoting");
+    actions.append(el("p", { class: "govuk-body" }, tally));
+    actions.append(button(t("consoleCloseVote"), () => run("recommendation_action", { recommendation_id: rec.id, action: "close_vote" }), ""));
   }
-  if (rec.status === "draft" || rec.status === "voting") actions.append(button("Withdraw", () => run("recommendation_action", { recommendation_id: rec.id, action: "withdraw" }), "govuk-button--warning"));
+  if (rec.status === "draft" || rec.status === "voting") actions.append(button(t("consoleWithdraw"), () => run("recommendation_action", { recommendation_id: rec.id, action: "withdraw" }), "govuk-button--warning"));
   if (rec.status === "passed" || rec.status === "failed") {
-    actions.append(el("p", { class: "govuk-body" }, [el("strong", { class: "govuk-tag" }, rec.status === "passed" ? "Passed" : "Not passed"), document.createTextNode(` Support ${rec.votes_for}, oppose ${rec.votes_against}, abstain ${rec.votes_abstain}`)]));
+    actions.append(el("p", { class: "govuk-body" }, [el("strong", { class: "govuk-tag" }, rec.status === "passed" ? t("recPassed") : t("recFailed")), document.createTextNode(` ${t("supportCounts", { support: rec.votes_for, oppose: rec.votes_against, abstain: rec.votes_abstain })}`)]));
   }
   box.append(actions);
   for (const report of rec.minority_reports) {
-    box.append(el("div", { class: "govuk-inset-text" }, `Minority report by ${report.author || "a juror"} (${report.signatures} signatures): ${report.text}`));
+    box.append(el("div", { class: "govuk-inset-text" }, tn("consoleMinorityReport", report.signatures, { author: report.author || t("aJuror"), text: report.text })));
   }
   return box;
 }
@@ -234,17 +278,17 @@ function renderBoard() {
       container.append(el("section", { class: "consult-card", id: `theme-${theme.id}` }, [
         el("h3", { class: "consult-card__title" }, `${theme.label} (${theme.idea_ids.length})`),
         el("ul", { class: "govuk-list govuk-list--bullet" }, theme.idea_ids.map((id) => ideas.get(id)).filter(Boolean).map((i) => el("li", { id: `board-idea-${i.id}` }, [document.createTextNode(`${i.text} `), moderation(i)]))),
-        el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: renameId }, "Theme name"), rename]),
-        button("Rename", () => run("rename_theme", { theme_id: theme.id, label: field(renameId) })),
-        themes.length > 1 ? el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: mergeId }, "Merge into"), merge]) : null,
-        themes.length > 1 ? button("Merge", () => run("merge_themes", { theme_id: theme.id, into_id: Number(field(mergeId)) })) : null,
+        el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: renameId }, t("consoleThemeName")), rename]),
+        button(t("consoleRename"), () => run("rename_theme", { theme_id: theme.id, label: field(renameId) })),
+        themes.length > 1 ? el("div", { class: "govuk-form-group" }, [el("label", { class: "govuk-label", for: mergeId }, t("consoleMergeInto")), merge]) : null,
+        themes.length > 1 ? button(t("consoleMerge"), () => run("merge_themes", { theme_id: theme.id, into_id: Number(field(mergeId)) })) : null,
       ]));
     }
     const unthemed = (state.ideas || []).filter((i) => !themes.some((t) => t.idea_ids.includes(i.id)));
     if (unthemed.length) {
       container.append(el("section", { class: "consult-card", id: "theme-none" }, [
-        el("h3", { class: "consult-card__title" }, "Not grouped"),
-        el("ul", { class: "govuk-list govuk-list--bullet" }, unthemed.map((i) => el("li", { id: `board-idea-${i.id}` }, `${i.hidden ? "(hidden) " : ""}${i.text}`))),
+        el("h3", { class: "consult-card__title" }, t("consoleNotGrouped")),
+        el("ul", { class: "govuk-list govuk-list--bullet" }, unthemed.map((i) => el("li", { id: `board-idea-${i.id}` }, `${i.hidden ? `${t("consoleHidden")} ` : ""}${i.text}`))),
       ]));
     }
   });
@@ -252,9 +296,9 @@ function renderBoard() {
 
 /** How the board was grouped, in words (the engine's name is for the logs). */
 function engineText(engine) {
-  if (!engine) return "Ideas are grouped into themes as they arrive.";
-  if (String(engine).startsWith("unavailable")) return "Automatic grouping is not working at the moment: ideas are listed as they arrive.";
-  return "Ideas are grouped automatically by the words they share. Rename or merge themes as you see fit.";
+  if (!engine) return t("consoleEngineNone");
+  if (String(engine).startsWith("unavailable")) return t("consoleEngineDown");
+  return t("consoleEngine");
 }
 
 /** The controls that apply now (the server draws the same: templates/live/_console.html). */
@@ -268,35 +312,35 @@ function drawControls(box) {
   box.dataset.status = status;
   if (status === "planned") {
     box.append(el("form", { method: "post", action: root.dataset.controlUrl, id: "control-form", class: "consult-cluster" }, [
-      csrf(), submit("start", "Start session", "control-start"),
+      csrf(), submit("start", t("controlStart"), "control-start"),
     ]));
   } else if (status === "live" || status === "paused") {
     const form = el("form", { method: "post", action: root.dataset.controlUrl, id: "control-form", class: "consult-cluster" }, [
       csrf(), el("input", { type: "hidden", name: "minutes", value: "5" }),
     ]);
-    if (round && round.status === "paused") form.append(submit("resume", "Resume", "control-toggle"));
-    else if (round && round.status === "running") form.append(submit("pause", "Pause", "control-toggle", "govuk-button--secondary"));
-    if (round && (round.status === "running" || round.status === "paused")) form.append(submit("extend", "Add 5 minutes", "control-extend", "govuk-button--secondary"));
-    if (index > 0) form.append(submit("back", "Previous round", "control-back", "govuk-button--secondary"));
-    if (index + 1 < ids.length) form.append(submit("advance", "Next round", "control-advance"));
+    if (round && round.status === "paused") form.append(submit("resume", t("controlResume"), "control-toggle"));
+    else if (round && round.status === "running") form.append(submit("pause", t("controlPause"), "control-toggle", "govuk-button--secondary"));
+    if (round && (round.status === "running" || round.status === "paused")) form.append(submit("extend", t("controlExtend"), "control-extend", "govuk-button--secondary"));
+    if (index > 0) form.append(submit("back", t("controlBack"), "control-back", "govuk-button--secondary"));
+    if (index + 1 < ids.length) form.append(submit("advance", t("controlAdvance"), "control-advance"));
     box.append(form);
     if (ids.length > 1) {
       box.append(el("form", { method: "post", action: root.dataset.controlUrl, id: "jump-form", class: "consult-cluster consult-cluster--end" }, [
         csrf(),
         el("input", { type: "hidden", name: "action", value: "go_to" }),
         el("div", { class: "govuk-form-group govuk-!-margin-bottom-0" }, [
-          el("label", { class: "govuk-label", for: "jump-round" }, "Jump to round"),
+          el("label", { class: "govuk-label", for: "jump-round" }, t("controlJump")),
           el("select", { class: "govuk-select", id: "jump-round", name: "round_id" }, state.rounds.map((r, i) =>
             el("option", { value: r.id, selected: !!round && r.id === round.id }, `${i + 1}. ${r.title}`))),
         ]),
-        el("button", { type: "submit", class: "govuk-button govuk-button--secondary", id: "jump-button" }, "Go to round"),
+        el("button", { type: "submit", class: "govuk-button govuk-button--secondary", id: "jump-button" }, t("controlGoTo")),
       ]));
     }
     box.append(el("p", { class: "govuk-body govuk-!-margin-top-4", id: "end-control" }, [
-      el("a", { class: "govuk-link consult-warning-link", href: root.dataset.endUrl, id: "end-link" }, "End the session"),
+      el("a", { class: "govuk-link consult-warning-link", href: root.dataset.endUrl, id: "end-link" }, t("controlEnd")),
     ]));
   } else {
-    box.append(el("p", { class: "govuk-body", id: "ended-note" }, "The session has ended. Nothing more can be added to it."));
+    box.append(el("p", { class: "govuk-body", id: "ended-note" }, t("controlEnded")));
   }
 }
 
@@ -317,13 +361,13 @@ function orderPanels() {
 
 function renderState() {
   renderRound(state, timer);
-  byId("session-status").textContent = state.session.status;
+  byId("session-status").textContent = t(`sessionStatus.${state.session.status}`);
   redraw(byId("controls"), drawControls);
   orderPanels();
   const link = byId("gallery-link");
   redraw(link, (span) => {
-    if (state.session.gallery_open) span.append(el("a", { class: "govuk-link", href: root.dataset.galleryUrl }, "public view"));
-    else span.append(document.createTextNode("closed (the public cannot follow the session until you open it)"));
+    if (state.session.gallery_open) span.append(el("a", { class: "govuk-link", href: root.dataset.galleryUrl }, t("consolePublicView")));
+    else span.append(document.createTextNode(t("consoleGalleryClosed")));
   });
 }
 
@@ -334,7 +378,7 @@ function renderReflections() {
 
 function renderTables() {
   const box = clear(byId("tables"));
-  box.append(el("p", { class: "govuk-body-s" }, state.tables.length ? `${state.tables.length} tables: ${state.tables.map((t) => t.name).join(", ")}.` : "Nobody is seated yet."));
+  box.append(el("p", { class: "govuk-body-s" }, state.tables.length ? tn("consoleTables", state.tables.length, { names: state.tables.map((table) => table.name).join(", ") }) : t("consoleNobodySeated")));
 }
 
 function renderAll() {
@@ -352,7 +396,7 @@ function renderAll() {
   renderReflections();
   const galleryButton = byId("gallery-button");
   galleryButton.value = state.session.gallery_open ? "gallery_close" : "gallery_open";
-  galleryButton.textContent = state.session.gallery_open ? "Close the public gallery" : "Open the public gallery";
+  galleryButton.textContent = state.session.gallery_open ? t("consoleCloseGallery") : t("consoleOpenGallery");
 }
 
 // The participatory budgeting vote's panel is drawn on the server (templates/live/_pb_round.html):
@@ -459,13 +503,13 @@ byId("controls").addEventListener("submit", async (event) => {
   const form = event.target;
   if (form.id === "jump-form") {
     const ack = await run("control", { action: "go_to", round_id: Number(byId("jump-round").value) });
-    if (ack.ok) say("Moved to the chosen round.");
+    if (ack.ok) say(t("consoleMoved"));
     return;
   }
   const label = event.submitter ? event.submitter.textContent : "";
   const action = event.submitter ? event.submitter.value : "";
   const ack = await run("control", { action, minutes: 5 });
-  if (ack.ok) say(`Done: ${label}.`);
+  if (ack.ok) say(t("consoleDone", { label }));
 });
 byId("gallery-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -487,19 +531,23 @@ byId("room-chat-form").addEventListener("submit", async (event) => {
 byId("allocate-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const ack = await run("allocate_tables", { table_size: Number(byId("table-size").value) });
-  if (ack.ok) say("Tables allocated.");
+  if (ack.ok) say(t("consoleTablesAllocated"));
 });
 byId("poll-form").addEventListener("submit", async (event) => {
   event.preventDefault();
   const form = event.target;
-  const lines = form.elements.lines.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  const linesOf = (field) => field.value.split("\n").map((l) => l.trim()).filter(Boolean);
+  const lines = linesOf(form.elements.lines);
+  const welsh = linesOf(form.elements.lines_cy);  // one Welsh line per English line, or none
   const kind = form.elements.kind.value;
+  const statements = kind === "agree_disagree";
   const ack = await run("create_poll", {
-    kind, question: form.elements.question.value,
-    statements: kind === "agree_disagree" ? lines : [], options: kind === "agree_disagree" ? [] : lines,
+    kind, question: form.elements.question.value, question_cy: form.elements.question_cy.value,
+    statements: statements ? lines : [], options: statements ? [] : lines,
+    statements_cy: statements ? welsh : [], options_cy: statements ? [] : welsh,
     dots_per_member: 5, budget_total: 100,
   });
-  if (ack.ok) { form.reset(); say("Poll created. Open it when you are ready."); }
+  if (ack.ok) { form.reset(); say(t("consolePollCreated")); }
 });
 byId("recommendation-form").addEventListener("submit", async (event) => {
   event.preventDefault();
@@ -508,6 +556,6 @@ byId("recommendation-form").addEventListener("submit", async (event) => {
     client_id: newClientId(), title: form.elements.title.value, text: form.elements.text.value,
     threshold: Number(form.elements.threshold.value) / 100, quorum: form.elements.quorum.value ? Number(form.elements.quorum.value) : null,
   });
-  if (ack.ok) { form.reset(); say("Recommendation added."); } else say(ack.error.message);
+  if (ack.ok) { form.reset(); say(t("consoleRecommendationAdded")); } else say(ack.error.message);
 });
 byId("recluster-button").addEventListener("click", () => run("recluster"));

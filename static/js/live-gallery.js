@@ -3,7 +3,7 @@
  * rounds, contributions the facilitator marked public, revealed polls and decisions.
  */
 import { t } from "/static/js/i18n.js";
-import { Timer, clear, connectLive, el, pollResults, renderRound, syncList, upsert } from "/static/js/live-common.js";
+import { Timer, clear, connectLive, el, elInLanguage, pollResults, renderRound, syncList, translationNote, upsert } from "/static/js/live-common.js";
 
 const root = document.getElementById("live-root");
 const sessionId = Number(root.dataset.sessionId);
@@ -18,7 +18,7 @@ function renderContributions() {
 }
 
 function drawPoll(poll) {
-  return el("section", { class: "consult-card" }, [el("h3", { class: "consult-card__title" }, poll.question), pollResults(poll)]);
+  return el("section", { class: "consult-card" }, [elInLanguage("h3", { class: "consult-card__title" }, poll, "question"), translationNote(poll), pollResults(poll)]);
 }
 
 function drawRecommendation(r) {

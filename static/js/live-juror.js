@@ -13,8 +13,8 @@
  */
 import { t, tn } from "/static/js/i18n.js";
 import {
-  Timer, clear, connectLive, el, inLanguage, newClientId, pollResults, renderChat, renderRound,
-  syncList, upsert, upsertChat,
+  Timer, clear, connectLive, el, elInLanguage, inLanguage, newClientId, pollResults, renderChat, renderRound,
+  syncList, translationNote, upsert, upsertChat,
 } from "/static/js/live-common.js";
 
 const root = document.getElementById("live-root");
@@ -120,7 +120,8 @@ function renderIdeas() {
     if (!items.length) continue;
     items.forEach((i) => themed.add(i.id));
     list.append(el("li", {}, [
-      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${theme.label} (${items.length})`),
+      // a numbered theme carries its Welsh (label_cy); a found or written label is as written
+      el("h3", { class: "govuk-heading-s govuk-!-margin-bottom-1" }, `${(document.documentElement.lang === "cy" && theme.label_cy) || theme.label} (${items.length})`),
       el("ul", { class: "govuk-list govuk-list--bullet" }, items.map((i) => el("li", {}, i.text))),
     ]));
   }
@@ -169,7 +170,8 @@ function radios(prefix, name, choices, checked, inline = false) {
   return el("div", { class: `govuk-radios govuk-radios--small${inline ? " govuk-radios--inline" : ""}` }, choices.map(([value, label, suffix]) =>
     el("div", { class: "govuk-radios__item" }, [
       el("input", { class: "govuk-radios__input", type: "radio", id: `${prefix}-${suffix}`, name, value, checked: checked !== undefined && checked !== null && String(checked) === value }),
-      el("label", { class: "govuk-label govuk-radios__label", for: `${prefix}-${suffix}` }, label),
+      // a label is text, or {text, lang} for a poll option in the page's language (inLanguage)
+      el("label", { class: "govuk-label govuk-radios__label", for: `${prefix}-${suffix}`, lang: label.lang }, label.text ?? label),
     ])));
 }
 
@@ -276,7 +278,7 @@ function rankingBallot(poll, form) {
     if (!raw) continue;
     const place = Number(raw);
     if (!WHOLE_NUMBER.test(raw) || place < 1 || place > poll.options.length) {
-      return refusal(t("rankNumber", { num: poll.options.length, option: option.label }), name);
+      return refusal(t("rankNumber", { num: poll.options.length, option: inLanguage(option, "label").text }), name);
     }
     if (places.has(place)) return refusal(t("rankDifferent"), name);
     places.set(place, option.value);
@@ -293,7 +295,8 @@ function amountBallot(poll, form) {
     const raw = fieldValue(form, name);
     if (!raw) continue;
     if (!(dots ? WHOLE_NUMBER : AMOUNT).test(raw)) {
-      return refusal(dots ? t("dotsAmount", { label: option.label }) : t("budgetAmount", { label: option.label }), name);
+      const label = inLanguage(option, "label").text;
+      return refusal(dots ? t("dotsAmount", { label }) : t("budgetAmount", { label }), name);
     }
     if (Number(raw)) ballot[option.value] = Number(raw);
   }
@@ -332,7 +335,7 @@ function numberFields(poll, values, prefix, legend, hint, inputmode) {
       const name = `${prefix}-${option.value}`;
       const id = `poll-${poll.id}-${name}`;
       return el("div", { class: "govuk-form-group govuk-!-margin-bottom-3" }, [
-        el("label", { class: "govuk-label", for: id }, option.label),
+        elInLanguage("label", { class: "govuk-label", for: id }, option, "label"),
         el("input", { class: "govuk-input govuk-input--width-4", id, name, type: "text", inputmode, spellcheck: "false", autocomplete: "off", value: values[name] ?? "" }),
       ]);
     }),
@@ -345,7 +348,7 @@ function pollFields(poll, values) {
     return poll.statements.map((statement) => {
       const name = `statement-${statement.id}`;
       return el("fieldset", { class: "govuk-fieldset govuk-!-margin-bottom-4" }, [
-        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, statement.text),
+        elInLanguage("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, statement, "text"),
         radios(`${prefix}-${name}`, name, [["1", t("agree"), "agree"], ["-1", t("disagree"), "disagree"], ["0", t("pass"), "pass"]], values[name], true),
       ]);
     });
@@ -353,7 +356,7 @@ function pollFields(poll, values) {
   if (poll.kind === "single_choice") {
     return [el("fieldset", { class: "govuk-fieldset" }, [
       el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, t("chooseOne")),
-      radios(`${prefix}-choice`, "choice", poll.options.map((o) => [o.value, o.label, o.value]), values.choice),
+      radios(`${prefix}-choice`, "choice", poll.options.map((o) => [o.value, inLanguage(o, "label"), o.value]), values.choice),
     ])];
   }
   const count = poll.options.length;
@@ -380,8 +383,9 @@ function pollForm(poll) {
 function drawPoll(poll) {
   const statusText = poll.status === "open" ? t("pollOpen") : poll.revealed ? t("pollResults") : t("pollClosed");
   const box = el("article", { class: "consult-card", id: `poll-${poll.id}`, "aria-labelledby": `poll-${poll.id}-title` }, [
-    el("h3", { class: "consult-card__title", id: `poll-${poll.id}-title` }, poll.question),
+    elInLanguage("h3", { class: "consult-card__title", id: `poll-${poll.id}-title` }, poll, "question"),
     el("strong", { class: "govuk-tag" }, statusText),
+    translationNote(poll),
   ]);
   if (poll.status === "open") {
     if (poll.my_ballot !== null && poll.my_ballot !== undefined) {

@@ -50,7 +50,7 @@ def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, mak
         # seat both at one table, start, move to the table discussion
         staff.get_by_label("Table size").fill("2")
         staff.get_by_role("button", name="Allocate tables").click()
-        expect(staff.locator("#tables")).to_contain_text("1 tables")
+        expect(staff.locator("#tables")).to_contain_text("1 table: Table 1.")
         staff.get_by_role("button", name="Start session").click()
         expect(ada.locator("#round-title")).to_have_text("Welcome and evidence")
         staff.get_by_role("button", name="Next round").click()
@@ -93,7 +93,7 @@ def test_facilitator_and_two_jurors_run_a_short_agenda(browser, live_origin, mak
 
         # an agree/disagree poll, revealed
         staff.get_by_text("Create a poll").click()
-        staff.get_by_label("Question").fill("Where do we stand?")
+        staff.get_by_label("Question", exact=True).fill("Where do we stand?")
         staff.get_by_label("Statements or options, one a line").fill("More buses\nFewer cars")
         staff.get_by_role("button", name="Create poll").click()
         staff.get_by_role("button", name="Open poll").click()

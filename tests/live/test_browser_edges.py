@@ -180,7 +180,7 @@ def test_ballots_count_live_and_results_are_bars_that_fit_a_phone(room):
     jurors = [r.juror(i) for i in range(3)]
 
     staff.get_by_text("Create a poll").click()
-    staff.get_by_label("Question").fill("Where do we stand?")
+    staff.get_by_label("Question", exact=True).fill("Where do we stand?")
     staff.get_by_label("Statements or options, one a line").fill(
         "Buses should run every 10 minutes on the main routes until midnight every day\n"
         "Fewer cars in the town centre"

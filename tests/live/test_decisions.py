@@ -79,6 +79,7 @@ def test_agree_disagree_poll_hidden_until_revealed_with_opinion_map(
     assert results["statements"][0] == {
         "statement_id": ids[0],
         "text": "More buses",
+        "text_cy": "",  # no Welsh version given
         "agree": 2,
         "disagree": 2,
         "pass": 0,
