@@ -1,12 +1,10 @@
-"""The translation check (issue 19): a resident-facing template has no text outside the
-translation mechanism, and the Welsh catalogue translates every resident-facing string
-(none missing, empty or fuzzy, with the same %(placeholders)s as the English).
+"""The translation check (issue 19): no template has text outside the translation
+mechanism, no module flashes a bare string, and the Welsh catalogue translates every
+resident-facing string (none missing, empty or fuzzy, with the same %(placeholders)s as
+the English).
 
-Every template is checked except those in NOT_YET_CONVERTED, and no module flashes a bare
-string except those in FLASH_NOT_YET_CONVERTED: take a template or module off its list when
-you convert it. RESIDENT_TEMPLATES and RESIDENT_MODULES are what residents, registrants,
-jurors and the gallery see: every string they mark needs a Welsh translation
-(docs/translations.md)."""
+RESIDENT_TEMPLATES and RESIDENT_MODULES are what residents, registrants, jurors and the
+gallery see: every string they mark needs a Welsh translation (docs/translations.md)."""
 
 from __future__ import annotations
 
@@ -90,96 +88,6 @@ RESIDENT_TEMPLATES = (
     # the live session's PB vote
     "live/_pb_round.html",
     "pb/_fallback_note.html",
-)
-# Templates not yet through the translation mechanism (staff pages, PB, privacy requests):
-# remove a template from this list when you convert it; every other template is checked.
-NOT_YET_CONVERTED = (
-    "admin/_macros.html",
-    "admin/audit.html",
-    "admin/deactivate.html",
-    "admin/new_user.html",
-    "admin/user.html",
-    "admin/users.html",
-    "auth/change_password.html",
-    "auth/email/password_changed.txt",
-    "auth/email/reset.txt",
-    "auth/email/set_password.txt",
-    "auth/email/unlock.txt",
-    "auth/forgot_password.html",
-    "auth/link_problem.html",
-    "auth/reset_sent.html",
-    "auth/set_password.html",
-    "auth/sign_in.html",
-    "auth/unlock.html",
-    "consultations/manage/_nav.html",
-    "consultations/manage/dashboard.html",
-    "consultations/manage/edit.html",
-    "consultations/manage/import.html",
-    "consultations/manage/import_new.html",
-    "consultations/manage/index.html",
-    "consultations/manage/moderation.html",
-    "consultations/manage/preview.html",
-    "consultations/manage/publish.html",
-    "consultations/manage/question.html",
-    "consultations/manage/show.html",
-    "home/dashboard.html",
-    "juries/confirm_draw.html",
-    "juries/draw.html",
-    "juries/draw_result.html",
-    "juries/draw_run.html",
-    "juries/drop.html",
-    "juries/import_pool.html",
-    "juries/index.html",
-    "juries/invitations.html",
-    "juries/manage.html",
-    "juries/new.html",
-    "juries/panel.html",
-    "juries/plan.html",
-    "juries/pool.html",
-    "juries/quotas.html",
-    "juries/registrant.html",
-    "juries/tables.html",
-    "live/_pb_round_field.html",
-    "outcomes/_response.html",
-    "outcomes/consultation.html",
-    "outcomes/index.html",
-    "outcomes/jury.html",
-    "pb/_images.html",
-    "pb/_macros.html",
-    "pb/_picture_fields.html",
-    "pb/ballot.html",
-    "pb/ballots/approval.html",
-    "pb/ballots/cumulative.html",
-    "pb/ballots/knapsack.html",
-    "pb/ballots/ranking.html",
-    "pb/counted.html",
-    "pb/eligibility.html",
-    "pb/email/notice.html",
-    "pb/email/notice.txt",
-    "pb/index.html",
-    "pb/kiosk/ballot.html",
-    "pb/kiosk/done.html",
-    "pb/kiosk/ready.html",
-    "pb/merge_answer.html",
-    "pb/proposal.html",
-    "pb/propose.html",
-    "pb/proposed.html",
-    "pb/results.html",
-    "pb/show.html",
-    "pb/vote.html",
-    "pb/your_idea.html",
-)
-# Templates not yet through the translation mechanism (staff pages, PB, privacy requests):
-# remove a template from this list when you convert it; every other template is checked.
-NOT_YET_CONVERTED = (
-    "live/_console.html",
-    "live/_round_fields.html",
-    "live/agenda.html",
-    "live/console.html",
-    "live/end_session.html",
-    "live/round_edit.html",
-    "live/session_new.html",
-    "live/sessions.html",
 )
 RESIDENT_MODULES = (
     "consult/auth/forms.py",
@@ -316,21 +224,15 @@ ALL_TEMPLATES = sorted(
 )
 
 
-@pytest.mark.parametrize("name", [t for t in ALL_TEMPLATES if t not in NOT_YET_CONVERTED])
+@pytest.mark.parametrize("name", ALL_TEMPLATES)
 def test_template_has_no_text_outside_the_translation_mechanism(name):
     problems = untranslated_text((TEMPLATES / name).read_text(encoding="utf-8"))
     assert not problems, f"templates/{name}: mark these for translation: {problems}"
 
 
-def test_the_lists_name_templates_that_exist_and_the_to_do_list_only_what_is_left():
+def test_the_resident_lists_name_files_that_exist():
     assert set(RESIDENT_TEMPLATES) <= set(ALL_TEMPLATES)
-    assert not set(RESIDENT_TEMPLATES) & set(NOT_YET_CONVERTED)
-    converted = [
-        name
-        for name in NOT_YET_CONVERTED
-        if not untranslated_text((TEMPLATES / name).read_text(encoding="utf-8"))
-    ]
-    assert not converted, f"take these off NOT_YET_CONVERTED, they are converted: {converted}"
+    assert all((ROOT / name).is_file() for name in RESIDENT_MODULES)
 
 
 def _flashed_literals(path: Path) -> list[int]:
@@ -346,22 +248,13 @@ def _flashed_literals(path: Path) -> list[int]:
     ]
 
 
-# Modules that still flash bare strings: remove a module when its messages are wrapped.
-FLASH_NOT_YET_CONVERTED = (
-)
-
-
 def test_flash_messages_go_through_the_translation_mechanism():
     flashed = {
         str(path.relative_to(ROOT)): lines
         for path in sorted((ROOT / "consult").rglob("*.py"))
         if (lines := _flashed_literals(path))
     }
-    assert set(flashed) <= set(FLASH_NOT_YET_CONVERTED), (
-        f"wrap these flash() messages in gettext: {flashed}"
-    )
-    converted = set(FLASH_NOT_YET_CONVERTED) - set(flashed)
-    assert not converted, f"take these off FLASH_NOT_YET_CONVERTED: {sorted(converted)}"
+    assert not flashed, f"wrap these flash() messages in gettext: {flashed}"
 
 
 def _resident_messages() -> dict[str | tuple[str, ...], str]:

@@ -2,7 +2,7 @@
 19); an option's Welsh label lives in its options' JSON ("label_cy"), so needs no column.
 
 Revision ID: d5e2a7c3f190
-Revises: c4d81f2a9e37
+Revises: b6e2d47c1a93
 Create Date: 2026-12-05 13:50:00
 """
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "d5e2a7c3f190"
-down_revision = "c4d81f2a9e37"
+down_revision = "b6e2d47c1a93"
 branch_labels = None
 depends_on = None
 
