@@ -121,7 +121,7 @@ def load() -> list[str]:
     if codes:
         report.append("Demo jurors' join codes (one use each; at /join):")
         report += [f"  {name:<24} {code}" for name, code in codes[:6]]
-    finished = _ensure(Jury, content.finished_jury(), _new_finished_jury)
+    finished = ensure_finished_jury()
     recommendations = db.session.scalar(
         select(func.count())
         .select_from(Recommendation)
@@ -276,6 +276,12 @@ def _ensure_staff(person: dict[str, str], password: str) -> User:
 def ensure_bilingual_consultation() -> Consultation:
     """The bilingual demo consultation alone (browser tests load it without the rest)."""
     return _ensure(Consultation, bilingual.bilingual_consultation(), _new_consultation)
+
+
+def ensure_finished_jury() -> Jury:
+    """The finished climate jury alone, with its recommendations and the council's
+    responses (browser tests load it without the rest)."""
+    return _ensure(Jury, content.finished_jury(), _new_finished_jury)
 
 
 def _loaded(model: Any, data: dict[str, Any]) -> Any:

@@ -9,8 +9,7 @@ import re
 import pytest
 from playwright.sync_api import Page, expect
 
-from consult.demo import content
-from consult.demo.loader import _ensure_finished_jury
+from consult.demo.loader import ensure_finished_jury
 from consult.extensions import db
 from tests.conftest import assert_accessible, assert_fits
 
@@ -34,7 +33,7 @@ def _unmarked_text(page: Page) -> str:
 @pytest.mark.browser
 def test_the_climate_jurys_outcomes_in_welsh_on_a_phone(page: Page, live_server, app):
     with app.app_context():
-        _ensure_finished_jury(content.finished_jury())
+        ensure_finished_jury()
         db.session.commit()
     page.set_viewport_size({"width": 390, "height": 844})
     page.goto(f"{live_server}/you-said-we-did/")
