@@ -304,3 +304,28 @@ def test_welsh_catalogue_has_the_six_welsh_plural_forms():
     assert catalogue.num_plurals == 6
     plurals = [m for m in catalogue if m.id and not isinstance(m.id, str)]
     assert plurals and all(len(m.string) == 6 for m in plurals)
+
+
+JS_COMMENT = re.compile(r"/\*.*?\*/|(?<![:\\\"'])//[^\n]*", re.DOTALL)
+JS_PROSE = re.compile(r"""(["'`])([A-Z][a-z]+,? [a-z][^"'`]*?)\1""")
+
+
+def untranslated_script_text(source: str) -> list[str]:
+    """Prose string literals in a script (a capitalised word then a lowercase one): the
+    scripts take what they show from the catalogue with t() and tn() instead."""
+    return [match.group(2) for match in JS_PROSE.finditer(JS_COMMENT.sub("", source))]
+
+
+def test_the_script_check_catches_prose():
+    assert untranslated_script_text('el("p", {}, `Your vote (${n}% support needed)`)')
+    assert untranslated_script_text("status.textContent = 'Saving your answer';")
+    assert not untranslated_script_text('el("p", { class: "govuk-body" }, t("voteLegend"))')
+    assert not untranslated_script_text("// Save and continue moves on\nx = 1;")
+
+
+@pytest.mark.parametrize(
+    "name", sorted(p.name for p in (ROOT / "static" / "js").glob("*.js")), ids=str
+)
+def test_scripts_show_text_only_through_the_catalogue(name):
+    found = untranslated_script_text((ROOT / "static" / "js" / name).read_text(encoding="utf-8"))
+    assert not found, f"static/js/{name}: show these through t()/tn(): {found}"

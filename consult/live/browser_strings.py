@@ -154,6 +154,7 @@ def live_strings() -> dict[str, str]:
         "quorum": gettext("Quorum"),
         "turnout": gettext("Turnout"),
         "yourVote": gettext("Your vote"),
+        "voteLegend": gettext("Your vote (%(share)s%% support needed)"),
         "didNotVote": gettext("You did not vote."),
         "amendments": gettext("Amendments"),
         "minorityReports": gettext("Minority reports"),

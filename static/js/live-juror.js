@@ -417,7 +417,7 @@ function voteForm(rec) {
   return liveForm(formId, `/recommendations/${rec.id}/vote`, "vote", { recommendationId: rec.id }, [
     el("div", { class: "govuk-form-group" }, [
       el("fieldset", { class: "govuk-fieldset" }, [
-        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, `Your vote (${Math.round(rec.threshold * 100)}% support needed)`),
+        el("legend", { class: "govuk-fieldset__legend govuk-fieldset__legend--s" }, t("voteLegend", { share: Math.round(rec.threshold * 100) })),
         radios(`rec-${rec.id}-vote`, "choice", [["support", t("support"), "support"], ["oppose", t("oppose"), "oppose"], ["abstain", t("abstain"), "abstain"]], rec.my_vote),
       ]),
     ]),
