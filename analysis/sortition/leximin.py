@@ -411,6 +411,81 @@ def _new_highs() -> highspy.Highs:
     return h
 
 
+class _Relaxation:
+    """The level program over the LINEAR RELAXATION of the panel constraints: an upper
+    bound on each level's value, and a certificate of which types it fixes.
+
+    Panels are integer points of the polytope R = {x: quotas, households, sum x = k,
+    0 <= x <= upper}; every lottery's expected counts lie in conv(panels), a subset of R.
+    So max z s.t. x in R, x_t / size_t >= z (unfixed), >= f_t (fixed) bounds the master's
+    optimum from above, and one LP on the types (milliseconds) gives it. When the master
+    reaches this bound the level is optimal without the pricing program having to prove it
+    (the long tail of column generation), and a type with a positive dual in the
+    relaxation is at z in every optimal solution of the relaxation, so also in every
+    optimal lottery (each is feasible for the relaxation, at the same z): it is fixed.
+    When the bound is not reached (the integer panels cannot realise it), the level ends
+    as before, proved by the pricing program.
+    """
+
+    def __init__(self, types: PoolTypes, panel_size: int) -> None:
+        self.sizes = sizes = types.sizes.astype(float)
+        n = self.n_types = types.n_types
+        self.h = h = _new_highs()
+        h.setOptionValue("primal_feasibility_tolerance", 1e-9)
+        h.setOptionValue("dual_feasibility_tolerance", 1e-9)
+        h.setOptionValue("simplex_strategy", 1)
+        h.addVars(n, np.zeros(n), types.upper.astype(float))
+        h.addVar(0.0, 1.0)  # z, column n
+        h.changeColCost(n, 1.0)
+        h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+        constraints = types.constraints(panel_size)
+        matrix = sparse.vstack([sparse.csr_matrix(c.A) for c in constraints]).tocsr()
+        lower = np.concatenate([np.broadcast_to(c.lb, c.A.shape[0]) for c in constraints])
+        upper = np.concatenate([np.broadcast_to(c.ub, c.A.shape[0]) for c in constraints])
+        h.addRows(
+            matrix.shape[0],
+            lower.astype(float),
+            upper.astype(float),
+            matrix.nnz,
+            matrix.indptr[:-1].astype(np.int32),
+            matrix.indices.astype(np.int32),
+            matrix.data.astype(float),
+        )
+        self.first = matrix.shape[0]  # then one row per type: x_t - size_t z >= 0
+        starts = np.arange(0, 2 * n, 2, dtype=np.int32)
+        index = np.column_stack([np.arange(n), np.full(n, n)]).ravel().astype(np.int32)
+        values = np.column_stack([np.ones(n), -sizes]).ravel()
+        h.addRows(n, np.zeros(n), np.full(n, highspy.kHighsInf), 2 * n, starts, index, values)
+
+    def fix(self, tight: np.ndarray, value: float) -> None:
+        for t in np.flatnonzero(tight):
+            row = self.first + int(t)
+            self.h.changeCoeff(row, self.n_types, 0.0)
+            self.h.changeRowBounds(row, float(value * self.sizes[t]), highspy.kHighsInf)
+
+    def bound(self, unfixed: np.ndarray) -> tuple[float, np.ndarray] | None:
+        """(upper bound on this level's z, the types it proves tight), or None if the LP
+        fails (then the level is proved by the pricing program alone)."""
+        h = self.h
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            h.clearSolver()
+            h.run()
+            if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+                return None
+        solution = h.getSolution()
+        z = float(solution.col_value[self.n_types])
+        rows = slice(self.first, self.first + self.n_types)
+        # normalised duals: sum over unfixed types of size_t * y_t is 1 (the z column)
+        share = np.maximum(-np.asarray(solution.row_dual[rows]), 0.0) * self.sizes
+        share = share / max(float(share[unfixed].sum()), 1e-12)
+        slack = np.asarray(solution.row_value[rows]) / self.sizes - z
+        tight = unfixed & (share > TIGHT_DUAL) & (slack <= 1e-9)
+        if not tight.any():
+            return None
+        return z, tight
+
+
 def _max_support_dual(
     panels: np.ndarray,
     sizes: np.ndarray,
@@ -496,6 +571,7 @@ def leximin_distribution(
     time_limit: float | None = None,
     max_support: bool = True,
     smoothing: float = 0.7,
+    use_relaxation: bool = True,
     progress: Progress | None = None,
 ) -> PanelDistribution:
     """Compute the LEXIMIN lottery over panels of `panel_size` for the typed pool.
@@ -514,6 +590,7 @@ def leximin_distribution(
     pricer = _Pricer(types, panel_size, time_limit)
     store = _ColumnStore(n_types)
     master = MASTER(sizes)
+    relaxation = _Relaxation(types, panel_size) if use_relaxation else None
     incidence = types.incidence.toarray()
 
     def add(counts: np.ndarray) -> bool:
@@ -555,10 +632,15 @@ def leximin_distribution(
     while master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing
+        ceiling = None if relaxation is None else relaxation.bound(master.unfixed)
+        reached = False  # the master reached the relaxation's bound: optimal, no proof needed
         while True:
             rounds += 1
             z, lam, y, mu = master.solve()
             report(levels)
+            if ceiling is not None and z >= ceiling[0] - tolerance:
+                reached = True
+                break
             if deadline is not None and time.perf_counter() > deadline:
                 if levels == 1:
                     raise LeximinError("LEXIMIN did not finish its first level in the time limit")
@@ -618,8 +700,12 @@ def leximin_distribution(
             break
         # z is optimal for this level; fix the types that are provably tight
         unfixed = master.unfixed
-        tight = unfixed & (y > TIGHT_DUAL * max(float(y[unfixed].sum()), tolerance))
-        if max_support and unfixed.sum() > tight.sum():
+        if reached:
+            assert ceiling is not None
+            tight = ceiling[1]
+        else:
+            tight = unfixed & (y > TIGHT_DUAL * max(float(y[unfixed].sum()), tolerance))
+        if max_support and not reached and unfixed.sum() > tight.sum():
             support = _max_support_dual(
                 store.matrix, sizes, unfixed, master.fixed_values, z, tolerance * 1e-2
             )
@@ -639,12 +725,19 @@ def leximin_distribution(
         if not tight.any():
             tight = unfixed & (y >= y[unfixed].max())
         master.fix(tight, z)
+        if relaxation is not None:
+            relaxation.fix(tight, z)
         level_ends.append(time.perf_counter() - started)
         LOG.debug(
-            "level %d: z=%.6f fixed %d (support %d), %d left; rounds %d, pricing %d, "
-            "panels %d, %.1fs",
+            "level %d: z=%.6f (relaxation bound %s) fixed %d (support %d), %d left; "
+            "rounds %d, pricing %d, panels %d, %.1fs",
             levels,
             z,
+            "none"
+            if ceiling is None
+            else f"{ceiling[0]:.6f}, reached"
+            if reached
+            else f"{ceiling[0]:.6f}",
             tight.sum(),
             (y > tolerance).sum(),
             master.unfixed.sum(),
