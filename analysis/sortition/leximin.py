@@ -25,6 +25,18 @@ same probabilities (tested) and re-solves faster from the same state, but in a f
 on the 925-type pool its level 2 took longer, so the primal master stays the default
 (figures in the README).
 
+First, though, the direct way (`_relaxation_leximin`, `_decompose`): the LEXIMIN values
+over the LINEAR RELAXATION of the panel constraints (fractional panels allowed) take one
+small LP per level, milliseconds in all. The relaxation contains every lottery's
+probabilities, so if some lottery over real panels reaches these values, they are the
+answer. One column generation looks for that lottery (`_GoalMaster`: minimise the
+shortfalls from the values; a shortfall variable per type makes the simplex far less
+degenerate than max z over many rows at once) and, when it reaches zero, every level is
+solved at once. When the pricing program proves that no panel reduces the shortfall (an
+integrality gap: real panels cannot reach the relaxation's values), the level-by-level
+method below runs, keeping the panels found, with each level's relaxation value as an
+upper bound that ends the level as soon as the master reaches it.
+
 When no panel is missing, types with a positive dual y_t are provably at the optimum z
 in every optimal lottery (complementary slackness): they are fixed at z and the next
 level maximises the minimum of the others, keeping every column found so far (a warm
@@ -59,6 +71,9 @@ LOCAL_STARTS = 3  # local moves start from the master's 3 heaviest panels
 #: stability center) on pools of at least MIXES_FROM types: several columns per re-solve.
 PRICING_MIXES: tuple[float, ...] = ()  # (0.0, 0.4) with `_DualMaster`: see README
 MIXES_FROM = 200
+#: Local-move starts per round when decomposing the relaxation's values (`_decompose`):
+#: its master re-solve costs more than a search, so more columns per round pay.
+DECOMPOSE_STARTS = 10
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
@@ -435,7 +450,9 @@ class _Relaxation:
         h.setOptionValue("dual_feasibility_tolerance", 1e-9)
         h.setOptionValue("simplex_strategy", 1)
         h.addVars(n, np.zeros(n), types.upper.astype(float))
-        h.addVar(0.0, 1.0)  # z, column n
+        # z, column n, unbounded above (x_t <= upper_t bounds it): at the optimum it is
+        # basic, so the type rows carry its whole dual (sum_t size_t y_t = 1)
+        h.addVar(0.0, highspy.kHighsInf)
         h.changeColCost(n, 1.0)
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         constraints = types.constraints(panel_size)
@@ -479,11 +496,180 @@ class _Relaxation:
         # normalised duals: sum over unfixed types of size_t * y_t is 1 (the z column)
         share = np.maximum(-np.asarray(solution.row_dual[rows]), 0.0) * self.sizes
         share = share / max(float(share[unfixed].sum()), 1e-12)
-        slack = np.asarray(solution.row_value[rows]) / self.sizes - z
+        slack = np.asarray(solution.row_value[rows]) / self.sizes  # p_t - z (unfixed)
         tight = unfixed & (share > TIGHT_DUAL) & (slack <= 1e-9)
         if not tight.any():
             return None
         return z, tight
+
+
+def _relaxation_leximin(
+    types: PoolTypes, panel_size: int
+) -> tuple[np.ndarray, np.ndarray, list[float]] | None:
+    """The LEXIMIN probabilities over the linear relaxation (no integer panels): one LP per
+    level on the types, milliseconds in all. Returns (value per type, level per type from 0,
+    value per level), levels of equal value merged, or None when an LP fails.
+
+    The relaxation contains every lottery's probabilities, so when some lottery over real
+    panels reaches these values they are its LEXIMIN answer too (the leximin point of a set
+    that lies in a subset is the subset's): `_decompose` looks for that lottery.
+    """
+    relaxation = _Relaxation(types, panel_size)
+    n = types.n_types
+    unfixed = np.ones(n, dtype=bool)
+    values = np.zeros(n)
+    level_of = np.zeros(n, dtype=np.int64)
+    level_values: list[float] = []
+    while unfixed.any():
+        found = relaxation.bound(unfixed)
+        if found is None:
+            return None
+        z, tight = found
+        if level_values and z < level_values[-1] - 1e-9:
+            return None  # numerical trouble: leave it to the level-by-level path
+        if not level_values or z > level_values[-1] + 1e-9:
+            level_values.append(z)
+        values[tight] = z
+        level_of[tight] = len(level_values) - 1
+        unfixed &= ~tight
+        relaxation.fix(tight, z)
+    return values, level_of, level_values
+
+
+class _GoalMaster:
+    """The lottery over known panels closest to a target vector of probabilities:
+
+        min sum_t size_t a_t  s.t.  sum_P lam_P count_P,t / size_t + a_t >= target_t,
+                                    sum_P lam_P = 1, lam >= 0, a >= 0
+
+    At 0 the lottery gives every type at least its target, hence exactly its target when
+    the targets use the whole panel (sum_t size_t target_t = panel size). Each shortfall
+    has its own variable, so the simplex is far less degenerate than max z over all rows
+    at once. Columns: the n shortfalls, then one per panel.
+    """
+
+    def __init__(self, sizes: np.ndarray, target: np.ndarray) -> None:
+        self.sizes = sizes
+        n = self.n_types = len(sizes)
+        self.h = h = _new_highs()
+        empty = np.array([], dtype=np.int32)
+        h.addRows(n, target.astype(float), np.full(n, highspy.kHighsInf), 0, empty, empty, [])
+        h.addRow(1.0, 1.0, 0, empty, np.array([]))
+        starts = np.arange(n, dtype=np.int32)
+        h.addCols(
+            n, sizes, np.zeros(n), np.full(n, highspy.kHighsInf), n, starts, starts, np.ones(n)
+        )
+        self.store = _ColumnStore(n)
+
+    @property
+    def panels(self) -> list[np.ndarray]:
+        return self.store.rows
+
+    def add(self, counts: np.ndarray) -> bool:
+        if not self.store.add(counts):
+            return False
+        index = np.flatnonzero(counts)
+        rows = np.concatenate([index, [self.n_types]]).astype(np.int32)
+        values = np.concatenate([counts[index] / self.sizes[index], [1.0]])
+        self.h.addCol(0.0, 0.0, highspy.kHighsInf, len(rows), rows, values)
+        return True
+
+    def solve(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
+        """(shortfall per type, lambda per panel, y per type, threshold): a panel improves
+        the lottery when (y / size) . counts > threshold."""
+        solution = _solve_optimal(self.h)
+        x = np.asarray(solution.col_value)
+        duals = np.asarray(solution.row_dual)
+        n = self.n_types
+        return x[:n], np.maximum(x[n:], 0.0), np.maximum(duals[:n], 0.0), -float(duals[n])
+
+
+@dataclass
+class _Decomposition:
+    """A lottery found by `_decompose`: `panels` (rows) drawn with `weights`."""
+
+    panels: np.ndarray
+    weights: np.ndarray
+    rounds: int
+    level_seconds: list[float]
+
+
+def _decompose(
+    types: PoolTypes,
+    pricer: _Pricer,
+    start: list[np.ndarray],
+    relaxed: tuple[np.ndarray, np.ndarray, list[float]],
+    *,
+    tolerance: float,
+    deadline: float | None,
+    started: float,
+    found: Callable[[np.ndarray], object],
+    report: Callable[[int, int], None],
+) -> _Decomposition | None:
+    """A lottery over panels whose probabilities are the relaxation's LEXIMIN values, by
+    column generation on `_GoalMaster` (local moves from the heaviest panels, then the exact
+    integer program, each round). None when the integer program proves that no panel
+    brings the lottery closer (the values are out of reach of real panels: the caller
+    goes level by level) or the deadline passes. `found` is told every new panel;
+    `report(level, settled)` the lowest level not yet reached after each master solve.
+    """
+    target, level_of, level_values = relaxed
+    sizes = types.sizes.astype(float)
+    incidence = types.incidence.toarray()
+    master = _GoalMaster(sizes, target)
+    for counts in start:
+        master.add(counts)
+    n_levels = len(level_values)
+    reached_level = 0  # levels below this one have every type at its value
+    level_ends: list[float] = []
+    rounds = 0
+    while True:
+        rounds += 1
+        short, lam, y, threshold = master.solve()
+        below = level_of[short > tolerance]
+        lowest = int(below.min()) if len(below) else n_levels
+        # one progress line per level, also for levels reached in the same solve
+        report(min(reached_level + 1, n_levels), int((level_of < reached_level).sum()))
+        while reached_level < lowest:
+            reached_level += 1
+            level_ends.append(time.perf_counter() - started)
+            if reached_level < n_levels:
+                report(reached_level + 1, int((level_of < reached_level).sum()))
+        if not len(below):
+            panels = np.array(master.panels, dtype=np.int64)
+            return _Decomposition(panels, lam, rounds, level_ends)
+        if rounds % 50 == 0:
+            LOG.debug(
+                "  decomposition round %d: shortfall %.3g people, level %d, panels %d, "
+                "pricing %d, %.1fs",
+                rounds,
+                float(sizes @ short),
+                reached_level + 1,
+                len(master.panels),
+                pricer.calls,
+                time.perf_counter() - started,
+            )
+        if deadline is not None and time.perf_counter() > deadline:
+            return None
+        price = y / sizes
+        above = threshold + tolerance * 1e-2
+        improved = False
+        panels = master.panels
+        for index in np.argsort(-lam, kind="stable")[: min(DECOMPOSE_STARTS, len(lam))]:
+            better = _swap_search(types, incidence, panels[index], price, above)
+            if better is not None and master.add(better):
+                found(better)
+                improved = True
+        counts, bound, others = pricer.best(price)
+        for candidate in [] if counts is None else [counts, *others]:
+            if float(price @ candidate) > above and master.add(candidate):
+                found(candidate)
+                improved = True
+        if not improved:
+            if bound > above:
+                raise LeximinError("the pricing integer program did not prove optimality")
+            LOG.debug("decomposition: the relaxation's values are out of reach; by levels")
+            return None
 
 
 def _max_support_dual(
@@ -629,7 +815,37 @@ def leximin_distribution(
     levels = rounds = 0
     complete = True
     level_ends: list[float] = []
-    while master.unfixed.any() and complete:
+    # first the direct way: the relaxation's LEXIMIN values, if real panels can reach them
+    relaxed = _relaxation_leximin(types, panel_size) if use_relaxation else None
+    decomposed = None
+    if relaxed is not None:
+
+        def report_level(level: int, settled: int) -> None:
+            if progress is not None:
+                progress(
+                    settled / n_types if n_types else 1.0,
+                    f"Computing fair probabilities (level {level}: {settled} of {n_types} "
+                    "types settled)",
+                )
+
+        decomposed = _decompose(
+            types,
+            pricer,
+            list(store.rows),
+            relaxed,
+            tolerance=tolerance,
+            # leave a fifth of the time to the level-by-level path if it fails
+            deadline=None if time_limit is None else started + 0.8 * time_limit,
+            started=started,
+            found=add,
+            report=report_level,
+        )
+    if decomposed is not None:
+        assert relaxed is not None
+        levels, rounds = len(relaxed[2]), decomposed.rounds
+        level_ends = decomposed.level_seconds
+        solved = (decomposed.panels, decomposed.weights)
+    while decomposed is None and master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing
         ceiling = None if relaxation is None else relaxation.bound(master.unfixed)
