@@ -49,7 +49,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import highspy
 import numpy as np
@@ -74,6 +74,9 @@ MIXES_FROM = 200
 #: Local-move starts per round when decomposing the relaxation's values (`_decompose`):
 #: its master re-solve costs more than a search, so more columns per round pay.
 DECOMPOSE_STARTS = 10
+#: Rounding allowance on the optimal-face rows of the decomposition's integer program
+#: (duals scaled to a largest of 1, so a row's left side is at most the panel size).
+FACE_SLACK = 1e-6
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
@@ -124,6 +127,7 @@ class _Pricer:
     def __init__(self, types: PoolTypes, panel_size: int, time_limit: float | None) -> None:
         self.types = types
         self.panel_size = panel_size
+        self.time_limit = time_limit
         self.calls = 0
         self.h = h = _new_highs()
         n = types.n_types
@@ -155,6 +159,21 @@ class _Pricer:
             matrix.data.astype(float),
         )
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
+
+    def restricted(self, rows: np.ndarray, lower: np.ndarray) -> _Pricer:
+        """A new pricer whose panels also satisfy rows . counts >= lower."""
+        other = _Pricer(self.types, self.panel_size, self.time_limit)
+        dense = sparse.csr_matrix(rows)
+        other.h.addRows(
+            dense.shape[0],
+            lower.astype(float),
+            np.full(dense.shape[0], highspy.kHighsInf),
+            dense.nnz,
+            dense.indptr[:-1].astype(np.int32),
+            dense.indices.astype(np.int32),
+            dense.data.astype(float),
+        )
+        return other
 
     def best(self, weights: np.ndarray) -> tuple[np.ndarray | None, float, list[np.ndarray]]:
         """(counts of a best panel, upper bound on the best value, other good panels)."""
@@ -468,6 +487,7 @@ class _Relaxation:
             matrix.indices.astype(np.int32),
             matrix.data.astype(float),
         )
+        self.face: tuple[np.ndarray, float] = (np.zeros(n), 0.0)  # of the last bound
         self.first = matrix.shape[0]  # then one row per type: x_t - size_t z >= 0
         starts = np.arange(0, 2 * n, 2, dtype=np.int32)
         index = np.column_stack([np.arange(n), np.full(n, n)]).ravel().astype(np.int32)
@@ -500,15 +520,24 @@ class _Relaxation:
         tight = unfixed & (share > TIGHT_DUAL) & (slack <= 1e-9)
         if not tight.any():
             return None
+        # the level's optimal face: max over the relaxation of y . counts is y . x* (LP
+        # duality), and every panel of an optimal lottery attains it (see `_decompose`)
+        y = np.maximum(-np.asarray(solution.row_dual[rows]), 0.0)
+        y = y / max(float(y.max()), 1e-12)
+        self.face = (y, float(y @ np.asarray(solution.col_value[: self.n_types])))
         return z, tight
 
 
-def _relaxation_leximin(
-    types: PoolTypes, panel_size: int
-) -> tuple[np.ndarray, np.ndarray, list[float]] | None:
+#: The relaxation's LEXIMIN: value per type, level per type, value per level, and each
+#: level's optimal face (y, m): y . counts <= m for every panel, with equality for every
+#: panel of a lottery that reaches the values.
+Relaxed = tuple[np.ndarray, np.ndarray, list[float], list[tuple[np.ndarray, float]]]
+
+
+def _relaxation_leximin(types: PoolTypes, panel_size: int) -> Relaxed | None:
     """The LEXIMIN probabilities over the linear relaxation (no integer panels): one LP per
     level on the types, milliseconds in all. Returns (value per type, level per type from 0,
-    value per level), levels of equal value merged, or None when an LP fails.
+    value per level, faces), levels of equal value merged, or None when an LP fails.
 
     The relaxation contains every lottery's probabilities, so when some lottery over real
     panels reaches these values they are its LEXIMIN answer too (the leximin point of a set
@@ -516,6 +545,7 @@ def _relaxation_leximin(
     """
     relaxation = _Relaxation(types, panel_size)
     n = types.n_types
+    faces: list[tuple[np.ndarray, float]] = []
     unfixed = np.ones(n, dtype=bool)
     values = np.zeros(n)
     level_of = np.zeros(n, dtype=np.int64)
@@ -529,11 +559,12 @@ def _relaxation_leximin(
             return None  # numerical trouble: leave it to the level-by-level path
         if not level_values or z > level_values[-1] + 1e-9:
             level_values.append(z)
+        faces.append(relaxation.face)
         values[tight] = z
         level_of[tight] = len(level_values) - 1
         unfixed &= ~tight
         relaxation.fix(tight, z)
-    return values, level_of, level_values
+    return values, level_of, level_values, faces
 
 
 class _GoalMaster:
@@ -598,7 +629,7 @@ def _decompose(
     types: PoolTypes,
     pricer: _Pricer,
     start: list[np.ndarray],
-    relaxed: tuple[np.ndarray, np.ndarray, list[float]],
+    relaxed: Relaxed,
     *,
     tolerance: float,
     deadline: float | None,
@@ -613,63 +644,83 @@ def _decompose(
     goes level by level) or the deadline passes. `found` is told every new panel;
     `report(level, settled)` the lowest level not yet reached after each master solve.
     """
-    target, level_of, level_values = relaxed
-    sizes = types.sizes.astype(float)
-    incidence = types.incidence.toarray()
-    master = _GoalMaster(sizes, target)
-    for counts in start:
-        master.add(counts)
-    n_levels = len(level_values)
-    reached_level = 0  # levels below this one have every type at its value
-    level_ends: list[float] = []
-    rounds = 0
-    while True:
-        rounds += 1
-        short, lam, y, threshold = master.solve()
-        below = level_of[short > tolerance]
-        lowest = int(below.min()) if len(below) else n_levels
-        # one progress line per level, also for levels reached in the same solve
-        report(min(reached_level + 1, n_levels), int((level_of < reached_level).sum()))
-        while reached_level < lowest:
-            reached_level += 1
-            level_ends.append(time.perf_counter() - started)
-            if reached_level < n_levels:
-                report(reached_level + 1, int((level_of < reached_level).sum()))
-        if not len(below):
-            panels = np.array(master.panels, dtype=np.int64)
-            return _Decomposition(panels, lam, rounds, level_ends)
-        if rounds % 50 == 0:
-            LOG.debug(
-                "  decomposition round %d: shortfall %.3g people, level %d, panels %d, "
-                "pricing %d, %.1fs",
-                rounds,
-                float(sizes @ short),
-                reached_level + 1,
-                len(master.panels),
-                pricer.calls,
-                time.perf_counter() - started,
-            )
-        if deadline is not None and time.perf_counter() > deadline:
-            return None
-        price = y / sizes
-        above = threshold + tolerance * 1e-2
-        improved = False
-        panels = master.panels
-        for index in np.argsort(-lam, kind="stable")[: min(DECOMPOSE_STARTS, len(lam))]:
-            better = _swap_search(types, incidence, panels[index], price, above)
-            if better is not None and master.add(better):
-                found(better)
-                improved = True
-        counts, bound, others = pricer.best(price)
-        for candidate in [] if counts is None else [counts, *others]:
-            if float(price @ candidate) > above and master.add(candidate):
-                found(candidate)
-                improved = True
-        if not improved:
-            if bound > above:
-                raise LeximinError("the pricing integer program did not prove optimality")
-            LOG.debug("decomposition: the relaxation's values are out of reach; by levels")
-            return None
+    faces = relaxed[3]
+    # Only panels on every level's optimal face can carry weight in a lottery reaching the
+    # values (each has y . counts <= m and their mean has y . mean >= m), so the integer
+    # program looks only there: far fewer panels to choose from. A face cut too tight by
+    # rounding only makes the search fail, and then the levels run: never a wrong answer.
+    face_y = np.array([y for y, _ in faces])
+    face_m = np.array([m for _, m in faces]) - FACE_SLACK
+    on_faces = pricer.restricted(face_y, face_m)
+    try:
+        target, level_of, level_values, _ = relaxed
+        sizes = types.sizes.astype(float)
+        # the local moves keep each face row like a quota (between m and m + 2 * slack), so
+        # they only move a seat between types of the same dual on every face
+        types = replace(
+            types,
+            incidence=sparse.vstack([types.incidence, sparse.csr_matrix(face_y)]).tocsr(),
+            mins=np.concatenate([types.mins, face_m]),
+            maxs=np.concatenate([types.maxs, face_m + 2 * FACE_SLACK]),
+        )
+        incidence = types.incidence.toarray()
+        master = _GoalMaster(sizes, target)
+        for counts in start:
+            master.add(counts)
+        n_levels = len(level_values)
+        reached_level = 0  # levels below this one have every type at its value
+        level_ends: list[float] = []
+        rounds = 0
+        while True:
+            rounds += 1
+            short, lam, y, threshold = master.solve()
+            below = level_of[short > tolerance]
+            lowest = int(below.min()) if len(below) else n_levels
+            # one progress line per level, also for levels reached in the same solve
+            report(min(reached_level + 1, n_levels), int((level_of < reached_level).sum()))
+            while reached_level < lowest:
+                reached_level += 1
+                level_ends.append(time.perf_counter() - started)
+                if reached_level < n_levels:
+                    report(reached_level + 1, int((level_of < reached_level).sum()))
+            if not len(below):
+                chosen = np.array(master.panels, dtype=np.int64)
+                return _Decomposition(chosen, lam, rounds, level_ends)
+            if rounds % 50 == 0:
+                LOG.debug(
+                    "  decomposition round %d: shortfall %.3g people, level %d, panels %d, "
+                    "pricing %d, %.1fs",
+                    rounds,
+                    float(sizes @ short),
+                    reached_level + 1,
+                    len(master.panels),
+                    on_faces.calls,
+                    time.perf_counter() - started,
+                )
+            if deadline is not None and time.perf_counter() > deadline:
+                return None
+            price = y / sizes
+            above = threshold + tolerance * 1e-2
+            improved = False
+            known = master.panels
+            for index in np.argsort(-lam, kind="stable")[: min(DECOMPOSE_STARTS, len(lam))]:
+                better = _swap_search(types, incidence, known[index], price, above)
+                on_face = better is not None and bool((face_y @ better >= face_m).all())
+                if better is not None and on_face and master.add(better):
+                    found(better)
+                    improved = True
+            counts, bound, others = on_faces.best(price)
+            for candidate in [] if counts is None else [counts, *others]:
+                if float(price @ candidate) > above and master.add(candidate):
+                    found(candidate)
+                    improved = True
+            if not improved:
+                if bound > above:
+                    raise LeximinError("the pricing integer program did not prove optimality")
+                LOG.debug("decomposition: the relaxation's values are out of reach; by levels")
+                return None
+    finally:
+        pricer.calls += on_faces.calls
 
 
 def _max_support_dual(
