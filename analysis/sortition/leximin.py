@@ -77,6 +77,10 @@ DECOMPOSE_STARTS = 10
 #: Rounding allowance on the optimal-face rows of the decomposition's integer program
 #: (duals scaled to a largest of 1, so a row's left side is at most the panel size).
 FACE_SLACK = 1e-6
+#: The decomposition drops a panel from its master after this many solves without
+#: weight (0: never). Off: tested to keep the optimum, but its speed-up on the 925-type
+#: pool was not measured in time (see the README).
+PRUNE_AFTER = 0
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
 Progress = Callable[[float, str], None]
@@ -591,6 +595,7 @@ class _GoalMaster:
             n, sizes, np.zeros(n), np.full(n, highspy.kHighsInf), n, starts, starts, np.ones(n)
         )
         self.store = _ColumnStore(n)
+        self.idle = np.zeros(0, dtype=np.int64)  # solves without weight, per panel
 
     @property
     def panels(self) -> list[np.ndarray]:
@@ -604,6 +609,26 @@ class _GoalMaster:
         values = np.concatenate([counts[index] / self.sizes[index], [1.0]])
         self.h.addCol(0.0, 0.0, highspy.kHighsInf, len(rows), rows, values)
         return True
+
+    def prune(self, lam: np.ndarray, idle_after: int) -> np.ndarray:
+        """Drop the panels without weight in the last `idle_after` solves (they stay with
+        the caller; pricing adds one back if it helps again): the re-solves grow with the
+        number of columns. Returns which panels are kept (a mask over `lam`)."""
+        previous = np.zeros(len(lam), dtype=np.int64)
+        previous[: len(self.idle)] = self.idle
+        idle = self.idle = np.where(lam > 0, 0, previous + 1)
+        drop = np.flatnonzero(idle > idle_after)
+        keep = np.ones(len(lam), dtype=bool)
+        if len(drop) < max(50, len(lam) // 10):
+            return keep
+        self.h.deleteCols(len(drop), (self.n_types + drop).astype(np.int32))
+        keep[drop] = False
+        rows = [row for row, kept in zip(self.store.rows, keep, strict=True) if kept]
+        self.store = _ColumnStore(self.n_types)
+        for row in rows:
+            self.store.add(row)
+        self.idle = idle[keep]
+        return keep
 
     def solve(self) -> tuple[np.ndarray, np.ndarray, np.ndarray, float]:
         """(shortfall per type, lambda per panel, y per type, threshold): a panel improves
@@ -699,6 +724,8 @@ def _decompose(
                 )
             if deadline is not None and time.perf_counter() > deadline:
                 return None
+            if PRUNE_AFTER:
+                lam = lam[master.prune(lam, PRUNE_AFTER)]
             price = y / sizes
             above = threshold + tolerance * 1e-2
             improved = False
@@ -885,8 +912,9 @@ def leximin_distribution(
             list(store.rows),
             relaxed,
             tolerance=tolerance,
-            # leave a fifth of the time to the level-by-level path if it fails
-            deadline=None if time_limit is None else started + 0.8 * time_limit,
+            # leave half the time to the level-by-level path if this fails (it starts
+            # from every panel found here)
+            deadline=None if time_limit is None else started + 0.5 * time_limit,
             started=started,
             found=add,
             report=report_level,

@@ -458,3 +458,30 @@ def test_out_of_reach_relaxation_values_fall_back_to_levels(monkeypatch):
     relaxed = leximin._relaxation_leximin(types, 3)
     assert relaxed is not None
     assert min(relaxed[0]) > min(got.values()) + 1e-6  # the relaxation promised more
+
+
+def test_pruning_the_shortfall_master_keeps_its_optimum():
+    """Dropping panels without weight from the decomposition's master leaves its optimum
+    and its columns in step with the panels it reports."""
+    from analysis.sortition import leximin
+
+    people = correlated_pool(90, 4, seed=5)
+    cats = quotas(*[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)])
+    types = build_types(cats, people)
+    relaxed = leximin._relaxation_leximin(types, 15)
+    assert relaxed is not None
+    pricer = leximin._Pricer(types, 15, None)
+    master = leximin._GoalMaster(types.sizes.astype(float), relaxed[0])
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        counts, _, _ = pricer.best(rng.random(types.n_types))
+        master.add(counts)
+    short, lam, _, _ = master.solve()
+    before = float(types.sizes @ short)
+    assert (lam == 0).sum() >= 50
+    kept = master.prune(lam, 0)  # every panel without weight in this solve
+    assert kept.sum() == (lam > 0).sum() and len(master.panels) == kept.sum()
+    short, lam_after, _, _ = master.solve()
+    assert float(types.sizes @ short) == pytest.approx(before, abs=1e-9)
+    assert len(lam_after) == len(master.panels)
+    assert lam_after == pytest.approx(lam[kept], abs=1e-9)
