@@ -397,3 +397,91 @@ def test_fast_path_gives_the_plain_paths_probabilities(monkeypatch):
         assert (result.weights @ result.panels) / types.sizes == pytest.approx(
             result.type_probabilities, abs=1e-9
         )
+
+
+def spy_on_decompose(monkeypatch):
+    """The results of `_decompose` (None: it gave up and the levels ran), call by call."""
+    from analysis.sortition import leximin
+
+    calls = []
+    decompose = leximin._decompose
+
+    def spy(*args, **kwargs):
+        calls.append(decompose(*args, **kwargs))
+        return calls[-1]
+
+    monkeypatch.setattr(leximin, "_decompose", spy)
+    return calls
+
+
+def test_relaxation_path_gives_the_level_paths_probabilities(monkeypatch):
+    """The default path reaches the LEXIMIN values of the linear relaxation with one
+    lottery (no level-by-level column generation); it must give the probabilities of the
+    level-by-level path (with and without the relaxation's bounds) to 1e-6."""
+    from analysis.sortition import leximin
+
+    people = correlated_pool(90, 4, seed=5)
+    cats = quotas(*[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)])
+    types = build_types(cats, people)
+    calls = spy_on_decompose(monkeypatch)
+    direct = leximin_distribution(types, 15)
+    assert calls and calls[0] is not None  # the relaxation's values were reached
+    assert direct.levels >= 4 and direct.complete
+    plain = leximin_distribution(types, 15, use_relaxation=False)
+    monkeypatch.setattr(leximin, "_decompose", lambda *args, **kwargs: None)
+    bounded = leximin_distribution(types, 15)  # levels, each ended by the relaxation bound
+    for other in (plain, bounded):
+        assert other.type_probabilities == pytest.approx(direct.type_probabilities, abs=1e-6)
+    assert direct.rounds < plain.rounds
+    for result in (direct, plain, bounded):
+        assert all(types.is_feasible_panel(p, 15) for p in result.panels)
+        assert (result.weights @ result.panels) / types.sizes == pytest.approx(
+            result.type_probabilities, abs=1e-9
+        )
+
+
+def test_out_of_reach_relaxation_values_fall_back_to_levels(monkeypatch):
+    """On this pool real panels cannot reach the relaxation's LEXIMIN values (an
+    integrality gap): the decomposition says so and the level-by-level path gives the
+    brute-force answer."""
+    from analysis.sortition import leximin
+
+    cats, people = random_instance(26)
+    types = build_types(cats, people)
+    calls = spy_on_decompose(monkeypatch)
+    distribution = leximin_distribution(types, 3)
+    assert calls == [None]
+    expected = brute_force_leximin(cats, people, 3)
+    type_of = types.type_of()
+    got = {pid: distribution.type_probabilities[type_of[pid]] for pid in expected}
+    assert got == pytest.approx(expected, abs=1e-6)
+    relaxed = leximin._relaxation_leximin(types, 3)
+    assert relaxed is not None
+    assert min(relaxed[0]) > min(got.values()) + 1e-6  # the relaxation promised more
+
+
+def test_pruning_the_shortfall_master_keeps_its_optimum():
+    """Dropping panels without weight from the decomposition's master leaves its optimum
+    and its columns in step with the panels it reports."""
+    from analysis.sortition import leximin
+
+    people = correlated_pool(90, 4, seed=5)
+    cats = quotas(*[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)])
+    types = build_types(cats, people)
+    relaxed = leximin._relaxation_leximin(types, 15)
+    assert relaxed is not None
+    pricer = leximin._Pricer(types, 15, None)
+    master = leximin._GoalMaster(types.sizes.astype(float), relaxed[0])
+    rng = np.random.default_rng(0)
+    for _ in range(150):
+        counts, _, _ = pricer.best(rng.random(types.n_types))
+        master.add(counts)
+    short, lam, _, _ = master.solve()
+    before = float(types.sizes @ short)
+    assert (lam == 0).sum() >= 50
+    kept = master.prune(lam, 0)  # every panel without weight in this solve
+    assert kept.sum() == (lam > 0).sum() and len(master.panels) == kept.sum()
+    short, lam_after, _, _ = master.solve()
+    assert float(types.sizes @ short) == pytest.approx(before, abs=1e-9)
+    assert len(lam_after) == len(master.panels)
+    assert lam_after == pytest.approx(lam[kept], abs=1e-9)
