@@ -432,21 +432,7 @@ def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
 def _ensure_transport_jury(data: dict[str, Any]) -> tuple[Jury, list[tuple[str, str]]]:
     jury = _loaded(Jury, data)
     if jury is None:
-        jury = Jury(
-            slug=data["slug"],
-            title=data["title"],
-            question=data["question"],
-            description=data.get("description", ""),
-            title_cy=data.get("title_cy"),
-            question_cy=data.get("question_cy"),
-            description_cy=data.get("description_cy"),
-            status="recruiting",
-            panel_size=data["panel_size"],
-            registration_open=True,
-        )
-        add_categories(jury, data["categories"])
-        db.session.add(jury)
-        db.session.flush()
+        jury = _new_jury(data, status="recruiting", registration_open=True)
         add_registrants(jury, data["registrants"])
         sessions = data.get("sessions") or [{"title": "Jury day 1", "starts_at": None}]
         for spec in sessions:
@@ -513,7 +499,8 @@ def _draw_demo_panel(jury: Jury) -> None:
     jury_services.confirm_draw(draw, actor=officer)
 
 
-def _new_finished_jury(data: dict[str, Any]) -> Jury:
+def _new_jury(data: dict[str, Any], *, status: str, registration_open: bool) -> Jury:
+    """A demo jury from its content (`data`), with its quota categories; flushed."""
     jury = Jury(
         slug=data["slug"],
         title=data["title"],
@@ -522,13 +509,18 @@ def _new_finished_jury(data: dict[str, Any]) -> Jury:
         title_cy=data.get("title_cy"),
         question_cy=data.get("question_cy"),
         description_cy=data.get("description_cy"),
-        status="finished",
+        status=status,
         panel_size=data["panel_size"],
-        registration_open=False,
+        registration_open=registration_open,
     )
     add_categories(jury, data.get("categories", []))
     db.session.add(jury)
     db.session.flush()
+    return jury
+
+
+def _new_finished_jury(data: dict[str, Any]) -> Jury:
+    jury = _new_jury(data, status="finished", registration_open=False)
     members = []
     for person in data["members"]:
         member = PanelMember(

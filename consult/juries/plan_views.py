@@ -19,7 +19,7 @@ from consult.extensions import db
 from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, plans, queries, services
 from consult.juries.blueprint import bp, field_errors
-from consult.juries.running import show_running
+from consult.juries.running import start_computation
 from consult.models import Jury, User
 
 OFFICER = ("officer",)
@@ -119,21 +119,15 @@ def publish_lottery(slug: str, number: int) -> ResponseReturnValue:
     """Queue the lottery's computation in the background and go to its progress page (or to
     the computation already under way: one at a time per jury)."""
     jury = queries.jury(slug)
-    try:
-        run = draw_jobs.start_lottery(plans.plan_by_number(jury, number), actor=current_user)
-    except draw_jobs.DrawAlreadyRunning as busy:
-        return show_running(
-            busy,
-            slug,
-            gettext("The lottery is already being computed for this jury: here is its progress."),
-            back="juries.plan",
-        )
-    except ConsultError as error:
-        db.session.rollback()
-        return _plan_page(queries.jury(slug), problem=error.message, status=error.status)
-    db.session.commit()
-    draw_jobs.dispatch(run.id)
-    return redirect(url_for("juries.draw_run", slug=slug, run_id=run.id))
+    return start_computation(
+        slug,
+        lambda: draw_jobs.start_lottery(plans.plan_by_number(jury, number), actor=current_user),
+        gettext("The lottery is already being computed for this jury: here is its progress."),
+        back="juries.plan",
+        refused=lambda error: _plan_page(
+            queries.jury(slug), problem=error.message, status=error.status
+        ),
+    )
 
 
 @bp.route("/<slug>/plan/<int:number>/value", methods=["POST"])

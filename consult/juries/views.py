@@ -28,7 +28,7 @@ from consult.extensions import db
 from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, invitations, labels, lifecycle, queries, services
 from consult.juries.blueprint import bp, csv_download, field_errors
-from consult.juries.running import show_running
+from consult.juries.running import start_computation
 from consult.live import outbox
 from consult.live import seating as live_seating
 from consult.models import DrawPlan, Jury, JuryCategory, PanelMember, User
@@ -525,25 +525,17 @@ def draw(slug: str) -> ResponseReturnValue:
     if request.method == "POST":
         if not form.validate_on_submit():
             return _draw_page(jury, draw_form=form, status=400)
-        try:
-            run = draw_jobs.start_draw(
+        return start_computation(
+            slug,
+            lambda: draw_jobs.start_draw(
                 jury, algorithm=form.algorithm.data or "", actor=current_user
-            )
-        except draw_jobs.DrawAlreadyRunning as busy:
-            return show_running(
-                busy,
-                slug,
-                gettext("A draw is already being computed for this jury: here is its progress."),
-                back="juries.draw",
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            return _draw_page(
+            ),
+            gettext("A draw is already being computed for this jury: here is its progress."),
+            back="juries.draw",
+            refused=lambda error: _draw_page(
                 queries.jury(slug), draw_form=form, problem=error.message, status=error.status
-            )
-        db.session.commit()
-        draw_jobs.dispatch(run.id)
-        return redirect(url_for("juries.draw_run", slug=jury.slug, run_id=run.id))
+            ),
+        )
     return _draw_page(jury)
 
 

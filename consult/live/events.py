@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import functools
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from flask import current_app, request
@@ -305,270 +306,12 @@ class LiveNamespace(Namespace):
     def on_set_gallery(jury_session: JurySession, actor: Any, data: Data) -> Ack:
         return {"seq": rounds.set_gallery(jury_session, actor=actor, open_=bool(data.get("open")))}
 
-    @_event("control")
-    def on_hide_contribution(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.hide_contribution(
-                jury_session,
-                data.get("contribution_id"),
-                actor=actor,
-                reason=data.get("reason", ""),
-            ).id
-        }
-
-    @_event("control")
-    def on_set_public(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.set_contribution_public(
-                jury_session,
-                data.get("contribution_id"),
-                actor=actor,
-                public=bool(data.get("public")),
-            ).id
-        }
-
-    @_event("control")
-    def on_mute(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.mute_member(
-                jury_session,
-                data.get("member_id"),
-                actor=actor,
-                muted=bool(data.get("muted", True)),
-            ).id
-        }
-
-    @_event("control")
-    def on_allocate_tables(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": seating.allocate_tables(
-                jury_session,
-                actor=actor,
-                table_size=data.get("table_size", seating.DEFAULT_TABLE_SIZE),
-                seed=data.get("seed"),
-                remix=bool(data.get("remix")),
-            ).id
-        }
-
-    @_event("control")
-    def on_move_member(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": seating.move_member(
-                jury_session, data.get("member_id"), data.get("table_id"), actor=actor
-            ).id
-        }
-
-    @_event("control")
-    def on_set_scribe(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": seating.set_scribe(
-                jury_session, data.get("table_id"), data.get("member_id"), actor=actor
-            ).id
-        }
-
-    # ------------------------------------------------------------------ hands and the floor
-
-    @_event("hand")
-    def on_raise_hand(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        hand, replayed = floor.raise_hand(
-            jury_session,
-            actor=actor,
-            client_id=data.get("client_id"),
-            scope=data.get("scope", "room"),
-        )
-        return _ack(hand, replayed, seq=jury_session.last_seq)
-
-    @_event("hand")
-    def on_lower_hand(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.lower_hand(jury_session, data.get("hand_id"), actor=actor).id,
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("control")
-    def on_give_floor(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.give_floor(
-                jury_session,
-                actor=actor,
-                hand_id=data.get("hand_id"),
-                member_id=data.get("member_id"),
-                table_id=data.get("table_id"),
-            ).id,
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("control")
-    def on_end_floor(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": floor.end_floor(jury_session, data.get("turn_id"), actor=actor).id,
-            "seq": jury_session.last_seq,
-        }
-
-    # ------------------------------------------------------------------ polls
-
-    @_event("control")
-    def on_create_poll(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        poll = polls.create_poll(
-            jury_session,
-            actor=actor,
-            kind=str(data.get("kind", "")),
-            question=data.get("question"),
-            options=_list(data.get("options")),
-            statements=_list(data.get("statements")),
-            dots_per_member=data.get("dots_per_member"),
-            budget_total=data.get("budget_total"),
-            round_id=data.get("round_id"),
-            question_cy=data.get("question_cy"),
-            options_cy=_list(data.get("options_cy")),
-            statements_cy=_list(data.get("statements_cy")),
-        )
-        return {"id": poll.id, "seq": jury_session.last_seq}
-
-    @_event("control")
-    def on_poll_action(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": polls.set_poll_status(
-                jury_session, data.get("poll_id"), str(data.get("action", "")), actor=actor
-            ).id,
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("control")
-    def on_translate_poll(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        poll = polls.translate_poll(
-            jury_session,
-            data.get("poll_id"),
-            actor=actor,
-            question_cy=data.get("question_cy"),
-            options_cy=_list(data.get("options_cy")),
-            statements_cy=_list(data.get("statements_cy")),
-        )
-        return {"id": poll.id, "seq": jury_session.last_seq}
-
-    @_event("vote")
-    def on_cast_ballot(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        ballot, replayed = polls.cast_ballot(
-            jury_session,
-            data.get("poll_id"),
-            data.get("value"),
-            actor=actor,
-            client_id=data.get("client_id"),
-        )
-        return _ack(ballot, replayed, value=ballot.value)
-
-    # ------------------------------------------------------------------ recommendations
-
-    @_event("say")
-    def on_create_recommendation(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        recommendation, replayed = decisions.create_recommendation(
-            jury_session,
-            actor=actor,
-            title=data.get("title"),
-            text=data.get("text"),
-            client_id=data.get("client_id"),
-            threshold=data.get("threshold", 0.8),
-            quorum=data.get("quorum"),
-        )
-        return _ack(recommendation, replayed, seq=jury_session.last_seq)
-
-    @_event("say")
-    def on_propose_amendment(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        amendment, replayed = decisions.propose_amendment(
-            jury_session,
-            data.get("recommendation_id"),
-            actor=actor,
-            text=data.get("text"),
-            rationale=data.get("rationale", ""),
-            client_id=data.get("client_id"),
-        )
-        return _ack(amendment, replayed, seq=jury_session.last_seq)
-
-    @_event("control")
-    def on_decide_amendment(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": decisions.decide_amendment(
-                jury_session, data.get("amendment_id"), actor=actor, accept=bool(data.get("accept"))
-            ).id,
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("control")
-    def on_recommendation_action(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        recommendation = decisions.set_recommendation_status(
-            jury_session,
-            data.get("recommendation_id"),
-            str(data.get("action", "")),
-            actor=actor,
-        )
-        return {
-            "id": recommendation.id,
-            "status": recommendation.status,
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("vote")
-    def on_cast_vote(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        vote, replayed = decisions.cast_vote(
-            jury_session,
-            data.get("recommendation_id"),
-            data.get("choice"),
-            actor=actor,
-            client_id=data.get("client_id"),
-        )
-        return _ack(vote, replayed, choice=vote.choice)
-
-    @_event("say")
-    def on_write_minority_report(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        report, replayed = decisions.write_minority_report(
-            jury_session,
-            data.get("recommendation_id"),
-            actor=actor,
-            text=data.get("text"),
-            client_id=data.get("client_id"),
-        )
-        return _ack(report, replayed, seq=jury_session.last_seq)
-
-    @_event("vote")
-    def on_sign_minority_report(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "id": decisions.sign_minority_report(
-                jury_session, data.get("report_id"), actor=actor
-            ).id,
-            "seq": jury_session.last_seq,
-        }
-
-    # ------------------------------------------------------------------ idea board
-
-    @_event("control")
-    def on_rename_theme(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "board": _board(
-                ideas.rename_theme(
-                    jury_session, data.get("theme_id"), data.get("label"), actor=actor
-                )
-            ),
-            "seq": jury_session.last_seq,
-        }
-
-    @_event("control")
-    def on_merge_themes(jury_session: JurySession, actor: Any, data: Data) -> Ack:
-        return {
-            "board": _board(
-                ideas.merge_themes(
-                    jury_session, data.get("theme_id"), data.get("into_id"), actor=actor
-                )
-            ),
-            "seq": jury_session.last_seq,
-        }
+    # ------------------------------------------------------------------ the rest: SERVICE_EVENTS
 
     @_event("control")
     def on_recluster(jury_session: JurySession, actor: Any, data: Data) -> Ack:
         checks.require_staff(actor, gettext("Only the facilitator can regroup the ideas."))
-        return {
-            "board": _board(ideas.refresh_idea_board(jury_session, fresh=True)),
-            "seq": jury_session.last_seq,
-        }
+        return _board_and_seq(ideas.refresh_idea_board(jury_session, fresh=True), jury_session)
 
 
 def _list(value: Any) -> list[Any]:
@@ -583,6 +326,212 @@ def _list(value: Any) -> list[Any]:
 
 def _board(board: dict[str, Any]) -> dict[str, Any]:
     return {k: board.get(k) for k in ("themes", "unthemed", "engine")}
+
+
+def _field(key: str, default: Any = None) -> Callable[[Data], Any]:
+    """Read `key` from an event's payload."""
+    return lambda data: data.get(key, default)
+
+
+def _flag(key: str, default: bool = False) -> Callable[[Data], bool]:
+    return lambda data: bool(data.get(key, default))
+
+
+def _text(key: str) -> Callable[[Data], str]:
+    return lambda data: str(data.get(key, ""))
+
+
+def _lines(key: str) -> Callable[[Data], list[Any]]:
+    return lambda data: _list(data.get(key))
+
+
+def _id(row: Any, jury_session: JurySession) -> Ack:
+    return {"id": row.id}
+
+
+def _id_and_seq(row: Any, jury_session: JurySession) -> Ack:
+    return {"id": row.id, "seq": jury_session.last_seq}
+
+
+def _status_and_seq(row: Any, jury_session: JurySession) -> Ack:
+    return {"id": row.id, "status": row.status, "seq": jury_session.last_seq}
+
+
+def _written_and_seq(written: tuple[Any, bool], jury_session: JurySession) -> Ack:
+    return _ack(*written, seq=jury_session.last_seq)
+
+
+def _echo(name: str) -> Callable[[tuple[Any, bool], JurySession], Ack]:
+    """The acknowledgement of a vote, echoing what was chosen (its attribute `name`)."""
+    return lambda written, jury_session: _ack(*written, **{name: getattr(written[0], name)})
+
+
+def _board_and_seq(board: dict[str, Any], jury_session: JurySession) -> Ack:
+    return {"board": _board(board), "seq": jury_session.last_seq}
+
+
+Reader = str | Callable[[Data], Any]
+
+
+def _read(reader: Reader, data: Data) -> Any:
+    """A value from the payload: the key's (None when absent), or what a reader makes."""
+    return data.get(reader) if isinstance(reader, str) else reader(data)
+
+
+@dataclass(frozen=True)
+class ServiceEvent:
+    """An event that is one service call on the session: `service(jury_session, *args,
+    actor=actor, **options)`, each argument read from the payload (`_read`), the result
+    turned into the acknowledgement by `reply`."""
+
+    bucket: str
+    service: Callable[..., Any]
+    reply: Callable[[Any, JurySession], Ack]
+    args: tuple[Reader, ...] = ()
+    options: Mapping[str, Reader] = field(default_factory=dict)
+
+    def __call__(self, jury_session: JurySession, actor: Any, data: Data) -> Ack:
+        result = self.service(
+            jury_session,
+            *(_read(reader, data) for reader in self.args),
+            actor=actor,
+            **{name: _read(reader, data) for name, reader in self.options.items()},
+        )
+        return self.reply(result, jury_session)
+
+
+ONCE = {"client_id": "client_id"}  # a row written at most once per client_id
+WELSH = {"question_cy": "question_cy", "options_cy": _lines("options_cy")}
+WELSH_STATEMENTS = {**WELSH, "statements_cy": _lines("statements_cy")}
+
+#: The events that are one service call each, by name (the handler is `on_<name>`).
+SERVICE_EVENTS = {
+    # running the session
+    "hide_contribution": ServiceEvent(
+        "control",
+        floor.hide_contribution,
+        _id,
+        ("contribution_id",),
+        {"reason": _field("reason", "")},
+    ),
+    "set_public": ServiceEvent(
+        "control",
+        floor.set_contribution_public,
+        _id,
+        ("contribution_id",),
+        {"public": _flag("public")},
+    ),
+    "mute": ServiceEvent(
+        "control", floor.mute_member, _id, ("member_id",), {"muted": _flag("muted", True)}
+    ),
+    "allocate_tables": ServiceEvent(
+        "control",
+        seating.allocate_tables,
+        _id,
+        options={
+            "table_size": _field("table_size", seating.DEFAULT_TABLE_SIZE),
+            "seed": "seed",
+            "remix": _flag("remix"),
+        },
+    ),
+    "move_member": ServiceEvent("control", seating.move_member, _id, ("member_id", "table_id")),
+    "set_scribe": ServiceEvent("control", seating.set_scribe, _id, ("table_id", "member_id")),
+    # hands and the floor
+    "raise_hand": ServiceEvent(
+        "hand",
+        floor.raise_hand,
+        _written_and_seq,
+        options={**ONCE, "scope": _field("scope", "room")},
+    ),
+    "lower_hand": ServiceEvent("hand", floor.lower_hand, _id_and_seq, ("hand_id",)),
+    "give_floor": ServiceEvent(
+        "control",
+        floor.give_floor,
+        _id_and_seq,
+        options={k: k for k in ("hand_id", "member_id", "table_id")},
+    ),
+    "end_floor": ServiceEvent("control", floor.end_floor, _id_and_seq, ("turn_id",)),
+    # polls
+    "create_poll": ServiceEvent(
+        "control",
+        polls.create_poll,
+        _id_and_seq,
+        options={
+            "kind": _text("kind"),
+            "question": "question",
+            "options": _lines("options"),
+            "statements": _lines("statements"),
+            "dots_per_member": "dots_per_member",
+            "budget_total": "budget_total",
+            "round_id": "round_id",
+            **WELSH_STATEMENTS,
+        },
+    ),
+    "poll_action": ServiceEvent(
+        "control", polls.set_poll_status, _id_and_seq, ("poll_id", _text("action"))
+    ),
+    "translate_poll": ServiceEvent(
+        "control", polls.translate_poll, _id_and_seq, ("poll_id",), WELSH_STATEMENTS
+    ),
+    "cast_ballot": ServiceEvent(
+        "vote", polls.cast_ballot, _echo("value"), ("poll_id", "value"), ONCE
+    ),
+    # recommendations
+    "create_recommendation": ServiceEvent(
+        "say",
+        decisions.create_recommendation,
+        _written_and_seq,
+        options={
+            "title": "title",
+            "text": "text",
+            **ONCE,
+            "threshold": _field("threshold", 0.8),
+            "quorum": "quorum",
+        },
+    ),
+    "propose_amendment": ServiceEvent(
+        "say",
+        decisions.propose_amendment,
+        _written_and_seq,
+        ("recommendation_id",),
+        {"text": "text", "rationale": _field("rationale", ""), **ONCE},
+    ),
+    "decide_amendment": ServiceEvent(
+        "control",
+        decisions.decide_amendment,
+        _id_and_seq,
+        ("amendment_id",),
+        {"accept": _flag("accept")},
+    ),
+    "recommendation_action": ServiceEvent(
+        "control",
+        decisions.set_recommendation_status,
+        _status_and_seq,
+        ("recommendation_id", _text("action")),
+    ),
+    "cast_vote": ServiceEvent(
+        "vote", decisions.cast_vote, _echo("choice"), ("recommendation_id", "choice"), ONCE
+    ),
+    "write_minority_report": ServiceEvent(
+        "say",
+        decisions.write_minority_report,
+        _written_and_seq,
+        ("recommendation_id",),
+        {"text": "text", **ONCE},
+    ),
+    "sign_minority_report": ServiceEvent(
+        "vote", decisions.sign_minority_report, _id_and_seq, ("report_id",)
+    ),
+    # idea board
+    "rename_theme": ServiceEvent(
+        "control", ideas.rename_theme, _board_and_seq, ("theme_id", "label")
+    ),
+    "merge_themes": ServiceEvent(
+        "control", ideas.merge_themes, _board_and_seq, ("theme_id", "into_id")
+    ),
+}
+for _name, _service_event in SERVICE_EVENTS.items():
+    setattr(LiveNamespace, f"on_{_name}", _event(_service_event.bucket)(_service_event))
 
 
 def close_connections(kind: str, person_id: int) -> int:

@@ -203,14 +203,18 @@ def rename_theme(
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     label = clean_text(label, field="label", limit=200)
     board = _last_board(jury_session)
-    if board is None or theme_id not in {t["id"] for t in board["themes"]}:
+    if theme_id not in _theme_ids(board):
         raise NotFound(gettext("There is no such theme on the board."))
-    renames = dict(board.get("renames", {}))
-    renames[str(theme_id)] = label
-    AuditEntry.record(
-        "ideas.renamed", actor=actor, subject=jury_session, theme=theme_id, label=label
+    return _edit_board(
+        jury_session,
+        board,
+        "renames",
+        theme_id,
+        label,
+        actor=actor,
+        action="ideas.renamed",
+        label=label,
     )
-    return refresh_idea_board(jury_session, recluster=False, renames=renames)
 
 
 def merge_themes(
@@ -220,15 +224,45 @@ def merge_themes(
     theme_id = clean_int(theme_id, field="theme_id", low=1)
     into_id = clean_int(into_id, field="into_id", low=1)
     board = _last_board(jury_session)
-    present = {t["id"] for t in board["themes"]} if board else set()
+    present = _theme_ids(board)
     if theme_id == into_id or theme_id not in present or into_id not in present:
         raise Invalid(
             gettext("Choose two different themes on the board."),
             fields={"into_id": gettext("Choose")},
         )
-    merges = dict(board.get("merges", {}))
-    merges[str(theme_id)] = str(into_id)
-    AuditEntry.record(
-        "ideas.merged", actor=actor, subject=jury_session, theme=theme_id, into=into_id
+    return _edit_board(
+        jury_session,
+        board,
+        "merges",
+        theme_id,
+        str(into_id),
+        actor=actor,
+        action="ideas.merged",
+        into=into_id,
     )
-    return refresh_idea_board(jury_session, recluster=False, merges=merges)
+
+
+def _theme_ids(board: dict[str, Any] | None) -> set[int]:
+    return {t["id"] for t in board["themes"]} if board else set()
+
+
+def _edit_board(
+    jury_session: JurySession,
+    board: Any,
+    edits: str,
+    theme_id: int,
+    value: str,
+    *,
+    actor: Any,
+    action: str,
+    **details: Any,
+) -> dict[str, Any]:
+    """The facilitator's edit of one theme kept with the board's others of its kind
+    (`edits`: "renames" to a label, "merges" into another theme's id), audited as
+    `action` with `details`, and the board redrawn from it without regrouping."""
+    changed = dict(board.get(edits, {}))
+    changed[str(theme_id)] = value
+    AuditEntry.record(action, actor=actor, subject=jury_session, theme=theme_id, **details)
+    if edits == "renames":
+        return refresh_idea_board(jury_session, recluster=False, renames=changed)
+    return refresh_idea_board(jury_session, recluster=False, merges=changed)

@@ -5,7 +5,8 @@ merges) are proposal_manage_views.py. Opening voting and counting tell the propo
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -24,6 +25,7 @@ from consult.pb import counting, forms, language, notices, services
 from consult.pb.blueprint import bp, field_errors
 
 OFFICER = ("officer",)
+T = TypeVar("T")
 
 
 @bp.route("/manage")
@@ -40,14 +42,13 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         form.rule.data = "equalshares/add1"
     if form.validate_on_submit():
-        try:
-            pb_round = services.create_round(
+        pb_round = _attempt(
+            form,
+            lambda: services.create_round(
                 actor=current_user, slug=form.slug.data or None, **form.settings()
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(form, error)
-        else:
+            ),
+        )
+        if pb_round is not None:
             return saved(
                 gettext(
                     "%(title)s is set up. Open it for ideas when you are ready.",
@@ -57,6 +58,20 @@ def new() -> ResponseReturnValue:
                 slug=pb_round.slug,
             )
     return render_template("pb/manage/new.html", form=form), (400 if form.errors else 200)
+
+
+def _attempt(form: Any, save: Callable[[], T], general: Any = None) -> T | None:
+    """What `save()` (a service call) gives back; or, when the service refuses, None, the
+    change rolled back and its messages put on the form's fields (a message for no field
+    on the field `general`, when given)."""
+    try:
+        return save()
+    except ConsultError as error:
+        db.session.rollback()
+        field_errors(form, error)
+        if general is not None and not error.fields:
+            general.errors = [*general.errors, error.message]
+        return None
 
 
 def _counts(pb_round: PBRound) -> dict[str, int]:
@@ -87,16 +102,16 @@ def manage(slug: str) -> ResponseReturnValue:
         form.wards.data = "\n".join(pb_round.wards or [])
         form.postcode_areas.data = "\n".join(pb_round.postcode_areas or [])
     if form.validate_on_submit():
-        try:
-            services.update_round(pb_round, actor=current_user, **form.settings())
-        except ConsultError as error:
-            db.session.rollback()
-            pb_round = services.find_round(slug)
-            field_errors(form, error)
-            if not error.fields:
-                form.title.errors = [*form.title.errors, error.message]
-        else:
+        if (
+            _attempt(
+                form,
+                lambda: services.update_round(pb_round, actor=current_user, **form.settings()),
+                form.title,
+            )
+            is not None
+        ):
             return saved(gettext("Saved."), "pb.manage", slug=slug)
+        pb_round = services.find_round(slug)
     return render_template(
         "pb/manage/round.html",
         pb_round=pb_round,
@@ -133,28 +148,29 @@ def advance(slug: str) -> ResponseReturnValue:
 def codes(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     form = forms.CodesForm()
-    if form.validate_on_submit():
-        try:
-            made = services.generate_codes(
+    made = (
+        _attempt(
+            form,
+            lambda: services.generate_codes(
                 pb_round,
                 count=form.count.data or 0,
                 batch=form.batch.data or "",
                 actor=current_user,
-            )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(form, error)
-            if not error.fields:
-                form.count.errors = [error.message]
-        else:
-            db.session.commit()
-            return render_template(
-                "pb/manage/codes_print.html",
-                pb_round=pb_round,
-                codes=made,
-                batch=form.batch.data or "",
-                vote_url=url_for("pb.vote", slug=slug, _external=True),
-            )
+            ),
+            form.count,
+        )
+        if form.validate_on_submit()
+        else None
+    )
+    if made is not None:
+        db.session.commit()
+        return render_template(
+            "pb/manage/codes_print.html",
+            pb_round=pb_round,
+            codes=made,
+            batch=form.batch.data or "",
+            vote_url=url_for("pb.vote", slug=slug, _external=True),
+        )
     return render_template(
         "pb/manage/codes.html", pb_round=pb_round, form=form, counts=_counts(pb_round)
     ), (400 if form.errors else 200)

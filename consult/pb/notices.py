@@ -124,35 +124,34 @@ def assessed(proposal: PBProposal) -> int:
     def opening() -> str:
         return gettext("Council officers have assessed your idea %(idea)s.", idea=_about(proposal))
 
-    if proposal.assessment == "feasible":
-        return _tell(
-            proposal,
+    # by assessment: the subject, then what follows the opening
+    told: dict[str | None, tuple[Callable[[], str], ...]] = {
+        "feasible": (
             lambda: gettext("Your idea can go on the ballot"),
-            opening,
             lambda: gettext(
                 "It can be done as you proposed. It will go on the ballot when voting opens."
             ),
-        )
-    if proposal.assessment == "feasible_with_changes":
-        return _tell(
-            proposal,
+        ),
+        "feasible_with_changes": (
             lambda: gettext("Your idea can go on the ballot with changes"),
-            opening,
             lambda: gettext(
                 "It can be done with some changes, at a revised cost of %(cost)s. It will go on "
                 "the ballot with these changes when voting opens.",
                 cost=pounds(proposal.cost, money),
             ),
             lambda: gettext("The changes: %(changes)s", changes=proposal.assessment_reasons),
-        )
-    return _tell(
-        proposal,
-        lambda: gettext("Your idea cannot go on the ballot"),
-        opening,
-        lambda: gettext("It cannot be done, so it will not go on the ballot."),
-        lambda: gettext("The reasons: %(reasons)s", reasons=proposal.assessment_reasons),
-        lambda: gettext("We publish these reasons on the round’s page."),
+        ),
+    }
+    subject, *rest = told.get(
+        proposal.assessment,
+        (
+            lambda: gettext("Your idea cannot go on the ballot"),
+            lambda: gettext("It cannot be done, so it will not go on the ballot."),
+            lambda: gettext("The reasons: %(reasons)s", reasons=proposal.assessment_reasons),
+            lambda: gettext("We publish these reasons on the round’s page."),
+        ),
     )
+    return _tell(proposal, subject, opening, *rest)
 
 
 def moderated(proposal: PBProposal) -> int:

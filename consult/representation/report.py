@@ -36,6 +36,7 @@ from consult.representation.margins import (
     council_margins,
     group_name,
 )
+from consult.workspace.analysis_store import latest_finished_run
 
 CLOSED_KINDS = ("single_choice", "multiple_choice", "likert")
 #: Jury category names that mean an about-you dimension.
@@ -258,14 +259,7 @@ def _estimate(selected: list[bool], weights: list[float] | None) -> dict[str, fl
 
 
 def _latest_run(consultation: Consultation) -> Any:
-    from consult.models import AnalysisRun
-
-    return db.session.scalar(
-        select(AnalysisRun)
-        .where(AnalysisRun.consultation_id == consultation.id, AnalysisRun.status == "done")
-        .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    return latest_finished_run(consultation_id=consultation.id)
 
 
 def campaign_copies(consultation: Consultation) -> set[int]:

@@ -163,17 +163,30 @@ def jury_contributions(jury_id: int) -> list[Contribution]:
     )
 
 
-def _previous_run(run: AnalysisRun) -> AnalysisRun | None:
+def latest_finished_run(
+    *,
+    consultation_id: int | None = None,
+    jury_id: int | None = None,
+    other_than: int | None = None,
+) -> AnalysisRun | None:
+    """The latest finished run of a consultation or jury (a failed run never replaces it),
+    leaving out the run `other_than` when given. `queries.current_run` reads it."""
     where = (
-        AnalysisRun.consultation_id == run.consultation_id
-        if run.consultation_id is not None
-        else AnalysisRun.jury_id == run.jury_id
+        AnalysisRun.consultation_id == consultation_id
+        if consultation_id is not None
+        else AnalysisRun.jury_id == jury_id
     )
     return db.session.scalar(
         select(AnalysisRun)
-        .where(where, AnalysisRun.status == "done", AnalysisRun.id != run.id)
+        .where(where, AnalysisRun.status == "done", AnalysisRun.id != (other_than or 0))
         .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
         .limit(1)
+    )
+
+
+def _previous_run(run: AnalysisRun) -> AnalysisRun | None:
+    return latest_finished_run(
+        consultation_id=run.consultation_id, jury_id=run.jury_id, other_than=run.id
     )
 
 

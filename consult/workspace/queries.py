@@ -31,7 +31,7 @@ from consult.models import (
     ThemeAssignment,
     User,
 )
-from consult.workspace.analysis_store import publishable_text
+from consult.workspace.analysis_store import latest_finished_run, publishable_text
 
 #: Rows on a page of a theme's answers.
 PER_PAGE = 20
@@ -43,17 +43,7 @@ def current_run(
     *, consultation_id: int | None = None, jury_id: int | None = None
 ) -> AnalysisRun | None:
     """The latest finished run of a consultation or jury (a failed run never replaces it)."""
-    where = (
-        AnalysisRun.consultation_id == consultation_id
-        if consultation_id is not None
-        else AnalysisRun.jury_id == jury_id
-    )
-    return db.session.scalar(
-        select(AnalysisRun)
-        .where(where, AnalysisRun.status == "done")
-        .order_by(AnalysisRun.finished_at.desc(), AnalysisRun.id.desc())
-        .limit(1)
-    )
+    return latest_finished_run(consultation_id=consultation_id, jury_id=jury_id)
 
 
 def live_themes(run: AnalysisRun, question_id: int | None = None) -> list[Theme]:
