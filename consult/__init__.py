@@ -128,6 +128,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
     from consult.home import views as home_views
     from consult.juries import cli as juries_cli
     from consult.juries import plan_views as juries_plan_views
+    from consult.juries import pool_views as juries_pool_views
     from consult.juries import public as juries_public
     from consult.juries import views as juries_views
     from consult.live import cli as live_cli
@@ -155,6 +156,7 @@ def _import_routes_and_commands() -> tuple[ModuleType, ...]:
         home_views,
         juries_cli,
         juries_plan_views,
+        juries_pool_views,
         juries_public,
         juries_views,
         live_cli,
