@@ -64,6 +64,18 @@ def optional_text(
     return field(label, validators=[Optional(), Length(max=most, message=too_long)])
 
 
+CODE_MAX = 40
+
+
+def code_field(label: str, missing: str, too_long: str | None = None) -> Any:
+    """A code typed from a card or an invitation (a juror's join code, a voting code): must
+    be given (`missing` says so) and at most CODE_MAX characters (`too_long` says so; the
+    same as `missing` when None, since a longer one is no code of ours)."""
+    return required_text(
+        label, missing, CODE_MAX, too_long=missing if too_long is None else too_long
+    )
+
+
 def choice_field(
     label: str, missing: str, choices: list[Any], *, required: type = InputRequired, **options: Any
 ) -> Any:

@@ -17,6 +17,7 @@ from wtforms.validators import Email, Length, Optional
 from consult.dates import DateField
 from consult.forms_common import (
     choice_field,
+    code_field,
     optional_number,
     optional_text,
     required_text,
@@ -215,11 +216,8 @@ class CodesForm(FlaskForm):
 
 
 class VoterCodeForm(FlaskForm):
-    code = required_text(
-        lazy_gettext("Voting code"),
-        lazy_gettext("Enter the voting code from your card"),
-        40,
-        too_long=lazy_gettext("Enter the voting code from your card"),
+    code = code_field(
+        lazy_gettext("Voting code"), lazy_gettext("Enter the voting code from your card")
     )
 
 
