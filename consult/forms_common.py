@@ -32,6 +32,7 @@ T = TypeVar("T")
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 EMAIL_MAX = 254
+TOO_LONG = lazy_gettext("Too long")  # the plain message for a text over its limit
 
 
 def strip(value: str | None) -> str | None:

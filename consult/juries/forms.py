@@ -29,6 +29,7 @@ from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.dates import local_strftime
 from consult.forms_common import (
+    TOO_LONG,
     choice_field,
     optional_text,
     required_text,
@@ -40,8 +41,6 @@ from consult.i18n import current_language
 from consult.juries.labels import label_in_language, label_text
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
 from consult.models import Jury
-
-TOO_LONG = lazy_gettext("Too long")
 
 
 def choices(*pairs: tuple[str, Any]) -> list[SelectChoice]:

@@ -16,6 +16,7 @@ from wtforms.validators import Email, Length, Optional
 
 from consult.dates import DateField
 from consult.forms_common import (
+    TOO_LONG,
     choice_field,
     code_field,
     optional_number,
@@ -32,7 +33,6 @@ WHOLE_POUNDS = lazy_gettext("Enter the budget in whole pounds")
 POINTS_RANGE = lazy_gettext("Enter from 1 to 1,000")
 CHOICES_RANGE = lazy_gettext("Enter a number from 1 to 100")
 UNDER_200 = lazy_gettext("Use 200 characters or fewer")
-TOO_LONG = lazy_gettext("Too long")
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
