@@ -11,8 +11,9 @@ from collections.abc import Callable
 from typing import Any, ParamSpec, TypeVar
 
 from flask import flash, redirect, url_for
+from flask_babel import lazy_gettext
 from flask_wtf.file import FileAllowed, FileField, FileRequired
-from wtforms import EmailField, Field, IntegerField, PasswordField, StringField
+from wtforms import EmailField, Field, IntegerField, PasswordField, RadioField, StringField
 from wtforms.validators import (
     DataRequired,
     Email,
@@ -31,6 +32,7 @@ T = TypeVar("T")
 
 EMAIL_FORMAT = "Enter an email address in the correct format, like name@example.com"
 EMAIL_MAX = 254
+TOO_LONG = lazy_gettext("Too long")  # the plain message for a text over its limit
 
 
 def strip(value: str | None) -> str | None:
@@ -55,6 +57,34 @@ def required_text(
     )
 
 
+def optional_text(
+    label: str, most: int, *, too_long: str | None = None, field: type[Field] = StringField
+) -> Any:
+    """A text field (`field`, StringField unless told) that may be left blank and holds at
+    most `most` characters (`too_long` says so; WTForms' own message when None)."""
+    return field(label, validators=[Optional(), Length(max=most, message=too_long)])
+
+
+CODE_MAX = 40
+
+
+def code_field(label: str, missing: str, too_long: str | None = None) -> Any:
+    """A code typed from a card or an invitation (a juror's join code, a voting code): must
+    be given (`missing` says so) and at most CODE_MAX characters (`too_long` says so; the
+    same as `missing` when None, since a longer one is no code of ours)."""
+    return required_text(
+        label, missing, CODE_MAX, too_long=missing if too_long is None else too_long
+    )
+
+
+def choice_field(
+    label: str, missing: str, choices: list[Any], *, required: type = InputRequired, **options: Any
+) -> Any:
+    """Radio buttons, one of `choices` to be chosen (`missing` says so; `required` the
+    validator that checks it). `options` go to the field (default, validate_choice, ...)."""
+    return RadioField(label, choices=choices, validators=[required(missing)], **options)
+
+
 def upload_field(label: str, missing: str, endings: list[str], wrong_kind: str) -> Any:
     """A file that must be chosen (`missing` says so) and whose name ends in one of
     `endings` (`wrong_kind` says so when it does not)."""
@@ -67,13 +97,14 @@ def whole_number(
     low: int,
     high: int | None,
     *,
-    out_of_range: str,
+    out_of_range: str | None = None,
     required: type = InputRequired,
     **options: Any,
 ) -> Any:
     """A whole number from `low` to `high` that must be given (`missing` says so; with
-    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so;
-    `high` None for no upper bound). `options` go to the field (default, description, ...)."""
+    `required=DataRequired`, 0 counts as not given) and in range (`out_of_range` says so,
+    WTForms' own message when None; `high` None for no upper bound). `options` go to the
+    field (default, description, ...)."""
     return IntegerField(
         label,
         validators=[required(missing), NumberRange(min=low, max=high, message=out_of_range)],
@@ -81,12 +112,10 @@ def whole_number(
     )
 
 
-def slug_field(label: str = "Web address (optional)") -> Any:
+def slug_field(label: str = lazy_gettext("Web address (optional)")) -> Any:
     """The optional web address (slug) of a consultation, jury or round: made from the
     title when left blank, at most 100 characters."""
-    return StringField(
-        label, validators=[Optional(), Length(max=100, message="Use 100 characters or fewer")]
-    )
+    return optional_text(label, 100, too_long=lazy_gettext("Use 100 characters or fewer"))
 
 
 def optional_number(

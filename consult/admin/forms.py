@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
-from wtforms import RadioField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired
 
-from consult.forms_common import email_field, required_text, strip
+from consult.forms_common import choice_field, email_field, required_text, strip
 from consult.models import ROLES
 
 ROLE_LABELS = {
@@ -33,6 +34,14 @@ ROLE_HINTS = {
 ROLE_CHOICES = [SelectChoice(role, ROLE_LABELS[role]) for role in reversed(ROLES)]
 
 
+def role_field(missing: str) -> Any:
+    """The staff roles to choose from (`missing` says when none is chosen). An unknown
+    role is not refused here: the service names it, like a missing one."""
+    return choice_field(
+        lazy_gettext("Role"), missing, ROLE_CHOICES, required=DataRequired, validate_choice=False
+    )
+
+
 class StaffForm(FlaskForm):
     name = required_text(
         lazy_gettext("Full name"),
@@ -42,18 +51,8 @@ class StaffForm(FlaskForm):
         filters=[strip],
     )
     email = email_field(lazy_gettext("Enter their email address"))
-    role = RadioField(
-        lazy_gettext("Role"),
-        choices=ROLE_CHOICES,
-        validators=[DataRequired(lazy_gettext("Choose what they will do"))],
-        validate_choice=False,  # the service names an unknown role, like a missing one
-    )
+    role = role_field(lazy_gettext("Choose what they will do"))
 
 
 class RoleForm(FlaskForm):
-    role = RadioField(
-        lazy_gettext("Role"),
-        choices=ROLE_CHOICES,
-        validators=[DataRequired(lazy_gettext("Choose a role"))],
-        validate_choice=False,
-    )
+    role = role_field(lazy_gettext("Choose a role"))

@@ -3,6 +3,8 @@ set-password link, unlock) and the audit log. Admins only; the rules are in serv
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
@@ -17,7 +19,7 @@ from consult.auth import passwords
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.forms_common import save_form, saved
+from consult.forms_common import save_form
 from consult.models import AuditEntry, User
 
 
@@ -99,44 +101,55 @@ def staff_member(user_id: int) -> Any:
     return _show(_person(user_id))
 
 
-@bp.route("/users/<int:user_id>/role", methods=["POST"])
-@staff_required("admin")
-def change_role(user_id: int) -> Any:
-    person = _person(user_id)
-    form = RoleForm()
-    if form.validate_on_submit():
-        try:
-            services.change_role(person, form.role.data or "", actor=_actor())
-        except ConsultError as refusal:
-            db.session.rollback()
-            if person.id == current_user.id and "role" not in refusal.fields:
-                return _show(person, problem=refusal.message), refusal.status  # no role form
-            form.role.errors = [refusal.fields.get("role", refusal.message)]
-            return _show(person, role_form=form), refusal.status
-        return saved(
-            gettext(
-                "%(name)s is now %(role)s.", name=person.name, role=role_label(person.role).lower()
-            ),
-            "admin.staff_member",
-            user_id=person.id,
-        )
-    return _show(person, role_form=form), 400
-
-
-def _act(user_id: int, verb: Any, message: str, after: Any = None) -> Any:
-    """Run one account action; on refusal show the person page with the reason. `after`
-    runs once the change is committed."""
+def _act(
+    user_id: int,
+    verb: Callable[..., Any],
+    message: Any,
+    *,
+    after: Callable[[User], Any] | None = None,
+    refused: Callable[[User, ConsultError], Any] | None = None,
+) -> Any:
+    """Run one account action, `verb(person, actor=...)`, and commit; on refusal roll back
+    and show the person page with the reason (or what `refused(person, refusal)` gives).
+    Once committed, `after(person)` runs and `message` is said: a function of the person
+    giving the text, or a text with %(name)s."""
     person = _person(user_id)
     try:
         verb(person, actor=_actor())
     except ConsultError as refusal:
         db.session.rollback()
+        if refused is not None:
+            return refused(person, refusal)
         return _show(person, problem=refusal.message), refusal.status
     db.session.commit()
     if after is not None:
         after(person)
-    flash(str(message) % {"name": person.name}, "success")
+    said = message(person) if callable(message) else str(message) % {"name": person.name}
+    flash(said, "success")
     return redirect(url_for("admin.staff_member", user_id=person.id))
+
+
+@bp.route("/users/<int:user_id>/role", methods=["POST"])
+@staff_required("admin")
+def change_role(user_id: int) -> Any:
+    form = RoleForm()
+    if not form.validate_on_submit():
+        return _show(_person(user_id), role_form=form), 400
+
+    def refused(person: User, refusal: ConsultError) -> Any:
+        if person.id == current_user.id and "role" not in refusal.fields:
+            return _show(person, problem=refusal.message), refusal.status  # no role form
+        form.role.errors = [refusal.fields.get("role", refusal.message)]
+        return _show(person, role_form=form), refusal.status
+
+    return _act(
+        user_id,
+        partial(services.change_role, role=form.role.data or ""),
+        lambda person: gettext(
+            "%(name)s is now %(role)s.", name=person.name, role=role_label(person.role).lower()
+        ),
+        refused=refused,
+    )
 
 
 @bp.route("/users/<int:user_id>/deactivate", methods=["GET", "POST"])
@@ -155,37 +168,40 @@ def deactivate(user_id: int) -> Any:
     )
 
 
-@bp.route("/users/<int:user_id>/reactivate", methods=["POST"])
-@staff_required("admin")
-def reactivate(user_id: int) -> Any:
-    return _act(
-        user_id,
+#: The account actions that are one button with no page of their own: the endpoint (and
+#: the last part of its address), the service, and what is said when it is done.
+ONE_BUTTON_ACTIONS = (
+    (
+        "reactivate",
         services.reactivate,
         lazy_gettext("%(name)s's account is active again: they can sign in."),
-    )
-
-
-@bp.route("/users/<int:user_id>/unlock", methods=["POST"])
-@staff_required("admin")
-def unlock(user_id: int) -> Any:
-    return _act(
-        user_id,
+    ),
+    (
+        "unlock",
         services.unlock,
         lazy_gettext("%(name)s's account is unlocked: they can sign in now."),
+    ),
+)
+
+
+def _one_button(verb: Callable[..., Any], message: Any) -> Callable[[int], Any]:
+    @staff_required("admin")
+    def view(user_id: int) -> Any:
+        return _act(user_id, verb, message)
+
+    return view
+
+
+for _endpoint, _verb, _message in ONE_BUTTON_ACTIONS:
+    bp.add_url_rule(
+        f"/users/<int:user_id>/{_endpoint}",
+        _endpoint,
+        _one_button(_verb, _message),
+        methods=["POST"],
     )
 
 
-@bp.route("/users/<int:user_id>/send-link", methods=["POST"])
-@staff_required("admin")
-def send_link(user_id: int) -> Any:
-    person = _person(user_id)
-    try:
-        services.prepare_set_password_link(person, actor=_actor())
-    except ConsultError as refusal:
-        db.session.rollback()
-        return _show(person, problem=refusal.message), refusal.status
-    db.session.commit()
-    passwords.send_link(person, "set", invited=False)
+def _link_sent(person: User) -> str:
     sent = gettext(
         "We have emailed %(email)s a link to set a password; it works for %(lifetime)s.",
         email=person.email,
@@ -193,8 +209,18 @@ def send_link(user_id: int) -> Any:
     )
     if not person.has_password:
         sent += " " + gettext("Earlier links no longer work.")
-    flash(sent, "success")
-    return redirect(url_for("admin.staff_member", user_id=person.id))
+    return sent
+
+
+@bp.route("/users/<int:user_id>/send-link", methods=["POST"])
+@staff_required("admin")
+def send_link(user_id: int) -> Any:
+    return _act(
+        user_id,
+        services.prepare_set_password_link,
+        _link_sent,
+        after=lambda person: passwords.send_link(person, "set", invited=False),
+    )
 
 
 @bp.route("/audit")

@@ -8,7 +8,7 @@ from wtforms import EmailField, PasswordField
 from wtforms.validators import DataRequired, Email, ValidationError
 
 from consult.auth.passwords import password_problem
-from consult.forms_common import EMAIL_FORMAT, email_field, new_password_fields, required_text
+from consult.forms_common import EMAIL_FORMAT, code_field, email_field, new_password_fields
 
 
 class SignInForm(FlaskForm):
@@ -23,11 +23,10 @@ class SignInForm(FlaskForm):
 
 
 class JoinForm(FlaskForm):
-    code = required_text(  # a juror's page: in their language (issue 19)
+    code = code_field(  # a juror's page: in their language (issue 19)
         lazy_gettext("Join code"),
         lazy_gettext("Enter the join code from your invitation"),
-        40,
-        too_long=lazy_gettext("Join codes are shorter than that: check your invitation"),
+        lazy_gettext("Join codes are shorter than that: check your invitation"),
     )
 
 

@@ -56,6 +56,10 @@ ABOUT_YOU_LABELS = {
     "postcode_district": N_("The first part of your postcode"),
 }
 POSTCODE_DISTRICT = re.compile(r"^[A-Z]{1,2}\d[A-Z\d]?$")
+# What is kept in the respondent's profile (erased on its date), apart from the response
+KEPT_IN_PROFILE = ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district")
+# How a ticked box or a yes arrives: from a form, or (True) from the API
+TICKED = (True, "yes", "true", "on", "1")
 ABOUT_YOU_FIELDS = (
     "respondent_type",
     "organisation_name",
@@ -148,12 +152,11 @@ def clean_about_you(
         "prefer_not_to_say" if district == "PREFER_NOT_TO_SAY" else (district or None)
     )
     wants_updates = data.get("wants_updates", False)
-    cleaned["wants_updates"] = wants_updates in (True, "yes", "true", "on", "1")
+    cleaned["wants_updates"] = wants_updates in TICKED
     consent = data.get("consent", False)
-    cleaned["consent"] = consent in (True, "yes", "true", "on", "1")
+    cleaned["consent"] = consent in TICKED
     gives_personal_data = any(
-        cleaned.get(name) not in (None, "prefer_not_to_say")
-        for name in ("email", *ABOUT_YOU_CHOICES, "postcode_district")
+        cleaned.get(name) not in (None, "prefer_not_to_say") for name in KEPT_IN_PROFILE
     )
     if consent_required and gives_personal_data and not cleaned["consent"]:
         fields["consent"] = gettext(
@@ -171,7 +174,7 @@ def check_updates_have_an_email(data: Mapping[str, Any]) -> None:
     """A resident who asks to hear when the council publishes its response must give an
     email address to hear it at (the form checks this on "Save and continue"; drafts saved
     as they type may be incomplete). Raises Invalid on the email field."""
-    wants = data.get("wants_updates") in (True, "yes", "true", "on", "1")
+    wants = data.get("wants_updates") in TICKED
     email = data.get("email")
     if wants and not (isinstance(email, str) and email.strip()):
         raise Invalid(
@@ -189,10 +192,7 @@ def apply_about_you(response: Response, about: Mapping[str, Any], consultation: 
     response.respondent_type = about.get("respondent_type") or "individual"
     response.organisation_name = about.get("organisation_name")
     response.wants_updates = bool(about.get("wants_updates")) and bool(about.get("email"))
-    personal = {
-        name: about.get(name)
-        for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district")
-    }
+    personal = {name: about.get(name) for name in KEPT_IN_PROFILE}
     if not any(personal.values()):
         if response.profile is not None:
             response.profile = None
@@ -215,7 +215,7 @@ def about_you_of(response: Response) -> dict[str, Any]:
         "wants_updates": response.wants_updates,
         "consent": bool(profile and profile.consented_at),
     }
-    for name in ("email", "age_band", "gender", "ethnicity", "disability", "postcode_district"):
+    for name in KEPT_IN_PROFILE:
         about[name] = getattr(profile, name) if profile else None
     return about
 

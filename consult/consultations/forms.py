@@ -10,18 +10,20 @@ from zoneinfo import ZoneInfo
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import (
-    BooleanField,
-    RadioField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import DataRequired, Length, Optional
+from wtforms.validators import DataRequired, Optional
 
 from consult.consultations.kinds import KINDS
 from consult.dates import DateTimeField
-from consult.forms_common import optional_number, required_text, slug_field, upload_field
+from consult.forms_common import (
+    choice_field,
+    optional_number,
+    optional_text,
+    required_text,
+    slug_field,
+    upload_field,
+)
 
 LONDON = ZoneInfo("Europe/London")
 
@@ -47,9 +49,8 @@ class ConsultationForm(FlaskForm):
     )
     background = TextAreaField(_l("Background (Markdown)"), validators=[Optional()])
     # Welsh versions (optional): residents reading in Welsh see the English where blank
-    title_cy = StringField(
-        _l("Teitl (Welsh version)"),
-        validators=[Optional(), Length(max=200, message=_l("Use 200 characters or fewer"))],
+    title_cy = optional_text(
+        _l("Teitl (Welsh version)"), 200, too_long=_l("Use 200 characters or fewer")
     )
     summary_cy = TextAreaField(_l("Crynodeb (Welsh version)"), validators=[Optional()])
     background_cy = TextAreaField(_l("Cefndir (Welsh version, Markdown)"), validators=[Optional()])
@@ -64,22 +65,19 @@ class ConsultationForm(FlaskForm):
 
 
 class QuestionForm(FlaskForm):
-    kind = RadioField(
+    kind = choice_field(
         _l("Type of question"),
+        _l("Select the type of question"),
         # the kinds' labels are English in kinds.py; translated where the catalogue has them
-        choices=[SelectChoice(name, _l(kind.label)) for name, kind in KINDS.items()],
-        validators=[DataRequired(_l("Select the type of question"))],
+        [SelectChoice(name, _l(kind.label)) for name, kind in KINDS.items()],
+        required=DataRequired,
     )
-    prompt = TextAreaField(
-        _l("Question"), validators=[DataRequired(_l("Enter the question")), Length(max=1000)]
-    )
-    hint = TextAreaField(_l("Hint (optional)"), validators=[Optional(), Length(max=1000)])
+    prompt = required_text(_l("Question"), _l("Enter the question"), 1000, field=TextAreaField)
+    hint = optional_text(_l("Hint (optional)"), 1000, field=TextAreaField)
     required = BooleanField(_l("Residents must answer this question"))
     options = TextAreaField(_l("Options (one on each line)"), validators=[Optional()])
-    prompt_cy = TextAreaField(
-        _l("Cwestiwn (Welsh version)"), validators=[Optional(), Length(max=1000)]
-    )
-    hint_cy = TextAreaField(_l("Awgrym (Welsh version)"), validators=[Optional(), Length(max=1000)])
+    prompt_cy = optional_text(_l("Cwestiwn (Welsh version)"), 1000, field=TextAreaField)
+    hint_cy = optional_text(_l("Awgrym (Welsh version)"), 1000, field=TextAreaField)
     options_cy = TextAreaField(_l("Opsiynau (Welsh version)"), validators=[Optional()])
     max_length = optional_number(
         _l("Most characters allowed"), 10, 20000, out_of_range=_l("Use 10 to 20,000")
@@ -99,13 +97,14 @@ class ImportUploadForm(FlaskForm):
         ["csv", "xlsx"],
         _l("The file must be a CSV or XLSX file"),
     )
-    channel = RadioField(
+    channel = choice_field(
         _l("How these responses reached us"),
-        choices=[
+        _l("Select how the responses reached us"),
+        [
             SelectChoice("email", _l("By email")),
             SelectChoice("paper", _l("On paper")),
             SelectChoice("import", _l("Another way")),
         ],
+        required=DataRequired,
         default="paper",
-        validators=[DataRequired(_l("Select how the responses reached us"))],
     )

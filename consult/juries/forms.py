@@ -13,7 +13,6 @@ from wtforms import (
     IntegerField,
     RadioField,
     SelectMultipleField,
-    StringField,
     TextAreaField,
 )
 from wtforms.fields.choices import SelectChoice
@@ -29,7 +28,15 @@ from wtforms.validators import (
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from consult.dates import local_strftime
-from consult.forms_common import required_text, upload_field
+from consult.forms_common import (
+    TOO_LONG,
+    choice_field,
+    optional_text,
+    required_text,
+    slug_field,
+    upload_field,
+    whole_number,
+)
 from consult.i18n import current_language
 from consult.juries.labels import label_in_language, label_text
 from consult.juries.services import PREFER_NOT_TO_SAY, PREFER_NOT_TO_SAY_LABEL
@@ -41,37 +48,28 @@ def choices(*pairs: tuple[str, Any]) -> list[SelectChoice]:
     return [SelectChoice(value, label) for value, label in pairs]
 
 
+def _long_text(label: Any, missing: Any, most: int = 2000) -> Any:
+    """A paragraph box that must be filled in (`missing` says so), of at most `most`
+    characters."""
+    return required_text(label, missing, most, too_long=TOO_LONG, field=TextAreaField)
+
+
 class JuryForm(FlaskForm):
-    title = StringField(
-        lazy_gettext("Title"),
-        validators=[
-            DataRequired(lazy_gettext("Enter a title")),
-            Length(max=200, message=lazy_gettext("Too long")),
-        ],
+    title = required_text(
+        lazy_gettext("Title"), lazy_gettext("Enter a title"), 200, too_long=TOO_LONG
     )
-    slug = StringField(
-        lazy_gettext("Web address (optional)"),
-        validators=[
-            Optional(),
-            Length(max=100, message=lazy_gettext("Use 100 characters or fewer")),
-        ],
-    )
-    question = TextAreaField(
-        lazy_gettext("The question the jury will answer"),
-        validators=[
-            DataRequired(lazy_gettext("Enter the question")),
-            Length(max=2000, message=lazy_gettext("Too long")),
-        ],
+    slug = slug_field()
+    question = _long_text(
+        lazy_gettext("The question the jury will answer"), lazy_gettext("Enter the question")
     )
     description = TextAreaField(lazy_gettext("Background for people thinking of registering"))
     # Welsh versions (issue 19): shown on Welsh pages; empty, the English shows with a note
-    title_cy = StringField(
-        lazy_gettext("Title (Welsh version)"),
-        validators=[Optional(), Length(max=200, message=lazy_gettext("Too long"))],
-    )
-    question_cy = TextAreaField(
+    title_cy = optional_text(lazy_gettext("Title (Welsh version)"), 200, too_long=TOO_LONG)
+    question_cy = optional_text(
         lazy_gettext("The question the jury will answer (Welsh version)"),
-        validators=[Optional(), Length(max=2000, message=lazy_gettext("Too long"))],
+        2000,
+        too_long=TOO_LONG,
+        field=TextAreaField,
     )
     description_cy = TextAreaField(lazy_gettext("Background (Welsh version)"))
     panel_size = IntegerField(
@@ -93,7 +91,7 @@ class MultiCheckboxField(SelectMultipleField):
 def _asked(label: Any, missing: Any, most: int) -> Any:
     """A registration form's text field that a resident must fill in (`missing` says so),
     of at most `most` characters."""
-    return required_text(label, missing, most, too_long=lazy_gettext("Too long"))
+    return required_text(label, missing, most, too_long=TOO_LONG)
 
 
 class RegistrationBase(FlaskForm):
@@ -106,13 +104,10 @@ class RegistrationBase(FlaskForm):
             Email(
                 lazy_gettext("Enter an email address in the correct format, like name@example.com")
             ),
-            Length(max=254, message=lazy_gettext("Too long")),
+            Length(max=254, message=TOO_LONG),
         ],
     )
-    phone = StringField(
-        lazy_gettext("Phone number (optional)"),
-        validators=[Optional(), Length(max=40, message=lazy_gettext("Too long"))],
-    )
+    phone = optional_text(lazy_gettext("Phone number (optional)"), 40, too_long=TOO_LONG)
     address_line = _asked(lazy_gettext("Address"), lazy_gettext("Enter your address"), 200)
     postcode = _asked(lazy_gettext("Postcode"), lazy_gettext("Enter your postcode"), 10)
     availability = MultiCheckboxField(lazy_gettext("Which dates could you attend?"), choices=[])
@@ -188,14 +183,8 @@ def contact_details(form: FlaskForm) -> dict[str, Any]:
 
 
 class RegistrantForm(FlaskForm):
-    first_name = StringField(
-        lazy_gettext("First name"),
-        validators=[DataRequired(lazy_gettext("Enter a first name")), Length(max=100)],
-    )
-    last_name = StringField(
-        lazy_gettext("Last name"),
-        validators=[DataRequired(lazy_gettext("Enter a last name")), Length(max=100)],
-    )
+    first_name = required_text(lazy_gettext("First name"), lazy_gettext("Enter a first name"), 100)
+    last_name = required_text(lazy_gettext("Last name"), lazy_gettext("Enter a last name"), 100)
     email = EmailField(
         lazy_gettext("Email address"),
         validators=[
@@ -203,22 +192,17 @@ class RegistrantForm(FlaskForm):
             Email(lazy_gettext("Enter an email address in the correct format")),
         ],
     )
-    phone = StringField(lazy_gettext("Phone number"), validators=[Optional(), Length(max=40)])
-    address_line = StringField(lazy_gettext("Address"), validators=[Optional(), Length(max=200)])
-    postcode = StringField(lazy_gettext("Postcode"), validators=[Optional(), Length(max=10)])
+    phone = optional_text(lazy_gettext("Phone number"), 40)
+    address_line = optional_text(lazy_gettext("Address"), 200)
+    postcode = optional_text(lazy_gettext("Postcode"), 10)
 
 
 class WithdrawForm(FlaskForm):
-    reason = StringField(
-        lazy_gettext("Reason (optional)"), validators=[Optional(), Length(max=500)]
-    )
+    reason = optional_text(lazy_gettext("Reason (optional)"), 500)
 
 
 class CategoryForm(FlaskForm):
-    label = StringField(
-        lazy_gettext("Category"),
-        validators=[DataRequired(lazy_gettext("Enter the category")), Length(max=200)],
-    )
+    label = required_text(lazy_gettext("Category"), lazy_gettext("Enter the category"), 200)
     values = TextAreaField(
         lazy_gettext("Answers, one per line"),
         validators=[DataRequired(lazy_gettext("Enter at least two answers"))],
@@ -236,71 +220,61 @@ class UploadForm(FlaskForm):
 
 
 class SeedForm(FlaskForm):
-    seed = StringField(
-        lazy_gettext("Lottery seed"),
-        validators=[
-            DataRequired(lazy_gettext("Enter the seed")),
-            Length(max=200, message=lazy_gettext("Too long")),
-        ],
+    seed = required_text(
+        lazy_gettext("Lottery seed"), lazy_gettext("Enter the seed"), 200, too_long=TOO_LONG
     )
 
 
 class DrawForm(FlaskForm):
-    algorithm = RadioField(
+    algorithm = choice_field(
         lazy_gettext("Algorithm"),
-        default="leximin",
-        choices=choices(
+        lazy_gettext("Choose an algorithm"),
+        choices(
             ("leximin", lazy_gettext("LEXIMIN: the fairest lottery (recommended)")),
             ("legacy", lazy_gettext("Legacy: the greedy method, for comparison")),
         ),
-        validators=[InputRequired(lazy_gettext("Choose an algorithm"))],
+        default="leximin",
     )
 
 
 class InvitationForm(FlaskForm):
-    scope = RadioField(
+    scope = choice_field(
         lazy_gettext("Who to invite"),
-        default="new",
-        choices=choices(
+        lazy_gettext("Choose who to invite"),
+        choices(
             ("new", lazy_gettext("Members who have no code yet")),
             ("all", lazy_gettext("Every member still on the panel (earlier codes stop working)")),
         ),
-        validators=[InputRequired(lazy_gettext("Choose who to invite"))],
+        default="new",
     )
     send_email = BooleanField(lazy_gettext("Also email each invitation"), default=True)
-    days_valid = IntegerField(
+    days_valid = whole_number(
         lazy_gettext("Days the codes stay valid"),
+        lazy_gettext("Enter a number of days"),
+        1,
+        365,
         default=60,
-        validators=[
-            InputRequired(lazy_gettext("Enter a number of days")),
-            NumberRange(min=1, max=365),
-        ],
     )
 
 
 class ResponseForm(FlaskForm):
-    response = RadioField(
+    response = choice_field(
         lazy_gettext("Their answer"),
-        choices=choices(
-            ("confirmed", lazy_gettext("Confirmed")), ("declined", lazy_gettext("Declined"))
-        ),
-        validators=[InputRequired(lazy_gettext("Choose their answer"))],
+        lazy_gettext("Choose their answer"),
+        choices(("confirmed", lazy_gettext("Confirmed")), ("declined", lazy_gettext("Declined"))),
     )
 
 
 class DropForm(FlaskForm):
-    reason = StringField(
-        lazy_gettext("Why did they drop out?"),
-        validators=[DataRequired(lazy_gettext("Say why they dropped out")), Length(max=500)],
+    reason = required_text(
+        lazy_gettext("Why did they drop out?"), lazy_gettext("Say why they dropped out"), 500
     )
     replace = BooleanField(lazy_gettext("Choose a replacement from the pool now"), default=True)
 
 
 class TablesForm(FlaskForm):
-    table_size = IntegerField(
-        lazy_gettext("People per table"),
-        default=6,
-        validators=[InputRequired(lazy_gettext("Enter a table size")), NumberRange(min=2, max=30)],
+    table_size = whole_number(
+        lazy_gettext("People per table"), lazy_gettext("Enter a table size"), 2, 30, default=6
     )
     remix = BooleanField(
         lazy_gettext("Re-mix: seat people with people they have not sat with before")
@@ -315,13 +289,13 @@ class MoveForm(FlaskForm):
 
 
 class InvitationAnswerForm(FlaskForm):
-    answer = RadioField(
+    answer = choice_field(
         lazy_gettext("Can you take part?"),
-        choices=choices(
+        lazy_gettext("Choose yes or no"),
+        choices(
             ("confirm", lazy_gettext("Yes, I will take part")),
             ("decline", lazy_gettext("No, I cannot take part")),
         ),
-        validators=[InputRequired(lazy_gettext("Choose yes or no"))],
     )
 
 
@@ -331,21 +305,15 @@ class InvitationAnswerForm(FlaskForm):
 class PublishPlanForm(FlaskForm):
     understood = BooleanField(
         lazy_gettext(
-            lazy_gettext(
-                "I understand that the pool, quotas, households and panel size will be frozen"
-            )
+            "I understand that the pool, quotas, households and panel size will be frozen"
         ),
         validators=[DataRequired(lazy_gettext("Tick the box to freeze the inputs"))],
     )
 
 
 class RandomValueForm(FlaskForm):
-    value = StringField(
-        lazy_gettext("Random value"),
-        validators=[
-            DataRequired(lazy_gettext("Enter the random value")),
-            Length(max=300, message=lazy_gettext("Too long")),
-        ],
+    value = required_text(
+        lazy_gettext("Random value"), lazy_gettext("Enter the random value"), 300, too_long=TOO_LONG
     )
     source = required_text(
         lazy_gettext("Where the value came from"),
@@ -356,10 +324,6 @@ class RandomValueForm(FlaskForm):
 
 
 class StartOverForm(FlaskForm):
-    reason = TextAreaField(
-        lazy_gettext("Why the draw is starting over"),
-        validators=[
-            DataRequired(lazy_gettext("Give a reason")),
-            Length(max=2000, message=lazy_gettext("Too long")),
-        ],
+    reason = _long_text(
+        lazy_gettext("Why the draw is starting over"), lazy_gettext("Give a reason")
     )

@@ -9,7 +9,7 @@ from wtforms import BooleanField, IntegerField, SelectField, StringField, TextAr
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, ValidationError
 
-from consult.forms_common import required_text, whole_number
+from consult.forms_common import optional_text, required_text, whole_number
 from consult.live.rounds import ROUND_LABELS
 
 
@@ -50,9 +50,7 @@ class RoundForm(FlaskForm):
         validators=[Length(max=5000)],
     )
     # Welsh versions (issue 19): jurors reading in Welsh see them; empty, the English shows
-    title_cy = StringField(
-        lazy_gettext("Title (Welsh version)"), validators=[Optional(), Length(max=200)]
-    )
+    title_cy = optional_text(lazy_gettext("Title (Welsh version)"), 200)
     instructions_cy = TextAreaField(
         lazy_gettext("Instructions for jurors (Welsh version)"),
         description=lazy_gettext(

@@ -5,21 +5,26 @@ by `services.check_choices`, which gives the messages."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from flask_babel import lazy_gettext
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
-from wtforms import (
-    BooleanField,
-    EmailField,
-    RadioField,
-    StringField,
-    TextAreaField,
-)
+from wtforms import BooleanField, EmailField, RadioField, StringField, TextAreaField
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import Email, InputRequired, Length, Optional
+from wtforms.validators import Email, Length, Optional
 
 from consult.dates import DateField
-from consult.forms_common import optional_number, required_text, slug_field, whole_number
+from consult.forms_common import (
+    TOO_LONG,
+    choice_field,
+    code_field,
+    optional_number,
+    optional_text,
+    required_text,
+    slug_field,
+    whole_number,
+)
 from consult.pb.ballots import KIND_LABELS
 from consult.pb.services import ASSESSMENT_LABELS, DATE_ORDER, RULE_LABELS
 
@@ -27,6 +32,7 @@ AGE_RANGE = lazy_gettext("Enter an age from 0 to 120")
 WHOLE_POUNDS = lazy_gettext("Enter the budget in whole pounds")
 POINTS_RANGE = lazy_gettext("Enter from 1 to 1,000")
 CHOICES_RANGE = lazy_gettext("Enter a number from 1 to 100")
+UNDER_200 = lazy_gettext("Use 200 characters or fewer")
 
 
 def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
@@ -35,39 +41,40 @@ def _choices(pairs: dict[str, str]) -> list[SelectChoice]:
     return [SelectChoice(value, lazy_gettext(label)) for value, label in pairs.items()]
 
 
+def _short_text(label: str, most: int, too_long: str = TOO_LONG) -> Any:
+    """A line of text of at most `most` characters (`too_long` says so), or nothing."""
+    return StringField(label, validators=[Length(max=most, message=too_long)])
+
+
+def _age(label: str) -> Any:
+    """An age from 0 to 120 that may take part, or nothing."""
+    return optional_number(label, 0, 120, out_of_range=AGE_RANGE)
+
+
+def _points(label: str) -> Any:
+    """Points on a cumulative ballot, from 1 to 1,000, or nothing."""
+    return optional_number(label, 1, 1000, out_of_range=POINTS_RANGE)
+
+
+def _projects(label: str, missing: str, default: int) -> Any:
+    """How many projects a voter chooses, from 1 to 100 (`missing` says when not given)."""
+    return whole_number(label, missing, 1, 100, out_of_range=CHOICES_RANGE, default=default)
+
+
 class RoundForm(FlaskForm):
     title = required_text(
         lazy_gettext("Title"), lazy_gettext("Enter a title"), 200, too_long=lazy_gettext("Too long")
     )
     slug = slug_field()
     summary = TextAreaField(lazy_gettext("What the money is for, and the rules for ideas"))
-    area = StringField(
-        lazy_gettext("Area (optional)"),
-        validators=[Length(max=200, message=lazy_gettext("Too long"))],
-    )
+    area = _short_text(lazy_gettext("Area (optional)"), 200)
     wards = TextAreaField(lazy_gettext("Wards, one a line (optional)"))
     # Welsh versions (optional): residents reading in Welsh see the English where blank
-    title_cy = StringField(
-        lazy_gettext("Teitl (Welsh version)"),
-        validators=[
-            Optional(),
-            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
-        ],
-    )
+    title_cy = optional_text(lazy_gettext("Teitl (Welsh version)"), 200, too_long=UNDER_200)
     summary_cy = TextAreaField(lazy_gettext("Crynodeb (Welsh version)"), validators=[Optional()])
-    area_cy = StringField(
-        lazy_gettext("Ardal (Welsh version)"),
-        validators=[
-            Optional(),
-            Length(max=200, message=lazy_gettext("Use 200 characters or fewer")),
-        ],
-    )
-    min_age = optional_number(
-        lazy_gettext("Youngest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
-    )
-    max_age = optional_number(
-        lazy_gettext("Oldest age that may take part (optional)"), 0, 120, out_of_range=AGE_RANGE
-    )
+    area_cy = optional_text(lazy_gettext("Ardal (Welsh version)"), 200, too_long=UNDER_200)
+    min_age = _age(lazy_gettext("Youngest age that may take part (optional)"))
+    max_age = _age(lazy_gettext("Oldest age that may take part (optional)"))
     budget = whole_number(
         lazy_gettext("Budget in pounds"), WHOLE_POUNDS, 1, 2_000_000_000, out_of_range=WHOLE_POUNDS
     )
@@ -75,41 +82,26 @@ class RoundForm(FlaskForm):
     ballot_type = RadioField(
         lazy_gettext("Kind of ballot"), choices=_choices(KIND_LABELS), default="approval"
     )
-    max_sum_points = optional_number(
-        lazy_gettext("Points each voter shares out (cumulative ballots)"),
-        1,
-        1000,
-        out_of_range=POINTS_RANGE,
-    )
-    max_points = optional_number(
-        lazy_gettext("Most points for one project (cumulative ballots, optional)"),
-        1,
-        1000,
-        out_of_range=POINTS_RANGE,
-    )
+    max_sum_points = _points(lazy_gettext("Points each voter shares out (cumulative ballots)"))
+    max_points = _points(lazy_gettext("Most points for one project (cumulative ballots, optional)"))
     eligibility_check = BooleanField(
         lazy_gettext("Residents without a code can vote by giving their postcode and date of birth")
     )
     postcode_areas = TextAreaField(lazy_gettext("Postcode areas, one a line (optional)"))
-    min_choices = whole_number(
+    min_choices = _projects(
         lazy_gettext("Fewest projects a voter must choose"),
         lazy_gettext("Enter the fewest projects a voter must choose"),
         1,
-        100,
-        out_of_range=CHOICES_RANGE,
-        default=1,
     )
-    max_choices = whole_number(
+    max_choices = _projects(
         lazy_gettext("Most projects a voter may choose"),
         lazy_gettext("Enter the most projects a voter may choose"),
-        1,
-        100,
-        out_of_range=CHOICES_RANGE,
-        default=5,
+        5,
     )
-    tie_seed = StringField(
+    tie_seed = _short_text(
         lazy_gettext("Lottery seed for exact ties (optional)"),
-        validators=[Length(max=64, message=lazy_gettext("Use 64 characters or fewer"))],
+        64,
+        lazy_gettext("Use 64 characters or fewer"),
     )
     proposals_open_on = DateField(lazy_gettext("Ideas open"), validators=[Optional()])
     proposals_close_on = DateField(lazy_gettext("Ideas close"), validators=[Optional()])
@@ -160,10 +152,7 @@ class ProposalForm(FlaskForm):
         too_long=lazy_gettext("Use 3,000 characters or fewer"),
         field=TextAreaField,
     )
-    ward = StringField(
-        lazy_gettext("Where would it happen?"),
-        validators=[Length(max=100, message=lazy_gettext("Too long"))],
-    )
+    ward = _short_text(lazy_gettext("Where would it happen?"), 100)
     estimated_cost = whole_number(
         lazy_gettext("Roughly what would it cost, in pounds?"),
         lazy_gettext("Enter roughly what it would cost, in whole pounds"),
@@ -171,10 +160,7 @@ class ProposalForm(FlaskForm):
         None,
         out_of_range=lazy_gettext("Enter roughly what it would cost, in whole pounds"),
     )
-    proposer_name = StringField(
-        lazy_gettext("Your name (optional)"),
-        validators=[Length(max=200, message=lazy_gettext("Too long"))],
-    )
+    proposer_name = _short_text(lazy_gettext("Your name (optional)"), 200)
     proposer_email = EmailField(
         lazy_gettext("Your email address (optional)"),
         validators=[
@@ -188,21 +174,19 @@ class ProposalForm(FlaskForm):
 
 
 class ModerationForm(FlaskForm):
-    decision = RadioField(
+    decision = choice_field(
         lazy_gettext("Moderation"),
-        choices=_choices(
-            {"published": lazy_gettext("Publish it"), "rejected": lazy_gettext("Reject it")}
-        ),
-        validators=[InputRequired(lazy_gettext("Choose publish or reject"))],
+        lazy_gettext("Choose publish or reject"),
+        _choices({"published": lazy_gettext("Publish it"), "rejected": lazy_gettext("Reject it")}),
     )
     reason = TextAreaField(lazy_gettext("Reason for rejecting it (published)"))
 
 
 class AssessmentForm(FlaskForm):
-    assessment = RadioField(
+    assessment = choice_field(
         lazy_gettext("Assessment"),
-        choices=_choices(ASSESSMENT_LABELS),
-        validators=[InputRequired(lazy_gettext("Choose an assessment"))],
+        lazy_gettext("Choose an assessment"),
+        _choices(ASSESSMENT_LABELS),
     )
     assessed_cost = optional_number(
         lazy_gettext("Revised cost in pounds (feasible with changes)"),
@@ -224,18 +208,16 @@ class CodesForm(FlaskForm):
         out_of_range=lazy_gettext("Enter a number from 1 to 2,000"),
         default=50,
     )
-    batch = StringField(
+    batch = _short_text(
         lazy_gettext("Label for this batch (optional)"),
-        validators=[Length(max=100, message=lazy_gettext("Use 100 characters or fewer"))],
+        100,
+        lazy_gettext("Use 100 characters or fewer"),
     )
 
 
 class VoterCodeForm(FlaskForm):
-    code = required_text(
-        lazy_gettext("Voting code"),
-        lazy_gettext("Enter the voting code from your card"),
-        40,
-        too_long=lazy_gettext("Enter the voting code from your card"),
+    code = code_field(
+        lazy_gettext("Voting code"), lazy_gettext("Enter the voting code from your card")
     )
 
 
@@ -243,11 +225,11 @@ class EligibilityForm(FlaskForm):
     """The eligibility check (consult/pb/eligibility.py); the date of birth is read from its
     three boxes by `consult.dates.date_from_form`, and nothing typed here is stored."""
 
-    postcode = StringField(
-        lazy_gettext("Your postcode"),
-        validators=[Length(max=10, message=lazy_gettext("Enter a real postcode, like RV1 2AB"))],
+    postcode = _short_text(
+        lazy_gettext("Your postcode"), 10, lazy_gettext("Enter a real postcode, like RV1 2AB")
     )
-    identity = StringField(
+    identity = _short_text(
         lazy_gettext("Your full name or email address"),
-        validators=[Length(max=254, message=lazy_gettext("Use 254 characters or fewer"))],
+        254,
+        lazy_gettext("Use 254 characters or fewer"),
     )
