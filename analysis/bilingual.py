@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import replace
 from typing import Any
 
-from analysis.language import WELSH
+from analysis.language import WELSH, WELSH_GROUP_TITLE
 from analysis.sentiment import sentiment_summary
 from analysis.text import WELSH_STOP_WORDS, is_no_comment_tokens, tokenise
 from analysis.themes import NO_COMMENT_THEME, Assignment, Theme, ThemeResult
@@ -27,7 +27,6 @@ __all__ = ["MIN_WELSH_ANSWERS", "WELSH_GROUP_TITLE", "themes_by_language"]
 
 #: Fewer substantive Welsh answers than this are one group, not themes of their own.
 MIN_WELSH_ANSWERS = 20
-WELSH_GROUP_TITLE = "Answers in Welsh"
 
 Progress = Callable[[float, str], None]
 

@@ -45,6 +45,9 @@ __all__ = [
 ]
 
 WELSH, ENGLISH, UNKNOWN = "cy", "en", "unknown"
+#: The title of the one theme that holds Welsh answers too few to theme on their own
+#: (analysis.bilingual); here, so the web app can name it without loading the text engine.
+WELSH_GROUP_TITLE = "Answers in Welsh"
 #: How the languages are named to an officer (exports, theme lists).
 LANGUAGE_NAMES = {WELSH: "Welsh", ENGLISH: "English", UNKNOWN: "Unknown"}
 

@@ -21,7 +21,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext, ngettext
 from flask_login import current_user
 
-from analysis.bilingual import WELSH_GROUP_TITLE
+from analysis.language import WELSH_GROUP_TITLE
 from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError, Invalid
