@@ -173,3 +173,14 @@ def test_only_the_app_factory_imports_routes_and_commands() -> None:
         if is_entry(target)
     }
     assert {target: by for target, by in importers.items() if by != ["consult"]} == {}
+
+
+def test_no_module_is_over_800_lines() -> None:
+    """Issue 12: a module a newcomer can read. Data lives in data files (consult/demo/data)."""
+    long = {
+        str(path.relative_to(ROOT)): length
+        for folder in ("consult", "analysis")
+        for path in (ROOT / folder).rglob("*.py")
+        if (length := len(path.read_text(encoding="utf-8").splitlines())) > 800
+    }
+    assert not long, f"split these modules: {long}"

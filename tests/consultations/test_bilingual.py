@@ -50,7 +50,7 @@ def test_english_is_the_default_and_accept_language_chooses_welsh_on_a_first_vis
     assert '<html lang="en-GB"' in english and "Skip to main content" in english
     welsh = client.get("/consultations/", headers=WELSH).text
     assert '<html lang="cy"' in welsh
-    assert "Neidio i'r prif gynnwys" in welsh and "Ymgyngoriadau" in welsh
+    assert "Neidio i'r prif gynnwys" in welsh and "Ymgynghoriadau" in welsh
     assert "Skip to main content" not in welsh
     french = client.get("/consultations/", headers={"Accept-Language": "fr"}).text
     assert '<html lang="en-GB"' in french

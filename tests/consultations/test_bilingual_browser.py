@@ -171,7 +171,7 @@ def test_resident_answers_the_bilingual_demo_consultation_in_welsh_on_a_phone(
     assert page.evaluate("document.documentElement.lang") == "en-GB"
     page.get_by_role("link", name="Cymraeg").click()
 
-    expect(page.get_by_role("heading", name="Ymgyngoriadau")).to_be_visible()
+    expect(page.get_by_role("heading", name="Ymgynghoriadau")).to_be_visible()
     check_page(page)
     page.get_by_role("link", name="Oriau agor y llyfrgelloedd").click()
 
