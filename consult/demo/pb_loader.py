@@ -72,6 +72,7 @@ def _ensure_round(data: dict[str, Any], officer: User, admin: User, *, finish: b
             "tie_seed",
         )
     }
+    settings |= {key: data[key] for key in ("title_cy", "summary_cy", "area_cy") if key in data}
     settings |= {
         "min_age": data.get("min_age"),
         "max_age": data.get("max_age"),

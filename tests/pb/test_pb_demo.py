@@ -55,6 +55,12 @@ def test_demo_rounds_load_once_and_tell_their_story(app, make_user):
     voter = app.test_client()
     assert voter.post(f"/pb/{open_slug}/vote", data={"code": codes[0]}).status_code == 302
     assert "Your ballot" in voter.get(f"/pb/{open_slug}/ballot").get_data(as_text=True)
+    # the open round is bilingual: a Welsh visitor reads its Welsh title with no fallback note
+    welsh = app.test_client()
+    welsh.set_cookie("consult_lang", "cy")
+    page = welsh.get(f"/pb/{open_slug}").get_data(as_text=True)
+    assert "Cronfa Cymdogaethau Riverside 2027" in page
+    assert "Nid yw'r cynnwys hwn ar gael yn Gymraeg" not in page.replace("&#39;", "'")
 
 
 def test_the_pb_composer_is_pure_and_the_same_every_time():
