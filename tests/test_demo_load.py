@@ -12,7 +12,9 @@ from consult.models import (
     Answer,
     CouncilResponse,
     Jury,
+    JurySession,
     PanelMember,
+    Poll,
     Registrant,
     RespondentProfile,
     Response,
@@ -43,6 +45,10 @@ def test_demo_load_fills_the_council_once_and_its_sign_ins_and_codes_work(app, r
         transport = db.session.scalar(select(Jury).where(Jury.status == "selected"))
         assert transport is not None and len(transport.members) == transport.panel_size
         assert transport.title_cy and transport.question_cy  # a bilingual jury page (issue 19)
+        poll = db.session.scalar(
+            select(Poll).join(JurySession).where(JurySession.jury_id == transport.id)
+        )
+        assert poll.question_cy and all(s.text_cy for s in poll.statements)  # a bilingual poll
         labels = [c.label_cy for c in transport.categories]
         labels += [v.label_cy for c in transport.categories for v in c.values]
         assert all(labels)  # and its registration form's questions and answers in Welsh

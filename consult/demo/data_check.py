@@ -105,6 +105,9 @@ def _juries() -> list[str]:
             problems.append(f"agenda round '{item['title']}': kind, minutes or instructions")
         if not item.get("script") or item["script"] == item["instructions"]:
             problems.append(f"agenda round '{item['title']}': a facilitator script of its own")
+        welsh = item.get("statements_cy")
+        if welsh is not None and len(welsh) != len(item.get("statements") or []):
+            problems.append(f"agenda round '{item['title']}': one Welsh statement per statement")
     if sum(item["kind"] == "poll" for item in agenda) != 1:
         problems.append("the transport agenda needs exactly one poll round")
     days = [day["agenda"] for day in prose.TRANSPORT_JURY_SESSIONS]

@@ -413,6 +413,8 @@ def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
             title=spec["title"],
             planned_minutes=spec.get("minutes", 15),
             instructions=spec.get("instructions", ""),
+            title_cy=spec.get("title_cy"),
+            instructions_cy=spec.get("instructions_cy"),
             script=spec.get("script", "") or "",
             materials=spec.get("materials", "") or "",
         )
@@ -420,10 +422,15 @@ def _add_agenda(session: JurySession, agenda: Iterable[dict[str, Any]]) -> None:
         if spec.get("statements"):
             db.session.flush()
             poll = Poll(
-                session_id=session.id, kind="agree_disagree", question=spec["title"], status="draft"
+                session_id=session.id,
+                kind="agree_disagree",
+                question=spec["title"],
+                question_cy=spec.get("title_cy"),
+                status="draft",
             )
-            for statement_position, text in enumerate(spec["statements"]):
-                poll.statements.append(PollStatement(position=statement_position, text=text))
+            welsh = spec.get("statements_cy") or [None] * len(spec["statements"])
+            for position, (text, text_cy) in enumerate(zip(spec["statements"], welsh, strict=True)):
+                poll.statements.append(PollStatement(position=position, text=text, text_cy=text_cy))
             db.session.add(poll)
             db.session.flush()
             poll.round_id = round_.id
