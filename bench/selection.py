@@ -38,6 +38,7 @@ from analysis.sortition import (  # noqa: E402
     Respondent,
     build_types,
     check_feasibility,
+    leximin,
     leximin_distribution,
     read_categories,
     read_respondents,
@@ -113,12 +114,18 @@ def load() -> str:
     return Path("/proc/loadavg").read_text().split()[0]
 
 
-def levels_run(time_limit: float | None) -> None:
+def levels_run(time_limit: float | None, prune_after: int | None = None) -> None:
     """LEXIMIN on the generated 2,000-person pool (6 categories, panel 150), level by level.
 
     Prints one line per level (seconds since the start, types settled, load average), then
-    the totals and whether every level was solved (`complete`).
+    the totals, whether every level was solved (`complete`) and the largest distance of
+    the probabilities from the linear relaxation's LEXIMIN values (0 up to the lottery's
+    1e-9 rounding when the direct path reached them). `prune_after` overrides
+    `leximin.PRUNE_AFTER` (panels dropped from the decomposition's master after that many
+    solves without weight; 0: never).
     """
+    if prune_after is not None:
+        leximin.PRUNE_AFTER = prune_after
     categories, people = generate_pool(2000, 150, 6, seed=11)
     types = build_types(categories, people)
     print(
@@ -157,6 +164,14 @@ def levels_run(time_limit: float | None) -> None:
         f"min={distribution.type_probabilities.min():.6f} load {load()}",
         flush=True,
     )
+    relaxed = leximin._relaxation_leximin(types, 150)
+    if relaxed is not None:
+        gap = np.abs(distribution.type_probabilities - relaxed[0])
+        print(
+            f"largest |probability - relaxation value| {gap.max():.2e} "
+            f"({int((gap > 1e-6).sum())} types beyond 1e-6; PRUNE_AFTER={leximin.PRUNE_AFTER})",
+            flush=True,
+        )
     print(
         json.dumps(
             {
@@ -299,9 +314,10 @@ def main() -> None:
     parser.add_argument("--no-generated", action="store_true")
     parser.add_argument("--levels", action="store_true", help="2,000-person pool by level")
     parser.add_argument("--households", action="store_true", help="fixture with households")
+    parser.add_argument("--prune", type=int, help="--levels: PRUNE_AFTER for this run")
     args = parser.parse_args()
     if args.levels:
-        levels_run(args.time_limit if args.time_limit > 0 else None)
+        levels_run(args.time_limit if args.time_limit > 0 else None, args.prune)
         return
     if args.households:
         households_run()

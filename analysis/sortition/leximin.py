@@ -78,8 +78,8 @@ DECOMPOSE_STARTS = 10
 #: (duals scaled to a largest of 1, so a row's left side is at most the panel size).
 FACE_SLACK = 1e-6
 #: The decomposition drops a panel from its master after this many solves without
-#: weight (0: never). Off: tested to keep the optimum, but its speed-up on the 925-type
-#: pool was not measured in time (see the README).
+#: weight (0: never). Off: tested to keep the optimum, but slower on the 925-type pool
+#: (30: never triggers; 5: cheaper re-solves but slower convergence; see the README).
 PRUNE_AFTER = 0
 
 #: Told how far the computation is: (fraction 0..1, what it is doing), in plain words.
