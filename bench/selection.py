@@ -38,10 +38,10 @@ from analysis.sortition import (  # noqa: E402
     Respondent,
     build_types,
     check_feasibility,
-    leximin,
     leximin_distribution,
     read_categories,
     read_respondents,
+    relaxation,
     select_panel,
     stage_printer,
 )
@@ -121,11 +121,11 @@ def levels_run(time_limit: float | None, prune_after: int | None = None) -> None
     the totals, whether every level was solved (`complete`) and the largest distance of
     the probabilities from the linear relaxation's LEXIMIN values (0 up to the lottery's
     1e-9 rounding when the direct path reached them). `prune_after` overrides
-    `leximin.PRUNE_AFTER` (panels dropped from the decomposition's master after that many
+    `relaxation.PRUNE_AFTER` (panels dropped from the decomposition's master after that many
     solves without weight; 0: never).
     """
     if prune_after is not None:
-        leximin.PRUNE_AFTER = prune_after
+        relaxation.PRUNE_AFTER = prune_after
     categories, people = generate_pool(2000, 150, 6, seed=11)
     types = build_types(categories, people)
     print(
@@ -164,12 +164,12 @@ def levels_run(time_limit: float | None, prune_after: int | None = None) -> None
         f"min={distribution.type_probabilities.min():.6f} load {load()}",
         flush=True,
     )
-    relaxed = leximin._relaxation_leximin(types, 150)
+    relaxed = relaxation._relaxation_leximin(types, 150)
     if relaxed is not None:
         gap = np.abs(distribution.type_probabilities - relaxed[0])
         print(
             f"largest |probability - relaxation value| {gap.max():.2e} "
-            f"({int((gap > 1e-6).sum())} types beyond 1e-6; PRUNE_AFTER={leximin.PRUNE_AFTER})",
+            f"({int((gap > 1e-6).sum())} types beyond 1e-6; PRUNE_AFTER={relaxation.PRUNE_AFTER})",
             flush=True,
         )
     print(
@@ -198,6 +198,9 @@ def households_run() -> None:
     LEXIMIN without households (the reference time), then with households, with and
     without the household-aware local moves; same probabilities?"""
     import analysis.sortition.leximin as leximin_module
+    import analysis.sortition.relaxation as relaxation_module
+
+    searchers = (leximin_module, relaxation_module)  # the levels and the direct way
 
     folder = DATA / "sortitionfoundation_fixture_22"
     categories = read_categories(folder / "categories.csv")
@@ -216,12 +219,14 @@ def households_run() -> None:
         ("without local moves", lambda *a, **k: None),
         ("household-aware", original),
     ):
-        leximin_module._swap_search = search
+        for module in searchers:
+            module._swap_search = search
         cpu_started = time.process_time()
         try:
             distribution = leximin_distribution(types, 22)
         finally:
-            leximin_module._swap_search = original
+            for module in searchers:
+                module._swap_search = original
         results[name] = distribution.type_probabilities
         print_run(name, distribution, time.process_time() - cpu_started)
     gap = float(np.abs(results["without local moves"] - results["household-aware"]).max())

@@ -286,7 +286,7 @@ def household_pool(n=60, seed=4):
 
 
 def test_household_aware_local_moves_give_the_same_probabilities(monkeypatch):
-    from analysis.sortition import leximin
+    from analysis.sortition import leximin, relaxation
 
     cats, people = household_pool()
     types = build_types(cats, people, "home")
@@ -299,11 +299,13 @@ def test_household_aware_local_moves_give_the_same_probabilities(monkeypatch):
         calls.append(found)
         return found
 
-    monkeypatch.setattr(leximin, "_swap_search", counting)
+    for module in (leximin, relaxation):  # the levels and the direct way
+        monkeypatch.setattr(module, "_swap_search", counting)
     with_moves = leximin_distribution(types, 12)
     assert any(found is not None for found in calls)  # the local moves did find panels
     assert all(types.is_feasible_panel(found, 12) for found in calls if found is not None)
-    monkeypatch.setattr(leximin, "_swap_search", lambda *args, **kwargs: None)
+    for module in (leximin, relaxation):
+        monkeypatch.setattr(module, "_swap_search", lambda *args, **kwargs: None)
     without = leximin_distribution(types, 12)
     assert with_moves.type_probabilities == pytest.approx(without.type_probabilities, abs=1e-6)
     assert all(types.is_feasible_panel(p, 12) for p in with_moves.panels)
@@ -329,7 +331,7 @@ def test_best_moves_are_the_best_pairs_without_forming_all_of_them():
     """The local-move search ranks moves from a few hundred rank pairs instead of every
     (add, remove) pair; it must return exactly the best gains, in order, ties broken by the
     smaller type index (checked against the full pair matrix, with many ties)."""
-    from analysis.sortition.leximin import _best_moves
+    from analysis.sortition.pricing import _best_moves
 
     rng = np.random.default_rng(3)
     for trial in range(60):
@@ -444,7 +446,7 @@ def test_out_of_reach_relaxation_values_fall_back_to_levels(monkeypatch):
     """On this pool real panels cannot reach the relaxation's LEXIMIN values (an
     integrality gap): the decomposition says so and the level-by-level path gives the
     brute-force answer."""
-    from analysis.sortition import leximin
+    from analysis.sortition import relaxation
 
     cats, people = random_instance(26)
     types = build_types(cats, people)
@@ -455,7 +457,7 @@ def test_out_of_reach_relaxation_values_fall_back_to_levels(monkeypatch):
     type_of = types.type_of()
     got = {pid: distribution.type_probabilities[type_of[pid]] for pid in expected}
     assert got == pytest.approx(expected, abs=1e-6)
-    relaxed = leximin._relaxation_leximin(types, 3)
+    relaxed = relaxation._relaxation_leximin(types, 3)
     assert relaxed is not None
     assert min(relaxed[0]) > min(got.values()) + 1e-6  # the relaxation promised more
 
@@ -463,15 +465,15 @@ def test_out_of_reach_relaxation_values_fall_back_to_levels(monkeypatch):
 def test_pruning_the_shortfall_master_keeps_its_optimum():
     """Dropping panels without weight from the decomposition's master leaves its optimum
     and its columns in step with the panels it reports."""
-    from analysis.sortition import leximin
+    from analysis.sortition import pricing, relaxation
 
     people = correlated_pool(90, 4, seed=5)
     cats = quotas(*[(f"c{c}", f"v{v}", 4, 5) for c in range(4) for v in range(3)])
     types = build_types(cats, people)
-    relaxed = leximin._relaxation_leximin(types, 15)
+    relaxed = relaxation._relaxation_leximin(types, 15)
     assert relaxed is not None
-    pricer = leximin._Pricer(types, 15, None)
-    master = leximin._GoalMaster(types.sizes.astype(float), relaxed[0])
+    pricer = pricing._Pricer(types, 15, None)
+    master = relaxation._GoalMaster(types.sizes.astype(float), relaxed[0])
     rng = np.random.default_rng(0)
     for _ in range(150):
         counts, _, _ = pricer.best(rng.random(types.n_types))
