@@ -10,7 +10,6 @@ from typing import Any
 from flask_babel import gettext, lazy_gettext, ngettext
 
 from consult.models import AnalysisRun
-from consult.wording import plural  # noqa: F401  (re-exported: older callers import it here)
 
 BACKENDS = {
     "light": lazy_gettext("Word patterns (the standard analysis)"),

@@ -349,7 +349,7 @@ def test_run_page_speaks_plainly_and_keeps_the_detail_behind_a_details_element(
 
 
 def test_plural_filter(app):
-    from consult.workspace.wording import plural
+    from consult.wording import plural
 
     assert plural(1, "answer") == "1 answer"
     assert plural(2, "theme") == "2 themes"
