@@ -12,6 +12,7 @@ from html.parser import HTMLParser
 from consult.dates import WELSH_MONTHS
 from consult.extensions import db
 from consult.models import Jury, Registrant, SelectionDraw
+from tests.conftest import without_codes
 from tests.consultations.test_bilingual_browser import ALLOWED, ENGLISH_WORDS
 from tests.juries.test_jury_registration import _form as registration_form
 
@@ -78,7 +79,7 @@ def english_left(html: str, names: tuple[str, ...] = ()) -> list[str]:
     """English words a Welsh page shows (names, addresses and codes aside)."""
     finder = _Visible()
     finder.feed(html)
-    text = re.sub(r"https?://\S+|/\S+", " ", " ".join(finder.parts))
+    text = re.sub(r"https?://\S+|/\S+", " ", without_codes(" ".join(finder.parts)))
     for name in (*ALLOWED, *names):
         text = text.replace(name, " ")
     words = set(re.findall(r"[A-Za-z]+", text))

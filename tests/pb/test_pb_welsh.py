@@ -14,6 +14,7 @@ from html.parser import HTMLParser
 
 from consult.extensions import db
 from consult.models import PBRound
+from tests.conftest import without_codes
 
 WELSH = {"Accept-Language": "cy-GB,cy;q=0.9,en;q=0.5"}
 NOTE = "Nid yw'r cynnwys hwn ar gael yn Gymraeg"
@@ -93,7 +94,7 @@ class _Visible(HTMLParser):
 def english_left(html: str) -> list[str]:
     finder = _Visible()
     finder.feed(html)
-    text = " ".join(finder.parts)
+    text = without_codes(" ".join(finder.parts))
     for name in CONTENT:
         text = text.replace(name, " ")
     text = re.sub(r"https?://\S+|/pb/\S+", " ", text)
