@@ -142,21 +142,16 @@ def set_quotas(jury: Jury, quotas: dict[int, tuple[str, str]], *, actor: Any) ->
         if value is None:
             continue
         where = f"{value.category.label}: {value.label}"
-        try:
-            low = int(str(low_text).strip())
-        except ValueError:
+        low, high = _whole_number(low_text), _whole_number(high_text)
+        if low is None:
             errors[f"min-{value_id}"] = gettext(
                 "%(where)s: the minimum must be a whole number", where=where
             )
-            continue
-        try:
-            high = int(str(high_text).strip())
-        except ValueError:
+        elif high is None:
             errors[f"max-{value_id}"] = gettext(
                 "%(where)s: the maximum must be a whole number", where=where
             )
-            continue
-        if low < 0:
+        elif low < 0:
             errors[f"min-{value_id}"] = gettext(
                 "%(where)s: the minimum cannot be negative", where=where
             )
@@ -177,6 +172,14 @@ def set_quotas(jury: Jury, quotas: dict[int, tuple[str, str]], *, actor: Any) ->
     if changed:
         AuditEntry.record("jury.quotas_set", actor=actor, subject=jury, changed=changed)
     db.session.flush()
+
+
+def _whole_number(text: str) -> int | None:
+    """A quota bound typed on the quotas page (spaces around it allowed), or None."""
+    try:
+        return int(str(text).strip())
+    except ValueError:
+        return None
 
 
 def jury_quotas(jury: Jury) -> Categories:

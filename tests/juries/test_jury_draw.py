@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from consult.extensions import db
 from consult.models import AuditEntry, CategoryValue, Jury, PanelMember, Registrant, SelectionDraw
 
@@ -193,6 +195,51 @@ def test_quota_form_rejects_a_max_below_the_min(app, officer_client, make_pool_j
     )
     assert response.status_code == 422
     assert "the maximum must be at least the minimum" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize(
+    ("low", "high", "field", "message"),
+    [
+        ("four", "two", "min", "the minimum must be a whole number"),  # the minimum first
+        ("1", "2.5", "max", "the maximum must be a whole number"),
+        ("-1", "x", "max", "the maximum must be a whole number"),
+        ("-1", "2", "min", "the minimum cannot be negative"),
+    ],
+)
+def test_quota_form_names_the_bound_that_is_not_right(
+    app, officer_client, make_pool_jury, slug_of, low, high, field, message
+):
+    jury_id = make_pool_jury()
+    with app.app_context():
+        woman = db.session.scalar(db.select(CategoryValue).where(CategoryValue.value == "woman"))
+        value_id = woman.id
+    response = officer_client.post(
+        f"/juries/{slug_of(jury_id)}/quotas", data={f"min-{value_id}": low, f"max-{value_id}": high}
+    )
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422
+    assert f"Gender: Woman: {message}" in page
+    assert f'id="{field}-{value_id}-error"' in page
+    with app.app_context():
+        kept = db.session.get(CategoryValue, value_id)
+        assert (kept.min_count, kept.max_count) == (3, 5)
+
+
+def test_quota_form_takes_whole_numbers_with_spaces_around(
+    app, officer_client, make_pool_jury, slug_of
+):
+    jury_id = make_pool_jury()
+    with app.app_context():
+        woman = db.session.scalar(db.select(CategoryValue).where(CategoryValue.value == "woman"))
+        value_id = woman.id
+    response = officer_client.post(
+        f"/juries/{slug_of(jury_id)}/quotas",
+        data={f"min-{value_id}": " 2 ", f"max-{value_id}": "6 "},
+    )
+    assert response.status_code == 302
+    with app.app_context():
+        saved = db.session.get(CategoryValue, value_id)
+        assert (saved.min_count, saved.max_count) == (2, 6)
 
 
 def test_officer_builds_categories_in_the_form(app, officer_client, make_jury, slug_of):
