@@ -217,6 +217,24 @@ def _quota_page(
     ), status
 
 
+def _change_quotas(
+    slug: str,
+    change: Callable[[], T],
+    said: Callable[[T], str],
+    *,
+    refused: Callable[[ConsultError], dict[str, str]],
+) -> ResponseReturnValue:
+    """A change made on the quotas page: committed, `said(result)` flashed and back to the
+    page; or, when the service refuses, rolled back and the page again at the refusal's
+    status, with `refused(error)` as its errors (field name -> message)."""
+    try:
+        result = change()
+    except ConsultError as error:
+        db.session.rollback()
+        return _quota_page(queries.jury(slug), errors=refused(error), status=error.status)
+    return saved(said(result), "juries.quotas", slug=slug)
+
+
 @bp.route("/<slug>/quotas", methods=["GET", "POST"])
 @staff_required(*OFFICER)
 def quotas(slug: str) -> ResponseReturnValue:
@@ -233,16 +251,12 @@ def quotas(slug: str) -> ResponseReturnValue:
             return _quota_page(
                 jury, errors={"quotas": gettext("There are no quotas to save")}, status=400
             )
-        try:
-            services.set_quotas(jury, values, actor=current_user)
-        except ConsultError as error:
-            db.session.rollback()
-            return _quota_page(
-                queries.jury(slug),
-                errors=error.fields or {"quotas": error.message},
-                status=error.status,
-            )
-        return saved(gettext("Quotas saved."), "juries.quotas", slug=jury.slug)
+        return _change_quotas(
+            slug,
+            lambda: services.set_quotas(jury, values, actor=current_user),
+            lambda _: gettext("Quotas saved."),
+            refused=lambda error: error.fields or {"quotas": error.message},
+        )
     return _quota_page(jury)
 
 
@@ -255,21 +269,15 @@ def relax_quotas(slug: str) -> ResponseReturnValue:
         choice = int(request.form.get("choice", "0"))
     except ValueError:
         choice = -1
-    try:
-        changes = services.apply_relaxation(
+    return _change_quotas(
+        slug,
+        lambda: services.apply_relaxation(
             jury, choice=choice, actor=current_user, shown=request.form.get("offered")
-        )
-    except ConsultError as error:
-        db.session.rollback()
-        return _quota_page(
-            queries.jury(slug), errors={"relaxation": error.message}, status=error.status
-        )
-    return saved(
-        gettext(
+        ),
+        lambda changes: gettext(
             "Quotas changed: %(changes)s.", changes="; ".join(str(change) for change in changes)
         ),
-        "juries.quotas",
-        slug=jury.slug,
+        refused=lambda error: {"relaxation": error.message},  # at the choices, whatever field
     )
 
 
@@ -321,19 +329,15 @@ def welsh_labels(slug: str) -> ResponseReturnValue:
     given = {
         key: value for key, value in request.form.items() if key.startswith(("category-", "value-"))
     }
-    try:
-        changed = services.set_welsh_labels(jury, given, actor=current_user)
-    except ConsultError as error:
-        db.session.rollback()
-        return _quota_page(
-            queries.jury(slug), errors=error.fields or {"": error.message}, status=error.status
-        )
-    return saved(
-        ngettext("%(num)s Welsh label saved.", "%(num)s Welsh labels saved.", changed)
-        if changed
-        else gettext("No Welsh label changed."),
-        "juries.quotas",
-        slug=jury.slug,
+    return _change_quotas(
+        slug,
+        lambda: services.set_welsh_labels(jury, given, actor=current_user),
+        lambda changed: (
+            ngettext("%(num)s Welsh label saved.", "%(num)s Welsh labels saved.", changed)
+            if changed
+            else gettext("No Welsh label changed.")
+        ),
+        refused=lambda error: error.fields or {"": error.message},
     )
 
 
