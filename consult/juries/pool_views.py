@@ -18,7 +18,8 @@ from consult.errors import ConsultError
 from consult.extensions import db
 from consult.forms_common import saved
 from consult.juries import forms, labels, lifecycle, queries, services
-from consult.juries.blueprint import bp, csv_download, field_errors
+from consult.juries.blueprint import bp, csv_download
+from consult.juries.refusals import refusal
 from consult.models import Jury, JuryCategory
 
 OFFICER = ("officer",)
@@ -62,22 +63,19 @@ def registrant(slug: str, registrant_id: int) -> ResponseReturnValue:
             category.name: request.form.get(f"feature-{category.name}", "")
             for category in jury.categories
         }
-        try:
+        with refusal(form) as refused:
             services.update_registrant(
                 person,
                 actor=current_user,
                 **forms.contact_details(form),
                 features={k: v for k, v in features.items() if v},
             )
-        except ConsultError as error:
-            db.session.rollback()
-            person = queries.registrant(queries.jury(slug), registrant_id)
-            field_errors(form, error)
-            feature_errors = {k: v for k, v in error.fields.items() if k.startswith("feature-")}
-        else:
+        if not refused:
             return saved(
                 gettext("Saved %(name)s.", name=person.name), "juries.pool", slug=jury.slug
             )
+        person = queries.registrant(queries.jury(slug), registrant_id)
+        feature_errors = {k: v for k, v in refused.fields.items() if k.startswith("feature-")}
     status = 400 if (form.errors or feature_errors) else 200
     return render_template(
         "juries/registrant.html",
@@ -287,7 +285,7 @@ def add_category(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     form = forms.CategoryForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             services.add_category(
                 jury,
                 label=form.label.data or "",
@@ -295,16 +293,13 @@ def add_category(slug: str) -> ResponseReturnValue:
                 prefer_not_to_say=bool(form.prefer_not_to_say.data),
                 actor=current_user,
             )
-        except ConsultError as error:
-            db.session.rollback()
-            jury = queries.jury(slug)
-            field_errors(form, error)
-        else:
+        if not refused:
             return saved(
                 gettext("Added %(category)s. Now set its quotas.", category=form.label.data),
                 "juries.quotas",
                 slug=jury.slug,
             )
+        jury = queries.jury(slug)
     return _quota_page(jury, category_form=form, status=400)
 
 

@@ -27,7 +27,8 @@ from consult.errors import ConsultError
 from consult.extensions import db
 from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, invitations, labels, queries, services
-from consult.juries.blueprint import bp, field_errors
+from consult.juries.blueprint import bp
+from consult.juries.refusals import refusal
 from consult.juries.running import start_computation
 from consult.live import outbox
 from consult.live import seating as live_seating
@@ -54,7 +55,7 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         form.registration_open.data = True
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             jury = services.create_jury(
                 title=form.title.data or "",
                 question=form.question.data or "",
@@ -63,10 +64,7 @@ def new() -> ResponseReturnValue:
                 slug=form.slug.data or None,
                 actor=current_user,
             )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(form, error)
-        else:
+        if not refused:
             return saved(
                 gettext(
                     "%(title)s is set up. Next, add its categories and quotas.", title=jury.title
@@ -87,7 +85,7 @@ def manage(slug: str) -> ResponseReturnValue:
     jury = queries.jury(slug)
     form = forms.JuryForm(obj=jury)
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             services.update_jury(
                 jury,
                 actor=current_user,
@@ -98,12 +96,9 @@ def manage(slug: str) -> ResponseReturnValue:
                 registration_open=bool(form.registration_open.data),
                 welsh={name: getattr(form, name).data for name in services.WELSH_FIELDS},
             )
-        except ConsultError as error:
-            db.session.rollback()
-            jury = queries.jury(slug)
-            field_errors(form, error)
-        else:
+        if not refused:
             return saved(gettext("Saved."), "juries.manage", slug=jury.slug)
+        jury = queries.jury(slug)
     status = 400 if form.errors else 200
     return render_template(
         "juries/manage.html",
@@ -370,17 +365,12 @@ def drop(slug: str, member_id: int) -> ResponseReturnValue:
     form = forms.DropForm()
     problem = None
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             services.drop_member(member, reason=form.reason.data or "", actor=current_user)
             replacement = (
                 services.replace_member(member, actor=current_user) if form.replace.data else None
             )
-        except ConsultError as error:
-            db.session.rollback()
-            member = queries.member(queries.jury(slug), member_id)
-            field_errors(form, error)
-            problem = None if error.fields else error.message
-        else:
+        if not refused:
             db.session.commit()
             signals.juror_dropped_out.send(member)  # out of the live room now
             message = gettext("%(name)s has dropped out.", name=member.display_name)
@@ -391,6 +381,8 @@ def drop(slug: str, member_id: int) -> ResponseReturnValue:
                 )
             flash(message, "success")
             return redirect(url_for("juries.panel", slug=jury.slug))
+        member = queries.member(queries.jury(slug), member_id)
+        problem = refused.problem
     status = 400 if (form.errors or problem) else 200
     return render_template(
         "juries/drop.html", jury=jury, member=member, form=form, problem=problem
@@ -424,7 +416,7 @@ def tables(slug: str) -> ResponseReturnValue:
     form = forms.TablesForm()
     problem = None
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             session = services.first_session(jury, actor=current_user)
             live_seating.allocate_tables(
                 session,
@@ -432,16 +424,13 @@ def tables(slug: str) -> ResponseReturnValue:
                 remix=bool(form.remix.data),
                 actor=current_user,
             )
-        except ConsultError as error:
-            db.session.rollback()
-            jury = queries.jury(slug)
-            field_errors(form, error)
-            problem = None if error.fields else error.message
-        else:
+        if not refused:
             db.session.commit()
             outbox.flush_outbox()
             flash(gettext("Tables allocated."), "success")
             return redirect(url_for("juries.tables", slug=jury.slug))
+        jury = queries.jury(slug)
+        problem = refused.problem
     session = next(iter(sorted(jury.sessions, key=lambda s: s.id)), None)
     allocation = live_seating.active_allocation(session) if session else None
     seating: dict[int, list[PanelMember]] = {}
