@@ -256,7 +256,8 @@ def final_home(proposal: PBProposal) -> PBProposal:
 
 
 def merged_into_it(proposal: PBProposal) -> list[PBProposal]:
-    """The proposals merged into this one (credited on its page)."""
+    """The proposals merged into this one (credited on its page; their proposers hear what
+    happens to it)."""
     return list(
         db.session.scalars(
             select(PBProposal)
