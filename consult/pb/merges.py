@@ -256,7 +256,7 @@ def final_home(proposal: PBProposal) -> PBProposal:
 
 
 def merged_into_it(proposal: PBProposal) -> list[PBProposal]:
-    """The proposals merged into this one (credited on its page)."""
+    """The proposals merged into this one (credited on its page; their proposers hear of it)."""
     return list(
         db.session.scalars(
             select(PBProposal)

@@ -18,14 +18,13 @@ from typing import Any
 
 from flask import current_app, render_template, url_for
 from flask_babel import force_locale, gettext
-from sqlalchemy import select
 
 from consult.auth.passwords import trusted_base_url
-from consult.extensions import db
 from consult.mail import send_mail
 from consult.models import PBMerge, PBProposal, PBRound
 from consult.pb.blueprint import money_words, pb_date, pounds
 from consult.pb.language import LocalisedPBRound
+from consult.pb.merges import merged_into_it
 
 
 @dataclass(frozen=True)
@@ -63,11 +62,8 @@ def _recipient(proposal: PBProposal) -> Recipient:
 def recipients(proposal: PBProposal) -> list[Recipient]:
     """(email, name, language) of everyone who proposed this idea: its own proposer and
     those of the ideas merged into it. Each address once."""
-    merged = db.session.scalars(
-        select(PBProposal).where(PBProposal.merged_into_id == proposal.id).order_by(PBProposal.id)
-    )
     found: dict[str, Recipient] = {}
-    for item in (proposal, *merged):
+    for item in (proposal, *merged_into_it(proposal)):
         email, name, language = _recipient(item)
         if email and email.lower() not in found:
             found[email.lower()] = (email, name, language)

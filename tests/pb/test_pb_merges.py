@@ -110,6 +110,24 @@ def test_the_merge_happens_only_when_every_proposer_agrees(
     assert "Suggest merging them" not in listing
 
 
+def test_the_proposers_of_a_merged_idea_hear_what_happens_to_the_one_it_lives_on_in(
+    app, client, officer_client, make_pb_round, mailbox
+):
+    slug = make_pb_round("proposals")["slug"]
+    _propose(client, slug, SKATE, "ana@example.org", "Ana")
+    _propose(client, slug, SKATE_TOO, "ben@example.org", "Ben")
+    first, second = _ids(app, SKATE["title"], SKATE_TOO["title"])
+    assert _suggest(officer_client, slug, [first, second]).status_code == 302
+    for mail in [m for m in mailbox() if m.subject.startswith("Can we merge")]:
+        assert client.post(mail.path("/merge-answer/"), data={"answer": "yes"}).status_code == 302
+    assessment = {"action": "assess", "assessment-assessment": "feasible"}
+    response = officer_client.post(f"/pb/{slug}/manage/proposals/{first}", data=assessment)
+    assert response.status_code == 302
+    heard = [m for m in mailbox() if m.subject.startswith("Your idea can go on the ballot")]
+    assert sorted(m.to for m in heard) == ["ana@example.org", "ben@example.org"]
+    assert all("Floodlights for the skate park" in m.subject for m in heard)
+
+
 def test_one_no_keeps_the_ideas_apart_and_the_link_then_changes_nothing(
     app, client, officer_client, make_pb_round, mailbox
 ):
