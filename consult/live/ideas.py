@@ -20,6 +20,7 @@ from consult.extensions import db
 from consult.live.checks import clean_int, clean_text, require_staff
 from consult.live.outbox import publish, session_room
 from consult.models import AuditEntry, Contribution, JurySession, LiveEvent
+from consult.wording import N_
 
 #: One idea-board regroup at a time per session, in this process (a gevent-aware lock
 #: once gevent has patched threading).
@@ -199,11 +200,9 @@ def _numbered(theme_id: int) -> dict[str, str]:
 def rename_theme(
     jury_session: JurySession, theme_id: Any, label: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, gettext("Only the facilitator can rename a theme."))
-    theme_id = clean_int(theme_id, field="theme_id", low=1)
+    theme_id, board, present = _theme_edit(jury_session, theme_id, "renames", actor=actor)
     label = clean_text(label, field="label", limit=200)
-    board = _last_board(jury_session)
-    if theme_id not in _theme_ids(board):
+    if theme_id not in present:
         raise NotFound(gettext("There is no such theme on the board."))
     return _edit_board(
         jury_session,
@@ -220,11 +219,8 @@ def rename_theme(
 def merge_themes(
     jury_session: JurySession, theme_id: Any, into_id: Any, *, actor: Any
 ) -> dict[str, Any]:
-    require_staff(actor, gettext("Only the facilitator can merge themes."))
-    theme_id = clean_int(theme_id, field="theme_id", low=1)
+    theme_id, board, present = _theme_edit(jury_session, theme_id, "merges", actor=actor)
     into_id = clean_int(into_id, field="into_id", low=1)
-    board = _last_board(jury_session)
-    present = _theme_ids(board)
     if theme_id == into_id or theme_id not in present or into_id not in present:
         raise Invalid(
             gettext("Choose two different themes on the board."),
@@ -240,6 +236,26 @@ def merge_themes(
         action="ideas.merged",
         into=into_id,
     )
+
+
+#: The facilitator's edits of one theme, as the board keeps them ("renames" to a label,
+#: "merges" into another theme's id), with the refusal anyone else gets.
+ONLY_STAFF_MAY = {
+    "renames": N_("Only the facilitator can rename a theme."),
+    "merges": N_("Only the facilitator can merge themes."),
+}
+
+
+def _theme_edit(
+    jury_session: JurySession, theme_id: Any, edits: str, *, actor: Any
+) -> tuple[int, dict[str, Any] | None, set[int]]:
+    """The start of a facilitator's edit of one theme on the idea board: raises
+    NotPermitted for anyone but staff, Invalid for a `theme_id` that is not a whole number
+    from 1; else the id, the board as last drawn and the ids of its themes."""
+    require_staff(actor, gettext(ONLY_STAFF_MAY[edits]))
+    theme_id = clean_int(theme_id, field="theme_id", low=1)
+    board = _last_board(jury_session)
+    return theme_id, board, _theme_ids(board)
 
 
 def _theme_ids(board: dict[str, Any] | None) -> set[int]:

@@ -51,8 +51,10 @@ from consult.live.forms import ControlForm, MessageForm, RoundForm, SessionForm
 from consult.live.outbox import committed, unit_of_work
 from consult.models import Jury, JurySession, PBRound, Poll, Recommendation, Round
 from consult.pb import ballots as ballot_kinds
+from consult.wording import N_
 
 STAFF = ("facilitator", "officer")
+View = Callable[..., Any]
 
 # A juror's forms are limited per person, like the socket's buckets (events.RATE_LIMITS),
 # not per address: a room of phones on the venue's wifi shares one address.
@@ -234,32 +236,143 @@ def _contribute(jury_session: JurySession, kind: str, scope: str | None = None) 
     )
 
 
-def _recommendation_form(
-    session_id: int,
-    recommendation_id: int,
-    service: Callable[..., Any],
-    *,
-    form: str,
-    fields: Mapping[str, str],
-    done: str,
-) -> Any:
-    """A juror's form on one recommendation without JavaScript (an amendment, the final
-    vote, a minority report): `service(session, recommendation_id, actor=..., client_id=...)`
-    given each of `fields` (the form's field -> its input's id after `rec-<id>-`) as typed.
-    The form is `rec-<id>-<form>-form`, and the page comes back at the recommendation."""
-    jury_session = _juror_session(session_id)
-    prefix = f"rec-{recommendation_id}"
-    typed = {name: request.form.get(name) for name in fields}
-    return _form_action(
-        jury_session,
-        lambda: service(
-            jury_session, recommendation_id, actor=current_user, client_id=_client_id(), **typed
-        ),
-        form_id=f"{prefix}-{form}-form",
-        field_ids={name: f"{prefix}-{suffix}" for name, suffix in fields.items()},
-        anchor=prefix,
-        done=done,
+def _juror_post(path: str, rate: str) -> Callable[[View], View]:
+    """Register a juror's form without JavaScript: POST to `/sessions/<session_id>/<path>`,
+    for jurors only, at most `rate` per person. The endpoint is the view's name (which is
+    also what the rate limiter keeps the limit under, so each view needs its own)."""
+
+    def register(view: View) -> View:
+        limited = juror_required(limiter.limit(rate, key_func=_person)(view))
+        bp.add_url_rule(
+            f"/sessions/<int:session_id>/{path}", view.__name__, limited, methods=["POST"]
+        )
+        return limited
+
+    return register
+
+
+def _named(endpoint: str, view: Callable[..., Any]) -> Callable[..., Any]:
+    """`view` (a form's bound method) as a view function named `endpoint`: its endpoint,
+    and the key its rate limit is kept under."""
+
+    def named(*args: Any, **kwargs: Any) -> Any:
+        return view(*args, **kwargs)
+
+    named.__name__ = named.__qualname__ = endpoint
+    return named
+
+
+@dataclass(frozen=True)
+class RecommendationForm:
+    """A juror's form on one recommendation (POST to `recommendations/<id>/<path>`):
+    `service(session, recommendation_id, actor=..., client_id=...)` given each of `fields`
+    (the form's field -> its input's id after `rec-<id>-`) as typed. The form is
+    `rec-<id>-<form>-form`, and the page comes back at the recommendation saying `done`
+    (a msgid, translated when said)."""
+
+    path: str
+    rate: str
+    service: Callable[..., Any]
+    form: str
+    fields: Mapping[str, str]
+    done: str
+
+    def view(self, session_id: int, recommendation_id: int) -> Any:
+        jury_session = _juror_session(session_id)
+        prefix = f"rec-{recommendation_id}"
+        typed = {name: request.form.get(name) for name in self.fields}
+        return _form_action(
+            jury_session,
+            lambda: self.service(
+                jury_session, recommendation_id, actor=current_user, client_id=_client_id(), **typed
+            ),
+            form_id=f"{prefix}-{self.form}-form",
+            field_ids={name: f"{prefix}-{suffix}" for name, suffix in self.fields.items()},
+            anchor=prefix,
+            done=gettext(self.done),
+        )
+
+
+#: The forms on a recommendation, by endpoint.
+RECOMMENDATION_FORMS = {
+    # new wording for a draft recommendation
+    "post_amendment": RecommendationForm(
+        "amendments",
+        SAY_RATE,
+        decisions.propose_amendment,
+        "amend",
+        {"text": "amend", "rationale": "why"},
+        N_("Amendment proposed."),
+    ),
+    # the final vote, changeable while it is open
+    "post_vote": RecommendationForm(
+        "vote",
+        VOTE_RATE,
+        decisions.cast_vote,
+        "vote",
+        {"choice": "vote-support"},
+        N_("Your vote is recorded."),
+    ),
+    # attach (and sign) a minority report
+    "post_minority_report": RecommendationForm(
+        "minority-reports",
+        SAY_RATE,
+        decisions.write_minority_report,
+        "minority",
+        {"text": "minority"},
+        N_("Your minority report is attached."),
+    ),
+}
+for _endpoint, _form in RECOMMENDATION_FORMS.items():
+    _juror_post(f"recommendations/<int:recommendation_id>/{_form.path}", _form.rate)(
+        _named(_endpoint, _form.view)
     )
+
+
+@dataclass(frozen=True)
+class ContributionForm:
+    """A juror's text form that adds one contribution of `kind` (POST to `path`, at the
+    rate for saying things): the form `form_id` with its text in `field_id`; the page comes
+    back at `anchor` saying `done` (a msgid, translated when said)."""
+
+    path: str
+    kind: str
+    form_id: str
+    field_id: str
+    anchor: str
+    done: str
+
+    def view(self, session_id: int) -> Any:
+        jury_session = _juror_session(session_id)
+        return _form_action(
+            jury_session,
+            lambda: _contribute(jury_session, self.kind),
+            form_id=self.form_id,
+            field_ids={"text": self.field_id},
+            anchor=self.anchor,
+            done=gettext(self.done),
+        )
+
+
+#: The text forms that add a contribution, by endpoint (ideas are added by `post_idea`,
+#: which regroups the board afterwards).
+CONTRIBUTION_FORMS = {
+    # a scribe's note for their table
+    "post_note": ContributionForm(
+        "notes", "note", "scribe-form", "scribe-note", "table-heading", N_("Your note is saved.")
+    ),
+    # a private reflection (only staff see it)
+    "post_reflection": ContributionForm(
+        "reflections",
+        "reflection",
+        "reflection-form",
+        "reflection-text",
+        "reflection-heading",
+        N_("Your reflection is sent to the facilitators."),
+    ),
+}
+for _endpoint, _contribution_form in CONTRIBUTION_FORMS.items():
+    _juror_post(_contribution_form.path, SAY_RATE)(_named(_endpoint, _contribution_form.view))
 
 
 @bp.route("/sessions/<int:session_id>")
@@ -269,9 +382,7 @@ def juror_view(session_id: int) -> Any:
     return _juror_page(_juror_session(session_id))
 
 
-@bp.route("/sessions/<int:session_id>/messages", methods=["POST"])
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
+@_juror_post("messages", SAY_RATE)
 def post_message(session_id: int) -> Any:
     """The chat form without JavaScript: same service, same rules, then back to the page."""
     jury_session = _session(session_id)
@@ -295,9 +406,7 @@ def post_message(session_id: int) -> Any:
     return redirect(url_for("live.juror_view", session_id=session_id) + "#chat")
 
 
-@bp.route("/sessions/<int:session_id>/hand", methods=["POST"])
-@juror_required
-@limiter.limit(HAND_RATE, key_func=_person)
+@_juror_post("hand", HAND_RATE)
 def post_hand(session_id: int) -> Any:
     """Raise a hand without JavaScript: in the table's queue during a table discussion
     (the form says so, as the script does), else the room's."""
@@ -313,9 +422,7 @@ def post_hand(session_id: int) -> Any:
     )
 
 
-@bp.route("/sessions/<int:session_id>/hand/lower", methods=["POST"])
-@juror_required
-@limiter.limit(HAND_RATE, key_func=_person)
+@_juror_post("hand/lower", HAND_RATE)
 def post_lower_hand(session_id: int) -> Any:
     """Lower one's raised hand without JavaScript (the form carries the hand's id)."""
     jury_session = _juror_session(session_id)
@@ -331,9 +438,7 @@ def post_lower_hand(session_id: int) -> Any:
     )
 
 
-@bp.route("/sessions/<int:session_id>/ideas", methods=["POST"])
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
+@_juror_post("ideas", SAY_RATE)
 def post_idea(session_id: int) -> Any:
     """Add an idea without JavaScript; the idea board is regrouped afterwards."""
     jury_session = _juror_session(session_id)
@@ -347,41 +452,7 @@ def post_idea(session_id: int) -> Any:
     return _back(jury_session, "ideas-heading", gettext("Idea added."))
 
 
-@bp.route("/sessions/<int:session_id>/notes", methods=["POST"])
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
-def post_note(session_id: int) -> Any:
-    """A scribe's note for their table without JavaScript."""
-    jury_session = _juror_session(session_id)
-    return _form_action(
-        jury_session,
-        lambda: _contribute(jury_session, "note"),
-        form_id="scribe-form",
-        field_ids={"text": "scribe-note"},
-        anchor="table-heading",
-        done=gettext("Your note is saved."),
-    )
-
-
-@bp.route("/sessions/<int:session_id>/reflections", methods=["POST"])
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
-def post_reflection(session_id: int) -> Any:
-    """A private reflection (only staff see it) without JavaScript."""
-    jury_session = _juror_session(session_id)
-    return _form_action(
-        jury_session,
-        lambda: _contribute(jury_session, "reflection"),
-        form_id="reflection-form",
-        field_ids={"text": "reflection-text"},
-        anchor="reflection-heading",
-        done=gettext("Your reflection is sent to the facilitators."),
-    )
-
-
-@bp.route("/sessions/<int:session_id>/polls/<int:poll_id>/ballot", methods=["POST"])
-@juror_required
-@limiter.limit(VOTE_RATE, key_func=_person)
+@_juror_post("polls/<int:poll_id>/ballot", VOTE_RATE)
 def post_ballot(session_id: int, poll_id: int) -> Any:
     """Vote in a poll without JavaScript: the form's fields become the ballot the script
     would send (consult/live/poll_kinds.py), cast by the same service; changeable until the
@@ -410,9 +481,7 @@ def post_ballot(session_id: int, poll_id: int) -> Any:
 PB_DONE = "Your vote counted. You can change it until voting closes or this round ends."
 
 
-@bp.route("/sessions/<int:session_id>/pb-vote/<int:round_id>", methods=["POST"])
-@juror_required
-@limiter.limit(VOTE_RATE, key_func=_person)
+@_juror_post("pb-vote/<int:round_id>", VOTE_RATE)
 def post_pb_ballot(session_id: int, round_id: int) -> Any:
     """Cast or change the juror's ballot in the round's PB round: back to the page with the
     confirmation that it counted, or the page again with the refusal beside its field and
@@ -460,65 +529,7 @@ def _pb_refused(
     return _juror_page(jury_session, problem=problem, status=status, **extra)
 
 
-@bp.route(
-    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/amendments",
-    methods=["POST"],
-)
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
-def post_amendment(session_id: int, recommendation_id: int) -> Any:
-    """Propose new wording for a draft recommendation without JavaScript."""
-    return _recommendation_form(
-        session_id,
-        recommendation_id,
-        decisions.propose_amendment,
-        form="amend",
-        fields={"text": "amend", "rationale": "why"},
-        done=gettext("Amendment proposed."),
-    )
-
-
-@bp.route(
-    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/vote",
-    methods=["POST"],
-)
-@juror_required
-@limiter.limit(VOTE_RATE, key_func=_person)
-def post_vote(session_id: int, recommendation_id: int) -> Any:
-    """The final vote on a recommendation without JavaScript; changeable while it is open."""
-    return _recommendation_form(
-        session_id,
-        recommendation_id,
-        decisions.cast_vote,
-        form="vote",
-        fields={"choice": "vote-support"},
-        done=gettext("Your vote is recorded."),
-    )
-
-
-@bp.route(
-    "/sessions/<int:session_id>/recommendations/<int:recommendation_id>/minority-reports",
-    methods=["POST"],
-)
-@juror_required
-@limiter.limit(SAY_RATE, key_func=_person)
-def post_minority_report(session_id: int, recommendation_id: int) -> Any:
-    """Attach (and sign) a minority report without JavaScript."""
-    return _recommendation_form(
-        session_id,
-        recommendation_id,
-        decisions.write_minority_report,
-        form="minority",
-        fields={"text": "minority"},
-        done=gettext("Your minority report is attached."),
-    )
-
-
-@bp.route(
-    "/sessions/<int:session_id>/minority-reports/<int:report_id>/signatures", methods=["POST"]
-)
-@juror_required
-@limiter.limit(VOTE_RATE, key_func=_person)
+@_juror_post("minority-reports/<int:report_id>/signatures", VOTE_RATE)
 def post_signature(session_id: int, report_id: int) -> Any:
     """Sign someone's minority report without JavaScript (signing twice changes nothing)."""
     jury_session = _juror_session(session_id)

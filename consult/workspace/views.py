@@ -227,11 +227,15 @@ def theme(theme_id: int) -> ResponseReturnValue:
     )
 
 
+#: An edit on a theme: a service call that returns the message to flash.
+ThemeEdit = Callable[[Theme], str]
+
+
 def _back(theme: Theme) -> ResponseReturnValue:
     return redirect(url_for("workspace.theme", theme_id=theme.id))
 
 
-def _edit(theme_id: int, action: Callable[[Theme], str]) -> ResponseReturnValue:
+def _edit(theme_id: int, action: ThemeEdit) -> ResponseReturnValue:
     """Apply `action` (a service call that returns the message to flash) to the theme,
     commit and go back to its page; a refusal is rolled back and flashed instead."""
     item = db.get_or_404(Theme, theme_id)
@@ -246,26 +250,38 @@ def _edit(theme_id: int, action: Callable[[Theme], str]) -> ResponseReturnValue:
     return _back(item)
 
 
-@bp.route("/themes/<int:theme_id>/rename", methods=["POST"])
-@staff_required("officer")
-def rename_theme(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        services.rename_theme(item, request.form.get("label", ""), actor=current_user)
-        if item.parent_id:
-            return gettext("Renamed the sub-theme to “%(label)s”.", label=item.label)
-        return gettext("Renamed the theme to “%(label)s”.", label=item.label)
+def _theme_edit(path: str) -> Callable[[ThemeEdit], ThemeEdit]:
+    """Register `act` as an officer's form on a theme page: a POST to
+    `/themes/<theme_id>/<path>` that applies it through `_edit`. The endpoint is the
+    function's name."""
 
-    return _edit(theme_id, act)
+    def register(act: ThemeEdit) -> ThemeEdit:
+        def view(theme_id: int) -> ResponseReturnValue:
+            return _edit(theme_id, act)
+
+        bp.add_url_rule(
+            f"/themes/<int:theme_id>/{path}",
+            act.__name__,
+            staff_required("officer")(view),
+            methods=["POST"],
+        )
+        return act
+
+    return register
 
 
-@bp.route("/themes/<int:theme_id>/describe", methods=["POST"])
-@staff_required("officer")
-def describe_theme(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        services.describe_theme(item, request.form.get("description", ""), actor=current_user)
-        return gettext("Description saved.")
+@_theme_edit("rename")
+def rename_theme(item: Theme) -> str:
+    services.rename_theme(item, request.form.get("label", ""), actor=current_user)
+    if item.parent_id:
+        return gettext("Renamed the sub-theme to “%(label)s”.", label=item.label)
+    return gettext("Renamed the theme to “%(label)s”.", label=item.label)
 
-    return _edit(theme_id, act)
+
+@_theme_edit("describe")
+def describe_theme(item: Theme) -> str:
+    services.describe_theme(item, request.form.get("description", ""), actor=current_user)
+    return gettext("Description saved.")
 
 
 @bp.route("/themes/<int:theme_id>/merge", methods=["POST"])
@@ -299,71 +315,53 @@ def merge_theme(theme_id: int) -> ResponseReturnValue:
     return _edit(theme_id, act)
 
 
-@bp.route("/themes/<int:theme_id>/split", methods=["POST"])
-@staff_required("officer")
-def split_theme(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        parts = services.split_theme(item, request.form.get("parts") or "auto", actor=current_user)
-        labels = "; ".join(p.label for p in parts)
-        if item.parent_id:
-            return ngettext(
-                "Split into %(num)s sub-theme: %(labels)s",
-                "Split into %(num)s sub-themes: %(labels)s",
-                len(parts),
-                labels=labels,
-            )
+@_theme_edit("split")
+def split_theme(item: Theme) -> str:
+    parts = services.split_theme(item, request.form.get("parts") or "auto", actor=current_user)
+    labels = "; ".join(p.label for p in parts)
+    if item.parent_id:
         return ngettext(
-            "Split into %(num)s theme: %(labels)s",
-            "Split into %(num)s themes: %(labels)s",
+            "Split into %(num)s sub-theme: %(labels)s",
+            "Split into %(num)s sub-themes: %(labels)s",
             len(parts),
             labels=labels,
         )
-
-    return _edit(theme_id, act)
-
-
-@bp.route("/themes/<int:theme_id>/approve", methods=["POST"])
-@staff_required("officer")
-def approve_theme(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        approved = request.form.get("approved", "yes") == "yes"
-        services.approve_theme(item, actor=current_user, approved=approved)
-        return gettext("Theme approved.") if approved else gettext("Approval withdrawn.")
-
-    return _edit(theme_id, act)
+    return ngettext(
+        "Split into %(num)s theme: %(labels)s",
+        "Split into %(num)s themes: %(labels)s",
+        len(parts),
+        labels=labels,
+    )
 
 
-@bp.route("/themes/<int:theme_id>/move", methods=["POST"])
-@staff_required("officer")
-def move_item(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        target = db.session.get(Theme, request.form.get("target", type=int) or 0)
-        if target is None:
-            raise Invalid(
-                gettext("Choose a theme to move the answer to."),
-                fields={"target": gettext("Choose a theme")},
-            )
-        services.move_item(
-            item, request.form.get("item", type=int) or 0, target, actor=current_user
+@_theme_edit("approve")
+def approve_theme(item: Theme) -> str:
+    approved = request.form.get("approved", "yes") == "yes"
+    services.approve_theme(item, actor=current_user, approved=approved)
+    return gettext("Theme approved.") if approved else gettext("Approval withdrawn.")
+
+
+@_theme_edit("move")
+def move_item(item: Theme) -> str:
+    target = db.session.get(Theme, request.form.get("target", type=int) or 0)
+    if target is None:
+        raise Invalid(
+            gettext("Choose a theme to move the answer to."),
+            fields={"target": gettext("Choose a theme")},
         )
-        return gettext("Moved the answer to “%(label)s”.", label=target.label)
+    services.move_item(item, request.form.get("item", type=int) or 0, target, actor=current_user)
+    return gettext("Moved the answer to “%(label)s”.", label=target.label)
 
-    return _edit(theme_id, act)
 
-
-@bp.route("/themes/<int:theme_id>/relevance", methods=["POST"])
-@staff_required("officer")
-def mark_relevance(theme_id: int) -> ResponseReturnValue:
-    def act(item: Theme) -> str:
-        value = request.form.get("not_relevant", "yes") == "yes"
-        services.mark_not_relevant(
-            item, request.form.get("item", type=int) or 0, actor=current_user, value=value
-        )
-        if value:
-            return gettext("Marked as not relevant.")
-        return gettext("Marked as relevant again.")
-
-    return _edit(theme_id, act)
+@_theme_edit("relevance")
+def mark_relevance(item: Theme) -> str:
+    value = request.form.get("not_relevant", "yes") == "yes"
+    services.mark_not_relevant(
+        item, request.form.get("item", type=int) or 0, actor=current_user, value=value
+    )
+    if value:
+        return gettext("Marked as not relevant.")
+    return gettext("Marked as relevant again.")
 
 
 @bp.route("/runs/<int:run_id>/publish", methods=["POST"])

@@ -380,12 +380,13 @@ def test_idea_board_groups_ideas_and_facilitator_renames_and_merges(make_live_se
     labels = {t["id"]: t["label"] for t in renamed["board"]["themes"]}
     assert labels[first] == "Getting about"
     assert labels[second] != "Getting about"
-    assert (
-        emit(people[0], "merge_themes", session_id=sid, theme_id=second, into_id=first)["error"][
-            "code"
-        ]
-        == "not_permitted"
-    )
+    refusals = {
+        "rename_theme": ({"label": "Mine"}, "Only the facilitator can rename a theme."),
+        "merge_themes": ({"into_id": first}, "Only the facilitator can merge themes."),
+    }
+    for event, (data, message) in refusals.items():
+        refused = emit(people[0], event, session_id=sid, theme_id=second, **data)["error"]
+        assert (refused["code"], refused["message"]) == ("not_permitted", message)
     merged = emit(staff, "merge_themes", session_id=sid, theme_id=second, into_id=first)
     assert merged["ok"]
     assert second not in {t["id"] for t in merged["board"]["themes"]}
