@@ -18,7 +18,8 @@ from consult.errors import ConsultError, NotFound
 from consult.extensions import db
 from consult.forms_common import saved
 from consult.juries import draw_jobs, forms, plans, queries, services
-from consult.juries.blueprint import bp, field_errors
+from consult.juries.blueprint import bp
+from consult.juries.refusals import refusal
 from consult.juries.running import start_computation
 from consult.models import Jury, User
 
@@ -137,21 +138,19 @@ def enter_random_value(slug: str, number: int) -> ResponseReturnValue:
     form = forms.RandomValueForm()
     if not form.validate_on_submit():
         return _plan_page(jury, value_form=form, status=400)
-    try:
+    with refusal(form) as refused:
         draw = plans.enter_random_value(
             plans.plan_by_number(jury, number),
             value=form.value.data or "",
             source=form.source.data or "",
             actor=current_user,
         )
-    except ConsultError as error:
-        db.session.rollback()
-        field_errors(form, error)
+    if refused.error is not None:
         return _plan_page(
             queries.jury(slug),
             value_form=form,
-            problem=None if error.fields else error.message,
-            status=error.status,
+            problem=refused.problem,
+            status=refused.error.status,
         )
     db.session.commit()
     flash(gettext("The panel is drawn. Check it, then confirm it."), "success")

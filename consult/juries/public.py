@@ -15,11 +15,12 @@ from flask_login import current_user, logout_user
 from consult import signals
 from consult.auth.access import juror_required, public
 from consult.dates import local_strftime
-from consult.errors import ConsultError, NotFound
+from consult.errors import NotFound
 from consult.extensions import db, limiter
 from consult.i18n import current_language, localised
 from consult.juries import draw_jobs, forms, labels, plans, queries, services
-from consult.juries.blueprint import bp, csv_download, field_errors
+from consult.juries.blueprint import bp, csv_download
+from consult.juries.refusals import refusal
 from consult.models import SelectionDraw
 
 
@@ -93,7 +94,7 @@ def register(slug: str) -> ResponseReturnValue:
         features = {
             field.name.removeprefix("feature-"): field.data for field in forms.feature_fields(form)
         }
-        try:
+        with refusal(form) as refused:
             services.register_interest(
                 jury,
                 **forms.contact_details(form),
@@ -102,14 +103,10 @@ def register(slug: str) -> ResponseReturnValue:
                 consent=bool(form.consent.data),
                 language=current_language(),
             )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(form, error)
-            problem = error.message if not error.fields else None
-            status = error.status
-        else:
+        if refused.error is None:
             db.session.commit()
             return redirect(url_for("juries.registered", slug=jury.slug))
+        problem, status = refused.problem, refused.error.status
     if form.errors and status == 200:
         status = 400
     return _page(
