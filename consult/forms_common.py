@@ -2,12 +2,14 @@
 with a length limit, a whole number in a range, an email address, a new password typed
 twice, an uploaded file of given kinds), each taking the wording of its messages, which
 stays with the form that asks; and saving a validated form through a service, with the
-service's refusal shown on the form's fields; and what follows a service's success
-(commit, say so, redirect)."""
+service's refusal shown on the form's fields (`save_form`, or `refusal` where the page
+does more than flash the refusal); and what follows a service's success (commit, say so,
+redirect)."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, ParamSpec, TypeVar
 
 from flask import flash, redirect, url_for
@@ -24,7 +26,7 @@ from wtforms.validators import (
     Optional,
 )
 
-from consult.errors import Invalid
+from consult.errors import ConsultError, Invalid
 from consult.extensions import db
 
 P = ParamSpec("P")
@@ -195,3 +197,38 @@ def save_form(form: Any, save: Callable[P, T], *args: P.args, **kwargs: P.kwargs
         return None
     db.session.commit()
     return saved
+
+
+class Refusal:
+    """What a service said when it refused (`refusal`); false while it has not."""
+
+    def __init__(self) -> None:
+        self.error: ConsultError | None = None
+
+    def __bool__(self) -> bool:
+        return self.error is not None
+
+    @property
+    def fields(self) -> dict[str, str]:
+        """The refusal's messages by field name (none when nothing was refused)."""
+        return self.error.fields if self.error is not None else {}
+
+    @property
+    def problem(self) -> str | None:
+        """The refusal's message when it names no field (the page's summary shows it)."""
+        return None if self.error is None or self.error.fields else self.error.message
+
+
+@contextmanager
+def refusal(form: Any) -> Iterator[Refusal]:
+    """`with refusal(form) as refused:` around the service calls of a form that validated.
+    A ConsultError from the block does not propagate: the session is rolled back, its field
+    errors are added to the form's fields and it is kept in `refused`; anything else
+    propagates untouched. On success nothing happens here: the view commits."""
+    refused = Refusal()
+    try:
+        yield refused
+    except ConsultError as error:
+        db.session.rollback()
+        field_errors(form, error.fields)
+        refused.error = error

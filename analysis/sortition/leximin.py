@@ -321,7 +321,6 @@ def leximin_distribution(
     pricer = _Pricer(types, panel_size, time_limit)
     store = _ColumnStore(n_types)
     master = MASTER(sizes)
-    relaxation = _Relaxation(types, panel_size) if use_relaxation else None
     incidence = types.incidence.toarray()
 
     def add(counts: np.ndarray) -> bool:
@@ -335,14 +334,16 @@ def leximin_distribution(
             if float(price @ counts) > above:
                 add(counts)
 
-    def report(level: int) -> None:
+    def report_level(level: int, settled: int) -> None:
         if progress is not None:
-            settled = int(n_types - master.unfixed.sum())
             progress(
                 settled / n_types if n_types else 1.0,
                 f"Computing fair probabilities (level {level}: {settled} of {n_types} "
                 "types settled)",
             )
+
+    def report(level: int) -> None:
+        report_level(level, int(n_types - master.unfixed.sum()))
 
     if progress is not None:
         progress(0.0, "Finding panels that meet the quotas")
@@ -364,15 +365,6 @@ def leximin_distribution(
     relaxed = _relaxation_leximin(types, panel_size) if use_relaxation else None
     decomposed = None
     if relaxed is not None:
-
-        def report_level(level: int, settled: int) -> None:
-            if progress is not None:
-                progress(
-                    settled / n_types if n_types else 1.0,
-                    f"Computing fair probabilities (level {level}: {settled} of {n_types} "
-                    "types settled)",
-                )
-
         decomposed = _decompose(
             types,
             pricer,
@@ -391,6 +383,9 @@ def leximin_distribution(
         levels, rounds = len(relaxed[2]), decomposed.rounds
         level_ends = decomposed.level_seconds
         solved = (decomposed.panels, decomposed.weights)
+    # the level-by-level path bounds each level by the relaxation (its own model: the one
+    # above has every level fixed by now)
+    relaxation = _Relaxation(types, panel_size) if use_relaxation and decomposed is None else None
     while decomposed is None and master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing

@@ -16,10 +16,9 @@ from sqlalchemy import select
 from consult.auth.access import public, staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
-from consult.forms_common import saved
+from consult.forms_common import refusal, saved
 from consult.juries import draw_jobs, forms, plans, queries, services
 from consult.juries.blueprint import bp
-from consult.juries.refusals import refusal
 from consult.juries.running import start_computation
 from consult.models import Jury, User
 

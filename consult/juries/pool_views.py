@@ -16,10 +16,9 @@ from analysis.io import InputError, decode_text
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.forms_common import saved
+from consult.forms_common import refusal, saved
 from consult.juries import forms, labels, lifecycle, queries, services
 from consult.juries.blueprint import bp, csv_download
-from consult.juries.refusals import refusal
 from consult.models import Jury, JuryCategory
 
 OFFICER = ("officer",)

@@ -17,10 +17,10 @@ from consult.auth.access import juror_required, public
 from consult.dates import local_strftime
 from consult.errors import NotFound
 from consult.extensions import db, limiter
+from consult.forms_common import refusal
 from consult.i18n import current_language, localised
 from consult.juries import draw_jobs, forms, labels, plans, queries, services
 from consult.juries.blueprint import bp, csv_download
-from consult.juries.refusals import refusal
 from consult.models import SelectionDraw
 
 

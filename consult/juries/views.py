@@ -25,10 +25,9 @@ from consult import signals
 from consult.auth.access import staff_required
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.forms_common import saved
+from consult.forms_common import refusal, saved
 from consult.juries import draw_jobs, forms, invitations, labels, queries, services
 from consult.juries.blueprint import bp
-from consult.juries.refusals import refusal
 from consult.juries.running import start_computation
 from consult.live import outbox
 from consult.live import seating as live_seating

@@ -279,6 +279,4 @@ def _edit_board(
     changed = dict(board.get(edits, {}))
     changed[str(theme_id)] = value
     AuditEntry.record(action, actor=actor, subject=jury_session, theme=theme_id, **details)
-    if edits == "renames":
-        return refresh_idea_board(jury_session, recluster=False, renames=changed)
-    return refresh_idea_board(jury_session, recluster=False, merges=changed)
+    return refresh_idea_board(jury_session, recluster=False, **{edits: changed})

@@ -5,8 +5,7 @@ merges) are proposal_manage_views.py. Opening voting and counting tell the propo
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any
 
 from flask import flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
@@ -18,14 +17,13 @@ from consult.auth.access import staff_required
 from consult.dates import DateProblem, date_from_form
 from consult.errors import ConsultError
 from consult.extensions import db
-from consult.forms_common import saved
+from consult.forms_common import refusal, saved
 from consult.models import CouncilResponse, PBBallot, PBRound, PBVoterCode
 from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, language, notices, services
-from consult.pb.blueprint import bp, field_errors
+from consult.pb.blueprint import bp
 
 OFFICER = ("officer",)
-T = TypeVar("T")
 
 
 @bp.route("/manage")
@@ -42,13 +40,11 @@ def new() -> ResponseReturnValue:
     if request.method == "GET":
         form.rule.data = "equalshares/add1"
     if form.validate_on_submit():
-        pb_round = _attempt(
-            form,
-            lambda: services.create_round(
+        with refusal(form) as refused:
+            pb_round = services.create_round(
                 actor=current_user, slug=form.slug.data or None, **form.settings()
-            ),
-        )
-        if pb_round is not None:
+            )
+        if not refused:
             return saved(
                 gettext(
                     "%(title)s is set up. Open it for ideas when you are ready.",
@@ -58,20 +54,6 @@ def new() -> ResponseReturnValue:
                 slug=pb_round.slug,
             )
     return render_template("pb/manage/new.html", form=form), (400 if form.errors else 200)
-
-
-def _attempt(form: Any, save: Callable[[], T], general: Any = None) -> T | None:
-    """What `save()` (a service call) gives back; or, when the service refuses, None, the
-    change rolled back and its messages put on the form's fields (a message for no field
-    on the field `general`, when given)."""
-    try:
-        return save()
-    except ConsultError as error:
-        db.session.rollback()
-        field_errors(form, error)
-        if general is not None and not error.fields:
-            general.errors = [*general.errors, error.message]
-        return None
 
 
 def _counts(pb_round: PBRound) -> dict[str, int]:
@@ -102,15 +84,12 @@ def manage(slug: str) -> ResponseReturnValue:
         form.wards.data = "\n".join(pb_round.wards or [])
         form.postcode_areas.data = "\n".join(pb_round.postcode_areas or [])
     if form.validate_on_submit():
-        if (
-            _attempt(
-                form,
-                lambda: services.update_round(pb_round, actor=current_user, **form.settings()),
-                form.title,
-            )
-            is not None
-        ):
+        with refusal(form) as refused:
+            services.update_round(pb_round, actor=current_user, **form.settings())
+        if not refused:
             return saved(gettext("Saved."), "pb.manage", slug=slug)
+        if refused.problem:  # a refusal naming no field shows at the title
+            form.title.errors = [*form.title.errors, refused.problem]
         pb_round = services.find_round(slug)
     return render_template(
         "pb/manage/round.html",
@@ -148,29 +127,25 @@ def advance(slug: str) -> ResponseReturnValue:
 def codes(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     form = forms.CodesForm()
-    made = (
-        _attempt(
-            form,
-            lambda: services.generate_codes(
+    if form.validate_on_submit():
+        with refusal(form) as refused:
+            made = services.generate_codes(
                 pb_round,
                 count=form.count.data or 0,
                 batch=form.batch.data or "",
                 actor=current_user,
-            ),
-            form.count,
-        )
-        if form.validate_on_submit()
-        else None
-    )
-    if made is not None:
-        db.session.commit()
-        return render_template(
-            "pb/manage/codes_print.html",
-            pb_round=pb_round,
-            codes=made,
-            batch=form.batch.data or "",
-            vote_url=url_for("pb.vote", slug=slug, _external=True),
-        )
+            )
+        if not refused:
+            db.session.commit()
+            return render_template(
+                "pb/manage/codes_print.html",
+                pb_round=pb_round,
+                codes=made,
+                batch=form.batch.data or "",
+                vote_url=url_for("pb.vote", slug=slug, _external=True),
+            )
+        if refused.problem:  # a refusal naming no field shows at the number of codes
+            form.count.errors = [*form.count.errors, refused.problem]
     return render_template(
         "pb/manage/codes.html", pb_round=pb_round, form=form, counts=_counts(pb_round)
     ), (400 if form.errors else 200)

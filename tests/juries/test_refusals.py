@@ -1,6 +1,6 @@
-"""`refusal`, what the officer's jury form pages do when a service refuses: the block is
-rolled back, the refusal's field errors go on the form, its message is kept for the page;
-other exceptions are not caught."""
+"""`consult.forms_common.refusal`, what the jury and PB form pages do when a service
+refuses: the block is rolled back, the refusal's field errors go on the form, its message
+is kept for the page; other exceptions are not caught."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from wtforms import Form, StringField
 
 from consult.errors import Conflict, Invalid
 from consult.extensions import db
-from consult.juries.refusals import refusal
+from consult.forms_common import refusal
 from consult.models import Jury
 
 
