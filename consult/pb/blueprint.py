@@ -10,7 +10,6 @@ from flask import Blueprint
 from flask_babel import gettext
 
 from consult.dates import local_strftime
-from consult.errors import ConsultError
 from consult.i18n import current_language, register_browser_strings
 from consult.pb.ballots import choice_name
 
@@ -35,14 +34,6 @@ def pb_strings() -> dict[str, str]:
 register_browser_strings(bp.name, pb_strings)
 # "first choice", "ail ddewis": a ranking ballot's ranks in the page's language
 bp.add_app_template_global(choice_name, "pb_choice_name")
-
-
-def field_errors(form: Any, error: ConsultError) -> None:
-    """Put a service's field errors on the form's fields."""
-    for name, message in error.fields.items():
-        field = form._fields.get(name)
-        if field is not None:
-            field.errors = [*field.errors, message] if isinstance(field.errors, list) else [message]
 
 
 def pounds(value: Any, currency: str = "GBP") -> str:

@@ -17,10 +17,11 @@ from werkzeug.wrappers import Response as WerkzeugResponse
 from consult.auth.access import staff_required
 from consult.errors import ConsultError, NotFound
 from consult.extensions import db
+from consult.forms_common import refusal
 from consult.models import PBMerge, PBMergeAnswer, PBProposal, PBRound
 from consult.pb import forms, images, merges, notices, services
 from consult.pb import proposals as proposal_services
-from consult.pb.blueprint import bp, field_errors
+from consult.pb.blueprint import bp
 from consult.pb.proposal_pages import image_response
 
 OFFICER = ("officer",)
@@ -29,13 +30,11 @@ OFFICER = ("officer",)
 def attempt(form: Any, field: str, action: Callable[[], object]) -> bool:
     """Run a service call and commit; on a refusal roll back, put its messages on the
     form (on `field` when it names none) and return False."""
-    try:
+    with refusal(form) as refused:
         action()
-    except ConsultError as error:
-        db.session.rollback()
-        field_errors(form, error)
-        if not error.fields:
-            getattr(form, field).errors = [error.message]
+    if refused.problem:
+        getattr(form, field).errors = [refused.problem]
+    if refused:
         return False
     db.session.commit()
     return True

@@ -13,8 +13,9 @@ from flask_babel import gettext
 from sqlalchemy import select
 
 from consult.auth.access import public
-from consult.errors import Conflict, ConsultError, NotFound
+from consult.errors import Conflict, NotFound
 from consult.extensions import db, limiter
+from consult.forms_common import refusal
 from consult.models import PBBallot, PBRound
 from consult.pb import ballots as ballot_kinds
 from consult.pb import counting, forms, proposal_pages, proposals, services
@@ -26,7 +27,7 @@ from consult.pb.ballot_pages import (
     session_voter,
     submit_ballot,
 )
-from consult.pb.blueprint import bp, field_errors
+from consult.pb.blueprint import bp
 from consult.pb.language import localised_round
 
 
@@ -71,7 +72,7 @@ def propose(slug: str) -> ResponseReturnValue:
         raise Conflict(gettext("This round is not collecting ideas just now."))
     form = forms.ProposalForm()
     if form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             proposal = proposals.submit_proposal(
                 pb_round,
                 title=form.title.data or "",
@@ -82,10 +83,7 @@ def propose(slug: str) -> ResponseReturnValue:
                 proposer_email=form.proposer_email.data or "",
                 **proposal_pages.uploaded_image(form),
             )
-        except ConsultError as error:
-            db.session.rollback()
-            field_errors(form, error)
-        else:
+        if not refused:
             db.session.commit()
             return proposal_pages.proposed(pb_round, proposal)
     status = 400 if form.errors else 200
@@ -99,11 +97,9 @@ def vote(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug, public=True)
     form = forms.VoterCodeForm()
     if pb_round.status == "voting" and form.validate_on_submit():
-        try:
+        with refusal(form) as refused:
             code = services.voter_code(pb_round, form.code.data or "")
-        except ConsultError as error:
-            field_errors(form, error)
-        else:
+        if not refused:
             remember_voter(pb_round, SESSION_KEY, code.id)
             return redirect(url_for("pb.ballot", slug=slug))
     status = 400 if form.errors else 200
