@@ -1,8 +1,9 @@
 """The direct way to LEXIMIN (leximin.py's docstring gives the method): the LEXIMIN values
 over the linear relaxation of the panel constraints (`_relaxation_leximin`, one small LP
 per level), and one column generation that looks for a lottery of real panels reaching
-them (`_GoalMaster`, `_decompose`), searching only on each level's optimal face. Part of
-the pure `analysis.sortition` library."""
+them (`_GoalMaster`, `_decompose`), searching only on each level's optimal face; it runs
+when peeling (peeling.py, tried first and much quicker) stops short, starting from the
+panels peeling found. Part of the pure `analysis.sortition` library."""
 
 from __future__ import annotations
 
