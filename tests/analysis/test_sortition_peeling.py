@@ -121,3 +121,21 @@ def test_peeling_gives_up_where_real_panels_cannot_reach_the_values():
 def test_peeling_stops_at_its_deadline():
     result, _, pricer, found, _ = run_peel(small_pool(2), 15, deadline=time.perf_counter() - 1)
     assert result is None and found == [] and pricer.calls == 0
+
+
+def test_the_level_path_from_the_panels_peeling_found(monkeypatch):
+    """On this pool peeling stops short by itself (a face with no panel); with the column
+    generation of the direct way switched off too, the levels run from the panels peeling
+    found and must still give the plain level path's probabilities. (With an earlier
+    variant of peeling, the panels it left made a later level's master infeasible when
+    types were fixed at a level's value exactly: they are now fixed 1e-9 below it.)"""
+    from analysis.sortition import leximin
+
+    types = small_pool(5)
+    result, *_ = run_peel(types, 15)
+    assert result is None  # stopped short by itself
+    monkeypatch.setattr(leximin, "_decompose", lambda *args, **kwargs: None)
+    levels = leximin_distribution(types, 15)
+    assert levels.complete
+    plain = leximin_distribution(types, 15, use_relaxation=False)
+    assert levels.type_probabilities == pytest.approx(plain.type_probabilities, abs=1e-6)
