@@ -87,9 +87,10 @@ LOCAL_STARTS = 3  # local moves start from the master's 3 heaviest panels
 #: stability center) on pools of at least MIXES_FROM types: several columns per re-solve.
 PRICING_MIXES: tuple[float, ...] = ()  # (0.0, 0.4) with `_DualMaster`: see README
 MIXES_FROM = 200
-#: Types are fixed this far below the level's value: a lottery that the simplex found
-#: feasible to its tolerance must stay feasible for the next levels' masters (fixing at
-#: the value itself once made a later level's master infeasible by rounding).
+#: Types are fixed this far below the level's value (found by trial, not derived from the
+#: simplex's 1e-7 feasibility tolerance): fixing at the value itself once made a later
+#: level's master infeasible by rounding, from the panels an earlier variant of peeling
+#: left.
 FIX_MARGIN = 1e-9
 #: Try peeling (peeling.py) before the column generation of the direct way.
 PEEL = True
@@ -393,8 +394,9 @@ def leximin_distribution(
             tolerance=tolerance,
             deadline=halfway,
             found=add,
+            # half the bar: if peeling stops short, the levels fill the rest
             progress=lambda share: tell(
-                share, "Computing fair probabilities (building the lottery)"
+                share / 2, "Computing fair probabilities (building the lottery)"
             ),
         )
     if peeled is not None:
@@ -403,6 +405,7 @@ def leximin_distribution(
         level_ends = [time.perf_counter() - started] * levels
         for level in range(levels):
             report_level(level + 1, int((relaxed[1] < level).sum()))
+        report_level(levels, n_types)
         solved = (peeled.panels, peeled.weights)
     elif relaxed is not None:
         decomposed = _decompose(

@@ -54,6 +54,10 @@ PEEL_GAP = 0.1
 #: A constraint counts as tight at r when its slack is at most this (plus the rounding of
 #: the counts left, which grows as the weight left shrinks).
 TIGHT_SLACK = 1e-9
+#: Peeling gives up after this many steps in a row shorter than MEAGRE_STEP (each should
+#: make a constraint tight for good; rounding could keep one switching instead).
+MEAGRE_STEP = 1e-12
+MOST_MEAGRE = 20
 #: The objective's 1 / slack is capped at this (types with almost nothing left).
 MOST_COST = 1e4
 
@@ -74,13 +78,14 @@ class _FaceProgram:
     only the bounds (the constraints tight at r become equalities) and the objective.
     """
 
-    def __init__(self, pricer: _Pricer) -> None:
+    def __init__(self, pricer: _Pricer, deadline: float | None) -> None:
         types = pricer.types
         # a copy (its bounds change here). The levels' optimal-face rows are not added:
         # every constraint tight at r is tight at x, so x lies on r's smallest face, hence
         # on every face that holds r (with those rows: 4-50% slower, same success)
         self.h = pricer.restricted(np.zeros((0, types.n_types)), np.zeros(0)).h
         self.pricer = pricer  # its count of integer programs includes these
+        self.deadline = deadline
         self.h.setOptionValue("mip_rel_gap", PEEL_GAP)
         self.h.setOptionValue("mip_improving_solution_save", False)
         self.n = types.n_types
@@ -106,9 +111,13 @@ class _FaceProgram:
             h.changeRowBounds(row, float(low), 1.0)
         h.changeColsCost(n, every, cost.astype(float))
         self.pricer.calls += 1
+        if self.deadline is not None:  # HiGHS's time limit counts over all its runs
+            left = max(self.deadline - time.perf_counter(), 0.1)
+            h.setOptionValue("time_limit", h.getRunTime() + left)
         h.run()
         status = h.getModelStatus()
-        if status != highspy.HighsModelStatus.kOptimal and h.getInfo().primal_solution_status != 2:
+        feasible = h.getInfo().primal_solution_status == highspy.kSolutionStatusFeasible
+        if status != highspy.HighsModelStatus.kOptimal and not feasible:
             return None  # no panel on this face (or none found in the time allowed)
         return np.rint(np.asarray(h.getSolution().col_value)).astype(np.int64)
 
@@ -151,7 +160,7 @@ def peel(
     column generation starts from them then). `progress(fraction)` after every peel; the
     integer programs count in `pricer.calls`."""
     types, panel_size = pricer.types, pricer.panel_size
-    program = _FaceProgram(pricer)
+    program = _FaceProgram(pricer, deadline)
     sizes = types.sizes.astype(float)
     upper = types.upper.astype(float)
     n = types.n_types
@@ -164,6 +173,7 @@ def peel(
     weight = 1.0
     panels: list[np.ndarray] = []
     weights: list[float] = []
+    stalled = 0  # steps in a row shorter than MEAGRE_STEP
     # every peel makes one more constraint tight for good: bounds, quota and household rows
     for peels in range(1, 2 * (n + rows.shape[0]) + 10):
         if deadline is not None and time.perf_counter() > deadline:
@@ -195,6 +205,10 @@ def peel(
         if alpha <= 0.0:
             LOG.debug("peeling: a panel off the face after %d peels", peels)
             return None
+        stalled = stalled + 1 if alpha < MEAGRE_STEP else 0
+        if stalled > MOST_MEAGRE:  # rounding keeps a constraint between tight and slack
+            LOG.debug("peeling: %d meagre steps in a row after %d peels", stalled, peels)
+            return None
         found(x)
         panels.append(x)
         weights.append(alpha * weight)
@@ -207,7 +221,8 @@ def peel(
         return None
     lottery = np.array(weights) / sum(weights)
     chosen = np.array(panels, dtype=np.int64)
-    if np.abs((lottery @ chosen) / sizes - values).max() > tolerance:
+    # half the tolerance: the caller rounds the weights to 1e-9 afterwards
+    if np.abs((lottery @ chosen) / sizes - values).max() > tolerance / 2:
         LOG.debug("peeling: the mix missed the values; by column generation")
         return None
     return Peeled(chosen, lottery, len(panels))

@@ -139,3 +139,16 @@ def test_the_level_path_from_the_panels_peeling_found(monkeypatch):
     assert levels.complete
     plain = leximin_distribution(types, 15, use_relaxation=False)
     assert levels.type_probabilities == pytest.approx(plain.type_probabilities, abs=1e-6)
+
+
+def test_progress_shows_the_lottery_being_built_then_every_level_settled():
+    types = small_pool(2)
+    told: list[tuple[float, str]] = []
+    distribution = leximin_distribution(types, 15, progress=lambda *said: told.append(said))
+    shares = [share for share, _ in told]
+    assert shares == sorted(shares) and shares[-1] == 1.0
+    building = [share for share, stage in told if "building the lottery" in stage]
+    assert len(set(building)) >= 2 and max(building) <= 0.5  # half the bar, rising
+    levels = [stage for _, stage in told if "(level " in stage]
+    assert len({stage.split(":")[0] for stage in levels}) == distribution.levels
+    assert levels[-1].endswith(f"{types.n_types} of {types.n_types} types settled)")
