@@ -220,11 +220,13 @@ class Refusal:
 
 
 @contextmanager
-def refusal(form: Any) -> Iterator[Refusal]:
+def refusal(form: Any, general: Any = None) -> Iterator[Refusal]:
     """`with refusal(form) as refused:` around the service calls of a form that validated.
     A ConsultError from the block does not propagate: the session is rolled back, its field
-    errors are added to the form's fields and it is kept in `refused`; anything else
-    propagates untouched. On success nothing happens here: the view commits."""
+    errors are added to the form's fields (a refusal naming no field goes on the field
+    `general`, when given; else the page shows `refused.problem` itself) and it is kept in
+    `refused`; anything else propagates untouched. On success nothing happens here: the
+    view commits."""
     refused = Refusal()
     try:
         yield refused
@@ -232,3 +234,5 @@ def refusal(form: Any) -> Iterator[Refusal]:
         db.session.rollback()
         field_errors(form, error.fields)
         refused.error = error
+        if general is not None and refused.problem:
+            general.errors = [*general.errors, refused.problem]

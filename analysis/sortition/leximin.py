@@ -383,12 +383,12 @@ def leximin_distribution(
     level_ends: list[float] = []
     # first the direct way: the relaxation's LEXIMIN values, if real panels can reach them
     relaxed = _relaxation_leximin(types, panel_size) if use_relaxation else None
-    decomposed = peeled = None
+    decomposed = None
     # leave half the time to the level-by-level path if the direct way fails (it starts
     # from every panel found on the way)
     halfway = None if time_limit is None else started + 0.5 * time_limit
     if relaxed is not None and PEEL:
-        peeled = peel(
+        decomposed = peel(
             pricer,
             relaxed[0],
             tolerance=tolerance,
@@ -399,15 +399,13 @@ def leximin_distribution(
                 share / 2, "Computing fair probabilities (building the lottery)"
             ),
         )
-    if peeled is not None:
-        assert relaxed is not None
-        levels, rounds = len(relaxed[2]), peeled.peels
-        level_ends = [time.perf_counter() - started] * levels
-        for level in range(levels):
-            report_level(level + 1, int((relaxed[1] < level).sum()))
-        report_level(levels, n_types)
-        solved = (peeled.panels, peeled.weights)
-    elif relaxed is not None:
+        if decomposed is not None:  # every level at once
+            n_levels = len(relaxed[2])
+            decomposed.level_seconds = [time.perf_counter() - started] * n_levels
+            for level in range(n_levels):
+                report_level(level + 1, int((relaxed[1] < level).sum()))
+            report_level(n_levels, n_types)
+    if relaxed is not None and decomposed is None:
         decomposed = _decompose(
             types,
             pricer,
@@ -426,9 +424,8 @@ def leximin_distribution(
         solved = (decomposed.panels, decomposed.weights)
     # the level-by-level path bounds each level by the relaxation (its own model: the one
     # above has every level fixed by now)
-    direct = peeled is not None or decomposed is not None
-    relaxation = _Relaxation(types, panel_size) if use_relaxation and not direct else None
-    while not direct and master.unfixed.any() and complete:
+    relaxation = _Relaxation(types, panel_size) if use_relaxation and decomposed is None else None
+    while decomposed is None and master.unfixed.any() and complete:
         levels += 1
         center, center_bound, alpha = None, np.inf, smoothing
         ceiling = None if relaxation is None else relaxation.bound(master.unfixed)

@@ -37,13 +37,13 @@ import logging
 import math
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 
 import highspy
 import numpy as np
 from scipy import sparse
 
 from .pricing import _Pricer
+from .relaxation import _Decomposition
 
 LOG = logging.getLogger(__name__)
 #: Peeling stops when this much weight is left (the lottery's weights are rounded to 1e-9
@@ -60,15 +60,6 @@ MEAGRE_STEP = 1e-12
 MOST_MEAGRE = 20
 #: The objective's 1 / slack is capped at this (types with almost nothing left).
 MOST_COST = 1e4
-
-
-@dataclass
-class Peeled:
-    """A lottery found by peeling: `panels` (rows) with `weights` (summing to 1)."""
-
-    panels: np.ndarray
-    weights: np.ndarray
-    peels: int
 
 
 class _FaceProgram:
@@ -95,20 +86,18 @@ class _FaceProgram:
         self,
         lower: np.ndarray,
         upper: np.ndarray,
-        quota_bounds: tuple[np.ndarray, np.ndarray],
-        household_lower: np.ndarray,
+        row_lower: np.ndarray,
+        row_upper: np.ndarray,
         cost: np.ndarray,
     ) -> np.ndarray | None:
-        """A panel with lower <= x <= upper per type, quota rows within the given bounds
-        and households' rows at least `household_lower`, or None if there is none."""
+        """A panel with lower <= x <= upper per type and the quota rows, then the
+        households' rows, within row_lower..row_upper; or None if there is none."""
         h, n = self.h, self.n
         every = np.arange(n, dtype=np.int32)
         h.changeColsBounds(n, every, lower.astype(float), upper.astype(float))
-        for row, (low, high) in enumerate(zip(*quota_bounds, strict=True)):
-            h.changeRowBounds(row, float(low), float(high))
-        first = self.n_quotas + 1  # households' rows follow the quotas and the panel size
-        for row, low in enumerate(household_lower, start=first):
-            h.changeRowBounds(row, float(low), 1.0)
+        for row, (low, high) in enumerate(zip(row_lower, row_upper, strict=True)):
+            # the model's panel-size row sits between the quota and the household rows
+            h.changeRowBounds(row if row < self.n_quotas else row + 1, float(low), float(high))
         h.changeColsCost(n, every, cost.astype(float))
         self.pricer.calls += 1
         if self.deadline is not None:  # HiGHS's time limit is per run (measured)
@@ -152,9 +141,10 @@ def peel(
     deadline: float | None,
     found: Callable[[np.ndarray], object],
     progress: Callable[[float], None],
-) -> Peeled | None:
+) -> _Decomposition | None:
     """A lottery whose probabilities are `values` (per type, a point of the relaxation),
-    by peeling (the module docstring gives the method), or None when a face has no panel,
+    by peeling (the module docstring gives the method; `rounds` counts the peels, and
+    `level_seconds` is left to the caller), or None when a face has no panel,
     the deadline passes, or a step fails numerically; `found` is told every panel (the
     column generation starts from them then). `progress(fraction)` after every peel; the
     integer programs count in `pricer.calls`."""
@@ -165,9 +155,9 @@ def peel(
     n = types.n_types
     households = [sparse.csr_matrix(c.A) for c in types.constraints(panel_size)[2:]]
     rows = sparse.vstack([types.incidence, *households]).tocsr()
-    n_quotas = len(types.mins)
-    row_lower = np.concatenate([types.mins, np.zeros(rows.shape[0] - n_quotas)])
-    row_upper = np.concatenate([types.maxs, np.ones(rows.shape[0] - n_quotas)])
+    household_rows = rows.shape[0] - len(types.mins)
+    row_lower = np.concatenate([types.mins, np.zeros(household_rows)])
+    row_upper = np.concatenate([types.maxs, np.ones(household_rows)])
     left = values * sizes  # the counts still to cover, times the weight left
     weight = 1.0
     panels: list[np.ndarray] = []
@@ -180,16 +170,12 @@ def peel(
         r = left / weight
         slack = TIGHT_SLACK + 1e-13 / weight
         at_rows = rows @ r
-        empty, full = r <= slack, r >= upper - slack
-        quota_r = at_rows[:n_quotas]
+        # every bound tight at r is held by the panel too: r's smallest face
         x = program.panel(
-            np.where(full, upper, 0.0),
-            np.where(empty, 0.0, upper),
-            (
-                np.where(quota_r >= types.maxs - slack, types.maxs, types.mins),
-                np.where(quota_r <= types.mins + slack, types.mins, types.maxs),
-            ),
-            np.where(at_rows[n_quotas:] >= 1 - slack, 1.0, 0.0),
+            np.where(r >= upper - slack, upper, 0.0),
+            np.where(r <= slack, 0.0, upper),
+            np.where(at_rows >= row_upper - slack, row_upper, row_lower),
+            np.where(at_rows <= row_lower + slack, row_lower, row_upper),
             np.minimum(1 / np.maximum(upper - r, 1e-12), MOST_COST)
             - np.minimum(1 / np.maximum(r, 1e-12), MOST_COST),
         )
@@ -224,4 +210,4 @@ def peel(
     if np.abs((lottery @ chosen) / sizes - values).max() > tolerance / 2:
         LOG.debug("peeling: the mix missed the values; by column generation")
         return None
-    return Peeled(chosen, lottery, len(panels))
+    return _Decomposition(chosen, lottery, len(panels), [])

@@ -84,12 +84,10 @@ def manage(slug: str) -> ResponseReturnValue:
         form.wards.data = "\n".join(pb_round.wards or [])
         form.postcode_areas.data = "\n".join(pb_round.postcode_areas or [])
     if form.validate_on_submit():
-        with refusal(form) as refused:
+        with refusal(form, general=form.title) as refused:
             services.update_round(pb_round, actor=current_user, **form.settings())
         if not refused:
             return saved(gettext("Saved."), "pb.manage", slug=slug)
-        if refused.problem:  # a refusal naming no field shows at the title
-            form.title.errors = [*form.title.errors, refused.problem]
         pb_round = services.find_round(slug)
     return render_template(
         "pb/manage/round.html",
@@ -128,7 +126,7 @@ def codes(slug: str) -> ResponseReturnValue:
     pb_round = services.find_round(slug)
     form = forms.CodesForm()
     if form.validate_on_submit():
-        with refusal(form) as refused:
+        with refusal(form, general=form.count) as refused:
             made = services.generate_codes(
                 pb_round,
                 count=form.count.data or 0,
@@ -144,8 +142,6 @@ def codes(slug: str) -> ResponseReturnValue:
                 batch=form.batch.data or "",
                 vote_url=url_for("pb.vote", slug=slug, _external=True),
             )
-        if refused.problem:  # a refusal naming no field shows at the number of codes
-            form.count.errors = [*form.count.errors, refused.problem]
     return render_template(
         "pb/manage/codes.html", pb_round=pb_round, form=form, counts=_counts(pb_round)
     ), (400 if form.errors else 200)

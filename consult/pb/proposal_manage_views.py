@@ -30,10 +30,8 @@ OFFICER = ("officer",)
 def attempt(form: Any, field: str, action: Callable[[], object]) -> bool:
     """Run a service call and commit; on a refusal roll back, put its messages on the
     form (on `field` when it names none) and return False."""
-    with refusal(form) as refused:
+    with refusal(form, general=getattr(form, field)) as refused:
         action()
-    if refused.problem:
-        getattr(form, field).errors = [refused.problem]
     if refused:
         return False
     db.session.commit()

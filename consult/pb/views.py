@@ -72,7 +72,8 @@ def propose(slug: str) -> ResponseReturnValue:
         raise Conflict(gettext("This round is not collecting ideas just now."))
     form = forms.ProposalForm()
     if form.validate_on_submit():
-        with refusal(form) as refused:
+        # the round closing meanwhile names no field: it shows at the project's name
+        with refusal(form, general=form.title) as refused:
             proposal = proposals.submit_proposal(
                 pb_round,
                 title=form.title.data or "",

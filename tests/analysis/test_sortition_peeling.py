@@ -48,7 +48,7 @@ def test_peeling_builds_a_lottery_of_real_panels_with_the_relaxations_values():
     result, relaxed, pricer, found, shares = run_peel(types, 15)
     assert result is not None
     panels, weights = result.panels, result.weights
-    assert len(panels) == result.peels == len(found) == pricer.calls
+    assert len(panels) == result.rounds == len(found) == pricer.calls
     assert all(types.is_feasible_panel(p, 15) for p in panels)
     assert len({p.tobytes() for p in panels}) == len(panels)  # the face shrinks: no repeat
     assert (weights > 0).all() and weights.sum() == pytest.approx(1.0, abs=1e-12)

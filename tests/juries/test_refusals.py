@@ -42,6 +42,19 @@ def test_a_refusal_naming_no_field_is_the_pages_problem(app):
         assert form.title.errors == ()
 
 
+def test_a_refusal_naming_no_field_can_go_on_a_chosen_field(app):
+    with app.app_context():
+        form = TitleForm()
+        with refusal(form, general=form.title) as refused:
+            raise Conflict("This round is not collecting ideas just now.")
+        assert form.title.errors == ["This round is not collecting ideas just now."]
+        form = TitleForm()
+        with refusal(form, general=form.title) as refused:
+            raise Invalid("Enter a title.", fields={"title": "Enter a title"})
+        assert form.title.errors == ["Enter a title"]  # named fields: not twice
+        assert refused.problem is None
+
+
 def test_nothing_refused_is_false_and_keeps_the_change_for_the_caller(app, make_jury):
     jury_id = make_jury(title="Transport")
     with app.app_context():
